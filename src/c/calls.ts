@@ -1,0 +1,125 @@
+/** What each C library call means in the privilege-event model. */
+import type { Node } from 'web-tree-sitter';
+import type { IdClass, IdKind, InputSource, PrivilegeEvent } from '../model.js';
+import { callArguments, calleeName, numericValue, stringValue, unwrap } from './syntax.js';
+
+/** An event without the fields the CFG builder fills in (id, loc, text, result). */
+export type EventShape = DistributiveOmit<PrivilegeEvent, 'id' | 'loc' | 'text' | 'result'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface CallContext {
+  /** Variables known to hold the saved effective id (assigned from geteuid()/getegid()). */
+  savedEffective: ReadonlySet<string>;
+  /** Where the call's value is stored, if it is: the handle of an opened directory. */
+  storedInto: string | undefined;
+}
+
+const STATUS_CALLS = new Set([
+  'setuid', 'setgid', 'seteuid', 'setegid', 'setreuid', 'setregid', 'setresuid', 'setresgid',
+  'setgroups', 'initgroups', 'chroot', 'chdir', 'fchdir',
+]);
+
+/** Calls whose failure matters: their result use is recorded. */
+export function isStatusCall(name: string): boolean {
+  return STATUS_CALLS.has(name);
+}
+
+export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
+  if (!node) return 'other';
+  const value = numericValue(node);
+  if (value === 0) return 'root';
+  if (value === -1 || value === 0xffffffff) return 'unchanged';
+  const n = unwrap(node);
+  if (n.type === 'call_expression') {
+    const name = calleeName(n);
+    if (name === 'getuid' || name === 'getgid') return 'invoker';
+    if (name === 'geteuid' || name === 'getegid') return 'saved-effective';
+  }
+  if (n.type === 'identifier' && ctx.savedEffective.has(n.text)) return 'saved-effective';
+  return 'other';
+}
+
+function setId(id: IdKind, api: string, scope: 'permanent' | 'effective', targetNode: Node | undefined, ctx: CallContext): EventShape {
+  const target = classifyId(targetNode, ctx);
+  const direction = target === 'root' || target === 'saved-effective' ? 'raise' : 'drop';
+  return { kind: 'set-id', api, idKind: id, scope, direction, target, targetText: targetNode ? unwrap(targetNode).text : '' };
+}
+
+const INPUT_CALLS: Record<string, InputSource> = {
+  getopt: 'options', getopt_long: 'options', getopt_long_only: 'options', argp_parse: 'options', getsubopt: 'options',
+  getenv: 'environment', secure_getenv: 'environment',
+  recv: 'network', recvfrom: 'network', recvmsg: 'network',
+  fgets: 'config', getline: 'config', getdelim: 'config', fscanf: 'config',
+};
+
+const DIRECTORY_FLAGS = /\bO_(DIRECTORY|PATH|SEARCH)\b/;
+const DIRECTORY_PATHS = new Set(['.', '/', '..']);
+
+function opensDirectory(args: Node[], pathIndex: number): boolean {
+  if (args.slice(pathIndex + 1).some((a) => DIRECTORY_FLAGS.test(a.text))) return true;
+  const path = args[pathIndex] ? stringValue(args[pathIndex]) : undefined;
+  return path !== undefined && (DIRECTORY_PATHS.has(path) || (path.length > 1 && path.endsWith('/')));
+}
+
+/** Translate one call expression; undefined for calls of no interest that cannot be project functions. */
+export function classifyCall(call: Node, ctx: CallContext): EventShape | undefined {
+  const api = calleeName(call);
+  if (!api) return undefined;
+  const args = callArguments(call);
+  switch (api) {
+    case 'setuid':
+      return setId('uid', api, 'permanent', args[0], ctx);
+    case 'setgid':
+      return setId('gid', api, 'permanent', args[0], ctx);
+    case 'seteuid':
+      return setId('uid', api, 'effective', args[0], ctx);
+    case 'setegid':
+      return setId('gid', api, 'effective', args[0], ctx);
+    case 'setreuid':
+    case 'setregid': {
+      const id = api === 'setreuid' ? 'uid' : 'gid';
+      const realUnchanged = classifyId(args[0], ctx) === 'unchanged';
+      return setId(id, api, realUnchanged ? 'effective' : 'permanent', args[1] ?? args[0], ctx);
+    }
+    case 'setresuid':
+    case 'setresgid': {
+      const id = api === 'setresuid' ? 'uid' : 'gid';
+      const savedUnchanged = classifyId(args[2], ctx) === 'unchanged';
+      const effective = classifyId(args[1], ctx) === 'unchanged' ? args[0] : args[1];
+      return setId(id, api, savedUnchanged ? 'effective' : 'permanent', effective, ctx);
+    }
+    case 'setgroups':
+    case 'initgroups':
+      return { kind: 'set-groups', api, args: args.map((a) => a.text) };
+    case 'chroot':
+      return { kind: 'chroot', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
+    case 'chdir':
+    case 'fchdir':
+      return { kind: 'chdir', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
+    case 'open':
+    case 'open64':
+      return opensDirectory(args, 0) ? { kind: 'dir-open', api, handle: ctx.storedInto ?? '' } : undefined;
+    case 'openat':
+    case 'openat64':
+      return opensDirectory(args, 1) ? { kind: 'dir-open', api, handle: ctx.storedInto ?? '' } : undefined;
+    case 'opendir':
+    case 'fdopendir':
+      return { kind: 'dir-open', api, handle: ctx.storedInto ?? '' };
+    case 'close':
+    case 'closedir':
+      return args[0] ? { kind: 'dir-close', api, handle: unwrap(args[0]).text } : undefined;
+    case 'closefrom':
+    case 'close_range':
+      return { kind: 'dir-close', api, handle: '*' };
+    case 'fopen': {
+      const mode = args[1] ? stringValue(args[1]) : undefined;
+      return mode?.startsWith('r') ? { kind: 'input', api, source: 'config' } : undefined;
+    }
+  }
+  const source = INPUT_CALLS[api];
+  if (source) return { kind: 'input', api, source };
+  return { kind: 'call', api, callee: api };
+}
+
+/** Calls that only test their argument when assertions are enabled. */
+export const ASSERT_NAMES = new Set(['assert', 'g_assert', 'ASSERT', 'DASSERT', 'Assert']);

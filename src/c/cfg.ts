@@ -1,0 +1,411 @@
+/** Builds the control-flow graph of one C function, with its privilege events. */
+import type { Node } from 'web-tree-sitter';
+import type { Cfg, CfgNode, NodeKind, PrivilegeEvent, ResultUse, Test } from '../model.js';
+import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
+import { branchWhenFails, constantTruth } from './conditions.js';
+import { calleeName, declaratorName, locOf, unwrap } from './syntax.js';
+
+export interface FileContext {
+  file: string;
+  nextEventId: () => number;
+  savedEffective: ReadonlySet<string>;
+}
+
+interface Pending {
+  from: number;
+  /** Successor slot: 0/1 for a condition's true/false edge, -1 to append. */
+  slot: number;
+}
+
+type RootKind = 'statement' | 'condition' | 'return';
+
+function isShortCircuit(expr: Node): boolean {
+  const e = unwrap(expr);
+  if (e.type === 'conditional_expression') return true;
+  if (e.type !== 'binary_expression') return false;
+  const op = e.childForFieldName('operator')?.text;
+  return op === '&&' || op === '||';
+}
+
+function statementChildren(node: Node, skipFields: string[] = []): Node[] {
+  const skip = new Set(skipFields.map((f) => node.childForFieldName(f)?.id));
+  return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !skip.has(c.id));
+}
+
+export class FunctionCfgBuilder {
+  private readonly nodes: CfgNode[] = [];
+  private readonly breaks: Pending[][] = [];
+  private readonly continues: Pending[][] = [];
+  private readonly labels = new Map<string, number>();
+  private readonly gotos: { label: string; pending: Pending[] }[] = [];
+  private readonly exitId: number;
+  private readonly entryId: number;
+
+  constructor(
+    private readonly ctx: FileContext,
+    /** main's argv and envp parameter names: reading them is reading input. */
+    private readonly inputParams: { argv?: string; envp?: string },
+  ) {
+    this.entryId = this.newNode('entry').id;
+    this.exitId = this.newNode('exit').id;
+  }
+
+  build(body: Node): Cfg {
+    const outs = this.statement(body, [{ from: this.entryId, slot: -1 }]);
+    this.connect(outs, this.exitId);
+    for (const g of this.gotos) {
+      const target = this.labels.get(g.label);
+      this.connect(g.pending, target ?? this.exitId);
+    }
+    return { nodes: this.nodes, entry: this.entryId, exit: this.exitId };
+  }
+
+  private newNode(kind: NodeKind, ast?: Node): CfgNode {
+    const node: CfgNode = { id: this.nodes.length, kind, events: [], succ: kind === 'cond' ? [-1, -1] : [] };
+    if (ast) node.loc = locOf(this.ctx.file, ast);
+    this.nodes.push(node);
+    return node;
+  }
+
+  private connect(pending: Pending[], to: number): void {
+    for (const p of pending) {
+      const n = this.nodes[p.from]!;
+      if (p.slot < 0) {
+        if (!n.succ.includes(to)) n.succ.push(to);
+      } else n.succ[p.slot] = to;
+    }
+  }
+
+  /** A plain node holding the events of `expr`; returns its out-edge. */
+  private simple(ast: Node, ins: Pending[], exprs: Node[], kind: NodeKind = 'stmt'): CfgNode {
+    const node = this.newNode(kind, ast);
+    this.connect(ins, node.id);
+    for (const e of exprs) this.collect(e, node, kind === 'return' ? 'return' : 'statement');
+    return node;
+  }
+
+  private sequence(stmts: Node[], ins: Pending[]): Pending[] {
+    let outs = ins;
+    for (const s of stmts) outs = this.statement(s, outs);
+    return outs;
+  }
+
+  private statement(node: Node, ins: Pending[]): Pending[] {
+    switch (node.type) {
+      case 'compound_statement':
+        return this.sequence(statementChildren(node), ins);
+      case 'expression_statement': {
+        const expr = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
+        if (!expr) return ins;
+        const inner = unwrap(expr);
+        if (isShortCircuit(inner)) {
+          const r = this.condition(inner, ins);
+          return [...r.t, ...r.f];
+        }
+        const n = this.simple(node, ins, [expr]);
+        return [{ from: n.id, slot: -1 }];
+      }
+      case 'declaration': {
+        const n = this.simple(node, ins, [node]);
+        n.assigns = statementChildren(node)
+          .filter((c) => c.type === 'init_declarator')
+          .map((c) => declaratorName(c.childForFieldName('declarator')))
+          .filter((x): x is string => !!x);
+        return [{ from: n.id, slot: -1 }];
+      }
+      case 'if_statement': {
+        const cond = node.childForFieldName('condition')!;
+        const r = this.condition(cond, ins);
+        const consequence = node.childForFieldName('consequence');
+        const thenOuts = consequence ? this.statement(consequence, r.t) : r.t;
+        const alt = node.childForFieldName('alternative');
+        const elseOuts = alt ? this.sequence(statementChildren(alt), r.f) : r.f;
+        return [...thenOuts, ...elseOuts];
+      }
+      case 'while_statement': {
+        const cond = node.childForFieldName('condition')!;
+        return this.loop(ins, cond, node.childForFieldName('body'), undefined, 'test-first');
+      }
+      case 'do_statement': {
+        const cond = node.childForFieldName('condition')!;
+        return this.loop(ins, cond, node.childForFieldName('body'), undefined, 'body-first');
+      }
+      case 'for_statement': {
+        let outs = ins;
+        const init = node.childForFieldName('initializer');
+        if (init) {
+          const n = this.simple(init, outs, [init]);
+          outs = [{ from: n.id, slot: -1 }];
+        }
+        return this.loop(outs, node.childForFieldName('condition'), node.childForFieldName('body'), node.childForFieldName('update'), 'test-first');
+      }
+      case 'switch_statement':
+        return this.switchStatement(node, ins);
+      case 'return_statement': {
+        const expr = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
+        const n = this.simple(node, ins, expr ? [expr] : [], 'return');
+        n.returnsValue = !!expr;
+        if (expr) n.returnedVariables = expr.descendantsOfType('identifier').filter((i) => i !== null).map((i) => i!.text);
+        this.connect([{ from: n.id, slot: -1 }], this.exitId);
+        return [];
+      }
+      case 'break_statement':
+        this.breaks.at(-1)?.push(...ins);
+        return this.breaks.length ? [] : ins;
+      case 'continue_statement':
+        this.continues.at(-1)?.push(...ins);
+        return this.continues.length ? [] : ins;
+      case 'goto_statement': {
+        const label = node.childForFieldName('label')?.text ?? '';
+        this.gotos.push({ label, pending: ins });
+        return [];
+      }
+      case 'labeled_statement': {
+        const label = node.childForFieldName('label')?.text ?? '';
+        const here = this.newNode('stmt', node);
+        this.connect(ins, here.id);
+        this.labels.set(label, here.id);
+        return this.sequence(statementChildren(node, ['label']), [{ from: here.id, slot: -1 }]);
+      }
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_elifdef':
+      case 'preproc_else':
+        return this.preprocessorAlternatives(node, ins);
+      case 'comment':
+      case 'preproc_include':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_call':
+      case ';':
+        return ins;
+      default: {
+        const n = this.simple(node, ins, [node]);
+        return [{ from: n.id, slot: -1 }];
+      }
+    }
+  }
+
+  /** `#if/#ifdef/#elif/#else` inside a body: each branch is an alternative path. */
+  private preprocessorAlternatives(node: Node, ins: Pending[]): Pending[] {
+    const fork = this.newNode('branch', node);
+    this.connect(ins, fork.id);
+    const start = [{ from: fork.id, slot: -1 }];
+    const body = statementChildren(node, ['name', 'condition', 'alternative']).filter(
+      (c) => !(node.type === 'preproc_elifdef' && c.type === 'identifier' && c.startIndex < (c.parent?.namedChild(1)?.startIndex ?? 0)),
+    );
+    const outs = this.sequence(body, start);
+    const alt = node.childForFieldName('alternative');
+    if (alt) return [...outs, ...this.statement(alt, start)];
+    if (node.type === 'preproc_else') return outs;
+    return [...outs, ...start];
+  }
+
+  private loop(ins: Pending[], cond: Node | null, body: Node | null, update: Node | null | undefined, order: 'test-first' | 'body-first'): Pending[] {
+    this.breaks.push([]);
+    this.continues.push([]);
+    const head = this.newNode('stmt');
+    this.connect(ins, head.id);
+    let exits: Pending[] = [];
+    let bodyIns: Pending[] = [{ from: head.id, slot: -1 }];
+    const constant = cond ? constantTruth(cond) : true;
+    const test = (from: Pending[]): { t: Pending[]; f: Pending[] } => {
+      if (!cond || constant === true) return { t: from, f: [] };
+      if (constant === false) return { t: [], f: from };
+      return this.condition(cond, from);
+    };
+    if (order === 'test-first') {
+      const r = test(bodyIns);
+      bodyIns = r.t;
+      exits = r.f;
+    }
+    let bodyOuts = body ? this.statement(body, bodyIns) : bodyIns;
+    const continues = this.continues.pop()!;
+    bodyOuts = [...bodyOuts, ...continues];
+    if (update) {
+      const u = this.simple(update, bodyOuts, [update]);
+      bodyOuts = [{ from: u.id, slot: -1 }];
+    }
+    if (order === 'body-first') {
+      const r = test(bodyOuts);
+      this.connect(r.t, head.id);
+      exits = r.f;
+    } else this.connect(bodyOuts, head.id);
+    return [...exits, ...this.breaks.pop()!];
+  }
+
+  private switchStatement(node: Node, ins: Pending[]): Pending[] {
+    const cond = node.childForFieldName('condition');
+    const sw = this.newNode('branch', node);
+    this.connect(ins, sw.id);
+    if (cond) {
+      this.collect(cond, sw, 'condition');
+      sw.tests = this.testsOf(cond, sw);
+    }
+    this.breaks.push([]);
+    let fallthrough: Pending[] = [];
+    let hasDefault = false;
+    const body = node.childForFieldName('body');
+    for (const c of body ? statementChildren(body) : []) {
+      if (c.type !== 'case_statement') {
+        fallthrough = this.statement(c, fallthrough);
+        continue;
+      }
+      if (!c.childForFieldName('value')) hasDefault = true;
+      fallthrough = this.sequence(statementChildren(c, ['value']), [...fallthrough, { from: sw.id, slot: -1 }]);
+    }
+    const outs = [...fallthrough, ...this.breaks.pop()!];
+    if (!hasDefault) outs.push({ from: sw.id, slot: -1 });
+    return outs;
+  }
+
+  /** Short-circuit evaluation: each operand of && / || / ?: is a condition node of its own. */
+  private condition(expr: Node, ins: Pending[]): { t: Pending[]; f: Pending[] } {
+    const e = expr.type === 'parenthesized_expression' && expr.namedChildCount === 1 ? expr.namedChild(0)! : expr;
+    if (e.type === 'parenthesized_expression') return this.condition(e, ins);
+    if (e.type === 'unary_expression' && e.child(0)?.text === '!' && isShortCircuit(e.childForFieldName('argument')!)) {
+      const r = this.condition(e.childForFieldName('argument')!, ins);
+      return { t: r.f, f: r.t };
+    }
+    if (e.type === 'binary_expression') {
+      const op = e.childForFieldName('operator')?.text;
+      const left = e.childForFieldName('left')!;
+      const right = e.childForFieldName('right')!;
+      if (op === '&&') {
+        const a = this.condition(left, ins);
+        const b = this.condition(right, a.t);
+        return { t: b.t, f: [...a.f, ...b.f] };
+      }
+      if (op === '||') {
+        const a = this.condition(left, ins);
+        const b = this.condition(right, a.f);
+        return { t: [...a.t, ...b.t], f: b.f };
+      }
+    }
+    if (e.type === 'conditional_expression') {
+      const c = this.condition(e.childForFieldName('condition')!, ins);
+      const then = e.childForFieldName('consequence');
+      const a = then ? this.condition(then, c.t) : c;
+      const b = this.condition(e.childForFieldName('alternative')!, c.f);
+      return { t: [...a.t, ...b.t], f: [...a.f, ...b.f] };
+    }
+    if (e.type === 'comma_expression') {
+      const left = e.childForFieldName('left')!;
+      const n = this.simple(left, ins, [left]);
+      return this.condition(e.childForFieldName('right')!, [{ from: n.id, slot: -1 }]);
+    }
+    const node = this.newNode('cond', e);
+    this.connect(ins, node.id);
+    this.collect(e, node, 'condition');
+    node.tests = this.testsOf(e, node);
+    return { t: [{ from: node.id, slot: 0 }], f: [{ from: node.id, slot: 1 }] };
+  }
+
+  private testsOf(cond: Node, node: CfgNode): Test[] {
+    const tests: Test[] = [];
+    for (const ev of node.events) {
+      if (ev.result?.kind === 'tested' && ev.result.node === node.id) {
+        const call = this.callNodes.get(ev.id);
+        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call) });
+      }
+    }
+    const subjects = [cond, ...cond.descendantsOfType(['identifier', 'field_expression']).filter((n): n is Node => n !== null)];
+    for (const v of subjects) {
+      if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
+      if (v.parent?.type === 'call_expression' && v.parent.childForFieldName('function')?.id === v.id) continue;
+      tests.push({ subject: { variable: v.text }, whenFails: branchWhenFails(cond, v) });
+    }
+    return tests;
+  }
+
+  private readonly callNodes = new Map<number, Node>();
+
+  /** Collect the events of an expression (post-order: arguments before the call) into `node`. */
+  private collect(expr: Node, node: CfgNode, root: RootKind): void {
+    const visit = (n: Node): void => {
+      for (const c of n.namedChildren) if (c) visit(c);
+      if (n.type === 'call_expression') this.addCall(n, expr, node, root);
+      else if (n.type === 'identifier') this.addInputReference(n, node);
+    };
+    visit(expr);
+    if (node.kind !== 'cond' && !node.assigns) {
+      const assigned = expr.descendantsOfType(['assignment_expression', 'update_expression'])
+        .map((a) => a && (a.childForFieldName('left') ?? a.childForFieldName('argument'))?.text)
+        .filter((x): x is string => !!x);
+      if (assigned.length) node.assigns = assigned;
+    }
+  }
+
+  private addInputReference(id: Node, node: CfgNode): void {
+    const name = id.text;
+    const isArgv = name === this.inputParams.argv && !(id.parent?.type === 'subscript_expression' && id.parent.childForFieldName('index')?.text === '0');
+    const isEnv = name === 'environ' || name === this.inputParams.envp;
+    if (!isArgv && !isEnv) return;
+    if (id.parent?.type === 'parameter_declaration') return;
+    node.events.push({
+      kind: 'input', id: this.ctx.nextEventId(), api: name, text: id.parent?.text ?? name,
+      loc: locOf(this.ctx.file, id), source: isArgv ? 'argv' : 'environment',
+    });
+  }
+
+  private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
+    const use = this.resultUse(call, root, rootKind, node);
+    const storedInto = use?.kind === 'stored' ? use.variable : undefined;
+    const shape = classifyCall(call, { savedEffective: this.ctx.savedEffective, storedInto });
+    if (!shape) return;
+    const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
+    if (use && (isStatusCall(shape.api) || shape.kind === 'call')) event.result = use;
+    this.callNodes.set(event.id, call);
+    node.events.push(event);
+  }
+
+  /** How the value of `call` is used, looking up to the root of the expression being built. */
+  private resultUse(call: Node, root: Node, rootKind: RootKind, node: CfgNode): ResultUse | undefined {
+    let child = call;
+    let voidCast = false;
+    for (let p = call.parent; p; child = p, p = p.parent) {
+      if (child.id === root.id) break;
+      switch (p.type) {
+        case 'parenthesized_expression':
+          continue;
+        case 'cast_expression':
+          if (p.childForFieldName('type')?.text.trim() === 'void') voidCast = true;
+          continue;
+        case 'unary_expression':
+        case 'binary_expression': {
+          continue;
+        }
+        case 'assignment_expression': {
+          const left = p.childForFieldName('left');
+          if (left && left.id !== child.id && rootKind !== 'condition') return { kind: 'stored', variable: left.text, node: node.id };
+          continue;
+        }
+        case 'init_declarator': {
+          const name = declaratorName(p.childForFieldName('declarator'));
+          if (name) return { kind: 'stored', variable: name, node: node.id };
+          continue;
+        }
+        case 'argument_list': {
+          const callee = p.parent ? calleeName(p.parent) : undefined;
+          if (callee && ASSERT_NAMES.has(callee)) return { kind: 'assert' };
+          return { kind: 'passed', callee: callee ?? p.parent?.text ?? '' };
+        }
+        case 'comma_expression':
+          if (p.childForFieldName('left')?.id === child.id) return { kind: 'discarded' };
+          continue;
+        case 'conditional_expression':
+          if (p.childForFieldName('condition')?.id === child.id) return { kind: 'tested', node: node.id };
+          continue;
+        case 'return_statement':
+          return { kind: 'returned' };
+        default:
+          continue;
+      }
+    }
+    if (rootKind === 'condition') return { kind: 'tested', node: node.id };
+    if (rootKind === 'return') return { kind: 'returned' };
+    if (voidCast) return { kind: 'void-cast' };
+    return { kind: 'discarded' };
+  }
+}

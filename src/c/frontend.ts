@@ -1,0 +1,122 @@
+/** C front-end: one source file → functions with control-flow graphs and privilege events. */
+import type { Node, Parser } from 'web-tree-sitter';
+import type { FileModel, FunctionModel, MacroModel } from '../model.js';
+import { createParser } from '../parser.js';
+import { FunctionCfgBuilder } from './cfg.js';
+import { calleeName, declaratorName, descendantsOfType, locOf, unwrap } from './syntax.js';
+
+const NORETURN_MARKERS = /\b(noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b/;
+
+let parserPromise: Promise<Parser> | undefined;
+function cParser(): Promise<Parser> {
+  parserPromise ??= createParser('c');
+  return parserPromise;
+}
+
+function functionDeclarator(decl: Node | null): Node | undefined {
+  let d = decl;
+  while (d) {
+    if (d.type === 'function_declarator') return d;
+    d = d.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+function parameterNames(fnDecl: Node): string[] {
+  const params = fnDecl.childForFieldName('parameters');
+  if (!params) return [];
+  return params.namedChildren
+    .filter((p) => p !== null && p.type === 'parameter_declaration')
+    .map((p) => declaratorName(p!.childForFieldName('declarator')) ?? '');
+}
+
+/** Variables that hold the saved effective id: `saved = geteuid()` anywhere in the file. */
+function savedEffectiveVariables(root: Node): Set<string> {
+  const names = new Set<string>();
+  for (const call of descendantsOfType(root, ['call_expression'])) {
+    const name = calleeName(call);
+    if (name !== 'geteuid' && name !== 'getegid') continue;
+    let p = call.parent;
+    while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+    if (p?.type === 'assignment_expression') names.add(unwrap(p.childForFieldName('left')!).text);
+    if (p?.type === 'init_declarator') {
+      const n = declaratorName(p.childForFieldName('declarator'));
+      if (n) names.add(n);
+    }
+  }
+  return names;
+}
+
+function macrosOf(root: Node): MacroModel[] {
+  return descendantsOfType(root, ['preproc_function_def']).map((m) => ({
+    name: m.childForFieldName('name')?.text ?? '',
+    params: (m.childForFieldName('parameters')?.namedChildren ?? []).map((p) => p?.text ?? ''),
+    body: m.childForFieldName('value')?.text ?? '',
+  }));
+}
+
+function noreturnDeclarations(root: Node): string[] {
+  const names: string[] = [];
+  for (const d of descendantsOfType(root, ['declaration', 'function_definition'])) {
+    const fn = functionDeclarator(d.childForFieldName('declarator'));
+    if (!fn) continue;
+    const head = d.type === 'function_definition' ? d.text.slice(0, (d.childForFieldName('body')?.startIndex ?? d.endIndex) - d.startIndex) : d.text;
+    if (NORETURN_MARKERS.test(head)) {
+      const name = declaratorName(fn.childForFieldName('declarator'));
+      if (name) names.push(name);
+    }
+  }
+  return names;
+}
+
+export async function analyzeCFile(path: string, source: string, nextEventId: () => number): Promise<FileModel> {
+  const parser = await cParser();
+  const tree = parser.parse(source);
+  if (!tree) throw new Error('the C parser returned no tree');
+  try {
+    const root = tree.rootNode;
+    const model: FileModel = {
+      path,
+      language: 'c',
+      functions: [],
+      noreturnNames: noreturnDeclarations(root),
+      macros: macrosOf(root),
+      savedEffectiveVariables: [...savedEffectiveVariables(root)],
+      diagnostics: [],
+    };
+    if (root.hasError) {
+      const first = descendantsOfType(root, ['ERROR'])[0] ?? root.descendantsOfType('MISSING' as never)[0];
+      model.diagnostics.push({
+        file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
+        message: 'part of this file could not be parsed (macros or syntax errors); the rest was analysed',
+      });
+    }
+    const ctx = { file: path, nextEventId, savedEffective: new Set(model.savedEffectiveVariables) };
+    for (const def of descendantsOfType(root, ['function_definition'])) {
+      const fn = functionDeclarator(def.childForFieldName('declarator'));
+      const body = def.childForFieldName('body');
+      const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
+      if (!fn || !body || !name) continue;
+      const params = parameterNames(fn);
+      const isEntry = name === 'main';
+      const builder = new FunctionCfgBuilder(ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
+      const typeText = def.childForFieldName('type')?.text ?? '';
+      const pointerReturn = def.childForFieldName('declarator')?.type === 'pointer_declarator';
+      const fnModel: FunctionModel = {
+        name,
+        file: path,
+        language: 'c',
+        loc: locOf(path, fn),
+        isLocal: def.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
+        returnsVoid: typeText === 'void' && !pointerReturn,
+        isEntry,
+        declaredNoreturn: model.noreturnNames.includes(name),
+        cfg: builder.build(body),
+      };
+      model.functions.push(fnModel);
+    }
+    return model;
+  } finally {
+    tree.delete();
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The language-neutral model every rule reasons over. Front-ends (src/c, src/ts) translate syntax into
+ * functions with control-flow graphs whose nodes carry privilege events; nothing below mentions C or JS syntax.
+ */
+
+export interface SourceLoc {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type Language = 'c' | 'node';
+
+/** What an id argument is, as far as the code shows. */
+export type IdClass =
+  | 'root' // literal 0
+  | 'invoker' // getuid()/getgid(): the real id, the invoking user of a set-user-ID program
+  | 'saved-effective' // geteuid()/getegid() captured earlier: restoring it raises privilege again
+  | 'unchanged' // -1: leave this id as it is
+  | 'other';
+
+export type IdKind = 'uid' | 'gid';
+
+/** How the code reacts to a privilege call failing. */
+export type ResultUse =
+  | { kind: 'discarded' } // expression statement: the result is dropped
+  | { kind: 'void-cast' }
+  | { kind: 'assert' } // only tested inside assert(), which vanishes under NDEBUG
+  | { kind: 'tested'; node: number } // condition node where the result is tested
+  | { kind: 'stored'; variable: string; node: number } // stored, to be tested later
+  | { kind: 'returned' } // returned to the caller: the duty moves to every caller
+  | { kind: 'passed'; callee: string } // handed to another function or macro as an argument
+  | { kind: 'handled' } // (exceptions) failure ends the process or propagates
+  | { kind: 'swallowed'; why: string }; // (exceptions) failure is caught and execution continues
+
+interface EventBase {
+  /** Unique within the project. */
+  id: number;
+  /** API name as written in the code (`setresuid`, `process.setuid`, a project function). */
+  api: string;
+  /** Source text of the whole call, for messages. */
+  text: string;
+  loc: SourceLoc;
+  /** For calls whose failure matters: how the result is used. */
+  result?: ResultUse;
+}
+
+export interface SetIdEvent extends EventBase {
+  kind: 'set-id';
+  idKind: IdKind;
+  /** permanent: real, effective and saved ids change; effective: only the effective id (saved id keeps root). */
+  scope: 'permanent' | 'effective';
+  /** raise: regains privilege (target root or the saved effective id). */
+  direction: 'drop' | 'raise';
+  target: IdClass;
+  /** Source text of the target id, e.g. `pw->pw_uid`. */
+  targetText: string;
+}
+
+export interface SetGroupsEvent extends EventBase {
+  kind: 'set-groups';
+  /** `initgroups(user, gid)` / `setgroups(1, &gid)` argument texts, for suggestions. */
+  args: string[];
+}
+
+export interface ChrootEvent extends EventBase {
+  kind: 'chroot';
+  path: string;
+}
+
+export interface ChdirEvent extends EventBase {
+  kind: 'chdir';
+  path: string;
+}
+
+export interface DirOpenEvent extends EventBase {
+  kind: 'dir-open';
+  /** Where the handle is kept (variable or field text); empty when it is not kept. */
+  handle: string;
+}
+
+export interface DirCloseEvent extends EventBase {
+  kind: 'dir-close';
+  /** The handle closed, or '*' for closefrom/close_range. */
+  handle: string;
+}
+
+export type InputSource = 'argv' | 'options' | 'environment' | 'config' | 'network';
+
+export interface InputEvent extends EventBase {
+  kind: 'input';
+  source: InputSource;
+}
+
+/** A call of a function that may be defined in the project: the engine resolves and summarises it. */
+export interface CallEvent extends EventBase {
+  kind: 'call';
+  callee: string;
+}
+
+export type PrivilegeEvent =
+  | SetIdEvent
+  | SetGroupsEvent
+  | ChrootEvent
+  | ChdirEvent
+  | DirOpenEvent
+  | DirCloseEvent
+  | InputEvent
+  | CallEvent;
+
+/** A subject tested by a condition node and the branch taken when it reports failure. */
+export interface Test {
+  subject: { event: number } | { variable: string };
+  /** true: the condition is true when the call failed; false: it is false; null: cannot tell. */
+  whenFails: boolean | null;
+}
+
+export type NodeKind = 'entry' | 'exit' | 'stmt' | 'cond' | 'return' | 'branch';
+
+export interface CfgNode {
+  id: number;
+  kind: NodeKind;
+  events: PrivilegeEvent[];
+  /** Successors. For `cond` nodes: [whenTrue, whenFalse]. */
+  succ: number[];
+  tests?: Test[];
+  /** return node: it returns a value (non-void). */
+  returnsValue?: boolean;
+  /** Variables read by the returned expression. */
+  returnedVariables?: string[];
+  /** Variables this node assigns. */
+  assigns?: string[];
+  loc?: SourceLoc;
+}
+
+export interface Cfg {
+  nodes: CfgNode[];
+  entry: number;
+  exit: number;
+}
+
+export interface FunctionModel {
+  name: string;
+  file: string;
+  language: Language;
+  loc: SourceLoc;
+  /** Visible only in its own file (C `static`). */
+  isLocal: boolean;
+  returnsVoid: boolean;
+  /** The program's entry: C `main`, a Node module's top level. */
+  isEntry: boolean;
+  /** Declared as never returning (noreturn attribute). */
+  declaredNoreturn: boolean;
+  cfg: Cfg;
+}
+
+export interface Diagnostic {
+  file: string;
+  message: string;
+  line?: number;
+  column?: number;
+  level: 'error' | 'warning';
+}
+
+export interface MacroModel {
+  name: string;
+  params: string[];
+  body: string;
+}
+
+export interface FileModel {
+  path: string;
+  language: Language;
+  functions: FunctionModel[];
+  /** Names declared never to return (prototypes with noreturn, macros that end the process). */
+  noreturnNames: string[];
+  /** Function-like macros (C): the project decides which end the process or test their argument. */
+  macros: MacroModel[];
+  /** Variables assigned from geteuid()/getegid() (saved effective id) anywhere in the file. */
+  savedEffectiveVariables: string[];
+  diagnostics: Diagnostic[];
+}
+
+export function eventsOf(cfg: Cfg): PrivilegeEvent[] {
+  return cfg.nodes.flatMap((n) => n.events);
+}
