@@ -81,6 +81,8 @@ export interface DirOpenEvent extends EventBase {
   kind: 'dir-open';
   /** Where the handle is kept (variable or field text); empty when it is not kept. */
   handle: string;
+  /** fdopendir(fd): the descriptor this handle takes over (closing the handle closes it). */
+  adopts?: string;
 }
 
 export interface DirCloseEvent extends EventBase {
@@ -94,6 +96,8 @@ export type InputSource = 'argv' | 'options' | 'environment' | 'config' | 'netwo
 export interface InputEvent extends EventBase {
   kind: 'input';
   source: InputSource;
+  /** For a call of a function that reads input: the read inside it. */
+  via?: InputEvent;
 }
 
 /** A call of a function that may be defined in the project: the engine resolves and summarises it. */
@@ -180,8 +184,8 @@ export interface FileModel {
   noreturnNames: string[];
   /** Function-like macros (C): the project decides which end the process or test their argument. */
   macros: MacroModel[];
-  /** Variables assigned from geteuid()/getegid() (saved effective id) anywhere in the file. */
-  savedEffectiveVariables: string[];
+  /** Variables assigned from getuid()/getgid() ('invoker') or geteuid()/getegid() ('saved-effective') in the file. */
+  idVariables: Record<string, IdClass>;
   diagnostics: Diagnostic[];
 }
 

@@ -8,8 +8,8 @@ export type EventShape = DistributiveOmit<PrivilegeEvent, 'id' | 'loc' | 'text' 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface CallContext {
-  /** Variables known to hold the saved effective id (assigned from geteuid()/getegid()). */
-  savedEffective: ReadonlySet<string>;
+  /** Variables known to hold an id of a class: `saved = geteuid()`, `ruid = getuid()`. */
+  idVariables: ReadonlyMap<string, IdClass>;
   /** Where the call's value is stored, if it is: the handle of an opened directory. */
   storedInto: string | undefined;
 }
@@ -29,13 +29,15 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
   const value = numericValue(node);
   if (value === 0) return 'root';
   if (value === -1 || value === 0xffffffff) return 'unchanged';
+  // `(uid_t)-1` parses as a subtraction from a parenthesised name.
+  if (/^\(\s*\w+\s*\)\s*-\s*1$/.test(node.text)) return 'unchanged';
   const n = unwrap(node);
   if (n.type === 'call_expression') {
     const name = calleeName(n);
     if (name === 'getuid' || name === 'getgid') return 'invoker';
     if (name === 'geteuid' || name === 'getegid') return 'saved-effective';
   }
-  if (n.type === 'identifier' && ctx.savedEffective.has(n.text)) return 'saved-effective';
+  if (n.type === 'identifier') return ctx.idVariables.get(n.text) ?? 'other';
   return 'other';
 }
 
@@ -103,18 +105,15 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | undefin
     case 'openat64':
       return opensDirectory(args, 1) ? { kind: 'dir-open', api, handle: ctx.storedInto ?? '' } : undefined;
     case 'opendir':
-    case 'fdopendir':
       return { kind: 'dir-open', api, handle: ctx.storedInto ?? '' };
+    case 'fdopendir':
+      return { kind: 'dir-open', api, handle: ctx.storedInto ?? '', adopts: args[0] ? unwrap(args[0]).text : undefined };
     case 'close':
     case 'closedir':
       return args[0] ? { kind: 'dir-close', api, handle: unwrap(args[0]).text } : undefined;
     case 'closefrom':
     case 'close_range':
       return { kind: 'dir-close', api, handle: '*' };
-    case 'fopen': {
-      const mode = args[1] ? stringValue(args[1]) : undefined;
-      return mode?.startsWith('r') ? { kind: 'input', api, source: 'config' } : undefined;
-    }
   }
   const source = INPUT_CALLS[api];
   if (source) return { kind: 'input', api, source };

@@ -1,6 +1,6 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import type { Cfg, CfgNode, NodeKind, PrivilegeEvent, ResultUse, Test } from '../model.js';
+import type { Cfg, CfgNode, IdClass, NodeKind, PrivilegeEvent, ResultUse, Test } from '../model.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantTruth } from './conditions.js';
 import { calleeName, declaratorName, locOf, unwrap } from './syntax.js';
@@ -8,7 +8,7 @@ import { calleeName, declaratorName, locOf, unwrap } from './syntax.js';
 export interface FileContext {
   file: string;
   nextEventId: () => number;
-  savedEffective: ReadonlySet<string>;
+  idVariables: ReadonlyMap<string, IdClass>;
 }
 
 interface Pending {
@@ -30,6 +30,18 @@ function isShortCircuit(expr: Node): boolean {
 function statementChildren(node: Node, skipFields: string[] = []): Node[] {
   const skip = new Set(skipFields.map((f) => node.childForFieldName(f)?.id));
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !skip.has(c.id));
+}
+
+/** `fd = open(...)`, `int fd = open(...)`, `if ((fd = open(...)) < 0)`: where the call's value is kept. */
+function assignedTarget(call: Node): string | undefined {
+  let child = call;
+  for (let p = call.parent; p; child = p, p = p.parent) {
+    if (p.type === 'parenthesized_expression' || p.type === 'cast_expression') continue;
+    if (p.type === 'assignment_expression' && p.childForFieldName('right')?.id === child.id) return p.childForFieldName('left')?.text;
+    if (p.type === 'init_declarator') return declaratorName(p.childForFieldName('declarator'));
+    return undefined;
+  }
+  return undefined;
 }
 
 export class FunctionCfgBuilder {
@@ -330,8 +342,9 @@ export class FunctionCfgBuilder {
     };
     visit(expr);
     if (node.kind !== 'cond' && !node.assigns) {
-      const assigned = expr.descendantsOfType(['assignment_expression', 'update_expression'])
-        .map((a) => a && (a.childForFieldName('left') ?? a.childForFieldName('argument'))?.text)
+      const assigned = expr.descendantsOfType(['assignment_expression'])
+        .filter((a) => a?.childForFieldName('operator')?.text === '=' || a?.child(1)?.text === '=')
+        .map((a) => a && a.childForFieldName('left')?.text)
         .filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;
     }
@@ -351,8 +364,8 @@ export class FunctionCfgBuilder {
 
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
-    const storedInto = use?.kind === 'stored' ? use.variable : undefined;
-    const shape = classifyCall(call, { savedEffective: this.ctx.savedEffective, storedInto });
+    const storedInto = assignedTarget(call);
+    const shape = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto });
     if (!shape) return;
     const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
     if (use && (isStatusCall(shape.api) || shape.kind === 'call')) event.result = use;

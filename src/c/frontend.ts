@@ -1,6 +1,6 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser } from 'web-tree-sitter';
-import type { FileModel, FunctionModel, MacroModel } from '../model.js';
+import type { FileModel, FunctionModel, IdClass, MacroModel } from '../model.js';
 import { createParser } from '../parser.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { calleeName, declaratorName, descendantsOfType, locOf, unwrap } from './syntax.js';
@@ -30,19 +30,20 @@ function parameterNames(fnDecl: Node): string[] {
     .map((p) => declaratorName(p!.childForFieldName('declarator')) ?? '');
 }
 
-/** Variables that hold the saved effective id: `saved = geteuid()` anywhere in the file. */
-function savedEffectiveVariables(root: Node): Set<string> {
-  const names = new Set<string>();
+const ID_GETTERS: Record<string, IdClass> = { getuid: 'invoker', getgid: 'invoker', geteuid: 'saved-effective', getegid: 'saved-effective' };
+
+/** Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. */
+function idVariables(root: Node): Map<string, IdClass> {
+  const names = new Map<string, IdClass>();
   for (const call of descendantsOfType(root, ['call_expression'])) {
-    const name = calleeName(call);
-    if (name !== 'geteuid' && name !== 'getegid') continue;
+    const cls = ID_GETTERS[calleeName(call) ?? ''];
+    if (!cls) continue;
     let p = call.parent;
     while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
-    if (p?.type === 'assignment_expression') names.add(unwrap(p.childForFieldName('left')!).text);
-    if (p?.type === 'init_declarator') {
-      const n = declaratorName(p.childForFieldName('declarator'));
-      if (n) names.add(n);
-    }
+    let name: string | undefined;
+    if (p?.type === 'assignment_expression') name = unwrap(p.childForFieldName('left')!).text;
+    if (p?.type === 'init_declarator') name = declaratorName(p.childForFieldName('declarator'));
+    if (name) names.set(name, names.has(name) && names.get(name) !== cls ? 'other' : cls);
   }
   return names;
 }
@@ -81,7 +82,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       functions: [],
       noreturnNames: noreturnDeclarations(root),
       macros: macrosOf(root),
-      savedEffectiveVariables: [...savedEffectiveVariables(root)],
+      idVariables: Object.fromEntries(idVariables(root)),
       diagnostics: [],
     };
     if (root.hasError) {
@@ -91,7 +92,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         message: 'part of this file could not be parsed (macros or syntax errors); the rest was analysed',
       });
     }
-    const ctx = { file: path, nextEventId, savedEffective: new Set(model.savedEffectiveVariables) };
+    const ctx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)) };
     for (const def of descendantsOfType(root, ['function_definition'])) {
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { main } from '../dist/cli.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`privlint: internal error: ${error && error.stack ? error.stack : error}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,107 @@
+/** Small graph algorithms shared by the rules. */
+
+export interface Graph {
+  nodes: { id: number; succ: number[] }[];
+}
+
+/** Forward "may" facts: a fact holds at a point when it holds on at least one path reaching it. */
+export function forwardFacts<N extends { id: number; succ: number[] }>(
+  nodes: N[],
+  entry: number,
+  init: Iterable<string>,
+  transfer: (facts: Set<string>, node: N) => void,
+): Map<number, Set<string>> {
+  const inStates = new Map<number, Set<string>>();
+  inStates.set(entry, new Set(init));
+  const work = [entry];
+  const queued = new Set(work);
+  while (work.length) {
+    const id = work.pop()!;
+    queued.delete(id);
+    const out = new Set(inStates.get(id));
+    transfer(out, nodes[id]!);
+    for (const s of nodes[id]!.succ) {
+      const cur = inStates.get(s);
+      let changed = false;
+      if (!cur) {
+        inStates.set(s, new Set(out));
+        changed = true;
+      } else {
+        for (const f of out) if (!cur.has(f)) {
+          cur.add(f);
+          changed = true;
+        }
+      }
+      if (changed && !queued.has(s)) {
+        queued.add(s);
+        work.push(s);
+      }
+    }
+  }
+  return inStates;
+}
+
+/** Nodes reachable from `starts`, not expanding past nodes where `stop` holds (those are included). */
+export function reachable<N extends { id: number; succ: number[] }>(nodes: N[], starts: number[], stop: (n: N) => boolean = () => false): Set<number> {
+  const seen = new Set<number>();
+  const work = [...starts];
+  while (work.length) {
+    const id = work.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const n = nodes[id]!;
+    if (stop(n)) continue;
+    for (const s of n.succ) if (!seen.has(s)) work.push(s);
+  }
+  return seen;
+}
+
+/** Nodes that lie on a cycle. */
+export function cyclicNodes<N extends { id: number; succ: number[] }>(nodes: N[]): Set<number> {
+  // Tarjan's strongly connected components, iterative.
+  const index = new Map<number, number>();
+  const low = new Map<number, number>();
+  const onStack = new Set<number>();
+  const stack: number[] = [];
+  const result = new Set<number>();
+  let counter = 0;
+  for (const start of nodes) {
+    if (index.has(start.id)) continue;
+    const frames: { id: number; i: number }[] = [{ id: start.id, i: 0 }];
+    index.set(start.id, counter);
+    low.set(start.id, counter++);
+    stack.push(start.id);
+    onStack.add(start.id);
+    while (frames.length) {
+      const f = frames.at(-1)!;
+      const succ = nodes[f.id]!.succ;
+      if (f.i < succ.length) {
+        const s = succ[f.i++]!;
+        if (!index.has(s)) {
+          index.set(s, counter);
+          low.set(s, counter++);
+          stack.push(s);
+          onStack.add(s);
+          frames.push({ id: s, i: 0 });
+        } else if (onStack.has(s)) low.set(f.id, Math.min(low.get(f.id)!, index.get(s)!));
+        continue;
+      }
+      frames.pop();
+      if (frames.length) {
+        const parent = frames.at(-1)!.id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(f.id)!));
+      }
+      if (low.get(f.id) === index.get(f.id)) {
+        const component: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== f.id);
+        if (component.length > 1 || nodes[f.id]!.succ.includes(f.id)) for (const c of component) result.add(c);
+      }
+    }
+  }
+  return result;
+}

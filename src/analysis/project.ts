@@ -1,0 +1,184 @@
+/** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
+import type { PrivlintConfig } from '../config.js';
+import type { CallEvent, CfgNode, FileModel, FunctionModel, InputEvent, PrivilegeEvent } from '../model.js';
+
+/** Functions and macros of the C library and common runtimes that end the process. */
+export const BUILTIN_NORETURN = [
+  'exit', '_exit', '_Exit', 'quick_exit', 'abort', 'err', 'errx', 'verr', 'verrx', '__assert_fail',
+  '__assert_rtn', 'longjmp', 'siglongjmp', '_longjmp', 'pthread_exit', 'errc', 'verrc',
+];
+
+const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot']);
+
+export class Project {
+  readonly functions: FunctionModel[];
+  private readonly byName = new Map<string, FunctionModel[]>();
+  /** Names (functions and macros) that never return. */
+  readonly dying = new Set<string>();
+  /** Function-like macros that test their argument and end the process. */
+  readonly checkingMacros = new Set<string>();
+  /** Functions that change privileges, directly or through callees, or leak a directory handle to their caller. */
+  readonly privileged = new Set<FunctionModel>();
+  /** Functions that read input, directly or through callees: the first input event reached. */
+  readonly inputReaders = new Map<FunctionModel, InputEvent>();
+  /** Functions with at least one caller in the project. */
+  readonly called = new Set<FunctionModel>();
+
+  constructor(readonly files: FileModel[], readonly config: PrivlintConfig) {
+    this.functions = files.flatMap((f) => f.functions);
+    for (const fn of this.functions) {
+      const list = this.byName.get(fn.name) ?? [];
+      list.push(fn);
+      this.byName.set(fn.name, list);
+    }
+    for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
+    this.inferDying();
+    this.findCheckingMacros();
+    for (const fn of this.functions) for (const call of this.callsIn(fn)) {
+      const callee = this.resolve(call.callee, fn.file);
+      if (callee && callee !== fn) this.called.add(callee);
+    }
+    this.findPrivileged();
+    this.findInputReaders();
+  }
+
+  /** The definition a call from `fromFile` reaches: the same file first, then an exported one. */
+  resolve(name: string, fromFile: string): FunctionModel | undefined {
+    const defs = this.byName.get(name);
+    if (!defs) return undefined;
+    const local = defs.find((d) => d.file === fromFile);
+    if (local) return local;
+    const dir = fromFile.slice(0, fromFile.lastIndexOf('/') + 1);
+    const exported = defs.filter((d) => !d.isLocal);
+    return exported.find((d) => d.file.startsWith(dir)) ?? exported[0];
+  }
+
+  callsIn(fn: FunctionModel): CallEvent[] {
+    return fn.cfg.nodes.flatMap((n) => n.events.filter((e): e is CallEvent => e.kind === 'call'));
+  }
+
+  /** A node whose events include a call that never returns: the path ends there. */
+  isDyingNode(node: CfgNode): boolean {
+    return node.events.some((e) => e.kind === 'call' && this.dying.has(e.callee));
+  }
+
+  isDyingCall(e: PrivilegeEvent): boolean {
+    return e.kind === 'call' && this.dying.has(e.callee);
+  }
+
+  /**
+   * A function dies when every path from its entry reaches a call that never returns
+   * (a server loop that never ends is not dying: it keeps running).
+   */
+  private inferDying(): void {
+    const macros = this.files.flatMap((f) => f.macros);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const m of macros) {
+        if (this.dying.has(m.name) || /\bif\b|\?/.test(m.body)) continue;
+        if (this.callsDying(m.body)) {
+          this.dying.add(m.name);
+          changed = true;
+        }
+      }
+      for (const fn of this.functions) {
+        if (this.dying.has(fn.name) || fn.isEntry) continue;
+        if (fn.declaredNoreturn || this.alwaysDies(fn)) {
+          this.dying.add(fn.name);
+          changed = true;
+        }
+      }
+    }
+  }
+
+  private callsDying(text: string): boolean {
+    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) if (this.dying.has(m[1]!)) return true;
+    return false;
+  }
+
+  private alwaysDies(fn: FunctionModel): boolean {
+    const { nodes, entry, exit } = fn.cfg;
+    const seen = new Set<number>();
+    const onStack = new Set<number>();
+    let escapes = false;
+    const visit = (id: number): void => {
+      if (escapes) return;
+      if (id === exit) {
+        escapes = true;
+        return;
+      }
+      if (onStack.has(id)) {
+        escapes = true; // a loop that need not end: the function keeps running
+        return;
+      }
+      if (seen.has(id)) return;
+      seen.add(id);
+      const node = nodes[id]!;
+      if (this.isDyingNode(node)) return;
+      onStack.add(id);
+      for (const s of node.succ) if (s >= 0) visit(s);
+      onStack.delete(id);
+    };
+    visit(entry);
+    return !escapes;
+  }
+
+  private findCheckingMacros(): void {
+    for (const m of this.files.flatMap((f) => f.macros)) {
+      const testsArgument = m.params.some((p) => new RegExp(`\\b${p.replace(/\W/g, '')}\\b`).test(m.body));
+      if (testsArgument && /\bif\b|\?|\|\||&&/.test(m.body) && (this.callsDying(m.body) || /\breturn\b/.test(m.body))) {
+        this.checkingMacros.add(m.name);
+      }
+    }
+  }
+
+  private findPrivileged(): void {
+    for (const fn of this.functions) {
+      const events = fn.cfg.nodes.flatMap((n) => n.events);
+      if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(events)) this.privileged.add(fn);
+    }
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const fn of this.functions) {
+        if (this.privileged.has(fn)) continue;
+        if (this.callsIn(fn).some((c) => {
+          const callee = this.resolve(c.callee, fn.file);
+          return callee !== undefined && this.privileged.has(callee);
+        })) {
+          this.privileged.add(fn);
+          changed = true;
+        }
+      }
+    }
+  }
+
+  private findInputReaders(): void {
+    const configured = new Set(this.config.inputFunctions);
+    for (const fn of this.functions) {
+      const direct = fn.cfg.nodes.flatMap((n) => n.events).find((e): e is InputEvent => e.kind === 'input' && e.source !== 'argv');
+      if (direct) this.inputReaders.set(fn, direct);
+      else if (configured.has(fn.name)) this.inputReaders.set(fn, { kind: 'input', source: 'config', id: -1, api: fn.name, text: fn.name, loc: fn.loc });
+    }
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const fn of this.functions) {
+        if (this.inputReaders.has(fn)) continue;
+        for (const c of this.callsIn(fn)) {
+          const callee = this.resolve(c.callee, fn.file);
+          const input = callee && this.inputReaders.get(callee);
+          if (input) {
+            this.inputReaders.set(fn, input);
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** A directory opened and kept (global, returned) without being closed in the same function. */
+function leaksDirectoryHandle(events: PrivilegeEvent[]): boolean {
+  const closed = new Set(events.filter((e) => e.kind === 'dir-close').map((e) => (e.kind === 'dir-close' ? e.handle : '')));
+  return events.some((e) => e.kind === 'dir-open' && e.handle !== '' && !closed.has(e.handle) && !closed.has('*'));
+}

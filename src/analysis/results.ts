@@ -1,0 +1,219 @@
+/**
+ * Is a privilege call's failure handled? (SPEC, "What counts as checked".) A result is checked when every
+ * path reaches a test whose failing branch ends the process, returns an error to the caller, or retries,
+ * instead of running on into the code that assumes the call succeeded.
+ */
+import type { CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
+import { cyclicNodes } from './flow.js';
+import type { Project } from './project.js';
+
+export type Verdict =
+  | { status: 'checked' }
+  | { status: 'returned' } // passed to the caller: the duty moves to every caller
+  | { status: 'unchecked'; why: string };
+
+const CHECKED: Verdict = { status: 'checked' };
+
+export class ResultJudge {
+  /** Functions that report a privilege call's failure to their caller, with the call. */
+  readonly statusFunctions = new Map<FunctionModel, PrivilegeEvent>();
+  private readonly cycles = new Map<FunctionModel, Set<number>>();
+
+  constructor(private readonly project: Project) {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const fn of project.functions) {
+        if (fn.isEntry || fn.returnsVoid || this.statusFunctions.has(fn)) continue;
+        for (const node of fn.cfg.nodes) for (const ev of node.events) {
+          if (!this.statusFunctions.has(fn) && this.needsCheck(fn, ev) && this.judge(fn, ev).status === 'returned') {
+            this.statusFunctions.set(fn, this.underlying(fn, ev));
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+
+  /** The library call behind an event (itself, or the call inside a status-returning wrapper). */
+  underlying(fn: FunctionModel, ev: PrivilegeEvent): PrivilegeEvent {
+    if (ev.kind !== 'call') return ev;
+    const callee = this.project.resolve(ev.callee, fn.file);
+    return (callee && this.statusFunctions.get(callee)) ?? ev;
+  }
+
+  /** Calls whose failure must be handled: drops, setgroups, chroot, chdir next to a chroot, status-returning wrappers. */
+  needsCheck(fn: FunctionModel, ev: PrivilegeEvent): boolean {
+    if (!ev.result) return false;
+    switch (ev.kind) {
+      case 'set-id':
+        return ev.direction === 'drop';
+      case 'set-groups':
+      case 'chroot':
+        return true;
+      case 'chdir':
+        return fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chroot'));
+      case 'call': {
+        const callee = this.project.resolve(ev.callee, fn.file);
+        return callee !== undefined && callee !== fn && this.statusFunctions.has(callee);
+      }
+      default:
+        return false;
+    }
+  }
+
+  judge(fn: FunctionModel, ev: PrivilegeEvent): Verdict {
+    const use = ev.result;
+    if (!use) return CHECKED;
+    switch (use.kind) {
+      case 'discarded':
+        return { status: 'unchecked', why: 'its result is ignored' };
+      case 'void-cast':
+        return { status: 'unchecked', why: 'its result is cast to (void) and ignored' };
+      case 'assert':
+        return { status: 'unchecked', why: 'its result is only tested inside assert(), which is compiled out under NDEBUG' };
+      case 'swallowed':
+        return { status: 'unchecked', why: use.why };
+      case 'handled':
+      case 'passed':
+        return CHECKED;
+      case 'returned':
+        return fn.isEntry ? CHECKED : { status: 'returned' };
+      case 'tested':
+        return this.judgeTest(fn, use.node, (t) => 'event' in t.subject && t.subject.event === ev.id, use.node);
+      case 'stored':
+        return this.judgeStored(fn, use.variable, use.node);
+    }
+  }
+
+  private judgeStored(fn: FunctionModel, variable: string, storeNode: number): Verdict {
+    const { nodes } = fn.cfg;
+    const seen = new Set<number>();
+    const work = [...nodes[storeNode]!.succ];
+    let returned = false;
+    const isSubject = (t: Test): boolean => 'variable' in t.subject && t.subject.variable === variable;
+    while (work.length) {
+      const id = work.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const node = nodes[id]!;
+      if (node.tests?.some(isSubject)) {
+        const v = this.judgeTest(fn, id, isSubject, storeNode);
+        if (v.status === 'unchecked') return v;
+        if (v.status === 'returned') returned = true;
+        continue;
+      }
+      if (node.kind === 'return' && node.returnedVariables?.includes(variable)) {
+        if (!fn.isEntry) returned = true;
+        continue;
+      }
+      if (this.project.isDyingNode(node)) continue;
+      if (node.assigns?.includes(variable)) return { status: 'unchecked', why: `its result is stored in \`${variable}\`, which is overwritten before it is tested` };
+      if (id === fn.cfg.exit) return { status: 'unchecked', why: `its result is stored in \`${variable}\` but never tested` };
+      work.push(...node.succ);
+    }
+    return returned ? { status: 'returned' } : CHECKED;
+  }
+
+  /** At a condition: does the branch taken on failure stop (die, return an error, retry) before rejoining the code that assumes success? */
+  private judgeTest(fn: FunctionModel, nodeId: number, isSubject: (t: Test) => boolean, callNode: number): Verdict {
+    const node = fn.cfg.nodes[nodeId]!;
+    const test = node.tests?.find(isSubject);
+    if (!test || node.succ.length < 2) return CHECKED;
+    const candidates: [number, number[]][] =
+      test.whenFails === null || node.kind !== 'cond'
+        ? node.succ.map((s, i) => [s, node.succ.filter((_, j) => j !== i)])
+        : [[node.succ[test.whenFails ? 0 : 1]!, [node.succ[test.whenFails ? 1 : 0]!]]];
+    let best: Verdict | undefined;
+    for (const [fail, ok] of candidates) {
+      const v = this.failureBranch(fn, fail, ok, callNode);
+      if (v.status === 'checked') return v;
+      if (v.status === 'returned') best = v;
+      best ??= v;
+    }
+    return best ?? CHECKED;
+  }
+
+  /**
+   * The success continuation of a tested call: what runs when it succeeded, assuming the other privilege calls
+   * tested on the way succeed too (their failure handlers are not part of it).
+   */
+  private successRegion(fn: FunctionModel, okStarts: number[]): Set<number> {
+    const { nodes } = fn.cfg;
+    const seen = new Set<number>();
+    const work = [...okStarts];
+    while (work.length) {
+      const id = work.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const n = nodes[id]!;
+      if (this.project.isDyingNode(n)) continue;
+      const privilegeTest = n.kind === 'cond' ? n.tests?.find((t) => 'event' in t.subject && t.whenFails !== null) : undefined;
+      if (privilegeTest) work.push(n.succ[privilegeTest.whenFails ? 1 : 0]!);
+      else work.push(...n.succ);
+    }
+    return seen;
+  }
+
+  /** From node `id` every path reaches a `return <value>` without privilege calls or loops: an error return path. */
+  private returnsErrorFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>()): boolean {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    memo.set(id, false); // a cycle is not an error return
+    const n = fn.cfg.nodes[id]!;
+    let result: boolean;
+    if (n.kind === 'return' && n.returnsValue) result = true;
+    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input')) result = false;
+    else if (this.project.isDyingNode(n)) result = true;
+    else result = n.succ.length > 0 && n.succ.every((s) => this.returnsErrorFrom(fn, s, memo));
+    memo.set(id, result);
+    return result;
+  }
+
+  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number): Verdict {
+    const { nodes, exit } = fn.cfg;
+    const okRegion = this.successRegion(fn, okStarts);
+    const cyclic = this.cyclesOf(fn);
+    const doesWork = (n: CfgNode): boolean => n.events.length > 0 || cyclic.has(n.id) || n.id === exit;
+    const passesDuty = !fn.isEntry && !fn.returnsVoid;
+    const seen = new Set<number>();
+    const work = [failStart];
+    let returned = false;
+    while (work.length) {
+      const id = work.pop()!;
+      if (seen.has(id) || id === callNode) continue;
+      seen.add(id);
+      const n = nodes[id]!;
+      if (this.project.isDyingNode(n)) continue;
+      if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
+        if (passesDuty) returned = true;
+        continue;
+      }
+      if (id === exit && fn.isEntry) continue;
+      if (okRegion.has(id) && doesWork(n)) {
+        if (passesDuty && this.returnsErrorFrom(fn, id)) {
+          returned = true;
+          continue;
+        }
+        return id === exit && fn.returnsVoid
+          ? { status: 'unchecked', why: 'when it fails, the function returns as if it had succeeded' }
+          : { status: 'unchecked', why: 'when it fails, execution continues as if it had succeeded (the failure branch does not end the process or return an error)' };
+      }
+      if (id === exit) {
+        if (fn.returnsVoid) return { status: 'unchecked', why: 'when it fails, the function returns as if it had succeeded' };
+        returned = true;
+        continue;
+      }
+      work.push(...n.succ);
+    }
+    return returned ? { status: 'returned' } : CHECKED;
+  }
+
+  private cyclesOf(fn: FunctionModel): Set<number> {
+    let c = this.cycles.get(fn);
+    if (!c) {
+      c = cyclicNodes(fn.cfg.nodes);
+      this.cycles.set(fn, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The privilege flow of a program from one root function: its control-flow graph with the graphs of the
+ * project functions it calls that change privileges inlined at each call, so that order rules see every path
+ * across functions and files. Calls that are not inlined contribute their summary (input read, never returns).
+ */
+import type { CallEvent, CfgNode, FunctionModel, InputEvent, PrivilegeEvent, Test } from '../model.js';
+import type { Project } from './project.js';
+
+export interface SuperNode {
+  id: number;
+  fn: FunctionModel;
+  /** The CFG node this segment comes from. */
+  origin: CfgNode;
+  events: PrivilegeEvent[];
+  succ: number[];
+  /** For the last segment of a `cond` node: its tests (successors keep the [true, false] order). */
+  tests?: Test[];
+  /** The path ends here: a call that never returns. */
+  dies: boolean;
+  /** Inlined calls leading here, outermost first. */
+  chain: CallEvent[];
+}
+
+export interface Supergraph {
+  root: FunctionModel;
+  nodes: SuperNode[];
+  entry: number;
+  exit: number;
+  /** Every function inlined at least once. */
+  covered: Set<FunctionModel>;
+}
+
+const MAX_NODES = 100_000;
+const MAX_DEPTH = 24;
+
+export function buildSupergraph(project: Project, root: FunctionModel): Supergraph {
+  const nodes: SuperNode[] = [];
+  const covered = new Set<FunctionModel>();
+  const stack: FunctionModel[] = [];
+
+  const add = (fn: FunctionModel, origin: CfgNode, chain: CallEvent[]): SuperNode => {
+    const n: SuperNode = { id: nodes.length, fn, origin, events: [], succ: [], dies: false, chain };
+    nodes.push(n);
+    return n;
+  };
+
+  const inlineTarget = (call: CallEvent, fn: FunctionModel): FunctionModel | undefined => {
+    const callee = project.resolve(call.callee, fn.file);
+    if (!callee || !project.privileged.has(callee) || stack.includes(callee)) return undefined;
+    if (stack.length >= MAX_DEPTH || nodes.length > MAX_NODES) return undefined;
+    return callee;
+  };
+
+  const expand = (fn: FunctionModel, chain: CallEvent[]): { entry: number; exit: number } => {
+    stack.push(fn);
+    covered.add(fn);
+    const { cfg } = fn;
+    const first = new Map<number, SuperNode>();
+    const last = new Map<number, SuperNode>();
+    for (const node of cfg.nodes) {
+      let seg = add(fn, node, chain);
+      first.set(node.id, seg);
+      for (const ev of node.events) {
+        if (seg.dies) break;
+        const callee = ev.kind === 'call' ? inlineTarget(ev, fn) : undefined;
+        if (callee && ev.kind === 'call') {
+          const inner = expand(callee, [...chain, ev]);
+          seg.succ.push(inner.entry);
+          seg = add(fn, node, chain);
+          nodes[inner.exit]!.succ.push(seg.id);
+          continue;
+        }
+        seg.events.push(ev);
+        if (ev.kind === 'call') {
+          const callee2 = project.resolve(ev.callee, fn.file);
+          const input = callee2 && project.inputReaders.get(callee2);
+          if (input) seg.events.push(summaryInput(ev, input));
+        }
+        if (project.isDyingCall(ev)) seg.dies = true;
+      }
+      if (node.tests) seg.tests = node.tests;
+      last.set(node.id, seg);
+    }
+    for (const node of cfg.nodes) {
+      const seg = last.get(node.id)!;
+      if (seg.dies) continue;
+      for (const s of node.succ) if (s >= 0) seg.succ.push(first.get(s)!.id);
+    }
+    stack.pop();
+    return { entry: first.get(cfg.entry)!.id, exit: last.get(cfg.exit)!.id };
+  };
+
+  const { entry, exit } = expand(root, []);
+  return { root, nodes, entry, exit, covered };
+}
+
+/** The input read inside a called function, seen at the call. */
+function summaryInput(call: CallEvent, input: InputEvent): InputEvent {
+  return { ...input, id: call.id, api: call.callee, text: call.text, loc: call.loc, via: input.via ?? input };
+}
+
+/** Roots: program entries, privileged functions nobody calls (callbacks, library API), and any left uncovered. */
+export function buildSupergraphs(project: Project): Supergraph[] {
+  const graphs: Supergraph[] = [];
+  const covered = new Set<FunctionModel>();
+  const roots = project.functions.filter((f) => f.isEntry && project.privileged.has(f));
+  roots.push(...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)));
+  const rest = project.functions.filter((f) => project.privileged.has(f));
+  for (const root of [...roots, ...rest]) {
+    if (covered.has(root) && !roots.includes(root)) continue;
+    const g = buildSupergraph(project, root);
+    for (const f of g.covered) covered.add(f);
+    graphs.push(g);
+  }
+  return graphs;
+}

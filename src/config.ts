@@ -1,0 +1,19 @@
+/** privlint configuration: data only, never code. */
+export type SeverityLevel = 'error' | 'warning' | 'note';
+export type RuleSetting = SeverityLevel | 'off';
+
+export interface PrivlintConfig {
+  /** Rule id → severity or 'off'. */
+  rules: Record<string, RuleSetting>;
+  /** Globs (gitignore syntax) of paths not to analyse. */
+  ignore: string[];
+  /** Functions that never return (`fatal`, `die`). */
+  noreturn: string[];
+  /** Functions that read untrusted input (option or config parsers). */
+  inputFunctions: string[];
+  platform: 'linux' | 'freebsd' | 'openbsd' | 'macos';
+}
+
+export function defaultConfig(): PrivlintConfig {
+  return { rules: {}, ignore: [], noreturn: [], inputFunctions: [], platform: 'linux' };
+}

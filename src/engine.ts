@@ -1,0 +1,144 @@
+/** The one engine behind the CLI, the ESLint plugin and the Action: sources in, findings and diagnostics out. */
+import { promises as fs } from 'node:fs';
+import { Project } from './analysis/project.js';
+import { ResultJudge } from './analysis/results.js';
+import { buildSupergraphs } from './analysis/supergraph.js';
+import { analyzeCFile } from './c/frontend.js';
+import { defaultConfig, type PrivlintConfig } from './config.js';
+import { collectFiles, displayPath, languageOf } from './files.js';
+import type { Diagnostic, FileModel } from './model.js';
+import { RULES } from './rules/index.js';
+import type { Finding, Rule } from './rules/rule.js';
+
+export interface SourceFile {
+  /** Path as shown in reports (relative to the working directory). */
+  path: string;
+  text: string;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  /** Files read (shown paths), whether or not they needed deep analysis. */
+  files: string[];
+  /** Files parsed and modelled. */
+  analysed: string[];
+  rules: readonly Rule[];
+}
+
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Tokens without which a C file can neither change privileges nor hold a chroot. */
+const PRIVILEGE_TOKENS = /\b(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)\b/;
+/** Small projects are analysed whole; large ones only where privilege code and its callers and callees are. */
+const WHOLE_PROJECT_LIMIT = 300;
+
+export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd()): Promise<AnalysisResult> {
+  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd);
+  const sources: SourceFile[] = [];
+  for (const file of files) {
+    const shown = displayPath(file, cwd);
+    const loaded = await readSource(file, shown);
+    if ('text' in loaded) sources.push(loaded);
+    else diagnostics.push(loaded);
+  }
+  const result = await analyzeSources(sources, config);
+  result.diagnostics.unshift(...diagnostics);
+  result.files = files.map((f) => displayPath(f, cwd));
+  return result;
+}
+
+async function readSource(file: string, shown: string): Promise<SourceFile | Diagnostic> {
+  let bytes: Buffer;
+  try {
+    const st = await fs.stat(file);
+    if (st.size > MAX_FILE_BYTES) return { file: shown, level: 'error', message: `file is too large to analyse (${st.size} bytes; the limit is ${MAX_FILE_BYTES})` };
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    return { file: shown, level: 'error', message: `cannot read file: ${(e as Error).message}` };
+  }
+  if (bytes.subarray(0, 8192).includes(0)) return { file: shown, level: 'error', message: 'binary file (contains NUL bytes); skipped' };
+  try {
+    return { path: shown, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { file: shown, level: 'error', message: 'file is not valid UTF-8; skipped' };
+  }
+}
+
+/** Analyse sources as one project. */
+export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<AnalysisResult> {
+  let nextId = 1;
+  const nextEventId = (): number => nextId++;
+  const diagnostics: Diagnostic[] = [];
+  const models = new Map<string, FileModel>();
+  const parse = async (src: SourceFile): Promise<void> => {
+    if (models.has(src.path)) return;
+    try {
+      const lang = languageOf(src.path);
+      if (lang !== 'c') return;
+      const model = await analyzeCFile(src.path, src.text, nextEventId);
+      diagnostics.push(...model.diagnostics);
+      models.set(src.path, model);
+    } catch (e) {
+      const message = e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
+      diagnostics.push({ file: src.path, level: 'error', message });
+    }
+  };
+  for (const src of selectSources(sources)) await parse(src);
+  if (sources.length > WHOLE_PROJECT_LIMIT) {
+    for (let round = 0; round < 3; round++) {
+      const more = relatedSources(sources, [...models.values()], models);
+      if (!more.length) break;
+      for (const src of more) await parse(src);
+    }
+  }
+  const files = [...models.values()];
+  const project = new Project(files, config);
+  const judge = new ResultJudge(project);
+  const graphs = buildSupergraphs(project);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const rules = RULES.filter((r) => (config.rules[r.id] ?? r.severity) !== 'off');
+  for (const rule of rules) {
+    const configured = config.rules[rule.id];
+    rule.check({
+      project,
+      judge,
+      graphs,
+      report(f) {
+        const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
+        findings.push({ ...f, ruleId: rule.id, severity });
+      },
+    });
+  }
+  findings.sort(compareFindings);
+  diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  return { findings, diagnostics, files: sources.map((s) => s.path), analysed: files.map((f) => f.path), rules };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  if (a.loc.file !== b.loc.file) return a.loc.file < b.loc.file ? -1 : 1;
+  return a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+function selectSources(sources: SourceFile[]): SourceFile[] {
+  if (sources.length <= WHOLE_PROJECT_LIMIT) return sources;
+  return sources.filter((s) => PRIVILEGE_TOKENS.test(s.text));
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** In a large tree: files that call functions of the analysed files, or define functions they call. */
+function relatedSources(sources: SourceFile[], models: FileModel[], parsed: Map<string, FileModel>): SourceFile[] {
+  const defined = new Set(models.flatMap((m) => m.functions.map((f) => f.name)));
+  const called = new Set(models.flatMap((m) => m.functions.flatMap((f) => f.cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.kind === 'call' ? [e.callee] : []))))));
+  for (const d of defined) called.delete(d);
+  const definedNames = [...defined].filter((n) => n !== 'main');
+  const callers = definedNames.length ? new RegExp(`\\b(?:${definedNames.map(escapeRe).join('|')})\\s*\\(`) : undefined;
+  const calleeNames = [...called].filter((n) => /^[A-Za-z_]\w*$/.test(n));
+  const definitions = calleeNames.length ? new RegExp(`^(?:[\\w*]+[ \\t*]+)*(?:${calleeNames.map(escapeRe).join('|')})\\s*\\([^;]*$`, 'm') : undefined;
+  return sources.filter((s) => !parsed.has(s.path) && ((callers?.test(s.text) ?? false) || (definitions?.test(s.text) ?? false)));
+}

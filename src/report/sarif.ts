@@ -1,0 +1,89 @@
+/** SARIF 2.1.0 for GitHub code scanning: repo-relative URIs, rule metadata, security-severity, stable fingerprints. */
+import { createHash } from 'node:crypto';
+import type * as Sarif from 'sarif';
+import type { AnalysisResult } from '../engine.js';
+import type { Finding, Rule } from '../rules/rule.js';
+import { ruleMarkdown } from '../docs.js';
+import { docsLink } from './text.js';
+
+const LEVEL: Record<Finding['severity'], Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', note: 'note' };
+
+export interface SarifOptions {
+  version: string;
+  /** Base for rule help links. */
+  helpBase: string;
+  /** Source lines by file, for fingerprints that survive line shifts. */
+  lines?: (file: string) => string[] | undefined;
+}
+
+function uri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+function location(loc: Finding['loc'], message?: string): Sarif.Location {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: uri(loc.file) },
+      region: { startLine: loc.line, startColumn: loc.column, endLine: loc.endLine, endColumn: loc.endColumn },
+    },
+    ...(message ? { message: { text: message } } : {}),
+  };
+}
+
+function ruleDescriptor(rule: Rule, helpBase: string): Sarif.ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: rule.id.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
+    shortDescription: { text: rule.short },
+    fullDescription: { text: rule.docs.what },
+    help: { text: `${rule.docs.why}\n\nUse instead:\n${rule.docs.useInstead}`, markdown: ruleMarkdown(rule) },
+    helpUri: `${helpBase}${docsLink(rule.id)}`,
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: { tags: rule.tags, precision: 'high', 'security-severity': rule.securitySeverity.toFixed(1), cwe: rule.cwe },
+  };
+}
+
+function fingerprint(f: Finding, lineText: string, occurrence: number): string {
+  return createHash('sha256').update(`${f.ruleId}\0${f.loc.file}\0${lineText.trim()}\0${occurrence}`).digest('hex').slice(0, 32);
+}
+
+export function toSarif(result: AnalysisResult, opts: SarifOptions): Sarif.Log {
+  const rules = [...result.rules];
+  const occurrences = new Map<string, number>();
+  const results: Sarif.Result[] = result.findings.map((f) => {
+    const lineText = opts.lines?.(f.loc.file)?.[f.loc.line - 1] ?? `${f.loc.line}`;
+    const key = `${f.ruleId}|${f.loc.file}|${lineText.trim()}`;
+    const n = (occurrences.get(key) ?? 0) + 1;
+    occurrences.set(key, n);
+    const res: Sarif.Result = {
+      ruleId: f.ruleId,
+      ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
+      level: LEVEL[f.severity],
+      message: { text: `${f.message}\nFix: ${f.fix}` },
+      locations: [location(f.loc)],
+      partialFingerprints: { primaryLocationLineHash: fingerprint(f, lineText, n) },
+    };
+    if (f.related.length) {
+      res.relatedLocations = f.related.map((r, i) => ({ id: i + 1, ...location(r.loc, r.message) }));
+      res.codeFlows = [{ threadFlows: [{ locations: [...f.related.map((r) => ({ location: location(r.loc, r.message) })), ...(f.related.some((r) => r.loc.line === f.loc.line && r.loc.file === f.loc.file) ? [] : [{ location: location(f.loc, 'finding') }])] }] }];
+    }
+    return res;
+  });
+  const notifications: Sarif.Notification[] = result.diagnostics.map((d) => ({
+    level: d.level === 'error' ? 'error' : 'warning',
+    message: { text: `${d.file}: ${d.message}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: uri(d.file) }, ...(d.line ? { region: { startLine: d.line } } : {}) } }],
+  }));
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: { driver: { name: 'privlint', version: opts.version, informationUri: opts.helpBase, rules: rules.map((r) => ruleDescriptor(r, opts.helpBase)) } },
+        automationDetails: { id: 'privlint/' },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        results,
+      },
+    ],
+  };
+}

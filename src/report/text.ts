@@ -1,0 +1,34 @@
+import type { AnalysisResult } from '../engine.js';
+
+const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', note: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+
+export function docsLink(ruleId: string): string {
+  return `docs/rules/${ruleId}.md`;
+}
+
+export function formatText(result: AnalysisResult, color: boolean): string {
+  const c = (code: keyof typeof COLORS, s: string): string => (color ? `${COLORS[code]}${s}${COLORS.reset}` : s);
+  const out: string[] = [];
+  for (const f of result.findings) {
+    out.push(`${c('bold', `${f.loc.file}:${f.loc.line}:${f.loc.column}`)}: ${c(f.severity, f.severity)}: ${f.message} ${c('dim', `[${f.ruleId}]`)}`);
+    for (const r of f.related) out.push(c('dim', `    ${r.loc.file}:${r.loc.line}:${r.loc.column}: ${r.message}`));
+    const [first, ...rest] = f.fix.split('\n');
+    out.push(`  ${c('bold', 'fix:')} ${first}`);
+    for (const line of rest) out.push(`      ${line.replace(/\t/g, '    ')}`);
+    out.push(c('dim', `  see: ${docsLink(f.ruleId)}`));
+    out.push('');
+  }
+  for (const d of result.diagnostics) {
+    const where = d.line ? `${d.file}:${d.line}` : d.file;
+    out.push(`${c('bold', where)}: ${c(d.level === 'error' ? 'error' : 'warning', `${d.level === 'error' ? 'input error' : 'input warning'}`)}: ${d.message}`);
+  }
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of result.findings) counts[f.severity]++;
+  const total = result.findings.length;
+  out.push(
+    total
+      ? `${total} finding${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.note} note${counts.note === 1 ? '' : 's'}) in ${result.files.length} file${result.files.length === 1 ? '' : 's'}`
+      : `no findings in ${result.files.length} file${result.files.length === 1 ? '' : 's'}`,
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,58 @@
+import type { DirOpenEvent } from '../model.js';
+import type { Rule } from './rule.js';
+import { deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents } from './support.js';
+
+const OPEN_DIR = 'dir:';
+
+function closeCall(open: DirOpenEvent): string {
+  return open.api === 'opendir' || open.api === 'fdopendir' ? `closedir(${open.handle})` : `close(${open.handle})`;
+}
+
+export const leakedDirfd: Rule = {
+  id: 'leaked-dirfd',
+  severity: 'error',
+  short: 'A directory descriptor is still open when chroot runs or privileges are dropped: fchdir() on it walks out of the jail.',
+  cwe: ['CWE-403', 'CWE-22'],
+  securitySeverity: 7.5,
+  tags: ['security', 'privilege', 'chroot', 'external/cwe/cwe-403'],
+  core: true,
+  docs: {
+    what: 'Tracks directory descriptors — open()/openat() with O_DIRECTORY or O_PATH, open() of ".", "/" or another directory, opendir()/fdopendir() — along every path and flags the one still open when chroot() runs or when the user or group id is dropped.',
+    why: 'A descriptor of a directory outside the jail is a way out of it: `fchdir(fd)` makes it the working directory again, and relative paths from there reach the whole file system. A descriptor opened as root and kept across a drop is a capability the unprivileged process should not have.',
+    example: 'int top = open("/", O_RDONLY | O_DIRECTORY);\nif (chroot("/var/empty") == -1 || chdir("/") == -1)\n\terr(1, "chroot");',
+    useInstead: 'int top = open("/", O_RDONLY | O_DIRECTORY);\n/* ... use top ... */\nclose(top);\nif (chroot("/var/empty") == -1 || chdir("/") == -1)\n\terr(1, "chroot");',
+    references: ['CWE-403: Exposure of File Descriptor to Unintended Control Sphere', 'CWE-22: Improper Limitation of a Pathname to a Restricted Directory', 'SEI CERT FIO22-C: Close files before spawning processes', 'chroot(2): "This call does not close open file descriptors"'],
+  },
+  check(ctx) {
+    for (const g of ctx.graphs) {
+      const byId = eventIndex(g);
+      const closeHandle = (facts: Set<string>, handle: string): void => {
+        for (const id of factIds(facts, OPEN_DIR)) if ((byId.get(id) as DirOpenEvent).handle === handle) facts.delete(OPEN_DIR + id);
+      };
+      walkEvents(
+        g,
+        [],
+        (facts, e) => {
+          if (e.kind === 'dir-open' && e.adopts) closeHandle(facts, e.adopts);
+          if (e.kind === 'dir-open' && e.handle) facts.add(OPEN_DIR + e.id);
+          if (e.kind === 'dir-close') {
+            if (e.handle === '*') deleteFacts(facts, OPEN_DIR);
+            else closeHandle(facts, e.handle);
+          }
+        },
+        (e, before) => {
+          if (e.kind !== 'chroot' && !(isDrop(e) && e.scope === 'permanent')) return;
+          for (const id of factIds(before, OPEN_DIR)) {
+            const open = byId.get(id) as DirOpenEvent;
+            ctx.report({
+              loc: open.loc,
+              message: `directory descriptor \`${open.handle}\` from ${oneLine(open.text, 60)} is still open when ${oneLine(e.text, 60)} runs (line ${e.loc.line}): fchdir(${open.handle}) leads back out${e.kind === 'chroot' ? ' of the jail' : ' with the access it was opened with'}.`,
+              fix: `Close it before ${e.api}(): ${closeCall(open)}; (or open it with O_CLOEXEC and close it before the jail is entered).`,
+              related: [{ loc: e.loc, message: `${e.api}() runs with \`${open.handle}\` still open` }],
+            });
+          }
+        },
+      );
+    }
+  },
+};

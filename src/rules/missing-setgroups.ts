@@ -1,0 +1,41 @@
+import type { Rule } from './rule.js';
+import { isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+
+const NO_GROUPS = 'no-groups';
+
+export const missingSetgroups: Rule = {
+  id: 'missing-setgroups',
+  severity: 'error',
+  short: "A drop from root with no setgroups()/initgroups() before it: root's supplementary groups stay.",
+  cwe: ['CWE-271', 'CWE-250'],
+  securitySeverity: 7.0,
+  tags: ['security', 'privilege', 'external/cwe/cwe-271'],
+  core: true,
+  docs: {
+    what: 'Flags a permanent drop of the user id to a non-root id (setuid, setresuid, setreuid) that is reached on some path without a setgroups() or initgroups() call before it. Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: that user\'s groups are already the process\'s groups.',
+    why: 'setgid() and setuid() do not touch the supplementary group list. A daemon started by root keeps root\'s groups (often `root`, `wheel`, `disk`, `adm`) after it "drops" to a service account, and with them read or write access to everything those groups own.',
+    example: 'if (setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");',
+    useInstead: 'if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||\n    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");',
+    references: ['CWE-271: Privilege Dropping / Lowering Errors', 'CWE-250: Execution with Unnecessary Privileges', 'SEI CERT POS36-C: Observe correct revocation order while relinquishing privileges'],
+  },
+  check(ctx) {
+    for (const g of ctx.graphs) {
+      walkEvents(
+        g,
+        [NO_GROUPS],
+        (facts, e) => {
+          if (e.kind === 'set-groups') facts.delete(NO_GROUPS);
+        },
+        (e, before) => {
+          if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(NO_GROUPS)) return;
+          ctx.report({
+            loc: e.loc,
+            message: `${oneLine(e.text)} drops the user id but no setgroups()/initgroups() runs before it on every path: the process keeps root's supplementary groups.`,
+            fix: `Set the groups while still root, before the gid and uid drops:\n${sequenceIn(ctx, g)}`,
+            related: [],
+          });
+        },
+      );
+    }
+  },
+};

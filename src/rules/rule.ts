@@ -1,0 +1,59 @@
+/** What a rule is: metadata (docs, SARIF) and a check over the language-neutral model. */
+import type { ResultJudge } from '../analysis/results.js';
+import type { Project } from '../analysis/project.js';
+import type { Supergraph } from '../analysis/supergraph.js';
+import type { SeverityLevel } from '../config.js';
+import type { SourceLoc } from '../model.js';
+
+export interface RuleDocs {
+  /** What it does. */
+  what: string;
+  /** Why is this bad. */
+  why: string;
+  /** Example (C). */
+  example: string;
+  /** Use instead (C). */
+  useInstead: string;
+  references: string[];
+}
+
+export interface RuleMeta {
+  id: string;
+  severity: SeverityLevel;
+  /** One line. */
+  short: string;
+  docs: RuleDocs;
+  cwe: string[];
+  /** GitHub code scanning `security-severity` (0.0–10.0). */
+  securitySeverity: number;
+  tags: string[];
+  /** One of the seven rules the mission names. */
+  core: boolean;
+}
+
+export interface RelatedLocation {
+  loc: SourceLoc;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: SeverityLevel;
+  message: string;
+  loc: SourceLoc;
+  /** What to write instead: the corrected call or the ordered sequence, in the code's own terms. */
+  fix: string;
+  /** The events behind the finding, in path order. */
+  related: RelatedLocation[];
+}
+
+export interface RuleContext {
+  project: Project;
+  judge: ResultJudge;
+  graphs: Supergraph[];
+  report(finding: Omit<Finding, 'ruleId' | 'severity'> & { severity?: SeverityLevel }): void;
+}
+
+export interface Rule extends RuleMeta {
+  check(ctx: RuleContext): void;
+}

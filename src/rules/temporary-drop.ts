@@ -1,0 +1,46 @@
+import { reachable } from '../analysis/flow.js';
+import type { PrivilegeEvent, SetIdEvent } from '../model.js';
+import type { Rule } from './rule.js';
+import { oneLine, sequenceIn } from './support.js';
+
+/** A later call that ends the temporary state: a deliberate restore, or a permanent drop of the same id. */
+function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
+  return e.kind === 'set-id' && e.idKind === temp.idKind && (e.direction === 'raise' || e.scope === 'permanent');
+}
+
+export const temporaryDrop: Rule = {
+  id: 'temporary-drop',
+  severity: 'error',
+  short: 'Only the effective id is dropped and nothing restores it or drops it for good: the saved id lets an attacker regain root.',
+  cwe: ['CWE-271', 'CWE-273'],
+  securitySeverity: 8.0,
+  tags: ['security', 'privilege', 'external/cwe/cwe-271'],
+  core: true,
+  docs: {
+    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when no deliberate restore (seteuid(0), seteuid(saved_euid)) and no permanent drop of the same id follows on any path, across functions.',
+    why: 'Changing only the effective id keeps root as the saved set-user-ID. Any code execution in the process — one memory-safety bug — can call seteuid(0) and is root again. A temporary drop is only correct around a short piece of work that is followed by a restore; for the rest of a program\'s life the drop must be permanent.',
+    example: 'if (seteuid(pw->pw_uid) == -1)\n\terr(1, "seteuid");\nserve_clients();',
+    useInstead: 'if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve_clients();',
+    references: ['CWE-271: Privilege Dropping / Lowering Errors', 'CWE-273: Improper Check for Dropped Privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful', 'Chen, Wagner, Dean: "Setuid Demystified" (USENIX Security 2002)'],
+  },
+  check(ctx) {
+    const flagged = new Set<number>();
+    for (const g of ctx.graphs) {
+      for (const node of g.nodes) {
+        node.events.forEach((e, i) => {
+          if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
+          if (node.events.slice(i + 1).some((l) => settles(e, l))) return;
+          const later = reachable(g.nodes, node.succ);
+          for (const id of later) if (g.nodes[id]!.events.some((l) => settles(e, l))) return;
+          flagged.add(e.id);
+          ctx.report({
+            loc: e.loc,
+            message: `${oneLine(e.text)} changes only the effective ${e.idKind} and nothing restores it or drops it permanently afterwards: the saved ${e.idKind} is still privileged, so ${e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)'} brings it back.`,
+            fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
+            related: [],
+          });
+        });
+      }
+    }
+  },
+};

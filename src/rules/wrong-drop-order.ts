@@ -1,0 +1,52 @@
+import type { PrivilegeEvent } from '../model.js';
+import type { Rule } from './rule.js';
+import { deleteFacts, eventIndex, factIds, oneLine, sequenceIn, walkEvents } from './support.js';
+
+const UID_DOWN = 'uid-down:';
+
+function needsRoot(e: PrivilegeEvent): boolean {
+  return (e.kind === 'set-id' && e.idKind === 'gid' && e.direction === 'drop') || e.kind === 'set-groups' || e.kind === 'chroot';
+}
+
+export const wrongDropOrder: Rule = {
+  id: 'wrong-drop-order',
+  severity: 'error',
+  short: 'A call that needs root (setgid, setgroups, chroot) runs after the user id was dropped: it fails or silently keeps privilege.',
+  cwe: ['CWE-696', 'CWE-271'],
+  securitySeverity: 7.5,
+  tags: ['security', 'privilege', 'external/cwe/cwe-696', 'external/cwe/cwe-271'],
+  core: true,
+  docs: {
+    what: 'Follows every path, across functions and files, and flags setgid-family calls, setgroups/initgroups and chroot that run after the user id was dropped (setuid, setresuid, setreuid, seteuid to a non-root id).',
+    why: 'Once the process is no longer root, setgid(), setgroups() and chroot() need privileges it does not have: they fail, or — for setgid() of an unprivileged process — change only the effective group and leave the saved group id at 0, so the group privilege can be taken back. Either way the process keeps the group or the file system view it meant to give up.',
+    example: 'if (setuid(pw->pw_uid) == -1)\n\terr(1, "setuid");\nif (setgid(pw->pw_gid) == -1)\t/* no longer root: fails */\n\terr(1, "setgid");',
+    useInstead: 'if (setgroups(1, &pw->pw_gid) == -1)\n\terr(1, "setgroups");\nif (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1)\n\terr(1, "setresgid");\nif (setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "setresuid");',
+    references: ['CWE-696: Incorrect Behavior Order', 'CWE-271: Privilege Dropping / Lowering Errors', 'SEI CERT POS36-C: Observe correct revocation order while relinquishing privileges'],
+  },
+  check(ctx) {
+    for (const g of ctx.graphs) {
+      const byId = eventIndex(g);
+      walkEvents(
+        g,
+        [],
+        (facts, e) => {
+          if (e.kind === 'set-id' && e.idKind === 'uid') {
+            if (e.direction === 'raise') deleteFacts(facts, UID_DOWN);
+            else facts.add(UID_DOWN + e.id);
+          }
+        },
+        (e, before) => {
+          if (!needsRoot(e)) return;
+          const drop = factIds(before, UID_DOWN).map((id) => byId.get(id)!)[0];
+          if (!drop) return;
+          ctx.report({
+            loc: e.loc,
+            message: `${oneLine(e.text)} runs after ${oneLine(drop.text)} (line ${drop.loc.line}) dropped the user id: without root it fails or keeps the privilege. Order: groups, then gid, then uid${e.kind === 'chroot' ? ', with chroot before all of them' : ''}.`,
+            fix: `Move ${e.api}() before ${drop.api}():\n${sequenceIn(ctx, g)}`,
+            related: [{ loc: drop.loc, message: `the user id is dropped here by ${oneLine(drop.text, 60)}` }],
+          });
+        },
+      );
+    }
+  },
+};

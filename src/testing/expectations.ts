@@ -1,0 +1,94 @@
+/**
+ * In-fixture expectations, Semgrep-style: `ruleid: <id>[, <id>]` in a comment on the line above code that must
+ * be flagged, `ok: <id>` above code that must not be. Used by the test harness and the evaluation script.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { analyzePaths } from '../engine.js';
+import { defaultConfig } from '../config.js';
+import type { Finding } from '../rules/rule.js';
+import { displayPath } from '../files.js';
+
+export interface Expectation {
+  file: string;
+  /** 1-based line the annotation points at. */
+  line: number;
+  ruleId: string;
+  kind: 'ruleid' | 'ok';
+}
+
+const ANNOTATION = /(?:\/\*|\/\/)\s*(ruleid|ok)\s*:\s*([\w-]+(?:\s*,\s*[\w-]+)*)/;
+const COMMENT_ONLY = /^\s*(?:\/\/.*|\/\*.*\*\/\s*)?$/;
+
+export function parseExpectations(file: string, text: string): Expectation[] {
+  const lines = text.split('\n');
+  const out: Expectation[] = [];
+  lines.forEach((line, i) => {
+    const m = ANNOTATION.exec(line);
+    if (!m) return;
+    let target = i + 1;
+    // An annotation alone on its line points at the next line of code; one at the end of code points at that line.
+    if (COMMENT_ONLY.test(line)) {
+      while (target < lines.length && COMMENT_ONLY.test(lines[target]!)) target++;
+      target += 1;
+    } else target = i + 1;
+    for (const id of m[2]!.split(',').map((s) => s.trim())) out.push({ file, line: target, ruleId: id, kind: m[1] as 'ruleid' | 'ok' });
+  });
+  return out;
+}
+
+export interface UnitResult {
+  unit: string;
+  expected: Set<string>;
+  actual: Set<string>;
+  missing: string[];
+  unexpected: string[];
+  findings: Finding[];
+  annotations: number;
+}
+
+export const key = (file: string, line: number, ruleId: string): string => `${file}:${line}:${ruleId}`;
+
+/** Fixture units: every file directly in a folder is analysed alone; every sub-folder ending in a project is analysed whole. */
+export async function fixtureUnits(root: string): Promise<string[]> {
+  const units: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        const inner = await fs.readdir(full, { withFileTypes: true });
+        if (inner.some((i) => i.isFile() && /\.(c|h)$/.test(i.name)) && !inner.some((i) => i.isDirectory())) units.push(full);
+        else await walk(full);
+      } else if (/\.(c|h)$/.test(e.name)) units.push(full);
+    }
+  };
+  await walk(root);
+  return units;
+}
+
+async function sourceFiles(unit: string): Promise<string[]> {
+  const st = await fs.stat(unit);
+  if (!st.isDirectory()) return [unit];
+  return (await fs.readdir(unit)).filter((f) => /\.(c|h)$/.test(f)).map((f) => path.join(unit, f));
+}
+
+/** Analyse one unit and compare with its annotations, for the given rules. */
+export async function checkUnit(unit: string, rules: Set<string>, cwd: string): Promise<UnitResult> {
+  const files = await sourceFiles(unit);
+  const expectations: Expectation[] = [];
+  for (const f of files) expectations.push(...parseExpectations(displayPath(f, cwd), await fs.readFile(f, 'utf8')));
+  const result = await analyzePaths([path.relative(cwd, unit)], defaultConfig(), cwd);
+  const findings = result.findings.filter((f) => rules.has(f.ruleId));
+  const expected = new Set(expectations.filter((e) => e.kind === 'ruleid' && rules.has(e.ruleId)).map((e) => key(e.file, e.line, e.ruleId)));
+  const actual = new Set(findings.map((f) => key(f.loc.file, f.loc.line, f.ruleId)));
+  return {
+    unit: path.relative(cwd, unit),
+    expected,
+    actual,
+    missing: [...expected].filter((k) => !actual.has(k)),
+    unexpected: [...actual].filter((k) => !expected.has(k)),
+    findings,
+    annotations: expectations.length,
+  };
+}
