@@ -30,7 +30,7 @@ export type ResultUse =
   | { kind: 'discarded' } // expression statement: the result is dropped
   | { kind: 'void-cast' }
   | { kind: 'assert' } // only tested inside assert(), which vanishes under NDEBUG
-  | { kind: 'tested'; node: number } // condition node where the result is tested
+  | { kind: 'tested'; node: number; variable?: string } // condition node where the result is tested (and the variable it is also stored in)
   | { kind: 'stored'; variable: string; node: number } // stored, to be tested later
   | { kind: 'returned' } // returned to the caller: the duty moves to every caller
   | { kind: 'passed'; callee: string } // handed to another function or macro as an argument
@@ -121,6 +121,8 @@ export interface Test {
   subject: { event: number } | { variable: string };
   /** true: the condition is true when the call failed; false: it is false; null: cannot tell. */
   whenFails: boolean | null;
+  /** For variables: the branch taken when the variable is NULL (a failed opendir()/fopen()). */
+  whenNull?: boolean | null;
 }
 
 export type NodeKind = 'entry' | 'exit' | 'stmt' | 'cond' | 'return' | 'branch';
@@ -138,6 +140,12 @@ export interface CfgNode {
   returnedVariables?: string[];
   /** Variables this node assigns. */
   assigns?: string[];
+  /** A `switch`: the value of each case (null when not a literal) and the node it starts at. */
+  cases?: { value: number | null | 'default'; target: number }[];
+  /** Variables this node sets to a constant truth value (`privileged = 1;`). */
+  constants?: Record<string, boolean>;
+  /** An explicit `break` or `continue`: a deliberate jump out of the code that follows. */
+  jump?: 'break' | 'continue';
   loc?: SourceLoc;
 }
 

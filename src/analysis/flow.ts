@@ -10,6 +10,8 @@ export function forwardFacts<N extends { id: number; succ: number[] }>(
   entry: number,
   init: Iterable<string>,
   transfer: (facts: Set<string>, node: N) => void,
+  /** Refine the facts that flow along one edge (the `index`-th successor), e.g. the failure branch of a test. */
+  edge?: (facts: Set<string>, node: N, index: number) => void,
 ): Map<number, Set<string>> {
   const inStates = new Map<number, Set<string>>();
   inStates.set(entry, new Set(init));
@@ -20,14 +22,19 @@ export function forwardFacts<N extends { id: number; succ: number[] }>(
     queued.delete(id);
     const out = new Set(inStates.get(id));
     transfer(out, nodes[id]!);
-    for (const s of nodes[id]!.succ) {
+    nodes[id]!.succ.forEach((s, index) => {
+      let flowing = out;
+      if (edge) {
+        flowing = new Set(out);
+        edge(flowing, nodes[id]!, index);
+      }
       const cur = inStates.get(s);
       let changed = false;
       if (!cur) {
-        inStates.set(s, new Set(out));
+        inStates.set(s, new Set(flowing));
         changed = true;
       } else {
-        for (const f of out) if (!cur.has(f)) {
+        for (const f of flowing) if (!cur.has(f)) {
           cur.add(f);
           changed = true;
         }
@@ -36,7 +43,7 @@ export function forwardFacts<N extends { id: number; succ: number[] }>(
         queued.add(s);
         work.push(s);
       }
-    }
+    });
   }
   return inStates;
 }

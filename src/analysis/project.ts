@@ -1,6 +1,7 @@
 /** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
 import type { PrivlintConfig } from '../config.js';
-import type { CallEvent, CfgNode, FileModel, FunctionModel, InputEvent, PrivilegeEvent } from '../model.js';
+import type { CallEvent, CfgNode, FileModel, FunctionModel, InputEvent, MacroModel, PrivilegeEvent } from '../model.js';
+import { forwardFacts } from './flow.js';
 
 /** Functions and macros of the C library and common runtimes that end the process. */
 export const BUILTIN_NORETURN = [
@@ -13,6 +14,7 @@ const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups',
 export class Project {
   readonly functions: FunctionModel[];
   private readonly byName = new Map<string, FunctionModel[]>();
+  private readonly macros = new Map<string, MacroModel>();
   /** Names (functions and macros) that never return. */
   readonly dying = new Set<string>();
   /** Function-like macros that test their argument and end the process. */
@@ -31,6 +33,7 @@ export class Project {
       list.push(fn);
       this.byName.set(fn.name, list);
     }
+    for (const m of files.flatMap((f) => f.macros)) this.macros.set(m.name, m);
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.inferDying();
     this.findCheckingMacros();
@@ -40,6 +43,10 @@ export class Project {
     }
     this.findPrivileged();
     this.findInputReaders();
+  }
+
+  macro(name: string): MacroModel | undefined {
+    return this.macros.get(name);
   }
 
   /** The definition a call from `fromFile` reaches: the same file first, then an exported one. */
@@ -135,7 +142,7 @@ export class Project {
   private findPrivileged(): void {
     for (const fn of this.functions) {
       const events = fn.cfg.nodes.flatMap((n) => n.events);
-      if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(events)) this.privileged.add(fn);
+      if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(fn)) this.privileged.add(fn);
     }
     for (let changed = true; changed; ) {
       changed = false;
@@ -177,8 +184,19 @@ export class Project {
   }
 }
 
-/** A directory opened and kept (global, returned) without being closed in the same function. */
-function leaksDirectoryHandle(events: PrivilegeEvent[]): boolean {
-  const closed = new Set(events.filter((e) => e.kind === 'dir-close').map((e) => (e.kind === 'dir-close' ? e.handle : '')));
-  return events.some((e) => e.kind === 'dir-open' && e.handle !== '' && !closed.has(e.handle) && !closed.has('*'));
+/** A directory handle still open on some path when the function returns (kept in a global, returned, or forgotten). */
+function leaksDirectoryHandle(fn: FunctionModel): boolean {
+  const { nodes, entry, exit } = fn.cfg;
+  if (!nodes.some((n) => n.events.some((e) => e.kind === 'dir-open'))) return false;
+  const states = forwardFacts(nodes, entry, [], (facts, node) => {
+    for (const e of node.events) {
+      if (e.kind === 'dir-open' && e.adopts) facts.delete(e.adopts);
+      if (e.kind === 'dir-open' && e.handle) facts.add(e.handle);
+      if (e.kind === 'dir-close') {
+        if (e.handle === '*') facts.clear();
+        else facts.delete(e.handle);
+      }
+    }
+  });
+  return (states.get(exit)?.size ?? 0) > 0;
 }

@@ -62,6 +62,14 @@ export class ResultJudge {
   }
 
   judge(fn: FunctionModel, ev: PrivilegeEvent): Verdict {
+    const v = this.judgeUse(fn, ev);
+    // A temporary drop that fails and returns an error has not entered the section meant to run unprivileged:
+    // the caller stays as privileged as it was, which is what it expects on an error.
+    if (v.status === 'returned' && this.underlying(fn, ev).kind === 'set-id' && (this.underlying(fn, ev) as { scope: string }).scope === 'effective') return CHECKED;
+    return v;
+  }
+
+  private judgeUse(fn: FunctionModel, ev: PrivilegeEvent): Verdict {
     const use = ev.result;
     if (!use) return CHECKED;
     switch (use.kind) {
@@ -74,12 +82,16 @@ export class ResultJudge {
       case 'swallowed':
         return { status: 'unchecked', why: use.why };
       case 'handled':
-      case 'passed':
         return CHECKED;
+      case 'passed': {
+        const macro = this.project.macro(use.callee);
+        if (!macro || this.project.checkingMacros.has(use.callee)) return CHECKED;
+        return { status: 'unchecked', why: `it is passed to ${use.callee}(), a macro that does not end the process when it fails` };
+      }
       case 'returned':
         return fn.isEntry ? CHECKED : { status: 'returned' };
       case 'tested':
-        return this.judgeTest(fn, use.node, (t) => 'event' in t.subject && t.subject.event === ev.id, use.node);
+        return this.judgeTest(fn, use.node, (t) => 'event' in t.subject && t.subject.event === ev.id, use.node, use.variable);
       case 'stored':
         return this.judgeStored(fn, use.variable, use.node);
     }
@@ -97,7 +109,7 @@ export class ResultJudge {
       seen.add(id);
       const node = nodes[id]!;
       if (node.tests?.some(isSubject)) {
-        const v = this.judgeTest(fn, id, isSubject, storeNode);
+        const v = this.judgeTest(fn, id, isSubject, storeNode, variable);
         if (v.status === 'unchecked') return v;
         if (v.status === 'returned') returned = true;
         continue;
@@ -115,17 +127,20 @@ export class ResultJudge {
   }
 
   /** At a condition: does the branch taken on failure stop (die, return an error, retry) before rejoining the code that assumes success? */
-  private judgeTest(fn: FunctionModel, nodeId: number, isSubject: (t: Test) => boolean, callNode: number): Verdict {
+  private judgeTest(fn: FunctionModel, nodeId: number, isSubject: (t: Test) => boolean, callNode: number, variable?: string): Verdict {
     const node = fn.cfg.nodes[nodeId]!;
     const test = node.tests?.find(isSubject);
     if (!test || node.succ.length < 2) return CHECKED;
-    const candidates: [number, number[]][] =
+    const failCase = node.cases && (node.cases.find((c) => c.value === -1) ?? (node.cases.some((c) => c.value === 0) ? node.cases.find((c) => c.value === 'default') : undefined));
+    const candidates: [number, number[]][] = failCase
+      ? [[failCase.target, node.succ.filter((s) => s !== failCase.target)]]
+      :
       test.whenFails === null || node.kind !== 'cond'
         ? node.succ.map((s, i) => [s, node.succ.filter((_, j) => j !== i)])
         : [[node.succ[test.whenFails ? 0 : 1]!, [node.succ[test.whenFails ? 1 : 0]!]]];
     let best: Verdict | undefined;
     for (const [fail, ok] of candidates) {
-      const v = this.failureBranch(fn, fail, ok, callNode);
+      const v = this.failureBranch(fn, fail, ok, callNode, variable);
       if (v.status === 'checked') return v;
       if (v.status === 'returned') best = v;
       best ??= v;
@@ -137,7 +152,7 @@ export class ResultJudge {
    * The success continuation of a tested call: what runs when it succeeded, assuming the other privilege calls
    * tested on the way succeed too (their failure handlers are not part of it).
    */
-  private successRegion(fn: FunctionModel, okStarts: number[]): Set<number> {
+  private successRegion(fn: FunctionModel, okStarts: number[], variable: string | undefined): Set<number> {
     const { nodes } = fn.cfg;
     const seen = new Set<number>();
     const work = [...okStarts];
@@ -147,7 +162,7 @@ export class ResultJudge {
       seen.add(id);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n)) continue;
-      const privilegeTest = n.kind === 'cond' ? n.tests?.find((t) => 'event' in t.subject && t.whenFails !== null) : undefined;
+      const privilegeTest = n.kind === 'cond' ? n.tests?.find((t) => t.whenFails !== null && ('event' in t.subject || t.subject.variable === variable)) : undefined;
       if (privilegeTest) work.push(n.succ[privilegeTest.whenFails ? 1 : 0]!);
       else work.push(...n.succ);
     }
@@ -169,9 +184,9 @@ export class ResultJudge {
     return result;
   }
 
-  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number): Verdict {
+  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number, variable: string | undefined): Verdict {
     const { nodes, exit } = fn.cfg;
-    const okRegion = this.successRegion(fn, okStarts);
+    const okRegion = this.successRegion(fn, okStarts, variable);
     const cyclic = this.cyclesOf(fn);
     const doesWork = (n: CfgNode): boolean => n.events.length > 0 || cyclic.has(n.id) || n.id === exit;
     const passesDuty = !fn.isEntry && !fn.returnsVoid;
@@ -183,11 +198,7 @@ export class ResultJudge {
       if (seen.has(id) || id === callNode) continue;
       seen.add(id);
       const n = nodes[id]!;
-      if (this.project.isDyingNode(n)) continue;
-      if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
-        if (passesDuty) returned = true;
-        continue;
-      }
+      if (this.project.isDyingNode(n) || n.jump) continue;
       if (id === exit && fn.isEntry) continue;
       if (okRegion.has(id) && doesWork(n)) {
         if (passesDuty && this.returnsErrorFrom(fn, id)) {
@@ -198,12 +209,18 @@ export class ResultJudge {
           ? { status: 'unchecked', why: 'when it fails, the function returns as if it had succeeded' }
           : { status: 'unchecked', why: 'when it fails, execution continues as if it had succeeded (the failure branch does not end the process or return an error)' };
       }
+      if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
+        if (passesDuty) returned = true;
+        continue;
+      }
       if (id === exit) {
         if (fn.returnsVoid) return { status: 'unchecked', why: 'when it fails, the function returns as if it had succeeded' };
         returned = true;
         continue;
       }
-      work.push(...n.succ);
+      const stillFailing = variable !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null) : undefined;
+      if (stillFailing) work.push(n.succ[stillFailing.whenFails ? 0 : 1]!);
+      else work.push(...n.succ);
     }
     return returned ? { status: 'returned' } : CHECKED;
   }

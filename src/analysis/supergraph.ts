@@ -17,6 +17,8 @@ export interface SuperNode {
   tests?: Test[];
   /** The path ends here: a call that never returns. */
   dies: boolean;
+  /** The path ends with a successful exit (`exit(0)`): the program did its work and finished. */
+  exitsNormally?: boolean;
   /** Inlined calls leading here, outermost first. */
   chain: CallEvent[];
 }
@@ -76,7 +78,10 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
           const input = callee2 && project.inputReaders.get(callee2);
           if (input) seg.events.push(summaryInput(ev, input));
         }
-        if (project.isDyingCall(ev)) seg.dies = true;
+        if (project.isDyingCall(ev)) {
+          seg.dies = true;
+          if (/^_?_?[eE]xit\s*\(\s*(0|EXIT_SUCCESS)\s*\)$/.test(ev.text)) seg.exitsNormally = true;
+        }
       }
       if (node.tests) seg.tests = node.tests;
       last.set(node.id, seg);

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Cfg, CfgNode, IdClass, NodeKind, PrivilegeEvent, ResultUse, Test } from '../model.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantTruth } from './conditions.js';
-import { calleeName, declaratorName, locOf, unwrap } from './syntax.js';
+import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 
 export interface FileContext {
   file: string;
@@ -32,6 +32,11 @@ function statementChildren(node: Node, skipFields: string[] = []): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !skip.has(c.id));
 }
 
+/** What a call returns when it fails: NULL for the calls that return a pointer, else -1. */
+function failureValue(ev: PrivilegeEvent): number {
+  return ev.api === 'opendir' || ev.api === 'fdopendir' ? 0 : -1;
+}
+
 /** `fd = open(...)`, `int fd = open(...)`, `if ((fd = open(...)) < 0)`: where the call's value is kept. */
 function assignedTarget(call: Node): string | undefined {
   let child = call;
@@ -47,6 +52,8 @@ function assignedTarget(call: Node): string | undefined {
 export class FunctionCfgBuilder {
   private readonly nodes: CfgNode[] = [];
   private readonly breaks: Pending[][] = [];
+  /** What each open `break` target is: a loop (a break leaves the work) or a switch (a break ends the case). */
+  private readonly breakKinds: ('loop' | 'switch')[] = [];
   private readonly continues: Pending[][] = [];
   private readonly labels = new Map<string, number>();
   private readonly gotos: { label: string; pending: Pending[] }[] = [];
@@ -162,11 +169,16 @@ export class FunctionCfgBuilder {
         return [];
       }
       case 'break_statement':
-        this.breaks.at(-1)?.push(...ins);
-        return this.breaks.length ? [] : ins;
-      case 'continue_statement':
-        this.continues.at(-1)?.push(...ins);
-        return this.continues.length ? [] : ins;
+      case 'continue_statement': {
+        const targets = node.type === 'break_statement' ? this.breaks : this.continues;
+        if (!targets.length) return ins;
+        const jump = this.newNode('stmt', node);
+        if (node.type === 'continue_statement') jump.jump = 'continue';
+        else if (this.breakKinds.at(-1) === 'loop') jump.jump = 'break';
+        this.connect(ins, jump.id);
+        targets.at(-1)!.push({ from: jump.id, slot: -1 });
+        return [];
+      }
       case 'goto_statement': {
         const label = node.childForFieldName('label')?.text ?? '';
         this.gotos.push({ label, pending: ins });
@@ -216,6 +228,7 @@ export class FunctionCfgBuilder {
 
   private loop(ins: Pending[], cond: Node | null, body: Node | null, update: Node | null | undefined, order: 'test-first' | 'body-first'): Pending[] {
     this.breaks.push([]);
+    this.breakKinds.push('loop');
     this.continues.push([]);
     const head = this.newNode('stmt');
     this.connect(ins, head.id);
@@ -244,6 +257,7 @@ export class FunctionCfgBuilder {
       this.connect(r.t, head.id);
       exits = r.f;
     } else this.connect(bodyOuts, head.id);
+    this.breakKinds.pop();
     return [...exits, ...this.breaks.pop()!];
   }
 
@@ -255,7 +269,9 @@ export class FunctionCfgBuilder {
       this.collect(cond, sw, 'condition');
       sw.tests = this.testsOf(cond, sw);
     }
+    sw.cases = [];
     this.breaks.push([]);
+    this.breakKinds.push('switch');
     let fallthrough: Pending[] = [];
     let hasDefault = false;
     const body = node.childForFieldName('body');
@@ -264,11 +280,21 @@ export class FunctionCfgBuilder {
         fallthrough = this.statement(c, fallthrough);
         continue;
       }
-      if (!c.childForFieldName('value')) hasDefault = true;
-      fallthrough = this.sequence(statementChildren(c, ['value']), [...fallthrough, { from: sw.id, slot: -1 }]);
+      const value = c.childForFieldName('value');
+      if (!value) hasDefault = true;
+      const label = this.newNode('stmt', c);
+      this.connect([...fallthrough, { from: sw.id, slot: -1 }], label.id);
+      sw.cases.push({ value: value ? (numericValue(value) ?? null) : 'default', target: label.id });
+      fallthrough = this.sequence(statementChildren(c, ['value']), [{ from: label.id, slot: -1 }]);
     }
+    this.breakKinds.pop();
     const outs = [...fallthrough, ...this.breaks.pop()!];
-    if (!hasDefault) outs.push({ from: sw.id, slot: -1 });
+    if (!hasDefault) {
+      const after = this.newNode('stmt');
+      this.connect([{ from: sw.id, slot: -1 }], after.id);
+      sw.cases.push({ value: 'default', target: after.id });
+      outs.push({ from: after.id, slot: -1 });
+    }
     return outs;
   }
 
@@ -319,14 +345,14 @@ export class FunctionCfgBuilder {
     for (const ev of node.events) {
       if (ev.result?.kind === 'tested' && ev.result.node === node.id) {
         const call = this.callNodes.get(ev.id);
-        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call) });
+        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)) });
       }
     }
     const subjects = [cond, ...cond.descendantsOfType(['identifier', 'field_expression']).filter((n): n is Node => n !== null)];
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
       if (v.parent?.type === 'call_expression' && v.parent.childForFieldName('function')?.id === v.id) continue;
-      tests.push({ subject: { variable: v.text }, whenFails: branchWhenFails(cond, v) });
+      tests.push({ subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), whenNull: branchWhenFails(cond, v, 0) });
     }
     return tests;
   }
@@ -342,11 +368,14 @@ export class FunctionCfgBuilder {
     };
     visit(expr);
     if (node.kind !== 'cond' && !node.assigns) {
-      const assigned = expr.descendantsOfType(['assignment_expression'])
-        .filter((a) => a?.childForFieldName('operator')?.text === '=' || a?.child(1)?.text === '=')
-        .map((a) => a && a.childForFieldName('left')?.text)
-        .filter((x): x is string => !!x);
+      const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
+      const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;
+      for (const a of plain) {
+        const right = a.childForFieldName('right');
+        const value = right ? constantTruth(right) : null;
+        if (value !== null) (node.constants ??= {})[a.childForFieldName('left')!.text] = value;
+      }
     }
   }
 
@@ -368,7 +397,7 @@ export class FunctionCfgBuilder {
     const shape = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto });
     if (!shape) return;
     const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
-    if (use && (isStatusCall(shape.api) || shape.kind === 'call')) event.result = use;
+    if (use && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open')) event.result = use;
     this.callNodes.set(event.id, call);
     node.events.push(event);
   }
@@ -377,6 +406,7 @@ export class FunctionCfgBuilder {
   private resultUse(call: Node, root: Node, rootKind: RootKind, node: CfgNode): ResultUse | undefined {
     let child = call;
     let voidCast = false;
+    let storedIn: string | undefined;
     for (let p = call.parent; p; child = p, p = p.parent) {
       if (child.id === root.id) break;
       switch (p.type) {
@@ -392,6 +422,7 @@ export class FunctionCfgBuilder {
         case 'assignment_expression': {
           const left = p.childForFieldName('left');
           if (left && left.id !== child.id && rootKind !== 'condition') return { kind: 'stored', variable: left.text, node: node.id };
+          if (left && left.id !== child.id) storedIn = left.text;
           continue;
         }
         case 'init_declarator': {
@@ -408,7 +439,7 @@ export class FunctionCfgBuilder {
           if (p.childForFieldName('left')?.id === child.id) return { kind: 'discarded' };
           continue;
         case 'conditional_expression':
-          if (p.childForFieldName('condition')?.id === child.id) return { kind: 'tested', node: node.id };
+          if (p.childForFieldName('condition')?.id === child.id) return { kind: 'tested', node: node.id, variable: storedIn };
           continue;
         case 'return_statement':
           return { kind: 'returned' };
@@ -416,7 +447,7 @@ export class FunctionCfgBuilder {
           continue;
       }
     }
-    if (rootKind === 'condition') return { kind: 'tested', node: node.id };
+    if (rootKind === 'condition') return { kind: 'tested', node: node.id, variable: storedIn };
     if (rootKind === 'return') return { kind: 'returned' };
     if (voidCast) return { kind: 'void-cast' };
     return { kind: 'discarded' };

@@ -19,34 +19,35 @@ function compare(op: string, a: number, b: number): boolean | null {
   return null;
 }
 
-const CONSTANT_NAMES: Record<string, number> = { true: 1, TRUE: 1, false: 0, FALSE: 0 };
+const CONSTANT_NAMES: Record<string, number> = { true: 1, TRUE: 1, false: 0, FALSE: 0, NULL: 0 };
 
-/** Value of `expr` when `subject` (a node inside it, or none) evaluates to -1. */
-function evaluate(expr: Node, subject: Node | undefined): Value {
-  if (subject && expr.id === subject.id) return -1;
+/** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
+function evaluate(expr: Node, subject: Node | undefined, failure = -1): Value {
+  if (subject && expr.id === subject.id) return failure;
   switch (expr.type) {
     case 'parenthesized_expression':
-      return expr.namedChildCount === 1 ? evaluate(expr.namedChild(0)!, subject) : null;
+      return expr.namedChildCount === 1 ? evaluate(expr.namedChild(0)!, subject, failure) : null;
     case 'cast_expression': {
       const v = expr.childForFieldName('value');
-      return v ? evaluate(v, subject) : null;
+      return v ? evaluate(v, subject, failure) : null;
     }
     case 'number_literal': {
       const n = Number(expr.text.replace(/[uUlL]+$/, ''));
       return Number.isFinite(n) ? n : null;
     }
     case 'true': return true;
+    case 'null': return 0;
     case 'false': return false;
     case 'identifier':
       return expr.text in CONSTANT_NAMES ? CONSTANT_NAMES[expr.text]! : null;
     case 'assignment_expression': {
       const right = expr.childForFieldName('right');
-      return right && expr.child(1)?.text === '=' ? evaluate(right, subject) : null;
+      return right && expr.child(1)?.text === '=' ? evaluate(right, subject, failure) : null;
     }
     case 'unary_expression': {
       const op = expr.child(0)?.text;
       const arg = expr.childForFieldName('argument');
-      const v = arg ? evaluate(arg, subject) : null;
+      const v = arg ? evaluate(arg, subject, failure) : null;
       if (v === null) return null;
       if (op === '!') return !truthy(v);
       if (op === '-' && typeof v === 'number') return -v;
@@ -58,20 +59,20 @@ function evaluate(expr: Node, subject: Node | undefined): Value {
       const left = expr.childForFieldName('left');
       const right = expr.childForFieldName('right');
       if (!left || !right) return null;
-      const a = evaluate(left, subject);
+      const a = evaluate(left, subject, failure);
       if (op === '&&') {
         if (a !== null && !truthy(a)) return false;
-        const b = evaluate(right, subject);
+        const b = evaluate(right, subject, failure);
         if (b !== null && !truthy(b)) return false;
         return a !== null && b !== null ? true : null;
       }
       if (op === '||') {
         if (a !== null && truthy(a)) return true;
-        const b = evaluate(right, subject);
+        const b = evaluate(right, subject, failure);
         if (b !== null && truthy(b)) return true;
         return a !== null && b !== null ? false : null;
       }
-      const b = evaluate(right, subject);
+      const b = evaluate(right, subject, failure);
       if (a === null || b === null) return null;
       return compare(op, Number(a), Number(b));
     }
@@ -80,8 +81,8 @@ function evaluate(expr: Node, subject: Node | undefined): Value {
 }
 
 /** true: the condition holds when the subject failed; false: it does not; null: cannot tell. */
-export function branchWhenFails(condition: Node, subject: Node): boolean | null {
-  const v = evaluate(condition, subject);
+export function branchWhenFails(condition: Node, subject: Node, failure = -1): boolean | null {
+  const v = evaluate(condition, subject, failure);
   return v === null ? null : truthy(v);
 }
 

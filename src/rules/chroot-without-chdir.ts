@@ -1,6 +1,5 @@
-import { reachable } from '../analysis/flow.js';
-import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
-import type { ChrootEvent, PrivilegeEvent } from '../model.js';
+import { continuesWithout } from '../analysis/paths.js';
+import type { PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
 import { oneLine, walkEvents } from './support.js';
 
@@ -10,46 +9,6 @@ const CWD_UNKNOWN = 'cwd?';
 /** A chdir that moves the working directory into the new root (anything but a relative climb). */
 function entersJail(e: PrivilegeEvent): boolean {
   return e.kind === 'chdir' && !e.path.startsWith('..');
-}
-
-/** The successor a test of the chroot's result takes when chroot failed, if known. */
-function failureEdge(node: SuperNode, chroot: ChrootEvent, storedIn: string | undefined): number | undefined {
-  const test = node.tests?.find((t) => ('event' in t.subject && t.subject.event === chroot.id) || ('variable' in t.subject && t.subject.variable === storedIn));
-  if (!test || test.whenFails === null || node.origin.kind !== 'cond') return undefined;
-  return node.succ[test.whenFails ? 0 : 1];
-}
-
-/** Does some path after the chroot continue — to the end of the root function or into a loop that never ends — without a chdir into the jail? */
-function escapesWithoutChdir(g: Supergraph, node: SuperNode, index: number, chroot: ChrootEvent): boolean {
-  if (node.events.slice(index + 1).some(entersJail)) return false;
-  if (node.dies) return false;
-  const storedIn = chroot.result?.kind === 'stored' ? chroot.result.variable : undefined;
-  const finishing = new Set<number>();
-  // Nodes that can reach the end of the program or a call that ends it.
-  const preds = new Map<number, number[]>();
-  for (const n of g.nodes) for (const s of n.succ) preds.set(s, [...(preds.get(s) ?? []), n.id]);
-  const work = g.nodes.filter((n) => n.dies || n.id === g.exit).map((n) => n.id);
-  while (work.length) {
-    const id = work.pop()!;
-    if (finishing.has(id)) continue;
-    finishing.add(id);
-    work.push(...(preds.get(id) ?? []));
-  }
-  const seen = new Set<number>();
-  const starts = node.succ.filter((s) => s !== failureEdge(node, chroot, storedIn));
-  const stack = [...starts];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const n = g.nodes[id]!;
-    if (n.events.some(entersJail) || n.dies) continue;
-    if (id === g.exit || !finishing.has(id)) return true;
-    const fail = failureEdge(n, chroot, storedIn);
-    for (const s of n.succ) if (s !== fail) stack.push(s);
-  }
-  void reachable;
-  return false;
 }
 
 export const chrootWithoutChdir: Rule = {
@@ -81,7 +40,7 @@ export const chrootWithoutChdir: Rule = {
         (e, before, node) => {
           if (e.kind !== 'chroot' || e.path === '.') return;
           if (before.size === 1 && before.has(CWD + e.path)) return;
-          if (!escapesWithoutChdir(g, node, node.events.indexOf(e), e)) return;
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, entersJail)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is not followed by chdir("/") on every path: the working directory stays outside the jail and relative paths lead out of it.`,

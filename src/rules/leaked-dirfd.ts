@@ -1,6 +1,6 @@
 import type { DirOpenEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents } from './support.js';
+import { deleteFacts, eventIndex, factIds, isDrop, isFailureEdge, oneLine, walkEvents } from './support.js';
 
 const OPEN_DIR = 'dir:';
 
@@ -50,6 +50,13 @@ export const leakedDirfd: Rule = {
               fix: `Close it before ${e.api}(): ${closeCall(open)}; (or open it with O_CLOEXEC and close it before the jail is entered).`,
               related: [{ loc: e.loc, message: `${e.api}() runs with \`${open.handle}\` still open` }],
             });
+          }
+        },
+        (facts, node, index) => {
+          // On the branch where the open failed there is nothing to close.
+          for (const id of factIds(facts, OPEN_DIR)) {
+            const open = byId.get(id)!;
+            if (isFailureEdge(node, open, index, open.api === 'opendir' || open.api === 'fdopendir')) facts.delete(OPEN_DIR + id);
           }
         },
       );

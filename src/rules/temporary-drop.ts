@@ -1,4 +1,4 @@
-import { reachable } from '../analysis/flow.js';
+import { continuesWithout } from '../analysis/paths.js';
 import type { PrivilegeEvent, SetIdEvent } from '../model.js';
 import type { Rule } from './rule.js';
 import { oneLine, sequenceIn } from './support.js';
@@ -17,7 +17,7 @@ export const temporaryDrop: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when no deliberate restore (seteuid(0), seteuid(saved_euid)) and no permanent drop of the same id follows on any path, across functions.',
+    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process, and the failure branch of the call itself, need nothing.',
     why: 'Changing only the effective id keeps root as the saved set-user-ID. Any code execution in the process — one memory-safety bug — can call seteuid(0) and is root again. A temporary drop is only correct around a short piece of work that is followed by a restore; for the rest of a program\'s life the drop must be permanent.',
     example: 'if (seteuid(pw->pw_uid) == -1)\n\terr(1, "seteuid");\nserve_clients();',
     useInstead: 'if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve_clients();',
@@ -29,13 +29,11 @@ export const temporaryDrop: Rule = {
       for (const node of g.nodes) {
         node.events.forEach((e, i) => {
           if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
-          if (node.events.slice(i + 1).some((l) => settles(e, l))) return;
-          const later = reachable(g.nodes, node.succ);
-          for (const id of later) if (g.nodes[id]!.events.some((l) => settles(e, l))) return;
+          if (!continuesWithout(g, node, i, e, (l) => settles(e, l))) return;
           flagged.add(e.id);
           ctx.report({
             loc: e.loc,
-            message: `${oneLine(e.text)} changes only the effective ${e.idKind} and nothing restores it or drops it permanently afterwards: the saved ${e.idKind} is still privileged, so ${e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)'} brings it back.`,
+            message: `${oneLine(e.text)} changes only the effective ${e.idKind}, and on some path nothing restores it or drops it permanently afterwards: the saved ${e.idKind} is still privileged, so ${e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)'} brings it back.`,
             fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
             related: [],
           });
