@@ -54,8 +54,11 @@ export interface SetIdEvent extends EventBase {
   idKind: IdKind;
   /** permanent: real, effective and saved ids change; effective: only the effective id (saved id keeps root). */
   scope: 'permanent' | 'effective';
-  /** raise: regains privilege (target root or the saved effective id). */
-  direction: 'drop' | 'raise';
+  /**
+   * raise: regains privilege (target root or the saved effective id). probe: a call made to verify a drop,
+   * expected to fail (its success ends the process).
+   */
+  direction: 'drop' | 'raise' | 'probe';
   target: IdClass;
   /** Source text of the target id, e.g. `pw->pw_uid`. */
   targetText: string;
@@ -104,6 +107,8 @@ export interface InputEvent extends EventBase {
 export interface CallEvent extends EventBase {
   kind: 'call';
   callee: string;
+  /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
+  args: { text: string; id: IdClass }[];
 }
 
 export type PrivilegeEvent =
@@ -162,6 +167,7 @@ export interface FunctionModel {
   loc: SourceLoc;
   /** Visible only in its own file (C `static`). */
   isLocal: boolean;
+  params: string[];
   returnsVoid: boolean;
   /** The program's entry: C `main`, a Node module's top level. */
   isEntry: boolean;

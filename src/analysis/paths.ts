@@ -47,13 +47,13 @@ function flagTests(node: SuperNode): { variable: string; whenTrue: number; whenF
   return out;
 }
 
-function applyConstants(node: SuperNode, flags: Map<string, boolean>): void {
+export function applyConstants(node: SuperNode, flags: Map<string, boolean>): void {
   for (const v of node.origin.assigns ?? []) flags.delete(v);
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) flags.set(v, value);
 }
 
 /** Is the `index`-th successor consistent with what is known of the flags? Refines the flags for that edge. */
-function followEdge(node: SuperNode, index: number, flags: Map<string, boolean>): Map<string, boolean> | undefined {
+export function followEdge(node: SuperNode, index: number, flags: Map<string, boolean>): Map<string, boolean> | undefined {
   let out = flags;
   for (const t of flagTests(node)) {
     const known = flags.get(t.variable);
@@ -135,7 +135,12 @@ export function continuesWithout(g: Supergraph, node: SuperNode, index: number, 
       if (n.exitsNormally) return true;
       continue;
     }
-    if (id === g.exit || !finishing.has(id)) return true;
+    // The end of a function nobody in the project calls: its callers are unknown, so nothing can be said.
+    if (id === g.exit) {
+      if (g.root.isEntry) return true;
+      continue;
+    }
+    if (!finishing.has(id)) return true;
     const next = new Map(flags);
     applyConstants(n, next);
     push(n, next, failureSuccessor(n, ev));

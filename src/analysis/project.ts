@@ -9,6 +9,13 @@ export const BUILTIN_NORETURN = [
   '__assert_rtn', 'longjmp', 'siglongjmp', '_longjmp', 'pthread_exit', 'errc', 'verrc',
 ];
 
+/** `exit(0)`: the program finished its work. */
+export function isSuccessfulExit(e: PrivilegeEvent): boolean {
+  return e.kind === 'call' && /^_?_?[eE]xit$/.test(e.callee) && /^(0|EXIT_SUCCESS)$/.test(e.args[0]?.text ?? '');
+}
+
+const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
+
 const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot']);
 
 export class Project {
@@ -37,6 +44,7 @@ export class Project {
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.inferDying();
     this.findCheckingMacros();
+    this.markProbes();
     for (const fn of this.functions) for (const call of this.callsIn(fn)) {
       const callee = this.resolve(call.callee, fn.file);
       if (callee && callee !== fn) this.called.add(callee);
@@ -66,11 +74,23 @@ export class Project {
 
   /** A node whose events include a call that never returns: the path ends there. */
   isDyingNode(node: CfgNode): boolean {
-    return node.events.some((e) => e.kind === 'call' && this.dying.has(e.callee));
+    return node.events.some((e) => this.isDyingCall(e));
   }
 
   isDyingCall(e: PrivilegeEvent): boolean {
-    return e.kind === 'call' && this.dying.has(e.callee);
+    if (e.kind !== 'call') return false;
+    if (this.dying.has(e.callee)) return true;
+    // glibc error(3)/error_at_line(3) exit when their status is not 0.
+    if (e.callee === 'error' || e.callee === 'error_at_line') {
+      const status = Number(e.args[0]?.text);
+      return Number.isFinite(status) && status !== 0;
+    }
+    return false;
+  }
+
+  /** A project function that stands in for a libc privilege call (a compatibility shim such as its own seteuid()). */
+  isShim(fn: FunctionModel): boolean {
+    return SHIM_NAMES.test(fn.name);
   }
 
   /**
@@ -130,6 +150,39 @@ export class Project {
     return !escapes;
   }
 
+  /**
+   * A set-id call whose success ends the process is a probe that verifies an earlier drop
+   * (`if (setuid(0) != -1) fatal(...)`, `if (setgid(old_gid) != -1 || setegid(old_gid) != -1) fatal(...)`).
+   */
+  private markProbes(): void {
+    for (const fn of this.functions) {
+      for (const node of fn.cfg.nodes) {
+        if (node.kind !== 'cond') continue;
+        for (const t of node.tests ?? []) {
+          if (!('event' in t.subject) || t.whenFails === null) continue;
+          const id = t.subject.event;
+          const ev = node.events.find((e) => e.id === id);
+          if (ev?.kind !== 'set-id' || ev.direction !== 'drop') continue;
+          if (this.diesFrom(fn, node.succ[t.whenFails ? 1 : 0]!)) ev.direction = 'probe';
+        }
+      }
+    }
+  }
+
+  /** Every path from node `id` goes straight to an error exit (`fatal(...)`, `exit(1)`), doing nothing else first. */
+  private diesFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>()): boolean {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    memo.set(id, false);
+    const n = fn.cfg.nodes[id]!;
+    let result: boolean;
+    if (this.isDyingNode(n)) result = n.events.every((e) => e.kind === 'call') && !n.events.some((e) => isSuccessfulExit(e));
+    else if (id === fn.cfg.exit || n.kind === 'return' || n.events.length > 0) result = false;
+    else result = n.succ.length > 0 && n.succ.every((s) => this.diesFrom(fn, s, memo));
+    memo.set(id, result);
+    return result;
+  }
+
   private findCheckingMacros(): void {
     for (const m of this.files.flatMap((f) => f.macros)) {
       const testsArgument = m.params.some((p) => new RegExp(`\\b${p.replace(/\W/g, '')}\\b`).test(m.body));
@@ -141,6 +194,7 @@ export class Project {
 
   private findPrivileged(): void {
     for (const fn of this.functions) {
+      if (this.isShim(fn)) continue;
       const events = fn.cfg.nodes.flatMap((n) => n.events);
       if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(fn)) this.privileged.add(fn);
     }

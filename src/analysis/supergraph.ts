@@ -3,8 +3,9 @@
  * project functions it calls that change privileges inlined at each call, so that order rules see every path
  * across functions and files. Calls that are not inlined contribute their summary (input read, never returns).
  */
-import type { CallEvent, CfgNode, FunctionModel, InputEvent, PrivilegeEvent, Test } from '../model.js';
-import type { Project } from './project.js';
+import type { CallEvent, CfgNode, FunctionModel, IdClass, InputEvent, PrivilegeEvent, Test } from '../model.js';
+import { forwardFacts } from './flow.js';
+import { isSuccessfulExit, type Project } from './project.js';
 
 export interface SuperNode {
   id: number;
@@ -53,7 +54,7 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
     return callee;
   };
 
-  const expand = (fn: FunctionModel, chain: CallEvent[]): { entry: number; exit: number } => {
+  const expand = (fn: FunctionModel, chain: CallEvent[], binding: Binding): { entry: number; exit: number } => {
     stack.push(fn);
     covered.add(fn);
     const { cfg } = fn;
@@ -62,11 +63,12 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
     for (const node of cfg.nodes) {
       let seg = add(fn, node, chain);
       first.set(node.id, seg);
-      for (const ev of node.events) {
+      for (const original of node.events) {
         if (seg.dies) break;
+        const ev = bindEvent(original, binding);
         const callee = ev.kind === 'call' ? inlineTarget(ev, fn) : undefined;
         if (callee && ev.kind === 'call') {
-          const inner = expand(callee, [...chain, ev]);
+          const inner = expand(callee, [...chain, ev], bindParameters(callee, ev));
           seg.succ.push(inner.entry);
           seg = add(fn, node, chain);
           nodes[inner.exit]!.succ.push(seg.id);
@@ -80,7 +82,7 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
         }
         if (project.isDyingCall(ev)) {
           seg.dies = true;
-          if (/^_?_?[eE]xit\s*\(\s*(0|EXIT_SUCCESS)\s*\)$/.test(ev.text)) seg.exitsNormally = true;
+          if (isSuccessfulExit(ev)) seg.exitsNormally = true;
         }
       }
       if (node.tests) seg.tests = node.tests;
@@ -95,8 +97,69 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
     return { entry: first.get(cfg.entry)!.id, exit: last.get(cfg.exit)!.id };
   };
 
-  const { entry, exit } = expand(root, []);
-  return { root, nodes, entry, exit, covered };
+  const { entry, exit } = expand(root, [], new Map());
+  const graph = { root, nodes, entry, exit, covered };
+  reclassifyRestores(graph);
+  return graph;
+}
+
+/** What the caller passed for each parameter of an inlined function. */
+type Binding = Map<string, { text: string; id: IdClass }>;
+
+function bindParameters(callee: FunctionModel, call: CallEvent): Binding {
+  const binding: Binding = new Map();
+  callee.params.forEach((p, i) => {
+    const arg = call.args[i];
+    if (p && arg) binding.set(p, arg);
+  });
+  return binding;
+}
+
+/** An event as it happens in one calling context: parameters replaced by what the caller passed. */
+function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
+  if (!binding.size) return ev;
+  switch (ev.kind) {
+    case 'set-id': {
+      const bound = binding.get(ev.targetText);
+      if (!bound || ev.direction === 'probe' || bound.id === ev.target) return ev;
+      const direction = bound.id === 'root' || bound.id === 'saved-effective' ? 'raise' : 'drop';
+      return { ...ev, target: bound.id, direction };
+    }
+    case 'chroot':
+    case 'chdir': {
+      const bound = binding.get(ev.path);
+      return bound ? { ...ev, path: bound.text } : ev;
+    }
+    case 'call': {
+      if (!ev.args.some((a) => binding.has(a.text))) return ev;
+      return { ...ev, args: ev.args.map((a) => binding.get(a.text) ?? a) };
+    }
+    default:
+      return ev;
+  }
+}
+
+/**
+ * `setuid(getuid())` while only the effective uid is dropped is a restore in a daemon started by root
+ * (OpenSSH's restore_uid() where saved ids do not work): count it as regaining privilege on those paths.
+ */
+function reclassifyRestores(g: Supergraph): void {
+  const pending = forwardFacts(g.nodes, g.entry, [], (facts, node) => {
+    for (const e of node.events) if (e.kind === 'set-id') {
+      if (e.scope === 'effective' && e.direction === 'drop') facts.add(e.idKind);
+      else if (e.direction !== 'probe') facts.delete(e.idKind);
+    }
+  });
+  for (const node of g.nodes) {
+    const facts = new Set(pending.get(node.id));
+    node.events = node.events.map((e) => {
+      if (e.kind !== 'set-id') return e;
+      const restore = e.scope === 'permanent' && e.direction === 'drop' && e.target === 'invoker' && facts.has(e.idKind);
+      if (e.scope === 'effective' && e.direction === 'drop') facts.add(e.idKind);
+      else if (e.direction !== 'probe') facts.delete(e.idKind);
+      return restore ? { ...e, direction: 'raise' } : e;
+    });
+  }
 }
 
 /** The input read inside a called function, seen at the call. */
@@ -109,6 +172,7 @@ export function buildSupergraphs(project: Project): Supergraph[] {
   const graphs: Supergraph[] = [];
   const covered = new Set<FunctionModel>();
   const roots = project.functions.filter((f) => f.isEntry && project.privileged.has(f));
+  // Functions nobody calls directly: callbacks and library API.
   roots.push(...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)));
   const rest = project.functions.filter((f) => project.privileged.has(f));
   for (const root of [...roots, ...rest]) {

@@ -16,7 +16,7 @@ export interface CallContext {
 
 const STATUS_CALLS = new Set([
   'setuid', 'setgid', 'seteuid', 'setegid', 'setreuid', 'setregid', 'setresuid', 'setresgid',
-  'setgroups', 'initgroups', 'chroot', 'chdir', 'fchdir',
+  'setgroups', 'initgroups', 'setusercontext', 'chroot', 'chdir', 'fchdir',
 ]);
 
 /** Calls whose failure matters: their result use is recorded. */
@@ -32,12 +32,18 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
   // `(uid_t)-1` parses as a subtraction from a parenthesised name.
   if (/^\(\s*\w+\s*\)\s*-\s*1$/.test(node.text)) return 'unchanged';
   const n = unwrap(node);
+  if (n.type === 'conditional_expression') {
+    const a = classifyId(n.childForFieldName('consequence') ?? undefined, ctx);
+    const b = classifyId(n.childForFieldName('alternative') ?? undefined, ctx);
+    if (a === b) return a;
+    return a === 'invoker' || b === 'invoker' ? 'invoker' : 'other';
+  }
   if (n.type === 'call_expression') {
     const name = calleeName(n);
     if (name === 'getuid' || name === 'getgid') return 'invoker';
     if (name === 'geteuid' || name === 'getegid') return 'saved-effective';
   }
-  if (n.type === 'identifier') return ctx.idVariables.get(n.text) ?? 'other';
+  if (n.type === 'identifier' || n.type === 'field_expression') return ctx.idVariables.get(n.text) ?? 'other';
   return 'other';
 }
 
@@ -92,6 +98,7 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | undefin
     }
     case 'setgroups':
     case 'initgroups':
+    case 'setusercontext':
       return { kind: 'set-groups', api, args: args.map((a) => a.text) };
     case 'chroot':
       return { kind: 'chroot', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
@@ -117,7 +124,7 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | undefin
   }
   const source = INPUT_CALLS[api];
   if (source) return { kind: 'input', api, source };
-  return { kind: 'call', api, callee: api };
+  return { kind: 'call', api, callee: api, args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx) })) };
 }
 
 /** Calls that only test their argument when assertions are enabled. */

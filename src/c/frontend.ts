@@ -108,6 +108,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         file: path,
         language: 'c',
         loc: locOf(path, fn),
+        params,
         isLocal: def.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
         returnsVoid: typeText === 'void' && !pointerReturn,
         isEntry,

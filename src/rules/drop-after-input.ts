@@ -1,6 +1,6 @@
-import type { InputEvent, PrivilegeEvent } from '../model.js';
+import type { InputEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { eventIndex, factIds, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, eventIndex, factIds, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
 const INPUT = 'input:';
@@ -39,7 +39,7 @@ export const dropAfterInput: Rule = {
           if (e.kind === 'input') facts.add(INPUT + e.id);
           if (isPermanentDrop(e)) facts.delete(NOT_DROPPED);
         },
-        (e, before) => {
+        (e, before, node) => {
           if (!isPermanentDrop(e) || !before.has(NOT_DROPPED)) return;
           const inputs = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
           if (!inputs.length) return;
@@ -53,7 +53,7 @@ export const dropAfterInput: Rule = {
             loc: e.loc,
             message: `${oneLine(e.text)} is the first permanent drop, but ${sources} ${inputs.length > 1 ? 'were' : 'was'} read before it with full privilege (${oneLine(first.text, 50)}, ${first.loc.file}:${first.loc.line})${e.target === 'invoker' ? '; this set-user-ID program returns to its invoking user, whose input it parsed as root' : ''}.`,
             fix: `Drop privileges before parsing input: do the privileged work, then\n${sequenceIn(ctx, g)}`,
-            related: [...related, { loc: e.loc, message: 'first permanent drop' } satisfies { loc: PrivilegeEvent['loc']; message: string }],
+            related: [...related, ...callPath(node), { loc: e.loc, message: 'first permanent drop' }],
           });
         },
       );

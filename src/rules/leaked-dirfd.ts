@@ -1,6 +1,6 @@
 import type { DirOpenEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { deleteFacts, eventIndex, factIds, isDrop, isFailureEdge, oneLine, walkEvents } from './support.js';
+import { callPath, deleteFacts, eventIndex, factIds, isDrop, isFailureEdge, oneLine, walkEvents } from './support.js';
 
 const OPEN_DIR = 'dir:';
 
@@ -40,7 +40,7 @@ export const leakedDirfd: Rule = {
             else closeHandle(facts, e.handle);
           }
         },
-        (e, before) => {
+        (e, before, node) => {
           if (e.kind !== 'chroot' && !(isDrop(e) && e.scope === 'permanent')) return;
           for (const id of factIds(before, OPEN_DIR)) {
             const open = byId.get(id) as DirOpenEvent;
@@ -48,7 +48,7 @@ export const leakedDirfd: Rule = {
               loc: open.loc,
               message: `directory descriptor \`${open.handle}\` from ${oneLine(open.text, 60)} is still open when ${oneLine(e.text, 60)} runs (line ${e.loc.line}): fchdir(${open.handle}) leads back out${e.kind === 'chroot' ? ' of the jail' : ' with the access it was opened with'}.`,
               fix: `Close it before ${e.api}(): ${closeCall(open)}; (or open it with O_CLOEXEC and close it before the jail is entered).`,
-              related: [{ loc: e.loc, message: `${e.api}() runs with \`${open.handle}\` still open` }],
+              related: [...callPath(node), { loc: e.loc, message: `${e.api}() runs with \`${open.handle}\` still open` }],
             });
           }
         },

@@ -1,5 +1,5 @@
 import type { Rule } from './rule.js';
-import { isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
 
 const NO_GROUPS = 'no-groups';
 
@@ -26,13 +26,13 @@ export const missingSetgroups: Rule = {
         (facts, e) => {
           if (e.kind === 'set-groups') facts.delete(NO_GROUPS);
         },
-        (e, before) => {
+        (e, before, node) => {
           if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(NO_GROUPS)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} drops the user id but no setgroups()/initgroups() runs before it on every path: the process keeps root's supplementary groups.`,
             fix: `Set the groups while still root, before the gid and uid drops:\n${sequenceIn(ctx, g)}`,
-            related: [],
+            related: callPath(node),
           });
         },
       );

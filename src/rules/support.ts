@@ -1,9 +1,9 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
-import { forwardFacts } from '../analysis/flow.js';
+import { applyConstants, followEdge } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { PrivilegeEvent, SetIdEvent } from '../model.js';
 import { cDropSequence, projectDie, type SequenceTerms } from '../sequence.js';
-import type { RuleContext } from './rule.js';
+import type { RelatedLocation, RuleContext } from './rule.js';
 
 export function oneLine(text: string, max = 80): string {
   const t = text.replace(/\s+/g, ' ').trim();
@@ -18,9 +18,30 @@ export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
   return e.kind === 'set-id' && e.direction === 'drop';
 }
 
+interface FlowState {
+  facts: Set<string>;
+  flags: Map<string, boolean>;
+}
+
+const MAX_STATES_PER_NODE = 24;
+
+function stateKey(s: FlowState): string {
+  return `${[...s.facts].sort().join(',')}|${[...s.flags].map(([k, v]) => `${k}=${v}`).sort().join(',')}`;
+}
+
+/** Too many states at one node: keep one, with every fact that may hold and the flags all agree on. */
+function mergeStates(states: FlowState[]): FlowState {
+  const facts = new Set<string>();
+  for (const s of states) for (const f of s.facts) facts.add(f);
+  const flags = new Map(states[0]!.flags);
+  for (const s of states) for (const [k, v] of flags) if (s.flags.get(k) !== v) flags.delete(k);
+  return { facts, flags };
+}
+
 /**
- * Run a forward may-analysis over a supergraph and visit every event with the facts that hold just before it.
- * `transfer` updates the facts for one event.
+ * Follow facts forward over a supergraph, path by path as far as flag variables tell paths apart
+ * (`if (!privileged) return;`), and visit every event with the facts that hold just before it on some path.
+ * `transfer` updates the facts for one event; `edge` refines them along one successor edge.
  */
 export function walkEvents(
   g: Supergraph,
@@ -29,18 +50,57 @@ export function walkEvents(
   visit: (ev: PrivilegeEvent, before: ReadonlySet<string>, node: SuperNode) => void,
   edge?: (facts: Set<string>, node: SuperNode, index: number) => void,
 ): void {
-  const states = forwardFacts(g.nodes, g.entry, init, (facts, node) => {
-    for (const ev of node.events) transfer(facts, ev);
-  }, edge);
-  for (const node of g.nodes) {
-    const facts = states.get(node.id);
-    if (!facts) continue;
-    const cur = new Set(facts);
-    for (const ev of node.events) {
-      visit(ev, cur, node);
-      transfer(cur, ev);
+  const states = new Map<number, Map<string, FlowState>>();
+  const first: FlowState = { facts: new Set(init), flags: new Map() };
+  states.set(g.entry, new Map([[stateKey(first), first]]));
+  const work = [g.entry];
+  const queued = new Set(work);
+  while (work.length) {
+    const id = work.pop()!;
+    queued.delete(id);
+    const node = g.nodes[id]!;
+    for (const state of [...states.get(id)!.values()]) {
+      const facts = new Set(state.facts);
+      for (const ev of node.events) transfer(facts, ev);
+      const flags = new Map(state.flags);
+      applyConstants(node, flags);
+      node.succ.forEach((s, index) => {
+        const along = followEdge(node, index, flags);
+        if (!along) return;
+        const outFacts = edge ? new Set(facts) : facts;
+        if (edge) edge(outFacts, node, index);
+        const next: FlowState = { facts: outFacts, flags: along };
+        let target = states.get(s);
+        if (!target) states.set(s, (target = new Map()));
+        const key = stateKey(next);
+        if (target.has(key)) return;
+        target.set(key, next);
+        if (target.size > MAX_STATES_PER_NODE) {
+          const merged = mergeStates([...target.values()]);
+          target.clear();
+          target.set(stateKey(merged), merged);
+        }
+        if (!queued.has(s)) {
+          queued.add(s);
+          work.push(s);
+        }
+      });
     }
   }
+  for (const node of g.nodes) {
+    for (const state of states.get(node.id)?.values() ?? []) {
+      const cur = new Set(state.facts);
+      for (const ev of node.events) {
+        visit(ev, cur, node);
+        transfer(cur, ev);
+      }
+    }
+  }
+}
+
+/** The calls through which an inlined event was reached, outermost first. */
+export function callPath(node: SuperNode): RelatedLocation[] {
+  return node.chain.map((c) => ({ loc: c.loc, message: `via ${c.callee}() called here` }));
 }
 
 /** Facts named `prefix:<event id>` → the event ids. */

@@ -1,7 +1,7 @@
 import { continuesWithout } from '../analysis/paths.js';
 import type { PrivilegeEvent, SetIdEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { oneLine, sequenceIn } from './support.js';
+import { callPath, oneLine, sequenceIn } from './support.js';
 
 /** A later call that ends the temporary state: a deliberate restore, or a permanent drop of the same id. */
 function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
@@ -35,7 +35,7 @@ export const temporaryDrop: Rule = {
             loc: e.loc,
             message: `${oneLine(e.text)} changes only the effective ${e.idKind}, and on some path nothing restores it or drops it permanently afterwards: the saved ${e.idKind} is still privileged, so ${e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)'} brings it back.`,
             fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
-            related: [],
+            related: callPath(node),
           });
         });
       }

@@ -1,6 +1,6 @@
 import type { PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { deleteFacts, eventIndex, factIds, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, deleteFacts, eventIndex, factIds, oneLine, sequenceIn, walkEvents } from './support.js';
 
 const UID_DOWN = 'uid-down:';
 
@@ -32,10 +32,10 @@ export const wrongDropOrder: Rule = {
         (facts, e) => {
           if (e.kind === 'set-id' && e.idKind === 'uid') {
             if (e.direction === 'raise') deleteFacts(facts, UID_DOWN);
-            else facts.add(UID_DOWN + e.id);
+            else if (e.direction === 'drop') facts.add(UID_DOWN + e.id);
           }
         },
-        (e, before) => {
+        (e, before, node) => {
           if (!needsRoot(e)) return;
           const drop = factIds(before, UID_DOWN).map((id) => byId.get(id)!)[0];
           if (!drop) return;
@@ -43,7 +43,7 @@ export const wrongDropOrder: Rule = {
             loc: e.loc,
             message: `${oneLine(e.text)} runs after ${oneLine(drop.text)} (line ${drop.loc.line}) dropped the user id: without root it fails or keeps the privilege. Order: groups, then gid, then uid${e.kind === 'chroot' ? ', with chroot before all of them' : ''}.`,
             fix: `Move ${e.api}() before ${drop.api}():\n${sequenceIn(ctx, g)}`,
-            related: [{ loc: drop.loc, message: `the user id is dropped here by ${oneLine(drop.text, 60)}` }],
+            related: [{ loc: drop.loc, message: `the user id is dropped here by ${oneLine(drop.text, 60)}` }, ...callPath(node)],
           });
         },
       );
