@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Recall and precision of privlint against annotated cases: node scripts/evaluate.mjs <dir> [rule,rule...]
+// Every file is one program; every folder of files is one project.
 import path from 'node:path';
 import { fixtureUnits, checkUnit } from '../dist/testing/expectations.js';
 import { RULES } from '../dist/rules/index.js';
@@ -12,7 +13,7 @@ if (!dir) {
 const rules = new Set(process.argv[3] ? process.argv[3].split(',') : RULES.filter((r) => r.core).map((r) => r.id));
 const cwd = process.cwd();
 const per = new Map([...rules].map((r) => [r, { tp: 0, fn: 0, fp: 0 }]));
-for (const unit of await fixtureUnits(path.resolve(dir))) {
+for (const unit of await fixtureUnits(path.resolve(dir), true)) {
   const r = await checkUnit(unit, rules, cwd);
   for (const k of r.expected) per.get(k.split(':').at(-1))[r.actual.has(k) ? 'tp' : 'fn']++;
   for (const k of r.unexpected) per.get(k.split(':').at(-1)).fp++;

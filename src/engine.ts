@@ -67,6 +67,7 @@ async function readSource(file: string, shown: string): Promise<SourceFile | Dia
 
 /** Analyse sources as one project. */
 export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<AnalysisResult> {
+  const started = Date.now();
   let nextId = 1;
   const nextEventId = (): number => nextId++;
   const diagnostics: Diagnostic[] = [];
@@ -92,14 +93,20 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
       for (const src of more) await parse(src);
     }
   }
+  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
+  timing(`parsed ${models.size} files`);
   const files = [...models.values()];
   const project = new Project(files, config);
+  timing('project summaries');
   const judge = new ResultJudge(project);
+  timing('result judge');
   const graphs = buildSupergraphs(project);
+  timing(`${graphs.length} supergraphs, ${graphs.reduce((n, g) => n + g.nodes.length, 0)} nodes`);
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const rules = RULES.filter((r) => (config.rules[r.id] ?? r.severity) !== 'off');
   for (const rule of rules) {
+    timing(`rule ${rule.id}`);
     const configured = config.rules[rule.id];
     rule.check({
       project,

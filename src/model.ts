@@ -121,6 +121,9 @@ export type PrivilegeEvent =
   | InputEvent
   | CallEvent;
 
+/** Pseudo-variable for conditions that test whether the process is root: truthy when it is not. */
+export const NOT_ROOT = '$not-root';
+
 /** A subject tested by a condition node and the branch taken when it reports failure. */
 export interface Test {
   subject: { event: number } | { variable: string };
@@ -128,6 +131,8 @@ export interface Test {
   whenFails: boolean | null;
   /** For variables: the branch taken when the variable is NULL (a failed opendir()/fopen()). */
   whenNull?: boolean | null;
+  /** The condition is the variable itself or its negation (`if (privileged)`, `if (!privileged)`). */
+  boolean?: true;
 }
 
 export type NodeKind = 'entry' | 'exit' | 'stmt' | 'cond' | 'return' | 'branch';

@@ -11,8 +11,20 @@ export interface SequenceTerms {
   die: (what: string) => string;
 }
 
+const dieCache = new WeakMap<Project, (what: string) => string>();
+
 /** The project's own way of dying: its most used noreturn function, else err(3), else perror + exit. */
 export function projectDie(project: Project | undefined): (what: string) => string {
+  if (!project) return computeDie(undefined);
+  let die = dieCache.get(project);
+  if (!die) {
+    die = computeDie(project);
+    dieCache.set(project, die);
+  }
+  return die;
+}
+
+function computeDie(project: Project | undefined): (what: string) => string {
   const counts = new Map<string, number>();
   for (const fn of project?.functions ?? []) for (const call of project!.callsIn(fn)) {
     if (project!.dying.has(call.callee) && !['exit', '_exit', '_Exit', 'abort', 'quick_exit', 'longjmp', 'siglongjmp', 'pthread_exit', '__assert_fail'].includes(call.callee)) {

@@ -1,5 +1,5 @@
 /** Path questions over a supergraph that several rules ask. */
-import type { PrivilegeEvent } from '../model.js';
+import { NOT_ROOT, type PrivilegeEvent } from '../model.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 
 const finishingCache = new WeakMap<Supergraph, Set<number>>();
@@ -36,26 +36,94 @@ export function failureSuccessor(node: SuperNode, ev: PrivilegeEvent): number | 
   return node.succ[test.whenFails ? 0 : 1];
 }
 
-/** Flag variables a condition node decides: successor index → (variable → truth). */
-function flagTests(node: SuperNode): { variable: string; whenTrue: number; whenFalse: number }[] {
+const flagVariableCache = new WeakMap<Supergraph, Set<string>>();
+
+/**
+ * Variables worth following as flags: tested as booleans (`if (!privileged)`) in two or more functions, or set to a
+ * constant and tested (`privileged = 1;` … `if (!privileged) return;`). Following every tested variable would split
+ * paths for nothing.
+ */
+function flagVariables(g: Supergraph): Set<string> {
+  let vars = flagVariableCache.get(g);
+  if (vars) return vars;
+  const testedIn = new Map<string, Set<object>>();
+  const constant = new Set<string>();
+  const privileged = new Set<object>();
+  for (const n of g.nodes) {
+    if (n.events.some((e) => e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot')) privileged.add(n.fn);
+  }
+  for (const n of g.nodes) {
+    for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v);
+    for (const t of booleanTests(n)) {
+      const fns = testedIn.get(t.variable) ?? new Set();
+      fns.add(n.fn);
+      testedIn.set(t.variable, fns);
+    }
+  }
+  // Only flags that guard privilege code matter, and only a few can be followed.
+  vars = new Set(
+    [...testedIn]
+      .filter(([v, fns]) => (fns.size >= 2 || constant.has(v)) && [...fns].some((f) => privileged.has(f)))
+      .map(([v]) => v)
+      .slice(0, 8),
+  );
+  if (testedIn.has(NOT_ROOT)) vars.add(NOT_ROOT);
+  flagVariableCache.set(g, vars);
+  return vars;
+}
+
+function booleanTests(node: SuperNode): { variable: string; whenTrue: number; whenFalse: number }[] {
   if (node.origin.kind !== 'cond' || !node.tests) return [];
   const out = [];
   for (const t of node.tests) {
-    if (!('variable' in t.subject) || t.whenFails === null || t.whenNull === null || t.whenNull === undefined || t.whenFails === t.whenNull) continue;
+    if (!('variable' in t.subject) || !t.boolean || t.whenFails === null || t.whenNull === null || t.whenNull === undefined || t.whenFails === t.whenNull) continue;
     out.push({ variable: t.subject.variable, whenTrue: t.whenFails ? 0 : 1, whenFalse: t.whenNull ? 0 : 1 });
   }
   return out;
 }
 
-export function applyConstants(node: SuperNode, flags: Map<string, boolean>): void {
+/** A node's effect on the flags: constants it assigns, and whether the process is still root after its drops. */
+export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
+  if (!flags.size && !node.origin.constants && !changesRoot(node)) return;
   for (const v of node.origin.assigns ?? []) flags.delete(v);
-  for (const [v, value] of Object.entries(node.origin.constants ?? {})) flags.set(v, value);
+  const vars = flagVariables(g);
+  for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) flags.set(v, value);
+  if (!vars.has(NOT_ROOT)) return;
+  for (const e of node.events) {
+    if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe') continue;
+    if (e.direction === 'raise') flags.set(NOT_ROOT, false);
+    else if (e.scope === 'permanent') flags.set(NOT_ROOT, true);
+    else flags.delete(NOT_ROOT);
+  }
+}
+
+function changesRoot(node: SuperNode): boolean {
+  return node.events.some((e) => e.kind === 'set-id' && e.idKind === 'uid');
+}
+
+/** On this path the process is known not to be root (tested, or after a permanent drop). */
+export function knownNotRoot(flags: ReadonlyMap<string, boolean>): boolean {
+  return flags.get(NOT_ROOT) === true;
+}
+
+type FlagTest = { variable: string; whenTrue: number; whenFalse: number };
+const flagTestCache = new WeakMap<Supergraph, FlagTest[][]>();
+
+/** Flag variables a condition node decides: successor index → (variable → truth). */
+function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
+  let byNode = flagTestCache.get(g);
+  if (!byNode) {
+    const vars = flagVariables(g);
+    byNode = g.nodes.map((n) => booleanTests(n).filter((t) => vars.has(t.variable)));
+    flagTestCache.set(g, byNode);
+  }
+  return byNode[node.id]!;
 }
 
 /** Is the `index`-th successor consistent with what is known of the flags? Refines the flags for that edge. */
-export function followEdge(node: SuperNode, index: number, flags: Map<string, boolean>): Map<string, boolean> | undefined {
+export function followEdge(g: Supergraph, node: SuperNode, index: number, flags: Map<string, boolean>): Map<string, boolean> | undefined {
   let out = flags;
-  for (const t of flagTests(node)) {
+  for (const t of flagTests(g, node)) {
     const known = flags.get(t.variable);
     const implied = index === t.whenTrue ? true : index === t.whenFalse ? false : undefined;
     if (implied === undefined) continue;
@@ -76,9 +144,9 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
     const id = work.pop()!;
     const node = g.nodes[id]!;
     const out = new Map(states.get(id));
-    applyConstants(node, out);
+    applyConstants(g, node, out);
     node.succ.forEach((s, index) => {
-      const along = followEdge(node, index, out);
+      const along = followEdge(g, node, index, out);
       if (!along) return;
       const cur = states!.get(s);
       if (!cur) {
@@ -111,14 +179,14 @@ export function continuesWithout(g: Supergraph, node: SuperNode, index: number, 
   if (node.dies) return node.exitsNormally === true;
   const finishing = finishingNodes(g);
   const start = new Map(knownFlags(g).get(node.id));
-  applyConstants(node, start);
+  applyConstants(g, node, start);
   const seen = new Set<string>();
   const fail = failureSuccessor(node, ev);
   const stack: [number, Map<string, boolean>][] = [];
   const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined): void => {
     from.succ.forEach((s, i) => {
       if (s === skip) return;
-      const along = followEdge(from, i, flags);
+      const along = followEdge(g, from, i, flags);
       if (along) stack.push([s, along]);
     });
   };
@@ -142,7 +210,7 @@ export function continuesWithout(g: Supergraph, node: SuperNode, index: number, 
     }
     if (!finishing.has(id)) return true;
     const next = new Map(flags);
-    applyConstants(n, next);
+    applyConstants(g, n, next);
     push(n, next, failureSuccessor(n, ev));
   }
   return false;

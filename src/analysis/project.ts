@@ -68,8 +68,15 @@ export class Project {
     return exported.find((d) => d.file.startsWith(dir)) ?? exported[0];
   }
 
+  private readonly callCache = new Map<FunctionModel, CallEvent[]>();
+
   callsIn(fn: FunctionModel): CallEvent[] {
-    return fn.cfg.nodes.flatMap((n) => n.events.filter((e): e is CallEvent => e.kind === 'call'));
+    let calls = this.callCache.get(fn);
+    if (!calls) {
+      calls = fn.cfg.nodes.flatMap((n) => n.events.filter((e): e is CallEvent => e.kind === 'call'));
+      this.callCache.set(fn, calls);
+    }
+    return calls;
   }
 
   /** A node whose events include a call that never returns: the path ends there. */

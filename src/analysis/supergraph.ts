@@ -120,7 +120,7 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
   if (!binding.size) return ev;
   switch (ev.kind) {
     case 'set-id': {
-      const bound = binding.get(ev.targetText);
+      const bound = binding.get(ev.targetText) ?? boundPasswdField(ev.targetText, binding);
       if (!bound || ev.direction === 'probe' || bound.id === ev.target) return ev;
       const direction = bound.id === 'root' || bound.id === 'saved-effective' ? 'raise' : 'drop';
       return { ...ev, target: bound.id, direction };
@@ -131,12 +131,22 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
       return bound ? { ...ev, path: bound.text } : ev;
     }
     case 'call': {
-      if (!ev.args.some((a) => binding.has(a.text))) return ev;
-      return { ...ev, args: ev.args.map((a) => binding.get(a.text) ?? a) };
+      // A call through a function-pointer parameter calls what the caller passed (`drop_privs(pw)`).
+      const target = binding.get(ev.callee);
+      if (!target && !ev.args.some((a) => binding.has(a.text))) return ev;
+      const callee = target && /^[A-Za-z_]\w*$/.test(target.text) ? target.text : ev.callee;
+      return { ...ev, callee, args: ev.args.map((a) => binding.get(a.text) ?? a) };
     }
     default:
       return ev;
   }
+}
+
+/** `pw->pw_uid` where the caller passed the invoking user's passwd entry as `pw`. */
+function boundPasswdField(text: string, binding: Binding): { text: string; id: IdClass } | undefined {
+  const m = /^(\w+)\s*->\s*pw_[ug]id$/.exec(text);
+  const base = m ? binding.get(m[1]!) : undefined;
+  return base?.id === 'invoker' ? { text, id: 'invoker' } : undefined;
 }
 
 /**

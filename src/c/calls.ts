@@ -43,7 +43,14 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
     if (name === 'getuid' || name === 'getgid') return 'invoker';
     if (name === 'geteuid' || name === 'getegid') return 'saved-effective';
   }
-  if (n.type === 'identifier' || n.type === 'field_expression') return ctx.idVariables.get(n.text) ?? 'other';
+  if (n.type === 'identifier' || n.type === 'field_expression') {
+    const known = ctx.idVariables.get(n.text);
+    if (known) return known;
+    // pw->pw_uid of `pw = getpwuid(getuid())`
+    const base = n.type === 'field_expression' ? n.childForFieldName('argument') : null;
+    if (base && /^pw_[ug]id$/.test(n.childForFieldName('field')?.text ?? '') && ctx.idVariables.get(unwrap(base).text) === 'invoker') return 'invoker';
+    return 'other';
+  }
   return 'other';
 }
 
@@ -98,8 +105,10 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | undefin
     }
     case 'setgroups':
     case 'initgroups':
-    case 'setusercontext':
       return { kind: 'set-groups', api, args: args.map((a) => a.text) };
+    case 'setusercontext':
+      // BSD login classes: sets the groups only with LOGIN_SETGROUP (part of LOGIN_SETALL).
+      return /LOGIN_SET(ALL|GROUP)/.test(args[3]?.text ?? '') ? { kind: 'set-groups', api, args: args.map((a) => a.text) } : callEvent(api, args, ctx);
     case 'chroot':
       return { kind: 'chroot', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
     case 'chdir':
@@ -124,6 +133,10 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | undefin
   }
   const source = INPUT_CALLS[api];
   if (source) return { kind: 'input', api, source };
+  return callEvent(api, args, ctx);
+}
+
+function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
   return { kind: 'call', api, callee: api, args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx) })) };
 }
 

@@ -1,6 +1,6 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import type { Cfg, CfgNode, IdClass, NodeKind, PrivilegeEvent, ResultUse, Test } from '../model.js';
+import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantTruth } from './conditions.js';
 import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
@@ -30,6 +30,13 @@ function isShortCircuit(expr: Node): boolean {
 function statementChildren(node: Node, skipFields: string[] = []): Node[] {
   const skip = new Set(skipFields.map((f) => node.childForFieldName(f)?.id));
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !skip.has(c.id));
+}
+
+/** `if (flag)`, `if (!flag)`: the condition is the variable itself, used as a boolean. */
+function isBareTest(cond: Node, v: Node): boolean {
+  let c = unwrap(cond);
+  if (c.type === 'unary_expression' && c.child(0)?.text === '!') c = unwrap(c.childForFieldName('argument')!);
+  return c.id === v.id;
 }
 
 /** What a call returns when it fails: NULL for the calls that return a pointer, else -1. */
@@ -300,8 +307,9 @@ export class FunctionCfgBuilder {
 
   /** Short-circuit evaluation: each operand of && / || / ?: is a condition node of its own. */
   private condition(expr: Node, ins: Pending[]): { t: Pending[]; f: Pending[] } {
-    const e = expr.type === 'parenthesized_expression' && expr.namedChildCount === 1 ? expr.namedChild(0)! : expr;
-    if (e.type === 'parenthesized_expression') return this.condition(e, ins);
+    const inner = expr.type === 'parenthesized_expression' ? expr.namedChildren.filter((c) => c !== null && c.type !== 'comment') : [];
+    const e = inner.length === 1 ? inner[0]! : expr;
+    if (e !== expr && e.type === 'parenthesized_expression') return this.condition(e, ins);
     if (e.type === 'unary_expression' && e.child(0)?.text === '!' && isShortCircuit(e.childForFieldName('argument')!)) {
       const r = this.condition(e.childForFieldName('argument')!, ins);
       return { t: r.f, f: r.t };
@@ -348,13 +356,35 @@ export class FunctionCfgBuilder {
         if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)) });
       }
     }
+    const rootTest = this.rootTestOf(cond);
+    if (rootTest) tests.push(rootTest);
     const subjects = [cond, ...cond.descendantsOfType(['identifier', 'field_expression']).filter((n): n is Node => n !== null)];
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
       if (v.parent?.type === 'call_expression' && v.parent.childForFieldName('function')?.id === v.id) continue;
-      tests.push({ subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), whenNull: branchWhenFails(cond, v, 0) });
+      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), whenNull: branchWhenFails(cond, v, 0) };
+      if (isBareTest(cond, v)) test.boolean = true;
+      tests.push(test);
     }
     return tests;
+  }
+
+  /**
+   * `geteuid() == 0`, `saved_euid != 0`, `getuid()`: a test of whether the process is root, as the pseudo-flag
+   * NOT_ROOT (truthy when the process is not root), so that paths taken only when not root are told apart.
+   */
+  private rootTestOf(cond: Node): Test | undefined {
+    const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier']).filter((n): n is Node => n !== null)];
+    for (const p of probes) {
+      const isIdCall = p.type === 'call_expression' && ['geteuid', 'getuid'].includes(calleeName(p) ?? '');
+      const isIdVariable = p.type === 'identifier' && this.ctx.idVariables.get(p.text) === 'saved-effective';
+      if (!isIdCall && !isIdVariable) continue;
+      const whenRoot = branchWhenFails(cond, p, 0);
+      const whenNotRoot = branchWhenFails(cond, p, 1000);
+      if (whenRoot === null || whenNotRoot === null || whenRoot === whenNotRoot) continue;
+      return { subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true };
+    }
+    return undefined;
   }
 
   private readonly callNodes = new Map<number, Node>();

@@ -36,7 +36,13 @@ const ID_GETTERS: Record<string, IdClass> = { getuid: 'invoker', getgid: 'invoke
 function idVariables(root: Node): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
   for (const call of descendantsOfType(root, ['call_expression'])) {
-    const cls = ID_GETTERS[calleeName(call) ?? ''];
+    const callee = calleeName(call) ?? '';
+    let cls = ID_GETTERS[callee];
+    // `pw = getpwuid(getuid())`: the invoking user's entry, so pw->pw_uid is the invoker.
+    if (!cls && (callee === 'getpwuid' || callee === 'getpwuid_r')) {
+      const arg = call.childForFieldName('arguments')?.namedChild(0);
+      if (arg && ID_GETTERS[calleeName(unwrap(arg)) ?? ''] === 'invoker') cls = 'invoker';
+    }
     if (!cls) continue;
     let p = call.parent;
     while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;

@@ -1,4 +1,5 @@
 import type { InputEvent } from '../model.js';
+import { knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
 import { callPath, eventIndex, factIds, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
 
@@ -36,11 +37,12 @@ export const dropAfterInput: Rule = {
         g,
         [NOT_DROPPED],
         (facts, e) => {
-          if (e.kind === 'input') facts.add(INPUT + e.id);
+          // The first few reads are enough to show; more would only slow the analysis down.
+          if (e.kind === 'input' && facts.has(NOT_DROPPED) && factIds(facts, INPUT).length < 3) facts.add(INPUT + e.id);
           if (isPermanentDrop(e)) facts.delete(NOT_DROPPED);
         },
-        (e, before, node) => {
-          if (!isPermanentDrop(e) || !before.has(NOT_DROPPED)) return;
+        (e, before, node, flags) => {
+          if (!isPermanentDrop(e) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
           const inputs = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
           if (!inputs.length) return;
           const network = inputs.some((i) => i.source === 'network');

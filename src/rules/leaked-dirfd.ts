@@ -1,4 +1,5 @@
 import type { DirOpenEvent } from '../model.js';
+import { knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
 import { callPath, deleteFacts, eventIndex, factIds, isDrop, isFailureEdge, oneLine, walkEvents } from './support.js';
 
@@ -40,8 +41,9 @@ export const leakedDirfd: Rule = {
             else closeHandle(facts, e.handle);
           }
         },
-        (e, before, node) => {
+        (e, before, node, flags) => {
           if (e.kind !== 'chroot' && !(isDrop(e) && e.scope === 'permanent')) return;
+          if (e.kind !== 'chroot' && knownNotRoot(flags)) return;
           for (const id of factIds(before, OPEN_DIR)) {
             const open = byId.get(id) as DirOpenEvent;
             ctx.report({

@@ -1,3 +1,4 @@
+import { knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
 import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
 
@@ -26,8 +27,9 @@ export const missingSetgroups: Rule = {
         (facts, e) => {
           if (e.kind === 'set-groups') facts.delete(NO_GROUPS);
         },
-        (e, before, node) => {
-          if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(NO_GROUPS)) return;
+        (e, before, node, flags) => {
+          // A process known not to be root has no root groups to shed.
+          if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(NO_GROUPS) || knownNotRoot(flags)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} drops the user id but no setgroups()/initgroups() runs before it on every path: the process keeps root's supplementary groups.`,

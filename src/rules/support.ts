@@ -23,75 +23,96 @@ interface FlowState {
   flags: Map<string, boolean>;
 }
 
-const MAX_STATES_PER_NODE = 24;
+const MAX_PARTITIONS_PER_NODE = 8;
 
-function stateKey(s: FlowState): string {
-  return `${[...s.facts].sort().join(',')}|${[...s.flags].map(([k, v]) => `${k}=${v}`).sort().join(',')}`;
-}
-
-/** Too many states at one node: keep one, with every fact that may hold and the flags all agree on. */
-function mergeStates(states: FlowState[]): FlowState {
-  const facts = new Set<string>();
-  for (const s of states) for (const f of s.facts) facts.add(f);
-  const flags = new Map(states[0]!.flags);
-  for (const s of states) for (const [k, v] of flags) if (s.flags.get(k) !== v) flags.delete(k);
-  return { facts, flags };
+function flagsKey(flags: Map<string, boolean>): string {
+  return [...flags].map(([k, v]) => `${k}=${v}`).sort().join(',');
 }
 
 /**
- * Follow facts forward over a supergraph, path by path as far as flag variables tell paths apart
- * (`if (!privileged) return;`), and visit every event with the facts that hold just before it on some path.
+ * Follow facts forward over a supergraph and visit every event with the facts that may hold just before it.
+ * Facts are kept apart per combination of flag variables (`if (!privileged) return;`), so that paths a flag
+ * tells apart are not mixed; within one combination facts hold when they hold on some path.
  * `transfer` updates the facts for one event; `edge` refines them along one successor edge.
  */
 export function walkEvents(
   g: Supergraph,
   init: string[],
   transfer: (facts: Set<string>, ev: PrivilegeEvent) => void,
-  visit: (ev: PrivilegeEvent, before: ReadonlySet<string>, node: SuperNode) => void,
+  visit: (ev: PrivilegeEvent, before: ReadonlySet<string>, node: SuperNode, flags: ReadonlyMap<string, boolean>) => void,
   edge?: (facts: Set<string>, node: SuperNode, index: number) => void,
 ): void {
   const states = new Map<number, Map<string, FlowState>>();
-  const first: FlowState = { facts: new Set(init), flags: new Map() };
-  states.set(g.entry, new Map([[stateKey(first), first]]));
-  const work = [g.entry];
-  const queued = new Set(work);
-  while (work.length) {
-    const id = work.pop()!;
-    queued.delete(id);
-    const node = g.nodes[id]!;
-    for (const state of [...states.get(id)!.values()]) {
-      const facts = new Set(state.facts);
-      for (const ev of node.events) transfer(facts, ev);
-      const flags = new Map(state.flags);
-      applyConstants(node, flags);
-      node.succ.forEach((s, index) => {
-        const along = followEdge(node, index, flags);
-        if (!along) return;
-        const outFacts = edge ? new Set(facts) : facts;
-        if (edge) edge(outFacts, node, index);
-        const next: FlowState = { facts: outFacts, flags: along };
-        let target = states.get(s);
-        if (!target) states.set(s, (target = new Map()));
-        const key = stateKey(next);
-        if (target.has(key)) return;
-        target.set(key, next);
-        if (target.size > MAX_STATES_PER_NODE) {
-          const merged = mergeStates([...target.values()]);
-          target.clear();
-          target.set(stateKey(merged), merged);
-        }
-        if (!queued.has(s)) {
-          queued.add(s);
-          work.push(s);
-        }
-      });
+  const work: [number, string][] = [];
+  const queued = new Set<string>();
+  const enqueue = (id: number, key: string): void => {
+    const k = `${id}#${key}`;
+    if (queued.has(k)) return;
+    queued.add(k);
+    work.push([id, key]);
+  };
+  const widened = new Set<number>();
+  const arrive = (id: number, next: FlowState): void => {
+    let parts = states.get(id);
+    if (!parts) states.set(id, (parts = new Map()));
+    let key = flagsKey(next.flags);
+    if (widened.has(id) || (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE)) {
+      // Too many flag combinations here: one partition from now on, with only the flags all paths agree on.
+      // Its facts only grow and its flags only shrink, so the analysis ends.
+      const all = [...parts.values(), next];
+      const flags = new Map(all[0]!.flags);
+      for (const p of all) for (const [k, v] of flags) if (p.flags.get(k) !== v) flags.delete(k);
+      const facts = new Set<string>();
+      for (const p of all) for (const f of p.facts) facts.add(f);
+      const before = widened.has(id) ? [...parts.values()][0] : undefined;
+      widened.add(id);
+      key = flagsKey(flags);
+      const changed = !before || before.facts.size !== facts.size || before.flags.size !== flags.size;
+      parts.clear();
+      parts.set(key, { facts, flags });
+      if (changed) enqueue(id, key);
+      return;
     }
+    const cur = parts.get(key);
+    if (!cur) {
+      parts.set(key, { facts: new Set(next.facts), flags: next.flags });
+      enqueue(id, key);
+      return;
+    }
+    let grew = false;
+    for (const f of next.facts) if (!cur.facts.has(f)) {
+      cur.facts.add(f);
+      grew = true;
+    }
+    if (grew) enqueue(id, key);
+  };
+  arrive(g.entry, { facts: new Set(init), flags: new Map() });
+  while (work.length) {
+    const [id, key] = work.pop()!;
+    queued.delete(`${id}#${key}`);
+    const state = states.get(id)?.get(key);
+    if (!state) continue; // merged away meanwhile
+    const node = g.nodes[id]!;
+    const facts = new Set(state.facts);
+    for (const ev of node.events) transfer(facts, ev);
+    const flags = state.flags.size || node.origin.constants ? new Map(state.flags) : state.flags;
+    applyConstants(g, node, flags);
+    node.succ.forEach((s, index) => {
+      const along = followEdge(g, node, index, flags);
+      if (!along) return;
+      let outFacts = facts;
+      if (edge) {
+        outFacts = new Set(facts);
+        edge(outFacts, node, index);
+      }
+      arrive(s, { facts: outFacts, flags: along });
+    });
   }
   for (const node of g.nodes) {
     for (const state of states.get(node.id)?.values() ?? []) {
       const cur = new Set(state.facts);
       for (const ev of node.events) {
-        visit(ev, cur, node);
+        visit(ev, cur, node, state.flags);
         transfer(cur, ev);
       }
     }

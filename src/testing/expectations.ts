@@ -49,8 +49,11 @@ export interface UnitResult {
 
 export const key = (file: string, line: number, ruleId: string): string => `${file}:${line}:${ruleId}`;
 
-/** Fixture units: every file directly in a folder is analysed alone; every sub-folder ending in a project is analysed whole. */
-export async function fixtureUnits(root: string): Promise<string[]> {
+/**
+ * Fixture units: every source file is analysed alone, except inside a folder named `*.project`, which is
+ * analysed whole. With `foldersAreProjects`, every folder that holds only files is one project.
+ */
+export async function fixtureUnits(root: string, foldersAreProjects = false): Promise<string[]> {
   const units: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
@@ -58,7 +61,8 @@ export async function fixtureUnits(root: string): Promise<string[]> {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         const inner = await fs.readdir(full, { withFileTypes: true });
-        if (inner.some((i) => i.isFile() && /\.(c|h)$/.test(i.name)) && !inner.some((i) => i.isDirectory())) units.push(full);
+        const holdsOnlyFiles = inner.some((i) => i.isFile() && /\.(c|h)$/.test(i.name)) && !inner.some((i) => i.isDirectory());
+        if (e.name.endsWith('.project') || (foldersAreProjects && holdsOnlyFiles)) units.push(full);
         else await walk(full);
       } else if (/\.(c|h)$/.test(e.name)) units.push(full);
     }
