@@ -60,10 +60,10 @@ function flagVariables(g: Supergraph): Set<string> {
       testedIn.set(t.variable, fns);
     }
   }
-  // Only flags that guard privilege code matter, and only a few can be followed.
+  // Only flags that guard privilege calls matter (`if (!privileged) return;` in restore_uid()), and only a few are followed.
   vars = new Set(
     [...testedIn]
-      .filter(([v, fns]) => (fns.size >= 2 || constant.has(v)) && [...fns].some((f) => privileged.has(f)))
+      .filter(([v, fns]) => v !== NOT_ROOT && (fns.size >= 2 || constant.has(v)) && [...fns].some((f) => privileged.has(f)))
       .map(([v]) => v)
       .slice(0, 8),
   );
@@ -182,18 +182,19 @@ export function continuesWithout(g: Supergraph, node: SuperNode, index: number, 
   applyConstants(g, node, start);
   const seen = new Set<string>();
   const fail = failureSuccessor(node, ev);
-  const stack: [number, Map<string, boolean>][] = [];
-  const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined): void => {
+  // `worked`: the path did something after the event, so returning from a function nobody calls is no excuse.
+  const stack: [number, Map<string, boolean>, boolean][] = [];
+  const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean): void => {
     from.succ.forEach((s, i) => {
       if (s === skip) return;
       const along = followEdge(g, from, i, flags);
-      if (along) stack.push([s, along]);
+      if (along) stack.push([s, along, worked]);
     });
   };
-  push(node, start, fail);
+  push(node, start, fail, node.events.length > index + 1);
   while (stack.length) {
-    const [id, flags] = stack.pop()!;
-    const key = `${id}|${[...flags].sort().join(',')}`;
+    const [id, flags, workedBefore] = stack.pop()!;
+    const key = `${id}|${workedBefore}|${[...flags].sort().join(',')}`;
     if (seen.has(key)) continue;
     if (seen.size > MAX_STATES) return false;
     seen.add(key);
@@ -203,15 +204,17 @@ export function continuesWithout(g: Supergraph, node: SuperNode, index: number, 
       if (n.exitsNormally) return true;
       continue;
     }
-    // The end of a function nobody in the project calls: its callers are unknown, so nothing can be said.
+    const worked = workedBefore || n.events.length > 0;
     if (id === g.exit) {
-      if (g.root.isEntry) return true;
+      // The end of a function nobody in the project calls: unknown callers may still settle it, unless it
+      // already went on working.
+      if (g.root.isEntry || worked) return true;
       continue;
     }
     if (!finishing.has(id)) return true;
     const next = new Map(flags);
     applyConstants(g, n, next);
-    push(n, next, failureSuccessor(n, ev));
+    push(n, next, failureSuccessor(n, ev), worked);
   }
   return false;
 }

@@ -53,7 +53,7 @@ export const dropAfterInput: Rule = {
           ctx.report({
             severity: severe ? 'error' : 'warning',
             loc: e.loc,
-            message: `${oneLine(e.text)} is the first permanent drop, but ${sources} ${inputs.length > 1 ? 'were' : 'was'} read before it with full privilege (${oneLine(first.text, 50)}, ${first.loc.file}:${first.loc.line})${e.target === 'invoker' ? '; this set-user-ID program returns to its invoking user, whose input it parsed as root' : ''}.`,
+            message: `${oneLine(e.text)} is the first permanent drop, but the program reads ${sources} before it, with full privilege (${oneLine(first.text, 50)}, ${first.loc.file}:${first.loc.line})${e.target === 'invoker' ? '; this set-user-ID program returns to its invoking user, whose input it parsed as root' : ''}.`,
             fix: `Drop privileges before parsing input: do the privileged work, then\n${sequenceIn(ctx, g)}`,
             related: [...related, ...callPath(node), { loc: e.loc, message: 'first permanent drop' }],
           });

@@ -1,7 +1,7 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { applyConstants, followEdge } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
-import type { PrivilegeEvent, SetIdEvent } from '../model.js';
+import { NOT_ROOT, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { cDropSequence, projectDie, type SequenceTerms } from '../sequence.js';
 import type { RelatedLocation, RuleContext } from './rule.js';
 
@@ -24,6 +24,11 @@ interface FlowState {
 }
 
 const MAX_PARTITIONS_PER_NODE = 8;
+
+function rootOnly(flags: Map<string, boolean>): Map<string, boolean> {
+  const root = flags.get(NOT_ROOT);
+  return root === undefined ? new Map() : new Map([[NOT_ROOT, root]]);
+}
 
 function flagsKey(flags: Map<string, boolean>): string {
   return [...flags].map(([k, v]) => `${k}=${v}`).sort().join(',');
@@ -55,24 +60,17 @@ export function walkEvents(
   const arrive = (id: number, next: FlowState): void => {
     let parts = states.get(id);
     if (!parts) states.set(id, (parts = new Map()));
-    let key = flagsKey(next.flags);
-    if (widened.has(id) || (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE)) {
-      // Too many flag combinations here: one partition from now on, with only the flags all paths agree on.
-      // Its facts only grow and its flags only shrink, so the analysis ends.
-      const all = [...parts.values(), next];
-      const flags = new Map(all[0]!.flags);
-      for (const p of all) for (const [k, v] of flags) if (p.flags.get(k) !== v) flags.delete(k);
-      const facts = new Set<string>();
-      for (const p of all) for (const f of p.facts) facts.add(f);
-      const before = widened.has(id) ? [...parts.values()][0] : undefined;
+    if (!widened.has(id) && !parts.has(flagsKey(next.flags)) && parts.size >= MAX_PARTITIONS_PER_NODE) {
+      // Too many flag combinations here: from now on only whether the process is root tells paths apart.
       widened.add(id);
-      key = flagsKey(flags);
-      const changed = !before || before.facts.size !== facts.size || before.flags.size !== flags.size;
+      const old = [...parts.values()];
       parts.clear();
-      parts.set(key, { facts, flags });
-      if (changed) enqueue(id, key);
-      return;
+      for (const p of old) merge(parts, id, { facts: p.facts, flags: rootOnly(p.flags) });
     }
+    merge(parts, id, widened.has(id) ? { facts: next.facts, flags: rootOnly(next.flags) } : next);
+  };
+  const merge = (parts: Map<string, FlowState>, id: number, next: FlowState): void => {
+    const key = flagsKey(next.flags);
     const cur = parts.get(key);
     if (!cur) {
       parts.set(key, { facts: new Set(next.facts), flags: next.flags });
