@@ -1,0 +1,131 @@
+/** The CLI as a user runs it: exit codes, formats, SARIF validity, bad input that must not lose other results. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..');
+const bin = path.join(root, 'bin', 'privlint.js');
+
+beforeAll(() => {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'ignore' });
+});
+
+function run(args: string[], cwd = root): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const BAD = `#include <unistd.h>
+int main(void) { setgid(100); if (setuid(100) != 0) return 1; return 0; }
+`;
+const CLEAN = `#include <unistd.h>
+#include <grp.h>
+#include <err.h>
+int main(void) {
+  gid_t g = 100;
+  if (setgroups(1, &g) == -1 || setresgid(g, g, g) == -1 || setresuid(100, 100, 100) == -1) err(1, "drop");
+  return 0;
+}
+`;
+
+function tree(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'privlint-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+describe('privlint CLI', () => {
+  it('exits 1 with findings on the bundled example and prints file:line:col, severity, rule and fix', () => {
+    const r = run(['examples/daemon']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/examples\/daemon\/fingerd\.c:\d+:\d+: error: .*\[unchecked-return\]/);
+    expect(r.stdout).toContain('fix:');
+    expect(r.stdout).not.toContain('\x1b[');
+  });
+
+  it('exits 0 on clean code and 2 on usage errors', () => {
+    const dir = tree({ 'clean.c': CLEAN });
+    expect(run(['.'], dir).status).toBe(0);
+    expect(run(['--format', 'yaml', '.'], dir).status).toBe(2);
+    expect(run(['--bogus'], dir).status).toBe(2);
+  });
+
+  it('writes JSON with positions and fixes', () => {
+    const dir = tree({ 'bad.c': BAD });
+    const r = run(['-f', 'json', '.'], dir);
+    const report = JSON.parse(r.stdout);
+    const rules = report.findings.map((f: { ruleId: string }) => f.ruleId).sort();
+    expect(rules).toEqual(['missing-setgroups', 'unchecked-return']);
+    for (const f of report.findings) {
+      expect(f.file).toBe('bad.c');
+      expect(f.line).toBe(2);
+      expect(f.fix.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('writes SARIF 2.1.0 that validates against the official schema, with stable fingerprints', () => {
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false });
+    const validate = ajv.compile(schema);
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'privlint-')), 'out.sarif');
+    const first = run(['-f', 'sarif', '-o', out, 'examples/daemon']);
+    expect(first.status).toBe(1);
+    const log = JSON.parse(readFileSync(out, 'utf8'));
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const runLog = log.runs[0];
+    expect(runLog.results.length).toBeGreaterThan(3);
+    for (const res of runLog.results) {
+      expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe('examples/daemon/fingerd.c');
+      expect(res.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{32}$/);
+    }
+    for (const rule of runLog.tool.driver.rules) {
+      expect(Number(rule.properties['security-severity'])).toBeGreaterThan(0);
+      expect(rule.help.markdown).toContain('## Use instead');
+      expect(rule.properties.tags.some((t: string) => t.startsWith('external/cwe/'))).toBe(true);
+    }
+    const flows = runLog.results.filter((r: { codeFlows?: unknown[] }) => r.codeFlows);
+    expect(flows.length).toBeGreaterThan(0);
+    run(['-f', 'sarif', '-o', out, 'examples/daemon']);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(log);
+  });
+
+  it('reports bad input clearly and still analyses every other file', () => {
+    const dir = tree({
+      'a-bad.c': BAD,
+      'binary.c': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
+      'latin1.c': Buffer.from('/* caf\xe9 */ int x;\n', 'latin1'),
+      'broken.c': 'int main( { setuid(1); if (\n',
+      'unreadable.c': CLEAN,
+      'z-bad.c': BAD,
+      'deep.c': `int f(void) { return ${'('.repeat(3000)}1${')'.repeat(3000)}; }\nint main(void) { setuid(5); return 0; }\n`,
+    });
+    chmodSync(path.join(dir, 'unreadable.c'), 0o000);
+    symlinkSync(dir, path.join(dir, 'loop'));
+    const r = run(['-f', 'json', '.'], dir);
+    const report = JSON.parse(r.stdout);
+    const files = new Set(report.findings.map((f: { file: string }) => f.file));
+    expect(files.has('a-bad.c')).toBe(true);
+    expect(files.has('z-bad.c')).toBe(true);
+    const diag = (file: string): string => report.diagnostics.filter((d: { file: string }) => d.file === file).map((d: { message: string }) => d.message).join(' ');
+    expect(diag('binary.c')).toMatch(/binary/);
+    expect(diag('latin1.c')).toMatch(/UTF-8/);
+    expect(diag('broken.c')).toMatch(/could not be parsed/);
+    expect(diag('loop')).toMatch(/symbolic link/);
+    if (process.getuid?.() !== 0) expect(diag('unreadable.c')).toMatch(/cannot read/);
+    expect(r.status).toBe(1);
+  });
+
+  it('reports a missing path and still analyses the others', () => {
+    const dir = tree({ 'bad.c': BAD });
+    const r = run(['-f', 'json', 'nope.c', 'bad.c'], dir);
+    const report = JSON.parse(r.stdout);
+    expect(report.diagnostics[0]).toMatchObject({ file: 'nope.c', level: 'error' });
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+});
