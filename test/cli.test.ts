@@ -103,7 +103,7 @@ describe('privlint CLI', () => {
       'broken.c': 'int main( { setuid(1); if (\n',
       'unreadable.c': CLEAN,
       'z-bad.c': BAD,
-      'deep.c': `int f(void) { return ${'('.repeat(3000)}1${')'.repeat(3000)}; }\nint main(void) { setuid(5); return 0; }\n`,
+      'deep.c': `int g(int a) { ${'if (a) { '.repeat(2000)}setuid(1);${' }'.repeat(2000)} return 0; }\nint main(void) { setuid(5); return 0; }\n`,
     });
     chmodSync(path.join(dir, 'unreadable.c'), 0o000);
     symlinkSync(dir, path.join(dir, 'loop'));
@@ -117,6 +117,8 @@ describe('privlint CLI', () => {
     expect(diag('latin1.c')).toMatch(/UTF-8/);
     expect(diag('broken.c')).toMatch(/could not be parsed/);
     expect(diag('loop')).toMatch(/symbolic link/);
+    expect(diag('deep.c')).toMatch(/nested too deeply/);
+    expect(files.has('deep.c')).toBe(true); // the rest of that file is still analysed
     if (process.getuid?.() !== 0) expect(diag('unreadable.c')).toMatch(/cannot read/);
     expect(r.status).toBe(1);
   });

@@ -109,6 +109,14 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       const builder = new FunctionCfgBuilder(ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
       const typeText = def.childForFieldName('type')?.text ?? '';
       const pointerReturn = def.childForFieldName('declarator')?.type === 'pointer_declarator';
+      let cfg;
+      try {
+        cfg = builder.build(body);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        model.diagnostics.push({ file: path, level: 'warning', line: def.startPosition.row + 1, message: `function ${name} is nested too deeply to analyse; skipped (the rest of the file was analysed)` });
+        continue;
+      }
       const fnModel: FunctionModel = {
         name,
         file: path,
@@ -119,7 +127,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         returnsVoid: typeText === 'void' && !pointerReturn,
         isEntry,
         declaredNoreturn: model.noreturnNames.includes(name),
-        cfg: builder.build(body),
+        cfg,
       };
       model.functions.push(fnModel);
     }
