@@ -2,7 +2,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultConfig } from './config.js';
+import { ConfigError, loadConfig } from './config-file.js';
 import { analyzePaths } from './engine.js';
 import { formatJson } from './report/json.js';
 import { toSarif } from './report/sarif.js';
@@ -17,6 +17,8 @@ Analyse C code that drops privileges (directories are walked; .gitignore is hono
 options:
   -f, --format <text|json|sarif>   output format (default: text)
   -o, --output-file <file>         write the report to a file instead of standard output
+  -c, --config <file>              configuration file (default: the nearest privlint.json, or the
+                                   "privlint" key of package.json, above the first path)
       --no-color                   no colour in text output (NO_COLOR is honoured too)
   -h, --help                       this help
   -v, --version                    print the version
@@ -37,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         format: { type: 'string', short: 'f', default: 'text' },
         'output-file': { type: 'string', short: 'o' },
+        config: { type: 'string', short: 'c' },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -61,7 +64,15 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const cwd = process.cwd();
-  const result = await analyzePaths(positionals, defaultConfig(), cwd);
+  let config;
+  try {
+    config = (await loadConfig(positionals[0] ?? cwd, values.config)).config;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`privlint: ${e.message}\n`);
+    return 2;
+  }
+  const result = await analyzePaths(positionals, config, cwd);
   let report: string;
   if (format === 'json') report = formatJson(result);
   else if (format === 'sarif') {

@@ -131,3 +131,32 @@ describe('privlint CLI', () => {
     expect(report.findings.length).toBeGreaterThan(0);
   });
 });
+
+describe('configuration', () => {
+  it('is data: rule severities, noreturn names, ignore globs from privlint.json', () => {
+    const src = `#include <unistd.h>
+void fatal(const char *);
+int main(void) {
+  if (setgroups(0, 0) == -1 || setresgid(1, 1, 1) == -1) fatal("gid");
+  if (setresuid(1, 1, 1) == -1) fatal("uid");
+  return 0;
+}
+`;
+    const dir = tree({ 'd.c': src, 'vendor/v.c': BAD });
+    const before = JSON.parse(run(['-f', 'json', '.'], dir).stdout);
+    expect(before.findings.filter((f: { ruleId: string }) => f.ruleId === 'unchecked-return').length).toBeGreaterThan(0);
+    writeFileSync(path.join(dir, 'privlint.json'), JSON.stringify({ noreturn: ['fatal'], ignore: ['vendor/'], rules: { 'missing-setgroups': 'off' } }));
+    const after = run(['-f', 'json', '.'], dir);
+    expect(JSON.parse(after.stdout).findings).toEqual([]);
+    expect(after.status).toBe(0);
+  });
+
+  it('rejects an invalid configuration with a clear error and exit 2', () => {
+    const dir = tree({ 'a.c': BAD, 'privlint.json': '{"rules": {"no-such-rule": "error"}}' });
+    const r = run(['.'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown rule "no-such-rule"');
+    writeFileSync(path.join(dir, 'privlint.json'), '{ not json');
+    expect(run(['.'], dir).stderr).toContain('not valid JSON');
+  });
+});
