@@ -3,6 +3,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import type { FileModel, FunctionModel, IdClass, MacroModel } from '../model.js';
 import { createParser } from '../parser.js';
 import { FunctionCfgBuilder } from './cfg.js';
+import { firstBranchOnly } from './preprocess.js';
 import { calleeName, declaratorName, descendantsOfType, locOf, unwrap } from './syntax.js';
 
 const NORETURN_MARKERS = /\b(noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b/;
@@ -62,8 +63,23 @@ function macrosOf(root: Node): MacroModel[] {
   }));
 }
 
-function noreturnDeclarations(root: Node): string[] {
+/** `static void NORETURN\nerror(...)`: found in the text too, for prototypes the parser could not make sense of. */
+const NORETURN_BEFORE_NAME = /\b(?:noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b(?:\s*\)\s*\))?\s+(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(/g;
+
+function noreturnDeclarations(root: Node, source: string): string[] {
   const names: string[] = [];
+  for (const m of source.matchAll(NORETURN_BEFORE_NAME)) {
+    let name = m[1]!;
+    let rest = source.slice(m.index! + m[0].length - 1);
+    // Skip attribute macros such as PRINTFLIKE(1, 2) between the marker and the name.
+    for (let hops = 0; /^[A-Z_][A-Z0-9_]*$/.test(name) && hops < 3; hops++) {
+      const next = /^\([^()]*\)\s*(?:\*\s*)*([A-Za-z_]\w*)\s*\(/.exec(rest);
+      if (!next) break;
+      name = next[1]!;
+      rest = rest.slice(next[0].length - 1);
+    }
+    names.push(name);
+  }
   for (const d of descendantsOfType(root, ['declaration', 'function_definition'])) {
     const fn = functionDeclarator(d.childForFieldName('declarator'));
     if (!fn) continue;
@@ -76,17 +92,35 @@ function noreturnDeclarations(root: Node): string[] {
   return names;
 }
 
+/** How much of the file the parser could not make sense of. */
+function errorBytes(root: Node): number {
+  let total = 0;
+  for (const e of descendantsOfType(root, ['ERROR'])) if (e.parent?.type !== 'ERROR') total += e.endIndex - e.startIndex;
+  if (root.type === 'ERROR') total += root.endIndex - root.startIndex;
+  return total;
+}
+
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number): Promise<FileModel> {
   const parser = await cParser();
-  const tree = parser.parse(source);
+  let tree = parser.parse(source);
   if (!tree) throw new Error('the C parser returned no tree');
+  let flattened = false;
+  if (tree.rootNode.hasError) {
+    // Conditionals that split the syntax can wreck the whole parse: retry with the first branch of each.
+    const retry = parser.parse(firstBranchOnly(source));
+    if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
+      tree.delete();
+      tree = retry;
+      flattened = true;
+    } else retry?.delete();
+  }
   try {
     const root = tree.rootNode;
     const model: FileModel = {
       path,
       language: 'c',
       functions: [],
-      noreturnNames: noreturnDeclarations(root),
+      noreturnNames: noreturnDeclarations(root, source),
       macros: macrosOf(root),
       idVariables: Object.fromEntries(idVariables(root)),
       diagnostics: [],
@@ -95,7 +129,12 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       const first = descendantsOfType(root, ['ERROR'])[0] ?? root.descendantsOfType('MISSING' as never)[0];
       model.diagnostics.push({
         file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
-        message: 'part of this file could not be parsed (macros or syntax errors); the rest was analysed',
+        message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', taking only the first branch of each #if' : ''}`,
+      });
+    } else if (flattened) {
+      model.diagnostics.push({
+        file: path, level: 'warning',
+        message: 'conditional compilation splits the syntax of this file: only the first branch of each #if was analysed',
       });
     }
     const ctx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)) };
