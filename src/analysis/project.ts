@@ -205,16 +205,26 @@ export class Project {
       const events = fn.cfg.nodes.flatMap((n) => n.events);
       if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(fn)) this.privileged.add(fn);
     }
+    // Functions that call through a function-pointer parameter (`proc(cycle, data)`), by parameter name.
+    const callsThroughParameter = new Set(this.functions.filter((f) => this.callsIn(f).some((c) => f.params.includes(c.callee))));
     for (let changed = true; changed; ) {
       changed = false;
       for (const fn of this.functions) {
-        if (this.privileged.has(fn)) continue;
-        if (this.callsIn(fn).some((c) => {
+        for (const c of this.callsIn(fn)) {
           const callee = this.resolve(c.callee, fn.file);
-          return callee !== undefined && this.privileged.has(callee);
-        })) {
-          this.privileged.add(fn);
-          changed = true;
+          if (!callee) continue;
+          // Handing a privileged function to one that calls its parameter makes that one privileged too.
+          if (!this.privileged.has(callee) && callsThroughParameter.has(callee) && c.args.some((a) => {
+            const passed = /^[A-Za-z_]\w*$/.test(a.text) ? this.resolve(a.text, fn.file) : undefined;
+            return passed !== undefined && this.privileged.has(passed);
+          })) {
+            this.privileged.add(callee);
+            changed = true;
+          }
+          if (!this.privileged.has(fn) && this.privileged.has(callee)) {
+            this.privileged.add(fn);
+            changed = true;
+          }
         }
       }
     }

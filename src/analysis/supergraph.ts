@@ -47,8 +47,8 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
     return n;
   };
 
-  const inlineTarget = (call: CallEvent, fn: FunctionModel): FunctionModel | undefined => {
-    const callee = project.resolve(call.callee, fn.file);
+  const inlineTarget = (call: CallEvent, fn: FunctionModel, bound?: FunctionModel): FunctionModel | undefined => {
+    const callee = bound ?? project.resolve(call.callee, fn.file);
     if (!callee || !project.privileged.has(callee) || stack.includes(callee)) return undefined;
     if (stack.length >= MAX_DEPTH || nodes.length > MAX_NODES) return undefined;
     return callee;
@@ -66,9 +66,9 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
       for (const original of node.events) {
         if (seg.dies) break;
         const ev = bindEvent(original, binding);
-        const callee = ev.kind === 'call' ? inlineTarget(ev, fn) : undefined;
+        const callee = ev.kind === 'call' ? inlineTarget(ev, fn, original.kind === 'call' ? binding.get(original.callee)?.fn : undefined) : undefined;
         if (callee && ev.kind === 'call') {
-          const inner = expand(callee, [...chain, ev], bindParameters(callee, ev));
+          const inner = expand(callee, [...chain, ev], bindParameters(project, fn, callee, ev));
           seg.succ.push(inner.entry);
           seg = add(fn, node, chain);
           nodes[inner.exit]!.succ.push(seg.id);
@@ -103,14 +103,16 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
   return graph;
 }
 
-/** What the caller passed for each parameter of an inlined function. */
-type Binding = Map<string, { text: string; id: IdClass }>;
+/** What the caller passed for each parameter of an inlined function (and the function, for a function pointer). */
+type Binding = Map<string, { text: string; id: IdClass; fn?: FunctionModel }>;
 
-function bindParameters(callee: FunctionModel, call: CallEvent): Binding {
+function bindParameters(project: Project, caller: FunctionModel, callee: FunctionModel, call: CallEvent): Binding {
   const binding: Binding = new Map();
   callee.params.forEach((p, i) => {
     const arg = call.args[i];
-    if (p && arg) binding.set(p, arg);
+    if (!p || !arg) return;
+    const fn = 'fn' in arg ? (arg as { fn?: FunctionModel }).fn : /^[A-Za-z_]\w*$/.test(arg.text) ? project.resolve(arg.text, caller.file) : undefined;
+    binding.set(p, fn ? { ...arg, fn } : arg);
   });
   return binding;
 }
@@ -184,7 +186,7 @@ export function buildSupergraphs(project: Project): Supergraph[] {
   const roots = project.functions.filter((f) => f.isEntry && project.privileged.has(f));
   // Functions nobody calls directly: callbacks and library API.
   roots.push(...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)));
-  const rest = project.functions.filter((f) => project.privileged.has(f));
+  const rest = project.functions.filter((f) => project.privileged.has(f) && !roots.includes(f));
   for (const root of [...roots, ...rest]) {
     if (covered.has(root) && !roots.includes(root)) continue;
     const g = buildSupergraph(project, root);
