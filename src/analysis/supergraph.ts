@@ -33,10 +33,12 @@ export interface Supergraph {
   covered: Set<FunctionModel>;
 }
 
-const MAX_NODES = 100_000;
+/** Inlining stops past these sizes (a graph, and all graphs of a project): calls are then kept as plain calls. */
+const MAX_NODES = 40_000;
+const MAX_TOTAL_NODES = 600_000;
 const MAX_DEPTH = 24;
 
-export function buildSupergraph(project: Project, root: FunctionModel): Supergraph {
+export function buildSupergraph(project: Project, root: FunctionModel, budget = MAX_NODES): Supergraph {
   const nodes: SuperNode[] = [];
   const covered = new Set<FunctionModel>();
   const stack: FunctionModel[] = [];
@@ -50,7 +52,7 @@ export function buildSupergraph(project: Project, root: FunctionModel): Supergra
   const inlineTarget = (call: CallEvent, fn: FunctionModel, bound?: FunctionModel): FunctionModel | undefined => {
     const callee = bound ?? project.resolve(call.callee, fn.file);
     if (!callee || !project.privileged.has(callee) || stack.includes(callee)) return undefined;
-    if (stack.length >= MAX_DEPTH || nodes.length > MAX_NODES) return undefined;
+    if (stack.length >= MAX_DEPTH || nodes.length > budget) return undefined;
     return callee;
   };
 
@@ -187,9 +189,11 @@ export function buildSupergraphs(project: Project): Supergraph[] {
   // Functions nobody calls directly: callbacks and library API.
   roots.push(...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)));
   const rest = project.functions.filter((f) => project.privileged.has(f) && !roots.includes(f));
+  let total = 0;
   for (const root of [...roots, ...rest]) {
     if (covered.has(root) && !roots.includes(root)) continue;
-    const g = buildSupergraph(project, root);
+    const g = buildSupergraph(project, root, Math.max(0, Math.min(MAX_NODES, MAX_TOTAL_NODES - total)));
+    total += g.nodes.length;
     for (const f of g.covered) covered.add(f);
     graphs.push(g);
   }
