@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
 import { buildSupergraphs } from './analysis/supergraph.js';
-import { analyzeCFile } from './c/frontend.js';
+import { analyzeCFile, noreturnNamesInText } from './c/frontend.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf } from './files.js';
 import type { Diagnostic, FileModel } from './model.js';
@@ -96,7 +96,9 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
   const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
   timing(`parsed ${models.size} files`);
   const files = [...models.values()];
-  const project = new Project(files, config);
+  // Headers that were not parsed still tell which functions never return.
+  const unparsedNoreturn = sources.filter((s) => !models.has(s.path) && /noreturn|NORETURN|__dead/.test(s.text)).flatMap((s) => noreturnNamesInText(s.text));
+  const project = new Project(files, unparsedNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...unparsedNoreturn] } : config);
   timing('project summaries');
   const judge = new ResultJudge(project);
   timing('result judge');

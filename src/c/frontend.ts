@@ -66,7 +66,11 @@ function macrosOf(root: Node): MacroModel[] {
 /** `static void NORETURN\nerror(...)`: found in the text too, for prototypes the parser could not make sense of. */
 const NORETURN_BEFORE_NAME = /\b(?:noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b(?:\s*\)\s*\))?\s+(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(/g;
 
-function noreturnDeclarations(root: Node, source: string): string[] {
+/** `void die(const char *) NORETURN FAST_FUNC;`, `void fatal(...) __attribute__((noreturn));` */
+const NORETURN_AFTER_PARAMS = /([A-Za-z_]\w*)\s*\((?:[^;{}()]|\([^;{}()]*\))*\)\s*(?:[A-Z_][A-Z0-9_]*\s*)*(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__attribute__\s*\(\(\s*_{0,2}noreturn_{0,2})\b/g;
+
+/** Names declared never to return, read from the text (also where the parser could not follow). */
+export function noreturnNamesInText(source: string): string[] {
   const names: string[] = [];
   for (const m of source.matchAll(NORETURN_BEFORE_NAME)) {
     let name = m[1]!;
@@ -80,6 +84,12 @@ function noreturnDeclarations(root: Node, source: string): string[] {
     }
     names.push(name);
   }
+  for (const m of source.matchAll(NORETURN_AFTER_PARAMS)) names.push(m[1]!);
+  return [...new Set(names)].filter((n) => !/^(if|while|for|switch|return|sizeof|__attribute__)$/.test(n));
+}
+
+function noreturnDeclarations(root: Node, source: string): string[] {
+  const names: string[] = noreturnNamesInText(source);
   for (const d of descendantsOfType(root, ['declaration', 'function_definition'])) {
     const fn = functionDeclarator(d.childForFieldName('declarator'));
     if (!fn) continue;
