@@ -31,7 +31,7 @@ export type ResultUse =
   | { kind: 'void-cast' }
   | { kind: 'assert' } // only tested inside assert(), which vanishes under NDEBUG
   | { kind: 'tested'; node: number; variable?: string } // condition node where the result is tested (and the variable it is also stored in)
-  | { kind: 'stored'; variable: string; node: number } // stored, to be tested later
+  | { kind: 'stored'; variable: string; node: number; failsAs?: 0 | -1 | null } // stored, to be tested later (the value stored when it fails: -1, or 0 for `ok = call() == 0`)
   | { kind: 'returned' } // returned to the caller: the duty moves to every caller
   | { kind: 'passed'; callee: string } // handed to another function or macro as an argument
   | { kind: 'handled' } // (exceptions) failure ends the process or propagates

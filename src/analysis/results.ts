@@ -93,11 +93,11 @@ export class ResultJudge {
       case 'tested':
         return this.judgeTest(fn, use.node, (t) => 'event' in t.subject && t.subject.event === ev.id, use.node, use.variable);
       case 'stored':
-        return this.judgeStored(fn, use.variable, use.node);
+        return this.judgeStored(fn, use.variable, use.node, use.failsAs ?? -1);
     }
   }
 
-  private judgeStored(fn: FunctionModel, variable: string, storeNode: number): Verdict {
+  private judgeStored(fn: FunctionModel, variable: string, storeNode: number, failsAs: 0 | -1 | null): Verdict {
     const { nodes } = fn.cfg;
     const seen = new Set<number>();
     const work = [...nodes[storeNode]!.succ];
@@ -109,7 +109,7 @@ export class ResultJudge {
       seen.add(id);
       const node = nodes[id]!;
       if (node.tests?.some(isSubject)) {
-        const v = this.judgeTest(fn, id, isSubject, storeNode, variable);
+        const v = this.judgeTest(fn, id, isSubject, storeNode, variable, failsAs);
         if (v.status === 'unchecked') return v;
         if (v.status === 'returned') returned = true;
         continue;
@@ -127,9 +127,11 @@ export class ResultJudge {
   }
 
   /** At a condition: does the branch taken on failure stop (die, return an error, retry) before rejoining the code that assumes success? */
-  private judgeTest(fn: FunctionModel, nodeId: number, isSubject: (t: Test) => boolean, callNode: number, variable?: string): Verdict {
+  private judgeTest(fn: FunctionModel, nodeId: number, isSubject: (t: Test) => boolean, callNode: number, variable?: string, failsAs: 0 | -1 | null = -1): Verdict {
     const node = fn.cfg.nodes[nodeId]!;
-    const test = node.tests?.find(isSubject);
+    const found = node.tests?.find(isSubject);
+    // A variable that holds `call() == 0` is 0 when the call failed.
+    const test = found && failsAs !== -1 ? { ...found, whenFails: failsAs === 0 ? (found.whenNull ?? null) : null } : found;
     if (!test || node.succ.length < 2) return CHECKED;
     const failCase = node.cases && (node.cases.find((c) => c.value === -1) ?? (node.cases.some((c) => c.value === 0) ? node.cases.find((c) => c.value === 'default') : undefined));
     const candidates: [number, number[]][] = failCase
@@ -169,17 +171,24 @@ export class ResultJudge {
     return seen;
   }
 
-  /** From node `id` every path reaches a `return <value>` without privilege calls or loops: an error return path. */
-  private returnsErrorFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>()): boolean {
+  /**
+   * From node `id` every path ends — the process dies, or a `return <value>` reports the error — without
+   * privilege calls or loops: an error path. 'returns' when some of those paths return to the caller.
+   */
+  private errorPathFrom(fn: FunctionModel, id: number, memo = new Map<number, 'dies' | 'returns' | false>()): 'dies' | 'returns' | false {
     const known = memo.get(id);
     if (known !== undefined) return known;
-    memo.set(id, false); // a cycle is not an error return
+    memo.set(id, false); // a cycle is not an error path
     const n = fn.cfg.nodes[id]!;
-    let result: boolean;
-    if (n.kind === 'return' && n.returnsValue) result = true;
+    let result: 'dies' | 'returns' | false;
+    if (n.kind === 'return' && n.returnsValue) result = 'returns';
     else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input')) result = false;
-    else if (this.project.isDyingNode(n)) result = true;
-    else result = n.succ.length > 0 && n.succ.every((s) => this.returnsErrorFrom(fn, s, memo));
+    else if (this.project.isDyingNode(n)) result = 'dies';
+    else if (!n.succ.length) result = false;
+    else {
+      const outs = n.succ.map((s) => this.errorPathFrom(fn, s, memo));
+      result = outs.includes(false) ? false : outs.includes('returns') ? 'returns' : 'dies';
+    }
     memo.set(id, result);
     return result;
   }
@@ -201,8 +210,10 @@ export class ResultJudge {
       if (this.project.isDyingNode(n) || n.jump) continue;
       if (id === exit && fn.isEntry) continue;
       if (okRegion.has(id) && doesWork(n)) {
-        if (passesDuty && this.returnsErrorFrom(fn, id)) {
-          returned = true;
+        // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path.
+        const error = this.errorPathFrom(fn, id);
+        if (error === 'dies' || (error === 'returns' && passesDuty)) {
+          if (error === 'returns') returned = true;
           continue;
         }
         return id === exit && fn.returnsVoid

@@ -39,6 +39,14 @@ function isBareTest(cond: Node, v: Node): boolean {
   return c.id === v.id;
 }
 
+/** The value an assignment stores when the call fails: -1 (`r = setuid(u)`), 0 (`ok = setuid(u) == 0`), or null. */
+function storedFailure(value: Node | null, call: Node): 0 | -1 | null {
+  if (!value) return null;
+  const v = branchWhenFails(value, call);
+  if (unwrap(value).id === call.id) return -1;
+  return v === null ? null : v ? -1 : 0;
+}
+
 /** What a call returns when it fails: NULL for the calls that return a pointer, else -1. */
 function failureValue(ev: PrivilegeEvent): number {
   return ev.api === 'opendir' || ev.api === 'fdopendir' ? 0 : -1;
@@ -451,13 +459,13 @@ export class FunctionCfgBuilder {
         }
         case 'assignment_expression': {
           const left = p.childForFieldName('left');
-          if (left && left.id !== child.id && rootKind !== 'condition') return { kind: 'stored', variable: left.text, node: node.id };
+          if (left && left.id !== child.id && rootKind !== 'condition') return { kind: 'stored', variable: left.text, node: node.id, failsAs: storedFailure(p.childForFieldName('right'), call) };
           if (left && left.id !== child.id) storedIn = left.text;
           continue;
         }
         case 'init_declarator': {
           const name = declaratorName(p.childForFieldName('declarator'));
-          if (name) return { kind: 'stored', variable: name, node: node.id };
+          if (name) return { kind: 'stored', variable: name, node: node.id, failsAs: storedFailure(p.childForFieldName('value'), call) };
           continue;
         }
         case 'argument_list': {
