@@ -66,8 +66,9 @@ function macrosOf(root: Node): MacroModel[] {
 /** `static void NORETURN\nerror(...)`: found in the text too, for prototypes the parser could not make sense of. */
 const NORETURN_BEFORE_NAME = /\b(?:noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b(?:\s*\)\s*\))?\s+(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(/g;
 
-/** `void die(const char *) NORETURN FAST_FUNC;`, `void fatal(...) __attribute__((noreturn));` */
-const NORETURN_AFTER_PARAMS = /([A-Za-z_]\w*)\s*\((?:[^;{}()]|\([^;{}()]*\))*\)\s*(?:[A-Z_][A-Z0-9_]*\s*)*(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__attribute__\s*\(\(\s*_{0,2}noreturn_{0,2})\b/g;
+/** `void die(const char *) NORETURN FAST_FUNC;`, `void fatal(...) __attribute__((noreturn));`: the marker after the parameters. */
+const NORETURN_MARKER = /\b(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN)\b|__attribute__\s*\(\(\s*_{0,2}noreturn_{0,2}\b/g;
+const NAME_BEFORE_MARKER = /([A-Za-z_]\w*)\s*\((?:[^;{}()]|\([^;{}()]*\))*\)\s*(?:[A-Z_][A-Z0-9_]*\b\s*)*$/;
 
 /** Names declared never to return, read from the text (also where the parser could not follow). */
 export function noreturnNamesInText(source: string): string[] {
@@ -84,7 +85,12 @@ export function noreturnNamesInText(source: string): string[] {
     }
     names.push(name);
   }
-  for (const m of source.matchAll(NORETURN_AFTER_PARAMS)) names.push(m[1]!);
+  for (const m of source.matchAll(NORETURN_MARKER)) {
+    // Only the text just before the marker, so that the search stays linear in the file size.
+    const before = source.slice(Math.max(0, m.index! - 400), m.index!);
+    const found = NAME_BEFORE_MARKER.exec(before);
+    if (found) names.push(found[1]!);
+  }
   return [...new Set(names)].filter((n) => !/^(if|while|for|switch|return|sizeof|__attribute__)$/.test(n));
 }
 
