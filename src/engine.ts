@@ -138,16 +138,25 @@ function selectSources(sources: SourceFile[]): SourceFile[] {
   return sources.filter((s) => PRIVILEGE_TOKENS.test(s.text));
 }
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** In a large tree: files that call functions of the analysed files, or define functions they call. */
+/** In a large tree: files that call functions of the analysed files, or define functions they call (a linear text scan). */
 function relatedSources(sources: SourceFile[], models: FileModel[], parsed: Map<string, FileModel>): SourceFile[] {
   const defined = new Set(models.flatMap((m) => m.functions.map((f) => f.name)));
+  defined.delete('main');
   const called = new Set(models.flatMap((m) => m.functions.flatMap((f) => f.cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.kind === 'call' ? [e.callee] : []))))));
   for (const d of defined) called.delete(d);
-  const definedNames = [...defined].filter((n) => n !== 'main');
-  const callers = definedNames.length ? new RegExp(`\\b(?:${definedNames.map(escapeRe).join('|')})\\s*\\(`) : undefined;
-  const calleeNames = [...called].filter((n) => /^[A-Za-z_]\w*$/.test(n));
-  const definitions = calleeNames.length ? new RegExp(`^(?:[\\w*]+[ \\t*]+)*(?:${calleeNames.map(escapeRe).join('|')})\\s*\\([^;]*$`, 'm') : undefined;
-  return sources.filter((s) => !parsed.has(s.path) && ((callers?.test(s.text) ?? false) || (definitions?.test(s.text) ?? false)));
+  return sources.filter((s) => {
+    if (parsed.has(s.path)) return false;
+    for (const m of s.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      const name = m[1]!;
+      if (defined.has(name)) return true; // calls (or declares) a function of the analysed files
+      if (called.has(name)) {
+        // a definition: the name starts its line's declarator and no ';' follows on that line
+        const lineEnd = s.text.indexOf('\n', m.index!);
+        const rest = s.text.slice(m.index!, lineEnd < 0 ? undefined : lineEnd);
+        const lineStart = s.text.lastIndexOf('\n', m.index!) + 1;
+        if (!rest.includes(';') && !/[=;{}]/.test(s.text.slice(lineStart, m.index!))) return true;
+      }
+    }
+    return false;
+  });
 }
