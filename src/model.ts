@@ -207,7 +207,3 @@ export interface FileModel {
   idVariables: Record<string, IdClass>;
   diagnostics: Diagnostic[];
 }
-
-export function eventsOf(cfg: Cfg): PrivilegeEvent[] {
-  return cfg.nodes.flatMap((n) => n.events);
-}

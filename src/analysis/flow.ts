@@ -1,9 +1,5 @@
 /** Small graph algorithms shared by the rules. */
 
-export interface Graph {
-  nodes: { id: number; succ: number[] }[];
-}
-
 /** Forward "may" facts: a fact holds at a point when it holds on at least one path reaching it. */
 export function forwardFacts<N extends { id: number; succ: number[] }>(
   nodes: N[],

@@ -27,13 +27,29 @@ export function finishingNodes(g: Supergraph): Set<number> {
   return finishing;
 }
 
-/** The successor a test of `ev`'s result takes when `ev` failed, if the test shows it. */
-export function failureSuccessor(node: SuperNode, ev: PrivilegeEvent): number | undefined {
+/**
+ * The index of the successor a condition takes when `ev` failed, if the test shows it: a test of the call
+ * itself, or of the variable (or directory handle) holding its result. `nullOnFailure`: a failed call yields
+ * NULL (opendir) rather than -1.
+ */
+export function failureIndex(node: SuperNode, ev: PrivilegeEvent, nullOnFailure = false): number | undefined {
   if (node.origin.kind !== 'cond' || !node.tests) return undefined;
   const stored = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
-  const test = node.tests.find((t) => ('event' in t.subject && t.subject.event === ev.id) || (stored !== undefined && 'variable' in t.subject && t.subject.variable === stored));
-  if (!test || test.whenFails === null) return undefined;
-  return node.succ[test.whenFails ? 0 : 1];
+  const holder = ev.kind === 'dir-open' ? ev.handle || stored : stored;
+  for (const t of node.tests) {
+    if ('event' in t.subject && t.subject.event === ev.id && t.whenFails !== null) return t.whenFails ? 0 : 1;
+    if (holder !== undefined && 'variable' in t.subject && t.subject.variable === holder) {
+      const w = nullOnFailure ? t.whenNull : t.whenFails;
+      if (w !== null && w !== undefined) return w ? 0 : 1;
+    }
+  }
+  return undefined;
+}
+
+/** The successor node taken when `ev` failed, if the test shows it. */
+export function failureSuccessor(node: SuperNode, ev: PrivilegeEvent): number | undefined {
+  const i = failureIndex(node, ev);
+  return i === undefined ? undefined : node.succ[i];
 }
 
 const flagVariableCache = new WeakMap<Supergraph, Set<string>>();

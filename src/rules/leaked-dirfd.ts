@@ -1,7 +1,7 @@
 import type { DirOpenEvent } from '../model.js';
-import { knownNotRoot } from '../analysis/paths.js';
+import { failureIndex, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, deleteFacts, eventIndex, factIds, isDrop, isFailureEdge, oneLine, walkEvents } from './support.js';
+import { callPath, deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents } from './support.js';
 
 const OPEN_DIR = 'dir:';
 
@@ -58,7 +58,7 @@ export const leakedDirfd: Rule = {
           // On the branch where the open failed there is nothing to close.
           for (const id of factIds(facts, OPEN_DIR)) {
             const open = byId.get(id)!;
-            if (isFailureEdge(node, open, index, open.api === 'opendir' || open.api === 'fdopendir')) facts.delete(OPEN_DIR + id);
+            if (failureIndex(node, open, open.api === 'opendir' || open.api === 'fdopendir') === index) facts.delete(OPEN_DIR + id);
           }
         },
       );

@@ -163,22 +163,3 @@ export function sequenceIn(ctx: RuleContext, g: Supergraph | undefined): string 
   const events = g ? g.nodes.flatMap((n) => n.events) : [];
   return cDropSequence(codeTerms(ctx, events), ctx.project.config.platform);
 }
-
-export function lineOf(e: PrivilegeEvent): string {
-  return `line ${e.loc.line}`;
-}
-
-/** At a condition node: is successor `index` the branch taken when `ev` (or the variable holding its result) failed? */
-export function isFailureEdge(node: SuperNode, ev: PrivilegeEvent, index: number, nullOnFailure = false): boolean {
-  if (node.origin.kind !== 'cond' || !node.tests) return false;
-  const stored = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
-  const holder = ev.kind === 'dir-open' ? ev.handle || stored : stored;
-  for (const t of node.tests) {
-    if ('event' in t.subject && t.subject.event === ev.id && t.whenFails !== null) return index === (t.whenFails ? 0 : 1);
-    if ('variable' in t.subject && t.subject.variable === holder) {
-      const w = nullOnFailure ? t.whenNull : t.whenFails;
-      if (w !== null && w !== undefined) return index === (w ? 0 : 1);
-    }
-  }
-  return false;
-}
