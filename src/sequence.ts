@@ -1,19 +1,39 @@
-/** The canonical ordered drop sequence (SPEC), written with the code's own expressions. */
+/**
+ * What to write instead, per language: the canonical ordered drop sequence (SPEC) and the small edits rules
+ * suggest, written with the code's own expressions. Rules stay language-neutral by asking `writerFor(language)`.
+ */
 import type { Project } from './analysis/project.js';
 import { BUILTIN_NORETURN } from './analysis/project.js';
+import type { PrivlintConfig } from './config.js';
+import type { DirOpenEvent, Language } from './model.js';
+
+export type Platform = PrivlintConfig['platform'];
 
 export interface SequenceTerms {
   uid: string;
   gid: string;
   user?: string;
   jail?: string;
-  /** Writes the statement that ends the process after `what` failed. */
-  die: (what: string) => string;
+}
+
+/** Writes code in one language. */
+export interface CodeWriter {
+  language: Language;
+  /** A statement that runs `call` and ends the process when it fails. */
+  checked(call: string, what: string): string;
+  /** `call` returns the status of a privilege call: test it and end the process when it is not success. */
+  checkedStatus(call: string, what: string): string;
+  /** Closes the handle a directory open produced. */
+  closeDir(open: DirOpenEvent): string;
+  /** The working-directory change that must follow `chroot(jail)`. */
+  chdirIntoJail(jail: string): string;
+  /** Steps 2–7 of the canonical sequence. */
+  dropSequence(terms: SequenceTerms, platform?: Platform): string;
 }
 
 const dieCache = new WeakMap<Project, (what: string) => string>();
 
-/** The project's own way of dying: its most used noreturn function, else err(3), else perror + exit. */
+/** The project's own way of dying (C): its most used noreturn function, else err(3), else perror + exit. */
 export function projectDie(project: Project | undefined): (what: string) => string {
   if (!project) return computeDie(undefined);
   let die = dieCache.get(project);
@@ -24,11 +44,14 @@ export function projectDie(project: Project | undefined): (what: string) => stri
   return die;
 }
 
+const LIBC_ENDINGS = ['exit', '_exit', '_Exit', 'abort', 'quick_exit', 'longjmp', 'siglongjmp', 'pthread_exit', '__assert_fail'];
+
 function computeDie(project: Project | undefined): (what: string) => string {
   const counts = new Map<string, number>();
-  for (const fn of project?.functions ?? []) for (const call of project!.callsIn(fn)) {
-    if (project!.dying.has(call.callee) && !['exit', '_exit', '_Exit', 'abort', 'quick_exit', 'longjmp', 'siglongjmp', 'pthread_exit', '__assert_fail'].includes(call.callee)) {
-      counts.set(call.callee, (counts.get(call.callee) ?? 0) + 1);
+  for (const fn of project?.functions ?? []) {
+    if (fn.language !== 'c') continue;
+    for (const call of project!.callsIn(fn)) {
+      if (project!.dying.has(call.callee) && !LIBC_ENDINGS.includes(call.callee)) counts.set(call.callee, (counts.get(call.callee) ?? 0) + 1);
     }
   }
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
@@ -37,21 +60,51 @@ function computeDie(project: Project | undefined): (what: string) => string {
   return (what) => `{ perror("${what}"); exit(1); }`;
 }
 
-export function checked(call: string, what: string, terms: Pick<SequenceTerms, 'die'>): string {
-  return `if (${call} == -1)\n\t${terms.die(what)};`.replace(/};$/, '}');
+function cWriter(die: (what: string) => string): CodeWriter {
+  const ifFails = (test: string, what: string): string => `if (${test})\n\t${die(what)};`.replace(/};$/, '}');
+  const checked = (call: string, what: string): string => ifFails(`${call} == -1`, what);
+  return {
+    language: 'c',
+    checked,
+    checkedStatus: (call, what) => ifFails(`${call} != 0`, what),
+    closeDir: (open) => (open.api === 'opendir' || open.api === 'fdopendir' ? `closedir(${open.handle})` : `close(${open.handle})`),
+    chdirIntoJail: (jail) =>
+      `${checked('chdir("/")', 'chdir')}\n/* or change into it first: chdir(${/^["A-Za-z_]/.test(jail) ? jail : JSON.stringify(jail)}), checked, then chroot(".") */`,
+    dropSequence(t, platform = 'linux') {
+      const lines: string[] = ['/* privileged work first: bind sockets, open logs and keys; then close directory descriptors */'];
+      if (t.jail) lines.push(checked(`chdir(${t.jail})`, 'chdir'), checked('chroot(".")', 'chroot'));
+      lines.push(t.user ? checked(`initgroups(${t.user}, ${t.gid})`, 'initgroups') : checked(`setgroups(1, &${t.gid.replace(/^&/, '')})`, 'setgroups'));
+      if (platform === 'macos') {
+        lines.push(checked(`setregid(${t.gid}, ${t.gid})`, 'setregid'), checked(`setreuid(${t.uid}, ${t.uid})`, 'setreuid'));
+      } else {
+        lines.push(checked(`setresgid(${t.gid}, ${t.gid}, ${t.gid})`, 'setresgid'), checked(`setresuid(${t.uid}, ${t.uid}, ${t.uid})`, 'setresuid'));
+      }
+      lines.push(ifFails('setuid(0) != -1', 'privileges were not dropped'));
+      lines.push('/* only now parse untrusted input: options, environment, config, network data */');
+      return lines.join('\n');
+    },
+  };
 }
 
-/** C: steps 2–7 of the canonical sequence. */
-export function cDropSequence(t: SequenceTerms, platform: 'linux' | 'freebsd' | 'openbsd' | 'macos' = 'linux'): string {
-  const lines: string[] = ['/* privileged work first: bind sockets, open logs and keys; then close directory descriptors */'];
-  if (t.jail) lines.push(checked(`chdir(${t.jail})`, 'chdir', t), checked('chroot(".")', 'chroot', t));
-  lines.push(t.user ? checked(`initgroups(${t.user}, ${t.gid})`, 'initgroups', t) : checked(`setgroups(1, &${t.gid.replace(/^&/, '')})`, 'setgroups', t));
-  if (platform === 'macos') {
-    lines.push(checked(`setregid(${t.gid}, ${t.gid})`, 'setregid', t), checked(`setreuid(${t.uid}, ${t.uid})`, 'setreuid', t));
-  } else {
-    lines.push(checked(`setresgid(${t.gid}, ${t.gid}, ${t.gid})`, 'setresgid', t), checked(`setresuid(${t.uid}, ${t.uid}, ${t.uid})`, 'setresuid', t));
-  }
-  lines.push(`if (setuid(0) != -1)\n\t${t.die('privileges were not dropped')};`.replace(/};$/, '}'));
-  lines.push('/* only now parse untrusted input: options, environment, config, network data */');
-  return lines.join('\n');
+/** Node: the process.* calls throw on failure; letting the exception end the process is the check. */
+const nodeWriter: CodeWriter = {
+  language: 'node',
+  checked: (call) => `${call}; // throws on failure: let it end the process, never catch and continue`,
+  checkedStatus: (call) => `${call}; // let a failure end the process`,
+  closeDir: (open) => (open.api.endsWith('opendirSync') || open.api.endsWith('opendir') ? `${open.handle}.closeSync()` : `fs.closeSync(${open.handle})`),
+  chdirIntoJail: () => `process.chdir('/');`,
+  dropSequence(t) {
+    const lines = ['// privileged work first: bind sockets, open logs and keys; then close directory handles'];
+    if (t.jail) lines.push(`posix.chroot(${t.jail});`, `process.chdir('/');`);
+    lines.push(t.user ? `process.initgroups(${t.user}, ${t.gid});` : `process.setgroups([${t.gid}]);`);
+    lines.push(`process.setgid(${t.gid});`, `process.setuid(${t.uid});`);
+    lines.push(`if (process.getuid() === 0 || process.geteuid() === 0 || process.getgid() === 0 || process.getegid() === 0) {`, `  throw new Error('privileges were not dropped');`, `}`);
+    lines.push('// only now parse untrusted input: options, environment, config, network data');
+    return lines.join('\n');
+  },
+};
+
+/** The writer for a language; C uses the project's own dying function. */
+export function writerFor(language: Language, project?: Project): CodeWriter {
+  return language === 'node' ? nodeWriter : cWriter(projectDie(project));
 }

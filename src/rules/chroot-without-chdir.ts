@@ -1,7 +1,7 @@
 import { continuesWithout } from '../analysis/paths.js';
 import type { PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, oneLine, walkEvents } from './support.js';
+import { callPath, oneLine, walkEvents, writerIn } from './support.js';
 
 const CWD = 'cwd=';
 const CWD_UNKNOWN = 'cwd?';
@@ -44,7 +44,7 @@ export const chrootWithoutChdir: Rule = {
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is not followed by chdir("/") on every path: the working directory stays outside the jail and relative paths lead out of it.`,
-            fix: `Change into the jail right after it, checked:\nif (chdir("/") == -1)\n\t...end the process...;\nor chdir(${e.path.startsWith('"') || /^[A-Za-z_]/.test(e.path) ? e.path : JSON.stringify(e.path)}) first and then chroot(".").`,
+            fix: `Change into the jail right after it:\n${writerIn(ctx, g.root.language).chdirIntoJail(e.path)}`,
             related: callPath(node),
           });
         },

@@ -1,13 +1,9 @@
 import type { DirOpenEvent } from '../model.js';
 import { failureIndex, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents } from './support.js';
+import { callPath, deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents, writerIn } from './support.js';
 
 const OPEN_DIR = 'dir:';
-
-function closeCall(open: DirOpenEvent): string {
-  return open.api === 'opendir' || open.api === 'fdopendir' ? `closedir(${open.handle})` : `close(${open.handle})`;
-}
 
 export const leakedDirfd: Rule = {
   id: 'leaked-dirfd',
@@ -49,7 +45,7 @@ export const leakedDirfd: Rule = {
             ctx.report({
               loc: open.loc,
               message: `directory descriptor \`${open.handle}\` from ${oneLine(open.text, 60)} is still open when ${oneLine(e.text, 60)} runs (line ${e.loc.line}): fchdir(${open.handle}) leads back out${e.kind === 'chroot' ? ' of the jail' : ' with the access it was opened with'}.`,
-              fix: `Close it before ${e.api}(): ${closeCall(open)}; (or open it with O_CLOEXEC and close it before the jail is entered).`,
+              fix: `Close it before ${e.api}(): ${writerIn(ctx, g.root.language).closeDir(open)}; (or open it with O_CLOEXEC and close it before the jail is entered).`,
               related: [...callPath(node), { loc: e.loc, message: `${e.api}() runs with \`${open.handle}\` still open` }],
             });
           }

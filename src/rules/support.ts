@@ -1,8 +1,8 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { applyConstants, followEdge } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
-import { NOT_ROOT, type PrivilegeEvent, type SetIdEvent } from '../model.js';
-import { cDropSequence, projectDie, type SequenceTerms } from '../sequence.js';
+import { NOT_ROOT, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
+import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
 import type { RelatedLocation, RuleContext } from './rule.js';
 
 export function oneLine(text: string, max = 80): string {
@@ -156,10 +156,16 @@ export function codeTerms(ctx: RuleContext, events: Iterable<PrivilegeEvent>): S
   if (!gid && uid && /pw_uid$/.test(uid)) gid = uid.replace(/pw_uid$/, 'pw_gid');
   if (!uid && gid && /pw_gid$/.test(gid)) uid = gid.replace(/pw_gid$/, 'pw_uid');
   if (!user && uid && /->pw_uid$/.test(uid)) user = uid.replace(/pw_uid$/, 'pw_name');
-  return { uid: uid ?? 'uid', gid: gid ?? 'gid', user, jail, die: projectDie(ctx.project) };
+  return { uid: uid ?? 'uid', gid: gid ?? 'gid', user, jail };
 }
 
-export function sequenceIn(ctx: RuleContext, g: Supergraph | undefined): string {
-  const events = g ? g.nodes.flatMap((n) => n.events) : [];
-  return cDropSequence(codeTerms(ctx, events), ctx.project.config.platform);
+/** The writer for the language of the code at hand. */
+export function writerIn(ctx: RuleContext, language: Language): CodeWriter {
+  return writerFor(language, ctx.project);
+}
+
+/** The canonical sequence in the graph's language, with the expressions its code uses. */
+export function sequenceIn(ctx: RuleContext, g: Supergraph): string {
+  const events = g.nodes.flatMap((n) => n.events);
+  return writerIn(ctx, g.root.language).dropSequence(codeTerms(ctx, events), ctx.project.config.platform);
 }

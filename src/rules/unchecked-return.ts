@@ -1,7 +1,6 @@
 import type { PrivilegeEvent } from '../model.js';
-import { checked, projectDie } from '../sequence.js';
 import type { Rule } from './rule.js';
-import { oneLine } from './support.js';
+import { oneLine, writerIn } from './support.js';
 
 function whatIsKept(ev: PrivilegeEvent): string {
   switch (ev.kind) {
@@ -34,7 +33,6 @@ export const uncheckedReturn: Rule = {
     references: ['CWE-252: Unchecked Return Value', 'CWE-273: Improper Check for Dropped Privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful'],
   },
   check(ctx) {
-    const die = projectDie(ctx.project);
     for (const fn of ctx.project.functions) {
       if (ctx.project.isShim(fn)) continue;
       for (const node of fn.cfg.nodes) for (const ev of node.events) {
@@ -44,7 +42,8 @@ export const uncheckedReturn: Rule = {
         const inner = ctx.judge.underlying(fn, ev);
         const call = oneLine(ev.text);
         const through = inner !== ev ? ` (${ev.api}() returns the result of ${oneLine(inner.text)})` : '';
-        const test = inner !== ev ? `if (${call} != 0)\n\t${die(ev.api)};` : checked(call, ev.api, { die });
+        const writer = writerIn(ctx, fn.language);
+        const test = inner !== ev ? writer.checkedStatus(call, ev.api) : writer.checked(call, ev.api);
         ctx.report({
           loc: ev.loc,
           message: `${call}${through}: ${verdict.why}; if it fails, the process keeps ${whatIsKept(inner)}.`,
