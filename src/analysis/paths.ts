@@ -216,7 +216,8 @@ export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean
   if (!flags.size) return flags;
   const live = liveFlags(g)[node]!;
   let out = flags;
-  for (const v of flags.keys()) if (!live.has(v)) {
+  // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`).
+  for (const v of flags.keys()) if (!live.has(v) && v !== NOT_ROOT) {
     if (out === flags) out = new Map(flags);
     out.delete(v);
   }
@@ -282,7 +283,9 @@ export function continuesWithout(g: Supergraph, node: SuperNode, index: number, 
   if (node.events.slice(index + 1).some(settles)) return false;
   if (node.dies) return node.exitsNormally === true;
   const finishing = finishingNodes(g);
-  const start = new Map(knownFlags(g).get(node.id));
+  const known = knownFlags(g).get(node.id);
+  if (!known) return false; // no path consistent with the flags reaches this node
+  const start = new Map(known);
   applyConstants(g, node, start);
   const seen = new Set<string>();
   const fail = failureSuccessor(node, ev);

@@ -16,7 +16,7 @@ export interface CallContext {
 
 const STATUS_CALLS = new Set([
   'setuid', 'setgid', 'seteuid', 'setegid', 'setreuid', 'setregid', 'setresuid', 'setresgid',
-  'setgroups', 'initgroups', 'setusercontext', 'chroot', 'chdir', 'fchdir',
+  'setgroups', 'initgroups', 'setusercontext', 'sia_ses_launch', 'chroot', 'chdir', 'fchdir',
 ]);
 
 /** Calls whose failure matters: their result use is recorded. */
@@ -105,6 +105,9 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | undefin
     }
     case 'setgroups':
     case 'initgroups':
+      return { kind: 'set-groups', api, args: args.map((a) => a.text) };
+    case 'sia_ses_launch':
+      // Tru64 SIA: launching the session sets the user's groups (and ids) as login(1) does.
       return { kind: 'set-groups', api, args: args.map((a) => a.text) };
     case 'setusercontext':
       // BSD login classes: sets the groups only with LOGIN_SETGROUP (part of LOGIN_SETALL).

@@ -1,7 +1,7 @@
 import type { InputEvent } from '../model.js';
-import { knownNotRoot } from '../analysis/paths.js';
+import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, eventIndex, factIds, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, eventIndex, factIds, isExec, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
 const INPUT = 'input:';
@@ -45,6 +45,8 @@ export const dropAfterInput: Rule = {
           if (!isPermanentDrop(e) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
           const inputs = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
           if (!inputs.length) return;
+          // A drop that only prepares another program (every path goes on to exec it) does not shield this one's parsing.
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, isExec)) return;
           const network = inputs.some((i) => i.source === 'network');
           const severe = network || e.target === 'invoker';
           const sources = [...new Set(inputs.map((i) => SOURCE_WORDS[i.source]))].join(', ');

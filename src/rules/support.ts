@@ -14,6 +14,11 @@ export function isPermanentDrop(e: PrivilegeEvent, idKind: 'uid' | 'gid' = 'uid'
   return e.kind === 'set-id' && e.idKind === idKind && e.scope === 'permanent' && e.direction === 'drop';
 }
 
+/** A call that replaces the process image with another program (C exec family). */
+export function isExec(e: PrivilegeEvent): boolean {
+  return e.kind === 'call' && /^f?exec(?:[lv]p?e?|vpe)$/.test(e.callee);
+}
+
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
   return e.kind === 'set-id' && e.direction === 'drop';
 }
@@ -62,7 +67,6 @@ export function walkEvents(
     if (!parts) states.set(id, (parts = new Map()));
     if (!widened.has(id) && !parts.has(flagsKey(next.flags)) && parts.size >= MAX_PARTITIONS_PER_NODE) {
       // Too many flag combinations here: from now on only whether the process is root tells paths apart.
-      if (process.env.PRIVLINT_DEBUG_WIDEN) console.error("widen", g.root.name, g.nodes[id]!.fn.name, g.nodes[id]!.origin.loc?.line, [...parts.keys()].join(" ; "));
       widened.add(id);
       const old = [...parts.values()];
       parts.clear();
@@ -94,7 +98,7 @@ export function walkEvents(
     const node = g.nodes[id]!;
     const facts = new Set(state.facts);
     for (const ev of node.events) transfer(facts, ev);
-    const flags = state.flags.size || node.origin.constants ? new Map(state.flags) : state.flags;
+    const flags = new Map(state.flags);
     applyConstants(g, node, flags);
     node.succ.forEach((s, index) => {
       const along = followEdge(g, node, index, flags);
