@@ -34,6 +34,14 @@ export class ModuleBindings {
   }
 
   private addImport(imp: Node): void {
+    const requireClause = namedChildren(imp).find((c) => c.type === 'import_require_clause');
+    if (requireClause) {
+      // `import posix = require('posix')`
+      const source = stringValue(requireClause.childForFieldName('source') ?? undefined);
+      const name = namedChildren(requireClause).find((c) => c.type === 'identifier')?.text;
+      if (source !== undefined && name) this.bind(name, this.moduleOf(source));
+      return;
+    }
     const source = stringValue(imp.childForFieldName('source') ?? undefined);
     const clause = namedChildren(imp).find((c) => c.type === 'import_clause');
     if (source === undefined || !clause) return;
@@ -66,6 +74,8 @@ export class ModuleBindings {
     const target = required !== undefined ? this.moduleOf(required) : undefined;
     const qualified = target ? undefined : this.qualify(v);
     if (!target && !qualified) return;
+    // What a call returns is not the module (`const dir = fs.opendirSync(p)`), except along an option parser's chain.
+    if (!target && v.type === 'call_expression' && !/^(?:commander|yargs)\b/.test(qualified!)) return;
     if (name.type === 'identifier') {
       if (target) this.bind(name.text, target);
       else this.builtins.set(name.text, qualified!);

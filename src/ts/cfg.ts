@@ -12,7 +12,7 @@ import { classifyNodeCall, classifyNodeId, idGetterClass, inputSourceOf, type No
 import { conditionWhen, constantTruth } from './conditions.js';
 import { callbackRole, moduleFunctionName, type FunctionSite } from './functions.js';
 import { swallowingCatch } from './promises.js';
-import { assignedName, callArguments, isFunction, locOf, namedChildren, patternNames, unwrap } from './syntax.js';
+import { assignedName, callArguments, isFunction, locOf, namedChildren, patternNames, stringValue, unwrap } from './syntax.js';
 
 export interface NodeFileContext {
   file: string;
@@ -60,7 +60,15 @@ export class NodeCfgBuilder {
   private readonly entryId: number;
   private readonly callContext: Omit<NodeCallContext, 'storedInto'>;
 
-  constructor(private readonly ctx: NodeFileContext, private readonly isEntry: boolean) {
+  /** Callbacks registered for later in a module's top level: they run once the top level has finished. */
+  private readonly deferred: Collected[] = [];
+
+  constructor(
+    private readonly ctx: NodeFileContext,
+    private readonly isEntry: boolean,
+    /** A module's top level: callbacks it registers run after it, not where they are registered. */
+    private readonly deferCallbacks = false,
+  ) {
     this.entryId = this.newNode('entry').id;
     this.exitId = this.newNode('exit').id;
     this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted };
@@ -75,7 +83,8 @@ export class NodeCfgBuilder {
       this.connect(ins, read.id);
       ins = [{ from: read.id, slot: -1 }];
     }
-    const outs = body.type === 'statement_block' || body.type === 'program' ? this.statement(body, ins) : this.returnOf(body, body, ins);
+    let outs = body.type === 'statement_block' || body.type === 'program' ? this.statement(body, ins) : this.returnOf(body, body, ins);
+    for (const item of this.deferred) outs = [{ from: this.mayRun(outs, item, body).id, slot: -1 }];
     this.connect(outs, this.exitId);
     return { nodes: this.nodes, entry: this.entryId, exit: this.exitId };
   }
@@ -240,8 +249,8 @@ export class NodeCfgBuilder {
 
   /** `import … from './drop'` runs the module's top level. */
   private importStatement(node: Node, ins: Pending[]): Pending[] {
-    const source = node.childForFieldName('source');
-    const target = source ? this.ctx.bindings.moduleOf(source.text.slice(1, -1)) : undefined;
+    const source = stringValue(node.childForFieldName('source') ?? namedChildren(node).find((c) => c.type === 'import_require_clause')?.childForFieldName('source') ?? undefined);
+    const target = source !== undefined ? this.ctx.bindings.moduleOf(source) : undefined;
     if (!target || !('local' in target)) return ins;
     const n = this.newNode('stmt', node);
     this.connect(ins, n.id);
@@ -271,11 +280,8 @@ export class NodeCfgBuilder {
       const handler = this.catches.at(-1);
       if (item.later) {
         item.event.result = item.swallowed ? { kind: 'swallowed', why: item.swallowed } : { kind: 'handled' };
-        const fork = next([{ from: cur.id, slot: -1 }]);
-        fork.kind = 'branch';
-        const run = next([{ from: fork.id, slot: -1 }]);
-        run.events.push(item.event);
-        cur = next([{ from: fork.id, slot: -1 }, { from: run.id, slot: -1 }]);
+        if (this.deferCallbacks) this.deferred.push(item);
+        else cur = this.mayRun([{ from: cur.id, slot: -1 }], item, ast);
       } else if (item.throws && handler !== undefined && !item.swallowed) {
         cur.events.push(item.event);
         cur.kind = 'cond';
@@ -289,6 +295,18 @@ export class NodeCfgBuilder {
       }
     }
     return cur;
+  }
+
+  /** A callback that may or may not have run by this point: a branch around its call. Returns the join. */
+  private mayRun(ins: Pending[], item: Collected, ast: Node): CfgNode {
+    const fork = this.newNode('branch', ast);
+    this.connect(ins, fork.id);
+    const run = this.newNode('stmt', ast);
+    run.events.push(item.event);
+    this.connect([{ from: fork.id, slot: -1 }], run.id);
+    const join = this.newNode('stmt', ast);
+    this.connect([{ from: fork.id, slot: -1 }, { from: run.id, slot: -1 }], join.id);
+    return join;
   }
 
   /** Outside any `try`: the failure ends the process in an entry, and moves to the callers elsewhere. */
