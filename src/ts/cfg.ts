@@ -6,7 +6,8 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { EventShape } from '../c/calls.js';
-import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { requiredModule, type ModuleBindings } from './bindings.js';
 import { classifyNodeCall, classifyNodeId, idGetterClass, inputSourceOf, type NodeCallContext } from './calls.js';
 import { conditionWhen, constantTruth } from './conditions.js';
@@ -26,11 +27,6 @@ export interface NodeFileContext {
   functionNames: ReadonlySet<string>;
 }
 
-interface Pending {
-  from: number;
-  /** Successor slot: 0/1 for a condition's true/false edge, -1 to append. */
-  slot: number;
-}
 
 /** An event as collected from an expression, before it is placed in the graph. */
 interface Collected {
@@ -49,15 +45,9 @@ const THROW_CALLEE = '<throw>';
 /** Names that end a path: `throw` with no `catch` around it. */
 export const NODE_NORETURN = [THROW_CALLEE];
 
-export class NodeCfgBuilder {
-  private readonly nodes: CfgNode[] = [];
-  private readonly breaks: Pending[][] = [];
-  private readonly breakKinds: ('loop' | 'switch')[] = [];
-  private readonly continues: Pending[][] = [];
+export class NodeCfgBuilder extends GraphBuilder {
   /** Catch clauses of the enclosing `try` blocks, innermost last: where a throwing call goes when it fails. */
   private readonly catches: number[] = [];
-  private readonly exitId: number;
-  private readonly entryId: number;
   private readonly callContext: Omit<NodeCallContext, 'storedInto'>;
 
   /** Callbacks registered for later in a module's top level: they run once the top level has finished. */
@@ -69,8 +59,7 @@ export class NodeCfgBuilder {
     /** A module's top level: callbacks it registers run after it, not where they are registered. */
     private readonly deferCallbacks = false,
   ) {
-    this.entryId = this.newNode('entry').id;
-    this.exitId = this.newNode('exit').id;
+    super(ctx.file);
     this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted };
   }
 
@@ -89,29 +78,10 @@ export class NodeCfgBuilder {
     return { nodes: this.nodes, entry: this.entryId, exit: this.exitId };
   }
 
-  private newNode(kind: NodeKind, ast?: Node): CfgNode {
-    const node: CfgNode = { id: this.nodes.length, kind, events: [], succ: kind === 'cond' ? [-1, -1] : [] };
-    if (ast) node.loc = locOf(this.ctx.file, ast);
-    this.nodes.push(node);
-    return node;
-  }
 
-  private connect(pending: Pending[], to: number): void {
-    for (const p of pending) {
-      const n = this.nodes[p.from]!;
-      if (p.slot < 0) {
-        if (!n.succ.includes(to)) n.succ.push(to);
-      } else n.succ[p.slot] = to;
-    }
-  }
 
-  private sequence(stmts: Node[], ins: Pending[]): Pending[] {
-    let outs = ins;
-    for (const s of stmts) outs = this.statement(s, outs);
-    return outs;
-  }
 
-  private statement(node: Node, ins: Pending[]): Pending[] {
+  protected statement(node: Node, ins: Pending[]): Pending[] {
     switch (node.type) {
       case 'program':
       case 'statement_block':
@@ -162,16 +132,8 @@ export class NodeCfgBuilder {
       case 'throw_statement':
         return this.throwStatement(node, ins);
       case 'break_statement':
-      case 'continue_statement': {
-        const targets = node.type === 'break_statement' ? this.breaks : this.continues;
-        if (!targets.length) return ins;
-        const jump = this.newNode('stmt', node);
-        if (node.type === 'continue_statement') jump.jump = 'continue';
-        else if (this.breakKinds.at(-1) === 'loop') jump.jump = 'break';
-        this.connect(ins, jump.id);
-        targets.at(-1)!.push({ from: jump.id, slot: -1 });
-        return [];
-      }
+      case 'continue_statement':
+        return this.jump(node, node.type === 'break_statement', ins);
       case 'labeled_statement':
         return this.statement(node.childForFieldName('body') ?? namedChildren(node).at(-1)!, ins);
       case 'import_statement':
@@ -315,35 +277,12 @@ export class NodeCfgBuilder {
     return this.isEntry ? { kind: 'handled' } : { kind: 'returned' };
   }
 
-  private loop(ins: Pending[], cond: Node | null | undefined, body: Node | null, update: Node | null, order: 'test-first' | 'body-first'): Pending[] {
-    this.breaks.push([]);
-    this.breakKinds.push('loop');
-    this.continues.push([]);
-    const head = this.newNode(cond === undefined ? 'branch' : 'stmt');
-    this.connect(ins, head.id);
-    let exits: Pending[] = cond === undefined ? [{ from: head.id, slot: -1 }] : [];
-    let bodyIns: Pending[] = [{ from: head.id, slot: -1 }];
-    const constant = cond ? constantTruth(cond) : true;
-    const test = (from: Pending[]): { t: Pending[]; f: Pending[] } => {
-      if (!cond || constant === true) return { t: from, f: [] };
-      if (constant === false) return { t: [], f: from };
-      return this.condition(cond, from);
-    };
-    if (order === 'test-first') {
-      const r = test(bodyIns);
-      bodyIns = r.t;
-      exits = [...exits, ...r.f];
-    }
-    let bodyOuts = body ? this.statement(body, bodyIns) : bodyIns;
-    bodyOuts = [...bodyOuts, ...this.continues.pop()!];
-    if (update) bodyOuts = this.plain(update, bodyOuts, [update]);
-    if (order === 'body-first') {
-      const r = test(bodyOuts);
-      this.connect(r.t, head.id);
-      exits = r.f;
-    } else this.connect(bodyOuts, head.id);
-    this.breakKinds.pop();
-    return [...exits, ...this.breaks.pop()!];
+  protected constantTruth(cond: Node): boolean | null {
+    return constantTruth(cond);
+  }
+
+  protected updateStep(update: Node, ins: Pending[]): Pending[] {
+    return this.plain(update, ins, [update]);
   }
 
   private switchStatement(node: Node, ins: Pending[]): Pending[] {
@@ -369,7 +308,7 @@ export class NodeCfgBuilder {
   }
 
   /** Short-circuit evaluation: each operand of && / || / ?? / ?: is a condition of its own. */
-  private condition(expr: Node, ins: Pending[]): { t: Pending[]; f: Pending[] } {
+  protected condition(expr: Node, ins: Pending[]): Branches {
     const e = unwrapParens(expr);
     if (e.type === 'unary_expression' && e.child(0)?.text === '!' && isShortCircuit(e.childForFieldName('argument')!)) {
       const r = this.condition(e.childForFieldName('argument')!, ins);
@@ -379,23 +318,10 @@ export class NodeCfgBuilder {
       const op = e.childForFieldName('operator')?.text;
       const left = e.childForFieldName('left')!;
       const right = e.childForFieldName('right')!;
-      if (op === '&&') {
-        const a = this.condition(left, ins);
-        const b = this.condition(right, a.t);
-        return { t: b.t, f: [...a.f, ...b.f] };
-      }
-      if (op === '||' || op === '??') {
-        const a = this.condition(left, ins);
-        const b = this.condition(right, a.f);
-        return { t: [...a.t, ...b.t], f: b.f };
-      }
+      const r = this.logical(op, left, right, ins);
+      if (r) return r;
     }
-    if (e.type === 'ternary_expression') {
-      const c = this.condition(e.childForFieldName('condition')!, ins);
-      const a = this.condition(e.childForFieldName('consequence')!, c.t);
-      const b = this.condition(e.childForFieldName('alternative')!, c.f);
-      return { t: [...a.t, ...b.t], f: [...a.f, ...b.f] };
-    }
+    if (e.type === 'ternary_expression') return this.ternary(e.childForFieldName('condition')!, e.childForFieldName('consequence'), e.childForFieldName('alternative')!, ins);
     const before = this.place(e, ins, this.collect(e));
     const node = this.newNode('cond', e);
     this.connect([{ from: before.id, slot: -1 }], node.id);
