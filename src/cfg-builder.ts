@@ -106,8 +106,22 @@ export abstract class GraphBuilder {
     return [...exits, ...this.breaks.pop()!];
   }
 
+  /**
+   * The short-circuit forms — `!(a && b)`, `a && b`, `a || b`, `a ?? b`, `c ? a : b` (of node type `ternaryType`) —
+   * with each operand a condition of its own; undefined for a plain condition.
+   */
+  protected shortCircuit(e: Node, ins: Pending[], ternaryType: string, isShortCircuit: (n: Node) => boolean): Branches | undefined {
+    if (e.type === 'unary_expression' && e.child(0)?.text === '!' && isShortCircuit(e.childForFieldName('argument')!)) {
+      const r = this.condition(e.childForFieldName('argument')!, ins);
+      return { t: r.f, f: r.t };
+    }
+    if (e.type === 'binary_expression') return this.logical(e.childForFieldName('operator')?.text, e.childForFieldName('left')!, e.childForFieldName('right')!, ins);
+    if (e.type === ternaryType) return this.ternary(e.childForFieldName('condition')!, e.childForFieldName('consequence'), e.childForFieldName('alternative')!, ins);
+    return undefined;
+  }
+
   /** `a && b`, `a || b` (and `??`): each operand a condition of its own; undefined for other operators. */
-  protected logical(op: string | undefined, left: Node, right: Node, ins: Pending[]): Branches | undefined {
+  private logical(op: string | undefined, left: Node, right: Node, ins: Pending[]): Branches | undefined {
     if (op === '&&') {
       const a = this.condition(left, ins);
       const b = this.condition(right, a.t);
@@ -122,7 +136,7 @@ export abstract class GraphBuilder {
   }
 
   /** `c ? a : b` as a condition. */
-  protected ternary(cond: Node, then: Node | null, otherwise: Node, ins: Pending[]): Branches {
+  private ternary(cond: Node, then: Node | null, otherwise: Node, ins: Pending[]): Branches {
     const c = this.condition(cond, ins);
     const a = then ? this.condition(then, c.t) : c;
     const b = this.condition(otherwise, c.f);

@@ -254,18 +254,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const inner = expr.type === 'parenthesized_expression' ? expr.namedChildren.filter((c) => c !== null && c.type !== 'comment') : [];
     const e = inner.length === 1 ? inner[0]! : expr;
     if (e !== expr && e.type === 'parenthesized_expression') return this.condition(e, ins);
-    if (e.type === 'unary_expression' && e.child(0)?.text === '!' && isShortCircuit(e.childForFieldName('argument')!)) {
-      const r = this.condition(e.childForFieldName('argument')!, ins);
-      return { t: r.f, f: r.t };
-    }
-    if (e.type === 'binary_expression') {
-      const op = e.childForFieldName('operator')?.text;
-      const left = e.childForFieldName('left')!;
-      const right = e.childForFieldName('right')!;
-      const r = this.logical(op, left, right, ins);
-      if (r) return r;
-    }
-    if (e.type === 'conditional_expression') return this.ternary(e.childForFieldName('condition')!, e.childForFieldName('consequence'), e.childForFieldName('alternative')!, ins);
+    const short = this.shortCircuit(e, ins, 'conditional_expression', isShortCircuit);
+    if (short) return short;
     if (e.type === 'comma_expression') {
       const left = e.childForFieldName('left')!;
       const n = this.simple(left, ins, [left]);

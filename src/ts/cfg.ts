@@ -310,18 +310,8 @@ export class NodeCfgBuilder extends GraphBuilder {
   /** Short-circuit evaluation: each operand of && / || / ?? / ?: is a condition of its own. */
   protected condition(expr: Node, ins: Pending[]): Branches {
     const e = unwrapParens(expr);
-    if (e.type === 'unary_expression' && e.child(0)?.text === '!' && isShortCircuit(e.childForFieldName('argument')!)) {
-      const r = this.condition(e.childForFieldName('argument')!, ins);
-      return { t: r.f, f: r.t };
-    }
-    if (e.type === 'binary_expression') {
-      const op = e.childForFieldName('operator')?.text;
-      const left = e.childForFieldName('left')!;
-      const right = e.childForFieldName('right')!;
-      const r = this.logical(op, left, right, ins);
-      if (r) return r;
-    }
-    if (e.type === 'ternary_expression') return this.ternary(e.childForFieldName('condition')!, e.childForFieldName('consequence'), e.childForFieldName('alternative')!, ins);
+    const short = this.shortCircuit(e, ins, 'ternary_expression', isShortCircuit);
+    if (short) return short;
     const before = this.place(e, ins, this.collect(e));
     const node = this.newNode('cond', e);
     this.connect([{ from: before.id, slot: -1 }], node.id);
