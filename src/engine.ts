@@ -4,6 +4,8 @@ import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
 import { buildSupergraphs, type Supergraph } from './analysis/supergraph.js';
 import { analyzeCFile, noreturnNamesInText } from './c/frontend.js';
+import { analyzeNodeFile } from './ts/frontend.js';
+import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf } from './files.js';
 import type { Diagnostic, FileModel } from './model.js';
@@ -28,8 +30,8 @@ export interface AnalysisResult {
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/** Tokens without which a C file can neither change privileges nor hold a chroot. */
-const PRIVILEGE_TOKENS = /\b(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)\b/;
+/** Tokens without which a file can neither change privileges nor hold a chroot (C calls, Node's process.* and npm modules, `uid:` options). */
+const PRIVILEGE_TOKENS = /\b(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)\b|['"](?:node:)?posix['"]|\buid\s*:/;
 /** Small projects are analysed whole; large ones only where privilege code and its callers and callees are. */
 const WHOLE_PROJECT_LIMIT = 300;
 
@@ -85,8 +87,8 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
     if (models.has(src.path)) return;
     try {
       const lang = languageOf(src.path);
-      if (lang !== 'c') return;
-      const model = await analyzeCFile(src.path, src.text, nextEventId);
+      if (!lang) return;
+      const model = lang === 'c' ? await analyzeCFile(src.path, src.text, nextEventId) : await analyzeNodeFile(src.path, src.text, nextEventId);
       diagnostics.push(...model.diagnostics);
       models.set(src.path, model);
     } catch (e) {
@@ -105,6 +107,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
   timing(`parsed ${models.size} files`);
   const files = [...models.values()];
+  linkNodeModules(files);
   // Headers that were not parsed still tell which functions never return.
   const unparsedNoreturn = sources.filter((s) => !models.has(s.path) && /noreturn|NORETURN|__dead/.test(s.text)).flatMap((s) => noreturnNamesInText(s.text));
   const project = new Project(files, unparsedNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...unparsedNoreturn] } : config);

@@ -4,10 +4,14 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic, Language } from './model.js';
 
-const EXTENSIONS: Record<string, Language> = { '.c': 'c', '.h': 'c' };
+const EXTENSIONS: Record<string, Language> = {
+  '.c': 'c', '.h': 'c',
+  '.ts': 'node', '.tsx': 'node', '.mts': 'node', '.cts': 'node', '.js': 'node', '.jsx': 'node', '.mjs': 'node', '.cjs': 'node',
+};
 const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
 export function languageOf(file: string): Language | undefined {
+  if (file.endsWith('.d.ts') || file.endsWith('.d.mts') || file.endsWith('.d.cts')) return undefined; // declarations only
   return EXTENSIONS[path.extname(file).toLowerCase()];
 }
 

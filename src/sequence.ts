@@ -88,11 +88,16 @@ function cWriter(die: (what: string) => string): CodeWriter {
   };
 }
 
+/** A Node call whose exception ends the process: uncaught, or caught only to report it and exit. */
+function nodeExitOnFailure(call: string, what: string): string {
+  return `try {\n  ${call};\n} catch (err) {\n  console.error('${what} failed:', err);\n  process.exit(1);\n}`;
+}
+
 /** Node: the process.* calls throw on failure; letting the exception end the process is the check. */
 const nodeWriter: CodeWriter = {
   language: 'node',
-  checked: (call) => `${call}; // throws on failure: let it end the process, never catch and continue`,
-  checkedStatus: (call) => `${call}; // let a failure end the process`,
+  checked: (call, what) => nodeExitOnFailure(call, what),
+  checkedStatus: (call, what) => nodeExitOnFailure(call, what),
   closeDir: (open) => (open.api.endsWith('opendirSync') || open.api.endsWith('opendir') ? `${open.handle}.closeSync()` : `fs.closeSync(${open.handle})`),
   chdirIntoJail: () => `process.chdir('/');`,
   dropSequence(t) {

@@ -23,7 +23,8 @@ export class ResultJudge {
     for (let changed = true; changed; ) {
       changed = false;
       for (const fn of project.functions) {
-        if (fn.isEntry || fn.returnsVoid || this.statusFunctions.has(fn) || project.isShim(fn)) continue;
+        // A Node function with no `return` value still hands its uncaught exceptions to its callers.
+        if (fn.isEntry || (fn.returnsVoid && fn.language === 'c') || this.statusFunctions.has(fn) || project.isShim(fn)) continue;
         for (const node of fn.cfg.nodes) for (const ev of node.events) {
           if (!this.statusFunctions.has(fn) && this.needsCheck(fn, ev) && this.judge(fn, ev).status === 'returned') {
             this.statusFunctions.set(fn, this.underlying(fn, ev));

@@ -1,6 +1,7 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
 import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantTruth } from './conditions.js';
 import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
@@ -11,11 +12,6 @@ export interface FileContext {
   idVariables: ReadonlyMap<string, IdClass>;
 }
 
-interface Pending {
-  from: number;
-  /** Successor slot: 0/1 for a condition's true/false edge, -1 to append. */
-  slot: number;
-}
 
 type RootKind = 'statement' | 'condition' | 'return';
 
@@ -64,24 +60,16 @@ function assignedTarget(call: Node): string | undefined {
   return undefined;
 }
 
-export class FunctionCfgBuilder {
-  private readonly nodes: CfgNode[] = [];
-  private readonly breaks: Pending[][] = [];
-  /** What each open `break` target is: a loop (a break leaves the work) or a switch (a break ends the case). */
-  private readonly breakKinds: ('loop' | 'switch')[] = [];
-  private readonly continues: Pending[][] = [];
+export class FunctionCfgBuilder extends GraphBuilder {
   private readonly labels = new Map<string, number>();
   private readonly gotos: { label: string; pending: Pending[] }[] = [];
-  private readonly exitId: number;
-  private readonly entryId: number;
 
   constructor(
     private readonly ctx: FileContext,
     /** main's argv and envp parameter names: reading them is reading input. */
     private readonly inputParams: { argv?: string; envp?: string },
   ) {
-    this.entryId = this.newNode('entry').id;
-    this.exitId = this.newNode('exit').id;
+    super(ctx.file);
   }
 
   build(body: Node): Cfg {
@@ -94,21 +82,7 @@ export class FunctionCfgBuilder {
     return { nodes: this.nodes, entry: this.entryId, exit: this.exitId };
   }
 
-  private newNode(kind: NodeKind, ast?: Node): CfgNode {
-    const node: CfgNode = { id: this.nodes.length, kind, events: [], succ: kind === 'cond' ? [-1, -1] : [] };
-    if (ast) node.loc = locOf(this.ctx.file, ast);
-    this.nodes.push(node);
-    return node;
-  }
 
-  private connect(pending: Pending[], to: number): void {
-    for (const p of pending) {
-      const n = this.nodes[p.from]!;
-      if (p.slot < 0) {
-        if (!n.succ.includes(to)) n.succ.push(to);
-      } else n.succ[p.slot] = to;
-    }
-  }
 
   /** A plain node holding the events of `expr`; returns its out-edge. */
   private simple(ast: Node, ins: Pending[], exprs: Node[], kind: NodeKind = 'stmt'): CfgNode {
@@ -118,13 +92,8 @@ export class FunctionCfgBuilder {
     return node;
   }
 
-  private sequence(stmts: Node[], ins: Pending[]): Pending[] {
-    let outs = ins;
-    for (const s of stmts) outs = this.statement(s, outs);
-    return outs;
-  }
 
-  private statement(node: Node, ins: Pending[]): Pending[] {
+  protected statement(node: Node, ins: Pending[]): Pending[] {
     switch (node.type) {
       case 'compound_statement':
         return this.sequence(statementChildren(node), ins);
@@ -184,16 +153,8 @@ export class FunctionCfgBuilder {
         return [];
       }
       case 'break_statement':
-      case 'continue_statement': {
-        const targets = node.type === 'break_statement' ? this.breaks : this.continues;
-        if (!targets.length) return ins;
-        const jump = this.newNode('stmt', node);
-        if (node.type === 'continue_statement') jump.jump = 'continue';
-        else if (this.breakKinds.at(-1) === 'loop') jump.jump = 'break';
-        this.connect(ins, jump.id);
-        targets.at(-1)!.push({ from: jump.id, slot: -1 });
-        return [];
-      }
+      case 'continue_statement':
+        return this.jump(node, node.type === 'break_statement', ins);
       case 'goto_statement': {
         const label = node.childForFieldName('label')?.text ?? '';
         this.gotos.push({ label, pending: ins });
@@ -243,39 +204,12 @@ export class FunctionCfgBuilder {
     return [...outs, ...start];
   }
 
-  private loop(ins: Pending[], cond: Node | null, body: Node | null, update: Node | null | undefined, order: 'test-first' | 'body-first'): Pending[] {
-    this.breaks.push([]);
-    this.breakKinds.push('loop');
-    this.continues.push([]);
-    const head = this.newNode('stmt');
-    this.connect(ins, head.id);
-    let exits: Pending[] = [];
-    let bodyIns: Pending[] = [{ from: head.id, slot: -1 }];
-    const constant = cond ? constantTruth(cond) : true;
-    const test = (from: Pending[]): { t: Pending[]; f: Pending[] } => {
-      if (!cond || constant === true) return { t: from, f: [] };
-      if (constant === false) return { t: [], f: from };
-      return this.condition(cond, from);
-    };
-    if (order === 'test-first') {
-      const r = test(bodyIns);
-      bodyIns = r.t;
-      exits = r.f;
-    }
-    let bodyOuts = body ? this.statement(body, bodyIns) : bodyIns;
-    const continues = this.continues.pop()!;
-    bodyOuts = [...bodyOuts, ...continues];
-    if (update) {
-      const u = this.simple(update, bodyOuts, [update]);
-      bodyOuts = [{ from: u.id, slot: -1 }];
-    }
-    if (order === 'body-first') {
-      const r = test(bodyOuts);
-      this.connect(r.t, head.id);
-      exits = r.f;
-    } else this.connect(bodyOuts, head.id);
-    this.breakKinds.pop();
-    return [...exits, ...this.breaks.pop()!];
+  protected constantTruth(cond: Node): boolean | null {
+    return constantTruth(cond);
+  }
+
+  protected updateStep(update: Node, ins: Pending[]): Pending[] {
+    return [{ from: this.simple(update, ins, [update]).id, slot: -1 }];
   }
 
   private switchStatement(node: Node, ins: Pending[]): Pending[] {
@@ -316,36 +250,12 @@ export class FunctionCfgBuilder {
   }
 
   /** Short-circuit evaluation: each operand of && / || / ?: is a condition node of its own. */
-  private condition(expr: Node, ins: Pending[]): { t: Pending[]; f: Pending[] } {
+  protected condition(expr: Node, ins: Pending[]): Branches {
     const inner = expr.type === 'parenthesized_expression' ? expr.namedChildren.filter((c) => c !== null && c.type !== 'comment') : [];
     const e = inner.length === 1 ? inner[0]! : expr;
     if (e !== expr && e.type === 'parenthesized_expression') return this.condition(e, ins);
-    if (e.type === 'unary_expression' && e.child(0)?.text === '!' && isShortCircuit(e.childForFieldName('argument')!)) {
-      const r = this.condition(e.childForFieldName('argument')!, ins);
-      return { t: r.f, f: r.t };
-    }
-    if (e.type === 'binary_expression') {
-      const op = e.childForFieldName('operator')?.text;
-      const left = e.childForFieldName('left')!;
-      const right = e.childForFieldName('right')!;
-      if (op === '&&') {
-        const a = this.condition(left, ins);
-        const b = this.condition(right, a.t);
-        return { t: b.t, f: [...a.f, ...b.f] };
-      }
-      if (op === '||') {
-        const a = this.condition(left, ins);
-        const b = this.condition(right, a.f);
-        return { t: [...a.t, ...b.t], f: b.f };
-      }
-    }
-    if (e.type === 'conditional_expression') {
-      const c = this.condition(e.childForFieldName('condition')!, ins);
-      const then = e.childForFieldName('consequence');
-      const a = then ? this.condition(then, c.t) : c;
-      const b = this.condition(e.childForFieldName('alternative')!, c.f);
-      return { t: [...a.t, ...b.t], f: [...a.f, ...b.f] };
-    }
+    const short = this.shortCircuit(e, ins, 'conditional_expression', isShortCircuit);
+    if (short) return short;
     if (e.type === 'comma_expression') {
       const left = e.childForFieldName('left')!;
       const n = this.simple(left, ins, [left]);

@@ -41,13 +41,14 @@ export const uncheckedReturn: Rule = {
         if (verdict.status !== 'unchecked') continue;
         const inner = ctx.judge.underlying(fn, ev);
         const call = oneLine(ev.text);
-        const through = inner !== ev ? ` (${ev.api}() returns the result of ${oneLine(inner.text)})` : '';
+        const node = fn.language === 'node';
+        const through = inner !== ev ? ` (${ev.api}() ${node ? 'lets the exception of' : 'returns the result of'} ${oneLine(inner.text)}${node ? ' through' : ''})` : '';
         const writer = writerIn(ctx, fn.language);
         const test = inner !== ev ? writer.checkedStatus(call, ev.api) : writer.checked(call, ev.api);
         ctx.report({
           loc: ev.loc,
           message: `${call}${through}: ${verdict.why}; if it fails, the process keeps ${whatIsKept(inner)}.`,
-          fix: `Test the result and end the process when it fails:\n${test}`,
+          fix: `${node ? 'Let the failure end the process (rethrow, or exit in the handler):' : 'Test the result and end the process when it fails:'}\n${test}`,
           related: inner !== ev ? [{ loc: inner.loc, message: `the privilege call whose result ${ev.api}() returns` }] : [],
         });
       }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { analyzePaths } from '../engine.js';
 import { defaultConfig } from '../config.js';
 import type { Finding } from '../rules/rule.js';
-import { displayPath } from '../files.js';
+import { displayPath, languageOf } from '../files.js';
 
 export interface Expectation {
   file: string;
@@ -61,10 +61,10 @@ export async function fixtureUnits(root: string, foldersAreProjects = false): Pr
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         const inner = await fs.readdir(full, { withFileTypes: true });
-        const holdsOnlyFiles = inner.some((i) => i.isFile() && /\.(c|h)$/.test(i.name)) && !inner.some((i) => i.isDirectory());
+        const holdsOnlyFiles = inner.some((i) => i.isFile() && languageOf(i.name)) && !inner.some((i) => i.isDirectory());
         if (e.name.endsWith('.project') || (foldersAreProjects && holdsOnlyFiles)) units.push(full);
         else await walk(full);
-      } else if (/\.(c|h)$/.test(e.name)) units.push(full);
+      } else if (languageOf(e.name)) units.push(full);
     }
   };
   await walk(root);
@@ -74,7 +74,7 @@ export async function fixtureUnits(root: string, foldersAreProjects = false): Pr
 async function sourceFiles(unit: string): Promise<string[]> {
   const st = await fs.stat(unit);
   if (!st.isDirectory()) return [unit];
-  return (await fs.readdir(unit)).filter((f) => /\.(c|h)$/.test(f)).map((f) => path.join(unit, f));
+  return (await fs.readdir(unit)).filter((f) => languageOf(f)).map((f) => path.join(unit, f));
 }
 
 /** Analyse one unit and compare with its annotations, for the given rules. */

@@ -1,0 +1,450 @@
+/**
+ * Builds the control-flow graph of one Node function (or module top level) with its privilege events.
+ * Node's privilege calls throw on failure: inside a `try`, each call that can throw is a branch to the `catch`
+ * (a condition node whose true edge is the failure), so the result judge sees what the catch does; outside a
+ * `try` the exception ends the process (in an entry) or propagates to the caller (elsewhere).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { EventShape } from '../c/calls.js';
+import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
+import { requiredModule, type ModuleBindings } from './bindings.js';
+import { classifyNodeCall, classifyNodeId, idGetterClass, inputSourceOf, type NodeCallContext } from './calls.js';
+import { conditionWhen, constantTruth } from './conditions.js';
+import { callbackRole, moduleFunctionName, type FunctionSite } from './functions.js';
+import { swallowingCatch } from './promises.js';
+import { assignedName, callArguments, isFunction, locOf, namedChildren, patternNames, stringValue, unwrap } from './syntax.js';
+
+export interface NodeFileContext {
+  file: string;
+  nextEventId: () => number;
+  bindings: ModuleBindings;
+  idVariables: ReadonlyMap<string, IdClass>;
+  tainted: ReadonlySet<string>;
+  /** Every function of the file, by syntax node id. */
+  sites: ReadonlyMap<number, FunctionSite>;
+  /** Names of the functions defined in the file. */
+  functionNames: ReadonlySet<string>;
+}
+
+
+/** An event as collected from an expression, before it is placed in the graph. */
+interface Collected {
+  event: PrivilegeEvent;
+  /** The call can throw (a privilege call, a project function). */
+  throws: boolean;
+  /** A callback that may have run by this point (registered for later). */
+  later?: boolean;
+  /** The call is followed by a `.catch()` that swallows its failure. */
+  swallowed?: string;
+}
+
+/** Kinds of events whose calls throw on failure. */
+const THROWING = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot', 'chdir', 'dir-open']);
+const THROW_CALLEE = '<throw>';
+/** Names that end a path: `throw` with no `catch` around it. */
+export const NODE_NORETURN = [THROW_CALLEE];
+
+export class NodeCfgBuilder extends GraphBuilder {
+  /** Catch clauses of the enclosing `try` blocks, innermost last: where a throwing call goes when it fails. */
+  private readonly catches: number[] = [];
+  private readonly callContext: Omit<NodeCallContext, 'storedInto'>;
+
+  /** Callbacks registered for later in a module's top level: they run once the top level has finished. */
+  private readonly deferred: Collected[] = [];
+
+  constructor(
+    private readonly ctx: NodeFileContext,
+    private readonly isEntry: boolean,
+    /** A module's top level: callbacks it registers run after it, not where they are registered. */
+    private readonly deferCallbacks = false,
+  ) {
+    super(ctx.file);
+    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted };
+  }
+
+  /** The graph of a function body (a statement block, or an arrow function's expression) or of a module. */
+  build(body: Node, networkInput?: Node): Cfg {
+    let ins: Pending[] = [{ from: this.entryId, slot: -1 }];
+    if (networkInput) {
+      const read = this.newNode('stmt', networkInput);
+      read.events.push({ kind: 'input', id: this.ctx.nextEventId(), api: 'network data', text: networkInput.text.split('\n')[0]!, loc: locOf(this.ctx.file, networkInput), source: 'network' });
+      this.connect(ins, read.id);
+      ins = [{ from: read.id, slot: -1 }];
+    }
+    let outs = body.type === 'statement_block' || body.type === 'program' ? this.statement(body, ins) : this.returnOf(body, body, ins);
+    for (const item of this.deferred) outs = [{ from: this.mayRun(outs, item, body).id, slot: -1 }];
+    this.connect(outs, this.exitId);
+    return { nodes: this.nodes, entry: this.entryId, exit: this.exitId };
+  }
+
+
+
+
+  protected statement(node: Node, ins: Pending[]): Pending[] {
+    switch (node.type) {
+      case 'program':
+      case 'statement_block':
+        return this.sequence(namedChildren(node), ins);
+      case 'expression_statement': {
+        const expr = namedChildren(node)[0];
+        if (!expr) return ins;
+        if (isShortCircuit(expr)) {
+          const r = this.condition(expr, ins);
+          return [...r.t, ...r.f];
+        }
+        return this.plain(node, ins, [expr]);
+      }
+      case 'lexical_declaration':
+      case 'variable_declaration':
+        return this.plain(node, ins, namedChildren(node).flatMap((d) => d.childForFieldName('value') ?? []), patternsOf(node));
+      case 'if_statement': {
+        const r = this.condition(node.childForFieldName('condition')!, ins);
+        const then = this.statement(node.childForFieldName('consequence')!, r.t);
+        const alt = node.childForFieldName('alternative');
+        const otherwise = alt ? this.statement(namedChildren(alt)[0] ?? alt, r.f) : r.f;
+        return [...then, ...otherwise];
+      }
+      case 'while_statement':
+        return this.loop(ins, node.childForFieldName('condition'), node.childForFieldName('body'), null, 'test-first');
+      case 'do_statement':
+        return this.loop(ins, node.childForFieldName('condition'), node.childForFieldName('body'), null, 'body-first');
+      case 'for_statement': {
+        const init = node.childForFieldName('initializer');
+        const outs = init && init.type !== 'empty_statement' ? this.statement(init, ins) : ins;
+        const cond = node.childForFieldName('condition');
+        const test = cond?.type === 'expression_statement' ? (namedChildren(cond)[0] ?? null) : cond?.type === 'empty_statement' ? null : cond;
+        return this.loop(outs, test, node.childForFieldName('body'), node.childForFieldName('increment'), 'test-first');
+      }
+      case 'for_in_statement': {
+        const right = node.childForFieldName('right');
+        const outs = right ? this.plain(right, ins, [right], patternNames(node.childForFieldName('left'))) : ins;
+        return this.loop(outs, undefined, node.childForFieldName('body'), null, 'test-first');
+      }
+      case 'switch_statement':
+        return this.switchStatement(node, ins);
+      case 'try_statement':
+        return this.tryStatement(node, ins);
+      case 'return_statement': {
+        const expr = namedChildren(node)[0];
+        return expr ? this.returnOf(node, expr, ins) : this.returnOf(node, undefined, ins);
+      }
+      case 'throw_statement':
+        return this.throwStatement(node, ins);
+      case 'break_statement':
+      case 'continue_statement':
+        return this.jump(node, node.type === 'break_statement', ins);
+      case 'labeled_statement':
+        return this.statement(node.childForFieldName('body') ?? namedChildren(node).at(-1)!, ins);
+      case 'import_statement':
+        return this.importStatement(node, ins);
+      case 'export_statement': {
+        const decl = node.childForFieldName('declaration');
+        const value = node.childForFieldName('value');
+        if (decl) return this.statement(decl, ins);
+        return value && !isFunction(unwrap(value)) ? this.plain(node, ins, [value]) : ins;
+      }
+      case 'function_declaration':
+      case 'generator_function_declaration':
+      case 'class_declaration':
+      case 'abstract_class_declaration':
+      case 'interface_declaration':
+      case 'type_alias_declaration':
+      case 'enum_declaration':
+      case 'ambient_declaration':
+      case 'module':
+      case 'internal_module':
+      case 'empty_statement':
+      case 'comment':
+      case 'hash_bang_line':
+        return ins;
+      default:
+        return this.plain(node, ins, [node]);
+    }
+  }
+
+  /** A statement whose expressions run in order; returns the out-edges. */
+  private plain(ast: Node, ins: Pending[], exprs: Node[], assigns: string[] = []): Pending[] {
+    const last = this.place(ast, ins, exprs.flatMap((e) => this.collect(e)));
+    for (const e of exprs) for (const a of assignmentsIn(e)) assigns.push(a.name);
+    if (assigns.length) last.assigns = assigns;
+    const constants = exprs.flatMap((e) => constantAssignments(e));
+    if (constants.length) last.constants = Object.fromEntries(constants);
+    return [{ from: last.id, slot: -1 }];
+  }
+
+  private returnOf(ast: Node, expr: Node | undefined, ins: Pending[]): Pending[] {
+    const last = this.place(ast, ins, expr ? this.collect(expr) : []);
+    last.kind = 'return';
+    last.returnsValue = expr !== undefined;
+    if (expr) last.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
+    this.connect([{ from: last.id, slot: -1 }], this.exitId);
+    return [];
+  }
+
+  /** `throw` goes to the innermost catch; with none, it ends the path (the process, or the caller's path). */
+  private throwStatement(node: Node, ins: Pending[]): Pending[] {
+    const value = namedChildren(node)[0];
+    const last = this.place(node, ins, value ? this.collect(value) : []);
+    const handler = this.catches.at(-1);
+    if (handler !== undefined) {
+      this.connect([{ from: last.id, slot: -1 }], handler);
+      return [];
+    }
+    last.events.push({ kind: 'call', id: this.ctx.nextEventId(), api: 'throw', callee: THROW_CALLEE, args: [], text: node.text.split('\n')[0]!, loc: locOf(this.ctx.file, node) });
+    return [];
+  }
+
+  private tryStatement(node: Node, ins: Pending[]): Pending[] {
+    const handler = node.childForFieldName('handler');
+    const finalizer = node.childForFieldName('finalizer');
+    const catchEntry = handler ? this.newNode('stmt', handler) : undefined;
+    if (catchEntry) this.catches.push(catchEntry.id);
+    let outs = this.statement(node.childForFieldName('body')!, ins);
+    if (catchEntry) {
+      this.catches.pop();
+      outs = [...outs, ...this.statement(handler!.childForFieldName('body')!, [{ from: catchEntry.id, slot: -1 }])];
+    }
+    const finalBody = finalizer?.childForFieldName('body') ?? (finalizer ? namedChildren(finalizer)[0] : undefined);
+    return finalBody ? this.statement(finalBody, outs) : outs;
+  }
+
+  /** `import … from './drop'` runs the module's top level. */
+  private importStatement(node: Node, ins: Pending[]): Pending[] {
+    const source = stringValue(node.childForFieldName('source') ?? namedChildren(node).find((c) => c.type === 'import_require_clause')?.childForFieldName('source') ?? undefined);
+    const target = source !== undefined ? this.ctx.bindings.moduleOf(source) : undefined;
+    if (!target || !('local' in target)) return ins;
+    const n = this.newNode('stmt', node);
+    this.connect(ins, n.id);
+    n.events.push(this.moduleCall(node, target.local));
+    return [{ from: n.id, slot: -1 }];
+  }
+
+  private moduleCall(ast: Node, module: string): PrivilegeEvent {
+    const callee = moduleFunctionName(module);
+    return { kind: 'call', id: this.ctx.nextEventId(), api: callee, callee, args: [], text: ast.text.split('\n')[0]!, loc: locOf(this.ctx.file, ast), result: { kind: 'handled' } };
+  }
+
+  /**
+   * Put collected events into the graph from `ins`: consecutive events share a node; a throwing call inside a
+   * `try` ends its node with a branch to the catch; a callback registered for later runs on a branch of its own.
+   * Returns the last node, where execution continues.
+   */
+  private place(ast: Node, ins: Pending[], items: Collected[]): CfgNode {
+    let cur = this.newNode('stmt', ast);
+    this.connect(ins, cur.id);
+    const next = (from: Pending[]): CfgNode => {
+      const n = this.newNode('stmt', ast);
+      this.connect(from, n.id);
+      return n;
+    };
+    for (const item of items) {
+      const handler = this.catches.at(-1);
+      if (item.later) {
+        item.event.result = item.swallowed ? { kind: 'swallowed', why: item.swallowed } : { kind: 'handled' };
+        if (this.deferCallbacks) this.deferred.push(item);
+        else cur = this.mayRun([{ from: cur.id, slot: -1 }], item, ast);
+      } else if (item.throws && handler !== undefined && !item.swallowed) {
+        cur.events.push(item.event);
+        cur.kind = 'cond';
+        cur.succ = [handler, -1];
+        cur.tests = [{ subject: { event: item.event.id }, whenFails: true }];
+        item.event.result = { kind: 'tested', node: cur.id };
+        cur = next([{ from: cur.id, slot: 1 }]);
+      } else {
+        if (item.throws) item.event.result = this.uncaught(item);
+        cur.events.push(item.event);
+      }
+    }
+    return cur;
+  }
+
+  /** A callback that may or may not have run by this point: a branch around its call. Returns the join. */
+  private mayRun(ins: Pending[], item: Collected, ast: Node): CfgNode {
+    const fork = this.newNode('branch', ast);
+    this.connect(ins, fork.id);
+    const run = this.newNode('stmt', ast);
+    run.events.push(item.event);
+    this.connect([{ from: fork.id, slot: -1 }], run.id);
+    const join = this.newNode('stmt', ast);
+    this.connect([{ from: fork.id, slot: -1 }, { from: run.id, slot: -1 }], join.id);
+    return join;
+  }
+
+  /** Outside any `try`: the failure ends the process in an entry, and moves to the callers elsewhere. */
+  private uncaught(item: Collected): ResultUse {
+    if (item.swallowed) return { kind: 'swallowed', why: item.swallowed };
+    return this.isEntry ? { kind: 'handled' } : { kind: 'returned' };
+  }
+
+  protected constantTruth(cond: Node): boolean | null {
+    return constantTruth(cond);
+  }
+
+  protected updateStep(update: Node, ins: Pending[]): Pending[] {
+    return this.plain(update, ins, [update]);
+  }
+
+  private switchStatement(node: Node, ins: Pending[]): Pending[] {
+    const value = node.childForFieldName('value');
+    const sw = this.place(node, ins, value ? this.collect(value) : []);
+    sw.kind = 'branch';
+    this.breaks.push([]);
+    this.breakKinds.push('switch');
+    let fallthrough: Pending[] = [];
+    let hasDefault = false;
+    for (const c of namedChildren(node.childForFieldName('body')!)) {
+      if (c.type !== 'switch_case' && c.type !== 'switch_default') continue;
+      if (c.type === 'switch_default') hasDefault = true;
+      const label = this.newNode('stmt', c);
+      this.connect([...fallthrough, { from: sw.id, slot: -1 }], label.id);
+      const valueNode = c.childForFieldName('value');
+      fallthrough = this.sequence(namedChildren(c).filter((s) => s.id !== valueNode?.id), [{ from: label.id, slot: -1 }]);
+    }
+    this.breakKinds.pop();
+    const outs = [...fallthrough, ...this.breaks.pop()!];
+    if (!hasDefault) outs.push({ from: sw.id, slot: -1 });
+    return outs;
+  }
+
+  /** Short-circuit evaluation: each operand of && / || / ?? / ?: is a condition of its own. */
+  protected condition(expr: Node, ins: Pending[]): Branches {
+    const e = unwrapParens(expr);
+    const short = this.shortCircuit(e, ins, 'ternary_expression', isShortCircuit);
+    if (short) return short;
+    const before = this.place(e, ins, this.collect(e));
+    const node = this.newNode('cond', e);
+    this.connect([{ from: before.id, slot: -1 }], node.id);
+    node.tests = this.testsOf(e);
+    return { t: [{ from: node.id, slot: 0 }], f: [{ from: node.id, slot: 1 }] };
+  }
+
+  /** Flags tested as booleans (`if (!privileged)`) and tests of whether the process is root (`process.getuid() === 0`). */
+  private testsOf(cond: Node): Test[] {
+    const tests: Test[] = [];
+    let bare = cond;
+    while (bare.type === 'unary_expression' && bare.child(0)?.text === '!') bare = unwrapParens(bare.childForFieldName('argument')!);
+    if (bare.type === 'identifier') tests.push({ subject: { variable: bare.text }, whenFails: conditionWhen(cond, bare, 1), whenNull: conditionWhen(cond, bare, 0), boolean: true });
+    const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier'])].filter((n): n is Node => n !== null);
+    for (const p of probes) {
+      const cls = p.type === 'identifier' ? this.ctx.idVariables.get(p.text) : idGetterClass(p, this.ctx.bindings);
+      if (cls !== 'invoker' && cls !== 'saved-effective') continue;
+      const whenRoot = conditionWhen(cond, p, 0);
+      const whenNotRoot = conditionWhen(cond, p, 1000);
+      if (whenRoot === null || whenNotRoot === null || whenRoot === whenNotRoot) continue;
+      tests.push({ subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true });
+      break;
+    }
+    return tests;
+  }
+
+  /** The events of an expression in evaluation order (arguments before the call); function bodies are not entered. */
+  private collect(expr: Node): Collected[] {
+    const out: Collected[] = [];
+    const visit = (n: Node): void => {
+      if (isFunction(n) || n.type === 'class' || n.type === 'class_declaration') return;
+      for (const c of namedChildren(n)) visit(c);
+      if (n.type === 'call_expression' || n.type === 'new_expression') this.addCall(n, out);
+      else if (n.type === 'member_expression' || n.type === 'subscript_expression' || (n.type === 'identifier' && !isDeclaredName(n))) this.addInput(n, out);
+    };
+    visit(expr);
+    return out;
+  }
+
+  private addInput(n: Node, out: Collected[]): void {
+    const source = inputSourceOf(n, this.ctx.bindings);
+    if (!source) return;
+    const text = (n.parent?.type === 'member_expression' || n.parent?.type === 'subscript_expression' ? n.parent : n).text;
+    out.push({ event: { kind: 'input', id: this.ctx.nextEventId(), api: `process.${source === 'argv' ? 'argv' : 'env'}`, text, loc: locOf(this.ctx.file, n), source }, throws: false });
+  }
+
+  private event(shape: EventShape, call: Node): PrivilegeEvent {
+    return { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
+  }
+
+  private addCall(call: Node, out: Collected[]): void {
+    const swallowed = swallowingCatch(call, this.ctx.bindings);
+    const required = call.type === 'call_expression' ? (requiredModule(call) ?? dynamicImport(call)) : undefined;
+    const target = required !== undefined ? this.ctx.bindings.moduleOf(required) : undefined;
+    if (target && 'local' in target) {
+      out.push({ event: this.moduleCall(call, target.local), throws: false });
+      return;
+    }
+    const shapes = call.type === 'call_expression' ? classifyNodeCall(call, { ...this.callContext, storedInto: assignedName(call) }) : this.constructorCall(call);
+    for (const shape of shapes) {
+      const throws = THROWING.has(shape.kind) || (shape.kind === 'call' && !shape.api.startsWith('process.'));
+      out.push({ event: this.event(shape, call), throws, swallowed });
+    }
+    this.addCallbacks(call, out, swallowed);
+  }
+
+  /** `new Daemon(...)` calls the constructor, named after its class. */
+  private constructorCall(call: Node): EventShape[] {
+    const ctor = unwrap(call.childForFieldName('constructor')!);
+    if (ctor.type !== 'identifier' || !this.ctx.functionNames.has(ctor.text)) return [];
+    return [{ kind: 'call', api: ctor.text, callee: ctor.text, args: callArguments(call).map((a) => ({ text: unwrap(a).text, id: classifyNodeId(a, this.callContext) })) }];
+  }
+
+  /** Functions handed to a call run where they are registered: now, or at some later point (a branch). */
+  private addCallbacks(call: Node, out: Collected[], swallowed: string | undefined): void {
+    const fn = call.childForFieldName('function');
+    const iife = fn && isFunction(unwrap(fn)) ? [unwrap(fn)] : [];
+    const passed = callArguments(call).map(unwrap).filter((a) => isFunction(a) || (a.type === 'identifier' && this.ctx.functionNames.has(a.text)));
+    if (!iife.length && !passed.length) return;
+    const role = callbackRole(call, this.ctx.bindings);
+    if (role === 'network') return; // an entry point of its own
+    for (const f of [...iife, ...passed]) {
+      const callee = isFunction(f) ? this.ctx.sites.get(f.id)?.name : f.text;
+      if (!callee) continue;
+      const event: PrivilegeEvent = { kind: 'call', id: this.ctx.nextEventId(), api: callee, callee, args: [], text: f.text.split('\n')[0]!, loc: locOf(this.ctx.file, f) };
+      out.push({ event, throws: role === 'now', later: role === 'later', swallowed });
+    }
+  }
+}
+
+function unwrapParens(expr: Node): Node {
+  let e = expr;
+  while (e.type === 'parenthesized_expression' && namedChildren(e).length === 1) e = namedChildren(e)[0]!;
+  return e;
+}
+
+function isShortCircuit(expr: Node): boolean {
+  const e = unwrapParens(expr);
+  if (e.type === 'ternary_expression') return true;
+  if (e.type !== 'binary_expression') return false;
+  const op = e.childForFieldName('operator')?.text;
+  return op === '&&' || op === '||' || op === '??';
+}
+
+/** `import('./x')`. */
+function dynamicImport(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  const arg = callArguments(call)[0];
+  return fn?.type === 'import' && arg?.type === 'string' ? arg.text.slice(1, -1) : undefined;
+}
+
+/** An identifier that names what a declaration or pattern binds, not a read. */
+function isDeclaredName(id: Node): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === 'variable_declarator' && p.childForFieldName('name')?.id === id.id) return true;
+  return /pattern|parameter/.test(p.type);
+}
+
+function patternsOf(declaration: Node): string[] {
+  return namedChildren(declaration).flatMap((d) => patternNames(d.childForFieldName('name')));
+}
+
+function assignmentsIn(expr: Node): { name: string; right: Node }[] {
+  const all = [expr, ...expr.descendantsOfType('assignment_expression')].filter((a): a is Node => a?.type === 'assignment_expression');
+  return all.map((a) => ({ name: a.childForFieldName('left')!.text, right: a.childForFieldName('right')! }));
+}
+
+/** `privileged = true;`: variables set to a constant truth value. */
+function constantAssignments(expr: Node): [string, boolean][] {
+  return assignmentsIn(expr).flatMap(({ name, right }) => {
+    const v = constantTruth(unwrap(right));
+    return v === null ? [] : [[name, v] as [string, boolean]];
+  });
+}
+
