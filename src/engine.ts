@@ -7,7 +7,7 @@ import { analyzeCFile, noreturnNamesInText } from './c/frontend.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf } from './files.js';
 import type { Diagnostic, FileModel } from './model.js';
-import { RULES } from './rules/index.js';
+import { enabledRules } from './rules/sets.js';
 import type { Finding, Rule } from './rules/rule.js';
 
 export interface SourceFile {
@@ -106,7 +106,7 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
   timing(`${graphs.length} supergraphs, ${graphs.reduce((n, g) => n + g.nodes.length, 0)} nodes`);
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const rules = RULES.filter((r) => (config.rules[r.id] ?? r.severity) !== 'off');
+  const rules = enabledRules(config);
   for (const rule of rules) {
     timing(`rule ${rule.id}`);
     const configured = config.rules[rule.id];
