@@ -1,8 +1,11 @@
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
+import type { PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, isLoginContextDrop, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
+
+const dropsUser = (e: PrivilegeEvent): boolean => isPermanentDrop(e) || isLoginContextDrop(e);
 
 export const chrootWithoutDrop: Rule = {
   id: 'chroot-without-drop',
@@ -25,12 +28,12 @@ export const chrootWithoutDrop: Rule = {
         g,
         [NOT_DROPPED],
         (facts, e) => {
-          if (isPermanentDrop(e)) facts.delete(NOT_DROPPED);
+          if (dropsUser(e)) facts.delete(NOT_DROPPED);
         },
         (e, before, node, flags) => {
           // A process that already dropped (wrong-drop-order) or is known not to be root is not root in the jail.
           if (e.kind !== 'chroot' || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
-          if (!continuesWithout(g, node, node.events.indexOf(e), e, (later) => isPermanentDrop(later))) return;
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, dropsUser, (later) => later.kind === 'chdir')) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is not followed by a permanent drop of the user id on every path: the process stays root inside the jail, and root leaves a chroot (a second chroot into a subdirectory, then chdir("..")).`,

@@ -1,9 +1,20 @@
-import { knownNotRoot } from '../analysis/paths.js';
-import type { PrivilegeEvent, SetIdEvent } from '../model.js';
+import type { Supergraph } from '../analysis/supergraph.js';
+import { NOT_ROOT, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import type { Rule } from './rule.js';
 import { callPath, oneLine, walkEvents, writerIn } from './support.js';
 
 const UID_CHANGED = 'uid-changed';
+const MAYBE_ROOT = 'maybe-root';
+
+/** Tests of the effective uid (`geteuid() != 0`): node → the successor taken when it is not root. */
+function notRootBranches(g: Supergraph): Map<number, number> {
+  const branches = new Map<number, number>();
+  for (const n of g.nodes) {
+    const test = n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === NOT_ROOT && t.whenFails !== null);
+    if (test && n.events.some((e) => e.kind === 'call' && /(^|\.)geteuid$/.test(e.callee))) branches.set(n.id, test.whenFails ? 0 : 1);
+  }
+  return branches;
+}
 
 /** setreuid()/setregid(): whether they set the saved id differs between systems. */
 function isSetRe(e: PrivilegeEvent): e is SetIdEvent {
@@ -41,19 +52,23 @@ export const preferSetresuid: Rule = {
           fix: `Set the real, effective and saved ${e.idKind}s explicitly:\n${writer.setAllIds(e.idKind, e.targetText, platform)}`,
           related: callPath(node),
         });
+      const euidTests = notRootBranches(g);
       walkEvents(
         g,
-        [],
+        [MAYBE_ROOT],
         (facts, e) => {
           if (e.kind === 'set-id' && e.idKind === 'uid' && e.direction !== 'probe') facts.add(UID_CHANGED);
         },
-        (e, before, node, flags) => {
+        (e, before, node) => {
           if (e.kind !== 'set-id' || e.direction !== 'drop') return;
           if (isSetRe(e) && e.scope === 'permanent' && platform !== 'macos') {
             report(e, node, `relies on setre${e.idKind}()'s rules for the saved ${e.idKind}, which differ between systems: the drop may be temporary.`);
-          } else if (isPlainSet(e) && knownNotRoot(flags) && !before.has(UID_CHANGED)) {
-            report(e, node, `runs in a process this path shows is not root (set-user-ID to a non-root account): without root, ${e.api}() changes only the effective ${e.idKind}, and the saved ${e.idKind} lets the process take it back.`);
+          } else if (isPlainSet(e) && !before.has(MAYBE_ROOT) && !before.has(UID_CHANGED)) {
+            report(e, node, `runs where this path has shown that the effective uid is not root (a set-user-ID program owned by another account): without root, ${e.api}() changes only the effective ${e.idKind}, and the saved ${e.idKind} lets the process take it back.`);
           }
+        },
+        (facts, node, index) => {
+          if (euidTests.get(node.id) === index) facts.delete(MAYBE_ROOT);
         },
       );
     }

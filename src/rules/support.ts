@@ -14,6 +14,13 @@ export function isPermanentDrop(e: PrivilegeEvent, idKind: 'uid' | 'gid' = 'uid'
   return e.kind === 'set-id' && e.idKind === idKind && e.scope === 'permanent' && e.direction === 'drop';
 }
 
+/** BSD setusercontext() with LOGIN_SETUSER (or LOGIN_SETALL): it sets the user id as well as the groups. */
+export function isLoginContextDrop(e: PrivilegeEvent): boolean {
+  if (e.kind !== 'set-groups' || e.api !== 'setusercontext') return false;
+  const which = e.args[3] ?? '';
+  return /LOGIN_SET(ALL|USER)/.test(which) && !/~\s*LOGIN_SETUSER/.test(which);
+}
+
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
   return e.kind === 'set-id' && e.direction === 'drop';
 }

@@ -36,11 +36,20 @@ function testThatEnds(g: Supergraph, start: SuperNode): boolean {
   return false;
 }
 
-/** Events that verify a drop: a probe (`setuid(0) != -1` → die), or an id query whose test ends the process. */
+/** An attempt to regain an id whose success ends the process (`if (setuid(0) != -1) abort();`). */
+function isProbe(g: Supergraph, n: SuperNode, e: PrivilegeEvent): boolean {
+  if (e.kind !== 'set-id' || e.direction === 'drop') return false;
+  if (e.direction === 'probe') return true;
+  const test = n.tests?.find((t) => 'event' in t.subject && t.subject.event === e.id && t.whenFails !== null);
+  const onSuccess = test ? n.succ[test.whenFails ? 1 : 0] : undefined;
+  return onSuccess !== undefined && endsSoon(g, onSuccess);
+}
+
+/** Events that verify a drop: a probe, or an id query whose test ends the process. */
 function verifications(g: Supergraph): Set<number> {
   const ids = new Set<number>();
   for (const n of g.nodes) for (const e of n.events) {
-    const probe = e.kind === 'set-id' && e.direction === 'probe';
+    const probe = isProbe(g, n, e);
     const query = e.kind === 'call' && ID_QUERY.test(e.callee) && testThatEnds(g, n);
     if (probe || query) ids.add(e.id);
   }
