@@ -25,6 +25,8 @@ export interface CodeWriter {
   checkedStatus(call: string, what: string): string;
   /** Closes the handle a directory open produced. */
   closeDir(open: DirOpenEvent): string;
+  /** A checked `chdir("/")`: into the root of a jail just entered. */
+  chdirToRoot(): string;
   /** The working-directory change that must follow `chroot(jail)`. */
   chdirIntoJail(jail: string): string;
   /** A checked statement that sets the real, effective and saved uid (or gid) to `target`. */
@@ -78,6 +80,7 @@ function cWriter(die: (what: string) => string): CodeWriter {
     checked,
     checkedStatus: (call, what) => ifFails(`${call} != 0`, what),
     closeDir: (open) => (open.api === 'opendir' || open.api === 'fdopendir' ? `closedir(${open.handle})` : `close(${open.handle})`),
+    chdirToRoot: () => checked('chdir("/")', 'chdir'),
     chdirIntoJail: (jail) =>
       `${checked('chdir("/")', 'chdir')}\n/* or change into it first: chdir(${/^["A-Za-z_]/.test(jail) ? jail : JSON.stringify(jail)}), checked, then chroot(".") */`,
     setAllIds,
@@ -102,6 +105,7 @@ const nodeWriter: CodeWriter = {
   checked: (call) => `${call}; // throws on failure: let it end the process, never catch and continue`,
   checkedStatus: (call) => `${call}; // let a failure end the process`,
   closeDir: (open) => (open.api.endsWith('opendirSync') || open.api.endsWith('opendir') ? `${open.handle}.closeSync()` : `fs.closeSync(${open.handle})`),
+  chdirToRoot: () => `process.chdir('/');`,
   chdirIntoJail: () => `process.chdir('/');`,
   // process.setuid()/setgid() set all three ids when the process is root; Node has no setresuid().
   setAllIds: (idKind, target) => `process.set${idKind}(${target});`,
