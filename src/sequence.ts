@@ -62,7 +62,11 @@ function computeDie(project: Project | undefined): (what: string) => string {
   }
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   if (best === 'err' || best === 'errx' || best === 'errc') return (what) => `err(1, "${what}")`;
-  if (best && !BUILTIN_NORETURN.includes(best)) return (what) => `${best}("${what}: %s", strerror(errno))`;
+  if (best && !BUILTIN_NORETURN.includes(best)) {
+    // A message-only function (`die("setuid")`) takes no format arguments; a printf-like one gets the error text.
+    const messageOnly = project!.functions.every((fn) => project!.callsIn(fn).every((c) => c.callee !== best || c.args.length <= 1));
+    return messageOnly ? (what) => `${best}("${what}")` : (what) => `${best}("${what}: %s", strerror(errno))`;
+  }
   return (what) => `{ perror("${what}"); exit(1); }`;
 }
 
