@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
-import { buildSupergraphs } from './analysis/supergraph.js';
+import { buildSupergraphs, type Supergraph } from './analysis/supergraph.js';
 import { analyzeCFile, noreturnNamesInText } from './c/frontend.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf } from './files.js';
@@ -71,8 +71,17 @@ async function readSource(file: string, shown: string): Promise<SourceFile | Dia
   }
 }
 
-/** Analyse sources as one project. */
-export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<AnalysisResult> {
+export interface PreparedProject {
+  project: Project;
+  judge: ResultJudge;
+  graphs: Supergraph[];
+  diagnostics: Diagnostic[];
+  models: FileModel[];
+  timing: (label: string) => void;
+}
+
+/** Parse and summarise sources as one project: everything the rules need. */
+export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<PreparedProject> {
   const started = Date.now();
   let nextId = 1;
   const nextEventId = (): number => nextId++;
@@ -110,6 +119,12 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
   timing('result judge');
   const graphs = buildSupergraphs(project);
   timing(`${graphs.length} supergraphs, ${graphs.reduce((n, g) => n + g.nodes.length, 0)} nodes`);
+  return { project, judge, graphs, diagnostics, models: files, timing };
+}
+
+/** Analyse sources as one project. */
+export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<AnalysisResult> {
+  const { project, judge, graphs, diagnostics, models, timing } = await prepareProject(sources, config);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
@@ -136,7 +151,7 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   findings.sort(compareFindings);
   diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
-  return { findings, diagnostics, files: sources.map((s) => s.path), analysed: files.map((f) => f.path), rules };
+  return { findings, diagnostics, files: sources.map((s) => s.path), analysed: models.map((f) => f.path), rules };
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -56,36 +56,67 @@ const flagVariableCache = new WeakMap<Supergraph, Set<string>>();
 
 /**
  * Variables worth following as flags: tested as booleans (`if (!privileged)`) in two or more functions, or set to a
- * constant and tested (`privileged = 1;` … `if (!privileged) return;`). Following every tested variable would split
- * paths for nothing.
+ * constant and tested (`privileged = 1;` … `if (!privileged) return;`), and whose tests decide whether privilege
+ * calls run. Following every tested variable would split paths for nothing; the few followed are those that guard
+ * the most privilege calls.
  */
 function flagVariables(g: Supergraph): Set<string> {
   let vars = flagVariableCache.get(g);
   if (vars) return vars;
   const testedIn = new Map<string, Set<object>>();
   const constant = new Set<string>();
-  const privileged = new Set<object>();
-  for (const n of g.nodes) {
-    if (n.events.some((e) => e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot')) privileged.add(n.fn);
-  }
+  const guards = new Map<string, number>();
   for (const n of g.nodes) {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v);
     for (const t of booleanTests(n)) {
       const fns = testedIn.get(t.variable) ?? new Set();
       fns.add(n.fn);
       testedIn.set(t.variable, fns);
+      if (guardsPrivilege(g, n)) guards.set(t.variable, (guards.get(t.variable) ?? 0) + 1);
     }
   }
-  // Only flags that guard privilege calls matter (`if (!privileged) return;` in restore_uid()), and only a few are followed.
   vars = new Set(
     [...testedIn]
-      .filter(([v, fns]) => v !== NOT_ROOT && (fns.size >= 2 || constant.has(v)) && [...fns].some((f) => privileged.has(f)))
+      .filter(([v, fns]) => v !== NOT_ROOT && (fns.size >= 2 || constant.has(v)) && guards.has(v))
+      .sort((a, b) => guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
       .map(([v]) => v)
-      .slice(0, 8),
+      .slice(0, MAX_FLAGS),
   );
   if (testedIn.has(NOT_ROOT)) vars.add(NOT_ROOT);
   flagVariableCache.set(g, vars);
   return vars;
+}
+
+const MAX_FLAGS = 8;
+/** How far past a condition its branches are compared. */
+const GUARD_REACH = 16;
+
+/** Does one branch of this condition lead soon to privilege calls that the other does not? */
+function guardsPrivilege(g: Supergraph, cond: SuperNode): boolean {
+  if (cond.succ.length !== 2) return false;
+  const [a, b] = cond.succ.map((s) => privilegeEventsNear(g, s));
+  for (const e of a!) if (!b!.has(e)) return true;
+  for (const e of b!) if (!a!.has(e)) return true;
+  return false;
+}
+
+function privilegeEventsNear(g: Supergraph, start: number): Set<PrivilegeEvent> {
+  const found = new Set<PrivilegeEvent>();
+  const seen = new Set<number>([start]);
+  let frontier = [start];
+  for (let step = 0; step < GUARD_REACH && frontier.length; step++) {
+    const next: number[] = [];
+    for (const id of frontier) {
+      const n = g.nodes[id]!;
+      for (const e of n.events) if (e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot') found.add(e);
+      for (const s of n.succ) if (!seen.has(s)) {
+        seen.add(s);
+        next.push(s);
+      }
+    }
+    frontier = next;
+  }
+  return found;
 }
 
 function booleanTests(node: SuperNode): { variable: string; whenTrue: number; whenFalse: number }[] {
@@ -114,7 +145,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
 }
 
 function changesRoot(node: SuperNode): boolean {
-  return node.events.some((e) => e.kind === 'set-id' && e.idKind === 'uid');
+  return node.events.some((e) => e.kind === 'set-id' && e.idKind === 'uid' && e.direction !== 'probe');
 }
 
 /** On this path the process is known not to be root (tested, or after a permanent drop). */
@@ -134,6 +165,62 @@ function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
     flagTestCache.set(g, byNode);
   }
   return byNode[node.id]!;
+}
+
+const liveCache = new WeakMap<Supergraph, Set<string>[]>();
+
+/**
+ * Flags still worth telling apart at each node: some path from it tests the flag before setting it again.
+ * Forgetting the others keeps paths that differ only in flags nobody looks at any more from multiplying.
+ */
+function liveFlags(g: Supergraph): Set<string>[] {
+  let live = liveCache.get(g);
+  if (live) return live;
+  const vars = flagVariables(g);
+  live = g.nodes.map(() => new Set<string>());
+  if (!vars.size) {
+    liveCache.set(g, live);
+    return live;
+  }
+  const preds: number[][] = g.nodes.map(() => []);
+  for (const n of g.nodes) for (const s of n.succ) preds[s]!.push(n.id);
+  const tested = g.nodes.map((n) => flagTests(g, n).map((t) => t.variable));
+  const sets = g.nodes.map((n) => {
+    const out = new Set<string>(Object.keys(n.origin.constants ?? {}).filter((v) => vars.has(v)));
+    for (const v of n.origin.assigns ?? []) if (vars.has(v)) out.add(v);
+    if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
+    return out;
+  });
+  const work = g.nodes.map((n) => n.id);
+  const queued = new Set(work);
+  while (work.length) {
+    const id = work.pop()!;
+    queued.delete(id);
+    const n = g.nodes[id]!;
+    const next = new Set<string>(tested[id]);
+    for (const s of n.succ) for (const v of live[s]!) if (!sets[id]!.has(v)) next.add(v);
+    const cur = live[id]!;
+    if (next.size === cur.size) continue;
+    live[id] = next;
+    for (const p of preds[id]!) if (!queued.has(p)) {
+      queued.add(p);
+      work.push(p);
+    }
+  }
+  liveCache.set(g, live);
+  return live;
+}
+
+/** The flags that still matter on arrival at `node`: the others are forgotten. */
+export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean>): Map<string, boolean> {
+  if (!flags.size) return flags;
+  const live = liveFlags(g)[node]!;
+  let out = flags;
+  for (const v of flags.keys()) if (!live.has(v)) {
+    if (out === flags) out = new Map(flags);
+    out.delete(v);
+  }
+  return out;
 }
 
 /** Is the `index`-th successor consistent with what is known of the flags? Refines the flags for that edge. */
@@ -162,8 +249,9 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
     const out = new Map(states.get(id));
     applyConstants(g, node, out);
     node.succ.forEach((s, index) => {
-      const along = followEdge(g, node, index, out);
-      if (!along) return;
+      const edge = followEdge(g, node, index, out);
+      if (!edge) return;
+      const along = liveOnly(g, s, edge);
       const cur = states!.get(s);
       if (!cur) {
         states!.set(s, new Map(along));
@@ -213,7 +301,7 @@ export function continuesWithout(
     from.succ.forEach((s, i) => {
       if (s === skip) return;
       const along = followEdge(g, from, i, flags);
-      if (along) stack.push([s, along, worked]);
+      if (along) stack.push([s, liveOnly(g, s, along), worked]);
     });
   };
   push(node, start, fail, works(node.events.slice(index + 1)));

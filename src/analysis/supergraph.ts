@@ -93,7 +93,13 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
     for (const node of cfg.nodes) {
       const seg = last.get(node.id)!;
       if (seg.dies) continue;
-      for (const s of node.succ) if (s >= 0) seg.succ.push(first.get(s)!.id);
+      const impossible = impossibleBranch(node, binding);
+      node.succ.forEach((s, i) => {
+        if (s < 0) return;
+        // A branch the caller's arguments rule out leads where the other one does.
+        const target = impossible === i ? node.succ[1 - i]! : s;
+        seg.succ.push(first.get(target)!.id);
+      });
     }
     stack.pop();
     return { entry: first.get(cfg.entry)!.id, exit: last.get(cfg.exit)!.id };
@@ -117,6 +123,24 @@ function bindParameters(project: Project, caller: FunctionModel, callee: Functio
     binding.set(p, fn ? { ...arg, fn } : arg);
   });
   return binding;
+}
+
+/**
+ * The successor of a condition that the caller's arguments rule out: `if (restore_privs != NULL)` where the caller
+ * passed a function, or where it passed NULL.
+ */
+function impossibleBranch(node: CfgNode, binding: Binding): number | undefined {
+  if (node.kind !== 'cond' || node.succ.length !== 2 || !binding.size) return undefined;
+  for (const t of node.tests ?? []) {
+    if (!('variable' in t.subject) || typeof t.whenNull !== 'boolean') continue;
+    const bound = binding.get(t.subject.variable);
+    if (!bound) continue;
+    const isNull = bound.text === 'NULL' || bound.text === '0' || bound.text === 'nullptr';
+    if (!bound.fn && !isNull) continue;
+    const nullBranch = t.whenNull ? 0 : 1;
+    return isNull ? 1 - nullBranch : nullBranch;
+  }
+  return undefined;
 }
 
 /** An event as it happens in one calling context: parameters replaced by what the caller passed. */

@@ -236,10 +236,12 @@ export class FunctionCfgBuilder {
     const body = statementChildren(node, ['name', 'condition', 'alternative']).filter(
       (c) => !(node.type === 'preproc_elifdef' && c.type === 'identifier' && c.startIndex < (c.parent?.namedChild(1)?.startIndex ?? 0)),
     );
-    const outs = this.sequence(body, start);
     const alt = node.childForFieldName('alternative');
+    const known = preprocessorTruth(node);
+    if (known === false) return alt ? this.statement(alt, start) : start;
+    const outs = this.sequence(body, start);
+    if (known === true || node.type === 'preproc_else') return outs;
     if (alt) return [...outs, ...this.statement(alt, start)];
-    if (node.type === 'preproc_else') return outs;
     return [...outs, ...start];
   }
 
@@ -492,4 +494,25 @@ export class FunctionCfgBuilder {
     if (voidCast) return { kind: 'void-cast' };
     return { kind: 'discarded' };
   }
+}
+
+/**
+ * Macros that only a platform without Unix root semantics defines (Windows, Cygwin): privilege code under them
+ * is not a path of the programs privlint checks, and the code they exclude always is.
+ */
+const NON_UNIX_PLATFORM = /^(?:HAVE_CYGWIN|__CYGWIN__|__CYGWIN32__|_WIN32|_WIN64|WIN32|_MSC_VER|__MINGW32__|__MINGW64__)$/;
+
+/** The truth of an `#if`/`#ifdef` condition when it only names a non-Unix platform; otherwise null. */
+function preprocessorTruth(node: Node): boolean | null {
+  if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
+    const name = node.childForFieldName('name')?.text ?? '';
+    if (!NON_UNIX_PLATFORM.test(name)) return null;
+    return /^#\s*(?:el)?ifndef/.test(node.text);
+  }
+  if (node.type === 'preproc_if' || node.type === 'preproc_elif') {
+    const m = /^(!?)\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
+    if (!m || !NON_UNIX_PLATFORM.test(m[2]!)) return null;
+    return m[1] === '!';
+  }
+  return null;
 }

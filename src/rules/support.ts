@@ -1,5 +1,5 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
-import { applyConstants, followEdge } from '../analysis/paths.js';
+import { applyConstants, followEdge, liveOnly } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { NOT_ROOT, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
@@ -30,7 +30,7 @@ interface FlowState {
   flags: Map<string, boolean>;
 }
 
-const MAX_PARTITIONS_PER_NODE = 8;
+const MAX_PARTITIONS_PER_NODE = 32;
 
 function rootOnly(flags: Map<string, boolean>): Map<string, boolean> {
   const root = flags.get(NOT_ROOT);
@@ -69,6 +69,7 @@ export function walkEvents(
     if (!parts) states.set(id, (parts = new Map()));
     if (!widened.has(id) && !parts.has(flagsKey(next.flags)) && parts.size >= MAX_PARTITIONS_PER_NODE) {
       // Too many flag combinations here: from now on only whether the process is root tells paths apart.
+      if (process.env.PRIVLINT_DEBUG_WIDEN) console.error("widen", g.root.name, g.nodes[id]!.fn.name, g.nodes[id]!.origin.loc?.line, [...parts.keys()].join(" ; "));
       widened.add(id);
       const old = [...parts.values()];
       parts.clear();
@@ -110,7 +111,7 @@ export function walkEvents(
         outFacts = new Set(facts);
         edge(outFacts, node, index);
       }
-      arrive(s, { facts: outFacts, flags: along });
+      arrive(s, { facts: outFacts, flags: liveOnly(g, s, along) });
     });
   }
   for (const node of g.nodes) {
