@@ -3,16 +3,23 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { defaultConfig, type PrivlintConfig, type RuleSetting } from './config.js';
 import { RULES } from './rules/index.js';
+import { RULE_SETS, type RuleSetName } from './rules/sets.js';
 
 export class ConfigError extends Error {}
 
 const SETTINGS = new Set<RuleSetting>(['off', 'note', 'warning', 'error']);
 const PLATFORMS = new Set(['linux', 'freebsd', 'openbsd', 'macos']);
-const KEYS = new Set(['rules', 'ignore', 'noreturn', 'inputFunctions', 'platform']);
+const KEYS = new Set(['rules', 'ruleSet', 'ignore', 'noreturn', 'inputFunctions', 'platform']);
 
 function stringList(value: unknown, key: string, file: string): string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new ConfigError(`${file}: "${key}" must be a list of strings`);
   return value as string[];
+}
+
+/** `recommended` or `strict`; `where` names the setting in the error. */
+export function parseRuleSet(value: unknown, where: string): RuleSetName {
+  if (!RULE_SETS.includes(value as RuleSetName)) throw new ConfigError(`${where} must be one of ${RULE_SETS.join(', ')}`);
+  return value as RuleSetName;
 }
 
 export function parseConfig(raw: unknown, file: string): PrivlintConfig {
@@ -20,7 +27,9 @@ export function parseConfig(raw: unknown, file: string): PrivlintConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: the configuration must be a JSON object`);
   for (const [key, value] of Object.entries(raw)) {
     if (!KEYS.has(key)) throw new ConfigError(`${file}: unknown key "${key}" (known: ${[...KEYS].join(', ')})`);
-    if (key === 'rules') {
+    if (key === 'ruleSet' || (key === 'rules' && typeof value === 'string')) {
+      config.ruleSet = parseRuleSet(value, `${file}: "${key}"`);
+    } else if (key === 'rules') {
       if (typeof value !== 'object' || value === null) throw new ConfigError(`${file}: "rules" must map rule ids to off/note/warning/error`);
       for (const [id, setting] of Object.entries(value)) {
         if (!RULES.some((r) => r.id === id)) throw new ConfigError(`${file}: unknown rule "${id}"`);

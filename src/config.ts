@@ -12,8 +12,10 @@ export interface PrivlintConfig {
   /** Functions that read untrusted input (option or config parsers). */
   inputFunctions: string[];
   platform: 'linux' | 'freebsd' | 'openbsd' | 'macos';
+  /** `recommended` (default) or `strict` (adds the rules whose findings are notes). */
+  ruleSet: 'recommended' | 'strict';
 }
 
 export function defaultConfig(): PrivlintConfig {
-  return { rules: {}, ignore: [], noreturn: [], inputFunctions: [], platform: 'linux' };
+  return { rules: {}, ignore: [], noreturn: [], inputFunctions: [], platform: 'linux', ruleSet: 'recommended' };
 }

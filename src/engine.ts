@@ -9,7 +9,8 @@ import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf } from './files.js';
 import type { Diagnostic, FileModel } from './model.js';
-import { RULES } from './rules/index.js';
+import { attachEdits, type PendingFix } from './fix/resolve.js';
+import { enabledRules } from './rules/sets.js';
 import type { Finding, Rule } from './rules/rule.js';
 
 export interface SourceFile {
@@ -36,18 +37,23 @@ const PRIVILEGE_TOKENS = /\b(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroo
 const WHOLE_PROJECT_LIMIT = 300;
 
 export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd()): Promise<AnalysisResult> {
+  const { sources, diagnostics, files } = await loadSources(paths, config, cwd);
+  const result = await analyzeSources(sources, config);
+  result.diagnostics.unshift(...diagnostics);
+  result.files = files;
+  return result;
+}
+
+/** The files the paths name (directories walked), read; those that cannot be read are diagnostics. */
+export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
   const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd);
   const sources: SourceFile[] = [];
   for (const file of files) {
-    const shown = displayPath(file, cwd);
-    const loaded = await readSource(file, shown);
+    const loaded = await readSource(file, displayPath(file, cwd));
     if ('text' in loaded) sources.push(loaded);
     else diagnostics.push(loaded);
   }
-  const result = await analyzeSources(sources, config);
-  result.diagnostics.unshift(...diagnostics);
-  result.files = files.map((f) => displayPath(f, cwd));
-  return result;
+  return { sources, diagnostics, files: files.map((f) => displayPath(f, cwd)) };
 }
 
 async function readSource(file: string, shown: string): Promise<SourceFile | Diagnostic> {
@@ -123,8 +129,9 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
 export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<AnalysisResult> {
   const { project, judge, graphs, diagnostics, models, timing } = await prepareProject(sources, config);
   const findings: Finding[] = [];
+  const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
-  const rules = RULES.filter((r) => (config.rules[r.id] ?? r.severity) !== 'off');
+  const rules = enabledRules(config);
   for (const rule of rules) {
     timing(`rule ${rule.id}`);
     const configured = config.rules[rule.id];
@@ -137,10 +144,14 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
         if (seen.has(key)) return;
         seen.add(key);
         const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
-        findings.push({ ...f, ruleId: rule.id, severity });
+        const { edit, ...rest } = f;
+        const finding: Finding = { ...rest, ruleId: rule.id, severity };
+        findings.push(finding);
+        if (edit) pendingFixes.push({ finding, intent: edit });
       },
     });
   }
+  await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   findings.sort(compareFindings);
   diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
   return { findings, diagnostics, files: sources.map((s) => s.path), analysed: models.map((f) => f.path), rules };

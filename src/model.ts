@@ -62,6 +62,10 @@ export interface SetIdEvent extends EventBase {
   target: IdClass;
   /** Source text of the target id, e.g. `pw->pw_uid`. */
   targetText: string;
+  /** The account the target id belongs to, when the code names it (`getpwnam("nobody")`, `process.setuid('nobody')`). */
+  targetUser?: string;
+  /** The target id's numeric value, when the code gives it (a literal, or a macro/constant defined as one). */
+  targetValue?: number;
 }
 
 export interface SetGroupsEvent extends EventBase {

@@ -25,8 +25,14 @@ export interface CodeWriter {
   checkedStatus(call: string, what: string): string;
   /** Closes the handle a directory open produced. */
   closeDir(open: DirOpenEvent): string;
+  /** A checked `chdir("/")`: into the root of a jail just entered. */
+  chdirToRoot(): string;
   /** The working-directory change that must follow `chroot(jail)`. */
   chdirIntoJail(jail: string): string;
+  /** A checked statement that sets the real, effective and saved uid (or gid) to `target`. */
+  setAllIds(idKind: 'uid' | 'gid', target: string, platform?: Platform): string;
+  /** Step 7: a statement that ends the process unless the drop held. */
+  verifyDrop(): string;
   /** Steps 2–7 of the canonical sequence. */
   dropSequence(terms: SequenceTerms, platform?: Platform): string;
 }
@@ -58,30 +64,41 @@ function computeDie(project: Project | undefined): (what: string) => string {
   }
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   if (best === 'err' || best === 'errx' || best === 'errc') return (what) => `err(1, "${what}")`;
-  if (best && !BUILTIN_NORETURN.includes(best)) return (what) => `${best}("${what}: %s", strerror(errno))`;
+  if (best && !BUILTIN_NORETURN.includes(best)) {
+    // A message-only function (`die("setuid")`) takes no format arguments; a printf-like one gets the error text.
+    const messageOnly = project!.functions.every((fn) => project!.callsIn(fn).every((c) => c.callee !== best || c.args.length <= 1));
+    return messageOnly ? (what) => `${best}("${what}")` : (what) => `${best}("${what}: %s", strerror(errno))`;
+  }
   return (what) => `{ perror("${what}"); exit(1); }`;
 }
 
 function cWriter(die: (what: string) => string): CodeWriter {
   const ifFails = (test: string, what: string): string => `if (${test})\n\t${die(what)};`.replace(/};$/, '}');
   const checked = (call: string, what: string): string => ifFails(`${call} == -1`, what);
+  // macOS has no setresuid(): setreuid() by root sets the saved id too when the real id changes.
+  const setAllIds = (idKind: 'uid' | 'gid', target: string, platform: Platform = 'linux'): string => {
+    const fn = `set${platform === 'macos' ? 're' : 'res'}${idKind}`;
+    return checked(`${fn}(${Array(platform === 'macos' ? 2 : 3).fill(target).join(', ')})`, fn);
+  };
+  const verifyDrop = (): string => ifFails('setuid(0) != -1', 'privileges were not dropped');
   return {
     language: 'c',
     checked,
     checkedStatus: (call, what) => ifFails(`${call} != 0`, what),
     closeDir: (open) => (open.api === 'opendir' || open.api === 'fdopendir' ? `closedir(${open.handle})` : `close(${open.handle})`),
+    chdirToRoot: () => checked('chdir("/")', 'chdir'),
     chdirIntoJail: (jail) =>
       `${checked('chdir("/")', 'chdir')}\n/* or change into it first: chdir(${/^["A-Za-z_]/.test(jail) ? jail : JSON.stringify(jail)}), checked, then chroot(".") */`,
+    setAllIds,
+    verifyDrop,
     dropSequence(t, platform = 'linux') {
       const lines: string[] = ['/* privileged work first: bind sockets, open logs and keys; then close directory descriptors */'];
+      const groups = t.user ? checked(`initgroups(${t.user}, ${t.gid})`, 'initgroups') : checked(`setgroups(1, &${t.gid.replace(/^&/, '')})`, 'setgroups');
+      // initgroups() reads the group database, which is not inside the jail: it comes first then.
+      if (t.jail && t.user) lines.push(groups);
       if (t.jail) lines.push(checked(`chdir(${t.jail})`, 'chdir'), checked('chroot(".")', 'chroot'));
-      lines.push(t.user ? checked(`initgroups(${t.user}, ${t.gid})`, 'initgroups') : checked(`setgroups(1, &${t.gid.replace(/^&/, '')})`, 'setgroups'));
-      if (platform === 'macos') {
-        lines.push(checked(`setregid(${t.gid}, ${t.gid})`, 'setregid'), checked(`setreuid(${t.uid}, ${t.uid})`, 'setreuid'));
-      } else {
-        lines.push(checked(`setresgid(${t.gid}, ${t.gid}, ${t.gid})`, 'setresgid'), checked(`setresuid(${t.uid}, ${t.uid}, ${t.uid})`, 'setresuid'));
-      }
-      lines.push(ifFails('setuid(0) != -1', 'privileges were not dropped'));
+      if (!(t.jail && t.user)) lines.push(groups);
+      lines.push(setAllIds('gid', t.gid, platform), setAllIds('uid', t.uid, platform), verifyDrop());
       lines.push('/* only now parse untrusted input: options, environment, config, network data */');
       return lines.join('\n');
     },
@@ -99,13 +116,17 @@ const nodeWriter: CodeWriter = {
   checked: (call, what) => nodeExitOnFailure(call, what),
   checkedStatus: (call, what) => nodeExitOnFailure(call, what),
   closeDir: (open) => (open.api.endsWith('opendirSync') || open.api.endsWith('opendir') ? `${open.handle}.closeSync()` : `fs.closeSync(${open.handle})`),
+  chdirToRoot: () => `process.chdir('/');`,
   chdirIntoJail: () => `process.chdir('/');`,
+  // process.setuid()/setgid() set all three ids when the process is root; Node has no setresuid().
+  setAllIds: (idKind, target) => `process.set${idKind}(${target});`,
+  verifyDrop: () =>
+    [`if (process.getuid() === 0 || process.geteuid() === 0 || process.getgid() === 0 || process.getegid() === 0) {`, `  throw new Error('privileges were not dropped');`, `}`].join('\n'),
   dropSequence(t) {
     const lines = ['// privileged work first: bind sockets, open logs and keys; then close directory handles'];
     if (t.jail) lines.push(`posix.chroot(${t.jail});`, `process.chdir('/');`);
     lines.push(t.user ? `process.initgroups(${t.user}, ${t.gid});` : `process.setgroups([${t.gid}]);`);
-    lines.push(`process.setgid(${t.gid});`, `process.setuid(${t.uid});`);
-    lines.push(`if (process.getuid() === 0 || process.geteuid() === 0 || process.getgid() === 0 || process.getegid() === 0) {`, `  throw new Error('privileges were not dropped');`, `}`);
+    lines.push(nodeWriter.setAllIds('gid', t.gid), nodeWriter.setAllIds('uid', t.uid), nodeWriter.verifyDrop());
     lines.push('// only now parse untrusted input: options, environment, config, network data');
     return lines.join('\n');
   },

@@ -1,22 +1,11 @@
 /** The CLI as a user runs it: exit codes, formats, SARIF validity, bad input that must not lose other results. */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Ajv from 'ajv-draft-04';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { build, run, sarifValidator, tree } from './cli-helpers.js';
 
-const root = path.resolve(__dirname, '..');
-const bin = path.join(root, 'bin', 'privlint.js');
-
-beforeAll(() => {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'ignore' });
-});
-
-function run(args: string[], cwd = root): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+beforeAll(build);
 
 const BAD = `#include <unistd.h>
 int main(void) { setgid(100); if (setuid(100) != 0) return 1; return 0; }
@@ -30,15 +19,6 @@ int main(void) {
   return 0;
 }
 `;
-
-function tree(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'privlint-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
 
 describe('privlint CLI', () => {
   it('exits 1 with findings on the bundled example and prints file:line:col, severity, rule and fix', () => {
@@ -70,9 +50,7 @@ describe('privlint CLI', () => {
   });
 
   it('writes SARIF 2.1.0 that validates against the official schema, with stable fingerprints', () => {
-    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false });
-    const validate = ajv.compile(schema);
+    const validate = sarifValidator();
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'privlint-')), 'out.sarif');
     const first = run(['-f', 'sarif', '-o', out, 'examples/daemon']);
     expect(first.status).toBe(1);

@@ -279,7 +279,16 @@ const MAX_STATES = 20_000;
  * not count; a successful exit (`exit(0)`) does. Branches on flag variables are followed consistently
  * (`if (!privileged) return;` in a restore helper is not taken after a drop made only when privileged).
  */
-export function continuesWithout(g: Supergraph, node: SuperNode, index: number, ev: PrivilegeEvent, settles: (e: PrivilegeEvent) => boolean): boolean {
+export function continuesWithout(
+  g: Supergraph,
+  node: SuperNode,
+  index: number,
+  ev: PrivilegeEvent,
+  settles: (e: PrivilegeEvent) => boolean,
+  /** Events that are part of the flagged step itself (the chdir after a chroot), not further work. */
+  incidental: (e: PrivilegeEvent) => boolean = () => false,
+): boolean {
+  const works = (events: PrivilegeEvent[]): boolean => events.some((e) => !incidental(e));
   if (node.events.slice(index + 1).some(settles)) return false;
   if (node.dies) return node.exitsNormally === true;
   const finishing = finishingNodes(g);
@@ -298,7 +307,7 @@ export function continuesWithout(g: Supergraph, node: SuperNode, index: number, 
       if (along) stack.push([s, liveOnly(g, s, along), worked]);
     });
   };
-  push(node, start, fail, node.events.length > index + 1);
+  push(node, start, fail, works(node.events.slice(index + 1)));
   while (stack.length) {
     const [id, flags, workedBefore] = stack.pop()!;
     const key = `${id}|${workedBefore}|${[...flags].sort().join(',')}`;
@@ -311,7 +320,7 @@ export function continuesWithout(g: Supergraph, node: SuperNode, index: number, 
       if (n.exitsNormally) return true;
       continue;
     }
-    const worked = workedBefore || n.events.length > 0;
+    const worked = workedBefore || works(n.events);
     if (id === g.exit) {
       // The end of a function nobody in the project calls: unknown callers may still settle it, unless it
       // already went on working.

@@ -12,6 +12,10 @@ export interface CallContext {
   idVariables: ReadonlyMap<string, IdClass>;
   /** Where the call's value is stored, if it is: the handle of an opened directory. */
   storedInto: string | undefined;
+  /** Variables holding a passwd entry looked up by name: `pw = getpwnam("nobody")` → pw → nobody. */
+  passwdUsers?: ReadonlyMap<string, string>;
+  /** Object-like macros defined as a number: `#define NOBODY_UID 65534`. */
+  numericMacros?: ReadonlyMap<string, number>;
 }
 
 const STATUS_CALLS = new Set([
@@ -57,7 +61,17 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
 function setId(id: IdKind, api: string, scope: 'permanent' | 'effective', targetNode: Node | undefined, ctx: CallContext): EventShape {
   const target = classifyId(targetNode, ctx);
   const direction = target === 'root' || target === 'saved-effective' ? 'raise' : 'drop';
-  return { kind: 'set-id', api, idKind: id, scope, direction, target, targetText: targetNode ? unwrap(targetNode).text : '' };
+  const event: EventShape = { kind: 'set-id', api, idKind: id, scope, direction, target, targetText: targetNode ? unwrap(targetNode).text : '' };
+  const targetUser = targetNode && accountOf(unwrap(targetNode), ctx);
+  const targetValue = targetNode && (numericValue(targetNode) ?? ctx.numericMacros?.get(unwrap(targetNode).text));
+  return { ...event, ...(targetUser ? { targetUser } : {}), ...(targetValue !== undefined ? { targetValue } : {}) };
+}
+
+/** `pw->pw_uid` of `pw = getpwnam("nobody")`: the account named in the code. */
+function accountOf(target: Node, ctx: CallContext): string | undefined {
+  if (target.type !== 'field_expression' || !/^pw_[ug]id$/.test(target.childForFieldName('field')?.text ?? '')) return undefined;
+  const base = target.childForFieldName('argument');
+  return base ? ctx.passwdUsers?.get(unwrap(base).text) : undefined;
 }
 
 const INPUT_CALLS: Record<string, InputSource> = {

@@ -10,6 +10,8 @@ export interface FileContext {
   file: string;
   nextEventId: () => number;
   idVariables: ReadonlyMap<string, IdClass>;
+  passwdUsers?: ReadonlyMap<string, string>;
+  numericMacros?: ReadonlyMap<string, number>;
 }
 
 
@@ -344,7 +346,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const shape = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto });
+    const shape = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros });
     if (!shape) return;
     const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
     if (use && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open')) event.result = use;

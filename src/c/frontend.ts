@@ -4,7 +4,7 @@ import type { FileModel, FunctionModel, IdClass, MacroModel } from '../model.js'
 import { createParser } from '../parser.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { firstBranchOnly } from './preprocess.js';
-import { calleeName, declaratorName, descendantsOfType, locOf, unwrap } from './syntax.js';
+import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 
 const NORETURN_MARKERS = /\b(noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b/;
 
@@ -53,6 +53,40 @@ function idVariables(root: Node): Map<string, IdClass> {
     if (name) names.set(name, names.has(name) && names.get(name) !== cls ? 'other' : cls);
   }
   return names;
+}
+
+/** The variable an expression's value is assigned to or initialises (`pw = …`, `struct passwd *pw = …`). */
+function assignedName(expr: Node): string | undefined {
+  let p = expr.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+  if (p?.type === 'assignment_expression') return unwrap(p.childForFieldName('left')!).text;
+  if (p?.type === 'init_declarator') return declaratorName(p.childForFieldName('declarator'));
+  return undefined;
+}
+
+/** Variables holding the passwd entry of a named account: `pw = getpwnam("nobody")`. */
+function passwdUsers(root: Node): Map<string, string> {
+  const users = new Map<string, string>();
+  for (const call of descendantsOfType(root, ['call_expression'])) {
+    if (calleeName(call) !== 'getpwnam') continue;
+    const arg = call.childForFieldName('arguments')?.namedChild(0);
+    const user = arg ? stringValue(arg) : undefined;
+    const name = assignedName(call);
+    if (user && name) users.set(name, users.has(name) && users.get(name) !== user ? '' : user);
+  }
+  for (const [name, user] of users) if (!user) users.delete(name); // assigned different accounts: unknown
+  return users;
+}
+
+/** Object-like macros defined as a number: `#define NOBODY_UID 65534`. */
+function numericMacros(root: Node): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const def of descendantsOfType(root, ['preproc_def'])) {
+    const value = Number(def.childForFieldName('value')?.text.trim().replace(/^\((.*)\)$/, '$1').replace(/[uUlL]+$/, ''));
+    const name = def.childForFieldName('name')?.text;
+    if (name && Number.isInteger(value)) values.set(name, value);
+  }
+  return values;
 }
 
 function macrosOf(root: Node): MacroModel[] {
@@ -153,7 +187,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         message: 'conditional compilation splits the syntax of this file: only the first branch of each #if was analysed',
       });
     }
-    const ctx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)) };
+    const ctx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), passwdUsers: passwdUsers(root), numericMacros: numericMacros(root) };
     for (const def of descendantsOfType(root, ['function_definition'])) {
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');

@@ -15,6 +15,7 @@ export function formatJson(result: AnalysisResult): string {
         endColumn: f.loc.endColumn,
         fix: f.fix,
         related: f.related.map((r) => ({ file: r.loc.file, line: r.loc.line, column: r.loc.column, message: r.message })),
+        ...(f.autofix ? { edits: f.autofix.edits.map((e) => ({ file: e.file, ...e.range, replacement: e.replacement })) } : {}),
       })),
       diagnostics: result.diagnostics,
       files: result.files.length,

@@ -4,7 +4,8 @@ import type * as Sarif from 'sarif';
 import type { AnalysisResult } from '../engine.js';
 import type { Finding, Rule } from '../rules/rule.js';
 import { ruleMarkdown } from '../docs.js';
-import { docsLink } from './text.js';
+import type { Fix } from '../fix/edit.js';
+import { docsPath } from '../links.js';
 
 const LEVEL: Record<Finding['severity'], Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', note: 'note' };
 
@@ -37,9 +38,22 @@ function ruleDescriptor(rule: Rule, helpBase: string): Sarif.ReportingDescriptor
     shortDescription: { text: rule.short },
     fullDescription: { text: rule.docs.what },
     help: { text: `${rule.docs.why}\n\nUse instead:\n${rule.docs.useInstead}`, markdown: ruleMarkdown(rule) },
-    helpUri: `${helpBase}${docsLink(rule.id)}`,
+    helpUri: `${helpBase}${docsPath(rule.id)}`,
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: { tags: rule.tags, precision: 'high', 'security-severity': rule.securitySeverity.toFixed(1), cwe: rule.cwe },
+  };
+}
+
+function sarifFix(fix: Fix): Sarif.Fix {
+  const files = [...new Set(fix.edits.map((e) => e.file))];
+  return {
+    description: { text: fix.description },
+    artifactChanges: files.map((file) => ({
+      artifactLocation: { uri: uri(file) },
+      replacements: fix.edits
+        .filter((e) => e.file === file)
+        .map((e) => ({ deletedRegion: { ...e.range }, insertedContent: { text: e.replacement } })),
+    })),
   };
 }
 
@@ -63,6 +77,7 @@ export function toSarif(result: AnalysisResult, opts: SarifOptions): Sarif.Log {
       locations: [location(f.loc)],
       partialFingerprints: { primaryLocationLineHash: fingerprint(f, lineText, n) },
     };
+    if (f.autofix) res.fixes = [sarifFix(f.autofix)];
     if (f.related.length) {
       res.relatedLocations = f.related.map((r, i) => ({ id: i + 1, ...location(r.loc, r.message) }));
       res.codeFlows = [{ threadFlows: [{ locations: [...f.related.map((r) => ({ location: location(r.loc, r.message) })), ...(f.related.some((r) => r.loc.line === f.loc.line && r.loc.file === f.loc.file) ? [] : [{ location: location(f.loc, 'finding') }])] }] }];

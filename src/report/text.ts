@@ -1,21 +1,38 @@
 import type { AnalysisResult } from '../engine.js';
+import { docsUrl } from '../links.js';
+import type { Finding } from '../rules/rule.js';
+
+/** Source lines of a file, when they can be read. */
+export type LineSource = (file: string) => string[] | undefined;
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', note: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
-export function docsLink(ruleId: string): string {
-  return `docs/rules/${ruleId}.md`;
+/** The name at a location (the called function), else its line. */
+function stepName(loc: Finding['loc'], lines?: LineSource): string {
+  const name = /^[A-Za-z_$][\w$.]*/.exec(lines?.(loc.file)?.[loc.line - 1]?.slice(loc.column - 1) ?? '')?.[0];
+  return name ?? 'line';
 }
 
-export function formatText(result: AnalysisResult, color: boolean): string {
+/** `getopt (12) → drop_privs (18) → setresuid (20)`: the events behind a finding, then the finding. */
+export function compactPath(f: Finding, lines?: LineSource): string {
+  const steps = f.related.map((r) => r.loc);
+  const last = steps.at(-1);
+  if (!last || last.file !== f.loc.file || last.line !== f.loc.line) steps.push(f.loc);
+  return steps.map((l) => `${stepName(l, lines)} (${l.file === f.loc.file ? '' : `${l.file}:`}${l.line})`).join(' → ');
+}
+
+export function formatText(result: AnalysisResult, color: boolean, lines?: LineSource): string {
   const c = (code: keyof typeof COLORS, s: string): string => (color ? `${COLORS[code]}${s}${COLORS.reset}` : s);
   const out: string[] = [];
   for (const f of result.findings) {
     out.push(`${c('bold', `${f.loc.file}:${f.loc.line}:${f.loc.column}`)}: ${c(f.severity, f.severity)}: ${f.message} ${c('dim', `[${f.ruleId}]`)}`);
+    if (f.related.length) out.push(`  ${c('bold', 'path:')} ${compactPath(f, lines)}`);
     for (const r of f.related) out.push(c('dim', `    ${r.loc.file}:${r.loc.line}:${r.loc.column}: ${r.message}`));
     const [first, ...rest] = f.fix.split('\n');
     out.push(`  ${c('bold', 'fix:')} ${first}`);
     for (const line of rest) out.push(`      ${line.replace(/\t/g, '    ')}`);
-    out.push(c('dim', `  see: ${docsLink(f.ruleId)}`));
+    if (f.autofix) out.push(`  ${c('bold', 'fixable:')} privlint --fix applies it (--fix-dry-run shows the diff)`);
+    out.push(c('dim', `  see: ${docsUrl(f.ruleId)} or privlint explain ${f.ruleId}`));
     out.push('');
   }
   for (const d of result.diagnostics) {

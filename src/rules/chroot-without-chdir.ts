@@ -46,6 +46,7 @@ export const chrootWithoutChdir: Rule = {
             message: `${oneLine(e.text)} is not followed by chdir("/") on every path: the working directory stays outside the jail and relative paths lead out of it.`,
             fix: `Change into the jail right after it:\n${writerIn(ctx, g.root.language).chdirIntoJail(e.path)}`,
             related: callPath(node),
+            edit: { kind: 'insert-after', at: e.loc, code: writerIn(ctx, g.root.language).chdirToRoot() },
           });
         },
       );

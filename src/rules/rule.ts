@@ -3,6 +3,7 @@ import type { ResultJudge } from '../analysis/results.js';
 import type { Project } from '../analysis/project.js';
 import type { Supergraph } from '../analysis/supergraph.js';
 import type { SeverityLevel } from '../config.js';
+import type { EditIntent, Fix } from '../fix/edit.js';
 import type { SourceLoc } from '../model.js';
 
 export interface RuleDocs {
@@ -45,13 +46,15 @@ export interface Finding {
   fix: string;
   /** The events behind the finding, in path order. */
   related: RelatedLocation[];
+  /** The edit that makes `fix`, where a local edit is safe. */
+  autofix?: Fix;
 }
 
 export interface RuleContext {
   project: Project;
   judge: ResultJudge;
   graphs: Supergraph[];
-  report(finding: Omit<Finding, 'ruleId' | 'severity'> & { severity?: SeverityLevel }): void;
+  report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
 }
 
 export interface Rule extends RuleMeta {

@@ -19,6 +19,13 @@ export function isExec(e: PrivilegeEvent): boolean {
   return e.kind === 'call' && /^f?exec(?:[lv]p?e?|vpe)$/.test(e.callee);
 }
 
+/** BSD setusercontext() with LOGIN_SETUSER (or LOGIN_SETALL): it sets the user id as well as the groups. */
+export function isLoginContextDrop(e: PrivilegeEvent): boolean {
+  if (e.kind !== 'set-groups' || e.api !== 'setusercontext') return false;
+  const which = e.args[3] ?? '';
+  return /LOGIN_SET(ALL|USER)/.test(which) && !/~\s*LOGIN_SETUSER/.test(which);
+}
+
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
   return e.kind === 'set-id' && e.direction === 'drop';
 }

@@ -44,12 +44,15 @@ export const uncheckedReturn: Rule = {
         const node = fn.language === 'node';
         const through = inner !== ev ? ` (${ev.api}() ${node ? 'lets the exception of' : 'returns the result of'} ${oneLine(inner.text)}${node ? ' through' : ''})` : '';
         const writer = writerIn(ctx, fn.language);
-        const test = inner !== ev ? writer.checkedStatus(call, ev.api) : writer.checked(call, ev.api);
+        const testOf = (text: string): string => (inner !== ev ? writer.checkedStatus(text, ev.api) : writer.checked(text, ev.api));
+        const test = testOf(call);
+        const statementOnly = ev.result?.kind === 'discarded' || ev.result?.kind === 'void-cast';
         ctx.report({
           loc: ev.loc,
           message: `${call}${through}: ${verdict.why}; if it fails, the process keeps ${whatIsKept(inner)}.`,
           fix: `${node ? 'Let the failure end the process (rethrow, or exit in the handler):' : 'Test the result and end the process when it fails:'}\n${test}`,
           related: inner !== ev ? [{ loc: inner.loc, message: `the privilege call whose result ${ev.api}() returns` }] : [],
+          edit: statementOnly ? { kind: 'replace-statement', at: ev.loc, code: testOf(ev.text) } : undefined,
         });
       }
     }

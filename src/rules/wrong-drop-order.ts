@@ -8,6 +8,13 @@ function needsRoot(e: PrivilegeEvent): boolean {
   return (e.kind === 'set-id' && e.idKind === 'gid' && e.direction === 'drop') || e.kind === 'set-groups' || e.kind === 'chroot';
 }
 
+/** The canonical order: chroot, groups, gid, uid. */
+function dropRank(e: PrivilegeEvent): number {
+  if (e.kind === 'chroot') return 0;
+  if (e.kind === 'set-groups') return 1;
+  return e.kind === 'set-id' && e.idKind === 'gid' ? 2 : 3;
+}
+
 export const wrongDropOrder: Rule = {
   id: 'wrong-drop-order',
   severity: 'error',
@@ -44,6 +51,7 @@ export const wrongDropOrder: Rule = {
             message: `${oneLine(e.text)} runs after ${oneLine(drop.text)} (line ${drop.loc.line}) dropped the user id: without root it fails or keeps the privilege. Order: groups, then gid, then uid${e.kind === 'chroot' ? ', with chroot before all of them' : ''}.`,
             fix: `Move ${e.api}() before ${drop.api}():\n${sequenceIn(ctx, g)}`,
             related: [{ loc: drop.loc, message: `the user id is dropped here by ${oneLine(drop.text, 60)}` }, ...callPath(node)],
+            edit: { kind: 'reorder', calls: [drop, e].map((x) => ({ at: x.loc, rank: dropRank(x) })) },
           });
         },
       );

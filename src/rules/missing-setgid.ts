@@ -1,0 +1,50 @@
+import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
+import type { PrivilegeEvent } from '../model.js';
+import type { Rule } from './rule.js';
+import { callPath, codeTerms, isPermanentDrop, oneLine, sequenceIn, walkEvents, writerIn } from './support.js';
+
+const GID_KEPT = 'gid-kept';
+
+/** A call that lowers the group id (any scope), or a login-class call that sets it with the groups. */
+function setsGid(e: PrivilegeEvent): boolean {
+  return (e.kind === 'set-id' && e.idKind === 'gid' && e.direction === 'drop') || (e.kind === 'set-groups' && e.api === 'setusercontext');
+}
+
+export const missingSetgid: Rule = {
+  id: 'missing-setgid',
+  severity: 'error',
+  short: 'The user id is dropped but the group id never is: the group privileges (often gid 0) remain.',
+  cwe: ['CWE-271', 'CWE-250'],
+  securitySeverity: 7.0,
+  tags: ['security', 'privilege', 'external/cwe/cwe-271'],
+  core: false,
+  docs: {
+    what: 'Flags a permanent drop of the user id to a non-root id when, on some path through it, no drop of the group id (setgid, setresgid, setregid, setegid) comes before or after it. Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: its group ids are already the user\'s. So is a process known not to be root.',
+    why: 'setuid() does not touch the group ids. A daemon started by root that only drops its user id keeps gid 0 as its real, effective and saved group id, and with it write access to everything group root owns (/etc files, devices, logs). An attacker who takes over the process works with those group rights.',
+    example: 'if (setgroups(1, &pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");\t/* gid is still 0 */',
+    useInstead: 'if (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");',
+    references: ['CWE-271: Privilege Dropping / Lowering Errors', 'CWE-250: Execution with Unnecessary Privileges', 'SEI CERT POS36-C: Observe correct revocation order while relinquishing privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful'],
+  },
+  check(ctx) {
+    for (const g of ctx.graphs) {
+      walkEvents(
+        g,
+        [GID_KEPT],
+        (facts, e) => {
+          if (setsGid(e)) facts.delete(GID_KEPT);
+        },
+        (e, before, node, flags) => {
+          if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(GID_KEPT) || knownNotRoot(flags)) return;
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, setsGid)) return;
+          const terms = codeTerms(ctx, g.nodes.flatMap((n) => n.events));
+          ctx.report({
+            loc: e.loc,
+            message: `${oneLine(e.text)} drops the user id, but no setgid()/setresgid() drops the group id on every path through it: the process keeps its group id (often 0, root's group).`,
+            fix: `Drop the group id first, while still root:\n${writerIn(ctx, g.root.language).setAllIds('gid', terms.gid, ctx.project.config.platform)}\nThe whole sequence:\n${sequenceIn(ctx, g)}`,
+            related: callPath(node),
+          });
+        },
+      );
+    }
+  },
+};

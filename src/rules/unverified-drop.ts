@@ -1,0 +1,92 @@
+import { continuesWithout } from '../analysis/paths.js';
+import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
+import type { PrivilegeEvent } from '../model.js';
+import type { Rule } from './rule.js';
+import { callPath, isPermanentDrop, oneLine, writerIn } from './support.js';
+
+/** Calls that read the process's ids: getuid, geteuid, getresuid, their gid forms, process.getuid… */
+const ID_QUERY = /(^|\.)get(e|res)?[ug]id$/;
+/** How far (nodes) a test of the ids may follow the query, and the ending may follow the test. */
+const TEST_DISTANCE = 6;
+const END_DISTANCE = 3;
+
+/** From `id`, within a few nodes that only make calls (logging), the process ends. */
+function endsSoon(g: Supergraph, id: number, depth = END_DISTANCE): boolean {
+  const n = g.nodes[id]!;
+  if (n.dies) return !n.exitsNormally;
+  if (depth === 0 || n.events.some((e) => e.kind !== 'call') || !n.succ.length) return false;
+  return n.succ.every((s) => endsSoon(g, s, depth - 1));
+}
+
+/** A test at or shortly after `start` with a branch that ends the process. */
+function testThatEnds(g: Supergraph, start: SuperNode): boolean {
+  const seen = new Set<number>();
+  let frontier = [start.id];
+  for (let d = 0; d <= TEST_DISTANCE && frontier.length; d++) {
+    const next: number[] = [];
+    for (const id of frontier) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const n = g.nodes[id]!;
+      if (n.origin.kind === 'cond' && n.succ.some((s) => endsSoon(g, s))) return true;
+      next.push(...n.succ);
+    }
+    frontier = next;
+  }
+  return false;
+}
+
+/** An attempt to regain an id whose success ends the process (`if (setuid(0) != -1) abort();`). */
+function isProbe(g: Supergraph, n: SuperNode, e: PrivilegeEvent): boolean {
+  if (e.kind !== 'set-id' || e.direction === 'drop') return false;
+  if (e.direction === 'probe') return true;
+  const test = n.tests?.find((t) => 'event' in t.subject && t.subject.event === e.id && t.whenFails !== null);
+  const onSuccess = test ? n.succ[test.whenFails ? 1 : 0] : undefined;
+  return onSuccess !== undefined && endsSoon(g, onSuccess);
+}
+
+/** Events that verify a drop: a probe, or an id query whose test ends the process. */
+function verifications(g: Supergraph): Set<number> {
+  const ids = new Set<number>();
+  for (const n of g.nodes) for (const e of n.events) {
+    const probe = isProbe(g, n, e);
+    const query = e.kind === 'call' && ID_QUERY.test(e.callee) && testThatEnds(g, n);
+    if (probe || query) ids.add(e.id);
+  }
+  return ids;
+}
+
+export const unverifiedDrop: Rule = {
+  id: 'unverified-drop',
+  severity: 'note',
+  short: 'Nothing verifies after the last permanent drop that it held: regaining root must be shown to fail.',
+  cwe: ['CWE-273'],
+  securitySeverity: 3.5,
+  tags: ['security', 'privilege', 'external/cwe/cwe-273'],
+  core: false,
+  docs: {
+    what: 'Flags the last permanent drop of the user id on a path when the program goes on — to its end, or into a loop that never ends — without verifying it: a probe whose success ends the process (`if (setuid(0) != -1) abort();`), or a read of the ids (getresuid, getuid, geteuid and their gid forms) tested with a branch that ends the process. A drop in a function nobody in the project calls that does nothing more afterwards is left to its callers.',
+    why: 'A drop can "succeed" and still leave a way back: setuid() semantics differ between systems, a capability-aware kernel or a seccomp policy can make a call a no-op, and a saved id can survive. Checking the return value shows that the call did not fail, not that the privilege is gone. Trying to regain root, and checking the ids, shows it.',
+    example: 'if (setresgid(gid, gid, gid) == -1 || setresuid(uid, uid, uid) == -1)\n\terr(1, "drop");\nserve();',
+    useInstead: 'if (setresgid(gid, gid, gid) == -1 || setresuid(uid, uid, uid) == -1)\n\terr(1, "drop");\nif (setuid(0) != -1)\n\terrx(1, "privileges were not dropped");\nserve();',
+    references: ['CWE-273: Improper Check for Dropped Privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful', 'Chen, Wagner, Dean: "Setuid Demystified" (USENIX Security 2002)'],
+  },
+  check(ctx) {
+    for (const g of ctx.graphs) {
+      const verified = verifications(g);
+      const settles = (e: PrivilegeEvent): boolean => verified.has(e.id) || isPermanentDrop(e);
+      for (const node of g.nodes) {
+        node.events.forEach((e, i) => {
+          if (!isPermanentDrop(e) || !continuesWithout(g, node, i, e, settles)) return;
+          ctx.report({
+            loc: e.loc,
+            message: `${oneLine(e.text)} is the last permanent drop on some path, and nothing verifies it held: no attempt to regain root is shown to fail, and no check of the ids ends the process.`,
+            fix: `Verify the drop right after it:\n${writerIn(ctx, g.root.language).verifyDrop()}`,
+            edit: { kind: 'insert-after', at: e.loc, code: writerIn(ctx, g.root.language).verifyDrop() },
+            related: callPath(node),
+          });
+        });
+      }
+    }
+  },
+};

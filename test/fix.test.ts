@@ -1,0 +1,100 @@
+/** --fix on every fixture that has fixable findings: the result compiles, the fixed findings are gone, and a second run changes nothing. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { analyzeSources, type SourceFile } from '../src/engine.js';
+import { fixSources } from '../src/fix/apply.js';
+import { applyFixes, compatibleFixes, textEdit } from '../src/fix/edit.js';
+import { fixtureUnits } from '../src/testing/expectations.js';
+import { C_COMPILER, NO_COMPILER, syntaxErrors } from './compiler.js';
+
+const root = path.resolve(__dirname, '..');
+const strict = { ...defaultConfig(), ruleSet: 'strict' as const };
+
+async function unitSources(unit: string): Promise<SourceFile[]> {
+  const files = (await stat(unit)).isDirectory() ? (await readdir(unit)).filter((f) => f.endsWith('.c')).map((f) => path.join(unit, f)) : [unit];
+  return files.map((f) => ({ path: path.relative(root, f), text: readFileSync(f, 'utf8') }));
+}
+
+function countByRule(findings: { ruleId: string }[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of findings) m.set(f.ruleId, (m.get(f.ruleId) ?? 0) + 1);
+  return m;
+}
+
+/** Syntax errors of a set of sources, written to a scratch directory (undefined: they compile). */
+function compileErrors(sources: SourceFile[]): string | undefined {
+  const dir = mkdtempSync(path.join(tmpdir(), 'privlint-fix-'));
+  const errors: string[] = [];
+  for (const s of sources) {
+    const file = path.join(dir, path.basename(s.path));
+    writeFileSync(file, s.text);
+    const e = syntaxErrors(file, ['-I', path.join(root, path.dirname(s.path))]);
+    if (e) errors.push(e);
+  }
+  return errors.length ? errors.join('\n') : undefined;
+}
+
+const units = await fixtureUnits(path.join(root, 'fixtures'));
+const fixable: [string, SourceFile[]][] = [];
+for (const unit of units) {
+  const sources = await unitSources(unit);
+  const { findings } = await analyzeSources(sources, strict);
+  if (findings.some((f) => f.autofix)) fixable.push([path.relative(root, unit), sources]);
+}
+
+describe('privlint --fix on the fixtures', () => {
+  it('finds fixable findings of every rule that makes edits', async () => {
+    const rules = new Set<string>();
+    for (const [, sources] of fixable) for (const f of (await analyzeSources(sources, strict)).findings) if (f.autofix) rules.add(f.ruleId);
+    expect([...rules].sort()).toEqual(['chroot-without-chdir', 'unchecked-return', 'unverified-drop', 'wrong-drop-order']);
+  });
+
+  it.each(fixable)('%s: fixed findings are gone, nothing fixable is left, and a second run changes nothing', async (_unit, sources) => {
+    const before = (await analyzeSources(sources, strict)).findings;
+    const fixed = await fixSources(sources, strict);
+    expect(fixed.applied).toBeGreaterThan(0);
+    const after = (await analyzeSources(fixed.sources, strict)).findings;
+    expect(after.filter((f) => f.autofix).map((f) => `${f.ruleId}:${f.loc.line}`)).toEqual([]);
+    const unfixable = countByRule(before.filter((f) => !f.autofix));
+    for (const [rule, n] of countByRule(after)) expect(n, rule).toBeLessThanOrEqual(unfixable.get(rule) ?? 0);
+    const again = await fixSources(fixed.sources, strict);
+    expect(again.applied).toBe(0);
+    expect(again.sources.map((s) => s.text)).toEqual(fixed.sources.map((s) => s.text));
+  });
+
+  it.skipIf(!C_COMPILER).for(fixable)('%s: the fixed code compiles where the original did', async ([, sources], ctx) => {
+    if (compileErrors(sources) !== undefined) ctx.skip('the original does not compile here (headers of another system, such as login_cap.h)');
+    const fixed = await fixSources(sources, strict);
+    expect(compileErrors(fixed.sources)).toBeUndefined();
+  });
+  if (!C_COMPILER) it.skip(NO_COMPILER, () => {});
+});
+
+describe('edits', () => {
+  const text = 'a();\nb();\n';
+  const at = (start: number, end: number, replacement: string) => ({ description: replacement, edits: [textEdit('f.c', text, start, end, replacement)] });
+
+  it('overlapping fixes are not applied together; identical edits are made once', () => {
+    const swap = at(0, 9, 'b();\na();');
+    const wrapA = at(0, 4, 'if (a()) x();');
+    const trailer = at(10, 10, 'c();\n');
+    const accepted = compatibleFixes([swap, wrapA, trailer, trailer]);
+    expect(accepted).toEqual([swap, trailer, trailer]);
+    expect(applyFixes(text, accepted)).toBe('b();\na();\nc();\n');
+    // An insertion where a replaced range starts could go before or inside it: it waits.
+    expect(compatibleFixes([swap, at(0, 0, 'x();\n')])).toEqual([swap]);
+  });
+
+  it('an insertion at the end of a replaced statement is not an overlap', () => {
+    const fixes = compatibleFixes([at(0, 4, 'A();'), at(4, 4, '\nafter();')]);
+    expect(applyFixes(text, fixes)).toBe('A();\nafter();\nb();\n');
+  });
+
+  it('positions are 1-based lines and columns', () => {
+    expect(textEdit('f.c', text, 6, 8, '').range).toEqual({ startLine: 2, startColumn: 2, endLine: 2, endColumn: 4 });
+  });
+});

@@ -1,0 +1,78 @@
+/** `privlint sequence`: ready code that compiles (C) or parses (Node) and on which privlint finds nothing, even under strict. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sequenceProgram, type SequenceOptions } from '../src/commands/sequence.js';
+import { defaultConfig } from '../src/config.js';
+import { analyzeSources } from '../src/engine.js';
+import { C_COMPILER, NO_COMPILER, syntaxErrors } from './compiler.js';
+
+const PLATFORMS = ['linux', 'freebsd', 'openbsd', 'macos'] as const;
+const VARIANTS: Omit<SequenceOptions, 'lang' | 'platform'>[] = [{}, { user: '_svc' }, { chroot: '/var/empty' }, { user: '_svc', chroot: '/var/empty' }];
+const cases = PLATFORMS.flatMap((platform) => VARIANTS.map((v) => ({ platform, ...v })));
+const label = (c: { platform: string; user?: string; chroot?: string }): string => `${c.platform}${c.user ? ' --user' : ''}${c.chroot ? ' --chroot' : ''}`;
+
+async function strictFindings(file: string, text: string, platform: SequenceOptions['platform']): Promise<{ findings: string[]; analysed: boolean }> {
+  const result = await analyzeSources([{ path: file, text }], { ...defaultConfig(), ruleSet: 'strict', platform });
+  return { findings: result.findings.map((f) => `${f.ruleId}:${f.loc.line}`), analysed: result.analysed.includes(file) };
+}
+
+describe('privlint sequence --lang c', () => {
+  it.each(cases.map((c) => [label(c), c]))('%s: privlint reports nothing under strict', async (_l, c) => {
+    const code = sequenceProgram({ lang: 'c', ...c });
+    expect(code).toContain('drop_privileges(void)');
+    const { findings, analysed } = await strictFindings('seq.c', code, c.platform);
+    expect(analysed).toBe(true);
+    expect(findings).toEqual([]);
+  });
+
+  it.skipIf(!C_COMPILER).each(cases.map((c) => [label(c), c]))(`%s: compiles (cc -fsyntax-only)`, (_l, c) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'privlint-seq-')), 'drop.c');
+    writeFileSync(file, sequenceProgram({ lang: 'c', ...c }));
+    // The host's libc is glibc: it declares setresuid() only with _GNU_SOURCE, which BSD code does not define.
+    const flags = ['-Wall', '-Werror', ...(c.platform === 'freebsd' || c.platform === 'openbsd' ? ['-D_GNU_SOURCE'] : [])];
+    expect(syntaxErrors(file, flags)).toBeUndefined();
+  });
+  if (!C_COMPILER) it.skip(NO_COMPILER, () => {});
+
+  it('uses the platform calls: setresuid on Linux and the BSDs, setreuid and a verification on macOS', () => {
+    expect(sequenceProgram({ lang: 'c', platform: 'openbsd' })).toContain('setresuid(uid, uid, uid)');
+    const mac = sequenceProgram({ lang: 'c', platform: 'macos', user: 'www' });
+    expect(mac).not.toContain('setresuid');
+    expect(mac).toContain('setreuid(pw->pw_uid, pw->pw_uid)');
+    expect(mac).toContain('setuid(0) != -1');
+    expect(mac).toContain('getpwnam("www")');
+    expect(mac).toContain('initgroups(pw->pw_name, pw->pw_gid)');
+  });
+
+  it('looks the user up and sets its groups before the jail, where the group database is out of reach', () => {
+    const code = sequenceProgram({ lang: 'c', platform: 'linux', user: '_svc', chroot: '/var/empty' });
+    expect(code.indexOf('getpwnam')).toBeLessThan(code.indexOf('chroot('));
+    expect(code.indexOf('initgroups')).toBeLessThan(code.indexOf('chroot('));
+    expect(code.indexOf('chroot(')).toBeLessThan(code.indexOf('setresgid(pw'));
+  });
+
+  it('refuses names and paths that would need escaping', () => {
+    expect(() => sequenceProgram({ lang: 'c', platform: 'linux', user: 'a"b' })).toThrow(/account name/);
+    expect(() => sequenceProgram({ lang: 'c', platform: 'linux', chroot: '/tmp/"x' })).toThrow(/quotes/);
+  });
+});
+
+describe('privlint sequence --lang node', () => {
+  it.each(VARIANTS.map((v) => [label({ platform: 'linux', ...v }), v]))('%s: parses (node --check)', (_l, v) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'privlint-seq-')), 'drop.mjs');
+    writeFileSync(file, sequenceProgram({ lang: 'node', platform: 'linux', ...v }));
+    const r = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('is clean under strict once Node files are analysed', async (ctx) => {
+    const code = sequenceProgram({ lang: 'node', platform: 'linux', user: '_svc' });
+    const { findings, analysed } = await strictFindings('drop.mjs', code, 'linux');
+    if (!analysed) ctx.skip('Node files are not analysed yet (the Node front-end has not landed): only parsing is checked');
+    expect(findings).toEqual([]);
+  });
+});
