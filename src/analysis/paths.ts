@@ -2,29 +2,48 @@
 import { NOT_ROOT, type PrivilegeEvent } from '../model.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 
-const finishingCache = new WeakMap<Supergraph, Set<number>>();
+const foreverCache = new WeakMap<Supergraph, Set<number>>();
 const flagCache = new WeakMap<Supergraph, Map<number, Map<string, boolean>>>();
 
-/** Nodes from which the root function can return or the process can end: the others are loops that never end. */
-export function finishingNodes(g: Supergraph): Set<number> {
-  let finishing = finishingCache.get(g);
-  if (finishing) return finishing;
-  finishing = new Set<number>();
+/**
+ * Nodes inside (or on the way into) a loop that never finishes its work: no path from them returns from the root
+ * function or exits successfully, and they can keep going round. A server loop whose only ways out are fatal
+ * errors (`err(1, ...)`) is one; a straight path into `exit(1)` is not.
+ */
+export function foreverNodes(g: Supergraph): Set<number> {
+  let forever = foreverCache.get(g);
+  if (forever) return forever;
   const preds = new Map<number, number[]>();
   for (const n of g.nodes) for (const s of n.succ) {
     const list = preds.get(s);
     if (list) list.push(n.id);
     else preds.set(s, [n.id]);
   }
-  const work = g.nodes.filter((n) => n.dies || n.id === g.exit).map((n) => n.id);
+  const finishing = new Set<number>();
+  const work = g.nodes.filter((n) => (n.dies && n.exitsNormally) || n.id === g.exit).map((n) => n.id);
   while (work.length) {
     const id = work.pop()!;
     if (finishing.has(id)) continue;
     finishing.add(id);
     for (const p of preds.get(id) ?? []) if (!finishing.has(p)) work.push(p);
   }
-  finishingCache.set(g, finishing);
-  return finishing;
+  // Of the others, keep those that can go on: drop, again and again, nodes with no successor left among them.
+  forever = new Set(g.nodes.filter((n) => !finishing.has(n.id) && !n.dies).map((n) => n.id));
+  const remaining = new Map<number, number>();
+  for (const id of forever) remaining.set(id, g.nodes[id]!.succ.filter((s) => forever!.has(s)).length);
+  const dead = [...forever].filter((id) => remaining.get(id) === 0);
+  while (dead.length) {
+    const id = dead.pop()!;
+    if (!forever.delete(id)) continue;
+    for (const p of preds.get(id) ?? []) {
+      if (!forever.has(p)) continue;
+      const left = remaining.get(p)! - 1;
+      remaining.set(p, left);
+      if (left === 0) dead.push(p);
+    }
+  }
+  foreverCache.set(g, forever);
+  return forever;
 }
 
 /**
@@ -291,33 +310,43 @@ export function continuesWithout(
   const works = (events: PrivilegeEvent[]): boolean => events.some((e) => !incidental(e));
   if (node.events.slice(index + 1).some(settles)) return false;
   if (node.dies) return node.exitsNormally === true;
-  const finishing = finishingNodes(g);
+  const forever = foreverNodes(g);
   const known = knownFlags(g).get(node.id);
   if (!known) return false; // no path consistent with the flags reaches this node
   const start = new Map(known);
   applyConstants(g, node, start);
   const seen = new Set<string>();
   const fail = failureSuccessor(node, ev);
+  // The states explored and their successors: a cycle of states that can never end goes on forever.
+  const edges = new Map<string, string[]>();
+  const ended = new Set<string>();
   // `worked`: the path did something after the event, so returning from a function nobody calls is no excuse.
-  const stack: [number, Map<string, boolean>, boolean][] = [];
-  const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean): void => {
+  const stack: [number, Map<string, boolean>, boolean, string | undefined][] = [];
+  const keyOf = (id: number, worked: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${[...flags].sort().join(',')}`;
+  const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean, parent: string | undefined): void => {
     from.succ.forEach((s, i) => {
       if (s === skip) return;
       const along = followEdge(g, from, i, flags);
-      if (along) stack.push([s, liveOnly(g, s, along), worked]);
+      if (along) stack.push([s, liveOnly(g, s, along), worked, parent]);
     });
   };
-  push(node, start, fail, works(node.events.slice(index + 1)));
+  push(node, start, fail, works(node.events.slice(index + 1)), undefined);
   while (stack.length) {
-    const [id, flags, workedBefore] = stack.pop()!;
-    const key = `${id}|${workedBefore}|${[...flags].sort().join(',')}`;
+    const [id, flags, workedBefore, parent] = stack.pop()!;
+    const key = keyOf(id, workedBefore, flags);
+    if (parent !== undefined) edges.get(parent)!.push(key);
     if (seen.has(key)) continue;
     if (seen.size > MAX_STATES) return false;
     seen.add(key);
+    edges.set(key, []);
     const n = g.nodes[id]!;
-    if (n.events.some(settles)) continue;
+    if (n.events.some(settles)) {
+      ended.add(key);
+      continue;
+    }
     if (n.dies) {
       if (n.exitsNormally) return true;
+      ended.add(key);
       continue;
     }
     const worked = workedBefore || works(n.events);
@@ -325,12 +354,32 @@ export function continuesWithout(
       // The end of a function nobody in the project calls: unknown callers may still settle it, unless it
       // already went on working.
       if (g.root.isEntry || worked) return true;
+      ended.add(key);
       continue;
     }
-    if (!finishing.has(id)) return true;
+    if (forever.has(id)) return true;
     const next = new Map(flags);
     applyConstants(g, n, next);
-    push(n, next, failureSuccessor(n, ev), worked);
+    push(n, next, failureSuccessor(n, ev), worked, key);
   }
-  return false;
+  return loopsForever(edges, ended);
+}
+
+/** Some explored state cannot reach an end: the flags keep the path in a loop that never ends. */
+function loopsForever(edges: Map<string, string[]>, ended: Set<string>): boolean {
+  const preds = new Map<string, string[]>();
+  for (const [from, tos] of edges) for (const to of tos) {
+    const list = preds.get(to);
+    if (list) list.push(from);
+    else preds.set(to, [from]);
+  }
+  const canEnd = new Set(ended);
+  const work = [...ended];
+  while (work.length) {
+    for (const p of preds.get(work.pop()!) ?? []) if (!canEnd.has(p)) {
+      canEnd.add(p);
+      work.push(p);
+    }
+  }
+  return canEnd.size < edges.size;
 }
