@@ -62,7 +62,10 @@ export interface SetIdEvent extends EventBase {
   target: IdClass;
   /** Source text of the target id, e.g. `pw->pw_uid`. */
   targetText: string;
-  /** The account the target id belongs to, when the code names it (`getpwnam("nobody")`, `process.setuid('nobody')`). */
+  /**
+   * The account the target id belongs to, when the code names it (`getpwnam("nobody")`, `process.setuid('nobody')`);
+   * `ACCOUNT_PARAMETER + name` when it is the function's parameter `name`, named by each caller.
+   */
   targetUser?: string;
   /** The target id's numeric value, when the code gives it (a literal, or a macro/constant defined as one). */
   targetValue?: number;
@@ -125,6 +128,9 @@ export type PrivilegeEvent =
   | InputEvent
   | CallEvent;
 
+/** Prefix of a `targetUser` that is a parameter of the function: the caller's argument names the account. */
+export const ACCOUNT_PARAMETER = '$param:';
+
 /** Pseudo-variable for conditions that test whether the process is root: truthy when it is not. */
 export const NOT_ROOT = '$not-root';
 
@@ -137,6 +143,8 @@ export interface Test {
   whenNull?: boolean | null;
   /** The condition is the variable itself or its negation (`if (privileged)`, `if (!privileged)`). */
   boolean?: true;
+  /** A NOT_ROOT test of the effective uid (`geteuid() == 0`, a variable saved from it), not of the real uid. */
+  effective?: true;
 }
 
 export type NodeKind = 'entry' | 'exit' | 'stmt' | 'cond' | 'return' | 'branch';

@@ -1,6 +1,6 @@
 /** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
 import type { PrivlintConfig } from '../config.js';
-import type { CallEvent, CfgNode, FileModel, FunctionModel, InputEvent, MacroModel, PrivilegeEvent } from '../model.js';
+import { NOT_ROOT, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type PrivilegeEvent } from '../model.js';
 import { forwardFacts } from './flow.js';
 
 /** Functions and macros of the C library and common runtimes that end the process. */
@@ -176,6 +176,13 @@ export class Project {
     }
   }
 
+  /** The function refuses to go on as root, or as non-root (`if (geteuid() == 0) errx(...)`): callers learn which. */
+  private gatesOnRoot(fn: FunctionModel): boolean {
+    return fn.cfg.nodes.some(
+      (n) => n.kind === 'cond' && n.tests?.some((t) => 'variable' in t.subject && t.subject.variable === NOT_ROOT) && n.succ.some((s) => this.diesFrom(fn, s)),
+    );
+  }
+
   /** Every path from node `id` goes straight to an error exit (`fatal(...)`, `exit(1)`), doing nothing else first. */
   private diesFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>()): boolean {
     const known = memo.get(id);
@@ -203,7 +210,7 @@ export class Project {
     for (const fn of this.functions) {
       if (this.isShim(fn)) continue;
       const events = fn.cfg.nodes.flatMap((n) => n.events);
-      if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(fn)) this.privileged.add(fn);
+      if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(fn) || this.gatesOnRoot(fn)) this.privileged.add(fn);
     }
     // Functions that call through a function-pointer parameter (`proc(cycle, data)`), by parameter name.
     const callsThroughParameter = new Set(this.functions.filter((f) => this.callsIn(f).some((c) => f.params.includes(c.callee))));

@@ -3,7 +3,7 @@
  * project functions it calls that change privileges inlined at each call, so that order rules see every path
  * across functions and files. Calls that are not inlined contribute their summary (input read, never returns).
  */
-import type { CallEvent, CfgNode, FunctionModel, IdClass, InputEvent, PrivilegeEvent, Test } from '../model.js';
+import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
 import { isSuccessfulExit, type Project } from './project.js';
 
@@ -148,6 +148,8 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
   if (!binding.size) return ev;
   switch (ev.kind) {
     case 'set-id': {
+      const account = ev.targetUser?.startsWith(ACCOUNT_PARAMETER) ? binding.get(ev.targetUser.slice(ACCOUNT_PARAMETER.length)) : undefined;
+      if (account) ev = { ...ev, targetUser: account.text };
       const bound = binding.get(ev.targetText) ?? boundPasswdField(ev.targetText, binding);
       if (!bound || ev.direction === 'probe' || bound.id === ev.target) return ev;
       const direction = bound.id === 'root' || bound.id === 'saved-effective' ? 'raise' : 'drop';

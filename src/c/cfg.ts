@@ -304,7 +304,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
       const whenRoot = branchWhenFails(cond, p, 0);
       const whenNotRoot = branchWhenFails(cond, p, 1000);
       if (whenRoot === null || whenNotRoot === null || whenRoot === whenNotRoot) continue;
-      return { subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true };
+      const effective = isIdVariable || calleeName(p) === 'geteuid';
+      return { subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true, ...(effective ? { effective: true as const } : {}) };
     }
     return undefined;
   }

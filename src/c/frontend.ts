@@ -1,6 +1,6 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser } from 'web-tree-sitter';
-import type { FileModel, FunctionModel, IdClass, MacroModel } from '../model.js';
+import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
 import { createParser } from '../parser.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { firstBranchOnly } from './preprocess.js';
@@ -65,17 +65,29 @@ function assignedName(expr: Node): string | undefined {
 }
 
 /** Variables holding the passwd entry of a named account: `pw = getpwnam("nobody")`. */
-function passwdUsers(root: Node): Map<string, string> {
+function passwdUsers(root: Node, strings: ReadonlyMap<string, string>): Map<string, string> {
   const users = new Map<string, string>();
   for (const call of descendantsOfType(root, ['call_expression'])) {
     if (calleeName(call) !== 'getpwnam') continue;
     const arg = call.childForFieldName('arguments')?.namedChild(0);
-    const user = arg ? stringValue(arg) : undefined;
+    // A literal, a macro defined as one (`#define RUNAS "nobody"`), or a parameter the caller's argument names.
+    const user = arg ? (stringValue(arg) ?? (arg.type === 'identifier' ? (strings.get(arg.text) ?? ACCOUNT_PARAMETER + arg.text) : undefined)) : undefined;
     const name = assignedName(call);
     if (user && name) users.set(name, users.has(name) && users.get(name) !== user ? '' : user);
   }
   for (const [name, user] of users) if (!user) users.delete(name); // assigned different accounts: unknown
   return users;
+}
+
+/** Object-like macros defined as a string literal: `#define RUNAS "nobody"`. */
+function stringMacros(root: Node): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const def of descendantsOfType(root, ['preproc_def'])) {
+    const m = /^"([^"\\]*)"$/.exec(def.childForFieldName('value')?.text.trim() ?? '');
+    const name = def.childForFieldName('name')?.text;
+    if (name && m) values.set(name, m[1]!);
+  }
+  return values;
 }
 
 /** Object-like macros defined as a number: `#define NOBODY_UID 65534`. */
@@ -187,8 +199,11 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         message: 'conditional compilation splits the syntax of this file: only the first branch of each #if was analysed',
       });
     }
-    const ctx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), passwdUsers: passwdUsers(root), numericMacros: numericMacros(root) };
+    const fileCtx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numericMacros(root) };
+    const strings = stringMacros(root);
     for (const def of descendantsOfType(root, ['function_definition'])) {
+      // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
+      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings) };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');
       const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;

@@ -11,7 +11,7 @@ function notRootBranches(g: Supergraph): Map<number, number> {
   const branches = new Map<number, number>();
   for (const n of g.nodes) {
     const test = n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === NOT_ROOT && t.whenFails !== null);
-    if (test && n.events.some((e) => e.kind === 'call' && /(^|\.)geteuid$/.test(e.callee))) branches.set(n.id, test.whenFails ? 0 : 1);
+    if (test && (test.effective || n.events.some((e) => e.kind === 'call' && /(^|\.)geteuid$/.test(e.callee)))) branches.set(n.id, test.whenFails ? 0 : 1);
   }
   return branches;
 }
@@ -22,8 +22,9 @@ function isSetRe(e: PrivilegeEvent): e is SetIdEvent {
 }
 
 /** Plain setuid()/setgid(): all three ids only when the caller is root. */
-function isPlainSet(e: PrivilegeEvent): e is SetIdEvent {
-  return e.kind === 'set-id' && /(^|\.)set[ug]id$/.test(e.api);
+/** Plain setuid(): in a program set-user-ID to another account it leaves that account as the saved uid. */
+function isPlainSetuid(e: PrivilegeEvent): e is SetIdEvent {
+  return e.kind === 'set-id' && /(^|\.)setuid$/.test(e.api);
 }
 
 export const preferSetresuid: Rule = {
@@ -35,7 +36,7 @@ export const preferSetresuid: Rule = {
   tags: ['security', 'privilege', 'portability', 'external/cwe/cwe-271'],
   core: false,
   docs: {
-    what: 'Flags two drops whose effect on the saved set-user-ID is not what it seems. (1) setreuid()/setregid() used for a permanent drop (the target platform is not macOS, which has no setresuid; the effective-only form `setreuid(-1, u)` is temporary-drop\'s business). (2) Plain setuid()/setgid() to a non-root id where the path has already established that the process is not root — a `geteuid() != 0` (or `getuid()`) test took the not-root branch and no earlier uid change intervened: this is a program set-user-ID to a non-root account, or otherwise unprivileged. Without root, setuid() changes only the effective id on Linux, the BSDs and macOS, so the saved id (the set-user-ID owner) stays and seteuid() takes it back. The heuristic stays quiet where the code does not show that the process is not root: in a daemon started by root setuid() sets all three ids.',
+    what: 'Flags two drops whose effect on the saved set-user-ID is not what it seems. (1) setreuid()/setregid() used for a permanent drop (the target platform is not macOS, which has no setresuid; the effective-only form `setreuid(-1, u)` is temporary-drop\'s business). (2) Plain setuid() where the path has already established that the effective uid is not root — a `geteuid() != 0` test (or a test of a variable saved from geteuid()) took the not-root branch, and no later seteuid(0)-style change made it root again: this is a program set-user-ID to a non-root account. A test of getuid() does not count: a set-user-ID-root program is still root there. Without root, setuid() changes only the effective id on Linux, the BSDs and macOS, so the saved id (the set-user-ID owner) stays and seteuid() takes it back. The heuristic stays quiet where the code does not show that the process is not root: in a daemon started by root setuid() sets all three ids.',
     why: 'The saved set-user-ID is how a process regains an id it gave up. setreuid()\'s rules for it differ between systems and versions (it is set only when the real id changes, or the effective id differs from the old real id), so a drop that is permanent on one system is temporary on another (CVE-2015-1117-style bugs). setresuid()/setresgid() set the real, effective and saved ids explicitly and fail if they cannot.',
     example: 'if (geteuid() != 0) {\t/* set-user-ID to "games", not root */\n\tif (setuid(getuid()) == -1)\t/* saved uid stays "games" */\n\t\terr(1, "setuid");\n}\nif (setreuid(pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "setreuid");',
     useInstead: 'if (setresuid(getuid(), getuid(), getuid()) == -1)\n\terr(1, "setresuid");\nif (setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "setresuid");',
@@ -57,13 +58,14 @@ export const preferSetresuid: Rule = {
         g,
         [MAYBE_ROOT],
         (facts, e) => {
-          if (e.kind === 'set-id' && e.idKind === 'uid' && e.direction !== 'probe') facts.add(UID_CHANGED);
+          // From a non-root process only a change to uid 0 can make it root again (seteuid() back to the owner cannot).
+          if (e.kind === 'set-id' && e.idKind === 'uid' && e.direction === 'raise' && e.target === 'root') facts.add(UID_CHANGED);
         },
         (e, before, node) => {
           if (e.kind !== 'set-id' || e.direction !== 'drop') return;
           if (isSetRe(e) && e.scope === 'permanent' && platform !== 'macos') {
             report(e, node, `relies on setre${e.idKind}()'s rules for the saved ${e.idKind}, which differ between systems: the drop may be temporary.`);
-          } else if (isPlainSet(e) && !before.has(MAYBE_ROOT) && !before.has(UID_CHANGED)) {
+          } else if (isPlainSetuid(e) && !before.has(MAYBE_ROOT) && !before.has(UID_CHANGED)) {
             report(e, node, `runs where this path has shown that the effective uid is not root (a set-user-ID program owned by another account): without root, ${e.api}() changes only the effective ${e.idKind}, and the saved ${e.idKind} lets the process take it back.`);
           }
         },

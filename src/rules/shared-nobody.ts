@@ -32,7 +32,7 @@ export const sharedNobody: Rule = {
         if (!dropsToShared(e)) continue;
         ctx.report({
           loc: e.loc,
-          message: `${oneLine(e.text)} drops to ${e.targetUser ?? `uid ${NOBODY_ID}`} (nobody), an account other daemons share: a compromise of one reaches the others.`,
+          message: `${oneLine(e.text)} drops to ${e.targetUser ? `the account "${e.targetUser}"` : `uid ${NOBODY_ID} (nobody)`}, an account other daemons share: a compromise of one reaches the others.`,
           fix: 'Create an account for this service alone (e.g. `_mydaemon`, no shell, no home) and drop to it: getpwnam("_mydaemon").',
           related: callPath(node),
         });
