@@ -21,8 +21,9 @@ export function isExec(e: PrivilegeEvent): boolean {
 
 /** BSD setusercontext() with LOGIN_SETUSER (or LOGIN_SETALL): it sets the user id as well as the groups. */
 export function isLoginContextDrop(e: PrivilegeEvent): boolean {
-  if (e.kind !== 'set-groups' || e.api !== 'setusercontext') return false;
-  const which = e.args[3] ?? '';
+  if ((e.kind !== 'set-groups' && e.kind !== 'call') || e.api !== 'setusercontext') return false;
+  const arg = e.args[3];
+  const which = (typeof arg === 'string' ? arg : arg?.text) ?? '';
   return /LOGIN_SET(ALL|USER)/.test(which) && !/~\s*LOGIN_SETUSER/.test(which);
 }
 
