@@ -76,6 +76,13 @@ describe('Node front-end', () => {
     expect(result.findings.map((f) => `${f.loc.file}:${f.loc.line}:${f.ruleId}`)).toContain('ok.js:4:missing-setgroups');
   });
 
+  it('says in Node terms why a swallowed failure is unchecked: the call throws, the catch lets the code go on', async () => {
+    const result = await analyzeSources([{ path: 'lib/drop.ts', text: TS_BAD }]);
+    const messages = result.findings.filter((f) => f.ruleId === 'unchecked-return').map((f) => f.message);
+    expect(messages).toEqual([expect.stringContaining('process.setuid(uid): when it throws, the catch swallows the error and the function returns as if it had succeeded')]);
+    expect(messages[0]).not.toMatch(/failure branch|return an error/);
+  });
+
   it('tells names bound to the process apart from project functions of the same name', async () => {
     const result = await analyzeSources([
       { path: 'a.js', text: `function setuid(u) { console.log(u); }\nsetuid(0);\nprocess.setgid(5);\n` },
