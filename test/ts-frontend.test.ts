@@ -83,6 +83,14 @@ describe('Node front-end', () => {
     expect(messages[0]).not.toMatch(/failure branch|return an error/);
   });
 
+  it('writes the fix with the code\'s own process.initgroups() user', async () => {
+    const text = `const user = '_svc';\nfunction serve() {}\nprocess.initgroups(user, user);\nprocess.setuid(user);\nserve();\n`;
+    const result = await analyzeSources([{ path: 'd.js', text }]);
+    const finding = result.findings.find((f) => f.ruleId === 'missing-setgid');
+    expect(finding?.loc.line).toBe(4);
+    expect(finding?.fix).toContain('process.initgroups(user, gid);');
+  });
+
   it('tells names bound to the process apart from project functions of the same name', async () => {
     const result = await analyzeSources([
       { path: 'a.js', text: `function setuid(u) { console.log(u); }\nsetuid(0);\nprocess.setgid(5);\n` },
