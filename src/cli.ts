@@ -18,7 +18,7 @@ const USAGE = `usage: privlint [options] [paths...]
        privlint sequence [--lang c|node] [--platform linux|freebsd|openbsd|macos] [--chroot DIR] [--user NAME]
        privlint explain <rule>
 
-Analyse C code that drops privileges (directories are walked; .gitignore is honoured).
+Analyse C and TypeScript/JavaScript code that drops privileges (directories are walked; .gitignore is honoured).
 
 options:
   -f, --format <text|json|sarif>   output format (default: text)

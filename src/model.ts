@@ -110,6 +110,18 @@ export interface InputEvent extends EventBase {
   via?: InputEvent;
 }
 
+/**
+ * A child process started with ids of its own (Node child_process `{ uid, gid }` options): the child's ids change,
+ * the caller's do not.
+ */
+export interface SpawnEvent extends EventBase {
+  kind: 'spawn';
+  /** Source text of the uid the child gets, when one is given. */
+  uid?: string;
+  /** Source text of the gid the child gets, when one is given. */
+  gid?: string;
+}
+
 /** A call of a function that may be defined in the project: the engine resolves and summarises it. */
 export interface CallEvent extends EventBase {
   kind: 'call';
@@ -126,6 +138,7 @@ export type PrivilegeEvent =
   | DirOpenEvent
   | DirCloseEvent
   | InputEvent
+  | SpawnEvent
   | CallEvent;
 
 /** Prefix of a `targetUser` that is a parameter of the function: the caller's argument names the account. */

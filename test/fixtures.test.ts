@@ -11,11 +11,11 @@ const units = await fixtureUnits(fixtures);
 const coreRules = RULES.filter((r) => r.core).map((r) => r.id);
 
 /**
- * Every fixture is held to the core rules and to the rule it is filed under (fixtures/c/<rule>/...): a further
- * rule is asserted exactly in its own fixtures, whatever set it belongs to.
+ * Every fixture is held to the core rules and to the rule it is filed under (fixtures/<c|ts|js>/<rule>/...): a
+ * further rule is asserted exactly in its own fixtures, whatever set it belongs to.
  */
 function rulesFor(unit: string): Set<string> {
-  const folder = path.relative(path.join(fixtures, 'c'), unit).split(path.sep)[0]!;
+  const folder = path.relative(fixtures, unit).split(path.sep)[1]!;
   return new Set([...coreRules, ...RULES.filter((r) => r.id === folder).map((r) => r.id)]);
 }
 

@@ -76,6 +76,21 @@ describe('Node front-end', () => {
     expect(result.findings.map((f) => `${f.loc.file}:${f.loc.line}:${f.ruleId}`)).toContain('ok.js:4:missing-setgroups');
   });
 
+  it('says in Node terms why a swallowed failure is unchecked: the call throws, the catch lets the code go on', async () => {
+    const result = await analyzeSources([{ path: 'lib/drop.ts', text: TS_BAD }]);
+    const messages = result.findings.filter((f) => f.ruleId === 'unchecked-return').map((f) => f.message);
+    expect(messages).toEqual([expect.stringContaining('process.setuid(uid): when it throws, the catch swallows the error and the function returns as if it had succeeded')]);
+    expect(messages[0]).not.toMatch(/failure branch|return an error/);
+  });
+
+  it('writes the fix with the code\'s own process.initgroups() user', async () => {
+    const text = `const user = '_svc';\nfunction serve() {}\nprocess.initgroups(user, user);\nprocess.setuid(user);\nserve();\n`;
+    const result = await analyzeSources([{ path: 'd.js', text }]);
+    const finding = result.findings.find((f) => f.ruleId === 'missing-setgid');
+    expect(finding?.loc.line).toBe(4);
+    expect(finding?.fix).toContain('process.initgroups(user, gid);');
+  });
+
   it('tells names bound to the process apart from project functions of the same name', async () => {
     const result = await analyzeSources([
       { path: 'a.js', text: `function setuid(u) { console.log(u); }\nsetuid(0);\nprocess.setgid(5);\n` },

@@ -6,6 +6,7 @@
 import type { CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
 import { cyclicNodes } from './flow.js';
 import type { Project } from './project.js';
+import { continuesAfterFailure } from '../wording.js';
 
 export type Verdict =
   | { status: 'checked' }
@@ -217,16 +218,14 @@ export class ResultJudge {
           if (error === 'returns') returned = true;
           continue;
         }
-        return id === exit && fn.returnsVoid
-          ? { status: 'unchecked', why: 'when it fails, the function returns as if it had succeeded' }
-          : { status: 'unchecked', why: 'when it fails, execution continues as if it had succeeded (the failure branch does not end the process or return an error)' };
+        return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid ? 'returns' : 'continues') };
       }
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
         continue;
       }
       if (id === exit) {
-        if (fn.returnsVoid) return { status: 'unchecked', why: 'when it fails, the function returns as if it had succeeded' };
+        if (fn.returnsVoid) return { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
         returned = true;
         continue;
       }

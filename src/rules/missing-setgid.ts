@@ -1,6 +1,6 @@
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { PrivilegeEvent } from '../model.js';
-import type { Rule } from './rule.js';
+import type { Rule, RuleContext } from './rule.js';
 import { callPath, codeTerms, isPermanentDrop, oneLine, sequenceIn, walkEvents, writerIn } from './support.js';
 
 const GID_KEPT = 'gid-kept';
@@ -8,6 +8,20 @@ const GID_KEPT = 'gid-kept';
 /** A call that lowers the group id (any scope), or a login-class call that sets it with the groups. */
 function setsGid(e: PrivilegeEvent): boolean {
   return (e.kind === 'set-id' && e.idKind === 'gid' && e.direction === 'drop') || (e.kind === 'set-groups' && e.api === 'setusercontext');
+}
+
+/** A child started with a uid and no gid (Node `spawn(cmd, args, { uid })`): the child keeps the caller's group. */
+function reportChildrenWithoutGid(ctx: RuleContext): void {
+  for (const fn of ctx.project.functions) for (const node of fn.cfg.nodes) for (const e of node.events) {
+    if (e.kind !== 'spawn' || e.uid === undefined || e.gid !== undefined || e.uid === '0') continue;
+    const uid = oneLine(e.uid, 40);
+    ctx.report({
+      loc: e.loc,
+      message: `${oneLine(e.text)} gives the child a uid (${uid}) but no gid: the child keeps this process's group id (0, root's group, in a process started by root).`,
+      fix: `Give the child the account's group as well: ${uid === 'uid' ? '{ uid, gid }' : `{ uid: ${uid}, gid }`}, with gid the account's primary group id, looked up with the uid.`,
+      related: [],
+    });
+  }
 }
 
 export const missingSetgid: Rule = {
@@ -19,13 +33,14 @@ export const missingSetgid: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: false,
   docs: {
-    what: 'Flags a permanent drop of the user id to a non-root id when, on some path through it, no drop of the group id (setgid, setresgid, setregid, setegid) comes before or after it. Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: its group ids are already the user\'s. So is a process known not to be root.',
+    what: 'Flags a permanent drop of the user id to a non-root id when, on some path through it, no drop of the group id (setgid, setresgid, setregid, setegid) comes before or after it. Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: its group ids are already the user\'s. So is a process known not to be root. In Node, also a child_process call (spawn, execFile, exec, fork and their Sync forms) or cluster setup whose options give the child a `uid` and no `gid`: the child runs in the caller\'s group.',
     why: 'setuid() does not touch the group ids. A daemon started by root that only drops its user id keeps gid 0 as its real, effective and saved group id, and with it write access to everything group root owns (/etc files, devices, logs). An attacker who takes over the process works with those group rights.',
     example: 'if (setgroups(1, &pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");\t/* gid is still 0 */',
     useInstead: 'if (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");',
     references: ['CWE-271: Privilege Dropping / Lowering Errors', 'CWE-250: Execution with Unnecessary Privileges', 'SEI CERT POS36-C: Observe correct revocation order while relinquishing privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful'],
   },
   check(ctx) {
+    reportChildrenWithoutGid(ctx);
     for (const g of ctx.graphs) {
       walkEvents(
         g,

@@ -163,7 +163,7 @@ export function codeTerms(ctx: RuleContext, events: Iterable<PrivilegeEvent>): S
       if (e.idKind === 'uid') uid ??= e.targetText;
       else gid ??= e.targetText;
     }
-    if (e.kind === 'set-groups' && e.api === 'initgroups') user ??= e.args[0];
+    if (e.kind === 'set-groups' && /(^|\.)initgroups$/.test(e.api)) user ??= e.args[0];
     if (e.kind === 'chroot' && e.path !== '.') jail ??= /^[A-Za-z_]/.test(e.path) ? e.path : JSON.stringify(e.path);
   }
   if (!gid && uid && /pw_uid$/.test(uid)) gid = uid.replace(/pw_uid$/, 'pw_gid');

@@ -2,7 +2,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { EventShape } from '../c/calls.js';
 import type { IdClass, IdKind } from '../model.js';
+import { targetFacts, type ModuleConstants } from './accounts.js';
 import type { ModuleBindings } from './bindings.js';
+import { spawnEvent } from './spawn.js';
 import { defaultExportName } from './functions.js';
 import { callArguments, namedChildren, numericValue, stringValue, unwrap } from './syntax.js';
 
@@ -12,6 +14,8 @@ export interface NodeCallContext {
   idVariables: ReadonlyMap<string, IdClass>;
   /** Variables whose value came from input (arguments, environment, parsed options). */
   tainted: ReadonlySet<string>;
+  /** Names bound once in the file, to a literal or an account lookup. */
+  constants: ModuleConstants;
   /** Where the call's value is kept (a directory handle). */
   storedInto: string | undefined;
 }
@@ -51,7 +55,7 @@ export function classifyNodeId(node: Node | undefined, ctx: Pick<NodeCallContext
 function setId(idKind: IdKind, api: string, scope: 'permanent' | 'effective', target: Node | undefined, ctx: NodeCallContext): EventShape {
   const cls = classifyNodeId(target, ctx);
   const direction = cls === 'root' || cls === 'saved-effective' ? 'raise' : 'drop';
-  return { kind: 'set-id', api, idKind, scope, direction, target: cls, targetText: target ? unwrap(target).text : '' };
+  return { kind: 'set-id', api, idKind, scope, direction, target: cls, targetText: target ? unwrap(target).text : '', ...targetFacts(target, idKind, ctx.bindings, ctx.constants) };
 }
 
 function pathText(node: Node | undefined): string {
@@ -115,6 +119,8 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
   const q = ctx.bindings.qualify(fn);
   if (q === undefined) return projectCall(fn, args, ctx);
   const api = q;
+  // A read of the process's ids: tested after a drop, it verifies the drop (unverified-drop).
+  if (/^process\.gete?[ug]id$/.test(q)) return [{ kind: 'call', api, callee: api, args: [] }];
   switch (q.replace(/^posix\./, 'process.')) {
     case 'process.setuid':
       return [setId('uid', api, 'permanent', args[0], ctx)];
@@ -152,7 +158,7 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
   if (FILE_READS.test(q) && args[0] && mentionsInput(args[0], ctx)) return [{ kind: 'input', api, source: 'config' }];
   if (q === 'require' && args[0] && mentionsInput(args[0], ctx)) return [{ kind: 'input', api, source: 'config' }];
   if (isOptionParsing(q)) return [{ kind: 'input', api, source: 'options' }];
-  return [];
+  return spawnEvent(api, args, ctx.constants);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import type { EventShape } from '../c/calls.js';
 import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
+import type { ModuleConstants } from './accounts.js';
 import { requiredModule, type ModuleBindings } from './bindings.js';
 import { classifyNodeCall, classifyNodeId, idGetterClass, inputSourceOf, type NodeCallContext } from './calls.js';
 import { conditionWhen, constantTruth } from './conditions.js';
@@ -21,6 +22,7 @@ export interface NodeFileContext {
   bindings: ModuleBindings;
   idVariables: ReadonlyMap<string, IdClass>;
   tainted: ReadonlySet<string>;
+  constants: ModuleConstants;
   /** Every function of the file, by syntax node id. */
   sites: ReadonlyMap<number, FunctionSite>;
   /** Names of the functions defined in the file. */
@@ -60,7 +62,7 @@ export class NodeCfgBuilder extends GraphBuilder {
     private readonly deferCallbacks = false,
   ) {
     super(ctx.file);
-    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted };
+    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted, constants: ctx.constants };
   }
 
   /** The graph of a function body (a statement block, or an arrow function's expression) or of a module. */

@@ -2,6 +2,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import type { FileModel, FunctionModel, IdClass } from '../model.js';
 import { createParser, type GrammarName } from '../parser.js';
+import { moduleConstants } from './accounts.js';
 import { ModuleBindings, stripExtension } from './bindings.js';
 import { idGetterClass, mentionsInput } from './calls.js';
 import { NODE_NORETURN, NodeCfgBuilder, type NodeFileContext } from './cfg.js';
@@ -86,7 +87,7 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
     }
     const sites = discoverFunctions(root, moduleName, bindings);
     const ctx: NodeFileContext = {
-      file: path, nextEventId, bindings, idVariables, tainted: taintedVariables(root, bindings), sites,
+      file: path, nextEventId, bindings, idVariables, tainted: taintedVariables(root, bindings), constants: moduleConstants(root), sites,
       functionNames: new Set([...sites.values()].map((s) => s.name).filter((n) => !n.startsWith('<'))),
     };
     for (const site of sites.values()) {
