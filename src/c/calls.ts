@@ -1,4 +1,5 @@
 /** What each C library call means in the privilege-event model. */
+import { loginClassSets } from '../login-class.js';
 import type { Node } from 'web-tree-sitter';
 import type { IdClass, IdKind, InputSource, PrivilegeEvent } from '../model.js';
 import { callArguments, calleeName, numericValue, stringValue, unwrap } from './syntax.js';
@@ -125,7 +126,7 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | undefin
       return { kind: 'set-groups', api, args: args.map((a) => a.text) };
     case 'setusercontext':
       // BSD login classes: sets the groups only with LOGIN_SETGROUP (part of LOGIN_SETALL).
-      return /LOGIN_SET(ALL|GROUP)/.test(args[3]?.text ?? '') && !/~\s*LOGIN_SETGROUP/.test(args[3]?.text ?? '') ? { kind: 'set-groups', api, args: args.map((a) => a.text) } : callEvent(api, args, ctx);
+      return loginClassSets(args[3]?.text ?? '', 'GROUP') ? { kind: 'set-groups', api, args: args.map((a) => a.text) } : callEvent(api, args, ctx);
     case 'chroot':
       return { kind: 'chroot', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
     case 'chdir':

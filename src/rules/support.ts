@@ -1,4 +1,5 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
+import { loginClassSets } from '../login-class.js';
 import { applyConstants, followEdge, liveOnly } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { NOT_ROOT, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
@@ -23,8 +24,7 @@ export function isExec(e: PrivilegeEvent): boolean {
 export function isLoginContextDrop(e: PrivilegeEvent): boolean {
   if ((e.kind !== 'set-groups' && e.kind !== 'call') || e.api !== 'setusercontext') return false;
   const arg = e.args[3];
-  const which = (typeof arg === 'string' ? arg : arg?.text) ?? '';
-  return /LOGIN_SET(ALL|USER)/.test(which) && !/~\s*LOGIN_SETUSER/.test(which);
+  return loginClassSets((typeof arg === 'string' ? arg : arg?.text) ?? '', 'USER');
 }
 
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
