@@ -7,7 +7,7 @@ const flagCache = new WeakMap<Supergraph, Map<number, Map<string, boolean>>>();
 
 /**
  * Nodes inside (or on the way into) a loop that never finishes its work: no path from them returns from the root
- * function or exits successfully, and they can keep going round. A server loop whose only ways out are fatal
+ * function or ends the process other than on an error, and they can keep going round. A server loop whose only ways out are fatal
  * errors (`err(1, ...)`) is one; a straight path into `exit(1)` is not.
  */
 export function foreverNodes(g: Supergraph): Set<number> {
@@ -20,7 +20,8 @@ export function foreverNodes(g: Supergraph): Set<number> {
     else preds.set(s, [n.id]);
   }
   const finishing = new Set<number>();
-  const work = g.nodes.filter((n) => (n.dies && n.exitsNormally) || n.id === g.exit).map((n) => n.id);
+  // An end that is not certainly an error (`exit(status)`) may be the program's normal end.
+  const work = g.nodes.filter((n) => (n.dies && !n.exitsOnError) || n.id === g.exit).map((n) => n.id);
   while (work.length) {
     const id = work.pop()!;
     if (finishing.has(id)) continue;
@@ -295,7 +296,7 @@ const MAX_STATES = 20_000;
 /**
  * After `ev` (the `index`-th event of `node`) succeeded, does some path go on — to the end of the program, or
  * into a loop that never ends — without an event that `settles` it? Paths that end the process on an error do
- * not count; a successful exit (`exit(0)`) does. Branches on flag variables are followed consistently
+ * not count; any other end of the process (`exit(0)`, `exit(status)`) does. Branches on flag variables are followed consistently
  * (`if (!privileged) return;` in a restore helper is not taken after a drop made only when privileged).
  */
 export function continuesWithout(
@@ -309,7 +310,7 @@ export function continuesWithout(
 ): boolean {
   const works = (events: PrivilegeEvent[]): boolean => events.some((e) => !incidental(e));
   if (node.events.slice(index + 1).some(settles)) return false;
-  if (node.dies) return node.exitsNormally === true;
+  if (node.dies) return !node.exitsOnError;
   const forever = foreverNodes(g);
   const known = knownFlags(g).get(node.id);
   if (!known) return false; // no path consistent with the flags reaches this node
@@ -345,7 +346,8 @@ export function continuesWithout(
       continue;
     }
     if (n.dies) {
-      if (n.exitsNormally) return true;
+      // Ending the process other than on an error (`exit(0)`, `exit(status)`) is the program going on to its end.
+      if (!n.exitsOnError) return true;
       ended.add(key);
       continue;
     }

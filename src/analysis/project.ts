@@ -14,6 +14,18 @@ export function isSuccessfulExit(e: PrivilegeEvent): boolean {
   return e.kind === 'call' && /^_?_?[eE]xit$/.test(e.callee) && /^(0|EXIT_SUCCESS)$/.test(e.args[0]?.text ?? '');
 }
 
+/**
+ * A call that ends the process because something went wrong: `abort()`, `exit(1)`, `exit(EXIT_FAILURE)`, or an
+ * error function given a message (`err(1, "...")`, `fatal("...")`). `exit(status)` with a computed status may be
+ * the program's normal end.
+ */
+export function isErrorExit(e: PrivilegeEvent): boolean {
+  if (e.kind !== 'call') return false;
+  if (/^(?:abort|__assert_fail)$/.test(e.callee)) return true;
+  if (/^(?:_?_?[eE]xit|quick_exit|process\.exit)$/.test(e.callee)) return /^(?:[1-9]\d*|EXIT_FAILURE)$/.test(e.args[0]?.text ?? '');
+  return /"|'|`/.test(e.text);
+}
+
 const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
 
 const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot']);

@@ -5,7 +5,7 @@
  */
 import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
-import { isSuccessfulExit, type Project } from './project.js';
+import { isErrorExit, isSuccessfulExit, type Project } from './project.js';
 
 export interface SuperNode {
   id: number;
@@ -20,6 +20,8 @@ export interface SuperNode {
   dies: boolean;
   /** The path ends with a successful exit (`exit(0)`): the program did its work and finished. */
   exitsNormally?: boolean;
+  /** The path ends because something went wrong (`exit(1)`, `fatal("...")`), not as the program's normal end. */
+  exitsOnError?: boolean;
   /** Inlined calls leading here, outermost first. */
   chain: CallEvent[];
 }
@@ -85,6 +87,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
         if (project.isDyingCall(ev)) {
           seg.dies = true;
           if (isSuccessfulExit(ev)) seg.exitsNormally = true;
+          else if (isErrorExit(ev)) seg.exitsOnError = true;
         }
       }
       if (node.tests) seg.tests = node.tests;

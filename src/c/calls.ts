@@ -21,7 +21,7 @@ export interface CallContext {
 
 const STATUS_CALLS = new Set([
   'setuid', 'setgid', 'seteuid', 'setegid', 'setreuid', 'setregid', 'setresuid', 'setresgid',
-  'setgroups', 'initgroups', 'setusercontext', 'sia_ses_launch', 'chroot', 'chdir', 'fchdir',
+  'setgroups', 'initgroups', 'setusercontext', 'sia_ses_launch', 'capng_change_id', 'chroot', 'chdir', 'fchdir',
 ]);
 
 /** Calls whose failure matters: their result use is recorded. */
@@ -92,11 +92,16 @@ function opensDirectory(args: Node[], pathIndex: number): boolean {
 }
 
 /** Translate one call expression; undefined for calls of no interest that cannot be project functions. */
-export function classifyCall(call: Node, ctx: CallContext): EventShape | undefined {
+export function classifyCall(call: Node, ctx: CallContext): EventShape | EventShape[] | undefined {
   const api = calleeName(call);
   if (!api) return undefined;
   const args = callArguments(call);
   switch (api) {
+    case 'capng_change_id': {
+      // libcap-ng: optionally the supplementary groups, then setresgid(gid), then setresuid(uid); one status for all.
+      const groups: EventShape[] = /CAPNG_(DROP|INIT)_SUPP_GRP/.test(args[2]?.text ?? '') ? [{ kind: 'set-groups', api, args: args.map((a) => a.text) }] : [];
+      return [...groups, setId('gid', api, 'permanent', args[1], ctx), setId('uid', api, 'permanent', args[0], ctx)];
+    }
     case 'setuid':
       return setId('uid', api, 'permanent', args[0], ctx);
     case 'setgid':

@@ -347,12 +347,16 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const shape = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros });
-    if (!shape) return;
-    const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
-    if (use && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open')) event.result = use;
-    this.callNodes.set(event.id, call);
-    node.events.push(event);
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros });
+    if (!classified) return;
+    // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
+    const shapes = Array.isArray(classified) ? classified : [classified];
+    shapes.forEach((shape, i) => {
+      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
+      if (use && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open')) event.result = use;
+      if (i === shapes.length - 1) this.callNodes.set(event.id, call);
+      node.events.push(event);
+    });
   }
 
   /** How the value of `call` is used, looking up to the root of the expression being built. */
