@@ -92,7 +92,7 @@ function flagVariables(g: Supergraph): Set<string> {
       const fns = testedIn.get(t.variable) ?? new Set();
       fns.add(n.fn);
       testedIn.set(t.variable, fns);
-      if (guardsPrivilege(g, n)) guards.set(t.variable, (guards.get(t.variable) ?? 0) + 1);
+      if (guardsPrivilege(g, n, t.variable)) guards.set(t.variable, (guards.get(t.variable) ?? 0) + 1);
     }
   }
   vars = new Set(
@@ -108,33 +108,34 @@ function flagVariables(g: Supergraph): Set<string> {
 }
 
 const MAX_FLAGS = 8;
-/** How far past a condition its branches are compared. */
-const GUARD_REACH = 16;
+/** How many nodes past a condition its branches are compared. */
+const GUARD_REACH = 400;
 
-/** Does one branch of this condition lead soon to privilege calls that the other does not? */
-function guardsPrivilege(g: Supergraph, cond: SuperNode): boolean {
+/**
+ * Does one branch of this condition on `variable` lead to privilege calls that the other does not? Each branch
+ * is followed until the variable is tested again (a loop back to the same test proves nothing).
+ */
+function guardsPrivilege(g: Supergraph, cond: SuperNode, variable: string): boolean {
   if (cond.succ.length !== 2) return false;
-  const [a, b] = cond.succ.map((s) => privilegeEventsNear(g, s));
+  const [a, b] = cond.succ.map((s) => privilegeEventsNear(g, s, variable));
   for (const e of a!) if (!b!.has(e)) return true;
   for (const e of b!) if (!a!.has(e)) return true;
   return false;
 }
 
-function privilegeEventsNear(g: Supergraph, start: number): Set<PrivilegeEvent> {
-  const found = new Set<PrivilegeEvent>();
+/** Privilege calls reachable from `start`, as node ids (a function inlined twice shares its event objects). */
+function privilegeEventsNear(g: Supergraph, start: number, variable: string): Set<number> {
+  const found = new Set<number>();
   const seen = new Set<number>([start]);
-  let frontier = [start];
-  for (let step = 0; step < GUARD_REACH && frontier.length; step++) {
-    const next: number[] = [];
-    for (const id of frontier) {
-      const n = g.nodes[id]!;
-      for (const e of n.events) if (e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot') found.add(e);
-      for (const s of n.succ) if (!seen.has(s)) {
-        seen.add(s);
-        next.push(s);
-      }
+  const queue = [start];
+  for (let i = 0; i < queue.length && i < GUARD_REACH; i++) {
+    const n = g.nodes[queue[i]!]!;
+    if (n.events.some((e) => e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot')) found.add(n.id);
+    if (booleanTests(n).some((t) => t.variable === variable)) continue;
+    for (const s of n.succ) if (!seen.has(s)) {
+      seen.add(s);
+      queue.push(s);
     }
-    frontier = next;
   }
   return found;
 }

@@ -112,10 +112,15 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
       case 'declaration': {
         const n = this.simple(node, ins, [node]);
-        n.assigns = statementChildren(node)
-          .filter((c) => c.type === 'init_declarator')
-          .map((c) => declaratorName(c.childForFieldName('declarator')))
-          .filter((x): x is string => !!x);
+        const inits = statementChildren(node).filter((c) => c.type === 'init_declarator');
+        n.assigns = inits.map((c) => declaratorName(c.childForFieldName('declarator'))).filter((x): x is string => !!x);
+        // `int done_setup = 0;` starts a flag as much as an assignment does.
+        for (const init of inits) {
+          const name = declaratorName(init.childForFieldName('declarator'));
+          const value = init.childForFieldName('value');
+          const truth = value ? constantTruth(value) : null;
+          if (name && truth !== null) (n.constants ??= {})[name] = truth;
+        }
         return [{ from: n.id, slot: -1 }];
       }
       case 'if_statement': {
