@@ -183,23 +183,27 @@ function boundPasswdField(text: string, binding: Binding): { text: string; id: I
 }
 
 /**
- * `setuid(getuid())` while only the effective uid is dropped is a restore in a daemon started by root
- * (OpenSSH's restore_uid() where saved ids do not work): count it as regaining privilege on those paths.
+ * `setuid(getuid())` while only the effective uid is dropped to another account is a restore in a daemon started
+ * by root (OpenSSH's restore_uid() where saved ids do not work): the real uid is root there. After an effective
+ * drop to the invoking user (`seteuid(getuid())` in a set-user-ID program) it is the permanent drop it looks like.
  */
 function reclassifyRestores(g: Supergraph): void {
+  const track = (facts: Set<string>, e: PrivilegeEvent): void => {
+    if (e.kind !== 'set-id' || e.direction === 'probe') return;
+    if (e.scope === 'effective' && e.direction === 'drop') {
+      if (e.target !== 'invoker') facts.add(e.idKind);
+      else facts.delete(e.idKind);
+    } else facts.delete(e.idKind);
+  };
   const pending = forwardFacts(g.nodes, g.entry, [], (facts, node) => {
-    for (const e of node.events) if (e.kind === 'set-id') {
-      if (e.scope === 'effective' && e.direction === 'drop') facts.add(e.idKind);
-      else if (e.direction !== 'probe') facts.delete(e.idKind);
-    }
+    for (const e of node.events) track(facts, e);
   });
   for (const node of g.nodes) {
     const facts = new Set(pending.get(node.id));
     node.events = node.events.map((e) => {
       if (e.kind !== 'set-id') return e;
       const restore = e.scope === 'permanent' && e.direction === 'drop' && e.target === 'invoker' && facts.has(e.idKind);
-      if (e.scope === 'effective' && e.direction === 'drop') facts.add(e.idKind);
-      else if (e.direction !== 'probe') facts.delete(e.idKind);
+      track(facts, e);
       return restore ? { ...e, direction: 'raise' } : e;
     });
   }

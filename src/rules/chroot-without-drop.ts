@@ -1,7 +1,7 @@
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, isLoginContextDrop, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, isLoginContextDrop, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
 
@@ -26,7 +26,7 @@ export const chrootWithoutDrop: Rule = {
     for (const g of ctx.graphs) {
       walkEvents(
         g,
-        [NOT_DROPPED],
+        startsMidway(ctx, g) ? [] : [NOT_DROPPED],
         (facts, e) => {
           if (dropsUser(e)) facts.delete(NOT_DROPPED);
         },

@@ -1,7 +1,7 @@
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { PrivilegeEvent } from '../model.js';
 import type { Rule, RuleContext } from './rule.js';
-import { callPath, codeTerms, isPermanentDrop, oneLine, sequenceIn, walkEvents, writerIn } from './support.js';
+import { callPath, codeTerms, isPermanentDrop, oneLine, sequenceIn, walkEvents, writerIn, startsMidway } from './support.js';
 
 const GID_KEPT = 'gid-kept';
 
@@ -44,7 +44,7 @@ export const missingSetgid: Rule = {
     for (const g of ctx.graphs) {
       walkEvents(
         g,
-        [GID_KEPT],
+        startsMidway(ctx, g) ? [] : [GID_KEPT],
         (facts, e) => {
           if (setsGid(e)) facts.delete(GID_KEPT);
         },

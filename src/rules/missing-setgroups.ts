@@ -1,6 +1,6 @@
 import { knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
 const NO_GROUPS = 'no-groups';
 
@@ -23,7 +23,7 @@ export const missingSetgroups: Rule = {
     for (const g of ctx.graphs) {
       walkEvents(
         g,
-        [NO_GROUPS],
+        startsMidway(ctx, g) ? [] : [NO_GROUPS],
         (facts, e) => {
           if (e.kind === 'set-groups') facts.delete(NO_GROUPS);
         },

@@ -130,6 +130,14 @@ export function walkEvents(
   }
 }
 
+/**
+ * What held before a graph's root ran is unknown when the root is a function the project calls but that could
+ * not be inlined into its callers (inlining budget, recursion): facts about "before" must not be assumed there.
+ */
+export function startsMidway(ctx: RuleContext, g: Supergraph): boolean {
+  return !g.root.isEntry && ctx.project.called.has(g.root);
+}
+
 /** The calls through which an inlined event was reached, outermost first. */
 export function callPath(node: SuperNode): RelatedLocation[] {
   return node.chain.map((c) => ({ loc: c.loc, message: `via ${c.callee}() called here` }));
