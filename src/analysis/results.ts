@@ -204,6 +204,8 @@ export class ResultJudge {
     const seen = new Set<number>();
     const work = [failStart];
     let returned = false;
+    // Variables the failure path sets to a failure status (`i = EXIT_FAILURE;` before `goto cleanup`).
+    const failureStatus = new Set<string>();
     while (work.length) {
       const id = work.pop()!;
       if (seen.has(id) || id === callNode) continue;
@@ -211,11 +213,13 @@ export class ResultJudge {
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
       if (id === exit && fn.isEntry) continue;
+      for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
       if (okRegion.has(id) && doesWork(n)) {
-        // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path.
+        // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
+        // nor is the program's shared cleanup when it returns the failure status the failure path set.
         const error = this.errorPathFrom(fn, id);
-        if (error === 'dies' || (error === 'returns' && passesDuty)) {
-          if (error === 'returns') returned = true;
+        if (error === 'dies' || (error === 'returns' && (passesDuty || (fn.isEntry && this.returnsOnly(fn, id, failureStatus))))) {
+          if (error === 'returns' && passesDuty) returned = true;
           continue;
         }
         return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid ? 'returns' : 'continues') };
@@ -234,6 +238,25 @@ export class ResultJudge {
       else work.push(...n.succ);
     }
     return returned ? { status: 'returned' } : CHECKED;
+  }
+
+  /** Every return reachable from `id` returns one of `variables`. */
+  private returnsOnly(fn: FunctionModel, id: number, variables: ReadonlySet<string>): boolean {
+    if (!variables.size) return false;
+    const seen = new Set<number>();
+    const work = [id];
+    while (work.length) {
+      const cur = work.pop()!;
+      if (seen.has(cur)) continue;
+      seen.add(cur);
+      const n = fn.cfg.nodes[cur]!;
+      if (n.kind === 'return') {
+        if (!(n.returnedVariables ?? []).some((v) => variables.has(v))) return false;
+        continue;
+      }
+      work.push(...n.succ);
+    }
+    return true;
   }
 
   private cyclesOf(fn: FunctionModel): Set<number> {

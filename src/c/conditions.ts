@@ -19,7 +19,7 @@ function compare(op: string, a: number, b: number): boolean | null {
   return null;
 }
 
-const CONSTANT_NAMES: Record<string, number> = { true: 1, TRUE: 1, false: 0, FALSE: 0, NULL: 0 };
+const CONSTANT_NAMES: Record<string, number> = { true: 1, TRUE: 1, false: 0, FALSE: 0, NULL: 0, EXIT_SUCCESS: 0, EXIT_FAILURE: 1 };
 
 /** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
 function evaluate(expr: Node, subject: Node | undefined, failure = -1): Value {
