@@ -4,6 +4,7 @@ import type { EventShape } from '../c/calls.js';
 import type { IdClass, IdKind } from '../model.js';
 import { targetFacts, type ModuleConstants } from './accounts.js';
 import type { ModuleBindings } from './bindings.js';
+import type { CallTargets } from './resolution.js';
 import { spawnEvent } from './spawn.js';
 import { defaultExportName } from './functions.js';
 import { callArguments, namedChildren, numericValue, stringValue, unwrap } from './syntax.js';
@@ -16,6 +17,8 @@ export interface NodeCallContext {
   tainted: ReadonlySet<string>;
   /** Names bound once in the file, to a literal or an account lookup. */
   constants: ModuleConstants;
+  /** Which function each call reaches. */
+  targets: CallTargets;
   /** Where the call's value is kept (a directory handle). */
   storedInto: string | undefined;
 }
@@ -117,7 +120,8 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
   if (!fn) return [];
   const args = callArguments(call);
   const q = ctx.bindings.qualify(fn);
-  if (q === undefined) return projectCall(fn, args, ctx);
+  // `exports.f()`, or `Server.f()` with `const Server = exports`: a function of this module.
+  if (q === undefined || /^(?:module\.)?exports\./.test(q)) return projectCall(fn, args, ctx);
   const api = q;
   // A read of the process's ids: tested after a drop, it verifies the drop (unverified-drop).
   if (/^process\.gete?[ug]id$/.test(q)) return [{ kind: 'call', api, callee: api, args: [] }];
@@ -195,5 +199,5 @@ function projectCall(fn: Node, args: Node[], ctx: NodeCallContext): EventShape[]
     if (object && !NOT_PROJECT.test(unwrap(object).text) && property?.type === 'property_identifier') callee = property.text;
   }
   if (!callee) return [];
-  return [{ kind: 'call', api: callee, callee, args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyNodeId(a, ctx) })) }];
+  return [{ kind: 'call', api: callee, callee, target: ctx.targets.ofCall(f), args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyNodeId(a, ctx) })) }];
 }

@@ -7,6 +7,7 @@ import { ModuleBindings, stripExtension } from './bindings.js';
 import { idGetterClass, mentionsInput } from './calls.js';
 import { NODE_NORETURN, NodeCfgBuilder, type NodeFileContext } from './cfg.js';
 import { discoverFunctions, type FunctionSite } from './functions.js';
+import { CallTargets, siteKey } from './resolution.js';
 import { descendantsOfType, locOf, parameterNames, patternNames, unwrap } from './syntax.js';
 
 const parsers = new Map<GrammarName, Promise<Parser>>();
@@ -88,6 +89,7 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
     const sites = discoverFunctions(root, moduleName, bindings);
     const ctx: NodeFileContext = {
       file: path, nextEventId, bindings, idVariables, tainted: taintedVariables(root, bindings), constants: moduleConstants(root), sites,
+      targets: new CallTargets(root, path, sites, bindings),
       functionNames: new Set([...sites.values()].map((s) => s.name).filter((n) => !n.startsWith('<'))),
     };
     for (const site of sites.values()) {
@@ -115,6 +117,8 @@ function functionModel(site: FunctionSite, ctx: NodeFileContext): FunctionModel 
   }
   return {
     name: site.name,
+    key: siteKey(ctx.file, site),
+    ...(isModule ? { runsOnce: true } : {}),
     file: ctx.file,
     language: 'node',
     loc: locOf(ctx.file, isModule ? site.node.firstChild ?? site.node : site.node),
