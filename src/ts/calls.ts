@@ -106,12 +106,22 @@ export function inputSourceOf(member: Node, bindings: ModuleBindings): 'argv' | 
   return 'argv';
 }
 
+/** npm configuration modules that read configuration files (and arguments, environment) when required or called. */
+const CONFIG_LOADERS = /^(?:config|wild-config|@zone-eu\/wild-config|nconf|rc|convict|dotenv\.config)$/;
+
 const OPTION_PARSERS = /^(?:minimist|yargs-parser|mri|arg|util\.parseArgs|getopts|nopt)$/;
 
 /** Option parsing: minimist(...), util.parseArgs(...), commander's `.parse()`, yargs' `.parse()`. */
 function isOptionParsing(q: string): boolean {
   if (OPTION_PARSERS.test(q)) return true;
   return /^(?:commander|yargs)\b/.test(q) && /\.(?:parse|parseAsync|parseSync|parseOptions)$/.test(q);
+}
+
+/** The npm package `require('name')` loads. */
+function requiredPackage(specifier: Node | undefined, bindings: ModuleBindings): string {
+  const name = specifier ? stringValue(specifier) : undefined;
+  const target = name !== undefined ? bindings.moduleOf(name) : undefined;
+  return target && 'builtin' in target ? target.builtin : '';
 }
 
 /** Translate one call; an empty list for calls of no interest (built-ins that do nothing privileged). */
@@ -162,6 +172,7 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
   if (FILE_READS.test(q) && args[0] && mentionsInput(args[0], ctx)) return [{ kind: 'input', api, source: 'config' }];
   if (q === 'require' && args[0] && mentionsInput(args[0], ctx)) return [{ kind: 'input', api, source: 'config' }];
   if (isOptionParsing(q)) return [{ kind: 'input', api, source: 'options' }];
+  if (CONFIG_LOADERS.test(q === 'require' ? requiredPackage(args[0], ctx.bindings) : q)) return [{ kind: 'input', api, source: 'config' }];
   return spawnEvent(api, args, ctx.constants);
 }
 

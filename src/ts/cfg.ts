@@ -29,6 +29,8 @@ export interface NodeFileContext {
   /** Names of the functions defined in the file. */
   functionNames: ReadonlySet<string>;
   targets: CallTargets;
+  /** A test file: its top level is no program entry. */
+  isTest: boolean;
 }
 
 
