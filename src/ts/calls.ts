@@ -19,6 +19,8 @@ export interface NodeCallContext {
   constants: ModuleConstants;
   /** Which function each call reaches. */
   targets: CallTargets;
+  /** The node id of the function (or program) the calls are made in. */
+  scope: number;
   /** Where the call's value is kept (a directory handle). */
   storedInto: string | undefined;
 }
@@ -210,5 +212,5 @@ function projectCall(fn: Node, args: Node[], ctx: NodeCallContext): EventShape[]
     if (object && !NOT_PROJECT.test(unwrap(object).text) && property?.type === 'property_identifier') callee = property.text;
   }
   if (!callee) return [];
-  return [{ kind: 'call', api: callee, callee, target: ctx.targets.ofCall(f), args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyNodeId(a, ctx) })) }];
+  return [{ kind: 'call', api: callee, callee, target: ctx.targets.ofCall(f, ctx.scope), args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyNodeId(a, ctx) })) }];
 }

@@ -62,11 +62,13 @@ export class NodeCfgBuilder extends GraphBuilder {
   constructor(
     private readonly ctx: NodeFileContext,
     private readonly isEntry: boolean,
+    /** The node id of the function (or program) built: where names are looked up. */
+    private readonly scope: number,
     /** A module's top level: callbacks it registers run after it, not where they are registered. */
     private readonly deferCallbacks = false,
   ) {
     super(ctx.file);
-    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted, constants: ctx.constants, targets: ctx.targets };
+    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted, constants: ctx.constants, targets: ctx.targets, scope };
   }
 
   /** The graph of a function body (a statement block, or an arrow function's expression) or of a module. */
@@ -388,7 +390,7 @@ export class NodeCfgBuilder extends GraphBuilder {
   private constructorCall(call: Node): EventShape[] {
     const ctor = unwrap(call.childForFieldName('constructor')!);
     if (ctor.type !== 'identifier' || !this.ctx.functionNames.has(ctor.text)) return [];
-    return [{ kind: 'call', api: ctor.text, callee: ctor.text, target: this.ctx.targets.ofConstructor(ctor.text, ctor), args: callArguments(call).map((a) => ({ text: unwrap(a).text, id: classifyNodeId(a, this.callContext) })) }];
+    return [{ kind: 'call', api: ctor.text, callee: ctor.text, target: this.ctx.targets.ofConstructor(ctor.text, this.scope), args: callArguments(call).map((a) => ({ text: unwrap(a).text, id: classifyNodeId(a, this.callContext) })) }];
   }
 
   /** Functions handed to a call run where they are registered: now, or at some later point (a branch). */
@@ -403,7 +405,7 @@ export class NodeCfgBuilder extends GraphBuilder {
       const site = isFunction(f) ? this.ctx.sites.get(f.id) : undefined;
       const callee = isFunction(f) ? site?.name : f.text;
       if (!callee) continue;
-      const target = site ? siteKey(this.ctx.file, site) : this.ctx.targets.ofName(f.text, f);
+      const target = site ? siteKey(this.ctx.file, site) : this.ctx.targets.ofName(f.text, this.scope);
       const event: PrivilegeEvent = { kind: 'call', id: this.ctx.nextEventId(), api: callee, callee, target, args: [], text: f.text.split('\n')[0]!, loc: locOf(this.ctx.file, f) };
       out.push({ event, throws: role === 'now', later: role === 'later', swallowed });
     }

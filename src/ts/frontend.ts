@@ -111,7 +111,7 @@ function functionModel(site: FunctionSite, ctx: NodeFileContext): FunctionModel 
   const isEntry = (isModule && !ctx.isTest) || site.handlesNetwork;
   let cfg;
   try {
-    cfg = new NodeCfgBuilder(ctx, isEntry, isModule).build(body ?? site.node, site.handlesNetwork ? site.node : undefined);
+    cfg = new NodeCfgBuilder(ctx, isEntry, site.node.id, isModule).build(body ?? site.node, site.handlesNetwork ? site.node : undefined);
   } catch (e) {
     if (e instanceof RangeError) return undefined;
     throw e;

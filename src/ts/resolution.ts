@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleBindings } from './bindings.js';
 import type { FunctionSite } from './functions.js';
-import { descendantsOfType, isFunction, parameterNames, unwrap } from './syntax.js';
+import { descendantsOfType, FUNCTION_TYPES, isFunction, parameterNames, unwrap } from './syntax.js';
 
 /** The identity of a function of a module: calls that reach it carry it as their target. */
 export function siteKey(file: string, site: FunctionSite): string {
@@ -47,18 +47,42 @@ function isLexical(fn: Node): boolean {
   return p?.type === 'assignment_expression' && p.childForFieldName('left')?.type === 'identifier';
 }
 
-/** The function (or program) whose scope a function declaration or binding belongs to. */
-function scopeOf(node: Node): Node {
-  let p = node.parent;
-  while (p && !isFunction(p) && p.type !== 'program') p = p.parent;
-  return p ?? node;
+/** For every function of the tree, the function (or the program) it sits in, by node id: one pass with a cursor. */
+function enclosingFunctions(root: Node): Map<number, number> {
+  const enclosing = new Map<number, number>();
+  const stack = [root.id];
+  const cursor = root.walk();
+  try {
+    for (let depthOfTop = [0], depth = 0; ; ) {
+      const isScope = cursor.nodeIsNamed && FUNCTION_TYPES.has(cursor.nodeType) && depth > 0;
+      if (isScope) {
+        enclosing.set(cursor.nodeId, stack.at(-1)!);
+        stack.push(cursor.nodeId);
+        depthOfTop.push(depth);
+      }
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      for (;;) {
+        if (depthOfTop.at(-1) === depth && stack.length > 1) {
+          stack.pop();
+          depthOfTop.pop();
+        }
+        if (cursor.gotoNextSibling()) break;
+        if (!cursor.gotoParent()) return enclosing;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
-/** How many ancestors `inner` has up to `outer`, or -1 when `outer` does not enclose it. */
-function depthWithin(outer: Node, inner: Node): number {
-  let depth = 0;
-  for (let p: Node | null = inner; p; p = p.parent, depth++) if (p.id === outer.id) return depth;
-  return -1;
+interface Scope {
+  id: number;
+  parameters: Set<string>;
+  outer: Scope | undefined;
 }
 
 function add(map: Map<string, FunctionSite[]>, name: string, site: FunctionSite): void {
@@ -68,15 +92,30 @@ function add(map: Map<string, FunctionSite[]>, name: string, site: FunctionSite)
 }
 
 export class CallTargets {
-  private readonly lexical = new Map<string, FunctionSite[]>();
+  /** Functions bound to names: name → the scope (function or program node id) they belong to → the function. */
+  private readonly lexical = new Map<string, Map<number, FunctionSite>>();
   private readonly members = new Map<string, FunctionSite[]>();
   /** Names that denote an object of this module. */
   private readonly ownObjects = new Set<string>(['exports']);
   /** Names holding an instance of a class imported from another module: name → that module. */
   private readonly importedInstances = new Map<string, string>();
+  private readonly programId: number;
+  /** Function node id → the id of the function (or program) it sits in. */
+  private readonly enclosing: Map<number, number>;
 
-  constructor(root: Node, private readonly file: string, sites: ReadonlyMap<number, FunctionSite>, private readonly bindings: ModuleBindings) {
-    for (const site of sites.values()) if (site.node.type !== 'program') add(isLexical(site.node) ? this.lexical : this.members, site.name, site);
+  constructor(root: Node, private readonly file: string, private readonly sites: ReadonlyMap<number, FunctionSite>, private readonly bindings: ModuleBindings) {
+    this.enclosing = enclosingFunctions(root);
+    for (const site of sites.values()) {
+      if (site.node.type === 'program') continue;
+      if (!isLexical(site.node)) add(this.members, site.name, site);
+      else {
+        const scopes = this.lexical.get(site.name) ?? new Map<number, FunctionSite>();
+        const scope = this.enclosing.get(site.node.id) ?? root.id;
+        if (!scopes.has(scope)) scopes.set(scope, site);
+        this.lexical.set(site.name, scopes);
+      }
+    }
+    this.programId = root.id;
     for (const d of descendantsOfType(root, ['variable_declarator'])) {
       const name = d.childForFieldName('name');
       const value = d.childForFieldName('value');
@@ -99,10 +138,10 @@ export class CallTargets {
     else if (this.members.has(ctor.text) || this.lexical.has(ctor.text) || this.ownObjects.has(ctor.text)) this.ownObjects.add(name);
   }
 
-  /** The target of a call whose function expression is `callee`. */
-  ofCall(callee: Node): string | null {
+  /** The target of a call whose function expression is `callee`, made in the function (or program) `scope`. */
+  ofCall(callee: Node, scope: number): string | null {
     const f = unwrap(callee);
-    if (f.type === 'identifier') return this.ofName(f.text, f);
+    if (f.type === 'identifier') return this.ofName(f.text, scope);
     if (f.type !== 'member_expression') return null;
     const object = unwrap(f.childForFieldName('object')!);
     const property = f.childForFieldName('property')?.text;
@@ -116,29 +155,42 @@ export class CallTargets {
     return this.ownObjects.has(object.text) ? this.member(property) : null;
   }
 
-  /** The function a bare name denotes at `at`: the innermost one in scope, else an import. */
-  ofName(name: string, at: Node): string | null {
-    for (let p = at.parent; p; p = p.parent) if (isFunction(p) && parameterNames(p).includes(name)) return null;
-    let best: FunctionSite | undefined;
-    let bestDepth = Infinity;
-    for (const site of this.lexical.get(name) ?? []) {
-      const depth = depthWithin(scopeOf(site.node), at);
-      if (depth >= 0 && depth < bestDepth) [best, bestDepth] = [site, depth];
-    }
-    if (best) return siteKey(this.file, best);
+  /** The function a bare name denotes in the function (or program) `at`: the innermost one in scope, else an import. */
+  ofName(name: string, at: number): string | null {
+    const byScope = this.lexical.get(name);
     const imported = this.bindings.imports.get(name);
+    if (!byScope && !imported) return null;
+    for (let scope: Scope | undefined = this.scope(at); scope; scope = scope.outer) {
+      const site = byScope?.get(scope.id);
+      if (site) return siteKey(this.file, site);
+      if (scope.parameters.has(name)) return null;
+    }
     return imported ? importTarget(imported.module, imported.member) : null;
   }
 
+  private readonly scopes = new Map<number, Scope>();
+
+  /** A function (or the program) as a scope: its parameters, and the scope it sits in. */
+  private scope(id: number): Scope {
+    const missing: number[] = [];
+    for (let at: number | undefined = id; at !== undefined && !this.scopes.has(at); at = this.enclosing.get(at)) missing.push(at);
+    for (const at of missing.reverse()) {
+      const node = this.sites.get(at)?.node;
+      const outer = this.enclosing.get(at);
+      this.scopes.set(at, { id: at, parameters: new Set(node && isFunction(node) ? parameterNames(node) : []), outer: outer === undefined ? undefined : this.scopes.get(outer) });
+    }
+    return this.scopes.get(id)!;
+  }
+
   /** `new C()`: the constructor of a class (or a constructor function) of this module. */
-  ofConstructor(name: string, at: Node): string | null {
+  ofConstructor(name: string, at: number): string | null {
     const site = this.members.get(name)?.[0];
     return site ? siteKey(this.file, site) : this.ofName(name, at);
   }
 
   /** A function of this module reached as a property: a method or property-assigned one, else a named one. */
   private member(name: string): string | null {
-    const site = this.members.get(name)?.[0] ?? this.lexical.get(name)?.find((s) => scopeOf(s.node).type === 'program');
+    const site = this.members.get(name)?.[0] ?? this.lexical.get(name)?.get(this.programId);
     return site ? siteKey(this.file, site) : null;
   }
 }
