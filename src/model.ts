@@ -126,6 +126,11 @@ export interface SpawnEvent extends EventBase {
 export interface CallEvent extends EventBase {
   kind: 'call';
   callee: string;
+  /**
+   * (Node) The function the call reaches, resolved along the module graph (the key of a FunctionModel), or null
+   * when it reaches no project function. Absent (C): the call resolves by name.
+   */
+  target?: string | null;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
   args: { text: string; id: IdClass }[];
 }
@@ -192,6 +197,10 @@ export interface Cfg {
 
 export interface FunctionModel {
   name: string;
+  /** (Node) Unique identity within the project that calls resolve to (`CallEvent.target`); C functions go by name. */
+  key?: string;
+  /** (Node) A module's top level: Node caches modules, so it runs once, at the first require. */
+  runsOnce?: boolean;
   file: string;
   language: Language;
   loc: SourceLoc;

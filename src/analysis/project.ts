@@ -33,6 +33,11 @@ const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups',
 export class Project {
   readonly functions: FunctionModel[];
   private readonly byName = new Map<string, FunctionModel[]>();
+  /** Node functions, by key: Node calls carry the key of the function they reach. */
+  private readonly byKey = new Map<string, FunctionModel>();
+  /** Names the configuration declares never to return: they end a path under any resolution. */
+  private readonly configuredNoreturn: Set<string>;
+  private readonly nodeFiles: Set<string>;
   private readonly macros = new Map<string, MacroModel>();
   /** Names (functions and macros) that never return. */
   readonly dying = new Set<string>();
@@ -51,14 +56,17 @@ export class Project {
       const list = this.byName.get(fn.name) ?? [];
       list.push(fn);
       this.byName.set(fn.name, list);
+      if (fn.key) this.byKey.set(fn.key, fn);
     }
+    this.configuredNoreturn = new Set(config.noreturn);
+    this.nodeFiles = new Set(files.filter((f) => f.language === 'node').map((f) => f.path));
     for (const m of files.flatMap((f) => f.macros)) this.macros.set(m.name, m);
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.inferDying();
     this.findCheckingMacros();
     this.markProbes();
     for (const fn of this.functions) for (const call of this.callsIn(fn)) {
-      const callee = this.resolve(call.callee, fn.file);
+      const callee = this.resolveCall(call, fn.file);
       if (callee && callee !== fn) this.called.add(callee);
     }
     this.findPrivileged();
@@ -69,12 +77,21 @@ export class Project {
     return this.macros.get(name);
   }
 
-  /** The definition a call from `fromFile` reaches: the same file first, then an exported one. */
+  /** The function a call reaches: the one resolved along the module graph (Node), else by name (C). */
+  resolveCall(call: CallEvent, fromFile: string): FunctionModel | undefined {
+    if (call.target === undefined) return this.resolve(call.callee, fromFile);
+    return call.target === null ? undefined : this.byKey.get(call.target);
+  }
+
+  /**
+   * The definition a name used in `fromFile` reaches: the same file first, then (C) an exported one. A Node module
+   * reaches other modules' functions only through what it imports (`resolveCall`), never by name.
+   */
   resolve(name: string, fromFile: string): FunctionModel | undefined {
     const defs = this.byName.get(name);
     if (!defs) return undefined;
     const local = defs.find((d) => d.file === fromFile);
-    if (local) return local;
+    if (local || this.nodeFiles.has(fromFile)) return local;
     const dir = fromFile.slice(0, fromFile.lastIndexOf('/') + 1);
     const exported = defs.filter((d) => !d.isLocal);
     return exported.find((d) => d.file.startsWith(dir)) ?? exported[0];
@@ -98,6 +115,7 @@ export class Project {
 
   isDyingCall(e: PrivilegeEvent): boolean {
     if (e.kind !== 'call') return false;
+    if (e.target !== undefined) return (e.target !== null && this.dying.has(e.target)) || this.configuredNoreturn.has(e.callee);
     if (this.dying.has(e.callee)) return true;
     // glibc error(3)/error_at_line(3) exit when their status is not 0.
     if (e.callee === 'error' || e.callee === 'error_at_line') {
@@ -128,9 +146,10 @@ export class Project {
         }
       }
       for (const fn of this.functions) {
-        if (this.dying.has(fn.name) || fn.isEntry) continue;
+        const name = fn.key ?? fn.name;
+        if (this.dying.has(name) || fn.isEntry) continue;
         if (fn.declaredNoreturn || this.alwaysDies(fn)) {
-          this.dying.add(fn.name);
+          this.dying.add(name);
           changed = true;
         }
       }
@@ -230,7 +249,7 @@ export class Project {
       changed = false;
       for (const fn of this.functions) {
         for (const c of this.callsIn(fn)) {
-          const callee = this.resolve(c.callee, fn.file);
+          const callee = this.resolveCall(c, fn.file);
           if (!callee) continue;
           // Handing a privileged function to one that calls its parameter makes that one privileged too.
           if (!this.privileged.has(callee) && callsThroughParameter.has(callee) && c.args.some((a) => {
@@ -261,7 +280,7 @@ export class Project {
       for (const fn of this.functions) {
         if (this.inputReaders.has(fn)) continue;
         for (const c of this.callsIn(fn)) {
-          const callee = this.resolve(c.callee, fn.file);
+          const callee = this.resolveCall(c, fn.file);
           const input = callee && this.inputReaders.get(callee);
           if (input) {
             this.inputReaders.set(fn, input);

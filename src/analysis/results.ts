@@ -39,7 +39,7 @@ export class ResultJudge {
   /** The library call behind an event (itself, or the call inside a status-returning wrapper). */
   underlying(fn: FunctionModel, ev: PrivilegeEvent): PrivilegeEvent {
     if (ev.kind !== 'call') return ev;
-    const callee = this.project.resolve(ev.callee, fn.file);
+    const callee = this.project.resolveCall(ev, fn.file);
     return (callee && this.statusFunctions.get(callee)) ?? ev;
   }
 
@@ -55,7 +55,7 @@ export class ResultJudge {
       case 'chdir':
         return fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chroot'));
       case 'call': {
-        const callee = this.project.resolve(ev.callee, fn.file);
+        const callee = this.project.resolveCall(ev, fn.file);
         return callee !== undefined && callee !== fn && this.statusFunctions.has(callee);
       }
       default:

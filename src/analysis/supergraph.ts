@@ -44,6 +44,8 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   const nodes: SuperNode[] = [];
   const covered = new Set<FunctionModel>();
   const stack: FunctionModel[] = [];
+  /** Module bodies already run on some path: Node runs a module once, at its first require. */
+  const ranOnce = new Set<FunctionModel>();
 
   const add = (fn: FunctionModel, origin: CfgNode, chain: CallEvent[]): SuperNode => {
     const n: SuperNode = { id: nodes.length, fn, origin, events: [], succ: [], dies: false, chain };
@@ -52,8 +54,8 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   };
 
   const inlineTarget = (call: CallEvent, fn: FunctionModel, bound?: FunctionModel): FunctionModel | undefined => {
-    const callee = bound ?? project.resolve(call.callee, fn.file);
-    if (!callee || !project.privileged.has(callee) || stack.includes(callee)) return undefined;
+    const callee = bound ?? project.resolveCall(call, fn.file);
+    if (!callee || !project.privileged.has(callee) || stack.includes(callee) || ranOnce.has(callee)) return undefined;
     if (stack.length >= MAX_DEPTH || nodes.length > budget) return undefined;
     return callee;
   };
@@ -61,6 +63,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   const expand = (fn: FunctionModel, chain: CallEvent[], binding: Binding): { entry: number; exit: number } => {
     stack.push(fn);
     covered.add(fn);
+    if (fn.runsOnce) ranOnce.add(fn);
     const { cfg } = fn;
     const first = new Map<number, SuperNode>();
     const last = new Map<number, SuperNode>();
@@ -80,7 +83,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
         }
         seg.events.push(ev);
         if (ev.kind === 'call') {
-          const callee2 = project.resolve(ev.callee, fn.file);
+          const callee2 = project.resolveCall(ev, fn.file);
           const input = callee2 && project.inputReaders.get(callee2);
           if (input) seg.events.push(summaryInput(ev, input));
         }
@@ -168,7 +171,9 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
       const target = binding.get(ev.callee);
       if (!target && !ev.args.some((a) => binding.has(a.text))) return ev;
       const callee = target && /^[A-Za-z_]\w*$/.test(target.text) ? target.text : ev.callee;
-      return { ...ev, callee, args: ev.args.map((a) => binding.get(a.text) ?? a) };
+      // (Node) The call now reaches the function the caller passed.
+      const resolved = ev.target !== undefined && target ? { target: target.fn?.key ?? null } : {};
+      return { ...ev, callee, ...resolved, args: ev.args.map((a) => binding.get(a.text) ?? a) };
     }
     default:
       return ev;

@@ -30,7 +30,8 @@ export class ModuleBindings {
   moduleOf(specifier: string): { builtin: string } | { local: string } {
     if (specifier.startsWith('.') || specifier.startsWith('/')) return { local: joinPath(this.fromFile, specifier) };
     const bare = specifier.replace(/^node:/, '');
-    return { builtin: bare === 'fs/promises' ? 'fs.promises' : bare.replace(/\/.*$/, '') };
+    // The package: `fs/promises` → fs.promises, `lodash/fp` → lodash, `@scope/name/sub` → @scope/name.
+    return { builtin: bare === 'fs/promises' ? 'fs.promises' : bare.split('/').slice(0, bare.startsWith('@') ? 2 : 1).join('/') };
   }
 
   private addImport(imp: Node): void {

@@ -4,6 +4,7 @@ import type { EventShape } from '../c/calls.js';
 import type { IdClass, IdKind } from '../model.js';
 import { targetFacts, type ModuleConstants } from './accounts.js';
 import type { ModuleBindings } from './bindings.js';
+import type { CallTargets } from './resolution.js';
 import { spawnEvent } from './spawn.js';
 import { defaultExportName } from './functions.js';
 import { callArguments, namedChildren, numericValue, stringValue, unwrap } from './syntax.js';
@@ -16,6 +17,10 @@ export interface NodeCallContext {
   tainted: ReadonlySet<string>;
   /** Names bound once in the file, to a literal or an account lookup. */
   constants: ModuleConstants;
+  /** Which function each call reaches. */
+  targets: CallTargets;
+  /** The node id of the function (or program) the calls are made in. */
+  scope: number;
   /** Where the call's value is kept (a directory handle). */
   storedInto: string | undefined;
 }
@@ -103,6 +108,9 @@ export function inputSourceOf(member: Node, bindings: ModuleBindings): 'argv' | 
   return 'argv';
 }
 
+/** npm configuration modules that read configuration files (and arguments, environment) when required or called. */
+const CONFIG_LOADERS = /^(?:config|wild-config|@zone-eu\/wild-config|nconf|rc|convict|dotenv\.config)$/;
+
 const OPTION_PARSERS = /^(?:minimist|yargs-parser|mri|arg|util\.parseArgs|getopts|nopt)$/;
 
 /** Option parsing: minimist(...), util.parseArgs(...), commander's `.parse()`, yargs' `.parse()`. */
@@ -111,13 +119,21 @@ function isOptionParsing(q: string): boolean {
   return /^(?:commander|yargs)\b/.test(q) && /\.(?:parse|parseAsync|parseSync|parseOptions)$/.test(q);
 }
 
+/** The npm package `require('name')` loads. */
+function requiredPackage(specifier: Node | undefined, bindings: ModuleBindings): string {
+  const name = specifier ? stringValue(specifier) : undefined;
+  const target = name !== undefined ? bindings.moduleOf(name) : undefined;
+  return target && 'builtin' in target ? target.builtin : '';
+}
+
 /** Translate one call; an empty list for calls of no interest (built-ins that do nothing privileged). */
 export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[] {
   const fn = call.childForFieldName('function');
   if (!fn) return [];
   const args = callArguments(call);
   const q = ctx.bindings.qualify(fn);
-  if (q === undefined) return projectCall(fn, args, ctx);
+  // `exports.f()`, or `Server.f()` with `const Server = exports`: a function of this module.
+  if (q === undefined || /^(?:module\.)?exports\./.test(q)) return projectCall(fn, args, ctx);
   const api = q;
   // A read of the process's ids: tested after a drop, it verifies the drop (unverified-drop).
   if (/^process\.gete?[ug]id$/.test(q)) return [{ kind: 'call', api, callee: api, args: [] }];
@@ -158,6 +174,7 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
   if (FILE_READS.test(q) && args[0] && mentionsInput(args[0], ctx)) return [{ kind: 'input', api, source: 'config' }];
   if (q === 'require' && args[0] && mentionsInput(args[0], ctx)) return [{ kind: 'input', api, source: 'config' }];
   if (isOptionParsing(q)) return [{ kind: 'input', api, source: 'options' }];
+  if (CONFIG_LOADERS.test(q === 'require' ? requiredPackage(args[0], ctx.bindings) : q)) return [{ kind: 'input', api, source: 'config' }];
   return spawnEvent(api, args, ctx.constants);
 }
 
@@ -195,5 +212,5 @@ function projectCall(fn: Node, args: Node[], ctx: NodeCallContext): EventShape[]
     if (object && !NOT_PROJECT.test(unwrap(object).text) && property?.type === 'property_identifier') callee = property.text;
   }
   if (!callee) return [];
-  return [{ kind: 'call', api: callee, callee, args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyNodeId(a, ctx) })) }];
+  return [{ kind: 'call', api: callee, callee, target: ctx.targets.ofCall(f, ctx.scope), args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyNodeId(a, ctx) })) }];
 }

@@ -14,6 +14,7 @@ import { classifyNodeCall, classifyNodeId, idGetterClass, inputSourceOf, type No
 import { conditionWhen, constantTruth } from './conditions.js';
 import { callbackRole, moduleFunctionName, type FunctionSite } from './functions.js';
 import { swallowingCatch } from './promises.js';
+import { siteKey, type CallTargets } from './resolution.js';
 import { assignedName, callArguments, isFunction, locOf, namedChildren, patternNames, stringValue, unwrap } from './syntax.js';
 
 export interface NodeFileContext {
@@ -27,6 +28,9 @@ export interface NodeFileContext {
   sites: ReadonlyMap<number, FunctionSite>;
   /** Names of the functions defined in the file. */
   functionNames: ReadonlySet<string>;
+  targets: CallTargets;
+  /** A test file: its top level is no program entry. */
+  isTest: boolean;
 }
 
 
@@ -58,11 +62,13 @@ export class NodeCfgBuilder extends GraphBuilder {
   constructor(
     private readonly ctx: NodeFileContext,
     private readonly isEntry: boolean,
+    /** The node id of the function (or program) built: where names are looked up. */
+    private readonly scope: number,
     /** A module's top level: callbacks it registers run after it, not where they are registered. */
     private readonly deferCallbacks = false,
   ) {
     super(ctx.file);
-    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted, constants: ctx.constants };
+    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted, constants: ctx.constants, targets: ctx.targets, scope };
   }
 
   /** The graph of a function body (a statement block, or an arrow function's expression) or of a module. */
@@ -224,7 +230,7 @@ export class NodeCfgBuilder extends GraphBuilder {
 
   private moduleCall(ast: Node, module: string): PrivilegeEvent {
     const callee = moduleFunctionName(module);
-    return { kind: 'call', id: this.ctx.nextEventId(), api: callee, callee, args: [], text: ast.text.split('\n')[0]!, loc: locOf(this.ctx.file, ast), result: { kind: 'handled' } };
+    return { kind: 'call', id: this.ctx.nextEventId(), api: callee, callee, target: callee, args: [], text: ast.text.split('\n')[0]!, loc: locOf(this.ctx.file, ast), result: { kind: 'handled' } };
   }
 
   /**
@@ -384,7 +390,7 @@ export class NodeCfgBuilder extends GraphBuilder {
   private constructorCall(call: Node): EventShape[] {
     const ctor = unwrap(call.childForFieldName('constructor')!);
     if (ctor.type !== 'identifier' || !this.ctx.functionNames.has(ctor.text)) return [];
-    return [{ kind: 'call', api: ctor.text, callee: ctor.text, args: callArguments(call).map((a) => ({ text: unwrap(a).text, id: classifyNodeId(a, this.callContext) })) }];
+    return [{ kind: 'call', api: ctor.text, callee: ctor.text, target: this.ctx.targets.ofConstructor(ctor.text, this.scope), args: callArguments(call).map((a) => ({ text: unwrap(a).text, id: classifyNodeId(a, this.callContext) })) }];
   }
 
   /** Functions handed to a call run where they are registered: now, or at some later point (a branch). */
@@ -396,9 +402,11 @@ export class NodeCfgBuilder extends GraphBuilder {
     const role = callbackRole(call, this.ctx.bindings);
     if (role === 'network') return; // an entry point of its own
     for (const f of [...iife, ...passed]) {
-      const callee = isFunction(f) ? this.ctx.sites.get(f.id)?.name : f.text;
+      const site = isFunction(f) ? this.ctx.sites.get(f.id) : undefined;
+      const callee = isFunction(f) ? site?.name : f.text;
       if (!callee) continue;
-      const event: PrivilegeEvent = { kind: 'call', id: this.ctx.nextEventId(), api: callee, callee, args: [], text: f.text.split('\n')[0]!, loc: locOf(this.ctx.file, f) };
+      const target = site ? siteKey(this.ctx.file, site) : this.ctx.targets.ofName(f.text, this.scope);
+      const event: PrivilegeEvent = { kind: 'call', id: this.ctx.nextEventId(), api: callee, callee, target, args: [], text: f.text.split('\n')[0]!, loc: locOf(this.ctx.file, f) };
       out.push({ event, throws: role === 'now', later: role === 'later', swallowed });
     }
   }

@@ -7,6 +7,8 @@ import { ModuleBindings, stripExtension } from './bindings.js';
 import { idGetterClass, mentionsInput } from './calls.js';
 import { NODE_NORETURN, NodeCfgBuilder, type NodeFileContext } from './cfg.js';
 import { discoverFunctions, type FunctionSite } from './functions.js';
+import { CallTargets, siteKey } from './resolution.js';
+import { isTestModule } from './test-modules.js';
 import { descendantsOfType, locOf, parameterNames, patternNames, unwrap } from './syntax.js';
 
 const parsers = new Map<GrammarName, Promise<Parser>>();
@@ -88,6 +90,7 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
     const sites = discoverFunctions(root, moduleName, bindings);
     const ctx: NodeFileContext = {
       file: path, nextEventId, bindings, idVariables, tainted: taintedVariables(root, bindings), constants: moduleConstants(root), sites,
+      targets: new CallTargets(root, path, sites, bindings), isTest: isTestModule(root, path),
       functionNames: new Set([...sites.values()].map((s) => s.name).filter((n) => !n.startsWith('<'))),
     };
     for (const site of sites.values()) {
@@ -105,16 +108,18 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
 function functionModel(site: FunctionSite, ctx: NodeFileContext): FunctionModel | undefined {
   const body = bodyOf(site);
   const isModule = site.node.type === 'program';
-  const isEntry = isModule || site.handlesNetwork;
+  const isEntry = (isModule && !ctx.isTest) || site.handlesNetwork;
   let cfg;
   try {
-    cfg = new NodeCfgBuilder(ctx, isEntry, isModule).build(body ?? site.node, site.handlesNetwork ? site.node : undefined);
+    cfg = new NodeCfgBuilder(ctx, isEntry, site.node.id, isModule).build(body ?? site.node, site.handlesNetwork ? site.node : undefined);
   } catch (e) {
     if (e instanceof RangeError) return undefined;
     throw e;
   }
   return {
     name: site.name,
+    key: siteKey(ctx.file, site),
+    ...(isModule ? { runsOnce: true } : {}),
     file: ctx.file,
     language: 'node',
     loc: locOf(ctx.file, isModule ? site.node.firstChild ?? site.node : site.node),
