@@ -217,9 +217,10 @@ export class ResultJudge {
       if (okRegion.has(id) && doesWork(n)) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
         // nor is the program's shared cleanup when it returns the failure status the failure path set.
+        if (fn.isEntry && this.returnsOnly(fn, id, failureStatus)) continue;
         const error = this.errorPathFrom(fn, id);
-        if (error === 'dies' || (error === 'returns' && (passesDuty || (fn.isEntry && this.returnsOnly(fn, id, failureStatus))))) {
-          if (error === 'returns' && passesDuty) returned = true;
+        if (error === 'dies' || (error === 'returns' && passesDuty)) {
+          if (error === 'returns') returned = true;
           continue;
         }
         return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid ? 'returns' : 'continues') };
@@ -240,7 +241,7 @@ export class ResultJudge {
     return returned ? { status: 'returned' } : CHECKED;
   }
 
-  /** Every return reachable from `id` returns one of `variables`. */
+  /** Every path from `id` ends the process or returns one of `variables` (the program's shared cleanup). */
   private returnsOnly(fn: FunctionModel, id: number, variables: ReadonlySet<string>): boolean {
     if (!variables.size) return false;
     const seen = new Set<number>();
@@ -254,6 +255,8 @@ export class ResultJudge {
         if (!(n.returnedVariables ?? []).some((v) => variables.has(v))) return false;
         continue;
       }
+      if (cur === fn.cfg.exit) return false; // fell off the end
+      if (this.project.isDyingNode(n)) continue;
       work.push(...n.succ);
     }
     return true;
