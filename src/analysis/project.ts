@@ -45,6 +45,11 @@ export class Project {
   readonly checkingMacros = new Set<string>();
   /** Functions that change privileges, directly or through callees, or leak a directory handle to their caller. */
   readonly privileged = new Set<FunctionModel>();
+  /**
+   * Helpers that change the working directory (`xchdir("/")` after a chroot) or close descriptors: inlined where
+   * privileged code calls them, without making their callers privileged.
+   */
+  readonly jailHelpers = new Set<FunctionModel>();
   /** Functions that read input, directly or through callees: the first input event reached. */
   readonly inputReaders = new Map<FunctionModel, InputEvent>();
   /** Functions with at least one caller in the project. */
@@ -242,6 +247,23 @@ export class Project {
       if (this.isShim(fn)) continue;
       const events = fn.cfg.nodes.flatMap((n) => n.events);
       if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(fn) || this.gatesOnRoot(fn)) this.privileged.add(fn);
+    }
+    if (this.functions.some((f) => f.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chroot')))) {
+      for (const fn of this.functions) {
+        if (this.privileged.has(fn) || this.isShim(fn)) continue;
+        if (fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chdir'))) this.jailHelpers.add(fn);
+      }
+      // and their wrappers (`xchdir()` → `chdir_or_warn()` → chdir)
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const fn of this.functions) {
+          if (this.privileged.has(fn) || this.jailHelpers.has(fn)) continue;
+          if (this.callsIn(fn).some((c) => { const callee = this.resolve(c.callee, fn.file); return callee !== undefined && this.jailHelpers.has(callee); })) {
+            this.jailHelpers.add(fn);
+            changed = true;
+          }
+        }
+      }
     }
     // Functions that call through a function-pointer parameter (`proc(cycle, data)`), by parameter name.
     const callsThroughParameter = new Set(this.functions.filter((f) => this.callsIn(f).some((c) => f.params.includes(c.callee))));

@@ -55,7 +55,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
 
   const inlineTarget = (call: CallEvent, fn: FunctionModel, bound?: FunctionModel): FunctionModel | undefined => {
     const callee = bound ?? project.resolveCall(call, fn.file);
-    if (!callee || !project.privileged.has(callee) || stack.includes(callee) || ranOnce.has(callee)) return undefined;
+    if (!callee || !(project.privileged.has(callee) || project.jailHelpers.has(callee)) || stack.includes(callee) || ranOnce.has(callee)) return undefined;
     if (stack.length >= MAX_DEPTH || nodes.length > budget) return undefined;
     return callee;
   };
