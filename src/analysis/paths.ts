@@ -159,9 +159,9 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   if (!vars.has(NOT_ROOT)) return;
   for (const e of node.events) {
     if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe') continue;
+    // After seteuid(u) the effective uid is not root: `geteuid() != 0` holds until a raise.
     if (e.direction === 'raise') flags.set(NOT_ROOT, false);
-    else if (e.scope === 'permanent') flags.set(NOT_ROOT, true);
-    else flags.delete(NOT_ROOT);
+    else if (e.target !== 'unchanged') flags.set(NOT_ROOT, true);
   }
 }
 
