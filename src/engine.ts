@@ -89,12 +89,13 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   const nextEventId = (): number => nextId++;
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
+  const stringMacros = headerStringMacros(sources);
   const parse = async (src: SourceFile): Promise<void> => {
     if (models.has(src.path)) return;
     try {
       const lang = languageOf(src.path);
       if (!lang) return;
-      const model = lang === 'c' ? await analyzeCFile(src.path, src.text, nextEventId) : await analyzeNodeFile(src.path, src.text, nextEventId);
+      const model = lang === 'c' ? await analyzeCFile(src.path, src.text, nextEventId, { stringMacros }) : await analyzeNodeFile(src.path, src.text, nextEventId);
       diagnostics.push(...model.diagnostics);
       models.set(src.path, model);
     } catch (e) {
@@ -188,4 +189,18 @@ function relatedSources(sources: SourceFile[], models: FileModel[], parsed: Map<
     }
     return false;
   });
+}
+
+/** `#define NAME "text"` in the project's headers, for files that use the name (`getpwnam(RUNAS_USER)`). */
+function headerStringMacros(sources: SourceFile[]): Map<string, string> {
+  const macros = new Map<string, string>();
+  for (const src of sources) {
+    if (!src.path.endsWith('.h') || !src.text.includes('#')) continue;
+    for (const m of src.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+"([^"\\\n]*)"[ \t]*$/gm)) {
+      const [, name, value] = m;
+      macros.set(name!, macros.has(name!) && macros.get(name!) !== value ? '' : value!);
+    }
+  }
+  for (const [name, value] of macros) if (!value) macros.delete(name); // defined differently in different headers
+  return macros;
 }

@@ -2,6 +2,11 @@
 import { NOT_ROOT, type PrivilegeEvent } from '../model.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 
+/** A call that replaces the process image with another program (C exec family). */
+export function isExec(e: PrivilegeEvent): boolean {
+  return e.kind === 'call' && /^f?exec(?:[lv]p?e?|vpe)$/.test(e.callee);
+}
+
 const foreverCache = new WeakMap<Supergraph, Set<number>>();
 const flagCache = new WeakMap<Supergraph, Map<number, Map<string, boolean>>>();
 
@@ -346,6 +351,8 @@ export function continuesWithout(
       ended.add(key);
       continue;
     }
+    // exec() goes on as another program, with the privileges and the jail this one has.
+    if (n.events.some(isExec)) return true;
     if (n.dies) {
       // Ending the process other than on an error (`exit(0)`, `exit(status)`) is the program going on to its end.
       if (!n.exitsOnError) return true;

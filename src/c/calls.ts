@@ -70,6 +70,7 @@ function setId(id: IdKind, api: string, scope: 'permanent' | 'effective', target
 
 /** `pw->pw_uid` of `pw = getpwnam("nobody")`: the account named in the code. */
 function accountOf(target: Node, ctx: CallContext): string | undefined {
+  if (target.type === 'identifier') return ctx.passwdUsers?.get(target.text);
   if (target.type !== 'field_expression' || !/^pw_[ug]id$/.test(target.childForFieldName('field')?.text ?? '')) return undefined;
   const base = target.childForFieldName('argument');
   return base ? ctx.passwdUsers?.get(unwrap(base).text) : undefined;

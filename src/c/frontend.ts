@@ -75,6 +75,14 @@ function passwdUsers(root: Node, strings: ReadonlyMap<string, string>): Map<stri
     const name = assignedName(call);
     if (user && name) users.set(name, users.has(name) && users.get(name) !== user ? '' : user);
   }
+  // Ids copied out of such an entry belong to its account too: `uid = pw->pw_uid;`
+  for (const field of descendantsOfType(root, ['field_expression'])) {
+    if (!/^pw_[ug]id$/.test(field.childForFieldName('field')?.text ?? '')) continue;
+    const base = field.childForFieldName('argument');
+    const user = base ? users.get(unwrap(base).text) : undefined;
+    const name = assignedName(field);
+    if (user && name && !users.has(name)) users.set(name, user);
+  }
   for (const [name, user] of users) if (!user) users.delete(name); // assigned different accounts: unknown
   return users;
 }
@@ -162,7 +170,12 @@ function errorBytes(root: Node): number {
   return total;
 }
 
-export async function analyzeCFile(path: string, source: string, nextEventId: () => number): Promise<FileModel> {
+/** What other files of the project tell about this one: string macros defined in headers (`#define RUNAS "nobody"`). */
+export interface ProjectContext {
+  stringMacros?: ReadonlyMap<string, string>;
+}
+
+export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
   let tree = parser.parse(source);
   if (!tree) throw new Error('the C parser returned no tree');
@@ -200,7 +213,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       });
     }
     const fileCtx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numericMacros(root) };
-    const strings = stringMacros(root);
+    const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
       const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings) };

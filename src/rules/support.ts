@@ -15,10 +15,7 @@ export function isPermanentDrop(e: PrivilegeEvent, idKind: 'uid' | 'gid' = 'uid'
   return e.kind === 'set-id' && e.idKind === idKind && e.scope === 'permanent' && e.direction === 'drop';
 }
 
-/** A call that replaces the process image with another program (C exec family). */
-export function isExec(e: PrivilegeEvent): boolean {
-  return e.kind === 'call' && /^f?exec(?:[lv]p?e?|vpe)$/.test(e.callee);
-}
+export { isExec } from '../analysis/paths.js';
 
 /** BSD setusercontext() with LOGIN_SETUSER (or LOGIN_SETALL): it sets the user id as well as the groups. */
 export function isLoginContextDrop(e: PrivilegeEvent): boolean {
