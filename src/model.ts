@@ -176,6 +176,8 @@ export interface CfgNode {
   tests?: Test[];
   /** return node: it returns a value (non-void). */
   returnsValue?: boolean;
+  /** return node: the value is a constant failure status (`return -1;`). */
+  returnsFailure?: true;
   /** Variables read by the returned expression. */
   returnedVariables?: string[];
   /** Variables this node assigns. */

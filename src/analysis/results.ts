@@ -120,6 +120,11 @@ export class ResultJudge {
         if (!fn.isEntry) returned = true;
         continue;
       }
+      // A path that gives up with a failure status (`return -1;`) hands the failure to the caller either way.
+      if (node.kind === 'return' && node.returnsFailure && !fn.isEntry) {
+        returned = true;
+        continue;
+      }
       if (this.project.isDyingNode(node)) continue;
       if (node.assigns?.includes(variable)) return { status: 'unchecked', why: `its result is stored in \`${variable}\`, which is overwritten before it is tested` };
       if (id === fn.cfg.exit) return { status: 'unchecked', why: `its result is stored in \`${variable}\` but never tested` };
@@ -201,15 +206,21 @@ export class ResultJudge {
     const cyclic = this.cyclesOf(fn);
     const doesWork = (n: CfgNode): boolean => n.events.length > 0 || cyclic.has(n.id) || n.id === exit;
     const passesDuty = !fn.isEntry && !fn.returnsVoid;
-    const seen = new Set<number>();
-    const work = [failStart];
+    // The walk keeps the flags it knows on its path (`chroot_error` still 0 when the chdir before it failed), so
+    // branches the failure path cannot take are not followed.
+    const seen = new Set<string>();
+    const atCall = new Map(this.mustConstants(fn).get(callNode));
+    for (const v of nodes[callNode]!.assigns ?? []) atCall.delete(v);
+    if (variable !== undefined) atCall.delete(variable);
+    const work: [number, Map<string, boolean>][] = [[failStart, atCall]];
     let returned = false;
     // Variables the failure path sets to a failure status (`i = EXIT_FAILURE;` before `goto cleanup`).
     const failureStatus = new Set<string>();
     while (work.length) {
-      const id = work.pop()!;
-      if (seen.has(id) || id === callNode) continue;
-      seen.add(id);
+      const [id, known] = work.pop()!;
+      const key = `${id}|${[...known].map(([k, v]) => `${k}=${v}`).sort().join(',')}`;
+      if (seen.has(key) || id === callNode || seen.size > 5000) continue;
+      seen.add(key);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
       if (id === exit && fn.isEntry) continue;
@@ -234,11 +245,53 @@ export class ResultJudge {
         returned = true;
         continue;
       }
+      const next = new Map(known);
+      for (const v of n.assigns ?? []) next.delete(v);
+      for (const [v, truth] of Object.entries(n.constants ?? {})) next.set(v, truth);
+      if (variable !== undefined) next.delete(variable);
       const stillFailing = variable !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null) : undefined;
-      if (stillFailing) work.push(n.succ[stillFailing.whenFails ? 0 : 1]!);
-      else work.push(...n.succ);
+      if (stillFailing) {
+        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next]);
+        continue;
+      }
+      const decided = n.kind === 'cond' ? decidedBranch(n, next) : undefined;
+      if (decided !== undefined) work.push([n.succ[decided]!, next]);
+      else for (const s of n.succ) work.push([s, next]);
     }
     return returned ? { status: 'returned' } : CHECKED;
+  }
+
+  private readonly constantsCache = new Map<FunctionModel, Map<number, Map<string, boolean>>>();
+
+  /** Flags known on every path into each node (`int err = 0;` … `err = chdir(d);` forgets it). */
+  private mustConstants(fn: FunctionModel): Map<number, Map<string, boolean>> {
+    let states = this.constantsCache.get(fn);
+    if (states) return states;
+    states = new Map([[fn.cfg.entry, new Map()]]);
+    const work = [fn.cfg.entry];
+    while (work.length) {
+      const id = work.pop()!;
+      const n = fn.cfg.nodes[id]!;
+      const out = new Map(states.get(id));
+      for (const v of n.assigns ?? []) out.delete(v);
+      for (const [v, truth] of Object.entries(n.constants ?? {})) out.set(v, truth);
+      for (const s of n.succ) {
+        const cur = states.get(s);
+        if (!cur) {
+          states.set(s, new Map(out));
+          work.push(s);
+          continue;
+        }
+        let changed = false;
+        for (const [k, v] of cur) if (out.get(k) !== v) {
+          cur.delete(k);
+          changed = true;
+        }
+        if (changed) work.push(s);
+      }
+    }
+    this.constantsCache.set(fn, states);
+    return states;
   }
 
   /** Every path from `id` ends the process or returns one of `variables` (the program's shared cleanup). */
@@ -270,4 +323,16 @@ export class ResultJudge {
     }
     return c;
   }
+}
+
+/** The successor a condition must take given flags known on the path, if its tests decide it. */
+function decidedBranch(n: CfgNode, known: ReadonlyMap<string, boolean>): number | undefined {
+  for (const t of n.tests ?? []) {
+    if (!('variable' in t.subject) || !t.boolean) continue;
+    const value = known.get(t.subject.variable);
+    if (value === undefined || t.whenFails === null || t.whenNull === null || t.whenNull === undefined || t.whenFails === t.whenNull) continue;
+    const taken = value ? t.whenFails : t.whenNull;
+    return taken ? 0 : 1;
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
-import { branchWhenFails, constantTruth } from './conditions.js';
+import { branchWhenFails, constantNumber, constantTruth } from './conditions.js';
 import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 
 export interface FileContext {
@@ -155,6 +155,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const expr = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
         const n = this.simple(node, ins, expr ? [expr] : [], 'return');
         n.returnsValue = !!expr;
+        const value = expr ? constantNumber(expr) : null;
+        if (value !== null && value < 0) n.returnsFailure = true;
         if (expr) n.returnedVariables = expr.descendantsOfType('identifier').filter((i) => i !== null).map((i) => i!.text);
         this.connect([{ from: n.id, slot: -1 }], this.exitId);
         return [];

@@ -87,6 +87,12 @@ export function branchWhenFails(condition: Node, subject: Node, failure = -1): b
 }
 
 /** The constant truth value of a loop condition (`1`, `0`, `true`), or null. */
+/** The number a constant expression evaluates to (`-1`, `EXIT_FAILURE`), or null. */
+export function constantNumber(expr: Node): number | null {
+  const v = evaluate(expr, undefined);
+  return typeof v === 'number' ? v : null;
+}
+
 export function constantTruth(condition: Node): boolean | null {
   const v = evaluate(condition, undefined);
   return v === null ? null : truthy(v);
