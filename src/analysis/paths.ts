@@ -313,15 +313,20 @@ export function continuesWithout(
   settles: (e: PrivilegeEvent) => boolean,
   /** Events that are part of the flagged step itself (the chdir after a chroot), not further work. */
   incidental: (e: PrivilegeEvent) => boolean = () => false,
+  /** The flags known on the path that reached the event (a walk's partition); else those known on every path. */
+  along?: ReadonlyMap<string, boolean>,
 ): boolean {
   const works = (events: PrivilegeEvent[]): boolean => events.some((e) => !incidental(e));
   if (node.events.slice(index + 1).some(settles)) return false;
   if (node.dies) return !node.exitsOnError;
   const forever = foreverNodes(g);
-  const known = knownFlags(g).get(node.id);
+  const known = along ?? knownFlags(g).get(node.id);
   if (!known) return false; // no path consistent with the flags reaches this node
   const start = new Map(known);
   applyConstants(g, node, start);
+  // After `ev` succeeded, the variable its status was stored in holds 0 (`chroot_error = chroot(dir);`).
+  const stored = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
+  if (stored !== undefined && (ev.result?.kind !== 'stored' || (ev.result.failsAs ?? -1) === -1) && flagVariables(g).has(stored)) start.set(stored, false);
   const seen = new Set<string>();
   const fail = failureSuccessor(node, ev);
   // The states explored and their successors: a cycle of states that can never end goes on forever.

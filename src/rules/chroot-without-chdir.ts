@@ -37,10 +37,10 @@ export const chrootWithoutChdir: Rule = {
             facts.add(CWD + e.path);
           }
         },
-        (e, before, node) => {
+        (e, before, node, flags) => {
           if (e.kind !== 'chroot' || e.path === '.') return;
           if (before.size === 1 && before.has(CWD + e.path)) return;
-          if (!continuesWithout(g, node, node.events.indexOf(e), e, entersJail)) return;
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, entersJail, undefined, flags)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is not followed by chdir("/") on every path: the working directory stays outside the jail and relative paths lead out of it.`,

@@ -33,7 +33,7 @@ export const chrootWithoutDrop: Rule = {
         (e, before, node, flags) => {
           // A process that already dropped (wrong-drop-order) or is known not to be root is not root in the jail.
           if (e.kind !== 'chroot' || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
-          if (!continuesWithout(g, node, node.events.indexOf(e), e, dropsUser, (later) => later.kind === 'chdir')) return;
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, dropsUser, (later) => later.kind === 'chdir', flags)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is not followed by a permanent drop of the user id on every path: the process stays root inside the jail, and root leaves a chroot (a second chroot into a subdirectory, then chdir("..")).`,

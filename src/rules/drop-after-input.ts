@@ -46,7 +46,7 @@ export const dropAfterInput: Rule = {
           const inputs = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
           if (!inputs.length) return;
           // A drop that only prepares another program (every path goes on to exec it) does not shield this one's parsing.
-          if (!continuesWithout(g, node, node.events.indexOf(e), e, isExec)) return;
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, isExec, undefined, flags)) return;
           const network = inputs.some((i) => i.source === 'network');
           const severe = network || e.target === 'invoker';
           const sources = [...new Set(inputs.map((i) => SOURCE_WORDS[i.source]))].join(', ');

@@ -50,7 +50,7 @@ export const missingSetgid: Rule = {
         },
         (e, before, node, flags) => {
           if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(GID_KEPT) || knownNotRoot(flags)) return;
-          if (!continuesWithout(g, node, node.events.indexOf(e), e, setsGid)) return;
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, setsGid, undefined, flags)) return;
           const terms = codeTerms(ctx, g.nodes.flatMap((n) => n.events));
           ctx.report({
             loc: e.loc,
