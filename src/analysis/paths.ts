@@ -80,8 +80,8 @@ export function failureSuccessor(node: SuperNode, ev: PrivilegeEvent): number | 
 const flagVariableCache = new WeakMap<Supergraph, Set<string>>();
 
 /**
- * Variables worth following as flags: tested as booleans (`if (!privileged)`) in two or more functions, or set to a
- * constant and tested (`privileged = 1;` … `if (!privileged) return;`), and whose tests decide whether privilege
+ * Variables worth following as flags: tested as booleans (`if (!privileged)`) in two or more functions or at two
+ * or more places, or set to a constant and tested (`privileged = 1;` … `if (!privileged) return;`), and whose tests decide whether privilege
  * calls run. Following every tested variable would split paths for nothing; the few followed are those that guard
  * the most privilege calls.
  */
@@ -91,18 +91,23 @@ function flagVariables(g: Supergraph): Set<string> {
   const testedIn = new Map<string, Set<object>>();
   const constant = new Set<string>();
   const guards = new Map<string, number>();
+  // Conditions (in the source) that test each variable: `if (user) setgid(…); … if (user) setuid(…);` tests it twice.
+  const testSites = new Map<string, Set<object>>();
   for (const n of g.nodes) {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v);
     for (const t of booleanTests(n)) {
       const fns = testedIn.get(t.variable) ?? new Set();
       fns.add(n.fn);
       testedIn.set(t.variable, fns);
+      const sites = testSites.get(t.variable) ?? new Set();
+      sites.add(n.origin);
+      testSites.set(t.variable, sites);
       if (guardsPrivilege(g, n, t.variable)) guards.set(t.variable, (guards.get(t.variable) ?? 0) + 1);
     }
   }
   vars = new Set(
     [...testedIn]
-      .filter(([v, fns]) => v !== NOT_ROOT && (fns.size >= 2 || constant.has(v)) && guards.has(v))
+      .filter(([v, fns]) => v !== NOT_ROOT && (fns.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2) && guards.has(v))
       .sort((a, b) => guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),

@@ -34,6 +34,14 @@ function statementChildren(node: Node, skipFields: string[] = []): Node[] {
 function isBareTest(cond: Node, v: Node): boolean {
   let c = unwrap(cond);
   if (c.type === 'unary_expression' && c.child(0)?.text === '!') c = unwrap(c.childForFieldName('argument')!);
+  // `x != 0`, `x == NULL`: a comparison with zero tests the truth of x too.
+  if (c.type === 'binary_expression' && ['==', '!='].includes(c.child(1)?.text ?? '')) {
+    const left = unwrap(c.childForFieldName('left')!);
+    const right = unwrap(c.childForFieldName('right')!);
+    const isZero = (n: Node): boolean => /^(?:0|NULL|nullptr|\(void \*\)0)$/.test(n.text.trim());
+    if (isZero(right)) c = left;
+    else if (isZero(left)) c = right;
+  }
   return c.id === v.id;
 }
 
