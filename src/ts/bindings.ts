@@ -70,7 +70,12 @@ export class ModuleBindings {
     const value = d.childForFieldName('value');
     const name = d.childForFieldName('name');
     if (!value || !name) return;
-    const v = unwrap(value.type === 'await_expression' ? (value.namedChild(0) ?? value) : value);
+    let v = unwrap(value.type === 'await_expression' ? (value.namedChild(0) ?? value) : value);
+    // `promisify(execFile)` runs the same function: the alias names it.
+    if (v.type === 'call_expression' && /^(?:util\.)?promisify$/.test(this.qualify(v.childForFieldName('function')!) ?? v.childForFieldName('function')?.text ?? '')) {
+      const wrapped = v.childForFieldName('arguments')?.namedChild(0);
+      if (wrapped) v = unwrap(wrapped);
+    }
     const required = requiredModule(v);
     const target = required !== undefined ? this.moduleOf(required) : undefined;
     const qualified = target ? undefined : this.qualify(v);
