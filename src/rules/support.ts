@@ -33,7 +33,7 @@ interface FlowState {
   flags: Map<string, boolean>;
 }
 
-const MAX_PARTITIONS_PER_NODE = 32;
+const MAX_PARTITIONS_PER_NODE = 16;
 
 function rootOnly(flags: Map<string, boolean>): Map<string, boolean> {
   const root = flags.get(NOT_ROOT);
