@@ -393,8 +393,9 @@ function loopsForever(edges: Map<string, string[]>, ended: Set<string>): boolean
     if (list) list.push(from);
     else preds.set(to, [from]);
   }
-  const canEnd = new Set(ended);
-  const work = [...ended];
+  // A state with no way on (every successor ruled out) is a dead end, not a loop.
+  const canEnd = new Set([...ended, ...[...edges].filter(([, tos]) => tos.length === 0).map(([from]) => from)]);
+  const work = [...canEnd];
   while (work.length) {
     for (const p of preds.get(work.pop()!) ?? []) if (!canEnd.has(p)) {
       canEnd.add(p);

@@ -55,6 +55,21 @@ function idVariables(root: Node): Map<string, IdClass> {
   return names;
 }
 
+/**
+ * What the variables seen in one function hold: its own locals (`int retval = geteuid();` in one function says
+ * nothing of `retval` in another), and the file's for the globals it uses.
+ */
+function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>): Map<string, IdClass> {
+  const names = new Map(fileLevel);
+  const locals = descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
+    .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
+    .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
+    .filter((n): n is string => !!n);
+  for (const local of locals) names.delete(local);
+  for (const [name, cls] of idVariables(def)) names.set(name, cls);
+  return names;
+}
+
 /** The variable an expression's value is assigned to or initialises (`pw = …`, `struct passwd *pw = …`). */
 function assignedName(expr: Node): string | undefined {
   let p = expr.parent;
@@ -216,7 +231,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
-      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings) };
+      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables) };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');
       const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
