@@ -163,7 +163,7 @@ function booleanTests(node: SuperNode): { variable: string; whenTrue: number; wh
 /** A node's effect on the flags: constants it assigns, and whether the process is still root after its drops. */
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
   if (!flags.size && !node.origin.constants && !changesRoot(node)) return;
-  for (const v of node.origin.assigns ?? []) flags.delete(v);
+  for (const v of node.origin.assigns ?? []) forget(flags, v);
   const vars = flagVariables(g);
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) flags.set(v, value);
   if (!vars.has(NOT_ROOT)) return;
@@ -173,6 +173,22 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
     if (e.direction === 'raise') flags.set(NOT_ROOT, false);
     else if (e.target !== 'unchanged') flags.set(NOT_ROOT, true);
   }
+}
+
+/** A flag named by an expression (`options & OPT_X`) depends on every variable it mentions. */
+function mentions(flag: string, variable: string): boolean {
+  if (flag === variable) return true;
+  if (!flag.includes(' ')) return false;
+  const at = flag.indexOf(variable);
+  if (at < 0) return false;
+  const before = flag[at - 1];
+  const after = flag[at + variable.length];
+  return (before === undefined || !/[\w.>]/.test(before)) && (after === undefined || !/\w/.test(after));
+}
+
+/** An assignment to `variable` forgets the flags that depend on it. */
+function forget(flags: Map<string, boolean>, variable: string): void {
+  for (const f of [...flags.keys()]) if (mentions(f, variable)) flags.delete(f);
 }
 
 function changesRoot(node: SuperNode): boolean {
@@ -218,7 +234,7 @@ function liveFlags(g: Supergraph): Set<string>[] {
   const tested = g.nodes.map((n) => flagTests(g, n).map((t) => t.variable));
   const sets = g.nodes.map((n) => {
     const out = new Set<string>(Object.keys(n.origin.constants ?? {}).filter((v) => vars.has(v)));
-    for (const v of n.origin.assigns ?? []) if (vars.has(v)) out.add(v);
+    for (const v of n.origin.assigns ?? []) for (const f of vars) if (mentions(f, v)) out.add(f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
     return out;
   });
@@ -337,6 +353,7 @@ export function continuesWithout(
   // The states explored and their successors: a cycle of states that can never end goes on forever.
   const edges = new Map<string, string[]>();
   const ended = new Set<string>();
+  const foreverStates = new Set<string>();
   // `worked`: the path did something after the event, so returning from a function nobody calls is no excuse.
   const stack: [number, Map<string, boolean>, boolean, string | undefined][] = [];
   const keyOf = (id: number, worked: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${[...flags].sort().join(',')}`;
@@ -377,12 +394,66 @@ export function continuesWithout(
       ended.add(key);
       continue;
     }
-    if (forever.has(id)) return true;
+    // Inside (or on the way into) a loop that never finishes: it goes on for ever if the path keeps going round.
+    if (forever.has(id)) foreverStates.add(key);
     const next = new Map(flags);
     applyConstants(g, n, next);
     push(n, next, failureSuccessor(n, ev), worked, key);
   }
-  return loopsForever(edges, ended);
+  return loopsForever(edges, ended) || goesRound(edges, ended, foreverStates);
+}
+
+/** Some state of a never-finishing loop lies on a cycle of states that do not end: the path goes round for ever. */
+function goesRound(edges: Map<string, string[]>, ended: Set<string>, foreverStates: Set<string>): boolean {
+  if (!foreverStates.size) return false;
+  // Tarjan's strongly connected components, iteratively, over the states that do not end.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  let next = 0;
+  for (const root of foreverStates) {
+    if (index.has(root)) continue;
+    const frames: [string, number][] = [[root, 0]];
+    index.set(root, next);
+    low.set(root, next++);
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length) {
+      const frame = frames[frames.length - 1]!;
+      const [v, i] = frame;
+      const succ = (edges.get(v) ?? []).filter((w) => !ended.has(w));
+      if (i < succ.length) {
+        frame[1]++;
+        const w = succ[i]!;
+        if (w === v && foreverStates.has(v)) return true;
+        if (!index.has(w)) {
+          index.set(w, next);
+          low.set(w, next++);
+          stack.push(w);
+          onStack.add(w);
+          frames.push([w, 0]);
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      frames.pop();
+      if (frames.length) {
+        const parent = frames[frames.length - 1]![0];
+        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== v);
+        if (component.length > 1 && component.some((c) => foreverStates.has(c))) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Some explored state cannot reach an end: the flags keep the path in a loop that never ends. */

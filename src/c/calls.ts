@@ -44,9 +44,8 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
     return a === 'invoker' || b === 'invoker' ? 'invoker' : 'other';
   }
   if (n.type === 'call_expression') {
-    const name = calleeName(n);
-    if (name === 'getuid' || name === 'getgid') return 'invoker';
-    if (name === 'geteuid' || name === 'getegid') return 'saved-effective';
+    const getter = idGetterClass(calleeName(n) ?? '');
+    if (getter) return getter;
   }
   if (n.type === 'identifier' || n.type === 'field_expression') {
     const known = ctx.idVariables.get(n.text);
@@ -90,6 +89,16 @@ function opensDirectory(args: Node[], pathIndex: number): boolean {
   if (args.slice(pathIndex + 1).some((a) => DIRECTORY_FLAGS.test(a.text))) return true;
   const path = args[pathIndex] ? stringValue(args[pathIndex]) : undefined;
   return path !== undefined && (DIRECTORY_PATHS.has(path) || (path.length > 1 && path.endsWith('/')));
+}
+
+/**
+ * What an id getter returns: getuid()/getgid() the invoker's ids, geteuid()/getegid() the effective ones saved
+ * before a drop. Project wrappers named after them (`vsf_sysutil_geteuid()`, `x_getuid()`) count too.
+ */
+export function idGetterClass(callee: string): IdClass | undefined {
+  const m = /(?:^|_)get(e?)[ug]id$/.exec(callee);
+  if (!m) return undefined;
+  return m[1] ? 'saved-effective' : 'invoker';
 }
 
 /** Translate one call expression; undefined for calls of no interest that cannot be project functions. */

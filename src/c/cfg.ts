@@ -45,6 +45,22 @@ function isBareTest(cond: Node, v: Node): boolean {
   return c.id === v.id;
 }
 
+/**
+ * `if (options & OPT_CHROOT)` (or its negation): the masked expression as a flag of its own, so that two tests of
+ * the same option bit take the same branch. Named by its text; an assignment to a variable in it forgets it.
+ */
+function bitmaskTest(cond: Node): Test | undefined {
+  let c = unwrap(cond);
+  let negated = false;
+  if (c.type === 'unary_expression' && c.child(0)?.text === '!') {
+    c = unwrap(c.childForFieldName('argument')!);
+    negated = true;
+  }
+  if (c.type !== 'binary_expression' || c.child(1)?.text !== '&') return undefined;
+  if (c.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length) return undefined;
+  return { subject: { variable: c.text.replace(/\s+/g, ' ') }, whenFails: !negated, whenNull: negated, boolean: true };
+}
+
 /** The value an assignment stores when the call fails: -1 (`r = setuid(u)`), 0 (`ok = setuid(u) == 0`), or null. */
 function storedFailure(value: Node | null, call: Node): 0 | -1 | null {
   if (!value) return null;
@@ -303,6 +319,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
       if (isBareTest(cond, v)) test.boolean = true;
       tests.push(test);
     }
+    const mask = bitmaskTest(cond);
+    if (mask) tests.push(mask);
     return tests;
   }
 

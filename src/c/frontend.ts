@@ -2,6 +2,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
 import { createParser } from '../parser.js';
+import { idGetterClass } from './calls.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { firstBranchOnly } from './preprocess.js';
 import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
@@ -31,18 +32,17 @@ function parameterNames(fnDecl: Node): string[] {
     .map((p) => declaratorName(p!.childForFieldName('declarator')) ?? '');
 }
 
-const ID_GETTERS: Record<string, IdClass> = { getuid: 'invoker', getgid: 'invoker', geteuid: 'saved-effective', getegid: 'saved-effective' };
 
 /** Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. */
 function idVariables(root: Node): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
   for (const call of descendantsOfType(root, ['call_expression'])) {
     const callee = calleeName(call) ?? '';
-    let cls = ID_GETTERS[callee];
+    let cls = idGetterClass(callee);
     // `pw = getpwuid(getuid())`: the invoking user's entry, so pw->pw_uid is the invoker.
     if (!cls && (callee === 'getpwuid' || callee === 'getpwuid_r')) {
       const arg = call.childForFieldName('arguments')?.namedChild(0);
-      if (arg && ID_GETTERS[calleeName(unwrap(arg)) ?? ''] === 'invoker') cls = 'invoker';
+      if (arg && idGetterClass(calleeName(unwrap(arg)) ?? '') === 'invoker') cls = 'invoker';
     }
     if (!cls) continue;
     let p = call.parent;
