@@ -117,7 +117,7 @@ function flagVariables(g: Supergraph): Set<string> {
   return vars;
 }
 
-const MAX_FLAGS = 8;
+const MAX_FLAGS = 12;
 /** How many nodes past a condition its branches are compared. */
 const GUARD_REACH = 400;
 
