@@ -1,23 +1,7 @@
 /** Abstract evaluation of C conditions: which branch runs when a privilege call (or the variable holding its result) reports failure (-1). */
 import type { Node } from 'web-tree-sitter';
 
-type Value = number | boolean | null;
-
-function truthy(v: number | boolean): boolean {
-  return typeof v === 'boolean' ? v : v !== 0;
-}
-
-function compare(op: string, a: number, b: number): boolean | null {
-  switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<': return a < b;
-    case '>': return a > b;
-    case '<=': return a <= b;
-    case '>=': return a >= b;
-  }
-  return null;
-}
+import { binaryValue, truthy, unaryValue, type Value } from '../values.js';
 
 const CONSTANT_NAMES: Record<string, number> = { true: 1, TRUE: 1, false: 0, FALSE: 0, NULL: 0, EXIT_SUCCESS: 0, EXIT_FAILURE: 1 };
 
@@ -45,36 +29,15 @@ function evaluate(expr: Node, subject: Node | undefined, failure = -1): Value {
       return right && expr.child(1)?.text === '=' ? evaluate(right, subject, failure) : null;
     }
     case 'unary_expression': {
-      const op = expr.child(0)?.text;
       const arg = expr.childForFieldName('argument');
-      const v = arg ? evaluate(arg, subject, failure) : null;
-      if (v === null) return null;
-      if (op === '!') return !truthy(v);
-      if (op === '-' && typeof v === 'number') return -v;
-      if (op === '+') return v;
-      return null;
+      return unaryValue(expr.child(0)?.text, arg ? evaluate(arg, subject, failure) : null);
     }
     case 'binary_expression': {
       const op = expr.childForFieldName('operator')?.text ?? '';
       const left = expr.childForFieldName('left');
       const right = expr.childForFieldName('right');
       if (!left || !right) return null;
-      const a = evaluate(left, subject, failure);
-      if (op === '&&') {
-        if (a !== null && !truthy(a)) return false;
-        const b = evaluate(right, subject, failure);
-        if (b !== null && !truthy(b)) return false;
-        return a !== null && b !== null ? true : null;
-      }
-      if (op === '||') {
-        if (a !== null && truthy(a)) return true;
-        const b = evaluate(right, subject, failure);
-        if (b !== null && truthy(b)) return true;
-        return a !== null && b !== null ? false : null;
-      }
-      const b = evaluate(right, subject, failure);
-      if (a === null || b === null) return null;
-      return compare(op, Number(a), Number(b));
+      return binaryValue(op, evaluate(left, subject, failure), () => evaluate(right, subject, failure));
     }
   }
   return null;
@@ -86,12 +49,13 @@ export function branchWhenFails(condition: Node, subject: Node, failure = -1): b
   return v === null ? null : truthy(v);
 }
 
-/** The constant truth value of a loop condition (`1`, `0`, `true`), or null. */
 /** The number a constant expression evaluates to (`-1`, `EXIT_FAILURE`), or null. */
 export function constantNumber(expr: Node): number | null {
   const v = evaluate(expr, undefined);
   return typeof v === 'number' ? v : null;
 }
+
+/** The constant truth value of a loop condition (`1`, `0`, `true`), or null. */
 
 export function constantTruth(condition: Node): boolean | null {
   const v = evaluate(condition, undefined);

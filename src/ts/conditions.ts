@@ -2,14 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { namedChildren } from './syntax.js';
 
-type Value = number | boolean | null;
-
-const truthy = (v: number | boolean): boolean => (typeof v === 'boolean' ? v : v !== 0);
-
-const COMPARISONS: Record<string, (a: number, b: number) => boolean> = {
-  '==': (a, b) => a === b, '===': (a, b) => a === b, '!=': (a, b) => a !== b, '!==': (a, b) => a !== b,
-  '<': (a, b) => a < b, '>': (a, b) => a > b, '<=': (a, b) => a <= b, '>=': (a, b) => a >= b,
-};
+import { binaryValue, truthy, unaryValue, type Value } from '../values.js';
 
 function evaluate(expr: Node, subject: Node | undefined, value: number): Value {
   if (subject && expr.id === subject.id) return value;
@@ -26,24 +19,15 @@ function evaluate(expr: Node, subject: Node | undefined, value: number): Value {
     case 'false': return false;
     case 'null': case 'undefined': return 0;
     case 'unary_expression': {
-      const op = expr.child(0)?.text;
       const arg = expr.childForFieldName('argument');
-      const v = arg ? evaluate(arg, subject, value) : null;
-      if (v === null) return null;
-      if (op === '!') return !truthy(v);
-      if (op === '-' && typeof v === 'number') return -v;
-      return null;
+      return unaryValue(expr.child(0)?.text, arg ? evaluate(arg, subject, value) : null);
     }
     case 'binary_expression': {
       const op = expr.childForFieldName('operator')?.text ?? '';
       const left = expr.childForFieldName('left');
       const right = expr.childForFieldName('right');
       if (!left || !right) return null;
-      const a = evaluate(left, subject, value);
-      const b = evaluate(right, subject, value);
-      if (op === '&&') return (a !== null && !truthy(a)) || (b !== null && !truthy(b)) ? false : a !== null && b !== null ? true : null;
-      if (op === '||') return (a !== null && truthy(a)) || (b !== null && truthy(b)) ? true : a !== null && b !== null ? false : null;
-      return op in COMPARISONS && a !== null && b !== null ? COMPARISONS[op]!(Number(a), Number(b)) : null;
+      return binaryValue(op, evaluate(left, subject, value), () => evaluate(right, subject, value));
     }
   }
   return null;
