@@ -131,6 +131,8 @@ export interface CallEvent extends EventBase {
    * when it reaches no project function. Absent (C): the call resolves by name.
    */
   target?: string | null;
+  /** The call replaces the process image with another program (C's exec family), keeping ids and jail. */
+  execs?: true;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
   args: { text: string; id: IdClass }[];
 }

@@ -2,9 +2,9 @@
 import { NOT_ROOT, type PrivilegeEvent } from '../model.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 
-/** A call that replaces the process image with another program (C exec family). */
+/** A call that replaces the process image with another program (the front-end marks it). */
 export function isExec(e: PrivilegeEvent): boolean {
-  return e.kind === 'call' && /^f?exec(?:[lv]p?e?|vpe)$/.test(e.callee);
+  return e.kind === 'call' && e.execs === true;
 }
 
 const foreverCache = new WeakMap<Supergraph, Set<number>>();

@@ -169,8 +169,14 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
   return callEvent(api, args, ctx);
 }
 
+const EXEC_FAMILY = /^f?exec(?:[lv]p?e?|vpe)$/;
+
 function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
-  return { kind: 'call', api, callee: api, args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx) })) };
+  return {
+    kind: 'call', api, callee: api,
+    args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx) })),
+    ...(EXEC_FAMILY.test(api) ? { execs: true as const } : {}),
+  };
 }
 
 /** Calls that only test their argument when assertions are enabled. */
