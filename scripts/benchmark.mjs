@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints how long privlint takes on a tree: node scripts/benchmark.mjs <dir> [runs]
 import { statSync } from 'node:fs';
-import { analyzePaths } from '../dist/engine.js';
+import { analyzePaths } from '../lib/engine.js';
 
 const dir = process.argv[2];
 const runs = Number(process.argv[3] ?? 1);

@@ -2,8 +2,8 @@
 // Recall and precision of privlint against annotated cases: node scripts/evaluate.mjs <dir> [rule,rule...]
 // Every file is one program; every folder of files is one project.
 import path from 'node:path';
-import { fixtureUnits, checkUnit } from '../dist/testing/expectations.js';
-import { RULES } from '../dist/rules/index.js';
+import { fixtureUnits, checkUnit } from '../lib/testing/expectations.js';
+import { RULES } from '../lib/rules/index.js';
 
 const dir = process.argv[2];
 if (!dir) {
