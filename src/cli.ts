@@ -10,6 +10,7 @@ import { analyzeSources, loadSources, type AnalysisResult } from './engine.js';
 import { fixSources } from './fix/apply.js';
 import { unifiedDiff } from './fix/diff.js';
 import { REPOSITORY_BASE, VERSION } from './links.js';
+import { formatGithub } from './report/github.js';
 import { formatJson } from './report/json.js';
 import { toSarif } from './report/sarif.js';
 import { formatText, type LineSource } from './report/text.js';
@@ -21,7 +22,8 @@ const USAGE = `usage: privlint [options] [paths...]
 Analyse C and TypeScript/JavaScript code that drops privileges (directories are walked; .gitignore is honoured).
 
 options:
-  -f, --format <text|json|sarif>   output format (default: text)
+  -f, --format <text|json|sarif|github>
+                                   output format (default: text; github: workflow-command annotations)
   -o, --output-file <file>         write the report to a file instead of standard output
   -c, --config <file>              configuration file (default: the nearest privlint.json, or the
                                    "privlint" key of package.json, above the first path)
@@ -72,8 +74,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const format = values.format!;
-  if (!['text', 'json', 'sarif'].includes(format)) {
-    process.stderr.write(`privlint: unknown format "${format}" (text, json or sarif)\n`);
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) {
+    process.stderr.write(`privlint: unknown format "${format}" (text, json, sarif or github)\n`);
     return 2;
   }
   const cwd = process.cwd();
@@ -106,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
   const lines: LineSource = (file) => texts.get(file) ?? readLines(path.resolve(cwd, file));
   let report: string;
   if (format === 'json') report = formatJson(result);
+  else if (format === 'github') report = formatGithub(result, lines);
   else if (format === 'sarif') report = `${JSON.stringify(toSarif(result, { version: VERSION, helpBase: REPOSITORY_BASE, lines }), null, 2)}\n`;
   else {
     const toFile = values['output-file'] !== undefined;

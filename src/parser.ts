@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Language, Parser } from 'web-tree-sitter';
 
 export type GrammarName = 'c' | 'typescript' | 'tsx';
@@ -10,6 +13,13 @@ const grammarFiles: Record<GrammarName, string> = {
   typescript: 'tree-sitter-typescript/tree-sitter-typescript.wasm',
   tsx: 'tree-sitter-typescript/tree-sitter-tsx.wasm',
 };
+
+/** A grammar's wasm file: beside this module when it is bundled (the Action's dist/ carries them), else from its npm package. */
+function grammarPath(name: GrammarName): string {
+  const packaged = grammarFiles[name];
+  const beside = fileURLToPath(new URL(path.posix.basename(packaged), import.meta.url));
+  return existsSync(beside) ? beside : require.resolve(packaged);
+}
 
 let runtimeReady: Promise<void> | undefined;
 const languages = new Map<GrammarName, Promise<Language>>();
@@ -23,7 +33,7 @@ export function initRuntime(): Promise<void> {
 export function loadGrammar(name: GrammarName): Promise<Language> {
   let lang = languages.get(name);
   if (!lang) {
-    lang = initRuntime().then(() => Language.load(require.resolve(grammarFiles[name])));
+    lang = initRuntime().then(() => Language.load(grammarPath(name)));
     languages.set(name, lang);
   }
   return lang;
