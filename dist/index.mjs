@@ -10448,7 +10448,7 @@ function comparisonBase(base, cwd, log) {
 function pullRequestChanges(baseSha, cwd, log) {
   const from = comparisonBase(baseSha, cwd, log);
   const diff = git(
-    ["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "--unified=0", "--find-renames", "--src-prefix=a/", "--dst-prefix=b/", from, "HEAD", "--"],
+    ["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--text", "--no-relative", "--unified=0", "--find-renames", "--src-prefix=a/", "--dst-prefix=b/", from, "HEAD", "--"],
     cwd
   );
   return parseUnifiedDiff(diff);
@@ -10540,7 +10540,7 @@ function touches(loc, change, mode) {
   const [first, last] = lineSpan(loc);
   const margin = mode === "diff_context" ? CONTEXT_LINES : 0;
   for (let line = first - margin; line <= last + margin; line++) if (change.added.has(line)) return true;
-  return mode === "diff_context" && change.removedAfter.some((after) => after + 1 >= first - margin && after <= last + margin);
+  return mode === "diff_context" && change.removedAfter.some((after) => first <= after + margin && last > after - margin);
 }
 function touchedLocation(f, changes, mode) {
   if (mode === "nofilter" || !changes) return f.loc;

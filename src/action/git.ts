@@ -90,7 +90,7 @@ function comparisonBase(base: string, cwd: string, log: (message: string) => voi
 export function pullRequestChanges(baseSha: string, cwd: string, log: (message: string) => void): ChangedLines {
   const from = comparisonBase(baseSha, cwd, log);
   const diff = git(
-    ['-c', 'core.quotePath=false', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '--no-relative', '--unified=0', '--find-renames', '--src-prefix=a/', '--dst-prefix=b/', from, 'HEAD', '--'],
+    ['-c', 'core.quotePath=false', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '--text', '--no-relative', '--unified=0', '--find-renames', '--src-prefix=a/', '--dst-prefix=b/', from, 'HEAD', '--'],
     cwd,
   );
   return parseUnifiedDiff(diff);

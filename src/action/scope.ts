@@ -34,8 +34,8 @@ function touches(loc: SourceLoc, change: FileChange, mode: Exclude<FilterMode, '
   const [first, last] = lineSpan(loc);
   const margin = mode === 'diff_context' ? CONTEXT_LINES : 0;
   for (let line = first - margin; line <= last + margin; line++) if (change.added.has(line)) return true;
-  // Removed lines sat between two lines of the new version: only context reaches them.
-  return mode === 'diff_context' && change.removedAfter.some((after) => after + 1 >= first - margin && after <= last + margin);
+  // Removed lines sat between lines `after` and `after + 1` of the new version: only context reaches them.
+  return mode === 'diff_context' && change.removedAfter.some((after) => first <= after + margin && last > after - margin);
 }
 
 /** The first location on the finding's path that the change touched in this mode (its own location when that one is), or undefined. */
