@@ -124,6 +124,15 @@ describe('the Action on a pull request', () => {
     expect(run.stdout).toMatch(/3 finding\(s\) \(2 error\(s\)\) in scope \(filter-mode added\) of 5/);
   });
 
+  it('a checkout below the workspace: paths relative to its repository', () => {
+    const r = repo();
+    const workspace = scratch();
+    git(workspace, 'clone', '-q', '--branch', 'feature', `file://${r.dir}`, 'app');
+    const run = runAction({ action, workspace, event: pullRequestEvent(r), inputs: { paths: 'app' } });
+    expect(files(run.annotations)).toEqual(['src/daemon.c', 'src/helper.c']);
+    expect(run.outputs['sarif-file']).toBe(path.join(workspace, 'privlint.sarif'));
+  });
+
   it('each filter mode: added ⊂ diff_context ⊂ file ⊂ nofilter', () => {
     const far = `${HEADER}/* a */\n${uncheckedSetuid('far_away')}${'/* padding */\n'.repeat(20)}/* end */\n`;
     const near = `${HEADER}/* comment */\n/* x */\n${uncheckedSetuid('near_by')}`;

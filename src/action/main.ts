@@ -3,7 +3,7 @@
  * on the diff, summarise them for the reviewer, write SARIF for code scanning, and fail the step as `fail-on` says.
  * The checked-out code is data: it is read and parsed, never run (the configuration is JSON).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseRuleSet } from '../config-file.js';
 import { analyzeSources, loadSources } from '../engine.js';
@@ -70,15 +70,26 @@ function readChanges(mode: FilterMode, pr: ReturnType<typeof pullRequestCommits>
   }
 }
 
+/** The directory a path names, or the one holding the file it names; undefined when it does not exist. */
+function existingDirectory(p: string): string | undefined {
+  try {
+    return statSync(p).isDirectory() ? p : path.dirname(p);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the action; `print` takes one line of the step's log at a time. Returns the exit status. */
 export async function runAction(env: Env, print: (line: string) => void): Promise<number> {
   const log = (text: string): void => print(logLine(text));
   try {
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
-    const root = repositoryRoot(workspace) ?? workspace;
     const inputs = readInputs(env);
     const pr = pullRequestCommits(readEvent(env));
-    const paths = (inputs.paths.length ? inputs.paths : ['.']).map((p) => displayPath(path.resolve(workspace, p), root) || '.');
+    const targets = (inputs.paths.length ? inputs.paths : ['.']).map((p) => path.resolve(workspace, p));
+    // Paths are shown (and diffed) relative to the repository they are in: the workspace, or a checkout below it.
+    const root = repositoryRoot(existingDirectory(targets[0]!) ?? workspace) ?? workspace;
+    const paths = targets.map((p) => displayPath(p, root) || '.');
 
     const { config } = await loadConfig(path.resolve(root, paths[0]!), inputs.config && path.resolve(workspace, inputs.config));
     if (inputs.rules) config.ruleSet = parseRuleSet(inputs.rules, 'input "rules"');
