@@ -3,7 +3,8 @@
  * Bundles the GitHub Action: src/action/index.ts → dist/index.mjs (one ESM file, esbuild), with the wasm files of the
  * tree-sitter runtime and grammars beside it, where src/parser.ts and web-tree-sitter look first, and the licences of
  * the bundled packages. The output depends only on the sources and the locked packages, so a rebuild can be compared
- * with the committed dist/ (test/action.test.ts does).
+ * with the committed dist/ (test/action.test.ts does). The bundle stays one directory below the repository's root:
+ * like lib/, it reads ../package.json for the version (src/links.ts), and GitHub downloads the whole repository.
  *
  * usage: node scripts/build-action.mjs [--outdir DIR]   (default: dist/, emptied first)
  */
