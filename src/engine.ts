@@ -8,6 +8,8 @@ import { analyzeNodeFile } from './ts/frontend.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf } from './files.js';
+import { groupByUnit, UnitFinder } from './engine/units.js';
+import { selectForParsing } from './index/selection.js';
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
@@ -17,6 +19,8 @@ export interface SourceFile {
   /** Path as shown in reports (relative to the working directory). */
   path: string;
   text: string;
+  /** The unit (project) the file belongs to: units are analysed apart (see engine/units.ts). */
+  unit?: string;
 }
 
 export interface AnalysisResult {
@@ -29,28 +33,36 @@ export interface AnalysisResult {
   rules: readonly Rule[];
 }
 
+export interface EngineOptions {
+  /** Parse only the functions that can affect a finding (default). false parses every file whole. */
+  prefilter?: boolean;
+}
+
+/** What one unit's analysis gives: plain data, the same whether computed here, in a worker or read from a cache. */
+export interface UnitResult {
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  analysed: string[];
+}
+
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/** Tokens without which a file can neither change privileges nor hold a chroot (C calls, Node's process.* and npm modules, `uid:` options). */
-const PRIVILEGE_TOKENS = /\b(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)\b|['"](?:node:)?posix['"]|\buid\s*:/;
-/** Small projects are analysed whole; large ones only where privilege code and its callers and callees are. */
-const WHOLE_PROJECT_LIMIT = 300;
-
-export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd()): Promise<AnalysisResult> {
+export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd(), options: EngineOptions = {}): Promise<AnalysisResult> {
   const { sources, diagnostics, files } = await loadSources(paths, config, cwd);
-  const result = await analyzeSources(sources, config);
+  const result = await analyzeSources(sources, config, options);
   result.diagnostics.unshift(...diagnostics);
   result.files = files;
   return result;
 }
 
-/** The files the paths name (directories walked), read; those that cannot be read are diagnostics. */
+/** The files the paths name (directories walked), read, each with its unit; those that cannot be read are diagnostics. */
 export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
   const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd);
   const sources: SourceFile[] = [];
+  const units = new UnitFinder(cwd);
   for (const file of files) {
     const loaded = await readSource(file, displayPath(file, cwd));
-    if ('text' in loaded) sources.push(loaded);
+    if ('text' in loaded) sources.push({ ...loaded, unit: displayPath(units.unitOf(file), cwd) });
     else diagnostics.push(loaded);
   }
   return { sources, diagnostics, files: files.map((f) => displayPath(f, cwd)) };
@@ -82,42 +94,41 @@ export interface PreparedProject {
   timing: (label: string) => void;
 }
 
-/** Parse and summarise sources as one project: everything the rules need. */
-export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<PreparedProject> {
+/** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
+export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<PreparedProject> {
   const started = Date.now();
+  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
   let nextId = 1;
   const nextEventId = (): number => nextId++;
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
   const stringMacros = headerStringMacros(sources);
-  const parse = async (src: SourceFile): Promise<void> => {
-    if (models.has(src.path)) return;
+  // Headers and files that are not parsed still tell which functions never return.
+  const textNoreturn = sources.filter((s) => /noreturn|NORETURN|__dead/.test(s.text)).flatMap((s) => noreturnNamesInText(s.text));
+  const selectable = sources.flatMap((s) => {
+    const language = languageOf(s.path);
+    return language ? [{ path: s.path, text: s.text, language }] : [];
+  });
+  const selection = options.prefilter === false
+    ? { parse: new Map(selectable.map((s) => [s.path, s.text])), macros: [], functionsKept: 0, functionsFound: 0 }
+    : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions });
+  timing(`indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`);
+  for (const src of selectable) {
+    const text = selection.parse.get(src.path);
+    if (text === undefined) continue;
     try {
-      const lang = languageOf(src.path);
-      if (!lang) return;
-      const model = lang === 'c' ? await analyzeCFile(src.path, src.text, nextEventId, { stringMacros }) : await analyzeNodeFile(src.path, src.text, nextEventId);
+      const model = src.language === 'c' ? await analyzeCFile(src.path, text, nextEventId, { stringMacros }) : await analyzeNodeFile(src.path, text, nextEventId);
       diagnostics.push(...model.diagnostics);
       models.set(src.path, model);
     } catch (e) {
       const message = e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
       diagnostics.push({ file: src.path, level: 'error', message });
     }
-  };
-  for (const src of selectSources(sources)) await parse(src);
-  if (sources.length > WHOLE_PROJECT_LIMIT) {
-    for (let round = 0; round < 3; round++) {
-      const more = relatedSources(sources, [...models.values()], models);
-      if (!more.length) break;
-      for (const src of more) await parse(src);
-    }
   }
-  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
   timing(`parsed ${models.size} files`);
   const files = [...models.values()];
   linkNodeModules(files);
-  // Headers that were not parsed still tell which functions never return.
-  const unparsedNoreturn = sources.filter((s) => !models.has(s.path) && /noreturn|NORETURN|__dead/.test(s.text)).flatMap((s) => noreturnNamesInText(s.text));
-  const project = new Project(files, unparsedNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...unparsedNoreturn] } : config);
+  const project = new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros);
   timing('project summaries');
   const judge = new ResultJudge(project);
   timing('result judge');
@@ -126,14 +137,26 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   return { project, judge, graphs, diagnostics, models: files, timing };
 }
 
-/** Analyse sources as one project. */
-export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<AnalysisResult> {
-  const { project, judge, graphs, diagnostics, models, timing } = await prepareProject(sources, config);
+/** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
+export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<AnalysisResult> {
+  const results: UnitResult[] = [];
+  for (const group of groupByUnit(sources)) results.push(await analyzeUnit(group.sources, config, options));
+  return mergeUnitResults(results, sources.map((s) => s.path), enabledRules(config));
+}
+
+export function mergeUnitResults(results: UnitResult[], files: string[], rules: readonly Rule[]): AnalysisResult {
+  const findings = results.flatMap((r) => r.findings).sort(compareFindings);
+  const diagnostics = results.flatMap((r) => r.diagnostics).sort(compareDiagnostics);
+  return { findings, diagnostics, files, analysed: results.flatMap((r) => r.analysed).sort(), rules };
+}
+
+/** Analyse the sources of one unit as one project. */
+export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): Promise<UnitResult> {
+  const { project, judge, graphs, diagnostics, models, timing } = await prepareProject(sources, config, options);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
-  const rules = enabledRules(config);
-  for (const rule of rules) {
+  for (const rule of enabledRules(config)) {
     timing(`rule ${rule.id}`);
     const configured = config.rules[rule.id];
     rule.check({
@@ -153,9 +176,7 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
     });
   }
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
-  findings.sort(compareFindings);
-  diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
-  return { findings, diagnostics, files: sources.map((s) => s.path), analysed: models.map((f) => f.path), rules };
+  return { findings, diagnostics, analysed: models.map((f) => f.path) };
 }
 
 function compareFindings(a: Finding, b: Finding): number {
@@ -163,32 +184,8 @@ function compareFindings(a: Finding, b: Finding): number {
   return a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-function selectSources(sources: SourceFile[]): SourceFile[] {
-  if (sources.length <= WHOLE_PROJECT_LIMIT) return sources;
-  return sources.filter((s) => PRIVILEGE_TOKENS.test(s.text));
-}
-
-/** In a large tree: files that call functions of the analysed files, or define functions they call (a linear text scan). */
-function relatedSources(sources: SourceFile[], models: FileModel[], parsed: Map<string, FileModel>): SourceFile[] {
-  const defined = new Set(models.flatMap((m) => m.functions.map((f) => f.name)));
-  defined.delete('main');
-  const called = new Set(models.flatMap((m) => m.functions.flatMap((f) => f.cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.kind === 'call' ? [e.callee] : []))))));
-  for (const d of defined) called.delete(d);
-  return sources.filter((s) => {
-    if (parsed.has(s.path)) return false;
-    for (const m of s.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
-      const name = m[1]!;
-      if (defined.has(name)) return true; // calls (or declares) a function of the analysed files
-      if (called.has(name)) {
-        // a definition: the name starts its line's declarator and no ';' follows on that line
-        const lineEnd = s.text.indexOf('\n', m.index!);
-        const rest = s.text.slice(m.index!, lineEnd < 0 ? undefined : lineEnd);
-        const lineStart = s.text.lastIndexOf('\n', m.index!) + 1;
-        if (!rest.includes(';') && !/[=;{}]/.test(s.text.slice(lineStart, m.index!))) return true;
-      }
-    }
-    return false;
-  });
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
 /** `#define NAME "text"` in the project's headers, for files that use the name (`getpwnam(RUNAS_USER)`). */
