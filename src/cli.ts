@@ -7,6 +7,7 @@ import { sequenceCommand } from './commands/sequence-command.js';
 import { ConfigError, loadConfig, parseRuleSet } from './config-file.js';
 import type { PrivlintConfig } from './config.js';
 import { analyzeSources, loadSources, type AnalysisResult } from './engine.js';
+import { defaultJobs } from './engine/pool.js';
 import { fixSources } from './fix/apply.js';
 import { unifiedDiff } from './fix/diff.js';
 import { REPOSITORY_BASE, VERSION } from './links.js';
@@ -29,6 +30,7 @@ options:
       --fix                        apply the safe edits to the files, then report what is left
       --fix-dry-run                print the edits --fix would make as a diff; change nothing
       --no-color                   no colour in text output (NO_COLOR is honoured too)
+  -j, --jobs <n>                   worker threads (default: the number of cores); output is the same for any n
   -h, --help                       this help
   -v, --version                    print the version
 
@@ -55,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
         fix: { type: 'boolean', default: false },
         'fix-dry-run': { type: 'boolean', default: false },
         'no-color': { type: 'boolean', default: false },
+        jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -76,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`privlint: unknown format "${format}" (text, json or sarif)\n`);
     return 2;
   }
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) return usageError(`--jobs takes a whole number of at least 1, not "${values.jobs}"`);
   const cwd = process.cwd();
   let config: PrivlintConfig;
   try {
@@ -99,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`privlint: ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'} applied in ${changed.length} file${changed.length === 1 ? '' : 's'}\n`);
     sources = fixed.sources;
   }
-  const result: AnalysisResult = await analyzeSources(sources, config);
+  const result: AnalysisResult = await analyzeSources(sources, config, { jobs });
   result.diagnostics.unshift(...loaded.diagnostics);
   result.files = loaded.files;
   const texts = new Map(sources.map((s) => [s.path, s.text.split('\n')]));

@@ -3,13 +3,14 @@ import { promises as fs } from 'node:fs';
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
 import { buildSupergraphs, type Supergraph } from './analysis/supergraph.js';
-import { analyzeCFile, noreturnNamesInText } from './c/frontend.js';
-import { analyzeNodeFile } from './ts/frontend.js';
+import { noreturnNamesInText } from './c/frontend.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf } from './files.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { selectForParsing } from './index/selection.js';
+import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
+import { WorkerPool } from './engine/pool.js';
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
@@ -36,6 +37,10 @@ export interface AnalysisResult {
 export interface EngineOptions {
   /** Parse only the functions that can affect a finding (default). false parses every file whole. */
   prefilter?: boolean;
+  /** Worker threads (default 1: everything in this thread). Output is the same for any number. */
+  jobs?: number;
+  /** (internal) The workers of this run. */
+  pool?: WorkerPool;
 }
 
 /** What one unit's analysis gives: plain data, the same whether computed here, in a worker or read from a cache. */
@@ -98,8 +103,6 @@ export interface PreparedProject {
 export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<PreparedProject> {
   const started = Date.now();
   const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
-  let nextId = 1;
-  const nextEventId = (): number => nextId++;
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
   const stringMacros = headerStringMacros(sources);
@@ -113,16 +116,18 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
     ? { parse: new Map(selectable.map((s) => [s.path, s.text])), macros: [], functionsKept: 0, functionsFound: 0 }
     : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions });
   timing(`indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`);
-  for (const src of selectable) {
+  const tasks: ParseTask[] = [];
+  selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);
-    if (text === undefined) continue;
-    try {
-      const model = src.language === 'c' ? await analyzeCFile(src.path, text, nextEventId, { stringMacros }) : await analyzeNodeFile(src.path, text, nextEventId);
-      diagnostics.push(...model.diagnostics);
-      models.set(src.path, model);
-    } catch (e) {
-      const message = e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
-      diagnostics.push({ file: src.path, level: 'error', message });
+    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros] });
+  });
+  // Node models refer to each other's functions once linked: only C files are parsed in workers.
+  const parsed = await Promise.all(tasks.map((t) => (options.pool && t.language === 'c' ? options.pool.run<FileModel | Diagnostic>({ kind: 'parse', task: t }) : parseFile(t))));
+  for (const result of parsed) {
+    if (isDiagnostic(result)) diagnostics.push(result);
+    else {
+      diagnostics.push(...result.diagnostics);
+      models.set(result.path, result);
     }
   }
   timing(`parsed ${models.size} files`);
@@ -139,9 +144,22 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
 
 /** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
 export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<AnalysisResult> {
-  const results: UnitResult[] = [];
-  for (const group of groupByUnit(sources)) results.push(await analyzeUnit(group.sources, config, options));
-  return mergeUnitResults(results, sources.map((s) => s.path), enabledRules(config));
+  const groups = groupByUnit(sources);
+  const pool = options.pool ?? WorkerPool.create(options.jobs ?? 1);
+  try {
+    let results: UnitResult[];
+    if (pool && groups.length > 1) {
+      // Units to the workers, each analysed whole there.
+      const plain = { ...options, pool: undefined };
+      results = await Promise.all(groups.map((g) => pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain })));
+    } else {
+      results = [];
+      for (const group of groups) results.push(await analyzeUnit(group.sources, config, { ...options, pool }));
+    }
+    return mergeUnitResults(results, sources.map((s) => s.path), enabledRules(config));
+  } finally {
+    if (pool && !options.pool) await pool.close();
+  }
 }
 
 export function mergeUnitResults(results: UnitResult[], files: string[], rules: readonly Rule[]): AnalysisResult {
