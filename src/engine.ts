@@ -11,6 +11,7 @@ import { groupByUnit, UnitFinder } from './engine/units.js';
 import { selectForParsing } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerPool } from './engine/pool.js';
+import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
@@ -41,6 +42,18 @@ export interface EngineOptions {
   jobs?: number;
   /** (internal) The workers of this run. */
   pool?: WorkerPool;
+  /** A folder where models and unit results are remembered between runs (`--cache`). */
+  cacheLocation?: string;
+  /** (internal) Where models and unit results are remembered: the cache folder, or the project index's memory. */
+  store?: ModelStore & ResultStore<UnitResult>;
+  /** Told as work is done: files parsed, units analysed. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  phase: 'parse' | 'unit';
+  done: number;
+  total: number;
 }
 
 /** What one unit's analysis gives: plain data, the same whether computed here, in a worker or read from a cache. */
@@ -121,8 +134,17 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
     const text = selection.parse.get(src.path);
     if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros] });
   });
-  // Node models refer to each other's functions once linked: only C files are parsed in workers.
-  const parsed = await Promise.all(tasks.map((t) => (options.pool && t.language === 'c' ? options.pool.run<FileModel | Diagnostic>({ kind: 'parse', task: t }) : parseFile(t))));
+  let done = 0;
+  const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
+    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros));
+    const cached = key ? options.store!.getModel(key) : undefined;
+    // Node models refer to each other's functions once linked: only C files are parsed in workers.
+    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await options.pool.run<FileModel | Diagnostic>({ kind: 'parse', task: t }) : await parseFile(t);
+    if (key && !cached && !isDiagnostic(result)) options.store!.setModel(key, result, t.idBase);
+    options.onProgress?.({ phase: 'parse', done: ++done, total: tasks.length });
+    return result;
+  };
+  const parsed = await Promise.all(tasks.map(parseOne));
   for (const result of parsed) {
     if (isDiagnostic(result)) diagnostics.push(result);
     else {
@@ -145,16 +167,22 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
 /** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
 export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<AnalysisResult> {
   const groups = groupByUnit(sources);
+  if (options.cacheLocation && !options.store) options = { ...options, store: DiskStore.open(options.cacheLocation) };
   const pool = options.pool ?? WorkerPool.create(options.jobs ?? 1);
   try {
     let results: UnitResult[];
-    if (pool && groups.length > 1) {
-      // Units to the workers, each analysed whole there.
-      const plain = { ...options, pool: undefined };
-      results = await Promise.all(groups.map((g) => pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain })));
+    let done = 0;
+    const unitDone = (r: UnitResult): UnitResult => {
+      options.onProgress?.({ phase: 'unit', done: ++done, total: groups.length });
+      return r;
+    };
+    if (pool && groups.length > 1 && (!options.store || options.cacheLocation)) {
+      // Units to the workers, each analysed whole there (with the same cache folder).
+      const plain = { prefilter: options.prefilter, cacheLocation: options.cacheLocation };
+      results = await Promise.all(groups.map(async (g) => unitDone(await pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }))));
     } else {
       results = [];
-      for (const group of groups) results.push(await analyzeUnit(group.sources, config, { ...options, pool }));
+      for (const group of groups) results.push(unitDone(await analyzeUnit(group.sources, config, { ...options, pool })));
     }
     return mergeUnitResults(results, sources.map((s) => s.path), enabledRules(config));
   } finally {
@@ -168,8 +196,18 @@ export function mergeUnitResults(results: UnitResult[], files: string[], rules: 
   return { findings, diagnostics, files, analysed: results.flatMap((r) => r.analysed).sort(), rules };
 }
 
-/** Analyse the sources of one unit as one project. */
+/** Analyse the sources of one unit as one project (or read its result from the store, when nothing changed). */
 export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): Promise<UnitResult> {
+  if (!options.store) return computeUnit(sources, config, options);
+  const key = hash(engineBuild(), JSON.stringify(config), String(options.prefilter !== false), ...sources.map((s) => `${s.path}\0${hash(s.text)}`).sort());
+  const cached = options.store.getResult(key);
+  if (cached) return cached;
+  const result = await computeUnit(sources, config, options);
+  options.store.setResult(key, result);
+  return result;
+}
+
+async function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
   const { project, judge, graphs, diagnostics, models, timing } = await prepareProject(sources, config, options);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];

@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { PrivlintConfig } from '../config.js';
 import { analyzeUnit, type EngineOptions, type SourceFile } from '../engine.js';
+import { DiskStore } from './cache.js';
 import { parseFile, type ParseTask } from './parse-file.js';
 
 export type WorkerRequest =
@@ -9,7 +10,10 @@ export type WorkerRequest =
   | { id: number; kind: 'unit'; sources: SourceFile[]; config: PrivlintConfig; options: EngineOptions };
 
 parentPort!.on('message', (request: WorkerRequest) => {
-  const work = request.kind === 'parse' ? parseFile(request.task) : analyzeUnit(request.sources, request.config, { ...request.options, pool: undefined });
+  const work =
+    request.kind === 'parse'
+      ? parseFile(request.task)
+      : analyzeUnit(request.sources, request.config, { prefilter: request.options.prefilter, store: request.options.cacheLocation ? DiskStore.open(request.options.cacheLocation) : undefined });
   work.then(
     (result) => parentPort!.postMessage({ id: request.id, result }),
     (error: unknown) => parentPort!.postMessage({ id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
