@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Bundles the GitHub Action: src/action/index.ts → dist/index.mjs (one ESM file, esbuild), with the wasm files of the
- * tree-sitter runtime and grammars beside it, where src/parser.ts and web-tree-sitter look first, and the licences of
- * the bundled packages. The output depends only on the sources and the locked packages, so a rebuild can be compared
+ * Bundles the GitHub Action with esbuild: src/action/index.ts → dist/index.js and the engine's worker thread
+ * src/engine/worker.ts → dist/worker.js (ESM: the root package.json says "type": "module"), with the wasm files of the
+ * tree-sitter runtime and grammars beside them, where src/parser.ts and web-tree-sitter look first, and the licences
+ * of the bundled packages. The output depends only on the sources and the locked packages, so a rebuild can be compared
  * with the committed dist/ (test/action.test.ts does). The bundle stays one directory below the repository's root:
  * like lib/, it reads ../package.json for the version (src/links.ts), and GitHub downloads the whole repository.
  *
@@ -45,7 +46,7 @@ function licences(names) {
     const file = readdirSync(dir).sort().find((f) => /^licen[cs]e/i.test(f));
     out.push(`${name}@${pkg.version} (${pkg.license ?? 'see package'})\n\n${file ? readFileSync(path.join(dir, file), 'utf8').trim() : '(no licence file in the package)'}\n`);
   }
-  return `Third-party packages in this bundle (dist/index.mjs and the .wasm files):\n\n${out.join('\n----------------------------------------\n\n')}`;
+  return `Third-party packages in this bundle (dist/index.js, dist/worker.js and the .wasm files):\n\n${out.join('\n----------------------------------------\n\n')}`;
 }
 
 const given = outdirArgument(process.argv.slice(2));
@@ -55,8 +56,12 @@ mkdirSync(outdir, { recursive: true });
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/action/index.ts'],
-  outfile: path.join(outdir, 'index.mjs'),
+  // The engine's worker threads load worker.js from beside the module that starts them (src/engine/pool.ts).
+  entryPoints: [
+    { in: 'src/action/index.ts', out: 'index' },
+    { in: 'src/engine/worker.ts', out: 'worker' },
+  ],
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -80,4 +85,4 @@ for (const input of Object.keys(result.metafile.inputs)) {
 // Written, not copied: the files get the default mode whatever the package gave them.
 for (const wasm of WASM) writeFileSync(path.join(outdir, path.basename(wasm)), readFileSync(require.resolve(wasm)));
 writeFileSync(path.join(outdir, 'licenses.txt'), licences(bundled));
-if (!existsSync(path.join(outdir, 'index.mjs'))) throw new Error('esbuild wrote no bundle');
+for (const entry of ['index.js', 'worker.js']) if (!existsSync(path.join(outdir, entry))) throw new Error(`esbuild wrote no ${entry}`);

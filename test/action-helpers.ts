@@ -127,6 +127,8 @@ export interface RunOptions {
   inputs?: Record<string, string>;
   /** The event payload; a pull_request event when it has `pull_request`. */
   event?: object;
+  /** Options for node before the entry. */
+  nodeOptions?: string[];
 }
 
 /** Runs the Action's entry with node as the runner does, in a clean environment (none of this machine's GITHUB_* or INPUT_*). */
@@ -152,7 +154,7 @@ export function runAction(opts: RunOptions): ActionRun {
     RUNNER_TEMP: files,
   });
   for (const [name, value] of Object.entries(opts.inputs ?? {})) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const r = spawnSync(process.execPath, [path.join(opts.action, actionMain())], { cwd: opts.workspace, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [...(opts.nodeOptions ?? []), path.join(opts.action, actionMain())], { cwd: opts.workspace, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const summary = readFileSync(summaryPath);
   return {
     status: r.status ?? -1,

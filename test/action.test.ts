@@ -4,10 +4,11 @@
  * names, the annotation and summary caps, shallow checkouts; and that the committed dist/ is what src/ builds.
  */
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { root, sarifValidator } from './cli-helpers.js';
+import { build, root, run as runCli, sarifValidator } from './cli-helpers.js';
 import { actionMain, git, installAction, pullRequestEvent, pullRequestRepo, runAction, scratch, type Annotation, type Files, type PullRequestRepo } from './action-helpers.js';
 
 const DROP = `static void drop_privileges(struct passwd *pw) {
@@ -74,6 +75,26 @@ describe('the committed bundle', () => {
     expect(readdirSync(out).sort()).toEqual(committed);
     const stale = committed.filter((f) => !readFileSync(path.join(out, f)).equals(readFileSync(path.join(root, 'dist', f))));
     expect(stale, 'dist/ is stale: run `npm run build:action` and commit dist/').toEqual([]);
+  });
+});
+
+describe('one engine', () => {
+  it('the bundled Action, with its worker threads, reports what the CLI reports (fixtures/c, SARIF results)', () => {
+    build();
+    const cliSarif = path.join(scratch(), 'cli.sarif');
+    expect(runCli(['-j', '1', '-f', 'sarif', '-o', cliSarif, 'fixtures/c']).status).toBe(1);
+    // Workers started by the bundle are counted by a preload that wraps worker_threads.Worker.
+    const spy = path.join(scratch(), 'spy.mjs');
+    writeFileSync(
+      spy,
+      "import wt from 'node:worker_threads'; import { syncBuiltinESMExports } from 'node:module';\n" +
+        "const W = wt.Worker; wt.Worker = class extends W { constructor(f, ...a) { super(f, ...a); process.stderr.write(`worker: ${f}\\n`); } }; syncBuiltinESMExports();\n",
+    );
+    const run = runAction({ action, workspace: root, inputs: { paths: 'fixtures/c', 'sarif-file': path.join(scratch(), 'action.sarif'), annotations: 'false' }, nodeOptions: ['--import', spy] });
+    expect(run.status).toBe(1);
+    const results = (file: string) => JSON.parse(readFileSync(file, 'utf8')).runs[0].results;
+    expect(results(run.outputs['sarif-file']!)).toEqual(results(cliSarif));
+    if (availableParallelism() > 1) expect(run.stderr).toContain(`worker: ${path.join(action, 'dist', 'worker.js')}`);
   });
 });
 

@@ -7,6 +7,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseRuleSet } from '../config-file.js';
 import { analyzeSources, loadSources } from '../engine.js';
+import { defaultJobs } from '../engine/pool.js';
 import { displayPath } from '../files.js';
 import { REPOSITORY_BASE, VERSION } from '../links.js';
 import { escapeData, logLine } from '../report/github.js';
@@ -94,7 +95,7 @@ export async function runAction(env: Env, print: (line: string) => void): Promis
     const { config } = await loadConfig(path.resolve(root, paths[0]!), inputs.config && path.resolve(workspace, inputs.config));
     if (inputs.rules) config.ruleSet = parseRuleSet(inputs.rules, 'input "rules"');
     const loaded = await loadSources(paths, config, root);
-    const result = await analyzeSources(loaded.sources, config);
+    const result = await analyzeSources(loaded.sources, config, { jobs: defaultJobs() });
     result.diagnostics.unshift(...loaded.diagnostics);
     result.files = loaded.files;
 
