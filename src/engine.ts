@@ -15,6 +15,7 @@ import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultSto
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
+import { withSharedWalks } from './rules/support.js';
 import type { Finding, Rule } from './rules/rule.js';
 
 export interface SourceFile {
@@ -212,25 +213,27 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
-  for (const rule of enabledRules(config)) {
-    timing(`rule ${rule.id}`);
-    const configured = config.rules[rule.id];
-    rule.check({
-      project,
-      judge,
-      graphs,
-      report(f) {
-        const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
-        const { edit, ...rest } = f;
-        const finding: Finding = { ...rest, ruleId: rule.id, severity };
-        findings.push(finding);
-        if (edit) pendingFixes.push({ finding, intent: edit });
-      },
-    });
-  }
+  withSharedWalks(() => {
+    for (const rule of enabledRules(config)) {
+      const configured = config.rules[rule.id];
+      rule.check({
+        project,
+        judge,
+        graphs,
+        report(f) {
+          const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
+          const { edit, ...rest } = f;
+          const finding: Finding = { ...rest, ruleId: rule.id, severity };
+          findings.push(finding);
+          if (edit) pendingFixes.push({ finding, intent: edit });
+        },
+      });
+    }
+  });
+  timing('rules');
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   return { findings, diagnostics, analysed: models.map((f) => f.path) };
 }
