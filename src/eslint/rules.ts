@@ -100,7 +100,8 @@ function locationOf(verdict: FileVerdict, sourceCode: SourceCodeLike, f: EngineF
 export function messageOf(f: EngineFinding): string {
   const parts = [f.message];
   if (f.path) parts.push(`path: ${f.path}`);
-  parts.push(`fix: ${f.fix}`);
+  const [first, ...rest] = f.fix.split('\n');
+  parts.push([`fix: ${first}`, ...rest.map((line) => `    ${line.replace(/\t/g, '    ')}`)].join('\n'));
   return parts.join('\n');
 }
 

@@ -64,3 +64,11 @@ export function analyseSync(file: string, text: string): EngineAnswer {
     if (Atomics.load(signal, 0) === SIGNAL.answered) Atomics.store(signal, 0, SIGNAL.waiting); // woken for an older answer
   }
 }
+
+/** End the engine thread (and drop its project indexes); the next request starts a new one. */
+export function stopEngineThread(): void {
+  if (!thread) return;
+  thread.gone = true;
+  void thread.worker.terminate();
+  thread = undefined;
+}

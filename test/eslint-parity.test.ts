@@ -1,0 +1,74 @@
+/**
+ * The CLI and ESLint agree: every fixture unit (a file alone, or a `*.project` folder) is laid out as a project of
+ * its own, the CLI's analysis (`privlint .` in that project: its config, the recommended set) and ESLint with
+ * `configs.recommended` run over it, and the (file, line, rule) sets must be the same.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import tsParser from '@typescript-eslint/parser';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config-file.js';
+import { analyzePaths } from '../src/engine.js';
+import { fixtureUnits } from '../src/testing/expectations.js';
+// The plugin as it is shipped: the built module, whose engine thread runs lib/eslint/engine-worker.js.
+import plugin from '../lib/eslint/plugin.js';
+
+const root = path.resolve(__dirname, '..');
+const fixtures = path.join(root, 'fixtures');
+
+/** Every unit copied into a folder of its own (a privlint.json marks it as the project root). */
+async function layOut(): Promise<{ dir: string; projects: string[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'privlint-parity-'));
+  const projects: string[] = [];
+  for (const unit of await fixtureUnits(fixtures)) {
+    const project = path.join(dir, path.relative(fixtures, unit).replace(/[/\\]/g, '__'));
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'privlint.json'), '{}\n');
+    if (statSync(unit).isDirectory()) for (const f of readdirSync(unit)) cpSync(path.join(unit, f), path.join(project, f), { recursive: true });
+    else cpSync(unit, path.join(project, path.basename(unit)));
+    projects.push(project);
+  }
+  return { dir, projects };
+}
+
+const key = (file: string, line: number, rule: string): string => `${file}:${line}:${rule}`;
+
+describe('parity between the CLI and ESLint', () => {
+  it('reports the same (file, line, rule) set on every fixture with the recommended rules', async () => {
+    const { dir, projects } = await layOut();
+
+    const cli = new Set<string>();
+    const cliProblems = new Set<string>();
+    for (const project of projects) {
+      const { config } = await loadConfig(project);
+      const result = await analyzePaths(['.'], config, project);
+      const shown = (file: string): string => path.relative(dir, path.join(project, file));
+      for (const f of result.findings) cli.add(key(shown(f.loc.file), f.loc.line, f.ruleId));
+      for (const d of result.diagnostics) cliProblems.add(key(shown(d.file), d.line ?? 1, d.message));
+    }
+
+    const eslint = new ESLint({
+      cwd: dir,
+      overrideConfigFile: true,
+      overrideConfig: [...plugin.configs.recommended, { files: ['**/*.{ts,mts,cts,tsx}'], languageOptions: { parser: tsParser } }],
+    });
+    const results = await eslint.lintFiles(['.']);
+    const fatal = results.flatMap((r) => r.messages.filter((m) => m.fatal || !m.ruleId?.startsWith('privlint/')).map((m) => `${r.filePath}:${m.line}: ${m.message}`));
+    expect(fatal, 'every fixture is parsed and only privlint reports').toEqual([]);
+    const linted = new Set<string>();
+    const lintProblems = new Set<string>();
+    for (const r of results) {
+      for (const m of r.messages) {
+        if (m.messageId === 'inputProblem') lintProblems.add(key(path.relative(dir, r.filePath), m.line, m.message.replace(/^privlint: /, '')));
+        else linted.add(key(path.relative(dir, r.filePath), m.line, m.ruleId!.slice('privlint/'.length)));
+      }
+    }
+
+    expect(results.length, 'ESLint linted the fixtures').toBeGreaterThan(100);
+    expect(cli.size, 'the fixtures have findings').toBeGreaterThan(100);
+    expect({ onlyCli: [...cli].filter((k) => !linted.has(k)), onlyEslint: [...linted].filter((k) => !cli.has(k)) }).toEqual({ onlyCli: [], onlyEslint: [] });
+    expect([...lintProblems].sort(), 'input problems are the same too').toEqual([...cliProblems].sort());
+  }, 240_000);
+});
