@@ -1,0 +1,63 @@
+/** The `privlint/c` ESLint language: its AST, locations, comments and options, as any rule (not only privlint's) sees them. */
+import tsParser from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import plugin from '../lib/eslint/plugin.js';
+import { cLanguage, visitorKeys } from '../lib/eslint/c-language.js';
+
+/** A rule of someone else's, written against the C AST (and, to compare, against JavaScript's): calls of gets(). */
+const noGets = {
+  meta: { type: 'problem', messages: { gets: 'gets() cannot be used safely' }, schema: [] },
+  create(context: any) {
+    const check = (node: any, callee: any): void => {
+      if (context.sourceCode.getText(callee) === 'gets') context.report({ node, messageId: 'gets' });
+    };
+    return {
+      call_expression: (node: any) => check(node, node.children[0]),
+      CallExpression: (node: any) => check(node, node.callee),
+    };
+  },
+};
+
+const local = { plugins: { local: { rules: { 'no-gets': noGets } } }, rules: { 'local/no-gets': 'error' } } as const;
+const cConfig = [{ files: ['**/*.c'], plugins: { privlint: plugin, ...local.plugins }, language: 'privlint/c', rules: local.rules }];
+const lintC = (code: string): Linter.LintMessage[] => new Linter().verify(code, cConfig as Linter.Config[], 'x.c');
+
+describe('the privlint/c language', () => {
+  it('has a visitor key for every named node type of tree-sitter-c', () => {
+    for (const type of ['translation_unit', 'function_definition', 'call_expression', 'if_statement', 'preproc_ifdef', 'comment', 'ERROR']) expect(visitorKeys[type], type).toEqual(['children']);
+    expect(cLanguage).toMatchObject({ fileType: 'text', lineStart: 1, columnStart: 1, nodeTypeKey: 'type' });
+  });
+
+  it('gives selectors of other rules the syntax tree, with the columns ESLint shows for JavaScript', () => {
+    const line = 'char *s = "é😀"; gets(buf);';
+    const [c] = lintC(`int main(void) {\n${line}\n}\n`);
+    const [js] = new Linter().verify(`function main() {\n${line.replace('char *s', 'let s')}\n}\n`, [local as Linter.Config], 'x.js');
+    expect(c).toMatchObject({ ruleId: 'local/no-gets', line: 2, column: line.indexOf('gets') + 1, endColumn: line.indexOf(';', line.indexOf('gets')) + 1 });
+    expect(js!.column - 'let s'.length).toBe(c!.column - 'char *s'.length); // the same position, counted the same way
+  });
+
+  it('parses code with errors and still lints the rest', () => {
+    const messages = lintC('int main(void) {\n  gets(buf);\n  if (( {\n}\nvoid f(void) { gets(b); }\n');
+    expect(messages.map((m) => m.line)).toEqual(expect.arrayContaining([2, 5]));
+  });
+
+  it('counts lines as ESLint does, with CRLF line ends too', () => {
+    const messages = lintC('int main(void)\r\n{\r\n\t/* x */ gets(buf);\r\n}\r\n');
+    expect(messages).toMatchObject([{ line: 3, column: 10 }]);
+  });
+
+  it('keeps comments, with their text between the delimiters', () => {
+    const linter = new Linter();
+    let comments: { value: string }[] = [];
+    const grab = { create: (context: any) => ({ translation_unit: () => void (comments = context.sourceCode.comments) }) };
+    linter.verify('/* a */ int x; // b\n', [{ files: ['**/*.c'], plugins: { privlint: plugin, t: { rules: { grab } } }, language: 'privlint/c', rules: { 't/grab': 'error' } }] as Linter.Config[], 'x.c');
+    expect(comments.map((c) => c.value)).toEqual([' a ', ' b']);
+  });
+
+  it('accepts options meant for JavaScript from shared config objects, and rejects what is not an object', () => {
+    const shared = [{ languageOptions: { parser: tsParser, sourceType: 'module' } }, ...cConfig] as Linter.Config[];
+    expect(new Linter().verify('int main(void) { gets(b); }\n', shared, 'x.c')).toMatchObject([{ ruleId: 'local/no-gets' }]);
+    expect(() => cLanguage.validateLanguageOptions(null as never)).toThrow(/must be an object/);
+  });
+});
