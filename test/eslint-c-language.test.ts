@@ -1,9 +1,11 @@
 /** The `privlint/c` ESLint language: its AST, locations, comments and options, as any rule (not only privlint's) sees them. */
 import tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import plugin from '../lib/eslint/plugin.js';
-import { cLanguage, visitorKeys } from '../lib/eslint/c-language.js';
+import { cLanguage, parseC, reuseCounts, visitorKeys } from '../lib/eslint/c-language.js';
 
 /** A rule of someone else's, written against the C AST (and, to compare, against JavaScript's): calls of gets(). */
 const noGets = {
@@ -59,5 +61,37 @@ describe('the privlint/c language', () => {
     const shared = [{ languageOptions: { parser: tsParser, sourceType: 'module' } }, ...cConfig] as Linter.Config[];
     expect(new Linter().verify('int main(void) { gets(b); }\n', shared, 'x.c')).toMatchObject([{ ruleId: 'local/no-gets' }]);
     expect(() => cLanguage.validateLanguageOptions(null as never)).toThrow(/must be an object/);
+  });
+});
+
+/** A node's type, range and children, without parents: what two parses must agree on. */
+type Shape = [string, number, number, Shape[]];
+const shape = (n: { type: string; range: [number, number]; children: any[] }): Shape => [n.type, n.range[0], n.range[1], n.children.map(shape)];
+
+describe('incremental parsing of an edited file', () => {
+  it('gives the same AST and comments as parsing the edited text afresh, edit after edit', () => {
+    const root = path.resolve(__dirname, '..');
+    const texts = ['examples/daemon/fingerd.c', 'fixtures/c/unchecked-return/bad.c', 'fixtures/c/drop-after-input/idioms.c'].map((f) => readFileSync(path.join(root, f), 'utf8'));
+    const snippets = ['{', '}', '/*', '*/', '// x\n', '\n', 'int y;', '"', '#if X\n', '#endif\n', 'if (setuid(0) == -1) exit(1);', 'static void f(void) { }\n', ''];
+    let seed = 7;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const before = { ...reuseCounts };
+    texts.forEach((original, t) => {
+      const file = `/virtual/edited-${t}.c`;
+      let text = original;
+      parseC(text, file);
+      for (let i = 0; i < 60; i++) {
+        const at = random(text.length + 1);
+        const removed = random(4) === 0 ? random(40) : 0;
+        text = text.slice(0, at) + snippets[random(snippets.length)] + text.slice(at + removed);
+        const incremental = parseC(text, file)!;
+        const fresh = parseC(text)!;
+        expect(shape(incremental.ast), `edit ${i} of ${file}`).toEqual(shape(fresh.ast));
+        expect(incremental.comments.map((c) => [c.range, c.value])).toEqual(fresh.comments.map((c) => [c.range, c.value]));
+      }
+    });
+    // most top-level nodes were taken over, not read from the tree again (edits such as an unclosed comment change
+    // the structure of the rest of the file, which is then converted anew)
+    expect(reuseCounts.adopted - before.adopted).toBeGreaterThan(2 * (reuseCounts.converted - before.converted));
   });
 });

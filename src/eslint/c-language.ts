@@ -3,7 +3,7 @@
  * directive comments (`/* eslint-disable-next-line privlint/unchecked-return *\/`) work in `.c` and `.h` files.
  * The grammar is loaded when this module is imported (top-level await), so `parse()` is synchronous.
  */
-import { Parser, type Tree } from 'web-tree-sitter';
+import { Edit, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { DirectiveType, File, FileProblem, Language, OkParseResult, ParseResult, RulesConfig, SourceLocation, SourceRange } from '@eslint/core';
 import { loadGrammar } from '../parser.js';
@@ -43,61 +43,221 @@ function commentValue(text: string): string {
   return text.startsWith('/*') ? text.slice(2, text.endsWith('*/') && text.length >= 4 ? -2 : undefined) : text.slice(2);
 }
 
-/** The named nodes of a tree as plain objects (one cursor walk), and its comments. */
-function toAst(tree: Tree, text: string): { ast: CNode; comments: CComment[] } {
-  const cursor = tree.walk();
-  const ast: CNode = { type: cursor.nodeType, range: [0, text.length], children: [], parent: null };
-  const comments: CComment[] = [];
-  const parents: CNode[] = [];
-  let parent = ast;
-  try {
-    if (!cursor.gotoFirstChild()) return { ast, comments };
+/** A parsed text: the tree-sitter tree (kept for the next, incremental parse of the same file) and its AST. */
+interface Parsed {
+  text: string;
+  tree: Tree;
+  ast: CNode;
+  comments: CComment[];
+}
+
+/** Builds the AST in source order, collecting the comments as it goes. */
+class AstBuilder {
+  readonly comments: CComment[] = [];
+  constructor(private readonly text: string) {}
+
+  node(type: string, start: number, end: number, parent: CNode): CNode {
+    const node: CNode = { type, range: [start, end], children: [], parent };
+    parent.children.push(node);
+    if (type === 'comment') {
+      (node as CComment).value = commentValue(this.text.slice(start, end));
+      this.comments.push(node as CComment);
+    }
+    return node;
+  }
+
+  /** The named nodes of the cursor's node and below (one cursor walk); the cursor ends where it started. */
+  convert(cursor: TreeCursor, parent: CNode): void {
+    const parents: CNode[] = [];
+    let depth = 0;
     for (;;) {
-      let node: CNode | undefined;
-      if (cursor.nodeIsNamed) {
-        node = { type: cursor.nodeType, range: [cursor.startIndex, cursor.endIndex], children: [], parent };
-        parent.children.push(node);
-        if (node.type === 'comment') {
-          (node as CComment).value = commentValue(text.slice(node.range[0], node.range[1]));
-          comments.push(node as CComment);
-        }
-      }
+      const node = cursor.nodeIsNamed ? this.node(cursor.nodeType, cursor.startIndex, cursor.endIndex, parent) : undefined;
       if (cursor.gotoFirstChild()) {
         parents.push(parent);
         if (node) parent = node;
+        depth++;
         continue;
       }
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent() || parents.length === 0) return { ast, comments };
+      for (;;) {
+        if (depth === 0) return;
+        if (cursor.gotoNextSibling()) break;
+        cursor.gotoParent();
+        depth--;
         parent = parents.pop()!;
       }
     }
-  } finally {
-    cursor.delete();
+  }
+
+  /**
+   * A top-level node of the earlier AST of this file, whose text only moved by `delta`, taken over: moved into the
+   * new AST (the earlier AST is given up: ESLint has finished with a file's SourceCode before it parses it again).
+   */
+  adopt(old: CNode, parent: CNode, delta: number): void {
+    old.parent = parent;
+    parent.children.push(old);
+    const visit = (node: CNode): void => {
+      if (delta) node.range = [node.range[0] + delta, node.range[1] + delta];
+      if (node.type === 'comment') this.comments.push(node as CComment);
+      for (const child of node.children) visit(child);
+    };
+    visit(old);
   }
 }
 
-/** Parsed texts, most recently used last: an editor lints the same buffer again on save or focus. */
-const parsed = new Map<string, { ast: CNode; comments: CComment[] }>();
-const PARSED_KEPT = 8;
+function rootOf(tree: Tree, text: string): CNode {
+  return { type: tree.rootNode.type, range: [0, text.length], children: [], parent: null };
+}
 
-function parseText(text: string): { ast: CNode; comments: CComment[] } | undefined {
-  const hit = parsed.get(text);
-  if (hit) {
-    parsed.delete(text);
-    parsed.set(text, hit);
-    return hit;
+/** Every top-level node converted from the tree. */
+function toAst(tree: Tree, text: string): Parsed {
+  const ast = rootOf(tree, text);
+  const builder = new AstBuilder(text);
+  const cursor = tree.walk();
+  try {
+    if (cursor.gotoFirstChild()) do builder.convert(cursor, ast); while (cursor.gotoNextSibling());
+  } finally {
+    cursor.delete();
   }
+  return { text, tree, ast, comments: builder.comments };
+}
+
+/** The one edit that turns `before` into `after`: their common prefix and suffix stay. */
+function editBetween(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart };
+}
+
+/**
+ * A new text of a file parsed before: tree-sitter re-parses incrementally, and the top-level nodes (functions,
+ * declarations) that lie wholly outside the edit and outside the ranges whose structure changed are taken over from
+ * the earlier AST instead of being read from the tree again. Only the edited function is converted anew.
+ */
+function reparse(previous: Parsed, text: string): Parsed | undefined {
+  const edit = editBetween(previous.text, text);
+  const oldTree = previous.tree.copy();
+  try {
+    oldTree.edit(new Edit({
+      startIndex: edit.start,
+      oldEndIndex: edit.oldEnd,
+      newEndIndex: edit.newEnd,
+      startPosition: pointAt(previous.text, edit.start),
+      oldEndPosition: pointAt(previous.text, edit.oldEnd),
+      newEndPosition: pointAt(text, edit.newEnd),
+    }));
+    const tree = parser.parse(text, oldTree);
+    if (!tree) return undefined;
+    const changed = oldTree.getChangedRanges(tree);
+    const delta = edit.newEnd - edit.oldEnd;
+    const earlier = new Map(previous.ast.children.map((n) => [`${n.type}:${n.range[0]}:${n.range[1]}`, n]));
+    const ast = rootOf(tree, text);
+    const builder = new AstBuilder(text);
+    const cursor = tree.walk();
+    try {
+      if (cursor.gotoFirstChild()) {
+        do {
+          const start = cursor.startIndex;
+          const end = cursor.endIndex;
+          const shift = start > edit.newEnd ? delta : end < edit.start ? 0 : undefined;
+          const old =
+            shift !== undefined && cursor.nodeIsNamed && !changed.some((r) => r.startIndex <= end && start <= r.endIndex)
+              ? earlier.get(`${cursor.nodeType}:${start - shift}:${end - shift}`)
+              : undefined;
+          if (old) builder.adopt(old, ast, shift!);
+          else builder.convert(cursor, ast);
+          reuseCounts[old ? 'adopted' : 'converted']++;
+        } while (cursor.gotoNextSibling());
+      }
+    } finally {
+      cursor.delete();
+    }
+    return { text, tree, ast, comments: builder.comments };
+  } finally {
+    oldTree.delete();
+  }
+}
+
+/** The last parse of each recently linted file: an editor lints the same file again and again, edit after edit. */
+const recent = new Map<string, Parsed>();
+const FILES_KEPT = 8;
+
+/** Top-level nodes taken over from an earlier AST and converted from the tree, since the module was loaded. */
+export const reuseCounts = { adopted: 0, converted: 0 };
+
+/**
+ * Parse C text into the AST. With `file`, the parse is remembered for that file and the next text of the same file
+ * is parsed incrementally; without it, the text is parsed from scratch and nothing is kept.
+ */
+export function parseC(text: string, file?: string): { ast: CNode; comments: CComment[] } | undefined {
+  if (file !== undefined) return parseFile(file, text);
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
-    const result = toAst(tree, text);
-    parsed.set(text, result);
-    if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
-    return result;
+    const { ast, comments } = toAst(tree, text);
+    return { ast, comments };
   } finally {
     tree.delete();
   }
+}
+
+function parseFile(file: string, text: string): Parsed | undefined {
+  const previous = recent.get(file);
+  if (previous?.text === text) {
+    recent.delete(file); // most recently used last
+    recent.set(file, previous);
+    return previous;
+  }
+  let parsed: Parsed | undefined;
+  if (previous) {
+    recent.delete(file); // its AST is taken over (or its parse fails): it never answers for its text again
+    try {
+      parsed = reparse(previous, text);
+    } finally {
+      previous.tree.delete();
+    }
+  }
+  if (!parsed) {
+    const tree = parser.parse(text);
+    parsed = tree ? toAst(tree, text) : undefined;
+  }
+  if (!parsed) return undefined;
+  recent.set(file, parsed);
+  if (recent.size > FILES_KEPT) {
+    const [oldest, entry] = recent.entries().next().value!;
+    entry.tree.delete();
+    recent.delete(oldest);
+  }
+  return parsed;
+}
+
+/** Traversal steps, made once per AST (a file linted again unchanged reuses them). */
+const stepsOfAst = new WeakMap<CNode, VisitNodeStep[]>();
+
+function stepsOf(ast: CNode): VisitNodeStep[] {
+  let steps = stepsOfAst.get(ast);
+  if (steps) return steps;
+  steps = [];
+  const visit = (node: CNode): void => {
+    steps!.push(new VisitNodeStep({ target: node, phase: 1, args: [node, node.parent] }));
+    for (const child of node.children) visit(child);
+    steps!.push(new VisitNodeStep({ target: node, phase: 2, args: [node, node.parent] }));
+  };
+  visit(ast);
+  stepsOfAst.set(ast, steps);
+  return steps;
 }
 
 const commentParser = new ConfigCommentParser();
@@ -105,7 +265,6 @@ const INLINE_CONFIG = /^\s*eslint(?:-enable|-disable(?:(?:-next)?-line)?)?(?:\s|
 
 export class CSourceCode extends TextSourceCodeBase<{ LangOptions: CLanguageOptions; RootNode: CNode; SyntaxElementWithLoc: CNode; ConfigNode: CComment }> {
   readonly comments: CComment[];
-  #steps: VisitNodeStep[] | undefined;
   #rootLoc: SourceLocation | undefined;
   readonly #locs = new WeakMap<CNode, SourceLocation>();
 
@@ -173,15 +332,7 @@ export class CSourceCode extends TextSourceCodeBase<{ LangOptions: CLanguageOpti
   }
 
   override traverse(): Iterable<VisitNodeStep> {
-    if (this.#steps) return this.#steps;
-    const steps: VisitNodeStep[] = (this.#steps = []);
-    const visit = (node: CNode): void => {
-      steps.push(new VisitNodeStep({ target: node, phase: 1, args: [node, node.parent] }));
-      for (const child of node.children) visit(child);
-      steps.push(new VisitNodeStep({ target: node, phase: 2, args: [node, node.parent] }));
-    };
-    visit(this.ast);
-    return steps;
+    return stepsOf(this.ast);
   }
 }
 
@@ -203,7 +354,7 @@ export const cLanguage: Language<{ LangOptions: CLanguageOptions; Code: CSourceC
 
   parse(file: File): ParseResult<CNode> {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
-    const result = parseText(text);
+    const result = parseC(text, file.path);
     if (!result) return { ok: false, errors: [{ message: 'tree-sitter could not parse the file', line: 1, column: 1 }] };
     return { ok: true, ast: result.ast, comments: result.comments };
   },
