@@ -5,28 +5,16 @@
  * `--fix` applies a safe edit. Packages come from the npm cache when they are there (--prefer-offline).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { projectFolder, SERVICE_TS } from './eslint-helpers.js';
 
 const root = path.resolve(__dirname, '..');
 const example = readFileSync(path.join(root, 'examples/daemon/fingerd.c'), 'utf8');
 const SUPPRESSED_LINE = '\t(void)setgid(pw->pw_gid);\n';
-
-const SERVICE_TS = `import process from 'node:process';
-
-export function drop(uid: number, gid: number): void {
-  process.setgroups([gid]);
-  try {
-    process.setgid(gid);
-    process.setuid(uid);
-  } catch (err: unknown) {
-    console.error('could not drop privileges', err);
-  }
-}
-`;
 
 interface Problem {
   line: number;
@@ -59,9 +47,7 @@ function eslint(args: string[]): Map<string, { messages: Problem[]; suppressed: 
 const sorted = (ps: Problem[]): Problem[] => [...ps].sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 
 function folder(name: string, files: Record<string, string>): void {
-  mkdirSync(path.join(project, name));
-  writeFileSync(path.join(project, name, 'privlint.json'), '{}\n'); // each folder is a project of its own
-  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(project, name, file), text);
+  projectFolder(files, path.join(project, name)); // each folder is a project of its own
 }
 
 describe('the packed package in a fresh project', () => {

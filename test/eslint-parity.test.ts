@@ -3,7 +3,7 @@
  * its own, the CLI's analysis (`privlint .` in that project: its config, the recommended set) and ESLint with
  * `configs.recommended` run over it, and the (file, line, rule) sets must be the same.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tsParser from '@typescript-eslint/parser';
@@ -14,6 +14,7 @@ import { analyzePaths } from '../src/engine.js';
 import { fixtureUnits } from '../src/testing/expectations.js';
 // The plugin as it is shipped: the built module, whose engine thread runs lib/eslint/engine-worker.js.
 import plugin from '../lib/eslint/plugin.js';
+import { projectFolder } from './eslint-helpers.js';
 
 const root = path.resolve(__dirname, '..');
 const fixtures = path.join(root, 'fixtures');
@@ -23,9 +24,7 @@ async function layOut(): Promise<{ dir: string; projects: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'privlint-parity-'));
   const projects: string[] = [];
   for (const unit of await fixtureUnits(fixtures)) {
-    const project = path.join(dir, path.relative(fixtures, unit).replace(/[/\\]/g, '__'));
-    mkdirSync(project);
-    writeFileSync(path.join(project, 'privlint.json'), '{}\n');
+    const project = projectFolder({}, path.join(dir, path.relative(fixtures, unit).replace(/[/\\]/g, '__')));
     if (statSync(unit).isDirectory()) for (const f of readdirSync(unit)) cpSync(path.join(unit, f), path.join(project, f), { recursive: true });
     else cpSync(unit, path.join(project, path.basename(unit)));
     projects.push(project);

@@ -1,6 +1,5 @@
 /** The ESLint plugin as rule authors and users meet it: RuleTester for C, TypeScript and JavaScript; its shape; its fixes. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { Linter, RuleTester } from 'eslint';
@@ -14,22 +13,15 @@ import { fixtureUnits } from '../src/testing/expectations.js';
 import plugin from '../lib/eslint/plugin.js';
 import { EDIT_DELIVERY } from '../lib/eslint/rules.js';
 import { stopEngineThread } from '../lib/eslint/sync-engine.js';
+import { projectFolder, SERVICE_TS } from './eslint-helpers.js';
 
 RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-/** A project folder of its own (privlint.json marks its root), so that nothing else is part of the project. */
-function project(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'privlint-eslint-'));
-  writeFileSync(path.join(dir, 'privlint.json'), '{}\n');
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  return dir;
-}
-
 afterAll(() => stopEngineThread());
 
-const cFile = path.join(project(), 'daemon.c');
+const cFile = path.join(projectFolder(), 'daemon.c');
 
 const CHECKED = `#include <grp.h>
 #include <unistd.h>
@@ -105,18 +97,6 @@ function fixedAt10(code: string): string {
     .replace('\t(void)setgid(1000);\n', '\tif (setgid(1000) == -1)\n\t\t{ perror("setgid"); exit(1); }\n');
 }
 
-const SERVICE_TS = `import process from 'node:process';
-
-export function drop(uid: number, gid: number): void {
-  process.setgroups([gid]);
-  try {
-    process.setgid(gid);
-    process.setuid(uid);
-  } catch (err: unknown) {
-    console.error('could not drop privileges', err);
-  }
-}
-`;
 
 describe('eslint-disable comments', () => {
   // Through the plugin's own config, as a user writes them (RuleTester renames the rule under test).
@@ -147,7 +127,7 @@ describe('eslint-disable comments', () => {
   });
 
   it('are honoured in TypeScript files', () => {
-    const file = path.join(project(), 'service.ts');
+    const file = path.join(projectFolder(), 'service.ts');
     const config = [...plugin.configs.recommended, { files: ['**/*.ts'], languageOptions: { parser: tsParser } }];
     expect(lint(SERVICE_TS, file, config)).toEqual(['6 privlint/unchecked-return', '7 privlint/unchecked-return']);
     const suppressed = SERVICE_TS.replace('    process.setgid(gid);\n', '    // eslint-disable-next-line privlint/unchecked-return -- the caller checks the gid\n    process.setgid(gid);\n');
@@ -156,36 +136,18 @@ describe('eslint-disable comments', () => {
 });
 
 describe('TypeScript (@typescript-eslint/parser) and JavaScript (espree)', () => {
-  const dir = project();
+  const dir = projectFolder();
   const ts = new RuleTester({ plugins: { privlint: plugin }, languageOptions: { parser: tsParser } });
+  const js = new RuleTester();
+  /** The service's two findings, in a file of that name. */
+  const service = (code: string, file: string) => ({ code, filename: path.join(dir, file), errors: [6, 7].map((line) => ({ messageId: 'finding', line, column: 5 })) });
   ts.run('privlint/unchecked-return', plugin.rules['unchecked-return'], {
     valid: [{ code: SERVICE_TS.replace("console.error('could not drop privileges', err);", 'process.exit(1);'), filename: path.join(dir, 'service.ts') }],
-    invalid: [
-      {
-        code: SERVICE_TS,
-        filename: path.join(dir, 'service.ts'),
-        errors: [
-          { messageId: 'finding', line: 6, column: 5 },
-          { messageId: 'finding', line: 7, column: 5 },
-        ],
-      },
-    ],
+    invalid: [service(SERVICE_TS, 'service.ts')],
   });
-
-  const js = new RuleTester();
-  const SERVICE_JS = SERVICE_TS.replace(/: (number|void|unknown)/g, '');
-  js.run('privlint/unchecked-return', { ...plugin.rules['unchecked-return'] }, {
+  js.run('privlint/unchecked-return', plugin.rules['unchecked-return'], {
     valid: [],
-    invalid: [
-      {
-        code: SERVICE_JS,
-        filename: path.join(dir, 'service.mjs'),
-        errors: [
-          { messageId: 'finding', line: 6, column: 5 },
-          { messageId: 'finding', line: 7, column: 5 },
-        ],
-      },
-    ],
+    invalid: [service(SERVICE_TS.replace(/: (number|void|unknown)/g, ''), 'service.mjs')],
   });
 });
 
@@ -228,7 +190,7 @@ describe('the plugin', () => {
   });
 
   it('puts the path and the fix (the ordered sequence) in the message', () => {
-    const dir = project({ 'fingerd.c': '' });
+    const dir = projectFolder({ 'fingerd.c': '' });
     const linter = new Linter({ cwd: dir });
     const example = readFileSync(path.resolve(__dirname, '../examples/daemon/fingerd.c'), 'utf8');
     const messages = linter.verify(example, plugin.configs.recommended, path.join(dir, 'fingerd.c'));
@@ -239,7 +201,7 @@ describe('the plugin', () => {
   });
 
   it('reports a configuration the engine cannot use as a problem of the file, and lints again once it is fixed', () => {
-    const dir = project({ 'main.c': withVoidSetgid() });
+    const dir = projectFolder({ 'main.c': withVoidSetgid() });
     writeFileSync(path.join(dir, 'privlint.json'), '{ "rules": ');
     const linter = new Linter({ cwd: dir });
     const broken = linter.verify(withVoidSetgid(), plugin.configs.recommended, path.join(dir, 'main.c'));
@@ -252,7 +214,7 @@ describe('the plugin', () => {
   });
 
   it('starts a new engine thread when the previous one has ended', () => {
-    const dir = project();
+    const dir = projectFolder();
     const linter = new Linter({ cwd: dir });
     const lint = (): string[] => linter.verify(withVoidSetgid(), plugin.configs.recommended, path.join(dir, 'main.c')).map((m) => m.ruleId!);
     expect(lint()).toEqual(['privlint/unchecked-return']);
