@@ -1,5 +1,6 @@
 /** The ESLint plugin as rule authors and users meet it: RuleTester for C, TypeScript and JavaScript; its shape; its fixes. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { Linter, RuleTester } from 'eslint';
@@ -211,6 +212,18 @@ describe('the plugin', () => {
     writeFileSync(path.join(dir, 'privlint.json'), '{}');
     const fixed = linter.verify(withVoidSetgid(), plugin.configs.recommended, path.join(dir, 'main.c'));
     expect(fixed.map((m) => m.ruleId)).toEqual(['privlint/unchecked-return']);
+  });
+
+  it('reports an engine that does not answer in time as a problem of the file, and does not hang', () => {
+    const dir = projectFolder({ 'main.c': withVoidSetgid() });
+    const script = `
+      import { Linter } from 'eslint';
+      import plugin from ${JSON.stringify(path.resolve(__dirname, '../lib/eslint/plugin.js'))};
+      const messages = new Linter({ cwd: ${JSON.stringify(dir)} }).verify(${JSON.stringify(withVoidSetgid())}, plugin.configs.recommended, ${JSON.stringify(path.join(dir, 'main.c'))});
+      console.log(JSON.stringify(messages.map((m) => m.message)));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8', env: { ...process.env, PRIVLINT_ESLINT_TIMEOUT_MS: '1' }, timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(['privlint: the privlint engine did not answer within 0.001 s']);
   });
 
   it('starts a new engine thread when the previous one has ended', () => {
