@@ -71,6 +71,8 @@ export class ProjectIndex {
       const key = `${root}\0${config ? JSON.stringify(config) : ''}`;
       let index = ProjectIndex.indexes.get(key);
       if (!index) {
+        // another configuration for this root (privlint.json was edited): that index is given up
+        for (const other of ProjectIndex.indexes.keys()) if (other.startsWith(`${root}\0`)) ProjectIndex.indexes.delete(other);
         index = ProjectIndex.read(root, config);
         ProjectIndex.indexes.set(key, index);
         index.catch(() => ProjectIndex.indexes.delete(key)); // a bad privlint.json may be fixed: try again next time

@@ -109,17 +109,20 @@ function editsAsFix(edits: TextEdit[]): (fixer: FixerLike) => RuleTextEdit[] {
   return (fixer) => edits.map((e) => fixer.replaceTextRange([e.start, e.end], e.replacement));
 }
 
+/** Why the file could not be analysed, or the input problems the engine met in it. */
+function problemsOf(verdict: FileVerdict): { message: string; line?: number; column?: number }[] {
+  const failure = verdict.failure ?? verdict.answer?.error;
+  return failure !== undefined ? [{ message: failure }] : verdict.answer!.diagnostics;
+}
+
 function reportFindings(rule: Rule, context: RuleContextLike): void {
   const verdict = verdictFor(context);
   if (!verdict) return;
   const { sourceCode } = context;
   if (!verdict.problemsReported) {
     verdict.problemsReported = true;
-    const problems = verdict.failure !== undefined ? [{ message: verdict.failure }] : verdict.answer!.error !== undefined ? [{ message: verdict.answer!.error }] : verdict.answer!.diagnostics;
-    for (const p of problems) {
-      const line = 'line' in p && p.line ? p.line : 1;
-      const column = 'column' in p && p.column ? p.column : 1;
-      const at = sourceCode.getLocFromIndex(offsetOf(verdict, sourceCode.text, line, column));
+    for (const p of problemsOf(verdict)) {
+      const at = sourceCode.getLocFromIndex(offsetOf(verdict, sourceCode.text, p.line ?? 1, p.column ?? 1));
       context.report({ loc: { start: at, end: at }, messageId: 'inputProblem', data: { message: p.message } });
     }
   }
