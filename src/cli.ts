@@ -7,6 +7,10 @@ import { sequenceCommand } from './commands/sequence-command.js';
 import { ConfigError, loadConfig, parseRuleSet } from './config-file.js';
 import type { PrivlintConfig } from './config.js';
 import { analyzeSources, loadSources, type AnalysisResult } from './engine.js';
+import { defaultJobs } from './engine/pool.js';
+import { parseShard, sourcesOfShard } from './engine/shard.js';
+import { mergeCommand } from './commands/merge.js';
+import { ProgressReporter } from './report/progress.js';
 import { fixSources } from './fix/apply.js';
 import { unifiedDiff } from './fix/diff.js';
 import { REPOSITORY_BASE, VERSION } from './links.js';
@@ -15,6 +19,7 @@ import { toSarif } from './report/sarif.js';
 import { formatText, type LineSource } from './report/text.js';
 
 const USAGE = `usage: privlint [options] [paths...]
+       privlint merge [-o out.sarif] shard1.sarif shard2.sarif ...
        privlint sequence [--lang c|node] [--platform linux|freebsd|openbsd|macos] [--chroot DIR] [--user NAME]
        privlint explain <rule>
 
@@ -29,6 +34,12 @@ options:
       --fix                        apply the safe edits to the files, then report what is left
       --fix-dry-run                print the edits --fix would make as a diff; change nothing
       --no-color                   no colour in text output (NO_COLOR is honoured too)
+  -j, --jobs <n>                   worker threads (default: the number of cores); output is the same for any n
+      --cache                      remember models and results between runs (in --cache-location)
+      --cache-location <dir>       the cache folder (default: .privlintcache)
+      --shard <k/n>                analyse only the k-th of n stable parts of the programs (CI matrices);
+                                   combine the SARIF logs with privlint merge
+      --progress                   show progress on stderr (default: on a terminal, for runs over 2 s)
   -h, --help                       this help
   -v, --version                    print the version
 
@@ -42,6 +53,7 @@ function usageError(message: string): number {
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'sequence') return sequenceCommand(argv.slice(1), usageError);
   if (argv[0] === 'explain') return explainCommand(argv.slice(1), usageError);
+  if (argv[0] === 'merge') return mergeCommand(argv.slice(1), usageError);
   let args;
   try {
     args = parseArgs({
@@ -55,6 +67,11 @@ export async function main(argv: string[]): Promise<number> {
         fix: { type: 'boolean', default: false },
         'fix-dry-run': { type: 'boolean', default: false },
         'no-color': { type: 'boolean', default: false },
+        jobs: { type: 'string', short: 'j' },
+        cache: { type: 'boolean', default: false },
+        'cache-location': { type: 'string' },
+        shard: { type: 'string' },
+        progress: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -76,6 +93,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`privlint: unknown format "${format}" (text, json or sarif)\n`);
     return 2;
   }
+  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) return usageError(`--jobs takes a whole number of at least 1, not "${values.jobs}"`);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard) return usageError(`--shard takes k/n with 1 <= k <= n, not "${values.shard}"`);
   const cwd = process.cwd();
   let config: PrivlintConfig;
   try {
@@ -87,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const loaded = await loadSources(positionals, config, cwd);
-  let sources = loaded.sources;
+  let sources = shard ? sourcesOfShard(loaded.sources, shard) : loaded.sources;
   if (values['fix-dry-run'] || values.fix) {
     const fixed = await fixSources(sources, config);
     const changed = fixed.sources.filter((s, i) => s.text !== sources[i]!.text);
@@ -99,7 +120,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`privlint: ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'} applied in ${changed.length} file${changed.length === 1 ? '' : 's'}\n`);
     sources = fixed.sources;
   }
-  const result: AnalysisResult = await analyzeSources(sources, config);
+  const progress = ProgressReporter.enabled(process.stderr, values.progress === true) ? new ProgressReporter(process.stderr, values.progress === true, loaded.files.length) : undefined;
+  const cacheLocation = values.cache || values['cache-location'] !== undefined ? path.resolve(cwd, values['cache-location'] ?? '.privlintcache') : undefined;
+  let result: AnalysisResult;
+  try {
+    result = await analyzeSources(sources, config, { jobs, cacheLocation, onProgress: progress?.update });
+  } finally {
+    progress?.finish();
+  }
   result.diagnostics.unshift(...loaded.diagnostics);
   result.files = loaded.files;
   const texts = new Map(sources.map((s) => [s.path, s.text.split('\n')]));

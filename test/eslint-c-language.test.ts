@@ -68,8 +68,14 @@ describe('the privlint/c language', () => {
 type Shape = [string, number, number, Shape[]];
 const shape = (n: { type: string; range: [number, number]; children: any[] }): Shape => [n.type, n.range[0], n.range[1], n.children.map(shape)];
 
+/** What ESLint's traversal visits: each step's node (type and range), phase, and the parent it is given. */
+const steps = (text: string, parsed: { ast: any; comments: any[] }): string[] =>
+  [...(cLanguage.createSourceCode({ path: 'x.c', physicalPath: 'x.c', bom: false, body: text }, { ok: true, ...parsed }).traverse() as Iterable<any>)].map(
+    (s) => `${s.phase} ${s.target.type} ${s.target.range} < ${s.args[1]?.type ?? '-'} ${s.args[1]?.range ?? ''}`,
+  );
+
 describe('incremental parsing of an edited file', () => {
-  it('gives the same AST and comments as parsing the edited text afresh, edit after edit', () => {
+  it('gives the same AST, comments and traversal as parsing the edited text afresh, edit after edit', () => {
     const root = path.resolve(__dirname, '..');
     const texts = ['examples/daemon/fingerd.c', 'fixtures/c/unchecked-return/bad.c', 'fixtures/c/drop-after-input/idioms.c'].map((f) => readFileSync(path.join(root, f), 'utf8'));
     const snippets = ['{', '}', '/*', '*/', '// x\n', '\n', 'int y;', '"', '#if X\n', '#endif\n', 'if (setuid(0) == -1) exit(1);', 'static void f(void) { }\n', ''];
@@ -88,6 +94,7 @@ describe('incremental parsing of an edited file', () => {
         const fresh = parseC(text)!;
         expect(shape(incremental.ast), `edit ${i} of ${file}`).toEqual(shape(fresh.ast));
         expect(incremental.comments.map((c) => [c.range, c.value])).toEqual(fresh.comments.map((c) => [c.range, c.value]));
+        expect(steps(text, incremental)).toEqual(steps(text, fresh));
       }
     });
     // most top-level nodes were taken over, not read from the tree again (edits such as an unclosed comment change

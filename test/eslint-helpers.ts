@@ -17,9 +17,12 @@ export function drop(uid: number, gid: number): void {
 }
 `;
 
-/** A project folder of its own (privlint.json marks its root, so nothing else is part of the project), with these files. */
+/**
+ * A project folder of its own, with these files: a repository (`.git`) with a privlint.json, so that it is a unit of
+ * its own whatever folder holds it and nothing else is part of the project.
+ */
 export function projectFolder(files: Record<string, string> = {}, dir = mkdtempSync(path.join(tmpdir(), 'privlint-eslint-'))): string {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(path.join(dir, '.git'), { recursive: true });
   writeFileSync(path.join(dir, 'privlint.json'), '{}\n');
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;

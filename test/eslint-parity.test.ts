@@ -1,7 +1,7 @@
 /**
  * The CLI and ESLint agree: every fixture unit (a file alone, or a `*.project` folder) is laid out as a project of
- * its own, the CLI's analysis (`privlint .` in that project: its config, the recommended set) and ESLint with
- * `configs.recommended` run over it, and the (file, line, rule) sets must be the same.
+ * its own in one folder, the CLI's analysis (`privlint .` there: its config, the recommended set) and ESLint with
+ * `configs.recommended` run over that folder, and the (file, line, rule) sets must be the same.
  */
 import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,34 +19,27 @@ import { projectFolder } from './eslint-helpers.js';
 const root = path.resolve(__dirname, '..');
 const fixtures = path.join(root, 'fixtures');
 
-/** Every unit copied into a folder of its own (a privlint.json marks it as the project root). */
-async function layOut(): Promise<{ dir: string; projects: string[] }> {
+/** Every fixture unit copied into a project folder of its own. */
+async function layOut(): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'privlint-parity-'));
-  const projects: string[] = [];
   for (const unit of await fixtureUnits(fixtures)) {
     const project = projectFolder({}, path.join(dir, path.relative(fixtures, unit).replace(/[/\\]/g, '__')));
     if (statSync(unit).isDirectory()) for (const f of readdirSync(unit)) cpSync(path.join(unit, f), path.join(project, f), { recursive: true });
     else cpSync(unit, path.join(project, path.basename(unit)));
-    projects.push(project);
   }
-  return { dir, projects };
+  return dir;
 }
 
 const key = (file: string, line: number, rule: string): string => `${file}:${line}:${rule}`;
 
 describe('parity between the CLI and ESLint', () => {
   it('reports the same (file, line, rule) set on every fixture with the recommended rules', async () => {
-    const { dir, projects } = await layOut();
+    const dir = await layOut();
 
-    const cli = new Set<string>();
-    const cliProblems = new Set<string>();
-    for (const project of projects) {
-      const { config } = await loadConfig(project);
-      const result = await analyzePaths(['.'], config, project);
-      const shown = (file: string): string => path.relative(dir, path.join(project, file));
-      for (const f of result.findings) cli.add(key(shown(f.loc.file), f.loc.line, f.ruleId));
-      for (const d of result.diagnostics) cliProblems.add(key(shown(d.file), d.line ?? 1, d.message));
-    }
+    // `privlint .` in the folder that holds them all: every fixture is a unit (a repository) of its own
+    const result = await analyzePaths(['.'], (await loadConfig(dir)).config, dir);
+    const cli = new Set(result.findings.map((f) => key(f.loc.file, f.loc.line, f.ruleId)));
+    const cliProblems = new Set(result.diagnostics.map((d) => key(d.file, d.line ?? 1, d.message)));
 
     const eslint = new ESLint({
       cwd: dir,

@@ -35,9 +35,8 @@ export interface Supergraph {
   covered: Set<FunctionModel>;
 }
 
-/** Inlining stops past these sizes (a graph, and all graphs of a project): calls are then kept as plain calls. */
+/** Inlining stops past this size of one program's graph: calls are then kept as plain calls. No budget is shared between programs. */
 const MAX_NODES = 40_000;
-const MAX_TOTAL_NODES = 600_000;
 const MAX_DEPTH = 24;
 
 export function buildSupergraph(project: Project, root: FunctionModel, budget = MAX_NODES): Supergraph {
@@ -227,11 +226,9 @@ export function buildSupergraphs(project: Project): Supergraph[] {
   // Functions nobody calls directly: callbacks and library API.
   roots.push(...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)));
   const rest = project.functions.filter((f) => project.privileged.has(f) && !roots.includes(f));
-  let total = 0;
   for (const root of [...roots, ...rest]) {
     if (covered.has(root) && !roots.includes(root)) continue;
-    const g = buildSupergraph(project, root, Math.max(0, Math.min(MAX_NODES, MAX_TOTAL_NODES - total)));
-    total += g.nodes.length;
+    const g = buildSupergraph(project, root);
     for (const f of g.covered) covered.add(f);
     graphs.push(g);
   }

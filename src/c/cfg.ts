@@ -25,6 +25,9 @@ function isShortCircuit(expr: Node): boolean {
   return op === '&&' || op === '||';
 }
 
+/** Statements and conditions nested deeper than this are beyond analysis (a generated or hostile file). */
+const MAX_NESTING = 400;
+
 function statementChildren(node: Node, skipFields: string[] = []): Node[] {
   const skip = new Set(skipFields.map((f) => node.childForFieldName(f)?.id));
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !skip.has(c.id));
@@ -119,7 +122,23 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
 
+  /** How deep statements and conditions nest here: past MAX_NESTING the function is not analysed (the same limit in every thread). */
+  private nesting = 0;
+
   protected statement(node: Node, ins: Pending[]): Pending[] {
+    return this.nested(() => this.statementAt(node, ins));
+  }
+
+  private nested<T>(build: () => T): T {
+    if (++this.nesting > MAX_NESTING) throw new RangeError('nesting too deep');
+    try {
+      return build();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private statementAt(node: Node, ins: Pending[]): Pending[] {
     switch (node.type) {
       case 'compound_statement':
         return this.sequence(statementChildren(node), ins);
@@ -284,6 +303,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   /** Short-circuit evaluation: each operand of && / || / ?: is a condition node of its own. */
   protected condition(expr: Node, ins: Pending[]): Branches {
+    return this.nested(() => this.conditionAt(expr, ins));
+  }
+
+  private conditionAt(expr: Node, ins: Pending[]): Branches {
     const inner = expr.type === 'parenthesized_expression' ? expr.namedChildren.filter((c) => c !== null && c.type !== 'comment') : [];
     const e = inner.length === 1 ? inner[0]! : expr;
     if (e !== expr && e.type === 'parenthesized_expression') return this.condition(e, ins);

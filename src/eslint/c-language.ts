@@ -51,6 +51,13 @@ interface Parsed {
   comments: CComment[];
 }
 
+/**
+ * What is kept with each top-level node while it is taken over from one AST of a file to the next: the comments
+ * inside it, and the traversal steps of the nodes below it.
+ */
+const commentsWithin = new WeakMap<CNode, CComment[]>();
+const stepsWithin = new WeakMap<CNode, VisitNodeStep[]>();
+
 /** Builds the AST in source order, collecting the comments as it goes. */
 class AstBuilder {
   readonly comments: CComment[] = [];
@@ -88,19 +95,36 @@ class AstBuilder {
     }
   }
 
+  /** A top-level node from the tree (the cursor's), remembering the comments inside it. */
+  convertTopLevel(cursor: TreeCursor, root: CNode): void {
+    const before = this.comments.length;
+    const named = cursor.nodeIsNamed;
+    this.convert(cursor, root);
+    if (named) commentsWithin.set(root.children.at(-1)!, this.comments.slice(before));
+  }
+
   /**
    * A top-level node of the earlier AST of this file, whose text only moved by `delta`, taken over: moved into the
-   * new AST (the earlier AST is given up: ESLint has finished with a file's SourceCode before it parses it again).
+   * new AST, its offsets shifted in place (the earlier AST is given up: ESLint has finished with a file's
+   * SourceCode before it parses the file again).
    */
-  adopt(old: CNode, parent: CNode, delta: number): void {
-    old.parent = parent;
-    parent.children.push(old);
-    const visit = (node: CNode): void => {
-      if (delta) node.range = [node.range[0] + delta, node.range[1] + delta];
-      if (node.type === 'comment') this.comments.push(node as CComment);
-      for (const child of node.children) visit(child);
-    };
-    visit(old);
+  adopt(old: CNode, root: CNode, delta: number): void {
+    old.parent = root;
+    root.children.push(old);
+    let comments = commentsWithin.get(old);
+    if (delta !== 0 || !comments) {
+      const found: CComment[] = [];
+      const visit = (node: CNode): void => {
+        node.range[0] += delta;
+        node.range[1] += delta;
+        if (node.type === 'comment') found.push(node as CComment);
+        for (const child of node.children) visit(child);
+      };
+      visit(old);
+      comments = found;
+      commentsWithin.set(old, comments);
+    }
+    for (const c of comments) this.comments.push(c);
   }
 }
 
@@ -114,7 +138,7 @@ function toAst(tree: Tree, text: string): Parsed {
   const builder = new AstBuilder(text);
   const cursor = tree.walk();
   try {
-    if (cursor.gotoFirstChild()) do builder.convert(cursor, ast); while (cursor.gotoNextSibling());
+    if (cursor.gotoFirstChild()) do builder.convertTopLevel(cursor, ast); while (cursor.gotoNextSibling());
   } finally {
     cursor.delete();
   }
@@ -124,9 +148,12 @@ function toAst(tree: Tree, text: string): Parsed {
 /** The one edit that turns `before` into `after`: their common prefix and suffix stay. */
 function editBetween(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
   const shorter = Math.min(before.length, after.length);
+  const BLOCK = 512; // compared a block at a time first: a file is long, an edit is short
   let start = 0;
+  while (start + BLOCK <= shorter && before.slice(start, start + BLOCK) === after.slice(start, start + BLOCK)) start += BLOCK;
   while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let tail = 0;
+  while (tail + BLOCK <= shorter - start && before.slice(before.length - tail - BLOCK, before.length - tail) === after.slice(after.length - tail - BLOCK, after.length - tail)) tail += BLOCK;
   while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
@@ -177,7 +204,7 @@ function reparse(previous: Parsed, text: string): Parsed | undefined {
               ? earlier.get(`${cursor.nodeType}:${start - shift}:${end - shift}`)
               : undefined;
           if (old) builder.adopt(old, ast, shift!);
-          else builder.convert(cursor, ast);
+          else builder.convertTopLevel(cursor, ast);
           reuseCounts[old ? 'adopted' : 'converted']++;
         } while (cursor.gotoNextSibling());
       }
@@ -246,16 +273,29 @@ function parseFile(file: string, text: string): Parsed | undefined {
 /** Traversal steps, made once per AST (a file linted again unchanged reuses them). */
 const stepsOfAst = new WeakMap<CNode, VisitNodeStep[]>();
 
+/** Enter and leave steps of the nodes below `node`, in order. */
+function stepsBelow(node: CNode, steps: VisitNodeStep[] = []): VisitNodeStep[] {
+  for (const child of node.children) {
+    steps.push(new VisitNodeStep({ target: child, phase: 1, args: [child, node] }));
+    stepsBelow(child, steps);
+    steps.push(new VisitNodeStep({ target: child, phase: 2, args: [child, node] }));
+  }
+  return steps;
+}
+
+/** The steps of an AST; those below a top-level node taken over from the file's earlier AST are taken over too. */
 function stepsOf(ast: CNode): VisitNodeStep[] {
   let steps = stepsOfAst.get(ast);
   if (steps) return steps;
-  steps = [];
-  const visit = (node: CNode): void => {
-    steps!.push(new VisitNodeStep({ target: node, phase: 1, args: [node, node.parent] }));
-    for (const child of node.children) visit(child);
-    steps!.push(new VisitNodeStep({ target: node, phase: 2, args: [node, node.parent] }));
-  };
-  visit(ast);
+  steps = [new VisitNodeStep({ target: ast, phase: 1, args: [ast, null] })];
+  for (const top of ast.children) {
+    steps.push(new VisitNodeStep({ target: top, phase: 1, args: [top, ast] }));
+    let below = stepsWithin.get(top);
+    if (!below) stepsWithin.set(top, (below = stepsBelow(top)));
+    for (const step of below) steps.push(step);
+    steps.push(new VisitNodeStep({ target: top, phase: 2, args: [top, ast] }));
+  }
+  steps.push(new VisitNodeStep({ target: ast, phase: 2, args: [ast, null] }));
   stepsOfAst.set(ast, steps);
   return steps;
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { loadConfig } from '../config-file.js';
-import { findProjectRoot, ProjectIndex } from '../project-index.js';
+import { displayPath } from '../files.js';
+import { ProjectIndex } from '../project-index.js';
 import { compactPath } from '../report/text.js';
 import { SIGNAL, type EngineAnswer, type EngineRequest } from './protocol.js';
 
@@ -21,17 +22,18 @@ function wake(value: number): void {
 
 async function answer(request: EngineRequest): Promise<EngineAnswer> {
   const started = performance.now();
-  const root = await findProjectRoot(request.file);
-  // privlint.json gives the vocabulary (noreturn, inputFunctions, platform, ignore); eslint.config.js decides
-  // which rules report and how severely, so the engine runs every rule.
-  const { config } = await loadConfig(root);
-  const index = await ProjectIndex.forFile(request.file, { ...config, rules: {}, ruleSet: 'strict' });
-  const { findings, diagnostics } = await index.update(request.file, request.text);
-  const shown = index.shownPath(request.file);
-  const lines = (file: string): string[] | undefined => {
-    if (file === shown) return request.text.split('\n');
+  const { file, cwd, text } = request;
+  // privlint.json, found as `privlint .` run in ESLint's working directory finds it, gives the vocabulary (noreturn,
+  // inputFunctions, platform, ignore); eslint.config.js decides which rules report and how severely, so the engine
+  // runs every rule.
+  const { config } = await loadConfig(cwd);
+  const index = await ProjectIndex.forFile(file, { ...config, rules: {}, ruleSet: 'strict' }, cwd);
+  const { findings, diagnostics } = await index.update(file, text);
+  const shown = displayPath(file, cwd);
+  const lines = (other: string): string[] | undefined => {
+    if (other === shown) return text.split('\n');
     try {
-      return readFileSync(path.resolve(index.root, file), 'utf8').split('\n');
+      return readFileSync(path.resolve(cwd, other), 'utf8').split('\n');
     } catch {
       return undefined;
     }

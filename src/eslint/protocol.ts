@@ -6,6 +6,8 @@ export interface EngineRequest {
   id: number;
   /** Absolute path of the linted file. */
   file: string;
+  /** ESLint's working directory: the project and the configuration are those of `privlint .` run there. */
+  cwd: string;
   /** Its text as ESLint holds it (an editor buffer, or the file on disk without a BOM). */
   text: string;
 }

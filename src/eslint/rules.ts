@@ -76,7 +76,7 @@ function verdictFor(context: RuleContextLike): FileVerdict | undefined {
   if (!languageOf(file)) return undefined; // not a file privlint reads (a declaration file, a virtual name)
   verdict = { lineStarts: lineStartsOf(sourceCode.text), problemsReported: false };
   try {
-    verdict.answer = analyseSync(file, sourceCode.text);
+    verdict.answer = analyseSync(file, sourceCode.text, context.cwd);
   } catch (e) {
     verdict.failure = (e as Error).message;
   }

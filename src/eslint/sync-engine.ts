@@ -44,23 +44,23 @@ function startThread(): EngineThread {
   return started;
 }
 
-/** Analyse `file` with this text in its project; blocks until the engine answers. */
-export function analyseSync(file: string, text: string): EngineAnswer {
+/** Analyse `file` (absolute) with this text in its project, as seen from `cwd`; blocks until the engine answers. */
+export function analyseSync(file: string, text: string, cwd: string): EngineAnswer {
   const started = performance.now();
   try {
-    return request(file, text);
+    return request(file, text, cwd);
   } finally {
     engineWaits.requests++;
     engineWaits.ms += performance.now() - started;
   }
 }
 
-function request(file: string, text: string): EngineAnswer {
+function request(file: string, text: string, cwd: string): EngineAnswer {
   if (!thread || thread.gone) thread = startThread();
   const { port, signal } = thread;
   const id = nextId++;
   Atomics.store(signal, 0, SIGNAL.waiting);
-  port.postMessage({ id, file, text } satisfies EngineRequest);
+  port.postMessage({ id, file, text, cwd } satisfies EngineRequest);
   const deadline = Date.now() + TIMEOUT_MS;
   for (;;) {
     Atomics.wait(signal, 0, SIGNAL.waiting, SLICE_MS);

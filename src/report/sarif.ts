@@ -21,6 +21,30 @@ function uri(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
+function fileOf(l: Sarif.Location | undefined): string {
+  return decodeURIComponent(l?.physicalLocation?.artifactLocation?.uri ?? '');
+}
+
+function order(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The order of findings (file, line, column, rule), which sharded logs are merged back into. */
+export function compareResults(a: Sarif.Result, b: Sarif.Result): number {
+  const [x, y] = [a.locations?.[0], b.locations?.[0]];
+  return (
+    order(fileOf(x), fileOf(y)) ||
+    order(x?.physicalLocation?.region?.startLine ?? 0, y?.physicalLocation?.region?.startLine ?? 0) ||
+    order(x?.physicalLocation?.region?.startColumn ?? 0, y?.physicalLocation?.region?.startColumn ?? 0) ||
+    order(a.ruleId ?? '', b.ruleId ?? '')
+  );
+}
+
+export function compareNotifications(a: Sarif.Notification, b: Sarif.Notification): number {
+  const [x, y] = [a.locations?.[0], b.locations?.[0]];
+  return order(fileOf(x), fileOf(y)) || order(x?.physicalLocation?.region?.startLine ?? 0, y?.physicalLocation?.region?.startLine ?? 0) || order(a.message.text ?? '', b.message.text ?? '');
+}
+
 function location(loc: Finding['loc'], message?: string): Sarif.Location {
   return {
     physicalLocation: {
@@ -83,12 +107,12 @@ export function toSarif(result: AnalysisResult, opts: SarifOptions): Sarif.Log {
       res.codeFlows = [{ threadFlows: [{ locations: [...f.related.map((r) => ({ location: location(r.loc, r.message) })), ...(f.related.some((r) => r.loc.line === f.loc.line && r.loc.file === f.loc.file) ? [] : [{ location: location(f.loc, 'finding') }])] }] }];
     }
     return res;
-  });
-  const notifications: Sarif.Notification[] = result.diagnostics.map((d) => ({
+  }).sort(compareResults);
+  const notifications: Sarif.Notification[] = result.diagnostics.map((d): Sarif.Notification => ({
     level: d.level === 'error' ? 'error' : 'warning',
     message: { text: `${d.file}: ${d.message}` },
     locations: [{ physicalLocation: { artifactLocation: { uri: uri(d.file) }, ...(d.line ? { region: { startLine: d.line } } : {}) } }],
-  }));
+  })).sort(compareNotifications);
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
