@@ -145,11 +145,14 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     const state = states.get(id)?.get(key);
     if (!state) continue; // merged away meanwhile
     const node = g.nodes[id]!;
-    const facts = state.facts.map((f, w) => {
-      const out = new Set(f);
-      for (const ev of node.events) walks[w]!.transfer(out, ev);
-      return out;
-    });
+    // Facts pass through nodes without events unchanged: shared, not copied (arrive() copies what it keeps).
+    const facts = node.events.length
+      ? state.facts.map((f, w) => {
+          const out = new Set(f);
+          for (const ev of node.events) walks[w]!.transfer(out, ev);
+          return out;
+        })
+      : state.facts;
     const flags = new Map(state.flags);
     applyConstants(g, node, flags);
     node.succ.forEach((s, index) => {
@@ -167,6 +170,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
   }
   walks.forEach((walk, w) => {
     for (const node of g.nodes) {
+      if (!node.events.length) continue;
       for (const state of states.get(node.id)?.values() ?? []) {
         const cur = new Set(state.facts[w]!);
         for (const ev of node.events) {
