@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
-import { buildSupergraphs, type Supergraph } from './analysis/supergraph.js';
+import { supergraphs, type Supergraph } from './analysis/supergraph.js';
 import { noreturnNamesInText } from './c/frontend.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
@@ -107,7 +107,6 @@ async function readSource(file: string, shown: string): Promise<SourceFile | Dia
 export interface PreparedProject {
   project: Project;
   judge: ResultJudge;
-  graphs: Supergraph[];
   diagnostics: Diagnostic[];
   models: FileModel[];
   timing: (label: string) => void;
@@ -160,9 +159,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing('project summaries');
   const judge = new ResultJudge(project);
   timing('result judge');
-  const graphs = buildSupergraphs(project);
-  timing(`${graphs.length} supergraphs, ${graphs.reduce((n, g) => n + g.nodes.length, 0)} nodes`);
-  return { project, judge, graphs, diagnostics, models: files, timing };
+  return { project, judge, diagnostics, models: files, timing };
 }
 
 /** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
@@ -209,30 +206,43 @@ export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig,
 }
 
 async function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
-  const { project, judge, graphs, diagnostics, models, timing } = await prepareProject(sources, config, options);
+  const { project, judge, diagnostics, models, timing } = await prepareProject(sources, config, options);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
-  withSharedWalks(() => {
-    for (const rule of enabledRules(config)) {
-      const configured = config.rules[rule.id];
-      rule.check({
-        project,
-        judge,
-        graphs,
-        report(f) {
-          const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-          const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
-          const { edit, ...rest } = f;
-          const finding: Finding = { ...rest, ruleId: rule.id, severity };
-          findings.push(finding);
-          if (edit) pendingFixes.push({ finding, intent: edit });
-        },
-      });
-    }
-  });
+  const rules = enabledRules(config);
+  const check = (graphs: Supergraph[], projectPass: boolean): void =>
+    withSharedWalks(() => {
+      for (const rule of rules) {
+        const configured = config.rules[rule.id];
+        rule.check({
+          project,
+          judge,
+          graphs,
+          projectPass,
+          report(f) {
+            const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
+            if (seen.has(key)) return;
+            seen.add(key);
+            const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
+            const { edit, ...rest } = f;
+            const finding: Finding = { ...rest, ruleId: rule.id, severity };
+            findings.push(finding);
+            if (edit) pendingFixes.push({ finding, intent: edit });
+          },
+        });
+      }
+    });
+  check([], true);
+  // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
+  let graphCount = 0;
+  let nodeCount = 0;
+  for (const g of supergraphs(project)) {
+    graphCount++;
+    nodeCount += g.nodes.length;
+    check([g], false);
+  }
+  timing(`${graphCount} supergraphs, ${nodeCount} nodes`);
   timing('rules');
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   return { findings, diagnostics, analysed: models.map((f) => f.path) };

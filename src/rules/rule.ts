@@ -53,7 +53,13 @@ export interface Finding {
 export interface RuleContext {
   project: Project;
   judge: ResultJudge;
+  /**
+   * The programs' graphs to check in this call. The engine calls each rule once for the project (`projectPass`,
+   * no graphs) and then once per graph, made one at a time so that a large project never holds them all.
+   */
   graphs: Supergraph[];
+  /** This call is the one for questions about the project as a whole, not about paths through graphs. */
+  projectPass: boolean;
   report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
 }
 

@@ -33,6 +33,7 @@ export const uncheckedReturn: Rule = {
     references: ['CWE-252: Unchecked Return Value', 'CWE-273: Improper Check for Dropped Privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful'],
   },
   check(ctx) {
+    if (!ctx.projectPass) return;
     for (const fn of ctx.project.functions) {
       if (ctx.project.isShim(fn)) continue;
       for (const node of fn.cfg.nodes) for (const ev of node.events) {
