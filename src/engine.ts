@@ -8,6 +8,7 @@ import { analyzeNodeFile } from './ts/frontend.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf } from './files.js';
+import { annotateFunctions } from './enclosing.js';
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
@@ -154,11 +155,12 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
   }
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   findings.sort(compareFindings);
+  annotateFunctions(findings, models);
   diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
   return { findings, diagnostics, files: sources.map((s) => s.path), analysed: models.map((f) => f.path), rules };
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   if (a.loc.file !== b.loc.file) return a.loc.file < b.loc.file ? -1 : 1;
   return a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }

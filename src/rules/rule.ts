@@ -48,13 +48,15 @@ export interface Finding {
   related: RelatedLocation[];
   /** The edit that makes `fix`, where a local edit is safe. */
   autofix?: Fix;
+  /** The named function the primary location is in (for fingerprints); absent at file level. */
+  function?: string;
 }
 
 export interface RuleContext {
   project: Project;
   judge: ResultJudge;
   graphs: Supergraph[];
-  report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
+  report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
 }
 
 export interface Rule extends RuleMeta {
