@@ -1,5 +1,4 @@
 /** The one engine behind the CLI, the ESLint plugin and the Action: sources in, findings and diagnostics out. */
-import { promises as fs } from 'node:fs';
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
 import { buildSupergraphs, type Supergraph } from './analysis/supergraph.js';
@@ -7,8 +6,9 @@ import { analyzeCFile, noreturnNamesInText } from './c/frontend.js';
 import { analyzeNodeFile } from './ts/frontend.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
-import { collectFiles, displayPath, languageOf } from './files.js';
+import { collectFiles, displayPath, languageOf, readSource } from './files.js';
 import { annotateFunctions } from './enclosing.js';
+import { InputLimitError } from './parser.js';
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
@@ -30,8 +30,6 @@ export interface AnalysisResult {
   rules: readonly Rule[];
 }
 
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
-
 /** Tokens without which a file can neither change privileges nor hold a chroot (C calls, Node's process.* and npm modules, `uid:` options). */
 const PRIVILEGE_TOKENS = /\b(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)\b|['"](?:node:)?posix['"]|\buid\s*:/;
 /** Small projects are analysed whole; large ones only where privilege code and its callers and callees are. */
@@ -47,7 +45,7 @@ export async function analyzePaths(paths: string[], config: PrivlintConfig = def
 
 /** The files the paths name (directories walked), read; those that cannot be read are diagnostics. */
 export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
-  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd);
+  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd, { gitignore: config.respectGitignore, ignoreBase: config.baseDir });
   const sources: SourceFile[] = [];
   for (const file of files) {
     const loaded = await readSource(file, displayPath(file, cwd));
@@ -55,23 +53,6 @@ export async function loadSources(paths: string[], config: PrivlintConfig, cwd: 
     else diagnostics.push(loaded);
   }
   return { sources, diagnostics, files: files.map((f) => displayPath(f, cwd)) };
-}
-
-async function readSource(file: string, shown: string): Promise<SourceFile | Diagnostic> {
-  let bytes: Buffer;
-  try {
-    const st = await fs.stat(file);
-    if (st.size > MAX_FILE_BYTES) return { file: shown, level: 'error', message: `file is too large to analyse (${st.size} bytes; the limit is ${MAX_FILE_BYTES})` };
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    return { file: shown, level: 'error', message: `cannot read file: ${(e as Error).message}` };
-  }
-  if (bytes.subarray(0, 8192).includes(0)) return { file: shown, level: 'error', message: 'binary file (contains NUL bytes); skipped' };
-  try {
-    return { path: shown, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    return { file: shown, level: 'error', message: 'file is not valid UTF-8; skipped' };
-  }
 }
 
 export interface PreparedProject {
@@ -100,7 +81,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
       diagnostics.push(...model.diagnostics);
       models.set(src.path, model);
     } catch (e) {
-      const message = e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
+      const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
       diagnostics.push({ file: src.path, level: 'error', message });
     }
   };
