@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, MAX_CONFIG_BYTES, parseConfig } from '../src/c
 import { configForFile, engineConfig } from '../src/config-overrides.js';
 import { configSchema } from '../src/config-schema.js';
 import { SchemaValidator } from '../src/json-schema.js';
+import { seededRandom } from '../src/testing/fuzz.js';
 import { RULES } from '../src/rules/index.js';
 import { build, root, run, tree } from './cli-helpers.js';
 
@@ -25,17 +26,6 @@ function errorsOf(raw: unknown): string[] {
     if (!(e instanceof ConfigError)) throw e;
     return e.message.split('\n');
   }
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VALID = {
@@ -91,7 +81,7 @@ describe('the configuration schema', () => {
   });
 
   it('agrees with an independent validator (Ajv) on valid and mutated configurations', () => {
-    const next = random(20240607);
+    const next = seededRandom(20240607);
     let invalid = 0;
     for (let i = 0; i < 3000; i++) {
       const candidate = i % 10 === 0 ? VALID : mutate(VALID, next);
