@@ -119,20 +119,22 @@ describe('hostile input', () => {
     expect(r.status).toBe(1);
   });
 
-  it('file names with ":", ",", newlines are analysed and printed unambiguously; names that are not UTF-8 are reported', () => {
-    const dir = tree({ 'a:1,2.c': BAD, 'new\nline.c': BAD });
+  it('file names with ":", ",", newlines, escape sequences are analysed and printed unambiguously; names that are not UTF-8 are reported', () => {
+    const dir = tree({ 'a:1,2.c': BAD, 'new\nline.c': BAD, 'esc\x1b[2J.c': BAD });
     writeFileSync(Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.from([0xff, 0xfe]), Buffer.from('.c')]), BAD);
     const report = json(run(['-f', 'json', '.'], dir).stdout);
-    expect([...filesWithFindings(report)].sort()).toEqual(['a:1,2.c', 'new\nline.c']);
+    expect([...filesWithFindings(report)].sort()).toEqual(['a:1,2.c', 'esc\x1b[2J.c', 'new\nline.c']);
     expect(report.diagnostics).toEqual([{ file: 'bad\ufffd\ufffd.c', level: 'error', message: 'file name is not valid UTF-8; skipped (rename it to have it analysed)' }]);
     const text = run(['.'], dir).stdout;
     expect(text).toContain('new\\nline.c:2:');
     expect(text).not.toMatch(/^line\.c/m);
+    expect(text).toContain('esc\\x1b[2J.c:2:');
+    expect(text).not.toContain('\x1b'); // no escape sequence reaches the terminal
     const sarif = JSON.parse(run(['-f', 'sarif', '.'], dir).stdout);
     const validate = sarifValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const uris = new Set(sarif.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri));
-    expect(uris).toEqual(new Set(['a%3A1%2C2.c', 'new%0Aline.c']));
+    expect(uris).toEqual(new Set(['a%3A1%2C2.c', 'esc%1B%5B2J.c', 'new%0Aline.c']));
     expect(sarif.runs[0].invocations[0].toolExecutionNotifications).toHaveLength(1);
   });
 });

@@ -7,9 +7,9 @@ export type { LineSource } from '../fingerprint.js';
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', note: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
-/** Control characters (a newline or an escape sequence in a file name) written as escapes, so one report line stays one line. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** Control characters (a newline or an escape sequence in a file name or in code) written as escapes, except those in `keep`, so that one report line stays one line and nothing reaches the terminal as a command. */
+export function printable(text: string, keep = ''): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => (keep.includes(ch) ? ch : (({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)));
 }
 
 function plural(n: number, word: string): string {
@@ -45,10 +45,10 @@ export function formatText(result: ReportInput, color: boolean, lines?: LineSour
   const c = (code: keyof typeof COLORS, s: string): string => (color ? `${COLORS[code]}${s}${COLORS.reset}` : s);
   const out: string[] = [];
   for (const f of result.findings) {
-    out.push(`${c('bold', `${printable(f.loc.file)}:${f.loc.line}:${f.loc.column}`)}: ${c(f.severity, f.severity)}: ${f.message} ${c('dim', `[${f.ruleId}]`)}`);
+    out.push(`${c('bold', `${printable(f.loc.file)}:${f.loc.line}:${f.loc.column}`)}: ${c(f.severity, f.severity)}: ${printable(f.message, '\n\t')} ${c('dim', `[${f.ruleId}]`)}`);
     if (f.related.length) out.push(`  ${c('bold', 'path:')} ${compactPath(f, lines)}`);
     for (const r of f.related) out.push(c('dim', `    ${printable(r.loc.file)}:${r.loc.line}:${r.loc.column}: ${r.message}`));
-    const [first, ...rest] = f.fix.split('\n');
+    const [first, ...rest] = printable(f.fix, '\n\t').split('\n');
     out.push(`  ${c('bold', 'fix:')} ${first}`);
     for (const line of rest) out.push(`      ${line.replace(/\t/g, '    ')}`);
     if (f.autofix) out.push(`  ${c('bold', 'fixable:')} privlint --fix applies it (--fix-dry-run shows the diff)`);
