@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeSources } from '../src/engine.js';
 import { readSource } from '../src/files.js';
 import { build, root, run, sarifValidator, tree } from './cli-helpers.js';
 
@@ -117,6 +118,19 @@ describe('hostile input', () => {
     expect(notes).toEqual(['slow.c: parsing took longer than 0.2 s, the limit for one file (PRIVLINT_PARSE_TIME_LIMIT_MS); skipped']);
     expect(new Set(log.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual(new Set(['a-bad.c', 'z-bad.c']));
     expect(r.status).toBe(1);
+  });
+
+  it('syntax errors nested too deep for the parser runtime are not walked, and later files are still analysed right', async () => {
+    // Error recovery turns this into ~330 nested expressions around zero-width MISSING nodes: walking it overflowed
+    // the WebAssembly stack and broke the parser for every later file.
+    const deep = `${'/*'.repeat(500)}setuid(0);${'*/'.repeat(500)}\n`;
+    const result = await analyzeSources([
+      { path: 'a-deep.ts', text: deep },
+      { path: 'b-bad.c', text: BAD },
+      { path: 'c-bad.ts', text: "process.setuid('svc');\n" },
+    ]);
+    expect(result.diagnostics).toEqual([{ file: 'a-deep.ts', level: 'error', message: 'syntax errors nested more than 200 levels deep; skipped (the parser cannot analyse them safely)' }]);
+    expect(new Set(result.findings.map((f) => f.loc.file))).toEqual(new Set(['b-bad.c', 'c-bad.ts']));
   });
 
   it('file names with ":", ",", newlines, escape sequences are analysed and printed unambiguously; names that are not UTF-8 are reported', () => {
