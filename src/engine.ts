@@ -1,12 +1,12 @@
 /** The one engine behind the CLI, the ESLint plugin and the Action: sources in, findings and diagnostics out. */
-import { promises as fs } from 'node:fs';
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
 import { supergraphs, type Supergraph } from './analysis/supergraph.js';
 import { noreturnNamesInText } from './c/frontend.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
-import { collectFiles, displayPath, languageOf } from './files.js';
+import { collectFiles, displayPath, languageOf, readSource } from './files.js';
+import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { selectForParsing } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
@@ -64,8 +64,6 @@ export interface UnitResult {
   analysed: string[];
 }
 
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
-
 export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd(), options: EngineOptions = {}): Promise<AnalysisResult> {
   const { sources, diagnostics, files } = await loadSources(paths, config, cwd);
   const result = await analyzeSources(sources, config, options);
@@ -76,7 +74,7 @@ export async function analyzePaths(paths: string[], config: PrivlintConfig = def
 
 /** The files the paths name (directories walked), read, each with its unit; those that cannot be read are diagnostics. */
 export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
-  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd);
+  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd, { gitignore: config.respectGitignore, ignoreBase: config.baseDir });
   const sources: SourceFile[] = [];
   const units = new UnitFinder(cwd);
   for (const file of files) {
@@ -85,23 +83,6 @@ export async function loadSources(paths: string[], config: PrivlintConfig, cwd: 
     else diagnostics.push(loaded);
   }
   return { sources, diagnostics, files: files.map((f) => displayPath(f, cwd)) };
-}
-
-async function readSource(file: string, shown: string): Promise<SourceFile | Diagnostic> {
-  let bytes: Buffer;
-  try {
-    const st = await fs.stat(file);
-    if (st.size > MAX_FILE_BYTES) return { file: shown, level: 'error', message: `file is too large to analyse (${st.size} bytes; the limit is ${MAX_FILE_BYTES})` };
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    return { file: shown, level: 'error', message: `cannot read file: ${(e as Error).message}` };
-  }
-  if (bytes.subarray(0, 8192).includes(0)) return { file: shown, level: 'error', message: 'binary file (contains NUL bytes); skipped' };
-  try {
-    return { path: shown, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    return { file: shown, level: 'error', message: 'file is not valid UTF-8; skipped' };
-  }
 }
 
 export interface PreparedProject {
@@ -245,10 +226,11 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   timing(`${graphCount} supergraphs, ${nodeCount} nodes`);
   timing('rules');
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
+  annotateFunctions(findings, models);
   return { findings, diagnostics, analysed: models.map((f) => f.path) };
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   if (a.loc.file !== b.loc.file) return a.loc.file < b.loc.file ? -1 : 1;
   return a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }

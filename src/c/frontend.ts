@@ -1,7 +1,7 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
-import { createParser } from '../parser.js';
+import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree } from '../parser.js';
 import { idGetterClass } from './calls.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { firstBranchOnly } from './preprocess.js';
@@ -192,17 +192,23 @@ export interface ProjectContext {
 
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
-  let tree = parser.parse(source);
-  if (!tree) throw new Error('the C parser returned no tree');
+  const deadline = Date.now() + parseTimeLimitMs();
+  let tree = parseBefore(parser, source, deadline);
+  if (!tree) throw parseTimeLimitError();
   let flattened = false;
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with the first branch of each.
-    const retry = parser.parse(firstBranchOnly(source));
+    const retry = parseBefore(parser, firstBranchOnly(source), deadline);
     if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
       tree.delete();
       tree = retry;
       flattened = true;
     } else retry?.delete();
+  }
+  const unsafe = unsafeTree(tree);
+  if (unsafe) {
+    tree.delete();
+    throw unsafe;
   }
   try {
     const root = tree.rootNode;

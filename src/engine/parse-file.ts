@@ -1,6 +1,7 @@
 /** One file into its model: the step the engine runs per file, in the main thread or in a worker. */
 import { analyzeCFile } from '../c/frontend.js';
 import type { Diagnostic, FileModel, Language } from '../model.js';
+import { InputLimitError } from '../parser.js';
 import { analyzeNodeFile } from '../ts/frontend.js';
 
 export interface ParseTask {
@@ -24,7 +25,7 @@ export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic
       ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros) })
       : await analyzeNodeFile(task.path, task.text, nextEventId);
   } catch (e) {
-    const message = e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
+    const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
     return { file: task.path, level: 'error', message };
   }
 }

@@ -48,6 +48,8 @@ export interface Finding {
   related: RelatedLocation[];
   /** The edit that makes `fix`, where a local edit is safe. */
   autofix?: Fix;
+  /** The named function the primary location is in (for fingerprints); absent at file level. */
+  function?: string;
 }
 
 export interface RuleContext {
@@ -60,7 +62,7 @@ export interface RuleContext {
   graphs: Supergraph[];
   /** This call is the one for questions about the project as a whole, not about paths through graphs. */
   projectPass: boolean;
-  report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
+  report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
 }
 
 export interface Rule extends RuleMeta {
