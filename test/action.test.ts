@@ -190,6 +190,19 @@ describe('the Action on a pull request', () => {
     expect(bad.annotations[0]!.message).toContain('fail-on');
   });
 
+  it('honours inline suppressions as the CLI does: no annotation, dismissed in SARIF with the reason', () => {
+    const suppressed = `void quiet(uid_t u) {\n  /* privlint-disable-next-line unchecked-return, missing-setgroups -- reviewed: test helper */\n  setuid(u);\n}\n`;
+    const r = pullRequestRepo({ 'base.c': HEADER }, { 'new.c': HEADER + uncheckedSetuid('loud') + suppressed });
+    const run = runAction({ action, workspace: r.dir, event: pullRequestEvent(r), inputs: { 'sarif-file': 'out.sarif' } });
+    expect(run.status).toBe(1);
+    const lines = new Set(run.annotations.map((a) => Number(a.props.line)));
+    expect(lines).toEqual(new Set([lineOf(HEADER + uncheckedSetuid('loud'), 'setuid(u)')]));
+    const sarif = JSON.parse(readFileSync(path.join(r.dir, 'out.sarif'), 'utf8'));
+    const dismissed = sarif.runs[0].results.filter((x: { suppressions?: unknown[] }) => x.suppressions?.length);
+    expect(dismissed.length).toBe(2);
+    expect(dismissed[0].suppressions[0]).toMatchObject({ kind: 'inSource', justification: 'reviewed: test helper' });
+  });
+
   it('escapes crafted file names (`:` `,` `%`, newlines): no injected command, the file property round-trips', () => {
     const names = ['we:ird,100%25 name.c', 'evil\n::add-mask::x\n::error file=pwned.c::injected.c', 'tab\tand\rcr.c'];
     const r = pullRequestRepo({ 'base.c': HEADER }, Object.fromEntries(names.map((n, i) => [n, HEADER + uncheckedSetuid(`f${i}`)])));
