@@ -96,7 +96,7 @@ export interface PreparedProject {
 /** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
 export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<PreparedProject> {
   const started = Date.now();
-  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
+  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`) : (): void => {};
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
   const stringMacros = headerStringMacros(sources);

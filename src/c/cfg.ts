@@ -352,6 +352,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
    * NOT_ROOT (truthy when the process is not root), so that paths taken only when not root are told apart.
    */
   private rootTestOf(cond: Node): Test | undefined {
+    const text = cond.text;
+    const mayTestRoot = /\bgete?uid\b/.test(text) || [...this.ctx.idVariables].some(([name, cls]) => cls === 'saved-effective' && text.includes(name));
+    if (!mayTestRoot) return undefined;
     const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier']).filter((n): n is Node => n !== null)];
     for (const p of probes) {
       const isIdCall = p.type === 'call_expression' && ['geteuid', 'getuid'].includes(calleeName(p) ?? '');
@@ -370,12 +373,25 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   /** Collect the events of an expression (post-order: arguments before the call) into `node`. */
   private collect(expr: Node, node: CfgNode, root: RootKind): void {
-    const visit = (n: Node): void => {
-      for (const c of n.namedChildren) if (c) visit(c);
-      if (n.type === 'call_expression') this.addCall(n, expr, node, root);
-      else if (n.type === 'identifier') this.addInputReference(n, node);
+    // A cursor walk: syntax nodes are made only for calls and for the identifiers that can be input (argv, envp,
+    // environ), not for every node of every expression.
+    const cursor = expr.walk();
+    const inputNames = new Set([this.inputParams.argv, this.inputParams.envp, 'environ']);
+    const visit = (): void => {
+      if (cursor.gotoFirstChild()) {
+        do if (cursor.nodeIsNamed) visit();
+        while (cursor.gotoNextSibling());
+        cursor.gotoParent();
+      }
+      const type = cursor.nodeType;
+      if (type === 'call_expression') this.addCall(cursor.currentNode, expr, node, root);
+      else if (type === 'identifier' && inputNames.has(cursor.nodeText)) this.addInputReference(cursor.currentNode, node);
     };
-    visit(expr);
+    try {
+      visit();
+    } finally {
+      cursor.delete();
+    }
     if (node.kind !== 'cond' && !node.assigns) {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);

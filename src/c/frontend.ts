@@ -33,9 +33,13 @@ function parameterNames(fnDecl: Node): string[] {
 }
 
 
+/** Text that can hold an id getter's call (`getuid()`, `x_geteuid()`, `getpwuid(`): without it there is nothing to find. */
+const ID_GETTER_TEXT = /get(?:e?[ug]id|pwuid(?:_r)?)\s*\(/;
+
 /** Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. */
-function idVariables(root: Node): Map<string, IdClass> {
+function idVariables(root: Node, text = root.text): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
+  if (!ID_GETTER_TEXT.test(text)) return names;
   for (const call of descendantsOfType(root, ['call_expression'])) {
     const callee = calleeName(call) ?? '';
     let cls = idGetterClass(callee);
@@ -59,14 +63,15 @@ function idVariables(root: Node): Map<string, IdClass> {
  * What the variables seen in one function hold: its own locals (`int retval = geteuid();` in one function says
  * nothing of `retval` in another), and the file's for the globals it uses.
  */
-function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>): Map<string, IdClass> {
+function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, text: string): Map<string, IdClass> {
+  if (!fileLevel.size) return idVariables(def, text); // no file-level variables for a local to hide
   const names = new Map(fileLevel);
   const locals = descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
     .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
     .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
     .filter((n): n is string => !!n);
   for (const local of locals) names.delete(local);
-  for (const [name, cls] of idVariables(def)) names.set(name, cls);
+  for (const [name, cls] of idVariables(def, text)) names.set(name, cls);
   return names;
 }
 
@@ -80,8 +85,9 @@ function assignedName(expr: Node): string | undefined {
 }
 
 /** Variables holding the passwd entry of a named account: `pw = getpwnam("nobody")`. */
-function passwdUsers(root: Node, strings: ReadonlyMap<string, string>): Map<string, string> {
+function passwdUsers(root: Node, strings: ReadonlyMap<string, string>, text = root.text): Map<string, string> {
   const users = new Map<string, string>();
+  if (!text.includes('getpwnam')) return users; // every entry below starts from a getpwnam() in this text
   for (const call of descendantsOfType(root, ['call_expression'])) {
     if (calleeName(call) !== 'getpwnam') continue;
     const arg = call.childForFieldName('arguments')?.namedChild(0);
@@ -218,7 +224,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       functions: [],
       noreturnNames: noreturnDeclarations(root, source),
       macros: macrosOf(root),
-      idVariables: Object.fromEntries(idVariables(root)),
+      idVariables: Object.fromEntries(idVariables(root, source)),
       diagnostics: [],
     };
     if (root.hasError) {
@@ -237,7 +243,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
-      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables) };
+      const defText = def.text;
+      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, defText) };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');
       const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
