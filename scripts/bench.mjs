@@ -149,7 +149,7 @@ if (!skip.has('alone')) {
 // 6. The editor: ESLint's per-file time in a warm process, when the plugin's bench is there.
 if (!skip.has('eslint') && existsSync(path.join(here, 'bench-eslint.mjs'))) {
   process.stderr.write('eslint\n');
-  const r = spawnSync(process.execPath, [path.join(here, 'bench-eslint.mjs'), corpus], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [path.join(here, 'bench-eslint.mjs'), '--corpus', corpus], { encoding: 'utf8', maxBuffer: 1 << 26 });
   console.log(r.stdout || r.stderr);
 }
 rmSync(work, { recursive: true, force: true });

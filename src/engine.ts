@@ -10,7 +10,7 @@ import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { selectForParsing } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
-import { WorkerPool } from './engine/pool.js';
+import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
@@ -120,7 +120,12 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
     const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
-    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await options.pool.run<FileModel | Diagnostic>({ kind: 'parse', task: t }) : await parseFile(t);
+    const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>
+      pool.run<FileModel | Diagnostic>({ kind: 'parse', task: t }).catch((e: unknown) => {
+        if (e instanceof WorkerLost) return parseFile(t);
+        throw e;
+      });
+    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await inWorker(options.pool) : await parseFile(t);
     if (key && !cached && !isDiagnostic(result)) options.store!.setModel(key, result, t.idBase);
     options.onProgress?.({ phase: 'parse', done: ++done, total: tasks.length });
     return result;
@@ -158,7 +163,13 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
     if (pool && groups.length > 1 && (!options.store || options.cacheLocation)) {
       // Units to the workers, each analysed whole there (with the same cache folder).
       const plain = { prefilter: options.prefilter, cacheLocation: options.cacheLocation };
-      results = await Promise.all(groups.map(async (g) => unitDone(await pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }))));
+      // A unit whose worker died (its heap bound) is analysed again here.
+      const inWorker = (g: (typeof groups)[number]): Promise<UnitResult> =>
+        pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }).catch((e: unknown) => {
+          if (e instanceof WorkerLost) return analyzeUnit(g.sources, config, { ...options, pool: undefined });
+          throw e;
+        });
+      results = await Promise.all(groups.map(async (g) => unitDone(await inWorker(g))));
     } else {
       results = [];
       for (const group of groups) results.push(unitDone(await analyzeUnit(group.sources, config, { ...options, pool })));

@@ -3,8 +3,11 @@
  * truncation, deep nesting, stray suppression comments): no exception, no internal error, no hang, and the same
  * reports twice. About 20 s; `node scripts/fuzz.mjs` runs long campaigns.
  */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { build, run } from './cli-helpers.js';
 import { commentsOf } from '../src/comments.js';
 import { checkInput, fixtureSources, fuzzInput, MUTATIONS, seededRandom } from '../src/testing/fuzz.js';
 
@@ -30,6 +33,26 @@ describe('fuzzing', () => {
     }
     expect(failures).toEqual([]);
     expect([...used].sort()).toEqual(Object.keys(MUTATIONS).sort());
+  }, 120_000);
+
+  it('mutated inputs as separate projects give byte-identical SARIF with --jobs 1, 2 and 3', async () => {
+    build();
+    const fixtures = await fixtureSources(path.resolve(__dirname, '..', 'fixtures'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'privlint-fuzz-jobs-'));
+    for (let i = 0; i < 40; i++) {
+      const unit = path.join(dir, `p${i}`);
+      mkdirSync(unit);
+      writeFileSync(path.join(unit, 'Makefile'), 'all:\n');
+      for (const src of fuzzInput(fixtures, SEED + 1, i).sources) writeFileSync(path.join(unit, src.path), src.text);
+    }
+    const sarif = ['1', '2', '3'].map((jobs) => {
+      const r = run(['.', '-f', 'sarif', '-o', `jobs${jobs}.sarif`, '--rules', 'strict', '--jobs', jobs], dir);
+      expect([0, 1], r.stderr).toContain(r.status);
+      return readFileSync(path.join(dir, `jobs${jobs}.sarif`), 'utf8');
+    });
+    expect(JSON.parse(sarif[0]!).runs[0].results.length).toBeGreaterThan(10);
+    expect(sarif[1]).toBe(sarif[0]);
+    expect(sarif[2]).toBe(sarif[0]);
   }, 120_000);
 
   it('the same seed gives the same inputs', async () => {

@@ -123,16 +123,20 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
   const merge = (parts: Map<string, FlowState>, id: number, next: FlowState): void => {
     const key = flagsKey(next.flags);
     const cur = parts.get(key);
+    // Fact sets are never changed once stored (a grown one is replaced by a copy), so nodes share them freely.
     if (!cur) {
-      parts.set(key, { facts: next.facts.map((f) => new Set(f)), flags: next.flags });
+      parts.set(key, { facts: next.facts.slice(), flags: next.flags });
       enqueue(id, key);
       return;
     }
     let grew = false;
     next.facts.forEach((facts, w) => {
       const into = cur.facts[w]!;
-      for (const f of facts) if (!into.has(f)) {
-        into.add(f);
+      if (facts === into) return;
+      let grown: Set<string> | undefined;
+      for (const f of facts) if (!into.has(f)) (grown ??= new Set(into)).add(f);
+      if (grown) {
+        cur.facts[w] = grown;
         grew = true;
       }
     });
