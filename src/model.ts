@@ -85,6 +85,8 @@ export interface ChrootEvent extends EventBase {
 export interface ChdirEvent extends EventBase {
   kind: 'chdir';
   path: string;
+  /** The path is written as a relative one (`chdir("data")`): it resolves against the current working directory. */
+  relative?: true;
 }
 
 export interface DirOpenEvent extends EventBase {

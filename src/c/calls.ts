@@ -146,7 +146,7 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
       return { kind: 'chroot', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
     case 'chdir':
     case 'fchdir':
-      return { kind: 'chdir', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
+      return chdirEvent(api, args[0]);
     case 'open':
     case 'open64':
       return opensDirectory(args, 0) ? { kind: 'dir-open', api, handle: ctx.storedInto ?? '' } : undefined;
@@ -167,6 +167,13 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
   const source = INPUT_CALLS[api];
   if (source) return { kind: 'input', api, source };
   return callEvent(api, args, ctx);
+}
+
+/** `chdir(path)`: a string literal that does not start with '/' is relative to the current working directory. */
+function chdirEvent(api: string, arg: Node | undefined): EventShape {
+  const literal = arg ? stringValue(arg) : undefined;
+  const path = literal ?? arg?.text ?? '';
+  return { kind: 'chdir', api, path, ...(literal !== undefined && !literal.startsWith('/') ? { relative: true as const } : {}) };
 }
 
 const EXEC_FAMILY = /^f?exec(?:[lv]p?e?|vpe)$/;
