@@ -1,4 +1,6 @@
 /** privlint configuration: data only, never code. */
+import type { Platform } from './model.js';
+
 export type SeverityLevel = 'error' | 'warning' | 'note';
 export type RuleSetting = SeverityLevel | 'off';
 
@@ -11,7 +13,7 @@ export interface PrivlintConfig {
   noreturn: string[];
   /** Functions that read untrusted input (option or config parsers). */
   inputFunctions: string[];
-  platform: 'linux' | 'freebsd' | 'openbsd' | 'macos';
+  platform: Platform;
   /** `recommended` (default) or `strict` (adds the rules whose findings are notes). */
   ruleSet: 'recommended' | 'strict';
 }

@@ -37,9 +37,14 @@ export type ResultUse =
   | { kind: 'handled' } // (exceptions) failure ends the process or propagates
   | { kind: 'swallowed'; why: string }; // (exceptions) failure is caught and execution continues
 
+/** The systems privlint knows the privilege calls of. */
+export type Platform = 'linux' | 'freebsd' | 'openbsd' | 'macos';
+
 interface EventBase {
   /** Unique within the project. */
   id: number;
+  /** The call is compiled only for this system (C: inside `#ifdef __APPLE__`). */
+  platform?: Platform;
   /** API name as written in the code (`setresuid`, `process.setuid`, a project function). */
   api: string;
   /** Source text of the whole call, for messages. */

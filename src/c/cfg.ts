@@ -1,6 +1,6 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth } from './conditions.js';
@@ -88,6 +88,8 @@ function assignedTarget(call: Node): string | undefined {
 
 export class FunctionCfgBuilder extends GraphBuilder {
   private readonly labels = new Map<string, number>();
+  /** The system the code being built is compiled for, inside `#ifdef __APPLE__` and the like. */
+  private platform: Platform | undefined;
   private readonly gotos: { label: string; pending: Pending[] }[] = [];
 
   constructor(
@@ -230,10 +232,22 @@ export class FunctionCfgBuilder extends GraphBuilder {
     );
     const alt = node.childForFieldName('alternative');
     const known = preprocessorTruth(node);
-    if (known === false) return alt ? this.statement(alt, start) : start;
-    const outs = this.sequence(body, start);
+    const outer = this.platform;
+    const tested = platformTested(node);
+    const inside = <T>(platform: Platform | undefined, build: () => T): T => {
+      this.platform = platform ?? outer;
+      try {
+        return build();
+      } finally {
+        this.platform = outer;
+      }
+    };
+    // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are.
+    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, start)) : start);
+    if (known === false) return elsewhere();
+    const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(body, start));
     if (known === true || node.type === 'preproc_else') return outs;
-    if (alt) return [...outs, ...this.statement(alt, start)];
+    if (alt) return [...outs, ...elsewhere()];
     return [...outs, ...start];
   }
 
@@ -385,7 +399,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];
     shapes.forEach((shape, i) => {
-      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
+      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}) } as PrivilegeEvent;
       if (use && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open')) event.result = use;
       if (i === shapes.length - 1) this.callNodes.set(event.id, call);
       node.events.push(event);
@@ -463,4 +477,28 @@ function preprocessorTruth(node: Node): boolean | null {
     return m[1] === '!';
   }
   return null;
+}
+
+/** Macros only one system's compilers define. */
+const PLATFORM_MACROS: Record<string, Platform> = { __APPLE__: 'macos', __MACH__: 'macos', TARGET_OS_OSX: 'macos', TARGET_OS_MAC: 'macos' };
+
+/**
+ * The system an `#ifdef`/`#if` tests for, when its condition names only that system's macros (`#ifdef __APPLE__`,
+ * `#if defined(__APPLE__) && defined(__MACH__)`, with other conditions joined by &&); negated for `#ifndef` / `#if !defined(...)`.
+ */
+function platformTested(node: Node): { platform: Platform; negated: boolean } | undefined {
+  if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
+    const platform = PLATFORM_MACROS[node.childForFieldName('name')?.text ?? ''];
+    return platform ? { platform, negated: /^#\s*(?:el)?ifndef/.test(node.text) } : undefined;
+  }
+  if (node.type !== 'preproc_if' && node.type !== 'preproc_elif') return undefined;
+  const condition = node.childForFieldName('condition')?.text.trim() ?? '';
+  const negated = /^!\s*(?:defined\s*\(?\s*)?[A-Za-z_]\w*\s*\)?$/.test(condition);
+  if (condition.startsWith('!') && !negated) return undefined;
+  const names = condition.replace(/^!/, '').split('&&').map((t) => /^\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?\s*$/.exec(t)?.[1]);
+  if (names.some((n) => n === undefined)) return undefined;
+  // `defined(__APPLE__) && defined(HAVE_X)` compiles only on macOS too.
+  const platforms = new Set(names.flatMap((n) => PLATFORM_MACROS[n!] ?? []));
+  const [platform] = platforms;
+  return platforms.size === 1 && platform ? { platform, negated } : undefined;
 }
