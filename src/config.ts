@@ -16,8 +16,12 @@ export interface PrivlintConfig {
   platform: Platform;
   /** `recommended` (default) or `strict` (adds the rules whose findings are notes). */
   ruleSet: 'recommended' | 'strict';
+  /** What the program is, for whose input it parses before dropping: `auto` infers it from the drop. */
+  programKind: ProgramKind;
 }
 
+export type ProgramKind = 'auto' | 'daemon' | 'setuid' | 'library';
+
 export function defaultConfig(): PrivlintConfig {
-  return { rules: {}, ignore: [], noreturn: [], inputFunctions: [], platform: 'linux', ruleSet: 'recommended' };
+  return { rules: {}, ignore: [], noreturn: [], inputFunctions: [], platform: 'linux', ruleSet: 'recommended', programKind: 'auto' };
 }
