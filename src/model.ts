@@ -129,6 +129,19 @@ export interface SpawnEvent extends EventBase {
   gid?: string;
 }
 
+/**
+ * A change to the process's Linux capabilities (SPEC `wrong-drop-order`, `chroot-without-drop`): `keep` lets the
+ * permitted set survive the change of uid (`prctl(PR_SET_KEEPCAPS, 1)`, libcap-ng's `capng_change_id`), `no-keep`
+ * does not (the default); `add`/`remove` raise or drop `caps` (`capng_update`); `set` makes them exactly `caps`
+ * (`capset`, `cap_set_proc`); `clear` leaves none.
+ */
+export interface CapabilityEvent extends EventBase {
+  kind: 'capability';
+  action: 'keep' | 'no-keep' | 'add' | 'remove' | 'set' | 'clear';
+  /** Capability names (`CAP_SETGID`), `*` for all; null when the code does not show which. */
+  caps: string[] | null;
+}
+
 /** A call of a function that may be defined in the project: the engine resolves and summarises it. */
 export interface CallEvent extends EventBase {
   kind: 'call';
@@ -153,6 +166,7 @@ export type PrivilegeEvent =
   | DirCloseEvent
   | InputEvent
   | SpawnEvent
+  | CapabilityEvent
   | CallEvent;
 
 /** Prefix of a `targetUser` that is a parameter of the function: the caller's argument names the account. */

@@ -28,7 +28,7 @@ export function isErrorExit(e: PrivilegeEvent): boolean {
 
 const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
 
-const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot']);
+const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot', 'capability']);
 
 export class Project {
   readonly functions: FunctionModel[];

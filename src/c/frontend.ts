@@ -102,6 +102,19 @@ function passwdUsers(root: Node, strings: ReadonlyMap<string, string>): Map<stri
   return users;
 }
 
+/** Variables holding a capability set read from text: `caps = cap_from_text("cap_setgid=ep")`. */
+function capabilityTexts(root: Node): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const call of descendantsOfType(root, ['call_expression'])) {
+    if (calleeName(call) !== 'cap_from_text') continue;
+    const arg = call.childForFieldName('arguments')?.namedChild(0);
+    const text = arg ? stringValue(arg) : undefined;
+    const name = assignedName(call);
+    if (text !== undefined && name) texts.set(name, text);
+  }
+  return texts;
+}
+
 /** Object-like macros defined as a string literal: `#define RUNAS "nobody"`. */
 function stringMacros(root: Node): Map<string, string> {
   const values = new Map<string, string>();
@@ -231,7 +244,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
-      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables) };
+      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables), capabilityTexts: capabilityTexts(def) };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');
       const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
