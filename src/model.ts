@@ -153,6 +153,8 @@ export interface CallEvent extends EventBase {
   target?: string | null;
   /** The call replaces the process image with another program (C's exec family), keeping ids and jail. */
   execs?: true;
+  /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */
+  failsProcess?: true;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
   args: { text: string; id: IdClass }[];
 }
@@ -226,6 +228,11 @@ export interface FunctionModel {
   key?: string;
   /** (Node) A module's top level: Node caches modules, so it runs once, at the first require. */
   runsOnce?: boolean;
+  /**
+   * (Node) An entry whose program goes on after its top level has run: it starts a server (`listen`) or a timer, and
+   * the event loop keeps serving. Reaching the end of the top level is then not the end of the program.
+   */
+  keepsRunning?: true;
   file: string;
   language: Language;
   loc: SourceLoc;

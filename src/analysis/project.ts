@@ -21,7 +21,7 @@ export function isSuccessfulExit(e: PrivilegeEvent): boolean {
  */
 export function isErrorExit(e: PrivilegeEvent): boolean {
   if (e.kind !== 'call') return false;
-  if (/^(?:abort|__assert_fail)$/.test(e.callee)) return true;
+  if (e.failsProcess || /^(?:abort|__assert_fail)$/.test(e.callee)) return true;
   if (/^(?:_?_?[eE]xit|quick_exit|process\.exit)$/.test(e.callee)) return /^(?:[1-9]\d*|EXIT_FAILURE)$/.test(e.args[0]?.text ?? '');
   return /"|'|`/.test(e.text);
 }

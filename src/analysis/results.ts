@@ -223,7 +223,8 @@ export class ResultJudge {
       seen.add(key);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
-      if (id === exit && fn.isEntry) continue;
+      // The end of an entry is the end of the program, unless it started a server that goes on serving.
+      if (id === exit && fn.isEntry && !fn.keepsRunning) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
       if (okRegion.has(id) && doesWork(n)) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
@@ -234,7 +235,7 @@ export class ResultJudge {
           if (error === 'returns') returned = true;
           continue;
         }
-        return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid ? 'returns' : 'continues') };
+        return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid && !fn.keepsRunning ? 'returns' : 'continues') };
       }
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
