@@ -130,6 +130,14 @@ export interface SpawnEvent extends EventBase {
 }
 
 /**
+ * The process splits in two (`fork()`, Node's `cluster.fork()`): the child's path (the call returned 0) and the
+ * parent's go on as separate processes, each with the privileges it had at the split.
+ */
+export interface ForkEvent extends EventBase {
+  kind: 'fork';
+}
+
+/**
  * A change to the process's Linux capabilities (SPEC `wrong-drop-order`, `chroot-without-drop`): `keep` lets the
  * permitted set survive the change of uid (`prctl(PR_SET_KEEPCAPS, 1)`, libcap-ng's `capng_change_id`), `no-keep`
  * does not (the default); `add`/`remove` raise or drop `caps` (`capng_update`); `set` makes them exactly `caps`
@@ -169,6 +177,7 @@ export type PrivilegeEvent =
   | InputEvent
   | SpawnEvent
   | CapabilityEvent
+  | ForkEvent
   | CallEvent;
 
 /** Prefix of a `targetUser` that is a parameter of the function: the caller's argument names the account. */
@@ -177,13 +186,18 @@ export const ACCOUNT_PARAMETER = '$param:';
 /** Pseudo-variable for conditions that test whether the process is root: truthy when it is not. */
 export const NOT_ROOT = '$not-root';
 
+/** Pseudo-variable for conditions that tell the two processes of a fork apart: truthy in the parent. */
+export const FORK_PARENT = '$fork-parent';
+
 /** A subject tested by a condition node and the branch taken when it reports failure. */
 export interface Test {
   subject: { event: number } | { variable: string };
   /** true: the condition is true when the call failed; false: it is false; null: cannot tell. */
   whenFails: boolean | null;
-  /** For variables: the branch taken when the variable is NULL (a failed opendir()/fopen()). */
+  /** For variables: the branch taken when the variable is NULL (a failed opendir()/fopen()), or 0 (a forked child). */
   whenNull?: boolean | null;
+  /** The branch taken when the subject is a positive number (the child's pid, in the parent of a fork). */
+  whenPositive?: boolean | null;
   /** The condition is the variable itself or its negation (`if (privileged)`, `if (!privileged)`). */
   boolean?: true;
   /** A NOT_ROOT test of the effective uid (`geteuid() == 0`, a variable saved from it), not of the real uid. */

@@ -1,5 +1,5 @@
 /** Path questions over a supergraph that several rules ask. */
-import { NOT_ROOT, type PrivilegeEvent } from '../model.js';
+import { FORK_PARENT, NOT_ROOT, type PrivilegeEvent, type Test } from '../model.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 
 /** A call that replaces the process image with another program (the front-end marks it). */
@@ -107,12 +107,14 @@ function flagVariables(g: Supergraph): Set<string> {
   }
   vars = new Set(
     [...testedIn]
-      .filter(([v, fns]) => v !== NOT_ROOT && (fns.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2) && guards.has(v))
+      .filter(([v, fns]) => v !== NOT_ROOT && v !== FORK_PARENT && (fns.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2) && guards.has(v))
       .sort((a, b) => guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),
   );
   if (testedIn.has(NOT_ROOT)) vars.add(NOT_ROOT);
+  // Which process of a fork the path is in is followed whenever the code tells them apart.
+  if (testedIn.has(FORK_PARENT) || g.nodes.some((n) => forkBranches(g, n))) vars.add(FORK_PARENT);
   flagVariableCache.set(g, vars);
   return vars;
 }
@@ -160,8 +162,48 @@ function booleanTests(node: SuperNode): { variable: string; whenTrue: number; wh
   return out;
 }
 
+/**
+ * For a node that tests the value of a fork (`if (pid == 0)`, `switch (fork())`): per successor, whether the path
+ * goes on in the parent (true) or in the child (false).
+ */
+function forkBranches(g: Supergraph, node: SuperNode): (boolean | undefined)[] | undefined {
+  const values = g.forkValues?.get(node.fn);
+  if (!values || !node.tests) return undefined;
+  const isForkValue = (t: Test): boolean => ('event' in t.subject ? values.events.has(t.subject.event) : values.variables.has(t.subject.variable));
+  const tested = node.tests.filter(isForkValue);
+  if (!tested.length) return undefined;
+  const { cases } = node.origin;
+  if (cases) {
+    // A switch: `case 0` is the child; the other cases (a pid, -1 for an error) are the parent, and so is
+    // `default` when the child has a case of its own.
+    const childCase = cases.some((c) => c.value === 0);
+    return node.origin.succ.map((target) => {
+      const c = cases.find((k) => k.target === target);
+      if (!c || (c.value === 'default' && !childCase) || c.value === null) return undefined;
+      return c.value !== 0;
+    });
+  }
+  for (const t of tested) {
+    if (typeof t.whenNull !== 'boolean' || typeof t.whenPositive !== 'boolean' || t.whenNull === t.whenPositive) continue;
+    const child = t.whenNull ? 0 : 1;
+    return child === 0 ? [false, true] : [true, false];
+  }
+  return undefined;
+}
+
+/**
+ * The flags followed in a graph, most telling first: whether the process is root, which process of a fork it is,
+ * then the variables that guard the most privilege calls. Where too many combinations meet, the last are given up first.
+ */
+export function flagRanking(g: Supergraph): string[] {
+  const vars = flagVariables(g);
+  return [NOT_ROOT, FORK_PARENT].filter((v) => vars.has(v)).concat([...vars].filter((v) => v !== NOT_ROOT && v !== FORK_PARENT));
+}
+
 /** A node's effect on the flags: constants it assigns, and whether the process is still root after its drops. */
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
+  // A new fork: which side the path was on before no longer tells the processes apart.
+  if (flags.has(FORK_PARENT) && node.events.some((e) => e.kind === 'fork' || g.forkValues?.get(node.fn)?.events.has(e.id))) flags.delete(FORK_PARENT);
   if (!flags.size && !node.origin.constants && !changesRoot(node)) return;
   for (const v of node.origin.assigns ?? []) forget(flags, v);
   const vars = flagVariables(g);
@@ -175,10 +217,18 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   }
 }
 
-/** A flag named by an expression (`options & OPT_X`) depends on every variable it mentions. */
+/**
+ * A flag named by an expression (`options & OPT_X`) depends on every variable it mentions, and on the struct fields
+ * it names (`ctx->options = 0` forgets `options & OPT_X`).
+ */
 function mentions(flag: string, variable: string): boolean {
   if (flag === variable) return true;
   if (!flag.includes(' ')) return false;
+  const field = /(?:\.|->)(\w+)$/.exec(variable)?.[1];
+  return mentionsName(flag, variable) || (field !== undefined && mentionsName(flag, field));
+}
+
+function mentionsName(flag: string, variable: string): boolean {
   const at = flag.indexOf(variable);
   if (at < 0) return false;
   const before = flag[at - 1];
@@ -200,7 +250,8 @@ export function knownNotRoot(flags: ReadonlyMap<string, boolean>): boolean {
   return flags.get(NOT_ROOT) === true;
 }
 
-type FlagTest = { variable: string; whenTrue: number; whenFalse: number };
+/** A flag a node decides: its value along each successor (undefined: not decided there). */
+type FlagTest = { variable: string; byIndex: (boolean | undefined)[] };
 const flagTestCache = new WeakMap<Supergraph, FlagTest[][]>();
 
 /** Flag variables a condition node decides: successor index → (variable → truth). */
@@ -208,7 +259,14 @@ function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
   let byNode = flagTestCache.get(g);
   if (!byNode) {
     const vars = flagVariables(g);
-    byNode = g.nodes.map((n) => booleanTests(n).filter((t) => vars.has(t.variable)));
+    byNode = g.nodes.map((n) => {
+      const tests: FlagTest[] = booleanTests(n)
+        .filter((t) => vars.has(t.variable))
+        .map((t) => ({ variable: t.variable, byIndex: n.succ.map((_, i) => (i === t.whenTrue ? true : i === t.whenFalse ? false : undefined)) }));
+      const fork = forkBranches(g, n);
+      if (fork) tests.push({ variable: FORK_PARENT, byIndex: fork });
+      return tests;
+    });
     flagTestCache.set(g, byNode);
   }
   return byNode[node.id]!;
@@ -236,6 +294,7 @@ function liveFlags(g: Supergraph): Set<string>[] {
     const out = new Set<string>(Object.keys(n.origin.constants ?? {}).filter((v) => vars.has(v)));
     for (const v of n.origin.assigns ?? []) for (const f of vars) if (mentions(f, v)) out.add(f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
+    if (vars.has(FORK_PARENT) && n.events.some((e) => e.kind === 'fork' || g.forkValues?.get(n.fn)?.events.has(e.id))) out.add(FORK_PARENT);
     return out;
   });
   const work = g.nodes.map((n) => n.id);
@@ -263,8 +322,9 @@ export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean
   if (!flags.size) return flags;
   const live = liveFlags(g)[node]!;
   let out = flags;
-  // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`).
-  for (const v of flags.keys()) if (!live.has(v) && v !== NOT_ROOT) {
+  // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`). Nor which
+  // process of a fork the path is in: the child's and the parent's paths must not meet again.
+  for (const v of flags.keys()) if (!live.has(v) && v !== NOT_ROOT && v !== FORK_PARENT) {
     if (out === flags) out = new Map(flags);
     out.delete(v);
   }
@@ -276,7 +336,7 @@ export function followEdge(g: Supergraph, node: SuperNode, index: number, flags:
   let out = flags;
   for (const t of flagTests(g, node)) {
     const known = flags.get(t.variable);
-    const implied = index === t.whenTrue ? true : index === t.whenFalse ? false : undefined;
+    const implied = t.byIndex[index];
     if (implied === undefined) continue;
     if (known !== undefined && known !== implied) return undefined;
     if (out === flags) out = new Map(flags);

@@ -30,6 +30,12 @@ const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
 
 const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot', 'capability']);
 
+/** The events of a function whose value is a fork's result, and the variables that keep it. */
+export interface ForkValues {
+  events: Set<number>;
+  variables: Set<string>;
+}
+
 export class Project {
   readonly functions: FunctionModel[];
   private readonly byName = new Map<string, FunctionModel[]>();
@@ -54,6 +60,11 @@ export class Project {
   readonly inputReaders = new Map<FunctionModel, InputEvent>();
   /** Functions with at least one caller in the project. */
   readonly called = new Set<FunctionModel>();
+  /**
+   * Where each function holds the value of a fork (fork() itself, or a function that returns its result): the
+   * events whose value it is, and the variables it is kept in. Tests of them tell the child from the parent.
+   */
+  readonly forkValues = new Map<FunctionModel, ForkValues>();
 
   constructor(readonly files: FileModel[], readonly config: PrivlintConfig) {
     this.functions = files.flatMap((f) => f.functions);
@@ -76,6 +87,34 @@ export class Project {
     }
     this.findPrivileged();
     this.findInputReaders();
+    this.findForkValues();
+  }
+
+  /** Follow fork results through variables, and through functions that return them (`pid = start_child(); if (pid == 0)`). */
+  private findForkValues(): void {
+    const returners = new Set<FunctionModel>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const fn of this.functions) {
+        const values: ForkValues = { events: new Set(), variables: new Set() };
+        let returns = false;
+        for (const node of fn.cfg.nodes) for (const e of node.events) {
+          const isFork = e.kind === 'fork' || (e.kind === 'call' && returners.has(this.resolveCall(e, fn.file)!));
+          if (!isFork) continue;
+          values.events.add(e.id);
+          const use = e.result;
+          if ((use?.kind === 'stored' || use?.kind === 'tested') && use.variable) values.variables.add(use.variable);
+          if (use?.kind === 'returned') returns = true;
+        }
+        if (!values.events.size) continue;
+        this.forkValues.set(fn, values);
+        returns ||= fn.cfg.nodes.some((n) => n.kind === 'return' && n.returnedVariables?.some((v) => values.variables.has(v)));
+        if (returns && !returners.has(fn) && !fn.isEntry) {
+          returners.add(fn);
+          changed = true;
+        }
+      }
+    }
   }
 
   macro(name: string): MacroModel | undefined {

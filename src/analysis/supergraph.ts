@@ -5,7 +5,7 @@
  */
 import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
-import { isErrorExit, isSuccessfulExit, type Project } from './project.js';
+import { isErrorExit, isSuccessfulExit, type ForkValues, type Project } from './project.js';
 
 export interface SuperNode {
   id: number;
@@ -33,6 +33,8 @@ export interface Supergraph {
   exit: number;
   /** Every function inlined at least once. */
   covered: Set<FunctionModel>;
+  /** Where functions hold the value of a fork (the project's `forkValues`): tests of it tell child from parent. */
+  forkValues?: ReadonlyMap<FunctionModel, ForkValues>;
 }
 
 /** Inlining stops past these sizes (a graph, and all graphs of a project): calls are then kept as plain calls. */
@@ -112,7 +114,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   };
 
   const { entry, exit } = expand(root, [], new Map());
-  const graph = { root, nodes, entry, exit, covered };
+  const graph = { root, nodes, entry, exit, covered, forkValues: project.forkValues };
   reclassifyRestores(graph);
   return graph;
 }

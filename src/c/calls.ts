@@ -115,6 +115,11 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
       const groups: EventShape[] = /CAPNG_(DROP|INIT)_SUPP_GRP/.test(args[2]?.text ?? '') ? [{ kind: 'set-groups', api, args: args.map((a) => a.text) }] : [];
       return [{ kind: 'capability', api, action: 'keep', caps: null }, ...groups, setId('gid', api, 'permanent', args[1], ctx), setId('uid', api, 'permanent', args[0], ctx)];
     }
+    case 'fork':
+    case 'vfork':
+    case 'pdfork':
+    case 'rfork':
+      return { kind: 'fork', api };
     case 'prctl':
     case 'capset':
     case 'cap_set_proc':

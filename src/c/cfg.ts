@@ -47,8 +47,18 @@ function isBareTest(cond: Node, v: Node): boolean {
 }
 
 /**
+ * The flag an option bit is followed as: `opts & OPT_X`, and `ctx->options & OPT_X` as `options & OPT_X` — the
+ * field and the mask, so that `ctx.options` in main and `ctx->options` in a helper are one flag.
+ */
+function maskFlag(value: Node, mask: Node): string {
+  const v = unwrap(value);
+  const field = v.type === 'field_expression' ? v.childForFieldName('field')?.text : undefined;
+  return `${field ?? v.text} & ${mask.text}`.replace(/\s+/g, ' ');
+}
+
+/**
  * `if (options & OPT_CHROOT)` (or its negation): the masked expression as a flag of its own, so that two tests of
- * the same option bit take the same branch. Named by its text; an assignment to a variable in it forgets it.
+ * the same option bit take the same branch. An assignment to a variable in it forgets it.
  */
 function bitmaskTest(cond: Node): Test | undefined {
   let c = unwrap(cond);
@@ -59,7 +69,28 @@ function bitmaskTest(cond: Node): Test | undefined {
   }
   if (c.type !== 'binary_expression' || c.child(1)?.text !== '&') return undefined;
   if (c.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length) return undefined;
-  return { subject: { variable: c.text.replace(/\s+/g, ' ') }, whenFails: !negated, whenNull: negated, boolean: true };
+  return { subject: { variable: maskFlag(c.childForFieldName('left')!, c.childForFieldName('right')!) }, whenFails: !negated, whenNull: negated, boolean: true };
+}
+
+/** The option bits a name or an or of names sets: `OPT_A | OPT_B`. */
+function maskNames(mask: Node): Node[] {
+  const m = unwrap(mask);
+  if (m.type === 'binary_expression' && m.child(1)?.text === '|') return [...maskNames(m.childForFieldName('left')!), ...maskNames(m.childForFieldName('right')!)];
+  return m.type === 'identifier' ? [m] : [];
+}
+
+/** `opts |= OPT_X` sets the option bit's flag, `opts &= ~OPT_X` clears it; other bits stay as they were. */
+function maskAssignments(a: Node): [string, boolean][] {
+  const op = a.child(1)?.text;
+  const left = a.childForFieldName('left');
+  let right = a.childForFieldName('right');
+  if (!left || !right || (op !== '|=' && op !== '&=')) return [];
+  right = unwrap(right);
+  if (op === '&=') {
+    if (right.type !== 'unary_expression' || right.child(0)?.text !== '~') return [];
+    right = right.childForFieldName('argument')!;
+  }
+  return maskNames(right).map((m) => [maskFlag(left, m), op === '|=']);
 }
 
 /** The value an assignment stores when the call fails: -1 (`r = setuid(u)`), 0 (`ok = setuid(u) == 0`), or null. */
@@ -68,6 +99,14 @@ function storedFailure(value: Node | null, call: Node): 0 | -1 | null {
   const v = branchWhenFails(value, call);
   if (unwrap(value).id === call.id) return -1;
   return v === null ? null : v ? -1 : 0;
+}
+
+/** A process id, as fork() returns it to the parent. */
+const PID = 1000;
+
+/** The branches of a test of a call's value where it is 0 and where it is a pid: the child and the parent of a fork. */
+function forkBranches(cond: Node, call: Node): Pick<Test, 'whenNull' | 'whenPositive'> {
+  return { whenNull: branchWhenFails(cond, call, 0), whenPositive: branchWhenFails(cond, call, PID) };
 }
 
 /** What a call returns when it fails: NULL for the calls that return a pointer, else -1. */
@@ -321,7 +360,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const ev of node.events) {
       if (ev.result?.kind === 'tested' && ev.result.node === node.id) {
         const call = this.callNodes.get(ev.id);
-        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)) });
+        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)), ...forkBranches(cond, call) });
       }
     }
     const rootTest = this.rootTestOf(cond);
@@ -330,7 +369,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
       if (v.parent?.type === 'call_expression' && v.parent.childForFieldName('function')?.id === v.id) continue;
-      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), whenNull: branchWhenFails(cond, v, 0) };
+      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), whenNull: branchWhenFails(cond, v, 0), whenPositive: branchWhenFails(cond, v, PID) };
       if (isBareTest(cond, v)) test.boolean = true;
       tests.push(test);
     }
@@ -368,6 +407,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
       else if (n.type === 'identifier') this.addInputReference(n, node);
     };
     visit(expr);
+    if (node.kind !== 'cond') {
+      for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
+    }
     if (node.kind !== 'cond' && !node.assigns) {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
@@ -401,7 +443,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const shapes = Array.isArray(classified) ? classified : [classified];
     shapes.forEach((shape, i) => {
       const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}) } as PrivilegeEvent;
-      if (use && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open')) event.result = use;
+      if (use && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open' || shape.kind === 'fork')) event.result = use;
       if (i === shapes.length - 1) this.callNodes.set(event.id, call);
       node.events.push(event);
     });

@@ -167,6 +167,9 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
       return [{ kind: 'call', api, callee: 'exit', args: args.map((a) => ({ text: a.text, id: 'other' as const })) }];
     case 'process.abort':
       return [{ kind: 'call', api, callee: 'abort', args: [] }];
+    case 'cluster.fork':
+      // A worker process running this program again, `cluster.isWorker` there.
+      return [{ kind: 'fork', api }];
     case 'chroot':
       return chrootModule(api, args, ctx);
   }

@@ -6,7 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { EventShape } from '../c/calls.js';
-import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { FORK_PARENT, NOT_ROOT, type Cfg, type CfgNode, type IdClass, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { ModuleConstants } from './accounts.js';
 import { requiredModule, type ModuleBindings } from './bindings.js';
@@ -348,6 +348,12 @@ export class NodeCfgBuilder extends GraphBuilder {
     let bare = cond;
     while (bare.type === 'unary_expression' && bare.child(0)?.text === '!') bare = unwrapParens(bare.childForFieldName('argument')!);
     if (bare.type === 'identifier') tests.push({ subject: { variable: bare.text }, whenFails: conditionWhen(cond, bare, 1), whenNull: conditionWhen(cond, bare, 0), boolean: true });
+    // `cluster.isPrimary` / `isMaster` hold in the process that forks workers, `cluster.isWorker` in the workers.
+    const side = bare.type === 'member_expression' ? /^cluster\.is(Primary|Master|Worker)$/.exec(this.ctx.bindings.qualify(bare) ?? '')?.[1] : undefined;
+    if (side) {
+      const [whenParent, whenChild] = side === 'Worker' ? [conditionWhen(cond, bare, 0), conditionWhen(cond, bare, 1)] : [conditionWhen(cond, bare, 1), conditionWhen(cond, bare, 0)];
+      tests.push({ subject: { variable: FORK_PARENT }, whenFails: whenParent, whenNull: whenChild, boolean: true });
+    }
     const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier'])].filter((n): n is Node => n !== null);
     for (const p of probes) {
       const cls = p.type === 'identifier' ? this.ctx.idVariables.get(p.text) : idGetterClass(p, this.ctx.bindings);
