@@ -21,6 +21,8 @@ describe('drop-after-input: severity by program kind', () => {
   it('a set-user-ID program (back to getuid()) that parsed options and environment: error', async () => {
     expect(await severities('c/drop-after-input/setuid-options.c')).toEqual(['25:error']);
     expect(await severities('c/drop-after-input/idioms.c')).toEqual(['19:error']);
+    // One drop back to the invoker makes the program set-user-ID: its drop to a configured account too.
+    expect(await severities('c/drop-after-input/setuid-two-drops.c')).toEqual(['26:error', '30:error']);
   });
 
   it('a server that reads a network request, then drops: error', async () => {

@@ -1,8 +1,7 @@
-import type { ProgramKind } from '../config.js';
-import type { InputEvent, SetIdEvent } from '../model.js';
+import type { InputEvent } from '../model.js';
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, eventIndex, factIds, isExec, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, eventIndex, factIds, isExec, isPermanentDrop, oneLine, programKindOf, sequenceIn, walkEvents } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
 const INPUT = 'input:';
@@ -14,19 +13,6 @@ const SOURCE_WORDS: Record<InputEvent['source'], string> = {
   config: 'a configuration file',
   network: 'network data',
 };
-
-type Kind = 'setuid' | 'daemon';
-
-/**
- * Whose input the program parsed: a set-user-ID program's argv and environment belong to the user who runs it; a
- * daemon started by root reads its administrator's options and configuration. `programKind` says which, else the
- * drop does: returning to the invoking user (`setuid(getuid())`) is what a set-user-ID program does.
- */
-function programKind(configured: ProgramKind, drop: SetIdEvent): Kind | undefined {
-  if (configured === 'library') return undefined; // the calling program decides what it reads before the drop
-  if (configured === 'setuid' || configured === 'daemon') return configured;
-  return drop.target === 'invoker' ? 'setuid' : 'daemon';
-}
 
 export const dropAfterInput: Rule = {
   id: 'drop-after-input',
@@ -40,11 +26,11 @@ export const dropAfterInput: Rule = {
     what: [
       'Follows the paths from the program\'s entry (C `main`, a Node entry module\'s top level) across functions and files to the first permanent drop of the user id, and reports it when input was read before it on some path: arguments beyond argv[0], getopt/getopt_long/argp, getenv/secure_getenv/environ, a configuration file, a socket. How much that matters depends on whose input it is:',
       '',
-      '- **error** — a set-user-ID program that parses its options or environment before it drops: they belong to the user who runs it, who is not trusted. A program that returns to its invoking user (`setuid(getuid())`) is taken to be one.',
+      '- **error** — a set-user-ID program that parses its options or environment before it drops: they belong to the user who runs it, who is not trusted. A program that returns to its invoking user (`setuid(getuid())`) on some path is taken to be one.',
       '- **error** — a server that reads a network request (`recv`, `recvfrom`, a socket `data` handler) and only then drops, such as a per-request drop: the data comes from anyone who can connect.',
       '- **note**, in the `strict` set only — a daemon started by root that reads its own options and root-owned configuration before dropping to a service account. This is the normal pattern (the administrator\'s input, parsed with full privilege); dropping first still narrows what a parser bug can do.',
       '',
-      'The program\'s kind is inferred from its drop (back to `getuid()`: set-user-ID; to another account: daemon). Set `programKind` in the configuration to `setuid`, `daemon` or `library` (no program entry of its own: nothing is reported) when the inference is wrong.',
+      'The program\'s kind is inferred from its drops (one back to `getuid()`: set-user-ID; only to other accounts: daemon). Set `programKind` in the configuration to `setuid`, `daemon` or `library` (no program entry of its own: nothing is reported) when the inference is wrong.',
     ].join('\n'),
     why: 'Parsers are where memory-safety bugs live. Every byte parsed before the drop is parsed with full privilege, so a bug in option, environment, configuration or protocol handling becomes a root compromise instead of a compromise of an unprivileged account. It is worst where someone else controls the bytes: the invoking user of a set-user-ID program, or a network peer.',
     example: 'int main(int argc, char **argv) {\t/* installed set-user-ID root */\n\tparse_options(argc, argv);\t/* the invoker\'s getopt, as root */\n\tif (setuid(getuid()) == -1)\n\t\terr(1, "setuid");\n}',
@@ -52,9 +38,11 @@ export const dropAfterInput: Rule = {
     references: ['CWE-250: Execution with Unnecessary Privileges', 'CWE-271: Privilege Dropping / Lowering Errors', 'SEI CERT POS02-C: Follow the principle of least privilege'],
   },
   check(ctx) {
-    const { programKind: configured, ruleSet } = ctx.project.config;
+    const { ruleSet } = ctx.project.config;
     for (const g of ctx.graphs) {
       if (!g.root.isEntry) continue;
+      const kind = programKindOf(ctx, g);
+      if (!kind) continue;
       const byId = eventIndex(g);
       walkEvents(
         g,
@@ -66,8 +54,6 @@ export const dropAfterInput: Rule = {
         },
         (e, before, node, flags) => {
           if (!isPermanentDrop(e) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
-          const kind = programKind(configured, e);
-          if (!kind) return;
           const inputs = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
           if (!inputs.length) return;
           const network = inputs.some((i) => i.source === 'network');
@@ -92,7 +78,7 @@ export const dropAfterInput: Rule = {
   },
 };
 
-function whoseInput(kind: Kind, network: boolean): string {
+function whoseInput(kind: 'setuid' | 'daemon', network: boolean): string {
   if (network) return '; network data comes from anyone who can connect, and it is parsed as root';
   if (kind === 'setuid') return '; this set-user-ID program returns to its invoking user, whose input it parsed as root';
   return '; in a daemon started by root this is its administrator\'s input, but dropping first keeps a parser bug from running as root';

@@ -24,6 +24,25 @@ export function isLoginContextDrop(e: PrivilegeEvent): boolean {
   return loginClassSets((typeof arg === 'string' ? arg : arg?.text) ?? '', 'USER');
 }
 
+/**
+ * What the program behind a graph is, for whose input and groups it has (`programKind`, else inferred): a
+ * set-user-ID program when one of its drops returns to the invoking user (`setuid(getuid())`), else a daemon started
+ * by root; undefined for a library, whose callers decide.
+ */
+export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daemon' | undefined {
+  const configured = ctx.project.config.programKind;
+  if (configured === 'library') return undefined;
+  if (configured === 'setuid' || configured === 'daemon') return configured;
+  let kind = kindCache.get(g);
+  if (!kind) {
+    kind = g.nodes.some((n) => n.events.some((e) => isPermanentDrop(e) && e.target === 'invoker')) ? 'setuid' : 'daemon';
+    kindCache.set(g, kind);
+  }
+  return kind;
+}
+
+const kindCache = new WeakMap<Supergraph, 'setuid' | 'daemon'>();
+
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
   return e.kind === 'set-id' && e.direction === 'drop';
 }
