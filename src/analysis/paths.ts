@@ -463,6 +463,74 @@ export function continuesWithout(
   return loopsForever(edges, ended) || goesRound(edges, ended, foreverStates);
 }
 
+/**
+ * After `ev` (the `index`-th event of `node`) failed and the program went on: does some path reach an event that
+ * `target` names — or, with `orEnd`, the program's going on to its end — before an event that `repairs` the failure
+ * (the same effect made again, checked)? Only the failure branch of a test of `ev` is followed. Paths that end the
+ * process on an error do not count.
+ */
+export function failureReaches(
+  g: Supergraph,
+  node: SuperNode,
+  index: number,
+  ev: PrivilegeEvent,
+  target: (e: PrivilegeEvent) => boolean,
+  repairs: (e: PrivilegeEvent, at: SuperNode) => boolean,
+  orEnd: boolean,
+): boolean {
+  // Events of the same node: first those after `ev`.
+  const scan = (n: SuperNode, from: number): 'target' | 'repaired' | undefined => {
+    for (const e of n.events.slice(from)) {
+      if (repairs(e, n)) return 'repaired';
+      if (target(e)) return 'target';
+    }
+    return undefined;
+  };
+  const first = scan(node, index + 1);
+  if (first) return first === 'target';
+  const known = knownFlags(g).get(node.id);
+  if (!known) return false;
+  const start = new Map(known);
+  applyConstants(g, node, start);
+  const seen = new Set<string>();
+  const stack: [number, Map<string, boolean>][] = [];
+  const push = (from: SuperNode, flags: Map<string, boolean>): void => {
+    const failure = failureIndex(from, ev);
+    from.succ.forEach((s, i) => {
+      if (failure !== undefined && i !== failure) return;
+      const along = followEdge(g, from, i, flags);
+      if (along) stack.push([s, liveOnly(g, s, along)]);
+    });
+  };
+  push(node, start);
+  const forever = orEnd ? foreverNodes(g) : new Set<number>();
+  while (stack.length) {
+    const [id, flags] = stack.pop()!;
+    const key = `${id}|${[...flags].sort().join(',')}`;
+    if (seen.has(key)) continue;
+    if (seen.size > MAX_STATES) return true;
+    seen.add(key);
+    const n = g.nodes[id]!;
+    const found = scan(n, 0);
+    // Into a loop that never finishes: the program goes on (unless the repair comes first, in this node).
+    if (found !== 'repaired' && forever.has(id)) return true;
+    if (found === 'repaired') continue;
+    if (found === 'target') return true;
+    if (n.dies) {
+      if (orEnd && !n.exitsOnError) return true;
+      continue;
+    }
+    if (id === g.exit) {
+      if (orEnd) return true;
+      continue;
+    }
+    const next = new Map(flags);
+    applyConstants(g, n, next);
+    push(n, next);
+  }
+  return false;
+}
+
 /** Some state of a never-finishing loop lies on a cycle of states that do not end: the path goes round for ever. */
 function goesRound(edges: Map<string, string[]>, ended: Set<string>, foreverStates: Set<string>): boolean {
   if (!foreverStates.size) return false;
