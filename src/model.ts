@@ -196,7 +196,10 @@ export interface Test {
   whenFails: boolean | null;
   /** For variables: the branch taken when the variable is NULL (a failed opendir()/fopen()), or 0 (a forked child). */
   whenNull?: boolean | null;
-  /** The branch taken when the subject is a positive number (the child's pid, in the parent of a fork). */
+  /**
+   * The branch taken when the subject is a positive number (the child's pid, in the parent of a fork); given only
+   * when the test decides by the sign alone, `whenFails` being then the branch for every negative value.
+   */
   whenPositive?: boolean | null;
   /** The condition is the variable itself or its negation (`if (privileged)`, `if (!privileged)`). */
   boolean?: true;
@@ -217,10 +220,14 @@ export interface CfgNode {
   returnsValue?: boolean;
   /** return node: the value is a constant failure status (`return -1;`). */
   returnsFailure?: true;
+  /** return node: the value is this constant (`return 0;`, `return -1;`). */
+  returnsConstant?: number;
   /** Variables read by the returned expression. */
   returnedVariables?: string[];
   /** Variables this node assigns. */
   assigns?: string[];
+  /** Assigned variables whose failure value stays (`ok = ok && setuid(u) == 0;`): a status stored there is kept. */
+  accumulates?: string[];
   /** A `switch`: the value of each case (null when not a literal) and the node it starts at. */
   cases?: { value: number | null | 'default'; target: number }[];
   /** Variables this node sets to a constant truth value (`privileged = 1;`). */

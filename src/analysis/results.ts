@@ -126,7 +126,7 @@ export class ResultJudge {
         continue;
       }
       if (this.project.isDyingNode(node)) continue;
-      if (node.assigns?.includes(variable)) return { status: 'unchecked', why: `its result is stored in \`${variable}\`, which is overwritten before it is tested` };
+      if (node.assigns?.includes(variable) && !node.accumulates?.includes(variable)) return { status: 'unchecked', why: `its result is stored in \`${variable}\`, which is overwritten before it is tested` };
       if (id === fn.cfg.exit) return { status: 'unchecked', why: `its result is stored in \`${variable}\` but never tested` };
       work.push(...node.succ);
     }
@@ -226,7 +226,10 @@ export class ResultJudge {
       // The end of an entry is the end of the program, unless it started a server that goes on serving.
       if (id === exit && fn.isEntry && !fn.keepsRunning) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
-      if (okRegion.has(id) && doesWork(n)) {
+      // A failure recorded in a flag (`failed = 1;`) while the rest of the drop sequence is attempted: judged where
+      // the flag is tested, or where the path does other work.
+      const recorded = [...failureStatus].some((v) => known.get(v) === true) && n.events.length > 0 && n.events.every(isPrivilegeStep);
+      if (okRegion.has(id) && doesWork(n) && !recorded) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
         // nor is the program's shared cleanup when it returns the failure status the failure path set.
         if (fn.isEntry && this.returnsOnly(fn, id, failureStatus)) continue;
@@ -324,6 +327,11 @@ export class ResultJudge {
     }
     return c;
   }
+}
+
+/** A step of the drop sequence itself, not the work it prepares. */
+function isPrivilegeStep(e: PrivilegeEvent): boolean {
+  return e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot' || e.kind === 'chdir' || e.kind === 'capability';
 }
 
 /** The successor a condition must take given flags known on the path, if its tests decide it. */

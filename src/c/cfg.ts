@@ -4,6 +4,7 @@ import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type Nod
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth } from './conditions.js';
+import { signBranches } from '../values.js';
 import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 
 export interface FileContext {
@@ -72,6 +73,17 @@ function bitmaskTest(cond: Node): Test | undefined {
   return { subject: { variable: maskFlag(c.childForFieldName('left')!, c.childForFieldName('right')!) }, whenFails: !negated, whenNull: negated, boolean: true };
 }
 
+/**
+ * `ok = ok && setuid(u) == 0;`, `failed = failed || setgid(g) != 0;`: the variable is assigned, but a failure it
+ * already holds stays in it.
+ */
+function keepsFailure(assignment: Node): boolean {
+  const left = assignment.childForFieldName('left')?.text;
+  const right = unwrap(assignment.childForFieldName('right')!);
+  if (right.type !== 'binary_expression' || !['&&', '||'].includes(right.child(1)?.text ?? '')) return false;
+  return [right.childForFieldName('left'), right.childForFieldName('right')].some((operand) => operand && unwrap(operand).text === left);
+}
+
 /** The option bits a name or an or of names sets: `OPT_A | OPT_B`. */
 function maskNames(mask: Node): Node[] {
   const m = unwrap(mask);
@@ -101,12 +113,9 @@ function storedFailure(value: Node | null, call: Node): 0 | -1 | null {
   return v === null ? null : v ? -1 : 0;
 }
 
-/** A process id, as fork() returns it to the parent. */
-const PID = 1000;
-
-/** The branches of a test of a call's value where it is 0 and where it is a pid: the child and the parent of a fork. */
-function forkBranches(cond: Node, call: Node): Pick<Test, 'whenNull' | 'whenPositive'> {
-  return { whenNull: branchWhenFails(cond, call, 0), whenPositive: branchWhenFails(cond, call, PID) };
+/** The branches of a test of `subject` by its sign (see `signBranches`). */
+function signTest(cond: Node, subject: Node): Pick<Test, 'whenNull' | 'whenPositive'> {
+  return signBranches((value) => branchWhenFails(cond, subject, value));
 }
 
 /** What a call returns when it fails: NULL for the calls that return a pointer, else -1. */
@@ -223,6 +232,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
         n.returnsValue = !!expr;
         const value = expr ? constantNumber(expr) : null;
         if (value !== null && value < 0) n.returnsFailure = true;
+        if (value !== null) n.returnsConstant = value;
         if (expr) n.returnedVariables = expr.descendantsOfType('identifier').filter((i) => i !== null).map((i) => i!.text);
         this.connect([{ from: n.id, slot: -1 }], this.exitId);
         return [];
@@ -360,7 +370,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const ev of node.events) {
       if (ev.result?.kind === 'tested' && ev.result.node === node.id) {
         const call = this.callNodes.get(ev.id);
-        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)), ...forkBranches(cond, call) });
+        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)), ...signTest(cond, call) });
       }
     }
     const rootTest = this.rootTestOf(cond);
@@ -369,7 +379,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
       if (v.parent?.type === 'call_expression' && v.parent.childForFieldName('function')?.id === v.id) continue;
-      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), whenNull: branchWhenFails(cond, v, 0), whenPositive: branchWhenFails(cond, v, PID) };
+      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), ...signTest(cond, v) };
       if (isBareTest(cond, v)) test.boolean = true;
       tests.push(test);
     }
@@ -414,6 +424,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;
+      const kept = plain.filter(keepsFailure).map((a) => a.childForFieldName('left')!.text);
+      if (kept.length) node.accumulates = kept;
       for (const a of plain) {
         const right = a.childForFieldName('right');
         const value = right ? constantTruth(right) : null;

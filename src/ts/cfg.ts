@@ -12,6 +12,7 @@ import type { ModuleConstants } from './accounts.js';
 import { requiredModule, type ModuleBindings } from './bindings.js';
 import { classifyNodeCall, classifyNodeId, idGetterClass, inputSourceOf, type NodeCallContext } from './calls.js';
 import { conditionWhen, constantTruth } from './conditions.js';
+import { signBranches } from '../values.js';
 import { callbackRole, moduleFunctionName, type FunctionSite } from './functions.js';
 import { swallowingCatch } from './promises.js';
 import { siteKey, type CallTargets } from './resolution.js';
@@ -353,6 +354,12 @@ export class NodeCfgBuilder extends GraphBuilder {
     if (side) {
       const [whenParent, whenChild] = side === 'Worker' ? [conditionWhen(cond, bare, 0), conditionWhen(cond, bare, 1)] : [conditionWhen(cond, bare, 1), conditionWhen(cond, bare, 0)];
       tests.push({ subject: { variable: FORK_PARENT }, whenFails: whenParent, whenNull: whenChild, boolean: true });
+    }
+    // Values tested by their sign (`uid > 0`, `config.uid <= 0`): one value under two forms is one flag.
+    for (const v of [cond, ...cond.descendantsOfType(['identifier', 'member_expression'])]) {
+      if (!v || (v.type !== 'identifier' && v.type !== 'member_expression') || v.parent?.type === 'member_expression' || v.parent?.type === 'call_expression') continue;
+      const signs = signBranches((value) => conditionWhen(cond, v, value));
+      if (signs.whenPositive !== null) tests.push({ subject: { variable: v.text }, whenFails: conditionWhen(cond, v, -1), ...signs });
     }
     const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier'])].filter((n): n is Node => n !== null);
     for (const p of probes) {
