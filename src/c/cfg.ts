@@ -5,6 +5,7 @@ import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth } from './conditions.js';
 import { signBranches } from '../values.js';
+import { NON_UNIX_MACRO } from './preprocess.js';
 import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 
 export interface FileContext {
@@ -14,6 +15,8 @@ export interface FileContext {
   passwdUsers?: ReadonlyMap<string, string>;
   numericMacros?: ReadonlyMap<string, number>;
   capabilityTexts?: ReadonlyMap<string, string>;
+  /** Function-like macros of the file that are a return statement (`#define MAIN_RETURN(x) return (x)`). */
+  returnMacros?: ReadonlySet<string>;
 }
 
 
@@ -82,6 +85,34 @@ function keepsFailure(assignment: Node): boolean {
   const right = unwrap(assignment.childForFieldName('right')!);
   if (right.type !== 'binary_expression' || !['&&', '||'].includes(right.child(1)?.text ?? '')) return false;
   return [right.childForFieldName('left'), right.childForFieldName('right')].some((operand) => operand && unwrap(operand).text === left);
+}
+
+const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
+
+/**
+ * `if (prio < OPRIO_ROOT)` (or `prio >= OPRIO_ROOT`, its negation): a comparison of values, not with 0, as a flag
+ * of its own, so that the same comparison tested twice (a drop and its restore under one guard) takes the same
+ * branch. Named by its text, in one form for a comparison and its complement; an assignment to a variable in it
+ * forgets it.
+ */
+function comparisonTest(cond: Node): Test | undefined {
+  let c = unwrap(cond);
+  let negated = false;
+  if (c.type === 'unary_expression' && c.child(0)?.text === '!') {
+    c = unwrap(c.childForFieldName('argument')!);
+    negated = true;
+  }
+  const op = c.type === 'binary_expression' ? c.child(1)?.text ?? '' : '';
+  if (!['<', '<=', '>', '>=', '==', '!='].includes(op)) return undefined;
+  if (c.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length) return undefined;
+  const left = c.childForFieldName('left')!;
+  const right = c.childForFieldName('right')!;
+  // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
+  if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
+  const complement = COMPLEMENT[op];
+  if (complement) negated = !negated;
+  const name = `${left.text} ${complement ?? op} ${right.text}`.replace(/\s+/g, ' ');
+  return { subject: { variable: name }, whenFails: !negated, whenNull: negated, boolean: true };
 }
 
 /** The option bits a name or an or of names sets: `OPT_A | OPT_B`. */
@@ -182,6 +213,11 @@ export class FunctionCfgBuilder extends GraphBuilder {
           const r = this.condition(inner, ins);
           return [...r.t, ...r.f];
         }
+        // `MAIN_RETURN(rc);` with `#define MAIN_RETURN(x) return (x)`: a return of its arguments.
+        if (inner.type === 'call_expression' && this.ctx.returnMacros?.has(calleeName(inner) ?? '')) {
+          const args = inner.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+          return this.returnStatement(node, ins, args[0]);
+        }
         const n = this.simple(node, ins, [expr]);
         return [{ from: n.id, slot: -1 }];
       }
@@ -226,17 +262,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
       case 'switch_statement':
         return this.switchStatement(node, ins);
-      case 'return_statement': {
-        const expr = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
-        const n = this.simple(node, ins, expr ? [expr] : [], 'return');
-        n.returnsValue = !!expr;
-        const value = expr ? constantNumber(expr) : null;
-        if (value !== null && value < 0) n.returnsFailure = true;
-        if (value !== null) n.returnsConstant = value;
-        if (expr) n.returnedVariables = expr.descendantsOfType('identifier').filter((i) => i !== null).map((i) => i!.text);
-        this.connect([{ from: n.id, slot: -1 }], this.exitId);
-        return [];
-      }
+      case 'return_statement':
+        return this.returnStatement(node, ins, node.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined);
       case 'break_statement':
       case 'continue_statement':
         return this.jump(node, node.type === 'break_statement', ins);
@@ -270,6 +297,18 @@ export class FunctionCfgBuilder extends GraphBuilder {
         return [{ from: n.id, slot: -1 }];
       }
     }
+  }
+
+  /** `return expr;` (or a macro that is one): a return node, and what it says of the value returned. */
+  private returnStatement(node: Node, ins: Pending[], expr: Node | undefined): Pending[] {
+    const n = this.simple(node, ins, expr ? [expr] : [], 'return');
+    n.returnsValue = !!expr;
+    const value = expr ? constantNumber(expr) : null;
+    if (value !== null && value < 0) n.returnsFailure = true;
+    if (value !== null) n.returnsConstant = value;
+    if (expr) n.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
+    this.connect([{ from: n.id, slot: -1 }], this.exitId);
+    return [];
   }
 
   /** `#if/#ifdef/#elif/#else` inside a body: each branch is an alternative path. */
@@ -385,6 +424,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
     const mask = bitmaskTest(cond);
     if (mask) tests.push(mask);
+    const comparison = comparisonTest(cond);
+    if (comparison) tests.push(comparison);
     return tests;
   }
 
@@ -515,21 +556,29 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
 /**
  * Macros that only a platform without Unix root semantics defines (Windows, Cygwin): privilege code under them
- * is not a path of the programs privlint checks, and the code they exclude always is.
+ * is not a path of the programs privlint checks, and the code they exclude always is. And feature tests of calls
+ * every Unix system privlint targets has (`HAVE_INITGROUPS`, `HAVE_GETPWUID`): their fallbacks are not built there.
  */
-const NON_UNIX_PLATFORM = /^(?:HAVE_CYGWIN|__CYGWIN__|__CYGWIN32__|_WIN32|_WIN64|WIN32|_MSC_VER|__MINGW32__|__MINGW64__)$/;
+const ALWAYS_THERE = /^HAVE_(?:INITGROUPS|SETGROUPS|GETGROUPS|GETPWUID|GETPWNAM|GETGRNAM|GETGRGID|SETEUID|SETEGID|SETREUID|SETREGID|CHROOT|FORK|WORKING_FORK|GETEUID|GETUID)$/;
 
-/** The truth of an `#if`/`#ifdef` condition when it only names a non-Unix platform; otherwise null. */
+function macroTruth(name: string): boolean | null {
+  if (NON_UNIX_MACRO.test(name) || name === 'HAVE_CYGWIN') return false;
+  if (ALWAYS_THERE.test(name)) return true;
+  return null;
+}
+
+/** The truth of an `#if`/`#ifdef` condition when it names only a non-Unix platform or a call every target has; otherwise null. */
 function preprocessorTruth(node: Node): boolean | null {
   if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
-    const name = node.childForFieldName('name')?.text ?? '';
-    if (!NON_UNIX_PLATFORM.test(name)) return null;
-    return /^#\s*(?:el)?ifndef/.test(node.text);
+    const truth = macroTruth(node.childForFieldName('name')?.text ?? '');
+    if (truth === null) return null;
+    return /^#\s*(?:el)?ifndef/.test(node.text) ? !truth : truth;
   }
   if (node.type === 'preproc_if' || node.type === 'preproc_elif') {
     const m = /^(!?)\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
-    if (!m || !NON_UNIX_PLATFORM.test(m[2]!)) return null;
-    return m[1] === '!';
+    const truth = m ? macroTruth(m[2]!) : null;
+    if (truth === null) return null;
+    return m![1] === '!' ? !truth : truth;
   }
   return null;
 }

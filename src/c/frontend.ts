@@ -240,7 +240,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         message: 'conditional compilation splits the syntax of this file: only the first branch of each #if was analysed',
       });
     }
-    const fileCtx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numericMacros(root) };
+    const returnMacros = new Set(model.macros.filter((m) => /^\s*return\b/.test(m.body) && !/;\s*\S/.test(m.body)).map((m) => m.name));
+    const fileCtx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numericMacros(root), returnMacros };
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
