@@ -4,7 +4,7 @@
  * instead of running on into the code that assumes the call succeeded.
  */
 import type { CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
-import { cyclicNodes } from './flow.js';
+import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
 
@@ -53,7 +53,7 @@ export class ResultJudge {
       case 'chroot':
         return true;
       case 'chdir':
-        return fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chroot'));
+        return this.jailChdirs(fn).has(ev.id);
       case 'call': {
         const callee = this.project.resolveCall(ev, fn.file);
         return callee !== undefined && callee !== fn && this.statusFunctions.has(callee);
@@ -61,6 +61,42 @@ export class ResultJudge {
       default:
         return false;
     }
+  }
+
+  private readonly jailChdirCache = new Map<FunctionModel, Set<number>>();
+
+  /**
+   * The chdir calls of a function that enter a jail: one a chroot follows (`chdir(jail); chroot(".")`), or one
+   * made after a chroot before any other chdir entered it. A later chdir (a daemon's `chdir("/")` once the jail
+   * was entered with a checked one) moves around inside the jail: its failure leaves nothing outside.
+   */
+  private jailChdirs(fn: FunctionModel): Set<number> {
+    let ids = this.jailChdirCache.get(fn);
+    if (ids) return ids;
+    ids = new Set();
+    const { nodes, entry } = fn.cfg;
+    if (nodes.some((n) => n.events.some((e) => e.kind === 'chroot'))) {
+      const OPEN = 'jail-open';
+      const states = forwardFacts(nodes, entry, [], (facts, node) => {
+        for (const e of node.events) {
+          if (e.kind === 'chroot' && e.path !== '.') facts.add(OPEN);
+          if (e.kind === 'chdir' && !e.relative) facts.delete(OPEN);
+        }
+      });
+      for (const node of nodes) {
+        const open = states.get(node.id)?.has(OPEN) ?? false;
+        let pending = open;
+        node.events.forEach((e, i) => {
+          if (e.kind === 'chroot' && e.path !== '.') pending = true;
+          if (e.kind !== 'chdir') return;
+          const beforeChroot = node.events.slice(i + 1).some((x) => x.kind === 'chroot') || [...reachable(nodes, node.succ)].some((id) => nodes[id]!.events.some((x) => x.kind === 'chroot'));
+          if (pending || beforeChroot) ids!.add(e.id);
+          if (!e.relative) pending = false;
+        });
+      }
+    }
+    this.jailChdirCache.set(fn, ids);
+    return ids;
   }
 
   judge(fn: FunctionModel, ev: PrivilegeEvent): Verdict {
