@@ -225,7 +225,8 @@ export class ResultJudge {
     const n = fn.cfg.nodes[id]!;
     let result: 'dies' | 'returns' | false;
     if (n.kind === 'return' && n.returnsValue) result = 'returns';
-    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input')) result = false;
+    // Closing descriptors on the way out is cleanup, not work (`errret: if (fd >= 0) close(fd); return -1;`).
+    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input' && e.kind !== 'dir-close')) result = false;
     else if (this.project.isDyingNode(n)) result = 'dies';
     else if (!n.succ.length) result = false;
     else {
@@ -262,6 +263,8 @@ export class ResultJudge {
       // The end of an entry is the end of the program, unless it started a server that goes on serving.
       if (id === exit && fn.isEntry && !fn.keepsRunning) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
+      // A status set on the failure path to a value not known to mean success (`status = FC_ECONFIG;`).
+      for (const v of n.assigns ?? []) if (n.constants?.[v] !== false) failureStatus.add(v);
       // A failure recorded in a flag (`failed = 1;`) while the rest of the drop sequence is attempted: judged where
       // the flag is tested, or where the path does other work.
       const recorded = [...failureStatus].some((v) => known.get(v) === true) && n.events.length > 0 && n.events.every(isPrivilegeStep);
