@@ -233,6 +233,15 @@ function setValue(flags: Map<string, boolean>, vars: ReadonlySet<string>, name: 
   }
 }
 
+/** Give `name` the value flags read from another value (`[v, v>0]`, undefined where unknown). */
+function copyValue(flags: Map<string, boolean>, vars: ReadonlySet<string>, from: (boolean | undefined)[], name: string): void {
+  valueFlags(name).forEach((f, i) => {
+    if (!vars.has(f)) return;
+    if (from[i] === undefined) flags.delete(f);
+    else flags.set(f, from[i]!);
+  });
+}
+
 /** Flags that hold what a value is: `v` and `v>0`. */
 function valueFlags(name: string): string[] {
   return [name, name + POSITIVE];
@@ -290,20 +299,12 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
   }
   const kept = node.returnOf?.variable;
-  if (kept && returned) valueFlags(kept).forEach((f, i) => {
-    if (!vars.has(f)) return;
-    if (returned[i] === undefined) flags.delete(f);
-    else flags.set(f, returned[i]!);
-  });
+  if (kept && returned) copyValue(flags, vars, returned, kept);
   // A return of an inlined function: what its caller gets (a constant, what a call returned in turn, or unknown).
   const call = node.origin.kind === 'return' ? node.chain.at(-1) : undefined;
   if (call) {
     if (node.origin.returnsConstant !== undefined) setValue(flags, vars, RETURNED + call.id, node.origin.returnsConstant);
-    else if (returned) valueFlags(RETURNED + call.id).forEach((f, i) => {
-      if (!vars.has(f)) return;
-      if (returned[i] === undefined) flags.delete(f);
-      else flags.set(f, returned[i]!);
-    });
+    else if (returned) copyValue(flags, vars, returned, RETURNED + call.id);
     else setValue(flags, vars, RETURNED + call.id, undefined);
   }
   if (!vars.has(NOT_ROOT)) return;

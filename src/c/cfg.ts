@@ -60,19 +60,25 @@ function maskFlag(value: Node, mask: Node): string {
   return `${field ?? v.text} & ${mask.text}`.replace(/\s+/g, ' ');
 }
 
+/** A condition and whether it is negated: `!(x)` → x, true. */
+function withoutNegation(cond: Node): { expr: Node; negated: boolean } {
+  const c = unwrap(cond);
+  if (c.type === 'unary_expression' && c.child(0)?.text === '!') return { expr: unwrap(c.childForFieldName('argument')!), negated: true };
+  return { expr: c, negated: false };
+}
+
+/** The expression calls, assigns or increments: it is no pure test of values. */
+function hasEffects(expr: Node): boolean {
+  return expr.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length > 0;
+}
+
 /**
  * `if (options & OPT_CHROOT)` (or its negation): the masked expression as a flag of its own, so that two tests of
  * the same option bit take the same branch. An assignment to a variable in it forgets it.
  */
 function bitmaskTest(cond: Node): Test | undefined {
-  let c = unwrap(cond);
-  let negated = false;
-  if (c.type === 'unary_expression' && c.child(0)?.text === '!') {
-    c = unwrap(c.childForFieldName('argument')!);
-    negated = true;
-  }
-  if (c.type !== 'binary_expression' || c.child(1)?.text !== '&') return undefined;
-  if (c.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length) return undefined;
+  const { expr: c, negated } = withoutNegation(cond);
+  if (c.type !== 'binary_expression' || c.child(1)?.text !== '&' || hasEffects(c)) return undefined;
   return { subject: { variable: maskFlag(c.childForFieldName('left')!, c.childForFieldName('right')!) }, whenFails: !negated, whenNull: negated, boolean: true };
 }
 
@@ -96,15 +102,10 @@ const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
  * forgets it.
  */
 function comparisonTest(cond: Node): Test | undefined {
-  let c = unwrap(cond);
-  let negated = false;
-  if (c.type === 'unary_expression' && c.child(0)?.text === '!') {
-    c = unwrap(c.childForFieldName('argument')!);
-    negated = true;
-  }
+  const { expr: c, negated: notted } = withoutNegation(cond);
+  let negated = notted;
   const op = c.type === 'binary_expression' ? c.child(1)?.text ?? '' : '';
-  if (!['<', '<=', '>', '>=', '==', '!='].includes(op)) return undefined;
-  if (c.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length) return undefined;
+  if (!['<', '<=', '>', '>=', '==', '!='].includes(op) || hasEffects(c)) return undefined;
   const left = c.childForFieldName('left')!;
   const right = c.childForFieldName('right')!;
   // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
