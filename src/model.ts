@@ -74,6 +74,8 @@ export interface SetIdEvent extends EventBase {
   targetUser?: string;
   /** The target id's numeric value, when the code gives it (a literal, or a macro/constant defined as one). */
   targetValue?: number;
+  /** The target is a global variable the function does not set (`setuid(uid)`): another file may say what it holds. */
+  targetGlobal?: true;
 }
 
 export interface SetGroupsEvent extends EventBase {

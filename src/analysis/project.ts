@@ -1,6 +1,6 @@
 /** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
 import type { PrivlintConfig } from '../config.js';
-import { NOT_ROOT, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type PrivilegeEvent } from '../model.js';
+import { NOT_ROOT, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type PrivilegeEvent } from '../model.js';
 import { forwardFacts } from './flow.js';
 
 /** Functions and macros of the C library and common runtimes that end the process. */
@@ -78,6 +78,7 @@ export class Project {
     this.nodeFiles = new Set(files.filter((f) => f.language === 'node').map((f) => f.path));
     for (const m of files.flatMap((f) => f.macros)) this.macros.set(m.name, m);
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
+    this.classifyGlobalTargets();
     this.inferDying();
     this.findCheckingMacros();
     this.markProbes();
@@ -88,6 +89,26 @@ export class Project {
     this.findPrivileged();
     this.findInputReaders();
     this.findForkValues();
+  }
+
+  /**
+   * `setuid(uid)` where `uid` is a global another file sets from getuid() (`uid = getuid();` in main): a return to
+   * the invoking user. Only when every file that sets it agrees.
+   */
+  private classifyGlobalTargets(): void {
+    const globals = new Map<string, IdClass>();
+    for (const f of this.files) for (const [name, cls] of Object.entries(f.idVariables)) globals.set(name, globals.has(name) && globals.get(name) !== cls ? 'other' : cls);
+    if (!globals.size) return;
+    // A name also assigned anything else, anywhere, holds more than the id.
+    for (const fn of this.functions) for (const node of fn.cfg.nodes) for (const name of node.assigns ?? []) {
+      if (globals.has(name) && !node.events.some((e) => e.kind === 'call' && /(?:^|_)get[e]?[ug]id$/.test(e.callee))) globals.set(name, 'other');
+    }
+    for (const fn of this.functions) for (const node of fn.cfg.nodes) for (const e of node.events) {
+      if (e.kind !== 'set-id' || !e.targetGlobal) continue;
+      const cls = globals.get(e.targetText);
+      if (cls === 'invoker') e.target = 'invoker';
+      else if (cls === 'saved-effective' && e.direction === 'drop') Object.assign(e, { target: cls, direction: 'raise' });
+    }
   }
 
   /** Follow fork results through variables, and through functions that return them (`pid = start_child(); if (pid == 0)`). */

@@ -19,6 +19,8 @@ export interface CallContext {
   numericMacros?: ReadonlyMap<string, number>;
   /** Variables holding a capability set read from text: `caps = cap_from_text("cap_setgid=ep")`. */
   capabilityTexts?: ReadonlyMap<string, string>;
+  /** The parameters and locals of the function: any other name is a global, maybe set in another file. */
+  locals?: ReadonlySet<string>;
 }
 
 const STATUS_CALLS = new Set([
@@ -66,7 +68,9 @@ function setId(id: IdKind, api: string, scope: 'permanent' | 'effective', target
   const event: EventShape = { kind: 'set-id', api, idKind: id, scope, direction, target, targetText: targetNode ? unwrap(targetNode).text : '' };
   const targetUser = targetNode && accountOf(unwrap(targetNode), ctx);
   const targetValue = targetNode && (numericValue(targetNode) ?? ctx.numericMacros?.get(unwrap(targetNode).text));
-  return { ...event, ...(targetUser ? { targetUser } : {}), ...(targetValue !== undefined ? { targetValue } : {}) };
+  const n = targetNode && unwrap(targetNode);
+  const global = target === 'other' && n?.type === 'identifier' && ctx.locals !== undefined && !ctx.locals.has(n.text) && ctx.numericMacros?.get(n.text) === undefined;
+  return { ...event, ...(targetUser ? { targetUser } : {}), ...(targetValue !== undefined ? { targetValue } : {}), ...(global ? { targetGlobal: true as const } : {}) };
 }
 
 /** `pw->pw_uid` of `pw = getpwnam("nobody")`: the account named in the code. */

@@ -17,6 +17,8 @@ export interface FileContext {
   capabilityTexts?: ReadonlyMap<string, string>;
   /** Function-like macros of the file that are a return statement (`#define MAIN_RETURN(x) return (x)`). */
   returnMacros?: ReadonlySet<string>;
+  /** The parameters and locals of the function built. */
+  locals?: ReadonlySet<string>;
 }
 
 
@@ -491,7 +493,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, locals: this.ctx.locals });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];

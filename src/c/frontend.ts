@@ -59,15 +59,21 @@ function idVariables(root: Node): Map<string, IdClass> {
  * What the variables seen in one function hold: its own locals (`int retval = geteuid();` in one function says
  * nothing of `retval` in another), and the file's for the globals it uses.
  */
-function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>): Map<string, IdClass> {
+function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, locals: ReadonlySet<string>): Map<string, IdClass> {
   const names = new Map(fileLevel);
-  const locals = descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
-    .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
-    .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
-    .filter((n): n is string => !!n);
   for (const local of locals) names.delete(local);
   for (const [name, cls] of idVariables(def)) names.set(name, cls);
   return names;
+}
+
+/** The names a function declares: its parameters and locals. */
+function localNames(def: Node): Set<string> {
+  return new Set(
+    descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
+      .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
+      .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
+      .filter((n): n is string => !!n),
+  );
 }
 
 /** The variable an expression's value is assigned to or initialises (`pw = …`, `struct passwd *pw = …`). */
@@ -245,7 +251,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
-      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables), capabilityTexts: capabilityTexts(def) };
+      const locals = localNames(def);
+      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables, locals), capabilityTexts: capabilityTexts(def), locals };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');
       const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
