@@ -22,7 +22,7 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/setuid-options.c')).toEqual(['25:error']);
     expect(await severities('c/drop-after-input/idioms.c')).toEqual(['19:error']);
     // One drop back to the invoker makes the program set-user-ID: its drop to a configured account too.
-    expect(await severities('c/drop-after-input/setuid-two-drops.c')).toEqual(['26:error', '30:error']);
+    expect(await severities('c/drop-after-input/setuid-two-drops.c')).toEqual(['29:error', '33:error']);
   });
 
   it('a server that reads a network request, then drops: error', async () => {

@@ -263,8 +263,9 @@ export class ResultJudge {
       // The end of an entry is the end of the program, unless it started a server that goes on serving.
       if (id === exit && fn.isEntry && !fn.keepsRunning) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
-      // A status set on the failure path to a value not known to mean success (`status = FC_ECONFIG;`).
-      for (const v of n.assigns ?? []) if (n.constants?.[v] !== false) failureStatus.add(v);
+      // A status the failure branch itself (before it rejoins the success path) sets to a value not known to mean
+      // success (`status = FC_ECONFIG; goto done;`).
+      if (!okRegion.has(id)) for (const v of n.assigns ?? []) if (n.constants?.[v] !== false) failureStatus.add(v);
       // A failure recorded in a flag (`failed = 1;`) while the rest of the drop sequence is attempted: judged where
       // the flag is tested, or where the path does other work.
       const recorded = [...failureStatus].some((v) => known.get(v) === true) && n.events.length > 0 && n.events.every(isPrivilegeStep);

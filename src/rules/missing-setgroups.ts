@@ -1,7 +1,7 @@
 import { CAP_SETGID, capabilitiesAfter, mayHold } from '../analysis/capabilities.js';
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, isPermanentDrop, oneLine, programKindOf, sequenceIn, walkEvents, startsMidway } from './support.js';
+import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
 const NO_GROUPS = 'no-groups';
 
@@ -14,7 +14,7 @@ export const missingSetgroups: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Flags a permanent drop of the user id to a non-root id (setuid, setresuid, setreuid) that is reached on some path without a setgroups() or initgroups() call before it (or, when the drop keeps CAP_SETGID, after it). Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: that user\'s groups are already the process\'s groups; so is every drop of a program that returns to its invoking user on some path, or that `programKind` says is set-user-ID (its groups are the invoker\'s, not root\'s).',
+    what: 'Flags a permanent drop of the user id to a non-root id (setuid, setresuid, setreuid) that is reached on some path without a setgroups() or initgroups() call before it (or, when the drop keeps CAP_SETGID, after it). Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: that user\'s groups are already the process\'s groups; so is every drop of a program that `programKind` says is set-user-ID (its groups are the invoker\'s, not root\'s).',
     why: 'setgid() and setuid() do not touch the supplementary group list. A daemon started by root keeps root\'s groups (often `root`, `wheel`, `disk`, `adm`) after it "drops" to a service account, and with them read or write access to everything those groups own.',
     example: 'if (setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");',
     useInstead: 'if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||\n    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");',
@@ -22,8 +22,9 @@ export const missingSetgroups: Rule = {
   },
   check(ctx) {
     for (const g of ctx.graphs) {
-      // A set-user-ID program has its invoking user's groups, not root's.
-      if (programKindOf(ctx, g) === 'setuid') continue;
+      // A program configured as set-user-ID has its invoking user's groups, not root's. (Inferred per program it
+      // would also silence a program that can run either way: tcpdump drops to its -Z user when run by root.)
+      if (ctx.project.config.programKind === 'setuid') continue;
       const capabilities = capabilitiesAfter(g);
       walkEvents(
         g,
