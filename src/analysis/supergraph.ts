@@ -93,7 +93,9 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           const input = callee2 && project.inputReaders.get(callee2);
           if (input) seg.events.push(summaryInput(ev, input));
         }
-        if (project.isDyingCall(ev)) {
+        // exec() replaces the program: this one's path ends there (the other program goes on with its privileges;
+        // the rules that care see the exec). An exec that returns has failed: that is an error path, not a path on.
+        if (project.isDyingCall(ev) || (ev.kind === 'call' && ev.execs)) {
           seg.dies = true;
           if (isSuccessfulExit(ev)) seg.exitsNormally = true;
           else if (isErrorExit(ev)) seg.exitsOnError = true;
