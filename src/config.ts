@@ -1,4 +1,6 @@
 /** privlint configuration: data only, never code. */
+import type { Platform } from './model.js';
+
 export type SeverityLevel = 'error' | 'warning' | 'note';
 export type RuleSetting = SeverityLevel | 'off';
 /** What the program is: it decides whose input `drop-after-input` sees (see SPEC, drop-after-input). */
@@ -25,7 +27,7 @@ export interface PrivlintConfig {
   noreturn: string[];
   /** Functions that read untrusted input (option or config parsers). */
   inputFunctions: string[];
-  platform: 'linux' | 'freebsd' | 'openbsd' | 'macos';
+  platform: Platform;
   /** `recommended` (default) or `strict` (adds the rules whose findings are notes). */
   ruleSet: 'recommended' | 'strict';
   /** `auto` (inferred from the drop), `daemon`, `setuid` or `library`. */

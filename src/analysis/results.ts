@@ -4,7 +4,7 @@
  * instead of running on into the code that assumes the call succeeded.
  */
 import type { CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
-import { cyclicNodes } from './flow.js';
+import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
 
@@ -53,7 +53,7 @@ export class ResultJudge {
       case 'chroot':
         return true;
       case 'chdir':
-        return fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chroot'));
+        return this.jailChdirs(fn).has(ev.id);
       case 'call': {
         const callee = this.project.resolveCall(ev, fn.file);
         return callee !== undefined && callee !== fn && this.statusFunctions.has(callee);
@@ -61,6 +61,42 @@ export class ResultJudge {
       default:
         return false;
     }
+  }
+
+  private readonly jailChdirCache = new Map<FunctionModel, Set<number>>();
+
+  /**
+   * The chdir calls of a function that enter a jail: one a chroot follows (`chdir(jail); chroot(".")`), or one
+   * made after a chroot before any other chdir entered it. A later chdir (a daemon's `chdir("/")` once the jail
+   * was entered with a checked one) moves around inside the jail: its failure leaves nothing outside.
+   */
+  private jailChdirs(fn: FunctionModel): Set<number> {
+    let ids = this.jailChdirCache.get(fn);
+    if (ids) return ids;
+    ids = new Set();
+    const { nodes, entry } = fn.cfg;
+    if (nodes.some((n) => n.events.some((e) => e.kind === 'chroot'))) {
+      const OPEN = 'jail-open';
+      const states = forwardFacts(nodes, entry, [], (facts, node) => {
+        for (const e of node.events) {
+          if (e.kind === 'chroot' && e.path !== '.') facts.add(OPEN);
+          if (e.kind === 'chdir' && !e.relative) facts.delete(OPEN);
+        }
+      });
+      for (const node of nodes) {
+        const open = states.get(node.id)?.has(OPEN) ?? false;
+        let pending = open;
+        node.events.forEach((e, i) => {
+          if (e.kind === 'chroot' && e.path !== '.') pending = true;
+          if (e.kind !== 'chdir') return;
+          const beforeChroot = node.events.slice(i + 1).some((x) => x.kind === 'chroot') || [...reachable(nodes, node.succ)].some((id) => nodes[id]!.events.some((x) => x.kind === 'chroot'));
+          if (pending || beforeChroot) ids!.add(e.id);
+          if (!e.relative) pending = false;
+        });
+      }
+    }
+    this.jailChdirCache.set(fn, ids);
+    return ids;
   }
 
   judge(fn: FunctionModel, ev: PrivilegeEvent): Verdict {
@@ -126,7 +162,7 @@ export class ResultJudge {
         continue;
       }
       if (this.project.isDyingNode(node)) continue;
-      if (node.assigns?.includes(variable)) return { status: 'unchecked', why: `its result is stored in \`${variable}\`, which is overwritten before it is tested` };
+      if (node.assigns?.includes(variable) && !node.accumulates?.includes(variable)) return { status: 'unchecked', why: `its result is stored in \`${variable}\`, which is overwritten before it is tested` };
       if (id === fn.cfg.exit) return { status: 'unchecked', why: `its result is stored in \`${variable}\` but never tested` };
       work.push(...node.succ);
     }
@@ -189,7 +225,8 @@ export class ResultJudge {
     const n = fn.cfg.nodes[id]!;
     let result: 'dies' | 'returns' | false;
     if (n.kind === 'return' && n.returnsValue) result = 'returns';
-    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input')) result = false;
+    // Closing descriptors on the way out is cleanup, not work (`errret: if (fd >= 0) close(fd); return -1;`).
+    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input' && e.kind !== 'dir-close')) result = false;
     else if (this.project.isDyingNode(n)) result = 'dies';
     else if (!n.succ.length) result = false;
     else {
@@ -223,9 +260,16 @@ export class ResultJudge {
       seen.add(key);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
-      if (id === exit && fn.isEntry) continue;
+      // The end of an entry is the end of the program, unless it started a server that goes on serving.
+      if (id === exit && fn.isEntry && !fn.keepsRunning) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
-      if (okRegion.has(id) && doesWork(n)) {
+      // A status the failure branch itself (before it rejoins the success path) sets to a value not known to mean
+      // success (`status = FC_ECONFIG; goto done;`).
+      if (!okRegion.has(id)) for (const v of n.assigns ?? []) if (n.constants?.[v] !== false) failureStatus.add(v);
+      // A failure recorded in a flag (`failed = 1;`) while the rest of the drop sequence is attempted: judged where
+      // the flag is tested, or where the path does other work.
+      const recorded = [...failureStatus].some((v) => known.get(v) === true) && n.events.length > 0 && n.events.every(isPrivilegeStep);
+      if (okRegion.has(id) && doesWork(n) && !recorded) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
         // nor is the program's shared cleanup when it returns the failure status the failure path set.
         if (fn.isEntry && this.returnsOnly(fn, id, failureStatus)) continue;
@@ -234,7 +278,7 @@ export class ResultJudge {
           if (error === 'returns') returned = true;
           continue;
         }
-        return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid ? 'returns' : 'continues') };
+        return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid && !fn.keepsRunning ? 'returns' : 'continues') };
       }
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
@@ -323,6 +367,11 @@ export class ResultJudge {
     }
     return c;
   }
+}
+
+/** A step of the drop sequence itself, not the work it prepares. */
+function isPrivilegeStep(e: PrivilegeEvent): boolean {
+  return e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot' || e.kind === 'chdir' || e.kind === 'capability';
 }
 
 /** The successor a condition must take given flags known on the path, if its tests decide it. */

@@ -1,9 +1,11 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth } from './conditions.js';
+import { signBranches } from '../values.js';
+import { NON_UNIX_MACRO } from './preprocess.js';
 import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 
 export interface FileContext {
@@ -12,6 +14,11 @@ export interface FileContext {
   idVariables: ReadonlyMap<string, IdClass>;
   passwdUsers?: ReadonlyMap<string, string>;
   numericMacros?: ReadonlyMap<string, number>;
+  capabilityTexts?: ReadonlyMap<string, string>;
+  /** Function-like macros of the file that are a return statement (`#define MAIN_RETURN(x) return (x)`). */
+  returnMacros?: ReadonlySet<string>;
+  /** The parameters and locals of the function built. */
+  locals?: ReadonlySet<string>;
 }
 
 
@@ -49,19 +56,90 @@ function isBareTest(cond: Node, v: Node): boolean {
 }
 
 /**
+ * The flag an option bit is followed as: `opts & OPT_X`, and `ctx->options & OPT_X` as `options & OPT_X` — the
+ * field and the mask, so that `ctx.options` in main and `ctx->options` in a helper are one flag.
+ */
+function maskFlag(value: Node, mask: Node): string {
+  const v = unwrap(value);
+  const field = v.type === 'field_expression' ? v.childForFieldName('field')?.text : undefined;
+  return `${field ?? v.text} & ${mask.text}`.replace(/\s+/g, ' ');
+}
+
+/** A condition and whether it is negated: `!(x)` → x, true. */
+function withoutNegation(cond: Node): { expr: Node; negated: boolean } {
+  const c = unwrap(cond);
+  if (c.type === 'unary_expression' && c.child(0)?.text === '!') return { expr: unwrap(c.childForFieldName('argument')!), negated: true };
+  return { expr: c, negated: false };
+}
+
+/** The expression calls, assigns or increments: it is no pure test of values. */
+function hasEffects(expr: Node): boolean {
+  return expr.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length > 0;
+}
+
+/**
  * `if (options & OPT_CHROOT)` (or its negation): the masked expression as a flag of its own, so that two tests of
- * the same option bit take the same branch. Named by its text; an assignment to a variable in it forgets it.
+ * the same option bit take the same branch. An assignment to a variable in it forgets it.
  */
 function bitmaskTest(cond: Node): Test | undefined {
-  let c = unwrap(cond);
-  let negated = false;
-  if (c.type === 'unary_expression' && c.child(0)?.text === '!') {
-    c = unwrap(c.childForFieldName('argument')!);
-    negated = true;
+  const { expr: c, negated } = withoutNegation(cond);
+  if (c.type !== 'binary_expression' || c.child(1)?.text !== '&' || hasEffects(c)) return undefined;
+  return { subject: { variable: maskFlag(c.childForFieldName('left')!, c.childForFieldName('right')!) }, whenFails: !negated, whenNull: negated, boolean: true };
+}
+
+/**
+ * `ok = ok && setuid(u) == 0;`, `failed = failed || setgid(g) != 0;`: the variable is assigned, but a failure it
+ * already holds stays in it.
+ */
+function keepsFailure(assignment: Node): boolean {
+  const left = assignment.childForFieldName('left')?.text;
+  const right = unwrap(assignment.childForFieldName('right')!);
+  if (right.type !== 'binary_expression' || !['&&', '||'].includes(right.child(1)?.text ?? '')) return false;
+  return [right.childForFieldName('left'), right.childForFieldName('right')].some((operand) => operand && unwrap(operand).text === left);
+}
+
+const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
+
+/**
+ * `if (prio < OPRIO_ROOT)` (or `prio >= OPRIO_ROOT`, its negation): a comparison of values, not with 0, as a flag
+ * of its own, so that the same comparison tested twice (a drop and its restore under one guard) takes the same
+ * branch. Named by its text, in one form for a comparison and its complement; an assignment to a variable in it
+ * forgets it.
+ */
+function comparisonTest(cond: Node): Test | undefined {
+  const { expr: c, negated: notted } = withoutNegation(cond);
+  let negated = notted;
+  const op = c.type === 'binary_expression' ? c.child(1)?.text ?? '' : '';
+  if (!['<', '<=', '>', '>=', '==', '!='].includes(op) || hasEffects(c)) return undefined;
+  const left = c.childForFieldName('left')!;
+  const right = c.childForFieldName('right')!;
+  // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
+  if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
+  const complement = COMPLEMENT[op];
+  if (complement) negated = !negated;
+  const name = `${left.text} ${complement ?? op} ${right.text}`.replace(/\s+/g, ' ');
+  return { subject: { variable: name }, whenFails: !negated, whenNull: negated, boolean: true };
+}
+
+/** The option bits a name or an or of names sets: `OPT_A | OPT_B`. */
+function maskNames(mask: Node): Node[] {
+  const m = unwrap(mask);
+  if (m.type === 'binary_expression' && m.child(1)?.text === '|') return [...maskNames(m.childForFieldName('left')!), ...maskNames(m.childForFieldName('right')!)];
+  return m.type === 'identifier' ? [m] : [];
+}
+
+/** `opts |= OPT_X` sets the option bit's flag, `opts &= ~OPT_X` clears it; other bits stay as they were. */
+function maskAssignments(a: Node): [string, boolean][] {
+  const op = a.child(1)?.text;
+  const left = a.childForFieldName('left');
+  let right = a.childForFieldName('right');
+  if (!left || !right || (op !== '|=' && op !== '&=')) return [];
+  right = unwrap(right);
+  if (op === '&=') {
+    if (right.type !== 'unary_expression' || right.child(0)?.text !== '~') return [];
+    right = right.childForFieldName('argument')!;
   }
-  if (c.type !== 'binary_expression' || c.child(1)?.text !== '&') return undefined;
-  if (c.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length) return undefined;
-  return { subject: { variable: c.text.replace(/\s+/g, ' ') }, whenFails: !negated, whenNull: negated, boolean: true };
+  return maskNames(right).map((m) => [maskFlag(left, m), op === '|=']);
 }
 
 /** The value an assignment stores when the call fails: -1 (`r = setuid(u)`), 0 (`ok = setuid(u) == 0`), or null. */
@@ -70,6 +148,11 @@ function storedFailure(value: Node | null, call: Node): 0 | -1 | null {
   const v = branchWhenFails(value, call);
   if (unwrap(value).id === call.id) return -1;
   return v === null ? null : v ? -1 : 0;
+}
+
+/** The branches of a test of `subject` by its sign (see `signBranches`). */
+function signTest(cond: Node, subject: Node): Pick<Test, 'whenNull' | 'whenPositive'> {
+  return signBranches((value) => branchWhenFails(cond, subject, value));
 }
 
 /** What a call returns when it fails: NULL for the calls that return a pointer, else -1. */
@@ -91,6 +174,8 @@ function assignedTarget(call: Node): string | undefined {
 
 export class FunctionCfgBuilder extends GraphBuilder {
   private readonly labels = new Map<string, number>();
+  /** The system the code being built is compiled for, inside `#ifdef __APPLE__` and the like. */
+  private platform: Platform | undefined;
   private readonly gotos: { label: string; pending: Pending[] }[] = [];
 
   constructor(
@@ -150,6 +235,11 @@ export class FunctionCfgBuilder extends GraphBuilder {
           const r = this.condition(inner, ins);
           return [...r.t, ...r.f];
         }
+        // `MAIN_RETURN(rc);` with `#define MAIN_RETURN(x) return (x)`: a return of its arguments.
+        if (inner.type === 'call_expression' && this.ctx.returnMacros?.has(calleeName(inner) ?? '')) {
+          const args = inner.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+          return this.returnStatement(node, ins, args[0]);
+        }
         const n = this.simple(node, ins, [expr]);
         return [{ from: n.id, slot: -1 }];
       }
@@ -194,16 +284,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
       case 'switch_statement':
         return this.switchStatement(node, ins);
-      case 'return_statement': {
-        const expr = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
-        const n = this.simple(node, ins, expr ? [expr] : [], 'return');
-        n.returnsValue = !!expr;
-        const value = expr ? constantNumber(expr) : null;
-        if (value !== null && value < 0) n.returnsFailure = true;
-        if (expr) n.returnedVariables = expr.descendantsOfType('identifier').filter((i) => i !== null).map((i) => i!.text);
-        this.connect([{ from: n.id, slot: -1 }], this.exitId);
-        return [];
-      }
+      case 'return_statement':
+        return this.returnStatement(node, ins, node.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined);
       case 'break_statement':
       case 'continue_statement':
         return this.jump(node, node.type === 'break_statement', ins);
@@ -239,6 +321,18 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
   }
 
+  /** `return expr;` (or a macro that is one): a return node, and what it says of the value returned. */
+  private returnStatement(node: Node, ins: Pending[], expr: Node | undefined): Pending[] {
+    const n = this.simple(node, ins, expr ? [expr] : [], 'return');
+    n.returnsValue = !!expr;
+    const value = expr ? constantNumber(expr) : null;
+    if (value !== null && value < 0) n.returnsFailure = true;
+    if (value !== null) n.returnsConstant = value;
+    if (expr) n.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
+    this.connect([{ from: n.id, slot: -1 }], this.exitId);
+    return [];
+  }
+
   /** `#if/#ifdef/#elif/#else` inside a body: each branch is an alternative path. */
   private preprocessorAlternatives(node: Node, ins: Pending[]): Pending[] {
     const fork = this.newNode('branch', node);
@@ -249,10 +343,22 @@ export class FunctionCfgBuilder extends GraphBuilder {
     );
     const alt = node.childForFieldName('alternative');
     const known = preprocessorTruth(node);
-    if (known === false) return alt ? this.statement(alt, start) : start;
-    const outs = this.sequence(body, start);
+    const outer = this.platform;
+    const tested = platformTested(node);
+    const inside = <T>(platform: Platform | undefined, build: () => T): T => {
+      this.platform = platform ?? outer;
+      try {
+        return build();
+      } finally {
+        this.platform = outer;
+      }
+    };
+    // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are.
+    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, start)) : start);
+    if (known === false) return elsewhere();
+    const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(body, start));
     if (known === true || node.type === 'preproc_else') return outs;
-    if (alt) return [...outs, ...this.statement(alt, start)];
+    if (alt) return [...outs, ...elsewhere()];
     return [...outs, ...start];
   }
 
@@ -329,7 +435,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const ev of node.events) {
       if (ev.result?.kind === 'tested' && ev.result.node === node.id) {
         const call = this.callNodes.get(ev.id);
-        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)) });
+        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)), ...signTest(cond, call) });
       }
     }
     const rootTest = this.rootTestOf(cond);
@@ -338,12 +444,14 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
       if (v.parent?.type === 'call_expression' && v.parent.childForFieldName('function')?.id === v.id) continue;
-      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), whenNull: branchWhenFails(cond, v, 0) };
+      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), ...signTest(cond, v) };
       if (isBareTest(cond, v)) test.boolean = true;
       tests.push(test);
     }
     const mask = bitmaskTest(cond);
     if (mask) tests.push(mask);
+    const comparison = comparisonTest(cond);
+    if (comparison) tests.push(comparison);
     return tests;
   }
 
@@ -392,10 +500,15 @@ export class FunctionCfgBuilder extends GraphBuilder {
     } finally {
       cursor.delete();
     }
+    if (node.kind !== 'cond') {
+      for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
+    }
     if (node.kind !== 'cond' && !node.assigns) {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;
+      const kept = plain.filter(keepsFailure).map((a) => a.childForFieldName('left')!.text);
+      if (kept.length) node.accumulates = kept;
       for (const a of plain) {
         const right = a.childForFieldName('right');
         const value = right ? constantTruth(right) : null;
@@ -419,13 +532,13 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, locals: this.ctx.locals });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];
     shapes.forEach((shape, i) => {
-      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
-      if (use && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open')) event.result = use;
+      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}) } as PrivilegeEvent;
+      if (use && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open' || shape.kind === 'fork')) event.result = use;
       if (i === shapes.length - 1) this.callNodes.set(event.id, call);
       node.events.push(event);
     });
@@ -485,21 +598,53 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
 /**
  * Macros that only a platform without Unix root semantics defines (Windows, Cygwin): privilege code under them
- * is not a path of the programs privlint checks, and the code they exclude always is.
+ * is not a path of the programs privlint checks, and the code they exclude always is. And feature tests of calls
+ * every Unix system privlint targets has (`HAVE_INITGROUPS`, `HAVE_GETPWUID`): their fallbacks are not built there.
  */
-const NON_UNIX_PLATFORM = /^(?:HAVE_CYGWIN|__CYGWIN__|__CYGWIN32__|_WIN32|_WIN64|WIN32|_MSC_VER|__MINGW32__|__MINGW64__)$/;
+const ALWAYS_THERE = /^HAVE_(?:INITGROUPS|SETGROUPS|GETGROUPS|GETPWUID|GETPWNAM|GETGRNAM|GETGRGID|SETEUID|SETEGID|SETREUID|SETREGID|CHROOT|FORK|WORKING_FORK|GETEUID|GETUID)$/;
 
-/** The truth of an `#if`/`#ifdef` condition when it only names a non-Unix platform; otherwise null. */
+function macroTruth(name: string): boolean | null {
+  if (NON_UNIX_MACRO.test(name) || name === 'HAVE_CYGWIN') return false;
+  if (ALWAYS_THERE.test(name)) return true;
+  return null;
+}
+
+/** The truth of an `#if`/`#ifdef` condition when it names only a non-Unix platform or a call every target has; otherwise null. */
 function preprocessorTruth(node: Node): boolean | null {
   if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
-    const name = node.childForFieldName('name')?.text ?? '';
-    if (!NON_UNIX_PLATFORM.test(name)) return null;
-    return /^#\s*(?:el)?ifndef/.test(node.text);
+    const truth = macroTruth(node.childForFieldName('name')?.text ?? '');
+    if (truth === null) return null;
+    return /^#\s*(?:el)?ifndef/.test(node.text) ? !truth : truth;
   }
   if (node.type === 'preproc_if' || node.type === 'preproc_elif') {
     const m = /^(!?)\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
-    if (!m || !NON_UNIX_PLATFORM.test(m[2]!)) return null;
-    return m[1] === '!';
+    const truth = m ? macroTruth(m[2]!) : null;
+    if (truth === null) return null;
+    return m![1] === '!' ? !truth : truth;
   }
   return null;
+}
+
+/** Macros only one system's compilers define. */
+const PLATFORM_MACROS: Record<string, Platform> = { __APPLE__: 'macos', __MACH__: 'macos', TARGET_OS_OSX: 'macos', TARGET_OS_MAC: 'macos' };
+
+/**
+ * The system an `#ifdef`/`#if` tests for, when its condition names only that system's macros (`#ifdef __APPLE__`,
+ * `#if defined(__APPLE__) && defined(__MACH__)`, with other conditions joined by &&); negated for `#ifndef` / `#if !defined(...)`.
+ */
+function platformTested(node: Node): { platform: Platform; negated: boolean } | undefined {
+  if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
+    const platform = PLATFORM_MACROS[node.childForFieldName('name')?.text ?? ''];
+    return platform ? { platform, negated: /^#\s*(?:el)?ifndef/.test(node.text) } : undefined;
+  }
+  if (node.type !== 'preproc_if' && node.type !== 'preproc_elif') return undefined;
+  const condition = node.childForFieldName('condition')?.text.trim() ?? '';
+  const negated = /^!\s*(?:defined\s*\(?\s*)?[A-Za-z_]\w*\s*\)?$/.test(condition);
+  if (condition.startsWith('!') && !negated) return undefined;
+  const names = condition.replace(/^!/, '').split('&&').map((t) => /^\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?\s*$/.exec(t)?.[1]);
+  if (names.some((n) => n === undefined)) return undefined;
+  // `defined(__APPLE__) && defined(HAVE_X)` compiles only on macOS too.
+  const platforms = new Set(names.flatMap((n) => PLATFORM_MACROS[n!] ?? []));
+  const [platform] = platforms;
+  return platforms.size === 1 && platform ? { platform, negated } : undefined;
 }

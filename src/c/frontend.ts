@@ -63,16 +63,22 @@ function idVariables(root: Node, text = root.text): Map<string, IdClass> {
  * What the variables seen in one function hold: its own locals (`int retval = geteuid();` in one function says
  * nothing of `retval` in another), and the file's for the globals it uses.
  */
-function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, text: string): Map<string, IdClass> {
+function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, locals: ReadonlySet<string>, text: string): Map<string, IdClass> {
   if (!fileLevel.size) return idVariables(def, text); // no file-level variables for a local to hide
   const names = new Map(fileLevel);
-  const locals = descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
-    .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
-    .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
-    .filter((n): n is string => !!n);
   for (const local of locals) names.delete(local);
   for (const [name, cls] of idVariables(def, text)) names.set(name, cls);
   return names;
+}
+
+/** The names a function declares: its parameters and locals. */
+function localNames(def: Node): Set<string> {
+  return new Set(
+    descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
+      .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
+      .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
+      .filter((n): n is string => !!n),
+  );
 }
 
 /** The variable an expression's value is assigned to or initialises (`pw = …`, `struct passwd *pw = …`). */
@@ -106,6 +112,19 @@ function passwdUsers(root: Node, strings: ReadonlyMap<string, string>, text = ro
   }
   for (const [name, user] of users) if (!user) users.delete(name); // assigned different accounts: unknown
   return users;
+}
+
+/** Variables holding a capability set read from text: `caps = cap_from_text("cap_setgid=ep")`. */
+function capabilityTexts(root: Node): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const call of descendantsOfType(root, ['call_expression'])) {
+    if (calleeName(call) !== 'cap_from_text') continue;
+    const arg = call.childForFieldName('arguments')?.namedChild(0);
+    const text = arg ? stringValue(arg) : undefined;
+    const name = assignedName(call);
+    if (text !== undefined && name) texts.set(name, text);
+  }
+  return texts;
 }
 
 /** Object-like macros defined as a string literal: `#define RUNAS "nobody"`. */
@@ -239,12 +258,14 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         message: 'conditional compilation splits the syntax of this file: only the first branch of each #if was analysed',
       });
     }
-    const fileCtx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numericMacros(root) };
+    const returnMacros = new Set(model.macros.filter((m) => /^\s*return\b/.test(m.body) && !/;\s*\S/.test(m.body)).map((m) => m.name));
+    const fileCtx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numericMacros(root), returnMacros };
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
       const defText = def.text;
-      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, defText) };
+      const locals = localNames(def);
+      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def), locals };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');
       const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
