@@ -203,6 +203,8 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
   const rules = enabledRules(config);
+  let all: Supergraph[] | undefined;
+  const allGraphs = (): Supergraph[] => (all ??= [...supergraphs(project)]);
   const check = (graphs: Supergraph[], projectPass: boolean): void =>
     withSharedWalks(() => {
       for (const rule of rules) {
@@ -212,6 +214,7 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
           judge,
           graphs,
           projectPass,
+          allGraphs,
           report(f) {
             const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
             if (seen.has(key)) return;
@@ -229,7 +232,7 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
   let graphCount = 0;
   let nodeCount = 0;
-  for (const g of supergraphs(project)) {
+  for (const g of all ?? supergraphs(project)) {
     graphCount++;
     nodeCount += g.nodes.length;
     check([g], false);

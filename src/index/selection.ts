@@ -130,6 +130,9 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
       }
     }
   }
+  // Functions that read an id (`uid = getuid();` in main): a global set there names the account a drop elsewhere
+  // returns to (the project resolves such globals from every parsed file's id variables).
+  for (const f of all) if (usesAny(f, ID_GETTERS)) relevant.add(f);
   const relevantNames = new Set([...relevant].map((f) => f.name));
   for (const src of sources) {
     const index = indexes.get(src.path)!;
