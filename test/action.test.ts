@@ -26,13 +26,16 @@ static void parse_options(int argc, char **argv) {
 }
 `;
 
-/** A daemon that drops to a service account, then parses its options; `parseFirst` moves the parse before the drop. */
+/**
+ * A set-user-ID program that drops back to its invoking user, then parses its options; `parseFirst` moves the parse
+ * before the drop (drop-after-input: an error, since the options belong to the invoking user).
+ */
 function daemon(parseFirst: boolean): string {
   const steps = ['  drop_privileges(pw);', '  parse_options(argc, argv);'];
   if (parseFirst) steps.reverse();
   return `#include <unistd.h>\n#include <grp.h>\n#include <pwd.h>\n#include <stdlib.h>\n\n${DROP}
 int main(int argc, char **argv) {
-  struct passwd *pw = getpwnam("svc");
+  struct passwd *pw = getpwuid(getuid());
   if (!pw) return 1;
 ${steps.join('\n')}
   return 0;
@@ -95,7 +98,7 @@ describe('one engine', () => {
     const results = (file: string) => JSON.parse(readFileSync(file, 'utf8')).runs[0].results;
     expect(results(run.outputs['sarif-file']!)).toEqual(results(cliSarif));
     if (availableParallelism() > 1) expect(run.stderr).toContain(`worker: ${path.join(action, 'dist', 'worker.js')}`);
-  });
+  }, 240_000);
 });
 
 describe('the Action on a pull request', () => {
@@ -120,16 +123,16 @@ describe('the Action on a pull request', () => {
     const dropLine = lineOf(daemon(true), 'setresuid');
     const changed = git(r.dir, 'diff', '-U0', r.base, r.head, '--', 'src/daemon.c');
     expect(changed).not.toContain('setresuid');
-    expect(drop.level).toBe('warning');
+    expect(drop.level).toBe('error');
     expect([lineOf(daemon(true), 'parse_options(argc'), lineOf(daemon(true), 'drop_privileges(pw)')]).toContain(Number(drop.props.line));
     expect(drop.message).toContain(`src/daemon.c:${dropLine}`);
     expect(drop.message).toMatch(/path: .*parse_options.*→.*setresuid/);
     expect(drop.message).toContain('fix: Drop privileges before parsing input');
     // Errors first.
-    expect(run.annotations.map((a) => a.level)).toEqual(['error', 'error', 'warning']);
+    expect(run.annotations.map((a) => a.level)).toEqual(['error', 'error', 'error']);
 
     expect(run.outputs.findings).toBe('3');
-    expect(run.outputs.errors).toBe('2');
+    expect(run.outputs.errors).toBe('3');
     const sarif = JSON.parse(readFileSync(run.outputs['sarif-file']!, 'utf8'));
     expect(sarifValidator()(sarif)).toBe(true);
     expect(sarif.runs[0].automationDetails.id).toBe('privlint/');
@@ -142,7 +145,7 @@ describe('the Action on a pull request', () => {
     expect(run.summary).toContain('**Path:**');
     expect(run.summary).toContain('if (setuid(u) == -1)');
     expect(run.summary).not.toContain('legacy');
-    expect(run.stdout).toMatch(/3 finding\(s\) \(2 error\(s\)\) in scope \(filter-mode added\) of 5/);
+    expect(run.stdout).toMatch(/3 finding\(s\) \(3 error\(s\)\) in scope \(filter-mode added\) of 5/);
   });
 
   it('a checkout below the workspace: paths relative to its repository', () => {
@@ -176,8 +179,9 @@ describe('the Action on a pull request', () => {
   });
 
   it('fail-on sets the exit status from the findings in scope', () => {
-    // The change only moves the parse: one warning (drop-after-input) in scope.
-    const r = pullRequestRepo({ 'daemon.c': daemon(false), 'legacy.c': HEADER + uncheckedSetuid('legacy') }, { 'daemon.c': daemon(true) });
+    // The change only adds setre[ug]id calls back to the invoking user: two warnings (prefer-setresuid) in scope.
+    const back = `${HEADER}#include <stdlib.h>\nvoid back(void) {\n  if (setregid(getgid(), getgid()) != 0) exit(1);\n  if (setreuid(getuid(), getuid()) != 0) exit(1);\n}\n`;
+    const r = pullRequestRepo({ 'legacy.c': HEADER + uncheckedSetuid('legacy') }, { 'back.c': back });
     const status = (failOn: string, mode = 'added') => runAction({ action, workspace: r.dir, event: pullRequestEvent(r), inputs: { 'fail-on': failOn, 'filter-mode': mode } }).status;
     expect(status('error')).toBe(0);
     expect(status('warning')).toBe(1);
