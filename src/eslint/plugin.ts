@@ -34,8 +34,9 @@ const plugin = {
 function configOf(set: RuleSetName): ConfigObject[] {
   const rules = rulesOf(set);
   return [
-    { name: `privlint/${set}/c`, files: C_FILES, plugins: { privlint: plugin }, language: 'privlint/c', rules },
-    { name: `privlint/${set}/js-ts`, files: NODE_FILES, plugins: { privlint: plugin }, rules },
+    // The set is a setting too: the notes of a rule (a daemon's own input, read before its drop) belong to `strict` only.
+    { name: `privlint/${set}/c`, files: C_FILES, plugins: { privlint: plugin }, language: 'privlint/c', rules, settings: { privlint: { ruleSet: set } } },
+    { name: `privlint/${set}/js-ts`, files: NODE_FILES, plugins: { privlint: plugin }, rules, settings: { privlint: { ruleSet: set } } },
   ];
 }
 

@@ -39,6 +39,8 @@ interface SourceCodeLike {
 
 interface RuleContextLike {
   id: string;
+  /** `settings.privlint.ruleSet`: `strict` shows notes (as `privlint --rules strict`); anything else does not. */
+  settings?: { privlint?: { ruleSet?: string } };
   filename: string;
   cwd: string;
   sourceCode: SourceCodeLike;
@@ -126,8 +128,9 @@ function reportFindings(rule: Rule, context: RuleContextLike): void {
       context.report({ loc: { start: at, end: at }, messageId: 'inputProblem', data: { message: p.message } });
     }
   }
+  const strict = context.settings?.privlint?.ruleSet === 'strict';
   for (const f of verdict.answer?.findings ?? []) {
-    if (f.ruleId !== rule.id) continue;
+    if (f.ruleId !== rule.id || (f.severity === 'note' && !strict)) continue;
     const descriptor: Record<string, unknown> = { loc: locationOf(verdict, sourceCode, f), messageId: 'finding', data: { message: messageOf(f) } };
     const edits = f.autofix?.edits;
     if (edits?.length) {
