@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { defaultConfig, type PrivlintConfig } from './config.js';
-import { analyzeUnit, loadSources, type SourceFile, type UnitResult } from './engine.js';
+import { analyzeUnit, compareFindings, loadSources, type SourceFile, type UnitResult } from './engine.js';
 import { MemoryStore } from './engine/cache.js';
 import { UnitFinder } from './engine/units.js';
 import { displayPath } from './files.js';
@@ -52,7 +52,7 @@ export class ProjectIndex {
     if (text !== undefined) this.texts.set(shown, text);
     const sources: SourceFile[] = [...this.texts].map(([p, t]) => ({ path: p, text: t }));
     const result = await analyzeUnit(sources, this.config, { store: this.store });
-    return { findings: result.findings.filter((f) => f.loc.file === shown), diagnostics: result.diagnostics.filter((d) => d.file === shown) };
+    return { findings: result.findings.filter((f) => f.loc.file === shown).sort(compareFindings), diagnostics: result.diagnostics.filter((d) => d.file === shown) };
   }
 
   /** Forget a file (deleted or closed without saving): the rest is judged without it. */

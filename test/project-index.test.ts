@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
 import { analyzePaths } from '../src/engine.js';
 import { ProjectIndex } from '../src/project-index.js';
 
@@ -17,7 +18,9 @@ function copyOfFixture(): string {
 }
 
 const summary = (r: { findings: { ruleId: string; loc: { file: string; line: number } }[] }): string[] => r.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`);
-const open = (dir: string, file: string): Promise<ProjectIndex> => ProjectIndex.forFile(path.join(dir, file), undefined, dir);
+/** Strict: the fixture's drop-after-input is a daemon's own input, a note of the strict set. */
+const strict = { ...defaultConfig(), ruleSet: 'strict' as const };
+const open = (dir: string, file: string): Promise<ProjectIndex> => ProjectIndex.forFile(path.join(dir, file), strict, dir);
 
 describe('ProjectIndex', () => {
   it('gives the findings of the file that the CLI run in the project gives', async () => {
@@ -25,7 +28,7 @@ describe('ProjectIndex', () => {
     const index = await open(dir, 'drop.c');
     expect(index.root).toBe(dir);
     const drop = await index.update(path.join(dir, 'drop.c'), readFileSync(path.join(dir, 'drop.c'), 'utf8'));
-    const cli = await analyzePaths(['.'], undefined, dir);
+    const cli = await analyzePaths(['.'], strict, dir);
     expect(summary(drop)).toEqual(summary(cli).filter((s) => s.startsWith('drop.c:')));
     expect(summary(drop)).toContain('drop.c:18 drop-after-input');
     expect(await open(dir, 'main.c')).toBe(index); // one index per project
