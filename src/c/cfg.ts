@@ -5,6 +5,7 @@ import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth } from './conditions.js';
 import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
+import { branchCode, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
 
 export interface FileContext {
   file: string;
@@ -239,21 +240,18 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
   }
 
-  /** `#if/#ifdef/#elif/#else` inside a body: each branch is an alternative path. */
+  /**
+   * `#if/#ifdef/#elif/#else` inside a body: each branch a Unix build compiles is an alternative path (not a
+   * Windows-only branch, nor the empty fallback of a feature test: see unix-build.ts).
+   */
   private preprocessorAlternatives(node: Node, ins: Pending[]): Pending[] {
     const fork = this.newNode('branch', node);
     this.connect(ins, fork.id);
     const start = [{ from: fork.id, slot: -1 }];
-    const body = statementChildren(node, ['name', 'condition', 'alternative']).filter(
-      (c) => !(node.type === 'preproc_elifdef' && c.type === 'identifier' && c.startIndex < (c.parent?.namedChild(1)?.startIndex ?? 0)),
-    );
-    const alt = node.childForFieldName('alternative');
-    const known = preprocessorTruth(node);
-    if (known === false) return alt ? this.statement(alt, start) : start;
-    const outs = this.sequence(body, start);
-    if (known === true || node.type === 'preproc_else') return outs;
-    if (alt) return [...outs, ...this.statement(alt, start)];
-    return [...outs, ...start];
+    const chain = preprocessorChain(node);
+    const decision = decidePreprocessorChain(chain);
+    const outs = chain.flatMap((branch, i) => (decision.compiled[i] ? this.sequence(branchCode(branch), start) : []));
+    return decision.implicitElse ? [...outs, ...start] : outs;
   }
 
   protected constantTruth(cond: Node): boolean | null {
@@ -467,23 +465,3 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 }
 
-/**
- * Macros that only a platform without Unix root semantics defines (Windows, Cygwin): privilege code under them
- * is not a path of the programs privlint checks, and the code they exclude always is.
- */
-const NON_UNIX_PLATFORM = /^(?:HAVE_CYGWIN|__CYGWIN__|__CYGWIN32__|_WIN32|_WIN64|WIN32|_MSC_VER|__MINGW32__|__MINGW64__)$/;
-
-/** The truth of an `#if`/`#ifdef` condition when it only names a non-Unix platform; otherwise null. */
-function preprocessorTruth(node: Node): boolean | null {
-  if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
-    const name = node.childForFieldName('name')?.text ?? '';
-    if (!NON_UNIX_PLATFORM.test(name)) return null;
-    return /^#\s*(?:el)?ifndef/.test(node.text);
-  }
-  if (node.type === 'preproc_if' || node.type === 'preproc_elif') {
-    const m = /^(!?)\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
-    if (!m || !NON_UNIX_PLATFORM.test(m[2]!)) return null;
-    return m[1] === '!';
-  }
-  return null;
-}

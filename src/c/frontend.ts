@@ -4,7 +4,8 @@ import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, ty
 import { createParser } from '../parser.js';
 import { idGetterClass } from './calls.js';
 import { FunctionCfgBuilder } from './cfg.js';
-import { firstBranchOnly } from './preprocess.js';
+import { unixBranchOnly } from './preprocess.js';
+import { compiledOnUnix } from './unix-build.js';
 import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 
 const NORETURN_MARKERS = /\b(noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b/;
@@ -196,8 +197,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
   if (!tree) throw new Error('the C parser returned no tree');
   let flattened = false;
   if (tree.rootNode.hasError) {
-    // Conditionals that split the syntax can wreck the whole parse: retry with the first branch of each.
-    const retry = parser.parse(firstBranchOnly(source));
+    // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
+    const retry = parser.parse(unixBranchOnly(source));
     if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
       tree.delete();
       tree = retry;
@@ -219,17 +220,19 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       const first = descendantsOfType(root, ['ERROR'])[0] ?? root.descendantsOfType('MISSING' as never)[0];
       model.diagnostics.push({
         file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
-        message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', taking only the first branch of each #if' : ''}`,
+        message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', taking one branch of each #if (the one a Unix build compiles)' : ''}`,
       });
     } else if (flattened) {
       model.diagnostics.push({
         file: path, level: 'warning',
-        message: 'conditional compilation splits the syntax of this file: only the first branch of each #if was analysed',
+        message: 'conditional compilation splits the syntax of this file: only one branch of each #if (the one a Unix build compiles) was analysed',
       });
     }
     const fileCtx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numericMacros(root) };
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
+      // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
+      if (!compiledOnUnix(def)) continue;
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
       const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables) };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
