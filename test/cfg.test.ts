@@ -99,13 +99,22 @@ describe('C control-flow graph', () => {
     expect(reachable(g.cfg.nodes, [g.cfg.entry], (n) => n === callNode(g.cfg, 'x')).has(callNode(g.cfg, 'z').id)).toBe(true);
   });
 
-  it('a branch only Windows compiles, or #if 0, is not a path', async () => {
+  it('a branch only Windows compiles, or #if 0, is not a path; nor is the fallback of a feature test that is called', async () => {
     const f = await fn('#ifdef _WIN32\n  x();\n#elif defined(WINDOWS) || defined(__CYGWIN__)\n  w();\n#else\n  y();\n#endif\n  z();');
     expect(onSomePath(f, 'x')).toBe(false);
     expect(onSomePath(f, 'w')).toBe(false);
     expect(follows(f.cfg, 'y', 'z')).toBe(true);
     const zero = await fn('#if 0\n  x();\n#endif\n  z();');
     expect(onSomePath(zero, 'x')).toBe(false);
+    // `#ifdef HAVE_X x() #else y() #endif`: the build users run has x(); y() is for platforms without it.
+    const feature = await fn('#ifdef HAVE_X\n  x();\n#else\n  y();\n#endif\n  z();');
+    expect(onSomePath(feature, 'y')).toBe(false);
+    expect(onSomePath(feature, 'x')).toBe(true);
+    const bare = await fn('#ifdef HAVE_X\n  x();\n#endif\n  z();');
+    expect(reachable(bare.cfg.nodes, [bare.cfg.entry], (n) => n === callNode(bare.cfg, 'x')).has(callNode(bare.cfg, 'z').id)).toBe(false);
+    // A fallback with privilege code of its own is a second real build.
+    const both = await fn('#ifdef HAVE_SETRESUID\n  setresuid(a, a, a);\n#else\n  setreuid(a, a);\n#endif\n  z();');
+    expect(follows(both.cfg, 'setreuid', 'z')).toBe(true);
   });
 
   it('records how a privilege call result is used', async () => {

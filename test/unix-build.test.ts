@@ -31,6 +31,13 @@ describe('the branch a Unix build compiles', () => {
     expect(d).toEqual({ compiled: [true, true], implicitElse: false, chosen: 1 });
     expect(decideGroup([branch('ifdef', 'USE_A', 'a();'), branch('else', '', 'b();')]).chosen).toBe(0);
   });
+  it('takes the fallback of a feature test whose function is called for a platform that is not the one users run', () => {
+    expect(decideGroup([branch('ifdef', 'HAVE_INITGROUPS', 'initgroups(n, g);'), branch('elif', 'HAVE_SETGROUPS', 'setgroups(1, &g);')])).toEqual({ compiled: [true, true], implicitElse: false, chosen: 0 });
+    expect(decideGroup([branch('ifdef', 'HAVE_GETPWUID', 'pw = getpwuid(u);'), branch('else', '', 'user = NULL;')]).compiled).toEqual([true, false]);
+    expect(decideGroup([branch('if', 'HAVE_DECL_SETRESUID', 'setresuid(u, u, u);'), branch('else', '', 'setreuid(u, u);')]).compiled).toEqual([true, true]);
+    // The function is not called: not a feature test of this code, both branches stay.
+    expect(decideGroup([branch('ifdef', 'HAVE_SETPROCTITLE', 'title();')]).implicitElse).toBe(true);
+  });
 });
 
 describe('parse recovery and the lexical index read the same build', () => {

@@ -2,8 +2,10 @@
  * The build privlint analyses: of each `#if` group, the branches a Unix build compiles.
  *
  * A branch is not compiled when its condition holds only on a platform without Unix root semantics (`#ifdef
- * _WIN32`, `#if defined(WINDOWS)`, `#ifdef HAVE_NT_SERVICE_MANAGER`, Cygwin), when it is `#if 0`, or when an
- * earlier branch of its group always holds.
+ * _WIN32`, `#if defined(WINDOWS)`, `#ifdef HAVE_NT_SERVICE_MANAGER`, Cygwin), when it is `#if 0`, when an earlier
+ * branch of its group always holds, or when it is the fallback of a feature test: in `#ifdef HAVE_INITGROUPS
+ * initgroups(…); #endif` the build users run has the call, and the empty `#else` exists for platforms without it.
+ * A fallback that does privilege work of its own (`#else setreuid(…)`) is a real second build and stays.
  *
  * Where one branch must be chosen (the parse recovery of a file whose `#if`s split its syntax, and the brace
  * matching of the lexical index, which must agree with it), it is the branch a Unix build surely compiles, else the
@@ -54,8 +56,10 @@ export function decideGroup(branches: readonly BranchSource[]): GroupDecision {
     earlierAllFalse &&= own === false;
   }
   const hasElse = branches.at(-1)?.kind === 'else';
-  const compiled = truths.map((t) => t !== false);
-  const implicitElse = !hasElse && !earlierHolds;
+  const heldFeature = branches.map((b, i) => truths[i] !== false && featureTestHolds(b));
+  const anyHeld = heldFeature.includes(true);
+  const compiled = branches.map((b, i) => truths[i] !== false && (!anyHeld || heldFeature[i]! || hasPrivilegeCall(b.body)));
+  const implicitElse = !hasElse && !earlierHolds && !anyHeld;
   let chosen = truths.indexOf(true);
   if (chosen < 0 && !(implicitElse && earlierAllFalse)) {
     chosen = compiled.findIndex((c, i) => c && hasPrivilegeCall(branches[i]!.body));
@@ -69,6 +73,17 @@ const PRIVILEGE_CALL = new RegExp(`\\b(?:${[...STATUS_CALLS].filter((n) => n !==
 
 function hasPrivilegeCall(code: string): boolean {
   return PRIVILEGE_CALL.test(code);
+}
+
+/**
+ * `#ifdef HAVE_INITGROUPS`, `#if defined(HAVE_SETEGID)`, `#if HAVE_DECL_SETRESUID` (autoconf's feature tests), with
+ * the tested function called in the branch: the build users run has the function.
+ */
+function featureTestHolds(branch: BranchSource): boolean {
+  if (branch.kind === 'else' || branch.kind === 'ifndef' || branch.kind === 'elifndef') return false;
+  const names = withoutComments(branch.condition).split(/&&/).map((part) => /^\s*(?:defined\s*\(?\s*)?HAVE_(?:DECL_)?([A-Z0-9_]+)\s*\)?\s*$/.exec(part)?.[1]);
+  if (!names.length || names.some((n) => n === undefined)) return false;
+  return names.some((n) => new RegExp(`\\b${n!.toLowerCase()}\\s*\\(`).test(branch.body));
 }
 
 function withoutComments(text: string): string {
