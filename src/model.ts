@@ -190,6 +190,8 @@ export interface CfgNode {
   constants?: Record<string, boolean>;
   /** An explicit `break` or `continue`: a deliberate jump out of the code that follows. */
   jump?: 'break' | 'continue';
+  /** A `label:` statement, the target of `goto label` (C): often a shared cleanup. */
+  label?: string;
   loc?: SourceLoc;
 }
 

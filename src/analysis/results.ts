@@ -15,6 +15,9 @@ export type Verdict =
 
 const CHECKED: Verdict = { status: 'checked' };
 
+/** What an error path may do on its way out: calls (logging, cleanup), reading, and closing descriptors. */
+const CLEANUP_EVENTS = new Set<PrivilegeEvent['kind']>(['call', 'input', 'dir-close']);
+
 export class ResultJudge {
   /** Functions that report a privilege call's failure to their caller, with the call. */
   readonly statusFunctions = new Map<FunctionModel, PrivilegeEvent>();
@@ -189,7 +192,7 @@ export class ResultJudge {
     const n = fn.cfg.nodes[id]!;
     let result: 'dies' | 'returns' | false;
     if (n.kind === 'return' && n.returnsValue) result = 'returns';
-    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input')) result = false;
+    else if (id === fn.cfg.exit || n.events.some((e) => !CLEANUP_EVENTS.has(e.kind))) result = false;
     else if (this.project.isDyingNode(n)) result = 'dies';
     else if (!n.succ.length) result = false;
     else {
@@ -212,23 +215,28 @@ export class ResultJudge {
     const atCall = new Map(this.mustConstants(fn).get(callNode));
     for (const v of nodes[callNode]!.assigns ?? []) atCall.delete(v);
     if (variable !== undefined) atCall.delete(variable);
-    const work: [number, Map<string, boolean>][] = [[failStart, atCall]];
+    // The third element: the path has jumped to a label (`goto done;`), the program's shared cleanup.
+    const work: [number, Map<string, boolean>, boolean][] = [[failStart, atCall, false]];
     let returned = false;
     // Variables the failure path sets to a failure status (`i = EXIT_FAILURE;` before `goto cleanup`).
     const failureStatus = new Set<string>();
+    // Variables it sets to a status whose value is not known (`status = FC_ECONFIG;` before `goto done`).
+    const statusSet = new Set<string>();
     while (work.length) {
-      const [id, known] = work.pop()!;
-      const key = `${id}|${[...known].map(([k, v]) => `${k}=${v}`).sort().join(',')}`;
+      const [id, known, viaLabel] = work.pop()!;
+      const key = `${id}|${viaLabel}|${[...known].map(([k, v]) => `${k}=${v}`).sort().join(',')}`;
       if (seen.has(key) || id === callNode || seen.size > 5000) continue;
       seen.add(key);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
       if (id === exit && fn.isEntry) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
+      for (const v of n.assigns ?? []) if (n.constants?.[v] !== false) statusSet.add(v);
       if (okRegion.has(id) && doesWork(n)) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
-        // nor is the program's shared cleanup when it returns the failure status the failure path set.
-        if (fn.isEntry && this.returnsOnly(fn, id, failureStatus)) continue;
+        // nor is the program's shared cleanup when it returns the failure status the failure path set, or the
+        // status it set before jumping there.
+        if (fn.isEntry && (this.returnsOnly(fn, id, failureStatus) || (viaLabel && this.returnsOnly(fn, id, statusSet)))) continue;
         const error = this.errorPathFrom(fn, id);
         if (error === 'dies' || (error === 'returns' && passesDuty)) {
           if (error === 'returns') returned = true;
@@ -250,13 +258,14 @@ export class ResultJudge {
       for (const [v, truth] of Object.entries(n.constants ?? {})) next.set(v, truth);
       if (variable !== undefined) next.delete(variable);
       const stillFailing = variable !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null) : undefined;
+      const onward = viaLabel || n.label !== undefined;
       if (stillFailing) {
-        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next]);
+        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next, onward]);
         continue;
       }
       const decided = n.kind === 'cond' ? decidedBranch(n, next) : undefined;
-      if (decided !== undefined) work.push([n.succ[decided]!, next]);
-      else for (const s of n.succ) work.push([s, next]);
+      if (decided !== undefined) work.push([n.succ[decided]!, next, onward]);
+      else for (const s of n.succ) work.push([s, next, onward]);
     }
     return returned ? { status: 'returned' } : CHECKED;
   }

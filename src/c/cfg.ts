@@ -3,8 +3,9 @@ import type { Node } from 'web-tree-sitter';
 import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
-import { branchWhenFails, constantNumber, constantTruth } from './conditions.js';
-import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
+import { branchWhenFails, constantNumber, constantTruth, valueWhen } from './conditions.js';
+import type { ControlMacro } from './control-macros.js';
+import { callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 import { branchCode, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
 
 export interface FileContext {
@@ -13,6 +14,10 @@ export interface FileContext {
   idVariables: ReadonlyMap<string, IdClass>;
   passwdUsers?: ReadonlyMap<string, string>;
   numericMacros?: ReadonlyMap<string, number>;
+  /** Macros that jump (`ABORT_FINALIZE(e)`, `CHKiRet(f)`, `RETiRet`), defined in the file or its project's headers. */
+  controlMacros?: ReadonlyMap<string, ControlMacro>;
+  /** The truth of a control macro's condition when its parameter `param` holds `value`; null when unknown. */
+  macroCondition?: (macro: ControlMacro, param: string, value: number | boolean) => boolean | null;
 }
 
 
@@ -147,6 +152,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const expr = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
         if (!expr) return ins;
         const inner = unwrap(expr);
+        const macro = this.controlMacroOf(inner);
+        if (macro) return this.controlMacroStatement(inner, macro, ins);
         if (isShortCircuit(inner)) {
           const r = this.condition(inner, ins);
           return [...r.t, ...r.f];
@@ -216,6 +223,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
       case 'labeled_statement': {
         const label = node.childForFieldName('label')?.text ?? '';
         const here = this.newNode('stmt', node);
+        here.label = label;
         this.connect(ins, here.id);
         this.labels.set(label, here.id);
         return this.sequence(statementChildren(node, ['label']), [{ from: here.id, slot: -1 }]);
@@ -252,6 +260,87 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const decision = decidePreprocessorChain(chain);
     const outs = chain.flatMap((branch, i) => (decision.compiled[i] ? this.sequence(branchCode(branch), start) : []));
     return decision.implicitElse ? [...outs, ...start] : outs;
+  }
+
+  /** The control-flow macro a statement invokes (`ABORT_FINALIZE(RS_RET_ERR);`, `RETiRet;`), if it is one. */
+  private controlMacroOf(expr: Node): ControlMacro | undefined {
+    const macros = this.ctx.controlMacros;
+    if (!macros?.size) return undefined;
+    if (expr.type === 'identifier') {
+      const m = macros.get(expr.text);
+      return m && m.params === undefined ? m : undefined;
+    }
+    if (expr.type !== 'call_expression') return undefined;
+    const m = macros.get(calleeName(expr) ?? '');
+    return m?.params && m.params.length === callArguments(expr).length ? m : undefined;
+  }
+
+  /**
+   * A statement that invokes a control-flow macro: the jump it makes, always or when its condition holds. The
+   * condition's node holds the events of the macro's arguments (`CHKiRet(drop(u))` tests drop's result).
+   */
+  private controlMacroStatement(invocation: Node, macro: ControlMacro, ins: Pending[]): Pending[] {
+    const args = macro.params ? callArguments(invocation) : [];
+    let jumpFrom: Pending[];
+    let outs: Pending[] = [];
+    if (macro.condition !== undefined) {
+      const cond = this.newNode('cond', invocation);
+      this.connect(ins, cond.id);
+      for (const arg of args) this.collect(arg, cond, 'condition');
+      cond.tests = this.macroTests(macro, args, cond);
+      jumpFrom = [{ from: cond.id, slot: 0 }];
+      outs = [{ from: cond.id, slot: 1 }];
+    } else {
+      jumpFrom = [{ from: this.simple(invocation, ins, args).id, slot: -1 }];
+    }
+    if (macro.assignments.length) {
+      const assign = this.newNode('stmt', invocation);
+      this.connect(jumpFrom, assign.id);
+      assign.assigns = macro.assignments.map((a) => a.variable);
+      for (const a of macro.assignments) {
+        const operand = macroOperand(a.value, macro, args);
+        const truth = typeof operand === 'number' ? operand !== 0 : operand ? constantTruth(operand) : null;
+        if (truth !== null) (assign.constants ??= {})[a.variable] = truth;
+      }
+      jumpFrom = [{ from: assign.id, slot: -1 }];
+    }
+    const jump = macro.jump;
+    if (jump.kind === 'goto') this.gotos.push({ label: jump.label, pending: jumpFrom });
+    else if (jump.kind === 'break' || jump.kind === 'continue') return [...outs, ...this.jump(invocation, jump.kind === 'break', jumpFrom)];
+    else {
+      const ret = this.newNode('return', invocation);
+      this.connect(jumpFrom, ret.id);
+      ret.returnsValue = jump.value !== undefined;
+      if (jump.value !== undefined) {
+        const operand = macroOperand(jump.value, macro, args);
+        const value = typeof operand === 'number' ? operand : operand ? constantNumber(operand) : null;
+        if (value !== null && value < 0) ret.returnsFailure = true;
+        ret.returnedVariables = macroIdentifiers(jump.value, macro, args);
+      }
+      this.connect([{ from: ret.id, slot: -1 }], this.exitId);
+    }
+    return outs;
+  }
+
+  /** How a control macro's condition tests the calls and variables passed to it. */
+  private macroTests(macro: ControlMacro, args: Node[], node: CfgNode): Test[] {
+    const truth = this.ctx.macroCondition;
+    if (!truth || !macro.params) return [];
+    const tests: Test[] = [];
+    args.forEach((arg, i) => {
+      const param = macro.params![i]!;
+      for (const ev of node.events) {
+        const call = this.callNodes.get(ev.id);
+        if (ev.result?.kind !== 'tested' || ev.result.node !== node.id || !call || call.startIndex < arg.startIndex || call.endIndex > arg.endIndex) continue;
+        const value = valueWhen(arg, call, failureValue(ev));
+        tests.push({ subject: { event: ev.id }, whenFails: value === null ? null : truth(macro, param, value) });
+      }
+      const v = unwrap(arg);
+      if (v.type === 'identifier' || v.type === 'field_expression') {
+        tests.push({ subject: { variable: v.text }, whenFails: truth(macro, param, -1), whenNull: truth(macro, param, 0) });
+      }
+    });
+    return tests;
   }
 
   protected constantTruth(cond: Node): boolean | null {
@@ -465,3 +554,19 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 }
 
+
+/** A value a control macro uses (`e` in `iRet = (e)`): the argument passed for it, a number written in it, or unknown. */
+function macroOperand(text: string, macro: ControlMacro, args: Node[]): Node | number | undefined {
+  const name = text.trim().replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1');
+  const arg = macro.params ? args[macro.params.indexOf(name)] : undefined;
+  if (arg) return arg;
+  return /^-?\s*\d+$/.test(name) ? Number(name.replace(/\s+/g, '')) : undefined;
+}
+
+/** The variables a control macro's returned value names, its parameters replaced by what the call passes. */
+function macroIdentifiers(text: string, macro: ControlMacro, args: Node[]): string[] {
+  return [...text.matchAll(/[A-Za-z_]\w*/g)].flatMap((m) => {
+    const arg = macro.params ? args[macro.params.indexOf(m[0])] : undefined;
+    return arg ? [...(arg.type === 'identifier' ? [arg] : []), ...arg.descendantsOfType('identifier')].filter((i) => i !== null).map((i) => i!.text) : [m[0]];
+  });
+}
