@@ -5,6 +5,7 @@
  */
 import type { CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
 import { cyclicNodes } from './flow.js';
+import { jailEntryChdirs } from './jail-entry.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
 
@@ -22,6 +23,7 @@ export class ResultJudge {
   /** Functions that report a privilege call's failure to their caller, with the call. */
   readonly statusFunctions = new Map<FunctionModel, PrivilegeEvent>();
   private readonly cycles = new Map<FunctionModel, Set<number>>();
+  private readonly jailChdirs = new Map<FunctionModel, Set<number>>();
 
   constructor(private readonly project: Project) {
     for (let changed = true; changed; ) {
@@ -56,7 +58,7 @@ export class ResultJudge {
       case 'chroot':
         return true;
       case 'chdir':
-        return fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chroot'));
+        return this.jailEntries(fn).has(ev.id);
       case 'call': {
         const callee = this.project.resolveCall(ev, fn.file);
         return callee !== undefined && callee !== fn && this.statusFunctions.has(callee);
@@ -322,6 +324,16 @@ export class ResultJudge {
       work.push(...n.succ);
     }
     return true;
+  }
+
+  /** The chdir calls of `fn` that enter a chroot jail (not a later chdir("/") inside it). */
+  private jailEntries(fn: FunctionModel): Set<number> {
+    let c = this.jailChdirs.get(fn);
+    if (!c) {
+      c = jailEntryChdirs(fn);
+      this.jailChdirs.set(fn, c);
+    }
+    return c;
   }
 
   private cyclesOf(fn: FunctionModel): Set<number> {
