@@ -1,7 +1,10 @@
 import { continuesWithout } from '../analysis/paths.js';
 import type { PrivilegeEvent, SetIdEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, oneLine, sequenceIn } from './support.js';
+import { callPath, oneLine, sequenceIn, walkEvents } from './support.js';
+
+/** No permanent drop of this id (`uid`/`gid`) has run yet on some path. */
+const NO_PERMANENT_DROP = 'no-permanent-drop:';
 
 /** A later call that ends the temporary state: a deliberate restore, or a permanent drop of the same id. */
 function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
@@ -17,7 +20,7 @@ export const temporaryDrop: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process, and the failure branch of the call itself, need nothing.',
+    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process, and the failure branch of the call itself, need nothing; nor does an effective-only call that follows a permanent drop of the same id on every path (`setgid(g)` then `setegid(g)`): the saved id is no longer privileged.',
     why: 'Changing only the effective id keeps root as the saved set-user-ID. Any code execution in the process — one memory-safety bug — can call seteuid(0) and is root again. A temporary drop is only correct around a short piece of work that is followed by a restore; for the rest of a program\'s life the drop must be permanent.',
     example: 'if (seteuid(pw->pw_uid) == -1)\n\terr(1, "seteuid");\nserve_clients();',
     useInstead: 'if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve_clients();',
@@ -26,10 +29,18 @@ export const temporaryDrop: Rule = {
   check(ctx) {
     const flagged = new Set<number>();
     for (const g of ctx.graphs) {
-      for (const node of g.nodes) {
-        node.events.forEach((e, i) => {
+      walkEvents(
+        g,
+        [NO_PERMANENT_DROP + 'uid', NO_PERMANENT_DROP + 'gid'],
+        (facts, e) => {
+          if (e.kind === 'set-id' && e.scope === 'permanent' && e.direction === 'drop') facts.delete(NO_PERMANENT_DROP + e.idKind);
+        },
+        (e, before, node) => {
           if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
-          if (!continuesWithout(g, node, i, e, (l) => settles(e, l))) return;
+          // After a permanent drop of the same id on every path (setgid(g), then setegid(g)) the saved id is not
+          // privileged any more: the effective-only call is redundant, not temporary.
+          if (!before.has(NO_PERMANENT_DROP + e.idKind)) return;
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, (l) => settles(e, l))) return;
           flagged.add(e.id);
           ctx.report({
             loc: e.loc,
@@ -37,8 +48,8 @@ export const temporaryDrop: Rule = {
             fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
             related: callPath(node),
           });
-        });
-      }
+        },
+      );
     }
   },
 };
