@@ -62,8 +62,12 @@ export function decideGroup(branches: readonly BranchSource[]): GroupDecision {
   const implicitElse = !hasElse && !earlierHolds && !anyHeld;
   let chosen = truths.indexOf(true);
   if (chosen < 0 && !(implicitElse && earlierAllFalse)) {
-    chosen = compiled.findIndex((c, i) => c && hasPrivilegeCall(branches[i]!.body));
-    if (chosen < 0) chosen = compiled.indexOf(true);
+    chosen = compiled.indexOf(true);
+    // Of several branches it cannot decide between, the one with privilege code.
+    if (compiled.lastIndexOf(true) !== chosen) {
+      const privileged = compiled.findIndex((c, i) => c && hasPrivilegeCall(branches[i]!.body));
+      if (privileged >= 0) chosen = privileged;
+    }
   }
   return { compiled, implicitElse, chosen };
 }
@@ -201,7 +205,7 @@ export interface UnixBranches {
  * comments).
  */
 export function unixBranches(text: string): UnixBranches {
-  const directives = conditionalDirectives(text);
+  const directives = ANY_CONDITIONAL.test(text) ? conditionalDirectives(text) : [];
   const chosen = new Map<number, boolean>();
   const open: ConditionalDirective[][] = [];
   const decide = (group: ConditionalDirective[], closedAt: number): void => {
@@ -220,37 +224,28 @@ export function unixBranches(text: string): UnixBranches {
   return { directives, chosen };
 }
 
-const SLASH = 47, STAR = 42, NL = 10, BACKSLASH = 92, DQUOTE = 34, SQUOTE = 39, HASH = 35, CR = 13;
+/** A quick look for a conditional directive anywhere in the text, before the exact scan. */
+const ANY_CONDITIONAL = /^[ \t]*#[ \t]*(?:if|el)/m;
+
+const SLASH = 47, STAR = 42, NL = 10, BACKSLASH = 92, CR = 13;
 const CONDITIONAL = /^#[ \t]*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b([\s\S]*)$/;
+
+/**
+ * What the directive scan steps over as a whole — block and line comments, string and character literals — and a
+ * `#` first on its line (after blanks or one-line comments); the regular expression engine skips the rest.
+ */
+const LEXEMES = /\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?|^((?:[ \t\f\v\r]|\/\*(?:[^*\n]|\*(?!\/))*\*\/)*#)/gm;
 
 function conditionalDirectives(text: string): ConditionalDirective[] {
   const found: ConditionalDirective[] = [];
-  const n = text.length;
-  let firstOnLine = true;
-  for (let i = 0; i < n; ) {
-    const c = text.charCodeAt(i);
-    const next = text.charCodeAt(i + 1);
-    if (c === NL) {
-      firstOnLine = true;
-      i++;
-    } else if (c === SLASH && next === STAR) {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
-    } else if (c === SLASH && next === SLASH) {
-      const eol = text.indexOf('\n', i);
-      i = eol < 0 ? n : eol;
-    } else if (c === HASH && firstOnLine) {
-      const end = endOfDirective(text, i);
-      const m = CONDITIONAL.exec(text.slice(i, end));
-      if (m) found.push({ kind: m[1] as ConditionalDirective['kind'], at: i, end, condition: m[2]! });
-      i = end;
-    } else if (c === DQUOTE || c === SQUOTE) {
-      firstOnLine = false;
-      i = endOfLiteral(text, i, c);
-    } else {
-      if (c !== 32 && c !== 9 && c !== CR && c !== 12 && c !== 11) firstOnLine = false;
-      i++;
-    }
+  const lexemes = new RegExp(LEXEMES);
+  for (let m = lexemes.exec(text); m; m = lexemes.exec(text)) {
+    if (m[1] === undefined) continue;
+    const at = m.index + m[0].length - 1;
+    const end = endOfDirective(text, at);
+    const d = CONDITIONAL.exec(text.slice(at, end));
+    if (d) found.push({ kind: d[1] as ConditionalDirective['kind'], at, end, condition: d[2]! });
+    lexemes.lastIndex = end;
   }
   return found;
 }
@@ -272,17 +267,6 @@ function endOfDirective(text: string, i: number): number {
     }
   }
   return n;
-}
-
-/** Where a string or character literal that starts at `i` ends (an unterminated one ends before its newline). */
-function endOfLiteral(text: string, i: number, quote: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) j++;
-    else if (c === quote) return j + 1;
-    else if (c === NL) return j;
-  }
-  return text.length;
 }
 
 /** The parse tree's `#if`/`#ifdef`/`#elif`/`#elifdef`/`#else` nodes. */
