@@ -12,6 +12,7 @@ describe('control-flow macros', () => {
     expect(controlMacro('CHKiRet', { params: ['code'], body: 'if((iRet = code) != RS_RET_OK) goto finalize_it' })).toMatchObject({
       condition: '(iRet = code) != RS_RET_OK', assignments: [], jump: { kind: 'goto', label: 'finalize_it' },
     });
+    expect(controlMacro('CHKiRet', { params: ['code'], body: 'if (__builtin_expect(((iRet = code) != RS_RET_OK), 0)) goto finalize_it' })?.condition).toBe('((iRet = code) != RS_RET_OK)');
     expect(controlMacro('RETiRet', { params: undefined, body: 'return iRet' })?.jump).toEqual({ kind: 'return', value: 'iRet' });
     expect(controlMacro('MAIN_RETURN', { params: ['x'], body: 'return (x)' })?.jump).toEqual({ kind: 'return', value: '(x)' });
     expect(controlMacro('NEXT', { params: undefined, body: '{ log_it("skip"); continue; }' })?.jump).toEqual({ kind: 'continue' });
@@ -25,6 +26,8 @@ describe('control-flow macros', () => {
   });
 
   it('takes the headers\' definitions, not a name two headers define differently', () => {
+    const alternatives = '#ifdef HAVE_BUILTIN_EXPECT\n#define CHK(x) if (__builtin_expect((x) != 0, 0)) goto fail\n#else\n#define CHK(x) if ((x) != 0) goto fail\n#endif\n';
+    expect(headerControlMacros([{ path: 'r.h', text: alternatives }]).get('CHK')?.body).toContain('__builtin_expect');
     const found = headerControlMacros([
       { path: 'a.h', text: '#define BAIL goto done\n#define FAIL(x) do { \\\n  rc = (x); \\\n  goto out; \\\n} while (0)\n#define TWICE return 1\n' },
       { path: 'b.h', text: '#define TWICE return 2\n#define FAIL(x) do { \\\n  rc = (x); \\\n  goto out; \\\n} while (0)\n' },

@@ -5,6 +5,7 @@
  * (`CHKiRet(f)` = `if ((iRet = f) != RS_RET_OK) goto finalize_it`). The CFG builder turns a statement that invokes
  * one into the jump it makes, so that an error exit written with them is seen as one.
  */
+import { branchesLeftOut } from './unix-build.js';
 
 /** A macro as written: its parameters (undefined for an object-like macro) and its body. */
 export interface MacroDefinition {
@@ -35,7 +36,8 @@ export function controlMacro(name: string, definition: MacroDefinition): Control
   if (ifMatch) {
     const close = matchingParen(body, ifMatch[0].length - 1);
     if (close < 0) return undefined;
-    condition = body.slice(ifMatch[0].length, close).trim();
+    // `if (__builtin_expect((iRet = code) != RS_RET_OK, 0))`: the hint says nothing about the test.
+    condition = body.slice(ifMatch[0].length, close).trim().replace(/^__builtin_expect\s*\(([\s\S]*),\s*[01]\s*\)$/, '$1').trim();
     body = unwrapBlocks(body.slice(close + 1));
     if (/\belse\b/.test(body)) return undefined;
   }
@@ -116,15 +118,17 @@ const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|
 
 /**
  * The control-flow macros a header defines (`#define ABORT_FINALIZE(e) do { … goto finalize_it; } while (0)`),
- * for the files that include it. A name defined differently in two headers is left out.
+ * for the files that include it: of alternatives under `#if`, the branch a Unix build compiles (see unix-build.ts).
+ * A name defined differently in two headers is left out.
  */
 export function headerControlMacros(sources: readonly { path: string; text: string }[]): Map<string, MacroDefinition> {
   const found = new Map<string, MacroDefinition | null>();
   for (const src of sources) {
     if (!src.path.endsWith('.h') || !JUMP_WORDS.test(src.text)) continue;
+    const leftOut = branchesLeftOut(src.text);
     for (const m of src.text.matchAll(DEFINE)) {
       const [, name, params, body] = m;
-      if (!JUMP_WORDS.test(body!)) continue;
+      if (!JUMP_WORDS.test(body!) || leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
       const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() };
       if (!controlMacro(name!, definition)) continue;
       const before = found.get(name!);

@@ -1,4 +1,4 @@
-import { unixBranches } from './unix-build.js';
+import { branchesLeftOut, unixBranches } from './unix-build.js';
 
 /**
  * A fallback for files whose `#if` blocks split C syntax in ways the parser cannot recover from (a brace
@@ -21,24 +21,14 @@ export function unixBranchOnly(source: string): string {
     }
     return lo;
   };
-  const { directives, chosen } = unixBranches(source);
+  const branches = unixBranches(source);
   const blankLines = new Set<number>();
-  /** Whether each open group's current branch is kept. */
-  const keeping: boolean[] = [];
-  let skipFrom: number | undefined;
-  for (const d of directives) {
-    const first = lineOf(d.at);
-    const last = lineOf(d.end);
-    const wasKeeping = keeping.every(Boolean);
-    if (d.kind === 'if' || d.kind === 'ifdef' || d.kind === 'ifndef') keeping.push(chosen.get(d.at) ?? true);
-    else if (d.kind === 'endif') keeping.pop();
-    else if (keeping.length) keeping[keeping.length - 1] = chosen.get(d.at) ?? false;
-    const nowKeeping = keeping.every(Boolean);
-    if (!wasKeeping && skipFrom !== undefined) for (let l = skipFrom; l < first; l++) blankLines.add(l);
-    for (let l = first; l <= last; l++) blankLines.add(l);
-    skipFrom = nowKeeping ? undefined : last + 1;
+  for (const d of branches.directives) for (let l = lineOf(d.at); l <= lineOf(d.end); l++) blankLines.add(l);
+  // A range left out runs from the end of a directive's line to the start of the next directive's line.
+  for (const [start, end] of branchesLeftOut(source, branches)) {
+    const last = end === source.length ? lines.length : lineOf(end);
+    for (let l = lineOf(start) + 1; l < last; l++) blankLines.add(l);
   }
-  if (skipFrom !== undefined) for (let l = skipFrom; l < lines.length; l++) blankLines.add(l);
   let continued = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;

@@ -26,7 +26,7 @@ export interface BranchSource {
 export interface GroupDecision {
   /** Per branch: a Unix build can compile it. */
   compiled: boolean[];
-  /** The group has no `#else`, and a Unix build can compile none of its branches. */
+  /** The group has no `#else`, and a Unix build may compile none of its branches: the implicit empty `#else` is a path. */
   implicitElse: boolean;
   /** The one branch to keep where only one can be (-1: none, the implicit empty `#else`). */
   chosen: number;
@@ -226,6 +226,26 @@ export function unixBranches(text: string): UnixBranches {
 
 /** A quick look for a conditional directive anywhere in the text, before the exact scan. */
 const ANY_CONDITIONAL = /^[ \t]*#[ \t]*(?:if|el)/m;
+
+/**
+ * The parts of a file a Unix build leaves out where only one branch of each `#if` is kept: from the end of each
+ * directive that starts a branch not kept to the next directive of its group, as [start, end) offsets, in order.
+ */
+export function branchesLeftOut(text: string, { directives, chosen }: UnixBranches = unixBranches(text)): [number, number][] {
+  const ranges: [number, number][] = [];
+  /** Whether each open group's current branch is kept. */
+  const keeping: boolean[] = [];
+  let skipFrom: number | undefined;
+  for (const d of directives) {
+    if (skipFrom !== undefined) ranges.push([skipFrom, d.at]);
+    if (d.kind === 'if' || d.kind === 'ifdef' || d.kind === 'ifndef') keeping.push(chosen.get(d.at) ?? true);
+    else if (d.kind === 'endif') keeping.pop();
+    else if (keeping.length) keeping[keeping.length - 1] = chosen.get(d.at) ?? false;
+    skipFrom = keeping.every(Boolean) ? undefined : d.end;
+  }
+  if (skipFrom !== undefined) ranges.push([skipFrom, text.length]);
+  return ranges;
+}
 
 const SLASH = 47, STAR = 42, NL = 10, BACKSLASH = 92, CR = 13;
 const CONDITIONAL = /^#[ \t]*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b([\s\S]*)$/;
