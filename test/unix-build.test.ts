@@ -26,9 +26,10 @@ describe('the branch a Unix build compiles', () => {
     expect(decideGroup([branch('if', '!defined(WIN32) && FOO > 1')]).compiled).toEqual([true]);
   });
 
-  it('prefers, of branches it cannot decide between, the one with privilege code', () => {
-    const d = decideGroup([branch('ifdef', 'HAVE_SYSTEMD', 'notify();'), branch('else', '', 'if (setuid(u)) exit(1);')]);
+  it('prefers, to a stub it cannot decide against, a branch with privilege code; of two real builds, the first', () => {
+    const d = decideGroup([branch('ifdef', 'HAVE_SYSTEMD', 'static void drop(void) {\n\t/* User= in the unit */'), branch('else', '', 'if (setuid(u)) exit(1);')]);
     expect(d).toEqual({ compiled: [true, true], implicitElse: false, chosen: 1 });
+    expect(decideGroup([branch('ifdef', 'HAVE_CAPABILITIES', 'caps_init(z);'), branch('else', '', 'if (setreuid(-1, u)) exit(1);')]).chosen).toBe(0);
     expect(decideGroup([branch('ifdef', 'USE_A', 'a();'), branch('else', '', 'b();')]).chosen).toBe(0);
   });
   it('takes the fallback of a feature test whose function is called for a platform that is not the one users run', () => {

@@ -9,7 +9,8 @@
  *
  * Where one branch must be chosen (the parse recovery of a file whose `#if`s split its syntax, and the brace
  * matching of the lexical index, which must agree with it), it is the branch a Unix build surely compiles, else the
- * first compiled branch with privilege code, else the first compiled branch, else none (the implicit empty `#else`).
+ * first compiled branch — unless that one is a stub without a statement and another has privilege code — else none
+ * (the implicit empty `#else`). Two real Unix builds (`#ifdef HAVE_CAPABILITIES … #else setreuid(…)`) keep the first.
  */
 import type { Node } from 'web-tree-sitter';
 import { STATUS_CALLS } from './calls.js';
@@ -63,8 +64,9 @@ export function decideGroup(branches: readonly BranchSource[]): GroupDecision {
   let chosen = truths.indexOf(true);
   if (chosen < 0 && !(implicitElse && earlierAllFalse)) {
     chosen = compiled.indexOf(true);
-    // Of several branches it cannot decide between, the one with privilege code.
-    if (compiled.lastIndexOf(true) !== chosen) {
+    // Of several branches it cannot decide between, the first, unless it does nothing (a stub: `/* TODO */`, a
+    // function head whose body the service manager makes useless) and another has privilege code.
+    if (compiled.lastIndexOf(true) !== chosen && doesNothing(branches[chosen]!.body)) {
       const privileged = compiled.findIndex((c, i) => c && hasPrivilegeCall(branches[i]!.body));
       if (privileged >= 0) chosen = privileged;
     }
@@ -77,6 +79,11 @@ const PRIVILEGE_CALL = new RegExp(`\\b(?:${[...STATUS_CALLS].filter((n) => n !==
 
 function hasPrivilegeCall(code: string): boolean {
   return PRIVILEGE_CALL.test(code);
+}
+
+/** Code without a statement: only comments, blanks, or the head of a block. */
+function doesNothing(code: string): boolean {
+  return !withoutComments(code).includes(';');
 }
 
 /**
