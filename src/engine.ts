@@ -1,17 +1,17 @@
 /** The one engine behind the CLI, the ESLint plugin and the Action: sources in, findings and diagnostics out. */
-import { promises as fs } from 'node:fs';
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
-import { buildSupergraphs, type Supergraph } from './analysis/supergraph.js';
+import { supergraphs, type Supergraph } from './analysis/supergraph.js';
 import { noreturnNamesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
-import { collectFiles, displayPath, languageOf } from './files.js';
+import { collectFiles, displayPath, languageOf, readSource } from './files.js';
+import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { selectForParsing } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
-import { WorkerPool } from './engine/pool.js';
+import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
@@ -65,8 +65,6 @@ export interface UnitResult {
   analysed: string[];
 }
 
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
-
 export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd(), options: EngineOptions = {}): Promise<AnalysisResult> {
   const { sources, diagnostics, files } = await loadSources(paths, config, cwd);
   const result = await analyzeSources(sources, config, options);
@@ -77,7 +75,7 @@ export async function analyzePaths(paths: string[], config: PrivlintConfig = def
 
 /** The files the paths name (directories walked), read, each with its unit; those that cannot be read are diagnostics. */
 export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
-  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd);
+  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd, { gitignore: config.respectGitignore, ignoreBase: config.baseDir });
   const sources: SourceFile[] = [];
   const units = new UnitFinder(cwd);
   for (const file of files) {
@@ -88,27 +86,9 @@ export async function loadSources(paths: string[], config: PrivlintConfig, cwd: 
   return { sources, diagnostics, files: files.map((f) => displayPath(f, cwd)) };
 }
 
-async function readSource(file: string, shown: string): Promise<SourceFile | Diagnostic> {
-  let bytes: Buffer;
-  try {
-    const st = await fs.stat(file);
-    if (st.size > MAX_FILE_BYTES) return { file: shown, level: 'error', message: `file is too large to analyse (${st.size} bytes; the limit is ${MAX_FILE_BYTES})` };
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    return { file: shown, level: 'error', message: `cannot read file: ${(e as Error).message}` };
-  }
-  if (bytes.subarray(0, 8192).includes(0)) return { file: shown, level: 'error', message: 'binary file (contains NUL bytes); skipped' };
-  try {
-    return { path: shown, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    return { file: shown, level: 'error', message: 'file is not valid UTF-8; skipped' };
-  }
-}
-
 export interface PreparedProject {
   project: Project;
   judge: ResultJudge;
-  graphs: Supergraph[];
   diagnostics: Diagnostic[];
   models: FileModel[];
   timing: (label: string) => void;
@@ -117,7 +97,7 @@ export interface PreparedProject {
 /** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
 export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<PreparedProject> {
   const started = Date.now();
-  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
+  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`) : (): void => {};
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
   const stringMacros = headerStringMacros(sources);
@@ -142,7 +122,12 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
     const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.controlMacros));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
-    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await options.pool.run<FileModel | Diagnostic>({ kind: 'parse', task: t }) : await parseFile(t);
+    const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>
+      pool.run<FileModel | Diagnostic>({ kind: 'parse', task: t }).catch((e: unknown) => {
+        if (e instanceof WorkerLost) return parseFile(t);
+        throw e;
+      });
+    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await inWorker(options.pool) : await parseFile(t);
     if (key && !cached && !isDiagnostic(result)) options.store!.setModel(key, result, t.idBase);
     options.onProgress?.({ phase: 'parse', done: ++done, total: tasks.length });
     return result;
@@ -162,9 +147,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing('project summaries');
   const judge = new ResultJudge(project);
   timing('result judge');
-  const graphs = buildSupergraphs(project);
-  timing(`${graphs.length} supergraphs, ${graphs.reduce((n, g) => n + g.nodes.length, 0)} nodes`);
-  return { project, judge, graphs, diagnostics, models: files, timing };
+  return { project, judge, diagnostics, models: files, timing };
 }
 
 /** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
@@ -182,7 +165,13 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
     if (pool && groups.length > 1 && (!options.store || options.cacheLocation)) {
       // Units to the workers, each analysed whole there (with the same cache folder).
       const plain = { prefilter: options.prefilter, cacheLocation: options.cacheLocation };
-      results = await Promise.all(groups.map(async (g) => unitDone(await pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }))));
+      // A unit whose worker died (its heap bound) is analysed again here.
+      const inWorker = (g: (typeof groups)[number]): Promise<UnitResult> =>
+        pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }).catch((e: unknown) => {
+          if (e instanceof WorkerLost) return analyzeUnit(g.sources, config, { ...options, pool: undefined });
+          throw e;
+        });
+      results = await Promise.all(groups.map(async (g) => unitDone(await inWorker(g))));
     } else {
       results = [];
       for (const group of groups) results.push(unitDone(await analyzeUnit(group.sources, config, { ...options, pool })));
@@ -211,36 +200,53 @@ export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig,
 }
 
 async function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
-  const { project, judge, graphs, diagnostics, models, timing } = await prepareProject(sources, config, options);
+  const { project, judge, diagnostics, models, timing } = await prepareProject(sources, config, options);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
-  withSharedWalks(() => {
-    for (const rule of enabledRules(config)) {
-      const configured = config.rules[rule.id];
-      rule.check({
-        project,
-        judge,
-        graphs,
-        report(f) {
-          const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-          const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
-          const { edit, ...rest } = f;
-          const finding: Finding = { ...rest, ruleId: rule.id, severity };
-          findings.push(finding);
-          if (edit) pendingFixes.push({ finding, intent: edit });
-        },
-      });
-    }
-  });
+  const rules = enabledRules(config);
+  let all: Supergraph[] | undefined;
+  const allGraphs = (): Supergraph[] => (all ??= [...supergraphs(project)]);
+  const check = (graphs: Supergraph[], projectPass: boolean): void =>
+    withSharedWalks(() => {
+      for (const rule of rules) {
+        const configured = config.rules[rule.id];
+        rule.check({
+          project,
+          judge,
+          graphs,
+          projectPass,
+          allGraphs,
+          report(f) {
+            const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
+            if (seen.has(key)) return;
+            seen.add(key);
+            const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
+            const { edit, ...rest } = f;
+            const finding: Finding = { ...rest, ruleId: rule.id, severity };
+            findings.push(finding);
+            if (edit) pendingFixes.push({ finding, intent: edit });
+          },
+        });
+      }
+    });
+  check([], true);
+  // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
+  let graphCount = 0;
+  let nodeCount = 0;
+  for (const g of all ?? supergraphs(project)) {
+    graphCount++;
+    nodeCount += g.nodes.length;
+    check([g], false);
+  }
+  timing(`${graphCount} supergraphs, ${nodeCount} nodes`);
   timing('rules');
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
+  annotateFunctions(findings, models);
   return { findings, diagnostics, analysed: models.map((f) => f.path) };
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   if (a.loc.file !== b.loc.file) return a.loc.file < b.loc.file ? -1 : 1;
   return a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }

@@ -37,9 +37,14 @@ export type ResultUse =
   | { kind: 'handled' } // (exceptions) failure ends the process or propagates
   | { kind: 'swallowed'; why: string }; // (exceptions) failure is caught and execution continues
 
+/** The systems privlint knows the privilege calls of. */
+export type Platform = 'linux' | 'freebsd' | 'openbsd' | 'macos';
+
 interface EventBase {
   /** Unique within the project. */
   id: number;
+  /** The call is compiled only for this system (C: inside `#ifdef __APPLE__`). */
+  platform?: Platform;
   /** API name as written in the code (`setresuid`, `process.setuid`, a project function). */
   api: string;
   /** Source text of the whole call, for messages. */
@@ -69,6 +74,8 @@ export interface SetIdEvent extends EventBase {
   targetUser?: string;
   /** The target id's numeric value, when the code gives it (a literal, or a macro/constant defined as one). */
   targetValue?: number;
+  /** The target is a global variable the function does not set (`setuid(uid)`): another file may say what it holds. */
+  targetGlobal?: true;
 }
 
 export interface SetGroupsEvent extends EventBase {
@@ -85,6 +92,8 @@ export interface ChrootEvent extends EventBase {
 export interface ChdirEvent extends EventBase {
   kind: 'chdir';
   path: string;
+  /** The path is written as a relative one (`chdir("data")`): it resolves against the current working directory. */
+  relative?: true;
 }
 
 export interface DirOpenEvent extends EventBase {
@@ -122,6 +131,27 @@ export interface SpawnEvent extends EventBase {
   gid?: string;
 }
 
+/**
+ * The process splits in two (`fork()`, Node's `cluster.fork()`): the child's path (the call returned 0) and the
+ * parent's go on as separate processes, each with the privileges it had at the split.
+ */
+export interface ForkEvent extends EventBase {
+  kind: 'fork';
+}
+
+/**
+ * A change to the process's Linux capabilities (SPEC `wrong-drop-order`, `chroot-without-drop`): `keep` lets the
+ * permitted set survive the change of uid (`prctl(PR_SET_KEEPCAPS, 1)`, libcap-ng's `capng_change_id`), `no-keep`
+ * does not (the default); `add`/`remove` raise or drop `caps` (`capng_update`); `set` makes them exactly `caps`
+ * (`capset`, `cap_set_proc`); `clear` leaves none.
+ */
+export interface CapabilityEvent extends EventBase {
+  kind: 'capability';
+  action: 'keep' | 'no-keep' | 'add' | 'remove' | 'set' | 'clear';
+  /** Capability names (`CAP_SETGID`), `*` for all; null when the code does not show which. */
+  caps: string[] | null;
+}
+
 /** A call of a function that may be defined in the project: the engine resolves and summarises it. */
 export interface CallEvent extends EventBase {
   kind: 'call';
@@ -133,6 +163,8 @@ export interface CallEvent extends EventBase {
   target?: string | null;
   /** The call replaces the process image with another program (C's exec family), keeping ids and jail. */
   execs?: true;
+  /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */
+  failsProcess?: true;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
   args: { text: string; id: IdClass }[];
 }
@@ -146,6 +178,8 @@ export type PrivilegeEvent =
   | DirCloseEvent
   | InputEvent
   | SpawnEvent
+  | CapabilityEvent
+  | ForkEvent
   | CallEvent;
 
 /** Prefix of a `targetUser` that is a parameter of the function: the caller's argument names the account. */
@@ -154,13 +188,21 @@ export const ACCOUNT_PARAMETER = '$param:';
 /** Pseudo-variable for conditions that test whether the process is root: truthy when it is not. */
 export const NOT_ROOT = '$not-root';
 
+/** Pseudo-variable for conditions that tell the two processes of a fork apart: truthy in the parent. */
+export const FORK_PARENT = '$fork-parent';
+
 /** A subject tested by a condition node and the branch taken when it reports failure. */
 export interface Test {
   subject: { event: number } | { variable: string };
   /** true: the condition is true when the call failed; false: it is false; null: cannot tell. */
   whenFails: boolean | null;
-  /** For variables: the branch taken when the variable is NULL (a failed opendir()/fopen()). */
+  /** For variables: the branch taken when the variable is NULL (a failed opendir()/fopen()), or 0 (a forked child). */
   whenNull?: boolean | null;
+  /**
+   * The branch taken when the subject is a positive number (the child's pid, in the parent of a fork); given only
+   * when the test decides by the sign alone, `whenFails` being then the branch for every negative value.
+   */
+  whenPositive?: boolean | null;
   /** The condition is the variable itself or its negation (`if (privileged)`, `if (!privileged)`). */
   boolean?: true;
   /** A NOT_ROOT test of the effective uid (`geteuid() == 0`, a variable saved from it), not of the real uid. */
@@ -180,18 +222,20 @@ export interface CfgNode {
   returnsValue?: boolean;
   /** return node: the value is a constant failure status (`return -1;`). */
   returnsFailure?: true;
+  /** return node: the value is this constant (`return 0;`, `return -1;`). */
+  returnsConstant?: number;
   /** Variables read by the returned expression. */
   returnedVariables?: string[];
   /** Variables this node assigns. */
   assigns?: string[];
+  /** Assigned variables whose failure value stays (`ok = ok && setuid(u) == 0;`): a status stored there is kept. */
+  accumulates?: string[];
   /** A `switch`: the value of each case (null when not a literal) and the node it starts at. */
   cases?: { value: number | null | 'default'; target: number }[];
   /** Variables this node sets to a constant truth value (`privileged = 1;`). */
   constants?: Record<string, boolean>;
   /** An explicit `break` or `continue`: a deliberate jump out of the code that follows. */
   jump?: 'break' | 'continue';
-  /** A `label:` statement, the target of `goto label` (C): often a shared cleanup. */
-  label?: string;
   loc?: SourceLoc;
 }
 
@@ -207,6 +251,11 @@ export interface FunctionModel {
   key?: string;
   /** (Node) A module's top level: Node caches modules, so it runs once, at the first require. */
   runsOnce?: boolean;
+  /**
+   * (Node) An entry whose program goes on after its top level has run: it starts a server (`listen`) or a timer, and
+   * the event loop keeps serving. Reaching the end of the top level is then not the end of the program.
+   */
+  keepsRunning?: true;
   file: string;
   language: Language;
   loc: SourceLoc;

@@ -81,6 +81,15 @@ function cWriter(die: (what: string) => string): CodeWriter {
     return checked(`${fn}(${Array(platform === 'macos' ? 2 : 3).fill(target).join(', ')})`, fn);
   };
   const verifyDrop = (): string => ifFails('setuid(0) != -1', 'privileges were not dropped');
+  /**
+   * Steps 5 and 6. For macOS, setregid()/setreuid() under `#ifdef __APPLE__`, which says why they are used and keeps
+   * setresgid()/setresuid() wherever the same code is built elsewhere.
+   */
+  const setIds = (t: SequenceTerms, platform: Platform): string[] => {
+    const ids = (p: Platform): string[] => [setAllIds('gid', t.gid, p), setAllIds('uid', t.uid, p)];
+    if (platform !== 'macos') return ids(platform);
+    return ['#ifdef __APPLE__', '/* macOS has no setresuid(): as root, setregid()/setreuid() of both ids set the saved ids too */', ...ids('macos'), '#else', ...ids('linux'), '#endif'];
+  };
   return {
     language: 'c',
     checked,
@@ -98,7 +107,7 @@ function cWriter(die: (what: string) => string): CodeWriter {
       if (t.jail && t.user) lines.push(groups);
       if (t.jail) lines.push(checked(`chdir(${t.jail})`, 'chdir'), checked('chroot(".")', 'chroot'));
       if (!(t.jail && t.user)) lines.push(groups);
-      lines.push(setAllIds('gid', t.gid, platform), setAllIds('uid', t.uid, platform), verifyDrop());
+      lines.push(...setIds(t, platform), verifyDrop());
       lines.push('/* only now parse untrusted input: options, environment, config, network data */');
       return lines.join('\n');
     },

@@ -37,3 +37,14 @@ export function binaryValue(op: string, a: Value, right: () => Value): Value {
   if (a === null || b === null || !(op in COMPARISONS)) return null;
   return COMPARISONS[op]!(Number(a), Number(b));
 }
+
+/**
+ * The branches of a test of a value by its sign, from the branch it takes at a given value (`at`): where it is 0
+ * (`whenNull`), and where it is positive (`whenPositive`) — given only when the test decides by the sign alone
+ * (`x > 0`, `x <= 0`, `x != 0`, `x`), so that -1 stands for every negative value and 1000 for every positive one.
+ */
+export function signBranches(at: (value: number) => boolean | null): { whenNull: boolean | null; whenPositive: boolean | null } {
+  const positive = at(1000);
+  const bySign = positive !== null && at(1) === positive && at(-1) !== null && at(-1000) === at(-1);
+  return { whenNull: at(0), whenPositive: bySign ? positive : null };
+}

@@ -55,7 +55,7 @@ describe('control-flow macros', () => {
     const check = fn.cfg.nodes.find((n) => n.events.some((e) => e.api === 'setuid'))!;
     expect(check.kind).toBe('cond');
     expect(check.tests?.find((t) => 'event' in t.subject)?.whenFails).toBe(true);
-    const fail = fn.cfg.nodes.find((n) => n.label === 'fail')!;
+    const fail = fn.cfg.nodes.find((n) => n.loc?.line === 9)!; // `fail:`
     expect(fn.cfg.nodes[check.succ[0]!]!.id).toBe(fail.id);
     const giveUp = fn.cfg.nodes.find((n) => n.constants?.rc === true)!;
     expect(giveUp.succ).toEqual([fail.id]);

@@ -33,11 +33,14 @@ describe('the branch a Unix build compiles', () => {
     expect(decideGroup([branch('ifdef', 'USE_A', 'a();'), branch('else', '', 'b();')]).chosen).toBe(0);
   });
   it('takes the fallback of a feature test whose function is called for a platform that is not the one users run', () => {
-    expect(decideGroup([branch('ifdef', 'HAVE_INITGROUPS', 'initgroups(n, g);'), branch('elif', 'HAVE_SETGROUPS', 'setgroups(1, &g);')])).toEqual({ compiled: [true, true], implicitElse: false, chosen: 0 });
-    expect(decideGroup([branch('ifdef', 'HAVE_GETPWUID', 'pw = getpwuid(u);'), branch('else', '', 'user = NULL;')]).compiled).toEqual([true, false]);
+    expect(decideGroup([branch('ifdef', 'HAVE_CLOSEFROM', 'closefrom(3);'), branch('else', '', 'for (fd = 3; fd < n; fd++) close(fd);')]).compiled).toEqual([true, false]);
     expect(decideGroup([branch('if', 'HAVE_DECL_SETRESUID', 'setresuid(u, u, u);'), branch('else', '', 'setreuid(u, u);')]).compiled).toEqual([true, true]);
+    expect(decideGroup([branch('if', 'defined(HAVE_SETRESGID) && defined(HAVE_SETRESUID)', 'setresgid(g, g, g); setresuid(u, u, u);')]).implicitElse).toBe(false);
     // The function is not called: not a feature test of this code, both branches stay.
     expect(decideGroup([branch('ifdef', 'HAVE_SETPROCTITLE', 'title();')]).implicitElse).toBe(true);
+    // Calls every Unix target has: the test holds whatever the branch does.
+    expect(decideGroup([branch('ifdef', 'HAVE_INITGROUPS', 'initgroups(n, g);'), branch('elif', 'HAVE_SETGROUPS', 'setgroups(1, &g);')])).toEqual({ compiled: [true, false], implicitElse: false, chosen: 0 });
+    expect(decideGroup([branch('ifdef', 'HAVE_GETPWUID', 'pw = getpwuid(u);'), branch('else', '', 'user = NULL;')]).compiled).toEqual([true, false]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** Path questions over a supergraph that several rules ask. */
-import { NOT_ROOT, type PrivilegeEvent } from '../model.js';
+import { FORK_PARENT, NOT_ROOT, type PrivilegeEvent, type Test } from '../model.js';
+import { reachable } from './flow.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 
 /** A call that replaces the process image with another program (the front-end marks it). */
@@ -94,8 +95,10 @@ function flagVariables(g: Supergraph): Set<string> {
   // Conditions (in the source) that test each variable: `if (user) setgid(…); … if (user) setuid(…);` tests it twice.
   const testSites = new Map<string, Set<object>>();
   for (const n of g.nodes) {
-    for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v);
-    for (const t of booleanTests(n)) {
+    for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE);
+    // A variable that receives what an inlined function returns is set to known values too.
+    if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE);
+    for (const t of valueTests(n)) {
       const fns = testedIn.get(t.variable) ?? new Set();
       fns.add(n.fn);
       testedIn.set(t.variable, fns);
@@ -107,12 +110,22 @@ function flagVariables(g: Supergraph): Set<string> {
   }
   vars = new Set(
     [...testedIn]
-      .filter(([v, fns]) => v !== NOT_ROOT && (fns.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2) && guards.has(v))
+      .filter(([v, fns]) => v !== NOT_ROOT && v !== FORK_PARENT && !v.startsWith(RETURNED) && (fns.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2) && guards.has(v))
       .sort((a, b) => guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),
   );
   if (testedIn.has(NOT_ROOT)) vars.add(NOT_ROOT);
+  // What an inlined function returned (a privilege helper's status), wherever its caller tests it, directly or in
+  // the variable it keeps it in: always followed, and forgotten after the test.
+  for (const n of g.nodes) {
+    const kept = n.returnOf?.variable;
+    if (!kept || !valueFlags(kept).some((f) => testedIn.has(f))) continue;
+    for (const f of [...valueFlags(kept), ...valueFlags(RETURNED + n.returnOf!.call)]) vars.add(f);
+  }
+  for (const v of testedIn.keys()) if (v.startsWith(RETURNED)) vars.add(v);
+  // Which process of a fork the path is in is followed whenever the code tells them apart.
+  if (testedIn.has(FORK_PARENT) || g.nodes.some((n) => forkBranches(g, n))) vars.add(FORK_PARENT);
   flagVariableCache.set(g, vars);
   return vars;
 }
@@ -141,7 +154,7 @@ function privilegeEventsNear(g: Supergraph, start: number, variable: string): Se
   for (let i = 0; i < queue.length && i < GUARD_REACH; i++) {
     const n = g.nodes[queue[i]!]!;
     if (n.events.some((e) => e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot')) found.add(n.id);
-    if (booleanTests(n).some((t) => t.variable === variable)) continue;
+    if (valueTests(n).some((t) => t.variable === variable)) continue;
     for (const s of n.succ) if (!seen.has(s)) {
       seen.add(s);
       queue.push(s);
@@ -150,22 +163,150 @@ function privilegeEventsNear(g: Supergraph, start: number, variable: string): Se
   return found;
 }
 
-function booleanTests(node: SuperNode): { variable: string; whenTrue: number; whenFalse: number }[] {
+/** The flag that says a tested value is positive, next to the one that says it is not 0 (`v`): `v>0`. */
+const POSITIVE = '>0';
+/** The value an inlined call returned, as the caller tests it: `$ret:<call event id>`. */
+const RETURNED = '$ret:';
+
+/** The value a test is about: a variable, or what an inlined call returned (`if (do_chroot() != 0)`). */
+function testedValue(node: SuperNode, t: Test): string | undefined {
+  if ('variable' in t.subject) return t.subject.variable;
+  const id = t.subject.event;
+  return node.events.some((e) => e.id === id) ? undefined : RETURNED + id;
+}
+
+type Sign = 'negative' | 'zero' | 'positive';
+const SIGNS: Sign[] = ['negative', 'zero', 'positive'];
+
+/**
+ * What a condition says of the values it tests, per successor, as flags: `v` (v is not 0) and `v>0` (v is
+ * positive). A test by sign (`x > 0`, `x <= 0`, `!x`) tells both; a boolean test (`if (privileged)`) tells `v`.
+ */
+function valueTests(node: SuperNode): FlagTest[] {
   if (node.origin.kind !== 'cond' || !node.tests) return [];
-  const out = [];
+  const out: FlagTest[] = [];
   for (const t of node.tests) {
+    const name = testedValue(node, t);
+    if (name === undefined) continue;
+    if (typeof t.whenFails === 'boolean' && typeof t.whenNull === 'boolean' && typeof t.whenPositive === 'boolean') {
+      const branch: Record<Sign, number> = { negative: t.whenFails ? 0 : 1, zero: t.whenNull ? 0 : 1, positive: t.whenPositive ? 0 : 1 };
+      const signsAt = (i: number): Sign[] => SIGNS.filter((sg) => branch[sg] === i);
+      const signs = { value: name, at: [signsAt(0), signsAt(1)] };
+      const truth = [0, 1].map((i) => judgeSigns(signsAt(i), nonZero));
+      const positive = [0, 1].map((i) => judgeSigns(signsAt(i), isPositive));
+      if (truth.some((v) => v !== undefined)) out.push({ variable: name, byIndex: truth, signs });
+      if (branch.negative !== branch.positive) out.push({ variable: name + POSITIVE, byIndex: positive, signs });
+      continue;
+    }
     if (!('variable' in t.subject) || !t.boolean || t.whenFails === null || t.whenNull === null || t.whenNull === undefined || t.whenFails === t.whenNull) continue;
-    out.push({ variable: t.subject.variable, whenTrue: t.whenFails ? 0 : 1, whenFalse: t.whenNull ? 0 : 1 });
+    const whenTrue = t.whenFails ? 0 : 1;
+    const whenFalse = t.whenNull ? 0 : 1;
+    out.push({ variable: name, byIndex: node.succ.map((_, i) => (i === whenTrue ? true : i === whenFalse ? false : undefined)) });
   }
   return out;
 }
 
+const nonZero = (sg: Sign): boolean => sg !== 'zero';
+const isPositive = (sg: Sign): boolean => sg === 'positive';
+
+/** The signs a value may have, given its flags on the path. */
+function knownSigns(flags: ReadonlyMap<string, boolean>, value: string): Sign[] {
+  const truth = flags.get(value);
+  const positive = flags.get(value + POSITIVE);
+  return SIGNS.filter((sg) => (truth === undefined || nonZero(sg) === truth) && (positive === undefined || isPositive(sg) === positive));
+}
+
+/** true when every sign in `signs` has the property, false when none has, undefined when they differ or none lead here. */
+function judgeSigns(signs: Sign[], property: (s: Sign) => boolean): boolean | undefined {
+  if (!signs.length) return undefined;
+  if (signs.every(property)) return true;
+  if (!signs.some(property)) return false;
+  return undefined;
+}
+
+/** Set what is known of a value (a constant, or undefined: unknown) as its flags. */
+function setValue(flags: Map<string, boolean>, vars: ReadonlySet<string>, name: string, value: number | undefined): void {
+  for (const [flag, truth] of [[name, value === undefined ? undefined : value !== 0], [name + POSITIVE, value === undefined ? undefined : value > 0]] as const) {
+    if (!vars.has(flag)) continue;
+    if (truth === undefined) flags.delete(flag);
+    else flags.set(flag, truth);
+  }
+}
+
+/** Give `name` the value flags read from another value (`[v, v>0]`, undefined where unknown). */
+function copyValue(flags: Map<string, boolean>, vars: ReadonlySet<string>, from: (boolean | undefined)[], name: string): void {
+  valueFlags(name).forEach((f, i) => {
+    if (!vars.has(f)) return;
+    if (from[i] === undefined) flags.delete(f);
+    else flags.set(f, from[i]!);
+  });
+}
+
+/** Flags that hold what a value is: `v` and `v>0`. */
+function valueFlags(name: string): string[] {
+  return [name, name + POSITIVE];
+}
+
+/**
+ * For a node that tests the value of a fork (`if (pid == 0)`, `switch (fork())`): per successor, whether the path
+ * goes on in the parent (true) or in the child (false).
+ */
+function forkBranches(g: Supergraph, node: SuperNode): (boolean | undefined)[] | undefined {
+  const values = g.forkValues?.get(node.fn);
+  if (!values || !node.tests) return undefined;
+  const isForkValue = (t: Test): boolean => ('event' in t.subject ? values.events.has(t.subject.event) : values.variables.has(t.subject.variable));
+  const tested = node.tests.filter(isForkValue);
+  if (!tested.length) return undefined;
+  const { cases } = node.origin;
+  if (cases) {
+    // A switch: `case 0` is the child; the other cases (a pid, -1 for an error) are the parent, and so is
+    // `default` when the child has a case of its own.
+    const childCase = cases.some((c) => c.value === 0);
+    return node.origin.succ.map((target) => {
+      const c = cases.find((k) => k.target === target);
+      if (!c || (c.value === 'default' && !childCase) || c.value === null) return undefined;
+      return c.value !== 0;
+    });
+  }
+  for (const t of tested) {
+    if (typeof t.whenNull !== 'boolean' || typeof t.whenPositive !== 'boolean' || t.whenNull === t.whenPositive) continue;
+    const child = t.whenNull ? 0 : 1;
+    return child === 0 ? [false, true] : [true, false];
+  }
+  return undefined;
+}
+
+/**
+ * The flags followed in a graph, most telling first: whether the process is root, which process of a fork it is,
+ * then the variables that guard the most privilege calls. Where too many combinations meet, the last are given up first.
+ */
+export function flagRanking(g: Supergraph): string[] {
+  const vars = flagVariables(g);
+  return [NOT_ROOT, FORK_PARENT].filter((v) => vars.has(v)).concat([...vars].filter((v) => v !== NOT_ROOT && v !== FORK_PARENT));
+}
+
 /** A node's effect on the flags: constants it assigns, and whether the process is still root after its drops. */
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
-  if (!flags.size && !node.origin.constants && !changesRoot(node)) return;
-  for (const v of node.origin.assigns ?? []) forget(flags, v);
+  // A new fork: which side the path was on before no longer tells the processes apart.
+  if (flags.has(FORK_PARENT) && node.events.some((e) => e.kind === 'fork' || g.forkValues?.get(node.fn)?.events.has(e.id))) flags.delete(FORK_PARENT);
+  if (!flags.size && !node.origin.constants && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
   const vars = flagVariables(g);
-  for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) flags.set(v, value);
+  // What an inlined call returned, before its caller's assignment takes it (`r = f();`) or tests it.
+  const returned = node.returnOf ? valueFlags(RETURNED + node.returnOf.call).map((f) => flags.get(f)) : undefined;
+  for (const v of node.origin.assigns ?? []) forget(flags, v);
+  for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
+    flags.set(v, value);
+    if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
+  }
+  const kept = node.returnOf?.variable;
+  if (kept && returned) copyValue(flags, vars, returned, kept);
+  // A return of an inlined function: what its caller gets (a constant, what a call returned in turn, or unknown).
+  const call = node.origin.kind === 'return' ? node.chain.at(-1) : undefined;
+  if (call) {
+    if (node.origin.returnsConstant !== undefined) setValue(flags, vars, RETURNED + call.id, node.origin.returnsConstant);
+    else if (returned) copyValue(flags, vars, returned, RETURNED + call.id);
+    else setValue(flags, vars, RETURNED + call.id, undefined);
+  }
   if (!vars.has(NOT_ROOT)) return;
   for (const e of node.events) {
     if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe') continue;
@@ -175,10 +316,18 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   }
 }
 
-/** A flag named by an expression (`options & OPT_X`) depends on every variable it mentions. */
+/**
+ * A flag named by an expression (`options & OPT_X`) depends on every variable it mentions, and on the struct fields
+ * it names (`ctx->options = 0` forgets `options & OPT_X`).
+ */
 function mentions(flag: string, variable: string): boolean {
-  if (flag === variable) return true;
+  if (flag === variable || flag === variable + POSITIVE) return true;
   if (!flag.includes(' ')) return false;
+  const field = /(?:\.|->)(\w+)$/.exec(variable)?.[1];
+  return mentionsName(flag, variable) || (field !== undefined && mentionsName(flag, field));
+}
+
+function mentionsName(flag: string, variable: string): boolean {
   const at = flag.indexOf(variable);
   if (at < 0) return false;
   const before = flag[at - 1];
@@ -200,7 +349,13 @@ export function knownNotRoot(flags: ReadonlyMap<string, boolean>): boolean {
   return flags.get(NOT_ROOT) === true;
 }
 
-type FlagTest = { variable: string; whenTrue: number; whenFalse: number };
+/** A flag a node decides: its value along each successor (undefined: not decided there). */
+type FlagTest = {
+  variable: string;
+  byIndex: (boolean | undefined)[];
+  /** A test by sign: the value tested and the signs that lead to each successor (its flags are judged together). */
+  signs?: { value: string; at: Sign[][] };
+};
 const flagTestCache = new WeakMap<Supergraph, FlagTest[][]>();
 
 /** Flag variables a condition node decides: successor index → (variable → truth). */
@@ -208,7 +363,12 @@ function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
   let byNode = flagTestCache.get(g);
   if (!byNode) {
     const vars = flagVariables(g);
-    byNode = g.nodes.map((n) => booleanTests(n).filter((t) => vars.has(t.variable)));
+    byNode = g.nodes.map((n) => {
+      const tests: FlagTest[] = valueTests(n).filter((t) => vars.has(t.variable));
+      const fork = forkBranches(g, n);
+      if (fork) tests.push({ variable: FORK_PARENT, byIndex: fork });
+      return tests;
+    });
     flagTestCache.set(g, byNode);
   }
   return byNode[node.id]!;
@@ -231,11 +391,19 @@ function liveFlags(g: Supergraph): Set<string>[] {
   }
   const preds: number[][] = g.nodes.map(() => []);
   for (const n of g.nodes) for (const s of n.succ) preds[s]!.push(n.id);
-  const tested = g.nodes.map((n) => flagTests(g, n).map((t) => t.variable));
+  // Flags a node reads: those it tests, and what an inlined call returned where it is taken (`r = f();`, `return f();`).
+  const tested = g.nodes.map((n) => {
+    const read = flagTests(g, n).map((t) => t.variable);
+    if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
+    return read;
+  });
   const sets = g.nodes.map((n) => {
     const out = new Set<string>(Object.keys(n.origin.constants ?? {}).filter((v) => vars.has(v)));
     for (const v of n.origin.assigns ?? []) for (const f of vars) if (mentions(f, v)) out.add(f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
+    const call = n.origin.kind === 'return' ? n.chain.at(-1) : undefined;
+    if (call) for (const f of valueFlags(RETURNED + call.id)) if (vars.has(f)) out.add(f);
+    if (vars.has(FORK_PARENT) && n.events.some((e) => e.kind === 'fork' || g.forkValues?.get(n.fn)?.events.has(e.id))) out.add(FORK_PARENT);
     return out;
   });
   const work = g.nodes.map((n) => n.id);
@@ -263,8 +431,9 @@ export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean
   if (!flags.size) return flags;
   const live = liveFlags(g)[node]!;
   let out = flags;
-  // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`).
-  for (const v of flags.keys()) if (!live.has(v) && v !== NOT_ROOT) {
+  // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`). Nor which
+  // process of a fork the path is in: the child's and the parent's paths must not meet again.
+  for (const v of flags.keys()) if (!live.has(v) && v !== NOT_ROOT && v !== FORK_PARENT) {
     if (out === flags) out = new Map(flags);
     out.delete(v);
   }
@@ -275,8 +444,18 @@ export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean
 export function followEdge(g: Supergraph, node: SuperNode, index: number, flags: Map<string, boolean>): Map<string, boolean> | undefined {
   let out = flags;
   for (const t of flagTests(g, node)) {
+    if (t.signs) {
+      // `v` and `v>0` together: a value known to be negative cannot take the branch of `v >= 0`.
+      const possible = knownSigns(out, t.signs.value).filter((sg) => t.signs!.at[index]?.includes(sg));
+      if (!possible.length) return undefined;
+      const implied = judgeSigns(possible, t.variable === t.signs.value ? nonZero : isPositive);
+      if (implied === undefined || out.get(t.variable) === implied) continue;
+      if (out === flags) out = new Map(flags);
+      out.set(t.variable, implied);
+      continue;
+    }
     const known = flags.get(t.variable);
-    const implied = index === t.whenTrue ? true : index === t.whenFalse ? false : undefined;
+    const implied = t.byIndex[index];
     if (implied === undefined) continue;
     if (known !== undefined && known !== implied) return undefined;
     if (out === flags) out = new Map(flags);
@@ -401,6 +580,76 @@ export function continuesWithout(
     push(n, next, failureSuccessor(n, ev), worked, key);
   }
   return loopsForever(edges, ended) || goesRound(edges, ended, foreverStates);
+}
+
+/**
+ * After `ev` (the `index`-th event of `node`) failed and the program went on: does some path reach an event that
+ * `target` names — or, with `orEnd`, the program's going on to its end — before an event that `repairs` the failure
+ * (the same effect made again, checked)? Only the failure branch of a test of `ev` is followed. Paths that end the
+ * process on an error do not count.
+ */
+export function failureReaches(
+  g: Supergraph,
+  node: SuperNode,
+  index: number,
+  ev: PrivilegeEvent,
+  target: (e: PrivilegeEvent) => boolean,
+  repairs: (e: PrivilegeEvent, at: SuperNode) => boolean,
+  orEnd: boolean,
+): boolean {
+  // Events of the same node: first those after `ev`.
+  const scan = (n: SuperNode, from: number): 'target' | 'repaired' | undefined => {
+    for (const e of n.events.slice(from)) {
+      if (repairs(e, n)) return 'repaired';
+      if (target(e)) return 'target';
+    }
+    return undefined;
+  };
+  const first = scan(node, index + 1);
+  if (first) return first === 'target';
+  // Nothing to reach on any path, whatever the flags: no need to follow them.
+  if (!orEnd && ![...reachable(g.nodes, node.succ)].some((id) => g.nodes[id]!.events.some(target))) return false;
+  const known = knownFlags(g).get(node.id);
+  if (!known) return false;
+  const start = new Map(known);
+  applyConstants(g, node, start);
+  const seen = new Set<string>();
+  const stack: [number, Map<string, boolean>][] = [];
+  const push = (from: SuperNode, flags: Map<string, boolean>): void => {
+    const failure = failureIndex(from, ev);
+    from.succ.forEach((s, i) => {
+      if (failure !== undefined && i !== failure) return;
+      const along = followEdge(g, from, i, flags);
+      if (along) stack.push([s, liveOnly(g, s, along)]);
+    });
+  };
+  push(node, start);
+  const forever = orEnd ? foreverNodes(g) : new Set<number>();
+  while (stack.length) {
+    const [id, flags] = stack.pop()!;
+    const key = `${id}|${[...flags].sort().join(',')}`;
+    if (seen.has(key)) continue;
+    if (seen.size > MAX_STATES) return true;
+    seen.add(key);
+    const n = g.nodes[id]!;
+    const found = scan(n, 0);
+    // Into a loop that never finishes: the program goes on (unless the repair comes first, in this node).
+    if (found !== 'repaired' && forever.has(id)) return true;
+    if (found === 'repaired') continue;
+    if (found === 'target') return true;
+    if (n.dies) {
+      if (orEnd && !n.exitsOnError) return true;
+      continue;
+    }
+    if (id === g.exit) {
+      if (orEnd) return true;
+      continue;
+    }
+    const next = new Map(flags);
+    applyConstants(g, n, next);
+    push(n, next);
+  }
+  return false;
 }
 
 /** Some state of a never-finishing loop lies on a cycle of states that do not end: the path goes round for ever. */

@@ -1,6 +1,6 @@
 /** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
 import type { PrivlintConfig } from '../config.js';
-import { NOT_ROOT, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type PrivilegeEvent } from '../model.js';
+import { NOT_ROOT, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type PrivilegeEvent } from '../model.js';
 import { forwardFacts } from './flow.js';
 
 /** Functions and macros of the C library and common runtimes that end the process. */
@@ -21,14 +21,20 @@ export function isSuccessfulExit(e: PrivilegeEvent): boolean {
  */
 export function isErrorExit(e: PrivilegeEvent): boolean {
   if (e.kind !== 'call') return false;
-  if (/^(?:abort|__assert_fail)$/.test(e.callee)) return true;
+  if (e.failsProcess || /^(?:abort|__assert_fail)$/.test(e.callee)) return true;
   if (/^(?:_?_?[eE]xit|quick_exit|process\.exit)$/.test(e.callee)) return /^(?:[1-9]\d*|EXIT_FAILURE)$/.test(e.args[0]?.text ?? '');
   return /"|'|`/.test(e.text);
 }
 
 const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
 
-const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot']);
+const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot', 'capability']);
+
+/** The events of a function whose value is a fork's result, and the variables that keep it. */
+export interface ForkValues {
+  events: Set<number>;
+  variables: Set<string>;
+}
 
 export class Project {
   readonly functions: FunctionModel[];
@@ -54,6 +60,11 @@ export class Project {
   readonly inputReaders = new Map<FunctionModel, InputEvent>();
   /** Functions with at least one caller in the project. */
   readonly called = new Set<FunctionModel>();
+  /**
+   * Where each function holds the value of a fork (fork() itself, or a function that returns its result): the
+   * events whose value it is, and the variables it is kept in. Tests of them tell the child from the parent.
+   */
+  readonly forkValues = new Map<FunctionModel, ForkValues>();
 
   /** Function-like macros of the project: those of the parsed files and those read from the text of the others. */
   private readonly allMacros: MacroModel[];
@@ -71,6 +82,7 @@ export class Project {
     this.nodeFiles = new Set(files.filter((f) => f.language === 'node').map((f) => f.path));
     for (const m of this.allMacros) if (!this.macros.has(m.name)) this.macros.set(m.name, m);
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
+    this.classifyGlobalTargets();
     this.inferDying();
     this.findCheckingMacros();
     this.markProbes();
@@ -80,6 +92,54 @@ export class Project {
     }
     this.findPrivileged();
     this.findInputReaders();
+    this.findForkValues();
+  }
+
+  /**
+   * `setuid(uid)` where `uid` is a global another file sets from getuid() (`uid = getuid();` in main): a return to
+   * the invoking user. Only when every file that sets it agrees.
+   */
+  private classifyGlobalTargets(): void {
+    const globals = new Map<string, IdClass>();
+    for (const f of this.files) for (const [name, cls] of Object.entries(f.idVariables)) globals.set(name, globals.has(name) && globals.get(name) !== cls ? 'other' : cls);
+    if (!globals.size) return;
+    // A name also assigned anything else, anywhere, holds more than the id.
+    for (const fn of this.functions) for (const node of fn.cfg.nodes) for (const name of node.assigns ?? []) {
+      if (globals.has(name) && !node.events.some((e) => e.kind === 'call' && /(?:^|_)get[e]?[ug]id$/.test(e.callee))) globals.set(name, 'other');
+    }
+    for (const fn of this.functions) for (const node of fn.cfg.nodes) for (const e of node.events) {
+      if (e.kind !== 'set-id' || !e.targetGlobal) continue;
+      const cls = globals.get(e.targetText);
+      if (cls === 'invoker') e.target = 'invoker';
+      else if (cls === 'saved-effective' && e.direction === 'drop') Object.assign(e, { target: cls, direction: 'raise' });
+    }
+  }
+
+  /** Follow fork results through variables, and through functions that return them (`pid = start_child(); if (pid == 0)`). */
+  private findForkValues(): void {
+    const returners = new Set<FunctionModel>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const fn of this.functions) {
+        const values: ForkValues = { events: new Set(), variables: new Set() };
+        let returns = false;
+        for (const node of fn.cfg.nodes) for (const e of node.events) {
+          const isFork = e.kind === 'fork' || (e.kind === 'call' && returners.has(this.resolveCall(e, fn.file)!));
+          if (!isFork) continue;
+          values.events.add(e.id);
+          const use = e.result;
+          if ((use?.kind === 'stored' || use?.kind === 'tested') && use.variable) values.variables.add(use.variable);
+          if (use?.kind === 'returned') returns = true;
+        }
+        if (!values.events.size) continue;
+        this.forkValues.set(fn, values);
+        returns ||= fn.cfg.nodes.some((n) => n.kind === 'return' && n.returnedVariables?.some((v) => values.variables.has(v)));
+        if (returns && !returners.has(fn) && !fn.isEntry) {
+          returners.add(fn);
+          changed = true;
+        }
+      }
+    }
   }
 
   macro(name: string): MacroModel | undefined {

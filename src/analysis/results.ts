@@ -4,8 +4,7 @@
  * instead of running on into the code that assumes the call succeeded.
  */
 import type { CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
-import { cyclicNodes } from './flow.js';
-import { jailEntryChdirs } from './jail-entry.js';
+import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
 
@@ -16,14 +15,26 @@ export type Verdict =
 
 const CHECKED: Verdict = { status: 'checked' };
 
-/** What an error path may do on its way out: calls (logging, cleanup), reading, and closing descriptors. */
-const CLEANUP_EVENTS = new Set<PrivilegeEvent['kind']>(['call', 'input', 'dir-close']);
+/** A chroot ran and no chdir has entered the jail since. */
+const JAIL_OPEN = 'jail-open';
+const CWD = 'cwd=';
+
+/** How one event moves the working directory relative to a jail (facts JAIL_OPEN and `cwd=<path>`). */
+function jailStep(facts: Set<string>, e: PrivilegeEvent): void {
+  if (e.kind === 'chdir' && !e.relative) {
+    for (const f of [...facts]) if (f === JAIL_OPEN || f.startsWith(CWD)) facts.delete(f);
+    facts.add(CWD + e.path);
+  } else if (e.kind === 'chroot' && e.path !== '.') {
+    // chroot(dir) right after chdir(dir): the working directory is the new root already.
+    const cwd = [...facts].filter((f) => f.startsWith(CWD));
+    if (!(cwd.length === 1 && cwd[0] === CWD + e.path)) facts.add(JAIL_OPEN);
+  }
+}
 
 export class ResultJudge {
   /** Functions that report a privilege call's failure to their caller, with the call. */
   readonly statusFunctions = new Map<FunctionModel, PrivilegeEvent>();
   private readonly cycles = new Map<FunctionModel, Set<number>>();
-  private readonly jailChdirs = new Map<FunctionModel, Set<number>>();
 
   constructor(private readonly project: Project) {
     for (let changed = true; changed; ) {
@@ -58,7 +69,7 @@ export class ResultJudge {
       case 'chroot':
         return true;
       case 'chdir':
-        return this.jailEntries(fn).has(ev.id);
+        return this.jailChdirs(fn).has(ev.id);
       case 'call': {
         const callee = this.project.resolveCall(ev, fn.file);
         return callee !== undefined && callee !== fn && this.statusFunctions.has(callee);
@@ -66,6 +77,38 @@ export class ResultJudge {
       default:
         return false;
     }
+  }
+
+  private readonly jailChdirCache = new Map<FunctionModel, Set<number>>();
+
+  /**
+   * The chdir calls of a function that enter a jail: one a chroot follows (`chdir(jail); chroot(".")`), or one
+   * made after a chroot before any other chdir entered it. A later chdir (a daemon's `chdir("/")` once the jail
+   * was entered with a checked one, or by `chdir(dir)` then `chroot(dir)`, which leaves the working directory at
+   * the new root) moves around inside the jail: its failure leaves nothing outside.
+   */
+  private jailChdirs(fn: FunctionModel): Set<number> {
+    let ids = this.jailChdirCache.get(fn);
+    if (ids) return ids;
+    ids = new Set();
+    const { nodes, entry } = fn.cfg;
+    if (nodes.some((n) => n.events.some((e) => e.kind === 'chroot'))) {
+      const states = forwardFacts(nodes, entry, [], (facts, node) => {
+        for (const e of node.events) jailStep(facts, e);
+      });
+      for (const node of nodes) {
+        const facts = new Set(states.get(node.id));
+        node.events.forEach((e, i) => {
+          if (e.kind === 'chdir') {
+            const beforeChroot = node.events.slice(i + 1).some((x) => x.kind === 'chroot') || [...reachable(nodes, node.succ)].some((id) => nodes[id]!.events.some((x) => x.kind === 'chroot'));
+            if (facts.has(JAIL_OPEN) || beforeChroot) ids!.add(e.id);
+          }
+          jailStep(facts, e);
+        });
+      }
+    }
+    this.jailChdirCache.set(fn, ids);
+    return ids;
   }
 
   judge(fn: FunctionModel, ev: PrivilegeEvent): Verdict {
@@ -131,7 +174,7 @@ export class ResultJudge {
         continue;
       }
       if (this.project.isDyingNode(node)) continue;
-      if (node.assigns?.includes(variable)) return { status: 'unchecked', why: `its result is stored in \`${variable}\`, which is overwritten before it is tested` };
+      if (node.assigns?.includes(variable) && !node.accumulates?.includes(variable)) return { status: 'unchecked', why: `its result is stored in \`${variable}\`, which is overwritten before it is tested` };
       if (id === fn.cfg.exit) return { status: 'unchecked', why: `its result is stored in \`${variable}\` but never tested` };
       work.push(...node.succ);
     }
@@ -194,7 +237,8 @@ export class ResultJudge {
     const n = fn.cfg.nodes[id]!;
     let result: 'dies' | 'returns' | false;
     if (n.kind === 'return' && n.returnsValue) result = 'returns';
-    else if (id === fn.cfg.exit || n.events.some((e) => !CLEANUP_EVENTS.has(e.kind))) result = false;
+    // Closing descriptors on the way out is cleanup, not work (`errret: if (fd >= 0) close(fd); return -1;`).
+    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input' && e.kind !== 'dir-close')) result = false;
     else if (this.project.isDyingNode(n)) result = 'dies';
     else if (!n.succ.length) result = false;
     else {
@@ -217,34 +261,36 @@ export class ResultJudge {
     const atCall = new Map(this.mustConstants(fn).get(callNode));
     for (const v of nodes[callNode]!.assigns ?? []) atCall.delete(v);
     if (variable !== undefined) atCall.delete(variable);
-    // The third element: the path has jumped to a label (`goto done;`), the program's shared cleanup.
-    const work: [number, Map<string, boolean>, boolean][] = [[failStart, atCall, false]];
+    const work: [number, Map<string, boolean>][] = [[failStart, atCall]];
     let returned = false;
     // Variables the failure path sets to a failure status (`i = EXIT_FAILURE;` before `goto cleanup`).
     const failureStatus = new Set<string>();
-    // Variables it sets to a status whose value is not known (`status = FC_ECONFIG;` before `goto done`).
-    const statusSet = new Set<string>();
     while (work.length) {
-      const [id, known, viaLabel] = work.pop()!;
-      const key = `${id}|${viaLabel}|${[...known].map(([k, v]) => `${k}=${v}`).sort().join(',')}`;
+      const [id, known] = work.pop()!;
+      const key = `${id}|${[...known].map(([k, v]) => `${k}=${v}`).sort().join(',')}`;
       if (seen.has(key) || id === callNode || seen.size > 5000) continue;
       seen.add(key);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
-      if (id === exit && fn.isEntry) continue;
+      // The end of an entry is the end of the program, unless it started a server that goes on serving.
+      if (id === exit && fn.isEntry && !fn.keepsRunning) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
-      for (const v of n.assigns ?? []) if (n.constants?.[v] !== false) statusSet.add(v);
-      if (okRegion.has(id) && doesWork(n)) {
+      // A status the failure branch itself (before it rejoins the success path) sets to a value not known to mean
+      // success (`status = FC_ECONFIG; goto done;`).
+      if (!okRegion.has(id)) for (const v of n.assigns ?? []) if (n.constants?.[v] !== false) failureStatus.add(v);
+      // A failure recorded in a flag (`failed = 1;`) while the rest of the drop sequence is attempted: judged where
+      // the flag is tested, or where the path does other work.
+      const recorded = [...failureStatus].some((v) => known.get(v) === true) && n.events.length > 0 && n.events.every(isPrivilegeStep);
+      if (okRegion.has(id) && doesWork(n) && !recorded) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
-        // nor is the program's shared cleanup when it returns the failure status the failure path set, or the
-        // status it set before jumping there.
-        if (fn.isEntry && (this.returnsOnly(fn, id, failureStatus) || (viaLabel && this.returnsOnly(fn, id, statusSet)))) continue;
+        // nor is the program's shared cleanup when it returns the failure status the failure path set.
+        if (fn.isEntry && this.returnsOnly(fn, id, failureStatus)) continue;
         const error = this.errorPathFrom(fn, id);
         if (error === 'dies' || (error === 'returns' && passesDuty)) {
           if (error === 'returns') returned = true;
           continue;
         }
-        return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid ? 'returns' : 'continues') };
+        return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid && !fn.keepsRunning ? 'returns' : 'continues') };
       }
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
@@ -260,14 +306,13 @@ export class ResultJudge {
       for (const [v, truth] of Object.entries(n.constants ?? {})) next.set(v, truth);
       if (variable !== undefined) next.delete(variable);
       const stillFailing = variable !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null) : undefined;
-      const onward = viaLabel || n.label !== undefined;
       if (stillFailing) {
-        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next, onward]);
+        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next]);
         continue;
       }
       const decided = n.kind === 'cond' ? decidedBranch(n, next) : undefined;
-      if (decided !== undefined) work.push([n.succ[decided]!, next, onward]);
-      else for (const s of n.succ) work.push([s, next, onward]);
+      if (decided !== undefined) work.push([n.succ[decided]!, next]);
+      else for (const s of n.succ) work.push([s, next]);
     }
     return returned ? { status: 'returned' } : CHECKED;
   }
@@ -326,16 +371,6 @@ export class ResultJudge {
     return true;
   }
 
-  /** The chdir calls of `fn` that enter a chroot jail (not a later chdir("/") inside it). */
-  private jailEntries(fn: FunctionModel): Set<number> {
-    let c = this.jailChdirs.get(fn);
-    if (!c) {
-      c = jailEntryChdirs(fn);
-      this.jailChdirs.set(fn, c);
-    }
-    return c;
-  }
-
   private cyclesOf(fn: FunctionModel): Set<number> {
     let c = this.cycles.get(fn);
     if (!c) {
@@ -344,6 +379,11 @@ export class ResultJudge {
     }
     return c;
   }
+}
+
+/** A step of the drop sequence itself, not the work it prepares. */
+function isPrivilegeStep(e: PrivilegeEvent): boolean {
+  return e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot' || e.kind === 'chdir' || e.kind === 'capability';
 }
 
 /** The successor a condition must take given flags known on the path, if its tests decide it. */

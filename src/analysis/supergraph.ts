@@ -5,7 +5,7 @@
  */
 import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
-import { isErrorExit, isSuccessfulExit, type Project } from './project.js';
+import { isErrorExit, isSuccessfulExit, type ForkValues, type Project } from './project.js';
 
 export interface SuperNode {
   id: number;
@@ -24,6 +24,8 @@ export interface SuperNode {
   exitsOnError?: boolean;
   /** Inlined calls leading here, outermost first. */
   chain: CallEvent[];
+  /** The first segment after an inlined call: the call, and the variable its value is kept in (`r = f();`). */
+  returnOf?: { call: number; variable?: string };
 }
 
 export interface Supergraph {
@@ -33,6 +35,8 @@ export interface Supergraph {
   exit: number;
   /** Every function inlined at least once. */
   covered: Set<FunctionModel>;
+  /** Where functions hold the value of a fork (the project's `forkValues`): tests of it tell child from parent. */
+  forkValues?: ReadonlyMap<FunctionModel, ForkValues>;
 }
 
 /** Inlining stops past this size of one program's graph: calls are then kept as plain calls. No budget is shared between programs. */
@@ -77,6 +81,8 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           const inner = expand(callee, [...chain, ev], bindParameters(project, fn, callee, ev));
           seg.succ.push(inner.entry);
           seg = add(fn, node, chain);
+          const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
+          seg.returnOf = { call: ev.id, ...(kept ? { variable: kept } : {}) };
           nodes[inner.exit]!.succ.push(seg.id);
           continue;
         }
@@ -86,13 +92,15 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           const input = callee2 && project.inputReaders.get(callee2);
           if (input) seg.events.push(summaryInput(ev, input));
         }
-        if (project.isDyingCall(ev)) {
+        // exec() replaces the program: this one's path ends there (the other program goes on with its privileges;
+        // the rules that care see the exec). An exec that returns has failed: that is an error path, not a path on.
+        if (project.isDyingCall(ev) || (ev.kind === 'call' && ev.execs)) {
           seg.dies = true;
           if (isSuccessfulExit(ev)) seg.exitsNormally = true;
           else if (isErrorExit(ev)) seg.exitsOnError = true;
         }
       }
-      if (node.tests) seg.tests = node.tests;
+      if (node.tests) seg.tests = bindTests(node.tests, binding, fn);
       last.set(node.id, seg);
     }
     for (const node of cfg.nodes) {
@@ -111,7 +119,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   };
 
   const { entry, exit } = expand(root, [], new Map());
-  const graph = { root, nodes, entry, exit, covered };
+  const graph = { root, nodes, entry, exit, covered, forkValues: project.forkValues };
   reclassifyRestores(graph);
   return graph;
 }
@@ -146,6 +154,36 @@ function impossibleBranch(node: CfgNode, binding: Binding): number | undefined {
     return isNull ? 1 - nullBranch : nullBranch;
   }
   return undefined;
+}
+
+const LVALUE = /^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/;
+
+/**
+ * Tests as they happen in one calling context: a test of a parameter the function never assigns is a test of the
+ * variable or field the caller passed (`to_uid <= 0` in the callee, `global.uid > 0` in the caller: one value).
+ */
+function bindTests(tests: Test[], binding: Binding, fn: FunctionModel): Test[] {
+  if (!binding.size) return tests;
+  let out = tests;
+  tests.forEach((t, i) => {
+    if (!('variable' in t.subject)) return;
+    const bound = binding.get(t.subject.variable);
+    if (!bound || bound.fn || !LVALUE.test(bound.text) || assignsParameter(fn, t.subject.variable)) return;
+    if (out === tests) out = [...tests];
+    out[i] = { ...t, subject: { variable: bound.text } };
+  });
+  return out;
+}
+
+const assignedCache = new WeakMap<FunctionModel, Set<string>>();
+
+function assignsParameter(fn: FunctionModel, name: string): boolean {
+  let assigned = assignedCache.get(fn);
+  if (!assigned) {
+    assigned = new Set(fn.cfg.nodes.flatMap((n) => n.assigns ?? []));
+    assignedCache.set(fn, assigned);
+  }
+  return assigned.has(name);
 }
 
 /** An event as it happens in one calling context: parameters replaced by what the caller passed. */
@@ -218,19 +256,27 @@ function summaryInput(call: CallEvent, input: InputEvent): InputEvent {
   return { ...input, id: call.id, api: call.callee, text: call.text, loc: call.loc, via: input.via ?? input };
 }
 
-/** Roots: program entries, privileged functions nobody calls (callbacks, library API), and any left uncovered. */
-export function buildSupergraphs(project: Project): Supergraph[] {
-  const graphs: Supergraph[] = [];
+/**
+ * Roots: program entries, privileged functions nobody calls (callbacks, library API), and any left uncovered.
+ * Graphs are made one at a time, so that a caller can analyse each and let it go before the next.
+ */
+export function* supergraphs(project: Project): Generator<Supergraph> {
   const covered = new Set<FunctionModel>();
-  const roots = project.functions.filter((f) => f.isEntry && project.privileged.has(f));
-  // Functions nobody calls directly: callbacks and library API.
-  roots.push(...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)));
-  const rest = project.functions.filter((f) => project.privileged.has(f) && !roots.includes(f));
+  const roots = [
+    ...project.functions.filter((f) => f.isEntry && project.privileged.has(f)),
+    // Functions nobody calls directly: callbacks and library API.
+    ...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)),
+  ];
+  const isRoot = new Set(roots);
+  const rest = project.functions.filter((f) => project.privileged.has(f) && !isRoot.has(f));
   for (const root of [...roots, ...rest]) {
-    if (covered.has(root) && !roots.includes(root)) continue;
+    if (covered.has(root) && !isRoot.has(root)) continue;
     const g = buildSupergraph(project, root);
     for (const f of g.covered) covered.add(f);
-    graphs.push(g);
+    yield g;
   }
-  return graphs;
+}
+
+export function buildSupergraphs(project: Project): Supergraph[] {
+  return [...supergraphs(project)];
 }

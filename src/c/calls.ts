@@ -17,7 +17,14 @@ export interface CallContext {
   passwdUsers?: ReadonlyMap<string, string>;
   /** Object-like macros defined as a number: `#define NOBODY_UID 65534`. */
   numericMacros?: ReadonlyMap<string, number>;
+  /** Variables holding a capability set read from text: `caps = cap_from_text("cap_setgid=ep")`. */
+  capabilityTexts?: ReadonlyMap<string, string>;
+  /** The parameters and locals of the function: any other name is a global, maybe set in another file. */
+  locals?: ReadonlySet<string>;
 }
+
+/** Calls that can change the process's capabilities (capability events): privilege code too. */
+export const CAPABILITY_CALLS: ReadonlySet<string> = new Set(['prctl', 'capset', 'cap_set_proc', 'capng_clear', 'capng_fill', 'capng_update', 'capng_updatev']);
 
 /** Calls whose failure matters (set-id, groups, chroot, chdir): also what makes a function privilege code. */
 export const STATUS_CALLS: ReadonlySet<string> = new Set([
@@ -65,7 +72,9 @@ function setId(id: IdKind, api: string, scope: 'permanent' | 'effective', target
   const event: EventShape = { kind: 'set-id', api, idKind: id, scope, direction, target, targetText: targetNode ? unwrap(targetNode).text : '' };
   const targetUser = targetNode && accountOf(unwrap(targetNode), ctx);
   const targetValue = targetNode && (numericValue(targetNode) ?? ctx.numericMacros?.get(unwrap(targetNode).text));
-  return { ...event, ...(targetUser ? { targetUser } : {}), ...(targetValue !== undefined ? { targetValue } : {}) };
+  const n = targetNode && unwrap(targetNode);
+  const global = target === 'other' && n?.type === 'identifier' && ctx.locals !== undefined && !ctx.locals.has(n.text) && ctx.numericMacros?.get(n.text) === undefined;
+  return { ...event, ...(targetUser ? { targetUser } : {}), ...(targetValue !== undefined ? { targetValue } : {}), ...(global ? { targetGlobal: true as const } : {}) };
 }
 
 /** `pw->pw_uid` of `pw = getpwnam("nobody")`: the account named in the code. */
@@ -109,10 +118,24 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
   const args = callArguments(call);
   switch (api) {
     case 'capng_change_id': {
-      // libcap-ng: optionally the supplementary groups, then setresgid(gid), then setresuid(uid); one status for all.
+      // libcap-ng: keeps the capabilities chosen with capng_update across the change, optionally sets the
+      // supplementary groups, then setresgid(gid), then setresuid(uid); one status for all.
       const groups: EventShape[] = /CAPNG_(DROP|INIT)_SUPP_GRP/.test(args[2]?.text ?? '') ? [{ kind: 'set-groups', api, args: args.map((a) => a.text) }] : [];
-      return [...groups, setId('gid', api, 'permanent', args[1], ctx), setId('uid', api, 'permanent', args[0], ctx)];
+      return [{ kind: 'capability', api, action: 'keep', caps: null }, ...groups, setId('gid', api, 'permanent', args[1], ctx), setId('uid', api, 'permanent', args[0], ctx)];
     }
+    case 'fork':
+    case 'vfork':
+    case 'pdfork':
+    case 'rfork':
+      return { kind: 'fork', api };
+    case 'prctl':
+    case 'capset':
+    case 'cap_set_proc':
+    case 'capng_clear':
+    case 'capng_fill':
+    case 'capng_update':
+    case 'capng_updatev':
+      return capabilityCall(api, args, ctx);
     case 'setuid':
       return setId('uid', api, 'permanent', args[0], ctx);
     case 'setgid':
@@ -147,7 +170,7 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
       return { kind: 'chroot', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
     case 'chdir':
     case 'fchdir':
-      return { kind: 'chdir', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
+      return chdirEvent(api, args[0]);
     case 'open':
     case 'open64':
       return opensDirectory(args, 0) ? { kind: 'dir-open', api, handle: ctx.storedInto ?? '' } : undefined;
@@ -168,6 +191,68 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
   const source = INPUT_CALLS[api];
   if (source) return { kind: 'input', api, source };
   return callEvent(api, args, ctx);
+}
+
+/** Linux capability calls (prctl's PR_SET_KEEPCAPS, capset, libcap's cap_set_proc, libcap-ng's updates). */
+function capabilityCall(api: string, args: Node[], ctx: CallContext): EventShape | undefined {
+  const event = (action: CapabilityAction, caps: string[] | null): EventShape => ({ kind: 'capability', api, action, caps });
+  switch (api) {
+    case 'prctl': {
+      if (args[0]?.text !== 'PR_SET_KEEPCAPS') return undefined;
+      const value = args[1] ? numericValue(args[1]) : undefined;
+      return value === undefined ? undefined : event(value ? 'keep' : 'no-keep', null);
+    }
+    case 'capset':
+      // `capset(0, 0)` only asks whether the kernel has capabilities.
+      return args[1] && numericValue(args[1]) !== 0 && unwrap(args[1]).text !== 'NULL' ? event('set', null) : undefined;
+    case 'cap_set_proc': {
+      const arg = args[0] && unwrap(args[0]);
+      const fromText = arg?.type === 'call_expression' && calleeName(arg) === 'cap_from_text' ? callArguments(arg)[0] : undefined;
+      const text = fromText ? stringValue(fromText) : arg ? ctx.capabilityTexts?.get(arg.text) : undefined;
+      return event('set', text === undefined ? null : capabilitiesInText(text));
+    }
+    case 'capng_clear':
+      return event('clear', []);
+    case 'capng_fill':
+      return event('set', ['*']);
+    default: {
+      // capng_update(action, type, capability) / capng_updatev(action, type, capability, ..., -1): only the
+      // effective and permitted sets decide what the process can do.
+      if (!/CAPNG_(?:EFFECTIVE|PERMITTED)/.test(args[1]?.text ?? '')) return undefined;
+      const action = /CAPNG_ADD/.test(args[0]?.text ?? '') ? 'add' : /CAPNG_DROP/.test(args[0]?.text ?? '') ? 'remove' : undefined;
+      const caps = args.slice(2).map((a) => unwrap(a).text).filter((t) => /^CAP_\w+$/.test(t));
+      return action && caps.length ? event(action, caps) : undefined;
+    }
+  }
+}
+
+type CapabilityAction = Extract<EventShape, { kind: 'capability' }>['action'];
+
+/**
+ * The capabilities a libcap text (`cap_from_text`) leaves in the effective or permitted set:
+ * `"cap_setgid,cap_net_bind_service=ep"`, `"= cap_sys_chroot+ep"`, `"all=ep cap_setuid-ep"`.
+ */
+export function capabilitiesInText(text: string): string[] {
+  let held = new Set<string>();
+  for (const clause of text.trim().split(/\s+/)) {
+    const m = /^([\w,]*)([=+-])([eip]*)$/i.exec(clause);
+    if (!m) continue;
+    const names = m[1] ? m[1].split(',').map((n) => (n.toLowerCase() === 'all' ? '*' : n.toUpperCase())) : ['*'];
+    const gives = /[ep]/i.test(m[3]!);
+    if (m[2] === '=') {
+      if (names.includes('*')) held = new Set(gives ? ['*'] : []);
+      else for (const n of names) gives ? held.add(n) : held.delete(n);
+    } else if (m[2] === '+' && gives) for (const n of names) held.add(n);
+    else if (m[2] === '-' && gives) for (const n of names) held.delete(n);
+  }
+  return [...held];
+}
+
+/** `chdir(path)`: a string literal that does not start with '/' is relative to the current working directory. */
+function chdirEvent(api: string, arg: Node | undefined): EventShape {
+  const literal = arg ? stringValue(arg) : undefined;
+  const path = literal ?? arg?.text ?? '';
+  return { kind: 'chdir', api, path, ...(literal !== undefined && !literal.startsWith('/') ? { relative: true as const } : {}) };
 }
 
 const EXEC_FAMILY = /^f?exec(?:[lv]p?e?|vpe)$/;

@@ -1,12 +1,13 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth, valueWhen } from './conditions.js';
 import type { ControlMacro } from './control-macros.js';
+import { signBranches } from '../values.js';
 import { callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
-import { branchCode, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
+import { branchCode, chainHead, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
 
 export interface FileContext {
   file: string;
@@ -18,6 +19,9 @@ export interface FileContext {
   controlMacros?: ReadonlyMap<string, ControlMacro>;
   /** The truth of a control macro's condition when its parameter `param` holds `value`; null when unknown. */
   macroCondition?: (macro: ControlMacro, param: string, value: number | boolean) => boolean | null;
+  capabilityTexts?: ReadonlyMap<string, string>;
+  /** The parameters and locals of the function built. */
+  locals?: ReadonlySet<string>;
 }
 
 
@@ -55,19 +59,90 @@ function isBareTest(cond: Node, v: Node): boolean {
 }
 
 /**
+ * The flag an option bit is followed as: `opts & OPT_X`, and `ctx->options & OPT_X` as `options & OPT_X` — the
+ * field and the mask, so that `ctx.options` in main and `ctx->options` in a helper are one flag.
+ */
+function maskFlag(value: Node, mask: Node): string {
+  const v = unwrap(value);
+  const field = v.type === 'field_expression' ? v.childForFieldName('field')?.text : undefined;
+  return `${field ?? v.text} & ${mask.text}`.replace(/\s+/g, ' ');
+}
+
+/** A condition and whether it is negated: `!(x)` → x, true. */
+function withoutNegation(cond: Node): { expr: Node; negated: boolean } {
+  const c = unwrap(cond);
+  if (c.type === 'unary_expression' && c.child(0)?.text === '!') return { expr: unwrap(c.childForFieldName('argument')!), negated: true };
+  return { expr: c, negated: false };
+}
+
+/** The expression calls, assigns or increments: it is no pure test of values. */
+function hasEffects(expr: Node): boolean {
+  return expr.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length > 0;
+}
+
+/**
  * `if (options & OPT_CHROOT)` (or its negation): the masked expression as a flag of its own, so that two tests of
- * the same option bit take the same branch. Named by its text; an assignment to a variable in it forgets it.
+ * the same option bit take the same branch. An assignment to a variable in it forgets it.
  */
 function bitmaskTest(cond: Node): Test | undefined {
-  let c = unwrap(cond);
-  let negated = false;
-  if (c.type === 'unary_expression' && c.child(0)?.text === '!') {
-    c = unwrap(c.childForFieldName('argument')!);
-    negated = true;
+  const { expr: c, negated } = withoutNegation(cond);
+  if (c.type !== 'binary_expression' || c.child(1)?.text !== '&' || hasEffects(c)) return undefined;
+  return { subject: { variable: maskFlag(c.childForFieldName('left')!, c.childForFieldName('right')!) }, whenFails: !negated, whenNull: negated, boolean: true };
+}
+
+/**
+ * `ok = ok && setuid(u) == 0;`, `failed = failed || setgid(g) != 0;`: the variable is assigned, but a failure it
+ * already holds stays in it.
+ */
+function keepsFailure(assignment: Node): boolean {
+  const left = assignment.childForFieldName('left')?.text;
+  const right = unwrap(assignment.childForFieldName('right')!);
+  if (right.type !== 'binary_expression' || !['&&', '||'].includes(right.child(1)?.text ?? '')) return false;
+  return [right.childForFieldName('left'), right.childForFieldName('right')].some((operand) => operand && unwrap(operand).text === left);
+}
+
+const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
+
+/**
+ * `if (prio < OPRIO_ROOT)` (or `prio >= OPRIO_ROOT`, its negation): a comparison of values, not with 0, as a flag
+ * of its own, so that the same comparison tested twice (a drop and its restore under one guard) takes the same
+ * branch. Named by its text, in one form for a comparison and its complement; an assignment to a variable in it
+ * forgets it.
+ */
+function comparisonTest(cond: Node): Test | undefined {
+  const { expr: c, negated: notted } = withoutNegation(cond);
+  let negated = notted;
+  const op = c.type === 'binary_expression' ? c.child(1)?.text ?? '' : '';
+  if (!['<', '<=', '>', '>=', '==', '!='].includes(op) || hasEffects(c)) return undefined;
+  const left = c.childForFieldName('left')!;
+  const right = c.childForFieldName('right')!;
+  // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
+  if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
+  const complement = COMPLEMENT[op];
+  if (complement) negated = !negated;
+  const name = `${left.text} ${complement ?? op} ${right.text}`.replace(/\s+/g, ' ');
+  return { subject: { variable: name }, whenFails: !negated, whenNull: negated, boolean: true };
+}
+
+/** The option bits a name or an or of names sets: `OPT_A | OPT_B`. */
+function maskNames(mask: Node): Node[] {
+  const m = unwrap(mask);
+  if (m.type === 'binary_expression' && m.child(1)?.text === '|') return [...maskNames(m.childForFieldName('left')!), ...maskNames(m.childForFieldName('right')!)];
+  return m.type === 'identifier' ? [m] : [];
+}
+
+/** `opts |= OPT_X` sets the option bit's flag, `opts &= ~OPT_X` clears it; other bits stay as they were. */
+function maskAssignments(a: Node): [string, boolean][] {
+  const op = a.child(1)?.text;
+  const left = a.childForFieldName('left');
+  let right = a.childForFieldName('right');
+  if (!left || !right || (op !== '|=' && op !== '&=')) return [];
+  right = unwrap(right);
+  if (op === '&=') {
+    if (right.type !== 'unary_expression' || right.child(0)?.text !== '~') return [];
+    right = right.childForFieldName('argument')!;
   }
-  if (c.type !== 'binary_expression' || c.child(1)?.text !== '&') return undefined;
-  if (c.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length) return undefined;
-  return { subject: { variable: c.text.replace(/\s+/g, ' ') }, whenFails: !negated, whenNull: negated, boolean: true };
+  return maskNames(right).map((m) => [maskFlag(left, m), op === '|=']);
 }
 
 /** The value an assignment stores when the call fails: -1 (`r = setuid(u)`), 0 (`ok = setuid(u) == 0`), or null. */
@@ -76,6 +151,11 @@ function storedFailure(value: Node | null, call: Node): 0 | -1 | null {
   const v = branchWhenFails(value, call);
   if (unwrap(value).id === call.id) return -1;
   return v === null ? null : v ? -1 : 0;
+}
+
+/** The branches of a test of `subject` by its sign (see `signBranches`). */
+function signTest(cond: Node, subject: Node): Pick<Test, 'whenNull' | 'whenPositive'> {
+  return signBranches((value) => branchWhenFails(cond, subject, value));
 }
 
 /** What a call returns when it fails: NULL for the calls that return a pointer, else -1. */
@@ -97,6 +177,8 @@ function assignedTarget(call: Node): string | undefined {
 
 export class FunctionCfgBuilder extends GraphBuilder {
   private readonly labels = new Map<string, number>();
+  /** The system the code being built is compiled for, inside `#ifdef __APPLE__` and the like. */
+  private platform: Platform | undefined;
   private readonly gotos: { label: string; pending: Pending[] }[] = [];
 
   constructor(
@@ -202,16 +284,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
       case 'switch_statement':
         return this.switchStatement(node, ins);
-      case 'return_statement': {
-        const expr = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
-        const n = this.simple(node, ins, expr ? [expr] : [], 'return');
-        n.returnsValue = !!expr;
-        const value = expr ? constantNumber(expr) : null;
-        if (value !== null && value < 0) n.returnsFailure = true;
-        if (expr) n.returnedVariables = expr.descendantsOfType('identifier').filter((i) => i !== null).map((i) => i!.text);
-        this.connect([{ from: n.id, slot: -1 }], this.exitId);
-        return [];
-      }
+      case 'return_statement':
+        return this.returnStatement(node, ins, node.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined);
       case 'break_statement':
       case 'continue_statement':
         return this.jump(node, node.type === 'break_statement', ins);
@@ -223,7 +297,6 @@ export class FunctionCfgBuilder extends GraphBuilder {
       case 'labeled_statement': {
         const label = node.childForFieldName('label')?.text ?? '';
         const here = this.newNode('stmt', node);
-        here.label = label;
         this.connect(ins, here.id);
         this.labels.set(label, here.id);
         return this.sequence(statementChildren(node, ['label']), [{ from: here.id, slot: -1 }]);
@@ -248,6 +321,18 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
   }
 
+  /** `return expr;` (or a macro that is one): a return node, and what it says of the value returned. */
+  private returnStatement(node: Node, ins: Pending[], expr: Node | undefined): Pending[] {
+    const n = this.simple(node, ins, expr ? [expr] : [], 'return');
+    n.returnsValue = !!expr;
+    const value = expr ? constantNumber(expr) : null;
+    if (value !== null && value < 0) n.returnsFailure = true;
+    if (value !== null) n.returnsConstant = value;
+    if (expr) n.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
+    this.connect([{ from: n.id, slot: -1 }], this.exitId);
+    return [];
+  }
+
   /**
    * `#if/#ifdef/#elif/#else` inside a body: each branch a Unix build compiles is an alternative path (not a
    * Windows-only branch, nor the empty fallback of a feature test: see unix-build.ts).
@@ -256,10 +341,28 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const fork = this.newNode('branch', node);
     this.connect(ins, fork.id);
     const start = [{ from: fork.id, slot: -1 }];
-    const chain = preprocessorChain(node);
+    const branch = branchCode(node);
+    const alt = node.childForFieldName('alternative');
+    const chain = preprocessorChain(chainHead(node));
     const decision = decidePreprocessorChain(chain);
-    const outs = chain.flatMap((branch, i) => (decision.compiled[i] ? this.sequence(branchCode(branch), start) : []));
-    return decision.implicitElse ? [...outs, ...start] : outs;
+    const at = chain.findIndex((b) => b.id === node.id);
+    const outer = this.platform;
+    const tested = platformTested(node);
+    const inside = <T>(platform: Platform | undefined, build: () => T): T => {
+      this.platform = platform ?? outer;
+      try {
+        return build();
+      } finally {
+        this.platform = outer;
+      }
+    };
+    // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are.
+    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, start)) : decision.implicitElse ? start : []);
+    if (!decision.compiled[at]) return elsewhere();
+    const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(branch, start));
+    // Later branches, or the implicit empty `#else`, that a Unix build can compile are paths too.
+    if (decision.compiled.slice(at + 1).some(Boolean) || decision.implicitElse) return [...outs, ...elsewhere()];
+    return outs;
   }
 
   /** The control-flow macro a statement invokes (`ABORT_FINALIZE(RS_RET_ERR);`, `RETiRet;`), if it is one. */
@@ -281,6 +384,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
    */
   private controlMacroStatement(invocation: Node, macro: ControlMacro, ins: Pending[]): Pending[] {
     const args = macro.params ? callArguments(invocation) : [];
+    const jump = macro.jump;
+    // `MAIN_RETURN(rc);` with `#define MAIN_RETURN(x) return (x)`: a return of what is passed.
+    const returned = jump.kind === 'return' && jump.value !== undefined ? macroOperand(jump.value, macro, args) : undefined;
+    if (macro.condition === undefined && !macro.assignments.length && returned !== undefined && typeof returned !== 'number') return this.returnStatement(invocation, ins, returned);
     let jumpFrom: Pending[];
     let outs: Pending[] = [];
     if (macro.condition !== undefined) {
@@ -304,7 +411,6 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
       jumpFrom = [{ from: assign.id, slot: -1 }];
     }
-    const jump = macro.jump;
     if (jump.kind === 'goto') this.gotos.push({ label: jump.label, pending: jumpFrom });
     else if (jump.kind === 'break' || jump.kind === 'continue') return [...outs, ...this.jump(invocation, jump.kind === 'break', jumpFrom)];
     else {
@@ -312,9 +418,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
       this.connect(jumpFrom, ret.id);
       ret.returnsValue = jump.value !== undefined;
       if (jump.value !== undefined) {
-        const operand = macroOperand(jump.value, macro, args);
-        const value = typeof operand === 'number' ? operand : operand ? constantNumber(operand) : null;
+        const value = typeof returned === 'number' ? returned : returned ? constantNumber(returned) : null;
         if (value !== null && value < 0) ret.returnsFailure = true;
+        if (value !== null) ret.returnsConstant = value;
         ret.returnedVariables = macroIdentifiers(jump.value, macro, args);
       }
       this.connect([{ from: ret.id, slot: -1 }], this.exitId);
@@ -416,7 +522,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const ev of node.events) {
       if (ev.result?.kind === 'tested' && ev.result.node === node.id) {
         const call = this.callNodes.get(ev.id);
-        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)) });
+        if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)), ...signTest(cond, call) });
       }
     }
     const rootTest = this.rootTestOf(cond);
@@ -425,12 +531,14 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
       if (v.parent?.type === 'call_expression' && v.parent.childForFieldName('function')?.id === v.id) continue;
-      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), whenNull: branchWhenFails(cond, v, 0) };
+      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), ...signTest(cond, v) };
       if (isBareTest(cond, v)) test.boolean = true;
       tests.push(test);
     }
     const mask = bitmaskTest(cond);
     if (mask) tests.push(mask);
+    const comparison = comparisonTest(cond);
+    if (comparison) tests.push(comparison);
     return tests;
   }
 
@@ -439,6 +547,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
    * NOT_ROOT (truthy when the process is not root), so that paths taken only when not root are told apart.
    */
   private rootTestOf(cond: Node): Test | undefined {
+    const text = cond.text;
+    const mayTestRoot = /\bgete?uid\b/.test(text) || [...this.ctx.idVariables].some(([name, cls]) => cls === 'saved-effective' && text.includes(name));
+    if (!mayTestRoot) return undefined;
     const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier']).filter((n): n is Node => n !== null)];
     for (const p of probes) {
       const isIdCall = p.type === 'call_expression' && ['geteuid', 'getuid'].includes(calleeName(p) ?? '');
@@ -457,16 +568,34 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   /** Collect the events of an expression (post-order: arguments before the call) into `node`. */
   private collect(expr: Node, node: CfgNode, root: RootKind): void {
-    const visit = (n: Node): void => {
-      for (const c of n.namedChildren) if (c) visit(c);
-      if (n.type === 'call_expression') this.addCall(n, expr, node, root);
-      else if (n.type === 'identifier') this.addInputReference(n, node);
+    // A cursor walk: syntax nodes are made only for calls and for the identifiers that can be input (argv, envp,
+    // environ), not for every node of every expression.
+    const cursor = expr.walk();
+    const inputNames = new Set([this.inputParams.argv, this.inputParams.envp, 'environ']);
+    const visit = (): void => {
+      if (cursor.gotoFirstChild()) {
+        do if (cursor.nodeIsNamed) visit();
+        while (cursor.gotoNextSibling());
+        cursor.gotoParent();
+      }
+      const type = cursor.nodeType;
+      if (type === 'call_expression') this.addCall(cursor.currentNode, expr, node, root);
+      else if (type === 'identifier' && inputNames.has(cursor.nodeText)) this.addInputReference(cursor.currentNode, node);
     };
-    visit(expr);
+    try {
+      visit();
+    } finally {
+      cursor.delete();
+    }
+    if (node.kind !== 'cond') {
+      for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
+    }
     if (node.kind !== 'cond' && !node.assigns) {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;
+      const kept = plain.filter(keepsFailure).map((a) => a.childForFieldName('left')!.text);
+      if (kept.length) node.accumulates = kept;
       for (const a of plain) {
         const right = a.childForFieldName('right');
         const value = right ? constantTruth(right) : null;
@@ -490,13 +619,13 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, locals: this.ctx.locals });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];
     shapes.forEach((shape, i) => {
-      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call) } as PrivilegeEvent;
-      if (use && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open')) event.result = use;
+      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}) } as PrivilegeEvent;
+      if (use && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open' || shape.kind === 'fork')) event.result = use;
       if (i === shapes.length - 1) this.callNodes.set(event.id, call);
       node.events.push(event);
     });
@@ -554,7 +683,6 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 }
 
-
 /** A value a control macro uses (`e` in `iRet = (e)`): the argument passed for it, a number written in it, or unknown. */
 function macroOperand(text: string, macro: ControlMacro, args: Node[]): Node | number | undefined {
   const name = text.trim().replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1');
@@ -569,4 +697,28 @@ function macroIdentifiers(text: string, macro: ControlMacro, args: Node[]): stri
     const arg = macro.params ? args[macro.params.indexOf(m[0])] : undefined;
     return arg ? [...(arg.type === 'identifier' ? [arg] : []), ...arg.descendantsOfType('identifier')].filter((i) => i !== null).map((i) => i!.text) : [m[0]];
   });
+}
+
+/** Macros only one system's compilers define. */
+const PLATFORM_MACROS: Record<string, Platform> = { __APPLE__: 'macos', __MACH__: 'macos', TARGET_OS_OSX: 'macos', TARGET_OS_MAC: 'macos' };
+
+/**
+ * The system an `#ifdef`/`#if` tests for, when its condition names only that system's macros (`#ifdef __APPLE__`,
+ * `#if defined(__APPLE__) && defined(__MACH__)`, with other conditions joined by &&); negated for `#ifndef` / `#if !defined(...)`.
+ */
+function platformTested(node: Node): { platform: Platform; negated: boolean } | undefined {
+  if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
+    const platform = PLATFORM_MACROS[node.childForFieldName('name')?.text ?? ''];
+    return platform ? { platform, negated: /^#\s*(?:el)?ifndef/.test(node.text) } : undefined;
+  }
+  if (node.type !== 'preproc_if' && node.type !== 'preproc_elif') return undefined;
+  const condition = node.childForFieldName('condition')?.text.trim() ?? '';
+  const negated = /^!\s*(?:defined\s*\(?\s*)?[A-Za-z_]\w*\s*\)?$/.test(condition);
+  if (condition.startsWith('!') && !negated) return undefined;
+  const names = condition.replace(/^!/, '').split('&&').map((t) => /^\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?\s*$/.exec(t)?.[1]);
+  if (names.some((n) => n === undefined)) return undefined;
+  // `defined(__APPLE__) && defined(HAVE_X)` compiles only on macOS too.
+  const platforms = new Set(names.flatMap((n) => PLATFORM_MACROS[n!] ?? []));
+  const [platform] = platforms;
+  return platforms.size === 1 && platform ? { platform, negated } : undefined;
 }

@@ -1,7 +1,7 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
-import { createParser } from '../parser.js';
+import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree } from '../parser.js';
 import { idGetterClass } from './calls.js';
 import { valueWhen } from './conditions.js';
 import { controlMacro, type ControlMacro, type MacroDefinition } from './control-macros.js';
@@ -37,9 +37,13 @@ function parameterNames(fnDecl: Node): string[] {
 }
 
 
+/** Text that can hold an id getter's call (`getuid()`, `x_geteuid()`, `getpwuid(`): without it there is nothing to find. */
+const ID_GETTER_TEXT = /get(?:e?[ug]id|pwuid(?:_r)?)\s*\(/;
+
 /** Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. */
-function idVariables(root: Node): Map<string, IdClass> {
+function idVariables(root: Node, text = root.text): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
+  if (!ID_GETTER_TEXT.test(text)) return names;
   for (const call of descendantsOfType(root, ['call_expression'])) {
     const callee = calleeName(call) ?? '';
     let cls = idGetterClass(callee);
@@ -63,15 +67,22 @@ function idVariables(root: Node): Map<string, IdClass> {
  * What the variables seen in one function hold: its own locals (`int retval = geteuid();` in one function says
  * nothing of `retval` in another), and the file's for the globals it uses.
  */
-function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>): Map<string, IdClass> {
+function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, locals: ReadonlySet<string>, text: string): Map<string, IdClass> {
+  if (!fileLevel.size) return idVariables(def, text); // no file-level variables for a local to hide
   const names = new Map(fileLevel);
-  const locals = descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
-    .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
-    .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
-    .filter((n): n is string => !!n);
   for (const local of locals) names.delete(local);
-  for (const [name, cls] of idVariables(def)) names.set(name, cls);
+  for (const [name, cls] of idVariables(def, text)) names.set(name, cls);
   return names;
+}
+
+/** The names a function declares: its parameters and locals. */
+function localNames(def: Node): Set<string> {
+  return new Set(
+    descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
+      .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
+      .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
+      .filter((n): n is string => !!n),
+  );
 }
 
 /** The variable an expression's value is assigned to or initialises (`pw = …`, `struct passwd *pw = …`). */
@@ -84,8 +95,9 @@ function assignedName(expr: Node): string | undefined {
 }
 
 /** Variables holding the passwd entry of a named account: `pw = getpwnam("nobody")`. */
-function passwdUsers(root: Node, strings: ReadonlyMap<string, string>): Map<string, string> {
+function passwdUsers(root: Node, strings: ReadonlyMap<string, string>, text = root.text): Map<string, string> {
   const users = new Map<string, string>();
+  if (!text.includes('getpwnam')) return users; // every entry below starts from a getpwnam() in this text
   for (const call of descendantsOfType(root, ['call_expression'])) {
     if (calleeName(call) !== 'getpwnam') continue;
     const arg = call.childForFieldName('arguments')?.namedChild(0);
@@ -104,6 +116,19 @@ function passwdUsers(root: Node, strings: ReadonlyMap<string, string>): Map<stri
   }
   for (const [name, user] of users) if (!user) users.delete(name); // assigned different accounts: unknown
   return users;
+}
+
+/** Variables holding a capability set read from text: `caps = cap_from_text("cap_setgid=ep")`. */
+function capabilityTexts(root: Node): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const call of descendantsOfType(root, ['call_expression'])) {
+    if (calleeName(call) !== 'cap_from_text') continue;
+    const arg = call.childForFieldName('arguments')?.namedChild(0);
+    const text = arg ? stringValue(arg) : undefined;
+    const name = assignedName(call);
+    if (text !== undefined && name) texts.set(name, text);
+  }
+  return texts;
 }
 
 /** Object-like macros defined as a string literal: `#define RUNAS "nobody"`. */
@@ -259,17 +284,23 @@ const MACRO_ARGUMENT = '__privlint_macro_argument';
 
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
-  let tree = parser.parse(source);
-  if (!tree) throw new Error('the C parser returned no tree');
+  const deadline = Date.now() + parseTimeLimitMs();
+  let tree = parseBefore(parser, source, deadline);
+  if (!tree) throw parseTimeLimitError();
   let flattened = false;
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
-    const retry = parser.parse(unixBranchOnly(source));
+    const retry = parseBefore(parser, unixBranchOnly(source), deadline);
     if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
       tree.delete();
       tree = retry;
       flattened = true;
     } else retry?.delete();
+  }
+  const unsafe = unsafeTree(tree);
+  if (unsafe) {
+    tree.delete();
+    throw unsafe;
   }
   const numbers = numericMacros(tree.rootNode);
   const macroConditions = new MacroConditions(parser, numbers);
@@ -281,7 +312,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       functions: [],
       noreturnNames: noreturnDeclarations(root, source),
       macros: macrosOf(root),
-      idVariables: Object.fromEntries(idVariables(root)),
+      idVariables: Object.fromEntries(idVariables(root, source)),
       diagnostics: [],
     };
     if (root.hasError) {
@@ -306,7 +337,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
       if (!compiledOnUnix(def)) continue;
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
-      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables) };
+      const defText = def.text;
+      const locals = localNames(def);
+      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def), locals };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');
       const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;

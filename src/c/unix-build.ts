@@ -39,7 +39,7 @@ export interface GroupDecision {
  * Cygwin. Matched on the parts of the name between underscores, so `HAVE_WINT_T` or `SIGWINCH` are not.
  */
 const NON_UNIX_PART = /^(?:WIN(?:32|64)[A-Z0-9]*|WINDOWS\d*|WINNT|WINSOCK\w*|CYGWIN\d*|MINGW\d*|MSVC)$/;
-const NON_UNIX_NAME = /(?:^|_)MSC_(?:FULL_)?VER$|^(?:HAVE|USE)_NT_/;
+const NON_UNIX_NAME = /(?:^|_)MSC_(?:FULL_)?VER$|^(?:HAVE|USE)_NT_|(?:^|_)NT_SERVICE(?:_|$)/;
 
 export function isNonUnixPlatform(name: string): boolean {
   return NON_UNIX_NAME.test(name) || name.split('_').some((part) => NON_UNIX_PART.test(part));
@@ -101,12 +101,25 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?(?:\*\/|$)|\/\/.*$/gm, ' ').replace(/\\\r?\n/g, ' ');
 }
 
+/** Feature tests of calls every Unix system privlint targets has: their fallbacks are not built there. */
+const ALWAYS_THERE = /^HAVE_(?:INITGROUPS|SETGROUPS|GETGROUPS|GETPWUID|GETPWNAM|GETGRNAM|GETGRGID|SETEUID|SETEGID|SETREUID|SETREGID|CHROOT|FORK|WORKING_FORK|GETEUID|GETUID)$/;
+
+/** What a Unix build knows of a macro: not defined (a non-Unix platform's), defined (a call every target has), or unknown. */
+function macroTruth(name: string): boolean | null {
+  if (isNonUnixPlatform(name)) return false;
+  if (ALWAYS_THERE.test(name)) return true;
+  return null;
+}
+
 /** Whether a Unix build takes the branch by its own condition: true, false, or unknown (null). */
 function conditionTruth(kind: ConditionalKind, condition: string): boolean | null {
   if (kind === 'else') return true;
   const text = withoutComments(condition).trim();
-  if (kind === 'ifdef' || kind === 'elifdef') return isNonUnixPlatform(firstWord(text)) ? false : null;
-  if (kind === 'ifndef' || kind === 'elifndef') return isNonUnixPlatform(firstWord(text)) ? true : null;
+  if (kind === 'ifdef' || kind === 'elifdef') return macroTruth(firstWord(text));
+  if (kind === 'ifndef' || kind === 'elifndef') {
+    const truth = macroTruth(firstWord(text));
+    return truth === null ? null : !truth;
+  }
   return new ConditionEvaluator(text).evaluate();
 }
 
@@ -178,13 +191,13 @@ class ConditionEvaluator {
       if (parenthesised) this.at++;
       const name = this.tokens[this.at++] ?? '';
       if (parenthesised && this.tokens[this.at++] !== ')') this.at = this.tokens.length + 1;
-      return isNonUnixPlatform(name) ? false : null;
+      return macroTruth(name);
     }
     if (/^\d/.test(t)) {
       const n = Number(t.replace(/[uUlL]+$/, ''));
       return Number.isFinite(n) ? n !== 0 : null;
     }
-    if (/^[A-Za-z_]/.test(t)) return isNonUnixPlatform(t) ? false : null;
+    if (/^[A-Za-z_]/.test(t)) return macroTruth(t);
     return null;
   }
 }
@@ -337,13 +350,18 @@ function branchCondition(branch: Node): string {
   return /^#\s*\w+[ \t]*([^\n]*)/.exec(branch.text)?.[1] ?? '';
 }
 
+/** The `#if` that starts the group a branch node belongs to. */
+export function chainHead(branch: Node): Node {
+  let head = branch;
+  while (head.parent && isPreprocessorBranch(head.parent) && head.parent.childForFieldName('alternative')?.id === head.id) head = head.parent;
+  return head;
+}
+
 /** Whether a Unix build compiles `node`: no `#if` branch around it is one it leaves out. */
 export function compiledOnUnix(node: Node): boolean {
   for (let child = node, p = node.parent; p; child = p, p = p.parent) {
     if (!isPreprocessorBranch(p) || p.childForFieldName('alternative')?.id === child.id) continue;
-    let head = p;
-    while (head.parent && isPreprocessorBranch(head.parent) && head.parent.childForFieldName('alternative')?.id === head.id) head = head.parent;
-    const chain = preprocessorChain(head);
+    const chain = preprocessorChain(chainHead(p));
     if (!decidePreprocessorChain(chain).compiled[chain.findIndex((b) => b.id === p.id)]) return false;
   }
   return true;

@@ -25,7 +25,7 @@ function validate(opts: SequenceOptions): void {
 function indent(code: string, by: string): string {
   return code
     .split('\n')
-    .map((l) => (l ? by + l : l))
+    .map((l) => (l && !l.startsWith('#') ? by + l : l))
     .join('\n');
 }
 

@@ -2,6 +2,7 @@
 import type { MacroDefinition } from '../c/control-macros.js';
 import { analyzeCFile } from '../c/frontend.js';
 import type { Diagnostic, FileModel, Language } from '../model.js';
+import { InputLimitError } from '../parser.js';
 import { analyzeNodeFile } from '../ts/frontend.js';
 
 export interface ParseTask {
@@ -27,7 +28,7 @@ export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic
       ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), controlMacros: new Map(task.controlMacros) })
       : await analyzeNodeFile(task.path, task.text, nextEventId);
   } catch (e) {
-    const message = e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
+    const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
     return { file: task.path, level: 'error', message };
   }
 }

@@ -17,12 +17,16 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
+/** Each worker's heap is kept to this size, so that its garbage is collected rather than kept: a run's memory stays bounded. */
+const WORKER_HEAP_MB = 384;
+
 export class WorkerPool {
-  private readonly workers: Worker[] = [];
+  private readonly workers = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly queue: { request: Request; pending: Pending }[] = [];
-  private readonly running = new Map<number, Pending>();
-  private nextId = 1;
+  /** The task each busy worker is doing. */
+  private readonly busy = new Map<Worker, Pending>();
+  private closed = false;
 
   /** A pool of `jobs` threads, or undefined when one thread is asked for or the compiled worker is not there (running from sources). */
   static create(jobs: number): WorkerPool | undefined {
@@ -31,25 +35,39 @@ export class WorkerPool {
   }
 
   private constructor(size: number) {
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(WORKER_FILE);
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const w = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    w.unref(); // an idle worker does not keep the process alive; a busy one is ref'd
+    w.on('message', (m: { result?: unknown; error?: string }) => {
+      const p = this.busy.get(w);
+      this.busy.delete(w);
       w.unref();
-      w.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-        const p = this.running.get(m.id);
-        this.running.delete(m.id);
-        this.idle.push(w);
-        this.pump();
-        if (!p) return;
-        if (m.error !== undefined) p.reject(new Error(m.error));
-        else p.resolve(m.result);
-      });
-      w.on('error', (e) => {
-        for (const p of this.running.values()) p.reject(e);
-        this.running.clear();
-      });
-      this.workers.push(w);
       this.idle.push(w);
-    }
+      this.pump();
+      if (!p) return;
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.result);
+    });
+    // A worker that dies (out of its heap, a crash) fails only its task, which the caller redoes in its own thread.
+    const lost = (e: Error): void => {
+      if (!this.workers.delete(w)) return;
+      const p = this.busy.get(w);
+      this.busy.delete(w);
+      const at = this.idle.indexOf(w);
+      if (at >= 0) this.idle.splice(at, 1);
+      p?.reject(new WorkerLost(e.message));
+      if (!this.closed) {
+        this.spawn();
+        this.pump();
+      }
+    };
+    w.on('error', lost);
+    w.on('exit', (code) => lost(new Error(`worker exited with status ${code}`)));
+    this.workers.add(w);
+    this.idle.push(w);
   }
 
   run<T>(request: Request): Promise<T> {
@@ -63,13 +81,19 @@ export class WorkerPool {
     while (this.idle.length && this.queue.length) {
       const w = this.idle.pop()!;
       const { request, pending } = this.queue.shift()!;
-      const id = this.nextId++;
-      this.running.set(id, pending);
-      w.postMessage({ ...request, id });
+      this.busy.set(w, pending);
+      w.ref();
+      w.postMessage({ ...request, id: 0 });
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closed = true;
+    const all = [...this.workers];
+    this.workers.clear();
+    await Promise.all(all.map((w) => w.terminate()));
   }
 }
+
+/** The worker doing a task died: the task can be done again elsewhere. */
+export class WorkerLost extends Error {}

@@ -8,7 +8,7 @@
  * that touch privileges, the modules that load them (up to the entries), and what those load.
  */
 import type { MacroModel } from '../model.js';
-import { STATUS_CALLS, INPUT_CALLS } from '../c/calls.js';
+import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
 import { BUILTIN_NORETURN } from '../analysis/project.js';
 import { scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
 import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
@@ -29,8 +29,8 @@ export interface Selection {
   functionsFound: number;
 }
 
-/** Identifiers that make a C function privilege code: the privilege calls. */
-const PRIVILEGE_NAMES = new Set([...STATUS_CALLS].filter((name) => name !== 'chdir' && name !== 'fchdir'));
+/** Identifiers that make a C function privilege code: the privilege and capability calls. */
+const PRIVILEGE_NAMES = new Set([...[...STATUS_CALLS].filter((name) => name !== 'chdir' && name !== 'fchdir'), ...CAPABILITY_CALLS]);
 /** Directory handles: a function that opens one and closes nothing may hand it to its callers, into a jail. */
 const DIRECTORY_OPENERS = new Set(['opendir', 'fdopendir', 'O_DIRECTORY', 'O_PATH', 'O_SEARCH']);
 const CLOSERS = new Set(['close', 'closedir', 'closefrom', 'close_range']);
@@ -130,6 +130,9 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
       }
     }
   }
+  // Functions that read an id (`uid = getuid();` in main): a global set there names the account a drop elsewhere
+  // returns to (the project resolves such globals from every parsed file's id variables).
+  for (const f of all) if (usesAny(f, ID_GETTERS)) relevant.add(f);
   const relevantNames = new Set([...relevant].map((f) => f.name));
   for (const src of sources) {
     const index = indexes.get(src.path)!;

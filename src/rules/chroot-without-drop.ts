@@ -1,3 +1,4 @@
+import { CAPABILITY_START, capabilitiesAfter, droppedForGood, keepsChrootCapability, trackCapabilities } from '../analysis/capabilities.js';
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
@@ -5,7 +6,14 @@ import { callPath, isLoginContextDrop, isPermanentDrop, oneLine, sequenceIn, wal
 
 const NOT_DROPPED = 'not-dropped';
 
-const dropsUser = (e: PrivilegeEvent): boolean => isPermanentDrop(e) || isLoginContextDrop(e);
+/**
+ * After `e` the process is no longer root: a login-class drop, or the uid changed for good without keeping the
+ * capability to chroot again (`capabilities` holds after `e`).
+ */
+function dropsUser(e: PrivilegeEvent, capabilities: ReadonlySet<string> | undefined): boolean {
+  if (isLoginContextDrop(e)) return true;
+  return (isPermanentDrop(e) || e.kind === 'capability') && capabilities !== undefined && droppedForGood(capabilities);
+}
 
 export const chrootWithoutDrop: Rule = {
   id: 'chroot-without-drop',
@@ -16,7 +24,7 @@ export const chrootWithoutDrop: Rule = {
   tags: ['security', 'chroot', 'privilege', 'external/cwe/cwe-243'],
   core: false,
   docs: {
-    what: 'Flags chroot() when some path after it (across functions) goes on — to the end of the program, or into a loop that never ends — without a permanent drop of the user id (setuid, setresuid, setreuid to a non-root id). Paths that end the process, the failure branch of the chroot itself, and a chroot in a function nobody in the project calls that does nothing more afterwards (its callers may drop) need nothing.',
+    what: 'Flags chroot() when some path after it (across functions) goes on — to the end of the program, or into a loop that never ends — without a permanent drop of the user id (setuid, setresuid, setreuid to a non-root id). A drop that keeps CAP_SYS_CHROOT (all capabilities after `prctl(PR_SET_KEEPCAPS, 1)`, or a libcap-ng/libcap set that includes it) is no drop here until the capability is given up: a process that can chroot again can leave the jail. Paths that end the process, the failure branch of the chroot itself, and a chroot in a function nobody in the project calls that does nothing more afterwards (its callers may drop) need nothing.',
     why: 'A chroot jail only holds an unprivileged process. Root inside the jail can leave it: mkdir("x"), chroot("x"), then chdir("..") repeatedly climbs above the old root, because the second chroot moves "/" below the working directory. Root can also mknod a disk device or ptrace a process outside. The jail is only worth something once the user id is dropped for good.',
     example: 'if (chdir("/var/empty") == -1 || chroot(".") == -1)\n\terr(1, "chroot");\nserve();\t/* still root inside the jail */',
     useInstead: 'if (chdir("/var/empty") == -1 || chroot(".") == -1)\n\terr(1, "chroot");\nif (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve();',
@@ -24,16 +32,20 @@ export const chrootWithoutDrop: Rule = {
   },
   check(ctx) {
     for (const g of ctx.graphs) {
+      const after = capabilitiesAfter(g);
       walkEvents(
         g,
-        startsMidway(ctx, g) ? [] : [NOT_DROPPED],
+        startsMidway(ctx, g) ? [...CAPABILITY_START] : [NOT_DROPPED, ...CAPABILITY_START],
         (facts, e) => {
-          if (dropsUser(e)) facts.delete(NOT_DROPPED);
+          trackCapabilities(facts, e);
+          if (dropsUser(e, facts)) facts.delete(NOT_DROPPED);
         },
         (e, before, node, flags) => {
-          // A process that already dropped (wrong-drop-order) or is known not to be root is not root in the jail.
-          if (e.kind !== 'chroot' || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
-          if (!continuesWithout(g, node, node.events.indexOf(e), e, dropsUser, (later) => later.kind === 'chdir', flags)) return;
+          // A process that already dropped (wrong-drop-order) or is known not to be root is not root in the jail,
+          // unless it kept the capability to chroot again across its uid change.
+          if (e.kind !== 'chroot' || !before.has(NOT_DROPPED) || (knownNotRoot(flags) && !keepsChrootCapability(before))) return;
+          const settles = (later: PrivilegeEvent): boolean => dropsUser(later, after.get(later.id));
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, settles, (later) => later.kind === 'chdir', flags)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is not followed by a permanent drop of the user id on every path: the process stays root inside the jail, and root leaves a chroot (a second chroot into a subdirectory, then chdir("..")).`,

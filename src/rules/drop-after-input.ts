@@ -1,7 +1,7 @@
 import type { InputEvent } from '../model.js';
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, eventIndex, factIds, isExec, isPermanentDrop, oneLine, sequenceIn, walkEvents } from './support.js';
+import { callPath, eventIndex, factIds, isExec, isPermanentDrop, oneLine, programKindOf, sequenceIn, walkEvents } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
 const INPUT = 'input:';
@@ -16,22 +16,33 @@ const SOURCE_WORDS: Record<InputEvent['source'], string> = {
 
 export const dropAfterInput: Rule = {
   id: 'drop-after-input',
-  severity: 'warning',
+  severity: 'error',
   short: 'The first permanent drop on the path from the entry point comes only after input was parsed with full privilege.',
   cwe: ['CWE-250', 'CWE-271'],
   securitySeverity: 6.5,
   tags: ['security', 'privilege', 'external/cwe/cwe-250'],
   core: true,
   docs: {
-    what: 'Follows the paths from the program\'s entry (C `main`) across functions and files, and flags the first permanent drop of the user id when input was read before it on some path: arguments beyond argv[0], getopt/getopt_long/argp, getenv/secure_getenv/environ, a configuration file, a socket. Severity is error when the program returns to its invoking user (a set-user-ID program, whose argv and environment belong to the attacker) or when network input is parsed as root; warning for a daemon that drops to a service account after reading its own options and configuration.',
-    why: 'Parsers are where memory-safety bugs live. Every byte parsed before the drop is parsed with full privilege, so a bug in option, environment or configuration handling becomes a root compromise instead of a compromise of an unprivileged account.',
-    example: 'int main(int argc, char **argv) {\n\tparse_options(argc, argv);\t/* getopt as root */\n\tdrop_privileges();\n}',
-    useInstead: 'int main(int argc, char **argv) {\n\tdrop_privileges();\t/* first */\n\tparse_options(argc, argv);\n}',
+    what: [
+      'Follows the paths from the program\'s entry (C `main`, a Node entry module\'s top level) across functions and files to the first permanent drop of the user id, and reports it when input was read before it on some path: arguments beyond argv[0], getopt/getopt_long/argp, getenv/secure_getenv/environ, a configuration file, a socket. How much that matters depends on whose input it is:',
+      '',
+      '- **error** — a set-user-ID program that parses its options or environment before it drops: they belong to the user who runs it, who is not trusted. A program that returns to its invoking user (`setuid(getuid())`) on some path is taken to be one.',
+      '- **error** — a server that reads a network request (`recv`, `recvfrom`, a socket `data` handler) and only then drops, such as a per-request drop: the data comes from anyone who can connect.',
+      '- **note**, in the `strict` set only — a daemon started by root that reads its own options and root-owned configuration before dropping to a service account. This is the normal pattern (the administrator\'s input, parsed with full privilege); dropping first still narrows what a parser bug can do.',
+      '',
+      'The program\'s kind is inferred from its drops (one back to `getuid()`: set-user-ID; only to other accounts: daemon). Set `programKind` in the configuration to `setuid`, `daemon` or `library` (no program entry of its own: nothing is reported) when the inference is wrong.',
+    ].join('\n'),
+    why: 'Parsers are where memory-safety bugs live. Every byte parsed before the drop is parsed with full privilege, so a bug in option, environment, configuration or protocol handling becomes a root compromise instead of a compromise of an unprivileged account. It is worst where someone else controls the bytes: the invoking user of a set-user-ID program, or a network peer.',
+    example: 'int main(int argc, char **argv) {\t/* installed set-user-ID root */\n\tparse_options(argc, argv);\t/* the invoker\'s getopt, as root */\n\tif (setuid(getuid()) == -1)\n\t\terr(1, "setuid");\n}',
+    useInstead: 'int main(int argc, char **argv) {\n\tint fd = open_privileged_resource();\n\tif (setuid(getuid()) == -1)\t/* first */\n\t\terr(1, "setuid");\n\tparse_options(argc, argv);\n}',
     references: ['CWE-250: Execution with Unnecessary Privileges', 'CWE-271: Privilege Dropping / Lowering Errors', 'SEI CERT POS02-C: Follow the principle of least privilege'],
   },
   check(ctx) {
+    const { ruleSet } = ctx.project.config;
     for (const g of ctx.graphs) {
       if (!g.root.isEntry) continue;
+      const kind = programKindOf(ctx, g);
+      if (!kind) continue;
       const byId = eventIndex(g);
       walkEvents(
         g,
@@ -45,17 +56,19 @@ export const dropAfterInput: Rule = {
           if (!isPermanentDrop(e) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
           const inputs = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
           if (!inputs.length) return;
+          const network = inputs.some((i) => i.source === 'network');
+          // A root-started daemon reading its administrator's input: advice, in the strict set only.
+          const severe = network || kind === 'setuid';
+          if (!severe && ruleSet !== 'strict') return;
           // A drop that only prepares another program (every path goes on to exec it) does not shield this one's parsing.
           if (!continuesWithout(g, node, node.events.indexOf(e), e, isExec, undefined, flags)) return;
-          const network = inputs.some((i) => i.source === 'network');
-          const severe = network || e.target === 'invoker';
           const sources = [...new Set(inputs.map((i) => SOURCE_WORDS[i.source]))].join(', ');
           const first = inputs[0]!;
           const related = inputs.slice(0, 3).map((i) => ({ loc: i.loc, message: readDescription(i) }));
           ctx.report({
-            severity: severe ? 'error' : 'warning',
+            severity: severe ? 'error' : 'note',
             loc: e.loc,
-            message: `${oneLine(e.text)} is the first permanent drop, but the program reads ${sources} before it, with full privilege (${oneLine(first.text, 50)}, ${first.loc.file}:${first.loc.line})${e.target === 'invoker' ? '; this set-user-ID program returns to its invoking user, whose input it parsed as root' : ''}.`,
+            message: `${oneLine(e.text)} is the first permanent drop, but the program reads ${sources} before it, with full privilege (${oneLine(first.text, 50)}, ${first.loc.file}:${first.loc.line})${whoseInput(kind, network)}.`,
             fix: `Drop privileges before parsing input: do the privileged work, then\n${sequenceIn(ctx, g)}`,
             related: [...related, ...callPath(node), { loc: e.loc, message: 'first permanent drop' }],
           });
@@ -64,6 +77,12 @@ export const dropAfterInput: Rule = {
     }
   },
 };
+
+function whoseInput(kind: 'setuid' | 'daemon', network: boolean): string {
+  if (network) return '; network data comes from anyone who can connect, and it is parsed as root';
+  if (kind === 'setuid') return '; this set-user-ID program returns to its invoking user, whose input it parsed as root';
+  return '; in a daemon started by root this is its administrator\'s input, but dropping first keeps a parser bug from running as root';
+}
 
 function readDescription(i: InputEvent): string {
   const inner = i.via ? ` (inside: ${oneLine(i.via.text, 40)} at ${i.via.loc.file}:${i.via.loc.line})` : '';

@@ -1,4 +1,5 @@
-import { knownNotRoot } from '../analysis/paths.js';
+import { CAP_SETGID, capabilitiesAfter, mayHold } from '../analysis/capabilities.js';
+import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
 import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
@@ -13,7 +14,7 @@ export const missingSetgroups: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Flags a permanent drop of the user id to a non-root id (setuid, setresuid, setreuid) that is reached on some path without a setgroups() or initgroups() call before it. Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: that user\'s groups are already the process\'s groups.',
+    what: 'Flags a permanent drop of the user id to a non-root id (setuid, setresuid, setreuid) that is reached on some path without a setgroups() or initgroups() call before it (or, when the drop keeps CAP_SETGID, after it). Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: that user\'s groups are already the process\'s groups; so is every drop of a program that `programKind` says is set-user-ID (its groups are the invoker\'s, not root\'s).',
     why: 'setgid() and setuid() do not touch the supplementary group list. A daemon started by root keeps root\'s groups (often `root`, `wheel`, `disk`, `adm`) after it "drops" to a service account, and with them read or write access to everything those groups own.',
     example: 'if (setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");',
     useInstead: 'if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||\n    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");',
@@ -21,6 +22,10 @@ export const missingSetgroups: Rule = {
   },
   check(ctx) {
     for (const g of ctx.graphs) {
+      // A program configured as set-user-ID has its invoking user's groups, not root's. (Inferred per program it
+      // would also silence a program that can run either way: tcpdump drops to its -Z user when run by root.)
+      if (ctx.project.config.programKind === 'setuid') continue;
+      const capabilities = capabilitiesAfter(g);
       walkEvents(
         g,
         startsMidway(ctx, g) ? [] : [NO_GROUPS],
@@ -30,6 +35,9 @@ export const missingSetgroups: Rule = {
         (e, before, node, flags) => {
           // A process known not to be root has no root groups to shed.
           if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(NO_GROUPS) || knownNotRoot(flags)) return;
+          // A process that keeps CAP_SETGID across the uid change may set its groups afterwards.
+          const keptSetgid = mayHold(capabilities.get(e.id) ?? new Set(), CAP_SETGID);
+          if (keptSetgid && !continuesWithout(g, node, node.events.indexOf(e), e, (later) => later.kind === 'set-groups', undefined, flags)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} drops the user id but no setgroups()/initgroups() runs before it on every path: the process keeps root's supplementary groups.`,

@@ -1,8 +1,8 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
-import { applyConstants, followEdge, liveOnly } from '../analysis/paths.js';
+import { applyConstants, flagRanking, followEdge, liveOnly } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
-import { NOT_ROOT, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
+import { type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
 import type { RelatedLocation, RuleContext } from './rule.js';
 
@@ -24,6 +24,25 @@ export function isLoginContextDrop(e: PrivilegeEvent): boolean {
   return loginClassSets((typeof arg === 'string' ? arg : arg?.text) ?? '', 'USER');
 }
 
+/**
+ * What the program behind a graph is, for whose input and groups it has (`programKind`, else inferred): a
+ * set-user-ID program when one of its drops returns to the invoking user (`setuid(getuid())`), else a daemon started
+ * by root; undefined for a library, whose callers decide.
+ */
+export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daemon' | undefined {
+  const configured = ctx.project.config.programKind;
+  if (configured === 'library') return undefined;
+  if (configured === 'setuid' || configured === 'daemon') return configured;
+  let kind = kindCache.get(g);
+  if (!kind) {
+    kind = g.nodes.some((n) => n.events.some((e) => isPermanentDrop(e) && e.target === 'invoker')) ? 'setuid' : 'daemon';
+    kindCache.set(g, kind);
+  }
+  return kind;
+}
+
+const kindCache = new WeakMap<Supergraph, 'setuid' | 'daemon'>();
+
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
   return e.kind === 'set-id' && e.direction === 'drop';
 }
@@ -36,9 +55,9 @@ interface FlowState {
 
 const MAX_PARTITIONS_PER_NODE = 16;
 
-function rootOnly(flags: Map<string, boolean>): Map<string, boolean> {
-  const root = flags.get(NOT_ROOT);
-  return root === undefined ? new Map() : new Map([[NOT_ROOT, root]]);
+/** The flags in `kept` only. */
+function keepOnly(flags: Map<string, boolean>, kept: ReadonlySet<string>): Map<string, boolean> {
+  return new Map([...flags].filter(([v]) => kept.has(v)));
 }
 
 const keys = new WeakMap<Map<string, boolean>, string>();
@@ -107,32 +126,47 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     queued.add(k);
     work.push([id, key]);
   };
-  const widened = new Set<number>();
+  /** Nodes where too many flag combinations met: the flags still told apart there. */
+  const widened = new Map<number, Set<string>>();
+  const ranking = flagRanking(g);
   const arrive = (id: number, next: FlowState): void => {
     let parts = states.get(id);
     if (!parts) states.set(id, (parts = new Map()));
-    if (!widened.has(id) && !parts.has(flagsKey(next.flags)) && parts.size >= MAX_PARTITIONS_PER_NODE) {
-      // Too many flag combinations here: from now on only whether the process is root tells paths apart.
-      widened.add(id);
+    const kept = widened.get(id);
+    const flags = kept ? keepOnly(next.flags, kept) : next.flags;
+    if (!parts.has(flagsKey(flags)) && parts.size >= MAX_PARTITIONS_PER_NODE) {
+      // Too many flag combinations here: give up the least telling flags until few enough remain (whether the
+      // process is root, and which process of a fork it is, are given up last).
+      const all = [...parts.values()].map((p) => p.flags).concat([flags]);
+      const present = ranking.filter((v) => all.some((f) => f.has(v)));
+      let keep = new Set(present);
+      while (keep.size && new Set(all.map((f) => flagsKey(keepOnly(f, keep)))).size >= MAX_PARTITIONS_PER_NODE) keep = new Set([...keep].slice(0, -1));
+      widened.set(id, keep);
       const old = [...parts.values()];
       parts.clear();
-      for (const p of old) merge(parts, id, { facts: p.facts, flags: rootOnly(p.flags) });
+      for (const p of old) merge(parts, id, { facts: p.facts, flags: keepOnly(p.flags, keep) });
+      merge(parts, id, { facts: next.facts, flags: keepOnly(flags, keep) });
+      return;
     }
-    merge(parts, id, widened.has(id) ? { facts: next.facts, flags: rootOnly(next.flags) } : next);
+    merge(parts, id, { facts: next.facts, flags });
   };
   const merge = (parts: Map<string, FlowState>, id: number, next: FlowState): void => {
     const key = flagsKey(next.flags);
     const cur = parts.get(key);
+    // Fact sets are never changed once stored (a grown one is replaced by a copy), so nodes share them freely.
     if (!cur) {
-      parts.set(key, { facts: next.facts.map((f) => new Set(f)), flags: next.flags });
+      parts.set(key, { facts: next.facts.slice(), flags: next.flags });
       enqueue(id, key);
       return;
     }
     let grew = false;
     next.facts.forEach((facts, w) => {
       const into = cur.facts[w]!;
-      for (const f of facts) if (!into.has(f)) {
-        into.add(f);
+      if (facts === into) return;
+      let grown: Set<string> | undefined;
+      for (const f of facts) if (!into.has(f)) (grown ??= new Set(into)).add(f);
+      if (grown) {
+        cur.facts[w] = grown;
         grew = true;
       }
     });
@@ -145,11 +179,14 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     const state = states.get(id)?.get(key);
     if (!state) continue; // merged away meanwhile
     const node = g.nodes[id]!;
-    const facts = state.facts.map((f, w) => {
-      const out = new Set(f);
-      for (const ev of node.events) walks[w]!.transfer(out, ev);
-      return out;
-    });
+    // Facts pass through nodes without events unchanged: shared, not copied (arrive() copies what it keeps).
+    const facts = node.events.length
+      ? state.facts.map((f, w) => {
+          const out = new Set(f);
+          for (const ev of node.events) walks[w]!.transfer(out, ev);
+          return out;
+        })
+      : state.facts;
     const flags = new Map(state.flags);
     applyConstants(g, node, flags);
     node.succ.forEach((s, index) => {
@@ -167,6 +204,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
   }
   walks.forEach((walk, w) => {
     for (const node of g.nodes) {
+      if (!node.events.length) continue;
       for (const state of states.get(node.id)?.values() ?? []) {
         const cur = new Set(state.facts[w]!);
         for (const ev of node.events) {

@@ -1,14 +1,32 @@
+import { forwardFacts } from '../analysis/flow.js';
 import { continuesWithout } from '../analysis/paths.js';
+import type { Supergraph } from '../analysis/supergraph.js';
 import type { PrivilegeEvent, SetIdEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, oneLine, sequenceIn, walkEvents } from './support.js';
-
-/** No permanent drop of this id (`uid`/`gid`) has run yet on some path. */
-const NO_PERMANENT_DROP = 'no-permanent-drop:';
+import { callPath, oneLine, sequenceIn } from './support.js';
 
 /** A later call that ends the temporary state: a deliberate restore, or a permanent drop of the same id. */
 function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
   return e.kind === 'set-id' && e.idKind === temp.idKind && (e.direction === 'raise' || e.scope === 'permanent');
+}
+
+/** Which saved ids may still be privileged: a permanent drop of the uid (gid) changes the saved uid (gid). */
+function trackSaved(facts: Set<string>, e: PrivilegeEvent): void {
+  if (e.kind === 'set-id' && e.scope === 'permanent' && e.direction === 'drop' && e.target !== 'unchanged') facts.delete(e.idKind);
+}
+
+const savedCache = new WeakMap<Supergraph, Map<number, Set<string>>>();
+
+/** Before each node: the ids (`uid`, `gid`) whose saved value may still be the privileged one on some path. */
+function savedIdsBefore(g: Supergraph): Map<number, Set<string>> {
+  let states = savedCache.get(g);
+  if (!states) {
+    states = forwardFacts(g.nodes, g.entry, ['uid', 'gid'], (facts, node) => {
+      for (const e of node.events) trackSaved(facts, e);
+    });
+    savedCache.set(g, states);
+  }
+  return states;
 }
 
 export const temporaryDrop: Rule = {
@@ -20,7 +38,7 @@ export const temporaryDrop: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process, and the failure branch of the call itself, need nothing; nor does an effective-only call that follows a permanent drop of the same id on every path (`setgid(g)` then `setegid(g)`): the saved id is no longer privileged.',
+    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process, and the failure branch of the call itself, need nothing; nor does an effective-only call made once the same id was dropped for good (`setgid(g)` then `setegid(g)`).',
     why: 'Changing only the effective id keeps root as the saved set-user-ID. Any code execution in the process — one memory-safety bug — can call seteuid(0) and is root again. A temporary drop is only correct around a short piece of work that is followed by a restore; for the rest of a program\'s life the drop must be permanent.',
     example: 'if (seteuid(pw->pw_uid) == -1)\n\terr(1, "seteuid");\nserve_clients();',
     useInstead: 'if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve_clients();',
@@ -29,18 +47,16 @@ export const temporaryDrop: Rule = {
   check(ctx) {
     const flagged = new Set<number>();
     for (const g of ctx.graphs) {
-      walkEvents(
-        g,
-        [NO_PERMANENT_DROP + 'uid', NO_PERMANENT_DROP + 'gid'],
-        (facts, e) => {
-          if (e.kind === 'set-id' && e.scope === 'permanent' && e.direction === 'drop') facts.delete(NO_PERMANENT_DROP + e.idKind);
-        },
-        (e, before, node) => {
+      const savedMayBeRoot = savedIdsBefore(g);
+      for (const node of g.nodes) {
+        const saved = new Set(savedMayBeRoot.get(node.id));
+        node.events.forEach((e, i) => {
+          const before = new Set(saved);
+          trackSaved(saved, e);
           if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
-          // After a permanent drop of the same id on every path (setgid(g), then setegid(g)) the saved id is not
-          // privileged any more: the effective-only call is redundant, not temporary.
-          if (!before.has(NO_PERMANENT_DROP + e.idKind)) return;
-          if (!continuesWithout(g, node, node.events.indexOf(e), e, (l) => settles(e, l))) return;
+          // After a permanent drop of the same id (setgid(g) then setegid(g)) the saved id is no longer root.
+          if (!before.has(e.idKind)) return;
+          if (!continuesWithout(g, node, i, e, (l) => settles(e, l))) return;
           flagged.add(e.id);
           ctx.report({
             loc: e.loc,
@@ -48,8 +64,8 @@ export const temporaryDrop: Rule = {
             fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
             related: callPath(node),
           });
-        },
-      );
+        });
+      }
     }
   },
 };

@@ -1,6 +1,51 @@
+import { reachable } from '../analysis/flow.js';
+import { failureIndex, failureReaches } from '../analysis/paths.js';
+import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { PrivilegeEvent } from '../model.js';
-import type { Rule } from './rule.js';
-import { oneLine, writerIn } from './support.js';
+import type { Rule, RuleContext } from './rule.js';
+import { isLoginContextDrop, isPermanentDrop, oneLine, writerIn } from './support.js';
+
+/** A drop of the user id for good: what the groups and the gid are set for. */
+const dropsUser = (e: PrivilegeEvent): boolean => isPermanentDrop(e) || isLoginContextDrop(e);
+
+/**
+ * The failure of a call whose effect the program makes again, checked, before it matters (SPEC, "What counts as
+ * checked"): groups set early as hygiene (`setgroups(0, NULL)`) and later set with a check before the uid drop, or
+ * in a process that never drops its uid (root keeps everything anyway); `initgroups` whose failure falls back to a
+ * checked `setgroups`; a gid drop made again, checked, before the uid drop (the groups matter only once the uid is
+ * dropped; the gid from the drop on, or from the end of the program). Judged on every program entry whose paths
+ * reach the call; a call no entry reaches keeps its finding.
+ */
+function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<number, boolean>()): boolean {
+  const groups = ev.kind === 'set-groups';
+  const gid = ev.kind === 'set-id' && ev.idKind === 'gid' && ev.scope === 'permanent' && ev.direction === 'drop';
+  if (!groups && !gid) return false;
+  const known = memo.get(ev.id);
+  if (known !== undefined) return known;
+  memo.set(ev.id, false); // a repair that leads back here repairs nothing
+  const sameEffect = (e: PrivilegeEvent): boolean => (groups ? e.kind === 'set-groups' : isPermanentDrop(e, 'gid'));
+  // The same effect made again, checked — or with a failure that is itself repaired in time.
+  const repairs = (e: PrivilegeEvent, at: SuperNode): boolean =>
+    e.id !== ev.id && sameEffect(e) && ctx.judge.needsCheck(at.fn, e) && (ctx.judge.judge(at.fn, e).status === 'checked' || repairedLater(ctx, e, memo));
+  const result = judgedOnEntries(ctx, ev, (g, node, i, e) => !failureReaches(g, node, i, e, dropsUser, repairs, gid) && !skipsDrop(g, node, i, e));
+  memo.set(ev.id, result);
+  return result;
+}
+
+/** `holds` is true wherever a program entry's paths reach `ev` (and it is reached somewhere). */
+function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, holds: (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent) => boolean): boolean {
+  let reached = false;
+  for (const g of ctx.allGraphs()) {
+    if (!g.root.isEntry) continue;
+    for (const node of g.nodes) {
+      const i = node.events.findIndex((e) => e.id === ev.id);
+      if (i < 0) continue;
+      reached = true;
+      if (!holds(g, node, i, node.events[i]!)) return false;
+    }
+  }
+  return reached;
+}
 
 function whatIsKept(ev: PrivilegeEvent): string {
   switch (ev.kind) {
@@ -17,6 +62,19 @@ function whatIsKept(ev: PrivilegeEvent): string {
   }
 }
 
+/**
+ * When `ev` succeeds a uid drop follows on some path, and when it fails none can: a failure that skips the drop
+ * (a `try` around the whole sequence) leaves the program root where it meant not to be.
+ */
+function skipsDrop(g: Supergraph, node: SuperNode, index: number, ev: PrivilegeEvent): boolean {
+  if (node.events.slice(index + 1).some(dropsUser)) return false;
+  const failure = failureIndex(node, ev);
+  if (failure === undefined) return false;
+  const success = node.succ.filter((_, i) => i !== failure);
+  const dropsAfterSuccess = [...reachable(g.nodes, success)].some((id) => g.nodes[id]!.events.some(dropsUser));
+  return dropsAfterSuccess && !failureReaches(g, node, index, ev, dropsUser, () => false, false);
+}
+
 export const uncheckedReturn: Rule = {
   id: 'unchecked-return',
   severity: 'error',
@@ -26,19 +84,20 @@ export const uncheckedReturn: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-252', 'external/cwe/cwe-273'],
   core: true,
   docs: {
-    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more.',
+    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, and a gid drop made again, checked, before the uid drop are not flagged; a failure that reaches the drop or the unprivileged work unrepaired is.',
     why: 'These calls fail for ordinary reasons: RLIMIT_NPROC reached, a missing capability, a seccomp or SELinux policy, a uid that does not exist in a container. When a drop fails silently the process keeps running as root while every later line of the program assumes it does not. `assert()` disappears when NDEBUG is defined, so it is not a check.',
     example: 'setgroups(1, &pw->pw_gid);\n(void)setgid(pw->pw_gid);\nif (setuid(pw->pw_uid) != 0)\n\tsyslog(LOG_ERR, "setuid failed");\nserve();',
     useInstead: 'if (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "cannot drop privileges");\nserve();',
     references: ['CWE-252: Unchecked Return Value', 'CWE-273: Improper Check for Dropped Privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful'],
   },
   check(ctx) {
+    if (!ctx.projectPass) return;
     for (const fn of ctx.project.functions) {
       if (ctx.project.isShim(fn)) continue;
       for (const node of fn.cfg.nodes) for (const ev of node.events) {
         if (!ctx.judge.needsCheck(fn, ev)) continue;
         const verdict = ctx.judge.judge(fn, ev);
-        if (verdict.status !== 'unchecked') continue;
+        if (verdict.status !== 'unchecked' || repairedLater(ctx, ev)) continue;
         const inner = ctx.judge.underlying(fn, ev);
         const call = oneLine(ev.text);
         const node = fn.language === 'node';

@@ -155,8 +155,10 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
     case 'process.setgroups':
     case 'process.initgroups':
       return [{ kind: 'set-groups', api, args: args.map((a) => a.text) }];
-    case 'process.chdir':
-      return [{ kind: 'chdir', api, path: pathText(args[0]) }];
+    case 'process.chdir': {
+      const literal = args[0] ? stringValue(args[0]) : undefined;
+      return [{ kind: 'chdir', api, path: pathText(args[0]), ...(literal !== undefined && !literal.startsWith('/') ? { relative: true as const } : {}) }];
+    }
     case 'process.chroot':
       // posix.chroot(path) changes into the directory first, then chroots there.
       return [{ kind: 'chdir', api, path: pathText(args[0]) }, { kind: 'chroot', api, path: pathText(args[0]) }];
@@ -165,6 +167,9 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
       return [{ kind: 'call', api, callee: 'exit', args: args.map((a) => ({ text: a.text, id: 'other' as const })) }];
     case 'process.abort':
       return [{ kind: 'call', api, callee: 'abort', args: [] }];
+    case 'cluster.fork':
+      // A worker process running this program again, `cluster.isWorker` there.
+      return [{ kind: 'fork', api }];
     case 'chroot':
       return chrootModule(api, args, ctx);
   }

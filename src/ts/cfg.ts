@@ -6,12 +6,13 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { EventShape } from '../c/calls.js';
-import { NOT_ROOT, type Cfg, type CfgNode, type IdClass, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { FORK_PARENT, NOT_ROOT, type Cfg, type CfgNode, type IdClass, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { ModuleConstants } from './accounts.js';
 import { requiredModule, type ModuleBindings } from './bindings.js';
 import { classifyNodeCall, classifyNodeId, idGetterClass, inputSourceOf, type NodeCallContext } from './calls.js';
 import { conditionWhen, constantTruth } from './conditions.js';
+import { signBranches } from '../values.js';
 import { callbackRole, moduleFunctionName, type FunctionSite } from './functions.js';
 import { swallowingCatch } from './promises.js';
 import { siteKey, type CallTargets } from './resolution.js';
@@ -31,6 +32,8 @@ export interface NodeFileContext {
   targets: CallTargets;
   /** A test file: its top level is no program entry. */
   isTest: boolean;
+  /** The module starts a server or a timer: the program goes on after its top level. */
+  startsService: boolean;
 }
 
 
@@ -41,6 +44,8 @@ interface Collected {
   throws: boolean;
   /** A callback that may have run by this point (registered for later). */
   later?: boolean;
+  /** A completion callback registered on every path of a top level or callback that defers them: it will run. */
+  surely?: boolean;
   /** The call is followed by a `.catch()` that swallows its failure. */
   swallowed?: string;
 }
@@ -56,7 +61,7 @@ export class NodeCfgBuilder extends GraphBuilder {
   private readonly catches: number[] = [];
   private readonly callContext: Omit<NodeCallContext, 'storedInto'>;
 
-  /** Callbacks registered for later in a module's top level: they run once the top level has finished. */
+  /** Callbacks registered for later in a module's top level or in a callback: they run once it has finished. */
   private readonly deferred: Collected[] = [];
 
   constructor(
@@ -64,7 +69,10 @@ export class NodeCfgBuilder extends GraphBuilder {
     private readonly isEntry: boolean,
     /** The node id of the function (or program) built: where names are looked up. */
     private readonly scope: number,
-    /** A module's top level: callbacks it registers run after it, not where they are registered. */
+    /**
+     * A module's top level, or a callback run from the event loop: callbacks it registers run after it, not where
+     * they are registered (a listen callback that starts a fetch whose callback drops).
+     */
     private readonly deferCallbacks = false,
   ) {
     super(ctx.file);
@@ -81,7 +89,7 @@ export class NodeCfgBuilder extends GraphBuilder {
       ins = [{ from: read.id, slot: -1 }];
     }
     let outs = body.type === 'statement_block' || body.type === 'program' ? this.statement(body, ins) : this.returnOf(body, body, ins);
-    for (const item of this.deferred) outs = [{ from: this.mayRun(outs, item, body).id, slot: -1 }];
+    for (const item of this.deferred) outs = [{ from: (item.surely ? this.runs(outs, item, body) : this.mayRun(outs, item, body)).id, slot: -1 }];
     this.connect(outs, this.exitId);
     return { nodes: this.nodes, entry: this.entryId, exit: this.exitId };
   }
@@ -199,7 +207,7 @@ export class NodeCfgBuilder extends GraphBuilder {
       this.connect([{ from: last.id, slot: -1 }], handler);
       return [];
     }
-    last.events.push({ kind: 'call', id: this.ctx.nextEventId(), api: 'throw', callee: THROW_CALLEE, args: [], text: node.text.split('\n')[0]!, loc: locOf(this.ctx.file, node) });
+    last.events.push({ kind: 'call', id: this.ctx.nextEventId(), api: 'throw', callee: THROW_CALLEE, failsProcess: true, args: [], text: node.text.split('\n')[0]!, loc: locOf(this.ctx.file, node) });
     return [];
   }
 
@@ -265,6 +273,14 @@ export class NodeCfgBuilder extends GraphBuilder {
       }
     }
     return cur;
+  }
+
+  /** A callback that runs here. */
+  private runs(ins: Pending[], item: Collected, ast: Node): CfgNode {
+    const run = this.newNode('stmt', ast);
+    this.connect(ins, run.id);
+    run.events.push(item.event);
+    return run;
   }
 
   /** A callback that may or may not have run by this point: a branch around its call. Returns the join. */
@@ -333,6 +349,18 @@ export class NodeCfgBuilder extends GraphBuilder {
     let bare = cond;
     while (bare.type === 'unary_expression' && bare.child(0)?.text === '!') bare = unwrapParens(bare.childForFieldName('argument')!);
     if (bare.type === 'identifier') tests.push({ subject: { variable: bare.text }, whenFails: conditionWhen(cond, bare, 1), whenNull: conditionWhen(cond, bare, 0), boolean: true });
+    // `cluster.isPrimary` / `isMaster` hold in the process that forks workers, `cluster.isWorker` in the workers.
+    const side = bare.type === 'member_expression' ? /^cluster\.is(Primary|Master|Worker)$/.exec(this.ctx.bindings.qualify(bare) ?? '')?.[1] : undefined;
+    if (side) {
+      const [whenParent, whenChild] = side === 'Worker' ? [conditionWhen(cond, bare, 0), conditionWhen(cond, bare, 1)] : [conditionWhen(cond, bare, 1), conditionWhen(cond, bare, 0)];
+      tests.push({ subject: { variable: FORK_PARENT }, whenFails: whenParent, whenNull: whenChild, boolean: true });
+    }
+    // Values tested by their sign (`uid > 0`, `config.uid <= 0`): one value under two forms is one flag.
+    for (const v of [cond, ...cond.descendantsOfType(['identifier', 'member_expression'])]) {
+      if (!v || (v.type !== 'identifier' && v.type !== 'member_expression') || v.parent?.type === 'member_expression' || v.parent?.type === 'call_expression') continue;
+      const signs = signBranches((value) => conditionWhen(cond, v, value));
+      if (signs.whenPositive !== null) tests.push({ subject: { variable: v.text }, whenFails: conditionWhen(cond, v, -1), ...signs });
+    }
     const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier'])].filter((n): n is Node => n !== null);
     for (const p of probes) {
       const cls = p.type === 'identifier' ? this.ctx.idVariables.get(p.text) : idGetterClass(p, this.ctx.bindings);
@@ -407,9 +435,25 @@ export class NodeCfgBuilder extends GraphBuilder {
       if (!callee) continue;
       const target = site ? siteKey(this.ctx.file, site) : this.ctx.targets.ofName(f.text, this.scope);
       const event: PrivilegeEvent = { kind: 'call', id: this.ctx.nextEventId(), api: callee, callee, target, args: [], text: f.text.split('\n')[0]!, loc: locOf(this.ctx.file, f) };
-      out.push({ event, throws: role === 'now', later: role === 'later', swallowed });
+      const surely = role === 'later' && this.deferCallbacks && onEveryPath(call);
+      out.push({ event, throws: role === 'now', later: role === 'later' || role === 'event', ...(surely ? { surely } : {}), swallowed });
     }
   }
+}
+
+/** Syntax that runs what it holds on some paths only. */
+const CONDITIONAL = new Set(['if_statement', 'else_clause', 'switch_case', 'switch_default', 'for_statement', 'for_in_statement', 'while_statement', 'do_statement', 'ternary_expression', 'catch_clause']);
+
+/** The call runs on every path through the function (or top level) it is written in: no branch or loop holds it. */
+function onEveryPath(call: Node): boolean {
+  let child = call;
+  for (let p = call.parent; p && !isFunction(p) && p.type !== 'program'; child = p, p = p.parent) {
+    if (CONDITIONAL.has(p.type)) return false;
+    // The right operand of `a && f()`, `a || f()`, `a ?? f()`, and `a?.f()` run only sometimes.
+    if (p.type === 'binary_expression' && /^(?:&&|\|\||\?\?)$/.test(p.childForFieldName('operator')?.text ?? '') && p.childForFieldName('right')?.id === child.id) return false;
+    if (p.type === 'optional_chain' || p.type === 'catch_clause') return false;
+  }
+  return true;
 }
 
 function unwrapParens(expr: Node): Node {

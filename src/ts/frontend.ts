@@ -1,7 +1,7 @@
 /** Node front-end: one TypeScript/JavaScript module → functions with control-flow graphs and privilege events. */
 import type { Node, Parser } from 'web-tree-sitter';
 import type { FileModel, FunctionModel, IdClass } from '../model.js';
-import { createParser, type GrammarName } from '../parser.js';
+import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree, type GrammarName } from '../parser.js';
 import { moduleConstants } from './accounts.js';
 import { ModuleBindings, stripExtension } from './bindings.js';
 import { idGetterClass, mentionsInput } from './calls.js';
@@ -75,8 +75,13 @@ function bodyOf(site: FunctionSite): Node | undefined {
 
 export async function analyzeNodeFile(path: string, source: string, nextEventId: () => number): Promise<FileModel> {
   const parser = await parserFor(path);
-  const tree = parser.parse(source);
-  if (!tree) throw new Error('the TypeScript parser returned no tree');
+  const tree = parseBefore(parser, source, Date.now() + parseTimeLimitMs());
+  if (!tree) throw parseTimeLimitError();
+  const unsafe = unsafeTree(tree);
+  if (unsafe) {
+    tree.delete();
+    throw unsafe;
+  }
   try {
     const root = tree.rootNode;
     const moduleName = stripExtension(path);
@@ -92,6 +97,7 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
       file: path, nextEventId, bindings, idVariables, tainted: taintedVariables(root, bindings), constants: moduleConstants(root), sites,
       targets: new CallTargets(root, path, sites, bindings), isTest: isTestModule(root, path),
       functionNames: new Set([...sites.values()].map((s) => s.name).filter((n) => !n.startsWith('<'))),
+      startsService: startsService(root, bindings),
     };
     for (const site of sites.values()) {
       const fn = functionModel(site, ctx);
@@ -104,6 +110,15 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
   }
 }
 
+/** The module starts something that keeps the event loop busy after its top level: a server's `listen`, a timer. */
+function startsService(root: Node, bindings: ModuleBindings): boolean {
+  return descendantsOfType(root, ['call_expression']).some((call) => {
+    const fn = unwrap(call.childForFieldName('function')!);
+    if (fn.type === 'member_expression' && fn.childForFieldName('property')?.text === 'listen') return true;
+    return /^(?:setInterval|timers\.setInterval)$/.test(bindings.qualify(fn) ?? '');
+  });
+}
+
 /** The model of one function, or undefined when it is nested too deeply to analyse. */
 function functionModel(site: FunctionSite, ctx: NodeFileContext): FunctionModel | undefined {
   const body = bodyOf(site);
@@ -111,7 +126,7 @@ function functionModel(site: FunctionSite, ctx: NodeFileContext): FunctionModel 
   const isEntry = (isModule && !ctx.isTest) || site.handlesNetwork;
   let cfg;
   try {
-    cfg = new NodeCfgBuilder(ctx, isEntry, site.node.id, isModule).build(body ?? site.node, site.handlesNetwork ? site.node : undefined);
+    cfg = new NodeCfgBuilder(ctx, isEntry, site.node.id, isModule || site.runsLater === true).build(body ?? site.node, site.handlesNetwork ? site.node : undefined);
   } catch (e) {
     if (e instanceof RangeError) return undefined;
     throw e;
@@ -120,6 +135,7 @@ function functionModel(site: FunctionSite, ctx: NodeFileContext): FunctionModel 
     name: site.name,
     key: siteKey(ctx.file, site),
     ...(isModule ? { runsOnce: true } : {}),
+    ...(isModule && isEntry && ctx.startsService ? { keepsRunning: true as const } : {}),
     file: ctx.file,
     language: 'node',
     loc: locOf(ctx.file, isModule ? site.node.firstChild ?? site.node : site.node),

@@ -8,11 +8,12 @@ import type { ModuleBindings } from './bindings.js';
 import { callArguments, descendantsOfType, isFunction, namedChildren, stringValue, unwrap } from './syntax.js';
 
 /**
- * How a registered callback runs: `now` (an IIFE, `new Promise(executor)`, array methods), `later` (timers, promise
- * reactions, listen and other event callbacks: it may have run by any later point), or `network` (a handler of
- * network data: an entry point of its own, reading input).
+ * How a registered callback runs: `now` (an IIFE, `new Promise(executor)`, array methods); `later` (timers, promise
+ * reactions, the completion callback of `listen` or of an asynchronous call: it runs once what runs now is done);
+ * `event` (a listener of an event that may never come, a `.catch` handler); or `network` (a handler of network
+ * data: an entry point of its own, reading input).
  */
-export type CallbackRole = 'now' | 'later' | 'network';
+export type CallbackRole = 'now' | 'later' | 'event' | 'network';
 
 export interface FunctionSite {
   node: Node;
@@ -20,6 +21,8 @@ export interface FunctionSite {
   isLocal: boolean;
   /** A handler of network data: runs when data arrives, as an entry point of its own. */
   handlesNetwork: boolean;
+  /** A function written as the argument of a call that runs it later (`later`, `event`, `network`): it starts from the event loop. */
+  runsLater?: boolean;
 }
 
 const SYNC_METHODS = new Set(['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'flatMap', 'sort', 'call', 'apply']);
@@ -28,7 +31,7 @@ const SERVER_FACTORIES = /^(?:https?|http2|dgram)\.(?:create(?:Secure)?Server|cr
 
 /** How the function passed as an argument of `call` runs. */
 export function callbackRole(call: Node, bindings: ModuleBindings): CallbackRole {
-  if (call.type === 'new_expression') return unwrap(call.childForFieldName('constructor')!).text === 'Promise' ? 'now' : 'later';
+  if (call.type === 'new_expression') return unwrap(call.childForFieldName('constructor')!).text === 'Promise' ? 'now' : 'event';
   const fn = unwrap(call.childForFieldName('function')!);
   if (isFunction(fn)) return 'now';
   const q = bindings.qualify(fn);
@@ -36,7 +39,8 @@ export function callbackRole(call: Node, bindings: ModuleBindings): CallbackRole
   if (fn.type !== 'member_expression') return 'later';
   const method = fn.childForFieldName('property')?.text ?? '';
   if (SYNC_METHODS.has(method)) return 'now';
-  if (/^(?:on|once|addListener|prependListener)$/.test(method) && DATA_EVENTS.has(stringValue(callArguments(call)[0]) ?? '')) return 'network';
+  if (/^(?:on|once|addListener|prependListener|prependOnceListener)$/.test(method)) return DATA_EVENTS.has(stringValue(callArguments(call)[0]) ?? '') ? 'network' : 'event';
+  if (method === 'catch') return 'event';
   return 'later';
 }
 
@@ -142,7 +146,7 @@ export function discoverFunctions(root: Node, moduleName: string, bindings: Modu
       const registrar = unwrap(registration.childForFieldName('function') ?? registration.childForFieldName('constructor')!);
       name = isFunction(registrar) ? `<iife at ${at(fn)}>` : `<callback of ${registrar.text.replace(/\s+/g, '').slice(0, 40)} at ${at(fn)}>`;
     }
-    const site: FunctionSite = { node: fn, name: name ?? `<function at ${at(fn)}>`, isLocal: bound?.isLocal ?? true, handlesNetwork: role === 'network' };
+    const site: FunctionSite = { node: fn, name: name ?? `<function at ${at(fn)}>`, isLocal: bound?.isLocal ?? true, handlesNetwork: role === 'network', ...(role && role !== 'now' ? { runsLater: true } : {}) };
     sites.set(fn.id, site);
     if (bound) byName.set(bound.name, site);
   }

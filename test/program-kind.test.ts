@@ -1,0 +1,56 @@
+/**
+ * drop-after-input by program kind (SPEC): an error where the input belongs to someone else (a set-user-ID
+ * program's options and environment, a network request), a note in the strict set only for a root-started daemon
+ * reading its own options and configuration; `programKind` overrides the inference.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type PrivlintConfig } from '../src/config.js';
+import { analyzeSources } from '../src/engine.js';
+
+const fixtures = path.resolve(__dirname, '../fixtures');
+
+async function severities(fixture: string, config: Partial<PrivlintConfig> = {}): Promise<string[]> {
+  const text = readFileSync(path.join(fixtures, fixture), 'utf8');
+  const result = await analyzeSources([{ path: fixture, text }], { ...defaultConfig(), ...config });
+  return result.findings.filter((f) => f.ruleId === 'drop-after-input').map((f) => `${f.loc.line}:${f.severity}`);
+}
+
+describe('drop-after-input: severity by program kind', () => {
+  it('a set-user-ID program (back to getuid()) that parsed options and environment: error', async () => {
+    expect(await severities('c/drop-after-input/setuid-options.c')).toEqual(['25:error']);
+    expect(await severities('c/drop-after-input/idioms.c')).toEqual(['19:error']);
+    // One drop back to the invoker makes the program set-user-ID: its drop to a configured account too.
+    expect(await severities('c/drop-after-input/setuid-two-drops.c')).toEqual(['29:error', '33:error']);
+  });
+
+  it('a server that reads a network request, then drops: error', async () => {
+    expect(await severities('c/drop-after-input/per-request.c')).toEqual(['34:error']);
+    expect(await severities('c/drop-after-input/network-child.c')).toEqual(['24:error']);
+    expect(await severities('ts/drop-after-input/network.ts')).toEqual(['10:error']);
+  });
+
+  it('a daemon dropping to a service account after its own options and config: a note, only in the strict set', async () => {
+    expect(await severities('c/drop-after-input/bad.c')).toEqual([]);
+    expect(await severities('c/drop-after-input/bad.c', { ruleSet: 'strict' })).toEqual(['27:note']);
+    expect(await severities('ts/drop-after-input/bad.ts')).toEqual([]);
+    expect(await severities('ts/drop-after-input/bad.ts', { ruleSet: 'strict' })).toEqual(['11:note']);
+  });
+
+  it('programKind overrides the inference', async () => {
+    expect(await severities('c/drop-after-input/bad.c', { programKind: 'setuid' })).toEqual(['27:error']);
+    expect(await severities('c/drop-after-input/setuid-options.c', { programKind: 'daemon' })).toEqual([]);
+    expect(await severities('c/drop-after-input/setuid-options.c', { programKind: 'daemon', ruleSet: 'strict' })).toEqual(['25:note']);
+    // A network request stays someone else's input whatever the program is.
+    expect(await severities('c/drop-after-input/per-request.c', { programKind: 'daemon' })).toEqual(['34:error']);
+    for (const f of ['c/drop-after-input/bad.c', 'c/drop-after-input/setuid-options.c', 'c/drop-after-input/per-request.c']) {
+      expect(await severities(f, { programKind: 'library', ruleSet: 'strict' })).toEqual([]);
+    }
+  });
+
+  it('nothing when the drop comes first', async () => {
+    expect(await severities('c/drop-after-input/setuid-first.c', { ruleSet: 'strict' })).toEqual([]);
+    expect(await severities('c/drop-after-input/good.c', { ruleSet: 'strict' })).toEqual([]);
+  });
+});
