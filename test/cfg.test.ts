@@ -25,6 +25,13 @@ function follows(cfg: Cfg, from: string, to: string, avoid?: string): boolean {
   return reachable(cfg.nodes, start.succ, (n) => n === stop).has(target.id);
 }
 
+/** Does some path from the entry run a call of `name`? */
+function onSomePath(f: FunctionModel, name: string): boolean {
+  const holders = f.cfg.nodes.filter((x) => x.events.some((e) => e.kind === 'call' && e.callee === name));
+  const seen = reachable(f.cfg.nodes, [f.cfg.entry]);
+  return holders.some((n) => seen.has(n.id));
+}
+
 const exitReachable = (f: FunctionModel): boolean => reachable(f.cfg.nodes, [f.cfg.entry]).has(f.cfg.exit);
 
 describe('C control-flow graph', () => {
@@ -84,12 +91,30 @@ describe('C control-flow graph', () => {
   });
 
   it('#ifdef / #else branches are alternative paths', async () => {
-    const f = await fn('#ifdef HAVE_X\n  x();\n#else\n  y();\n#endif\n  z();');
+    const f = await fn('#ifdef USE_X\n  x();\n#else\n  y();\n#endif\n  z();');
     expect(follows(f.cfg, 'x', 'y')).toBe(false);
     expect(follows(f.cfg, 'x', 'z')).toBe(true);
     expect(follows(f.cfg, 'y', 'z')).toBe(true);
-    const g = await fn('#ifdef HAVE_X\n  x();\n#endif\n  z();');
+    const g = await fn('#ifdef USE_X\n  x();\n#endif\n  z();');
     expect(reachable(g.cfg.nodes, [g.cfg.entry], (n) => n === callNode(g.cfg, 'x')).has(callNode(g.cfg, 'z').id)).toBe(true);
+  });
+
+  it('a branch only Windows compiles, or #if 0, is not a path; nor is the fallback of a feature test that is called', async () => {
+    const f = await fn('#ifdef _WIN32\n  x();\n#elif defined(WINDOWS) || defined(__CYGWIN__)\n  w();\n#else\n  y();\n#endif\n  z();');
+    expect(onSomePath(f, 'x')).toBe(false);
+    expect(onSomePath(f, 'w')).toBe(false);
+    expect(follows(f.cfg, 'y', 'z')).toBe(true);
+    const zero = await fn('#if 0\n  x();\n#endif\n  z();');
+    expect(onSomePath(zero, 'x')).toBe(false);
+    // `#ifdef HAVE_X x() #else y() #endif`: the build users run has x(); y() is for platforms without it.
+    const feature = await fn('#ifdef HAVE_X\n  x();\n#else\n  y();\n#endif\n  z();');
+    expect(onSomePath(feature, 'y')).toBe(false);
+    expect(onSomePath(feature, 'x')).toBe(true);
+    const bare = await fn('#ifdef HAVE_X\n  x();\n#endif\n  z();');
+    expect(reachable(bare.cfg.nodes, [bare.cfg.entry], (n) => n === callNode(bare.cfg, 'x')).has(callNode(bare.cfg, 'z').id)).toBe(false);
+    // A fallback with privilege code of its own is a second real build.
+    const both = await fn('#ifdef HAVE_SETRESUID\n  setresuid(a, a, a);\n#else\n  setreuid(a, a);\n#endif\n  z();');
+    expect(follows(both.cfg, 'setreuid', 'z')).toBe(true);
   });
 
   it('records how a privilege call result is used', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import plugin from '../lib/eslint/plugin.js';
 import { cLanguage, parseC, reuseCounts, visitorKeys } from '../lib/eslint/c-language.js';
+import { createParser } from '../lib/parser.js';
 
 /** A rule of someone else's, written against the C AST (and, to compare, against JavaScript's): calls of gets(). */
 const noGets = {
@@ -29,6 +30,18 @@ describe('the privlint/c language', () => {
   it('has a visitor key for every named node type of tree-sitter-c', () => {
     for (const type of ['translation_unit', 'function_definition', 'call_expression', 'if_statement', 'preproc_ifdef', 'comment', 'ERROR']) expect(visitorKeys[type], type).toEqual(['children']);
     expect(cLanguage).toMatchObject({ fileType: 'text', lineStart: 1, columnStart: 1, nodeTypeKey: 'type' });
+  });
+
+  it('roots every file at a translation_unit, also one whose top level the parser cannot make sense of', async () => {
+    // #if branches that each open a function: tree-sitter calls the root of this file ERROR.
+    const split = readFileSync(path.resolve(__dirname, '../fixtures/c/unchecked-return/unix-branch-idioms.c'), 'utf8');
+    expect((await createParser('c')).parse(split)!.rootNode.type).toBe('ERROR');
+    expect(parseC(split)!.ast.type).toBe('translation_unit');
+    const roots: string[] = [];
+    const rootRule = { create: () => ({ translation_unit: (node: any) => void roots.push(node.type) }) };
+    const config = [{ files: ['**/*.c'], plugins: { privlint: plugin, local: { rules: { root: rootRule } } }, language: 'privlint/c', rules: { 'local/root': 'error' } }];
+    new Linter().verify(split, config as Linter.Config[], 'x.c');
+    expect(roots).toEqual(['translation_unit']);
   });
 
   it('gives selectors of other rules the syntax tree, with the columns ESLint shows for JavaScript', () => {

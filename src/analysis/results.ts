@@ -15,6 +15,22 @@ export type Verdict =
 
 const CHECKED: Verdict = { status: 'checked' };
 
+/** A chroot ran and no chdir has entered the jail since. */
+const JAIL_OPEN = 'jail-open';
+const CWD = 'cwd=';
+
+/** How one event moves the working directory relative to a jail (facts JAIL_OPEN and `cwd=<path>`). */
+function jailStep(facts: Set<string>, e: PrivilegeEvent): void {
+  if (e.kind === 'chdir' && !e.relative) {
+    for (const f of [...facts]) if (f === JAIL_OPEN || f.startsWith(CWD)) facts.delete(f);
+    facts.add(CWD + e.path);
+  } else if (e.kind === 'chroot' && e.path !== '.') {
+    // chroot(dir) right after chdir(dir): the working directory is the new root already.
+    const cwd = [...facts].filter((f) => f.startsWith(CWD));
+    if (!(cwd.length === 1 && cwd[0] === CWD + e.path)) facts.add(JAIL_OPEN);
+  }
+}
+
 export class ResultJudge {
   /** Functions that report a privilege call's failure to their caller, with the call. */
   readonly statusFunctions = new Map<FunctionModel, PrivilegeEvent>();
@@ -68,7 +84,8 @@ export class ResultJudge {
   /**
    * The chdir calls of a function that enter a jail: one a chroot follows (`chdir(jail); chroot(".")`), or one
    * made after a chroot before any other chdir entered it. A later chdir (a daemon's `chdir("/")` once the jail
-   * was entered with a checked one) moves around inside the jail: its failure leaves nothing outside.
+   * was entered with a checked one, or by `chdir(dir)` then `chroot(dir)`, which leaves the working directory at
+   * the new root) moves around inside the jail: its failure leaves nothing outside.
    */
   private jailChdirs(fn: FunctionModel): Set<number> {
     let ids = this.jailChdirCache.get(fn);
@@ -76,22 +93,17 @@ export class ResultJudge {
     ids = new Set();
     const { nodes, entry } = fn.cfg;
     if (nodes.some((n) => n.events.some((e) => e.kind === 'chroot'))) {
-      const OPEN = 'jail-open';
       const states = forwardFacts(nodes, entry, [], (facts, node) => {
-        for (const e of node.events) {
-          if (e.kind === 'chroot' && e.path !== '.') facts.add(OPEN);
-          if (e.kind === 'chdir' && !e.relative) facts.delete(OPEN);
-        }
+        for (const e of node.events) jailStep(facts, e);
       });
       for (const node of nodes) {
-        const open = states.get(node.id)?.has(OPEN) ?? false;
-        let pending = open;
+        const facts = new Set(states.get(node.id));
         node.events.forEach((e, i) => {
-          if (e.kind === 'chroot' && e.path !== '.') pending = true;
-          if (e.kind !== 'chdir') return;
-          const beforeChroot = node.events.slice(i + 1).some((x) => x.kind === 'chroot') || [...reachable(nodes, node.succ)].some((id) => nodes[id]!.events.some((x) => x.kind === 'chroot'));
-          if (pending || beforeChroot) ids!.add(e.id);
-          if (!e.relative) pending = false;
+          if (e.kind === 'chdir') {
+            const beforeChroot = node.events.slice(i + 1).some((x) => x.kind === 'chroot') || [...reachable(nodes, node.succ)].some((id) => nodes[id]!.events.some((x) => x.kind === 'chroot'));
+            if (facts.has(JAIL_OPEN) || beforeChroot) ids!.add(e.id);
+          }
+          jailStep(facts, e);
         });
       }
     }

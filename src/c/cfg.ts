@@ -3,10 +3,11 @@ import type { Node } from 'web-tree-sitter';
 import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
-import { branchWhenFails, constantNumber, constantTruth } from './conditions.js';
+import { branchWhenFails, constantNumber, constantTruth, valueWhen } from './conditions.js';
+import type { ControlMacro } from './control-macros.js';
 import { signBranches } from '../values.js';
-import { NON_UNIX_MACRO } from './preprocess.js';
-import { calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
+import { callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
+import { branchCode, chainHead, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
 
 export interface FileContext {
   file: string;
@@ -14,9 +15,11 @@ export interface FileContext {
   idVariables: ReadonlyMap<string, IdClass>;
   passwdUsers?: ReadonlyMap<string, string>;
   numericMacros?: ReadonlyMap<string, number>;
+  /** Macros that jump (`ABORT_FINALIZE(e)`, `CHKiRet(f)`, `RETiRet`), defined in the file or its project's headers. */
+  controlMacros?: ReadonlyMap<string, ControlMacro>;
+  /** The truth of a control macro's condition when its parameter `param` holds `value`; null when unknown. */
+  macroCondition?: (macro: ControlMacro, param: string, value: number | boolean) => boolean | null;
   capabilityTexts?: ReadonlyMap<string, string>;
-  /** Function-like macros of the file that are a return statement (`#define MAIN_RETURN(x) return (x)`). */
-  returnMacros?: ReadonlySet<string>;
   /** The parameters and locals of the function built. */
   locals?: ReadonlySet<string>;
 }
@@ -231,14 +234,11 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const expr = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
         if (!expr) return ins;
         const inner = unwrap(expr);
+        const macro = this.controlMacroOf(inner);
+        if (macro) return this.controlMacroStatement(inner, macro, ins);
         if (isShortCircuit(inner)) {
           const r = this.condition(inner, ins);
           return [...r.t, ...r.f];
-        }
-        // `MAIN_RETURN(rc);` with `#define MAIN_RETURN(x) return (x)`: a return of its arguments.
-        if (inner.type === 'call_expression' && this.ctx.returnMacros?.has(calleeName(inner) ?? '')) {
-          const args = inner.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-          return this.returnStatement(node, ins, args[0]);
         }
         const n = this.simple(node, ins, [expr]);
         return [{ from: n.id, slot: -1 }];
@@ -333,16 +333,19 @@ export class FunctionCfgBuilder extends GraphBuilder {
     return [];
   }
 
-  /** `#if/#ifdef/#elif/#else` inside a body: each branch is an alternative path. */
+  /**
+   * `#if/#ifdef/#elif/#else` inside a body: each branch a Unix build compiles is an alternative path (not a
+   * Windows-only branch, nor the empty fallback of a feature test: see unix-build.ts).
+   */
   private preprocessorAlternatives(node: Node, ins: Pending[]): Pending[] {
     const fork = this.newNode('branch', node);
     this.connect(ins, fork.id);
     const start = [{ from: fork.id, slot: -1 }];
-    const body = statementChildren(node, ['name', 'condition', 'alternative']).filter(
-      (c) => !(node.type === 'preproc_elifdef' && c.type === 'identifier' && c.startIndex < (c.parent?.namedChild(1)?.startIndex ?? 0)),
-    );
+    const branch = branchCode(node);
     const alt = node.childForFieldName('alternative');
-    const known = preprocessorTruth(node);
+    const chain = preprocessorChain(chainHead(node));
+    const decision = decidePreprocessorChain(chain);
+    const at = chain.findIndex((b) => b.id === node.id);
     const outer = this.platform;
     const tested = platformTested(node);
     const inside = <T>(platform: Platform | undefined, build: () => T): T => {
@@ -354,12 +357,96 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
     };
     // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are.
-    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, start)) : start);
-    if (known === false) return elsewhere();
-    const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(body, start));
-    if (known === true || node.type === 'preproc_else') return outs;
-    if (alt) return [...outs, ...elsewhere()];
-    return [...outs, ...start];
+    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, start)) : decision.implicitElse ? start : []);
+    if (!decision.compiled[at]) return elsewhere();
+    const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(branch, start));
+    // Later branches, or the implicit empty `#else`, that a Unix build can compile are paths too.
+    if (decision.compiled.slice(at + 1).some(Boolean) || decision.implicitElse) return [...outs, ...elsewhere()];
+    return outs;
+  }
+
+  /** The control-flow macro a statement invokes (`ABORT_FINALIZE(RS_RET_ERR);`, `RETiRet;`), if it is one. */
+  private controlMacroOf(expr: Node): ControlMacro | undefined {
+    const macros = this.ctx.controlMacros;
+    if (!macros?.size) return undefined;
+    if (expr.type === 'identifier') {
+      const m = macros.get(expr.text);
+      return m && m.params === undefined ? m : undefined;
+    }
+    if (expr.type !== 'call_expression') return undefined;
+    const m = macros.get(calleeName(expr) ?? '');
+    return m?.params && m.params.length === callArguments(expr).length ? m : undefined;
+  }
+
+  /**
+   * A statement that invokes a control-flow macro: the jump it makes, always or when its condition holds. The
+   * condition's node holds the events of the macro's arguments (`CHKiRet(drop(u))` tests drop's result).
+   */
+  private controlMacroStatement(invocation: Node, macro: ControlMacro, ins: Pending[]): Pending[] {
+    const args = macro.params ? callArguments(invocation) : [];
+    const jump = macro.jump;
+    // `MAIN_RETURN(rc);` with `#define MAIN_RETURN(x) return (x)`: a return of what is passed.
+    const returned = jump.kind === 'return' && jump.value !== undefined ? macroOperand(jump.value, macro, args) : undefined;
+    if (macro.condition === undefined && !macro.assignments.length && returned !== undefined && typeof returned !== 'number') return this.returnStatement(invocation, ins, returned);
+    let jumpFrom: Pending[];
+    let outs: Pending[] = [];
+    if (macro.condition !== undefined) {
+      const cond = this.newNode('cond', invocation);
+      this.connect(ins, cond.id);
+      for (const arg of args) this.collect(arg, cond, 'condition');
+      cond.tests = this.macroTests(macro, args, cond);
+      jumpFrom = [{ from: cond.id, slot: 0 }];
+      outs = [{ from: cond.id, slot: 1 }];
+    } else {
+      jumpFrom = [{ from: this.simple(invocation, ins, args).id, slot: -1 }];
+    }
+    if (macro.assignments.length) {
+      const assign = this.newNode('stmt', invocation);
+      this.connect(jumpFrom, assign.id);
+      assign.assigns = macro.assignments.map((a) => a.variable);
+      for (const a of macro.assignments) {
+        const operand = macroOperand(a.value, macro, args);
+        const truth = typeof operand === 'number' ? operand !== 0 : operand ? constantTruth(operand) : null;
+        if (truth !== null) (assign.constants ??= {})[a.variable] = truth;
+      }
+      jumpFrom = [{ from: assign.id, slot: -1 }];
+    }
+    if (jump.kind === 'goto') this.gotos.push({ label: jump.label, pending: jumpFrom });
+    else if (jump.kind === 'break' || jump.kind === 'continue') return [...outs, ...this.jump(invocation, jump.kind === 'break', jumpFrom)];
+    else {
+      const ret = this.newNode('return', invocation);
+      this.connect(jumpFrom, ret.id);
+      ret.returnsValue = jump.value !== undefined;
+      if (jump.value !== undefined) {
+        const value = typeof returned === 'number' ? returned : returned ? constantNumber(returned) : null;
+        if (value !== null && value < 0) ret.returnsFailure = true;
+        if (value !== null) ret.returnsConstant = value;
+        ret.returnedVariables = macroIdentifiers(jump.value, macro, args);
+      }
+      this.connect([{ from: ret.id, slot: -1 }], this.exitId);
+    }
+    return outs;
+  }
+
+  /** How a control macro's condition tests the calls and variables passed to it. */
+  private macroTests(macro: ControlMacro, args: Node[], node: CfgNode): Test[] {
+    const truth = this.ctx.macroCondition;
+    if (!truth || !macro.params) return [];
+    const tests: Test[] = [];
+    args.forEach((arg, i) => {
+      const param = macro.params![i]!;
+      for (const ev of node.events) {
+        const call = this.callNodes.get(ev.id);
+        if (ev.result?.kind !== 'tested' || ev.result.node !== node.id || !call || call.startIndex < arg.startIndex || call.endIndex > arg.endIndex) continue;
+        const value = valueWhen(arg, call, failureValue(ev));
+        tests.push({ subject: { event: ev.id }, whenFails: value === null ? null : truth(macro, param, value) });
+      }
+      const v = unwrap(arg);
+      if (v.type === 'identifier' || v.type === 'field_expression') {
+        tests.push({ subject: { variable: v.text }, whenFails: truth(macro, param, -1), whenNull: truth(macro, param, 0) });
+      }
+    });
+    return tests;
   }
 
   protected constantTruth(cond: Node): boolean | null {
@@ -596,33 +683,20 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 }
 
-/**
- * Macros that only a platform without Unix root semantics defines (Windows, Cygwin): privilege code under them
- * is not a path of the programs privlint checks, and the code they exclude always is. And feature tests of calls
- * every Unix system privlint targets has (`HAVE_INITGROUPS`, `HAVE_GETPWUID`): their fallbacks are not built there.
- */
-const ALWAYS_THERE = /^HAVE_(?:INITGROUPS|SETGROUPS|GETGROUPS|GETPWUID|GETPWNAM|GETGRNAM|GETGRGID|SETEUID|SETEGID|SETREUID|SETREGID|CHROOT|FORK|WORKING_FORK|GETEUID|GETUID)$/;
-
-function macroTruth(name: string): boolean | null {
-  if (NON_UNIX_MACRO.test(name) || name === 'HAVE_CYGWIN') return false;
-  if (ALWAYS_THERE.test(name)) return true;
-  return null;
+/** A value a control macro uses (`e` in `iRet = (e)`): the argument passed for it, a number written in it, or unknown. */
+function macroOperand(text: string, macro: ControlMacro, args: Node[]): Node | number | undefined {
+  const name = text.trim().replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1');
+  const arg = macro.params ? args[macro.params.indexOf(name)] : undefined;
+  if (arg) return arg;
+  return /^-?\s*\d+$/.test(name) ? Number(name.replace(/\s+/g, '')) : undefined;
 }
 
-/** The truth of an `#if`/`#ifdef` condition when it names only a non-Unix platform or a call every target has; otherwise null. */
-function preprocessorTruth(node: Node): boolean | null {
-  if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
-    const truth = macroTruth(node.childForFieldName('name')?.text ?? '');
-    if (truth === null) return null;
-    return /^#\s*(?:el)?ifndef/.test(node.text) ? !truth : truth;
-  }
-  if (node.type === 'preproc_if' || node.type === 'preproc_elif') {
-    const m = /^(!?)\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
-    const truth = m ? macroTruth(m[2]!) : null;
-    if (truth === null) return null;
-    return m![1] === '!' ? !truth : truth;
-  }
-  return null;
+/** The variables a control macro's returned value names, its parameters replaced by what the call passes. */
+function macroIdentifiers(text: string, macro: ControlMacro, args: Node[]): string[] {
+  return [...text.matchAll(/[A-Za-z_]\w*/g)].flatMap((m) => {
+    const arg = macro.params ? args[macro.params.indexOf(m[0])] : undefined;
+    return arg ? [...(arg.type === 'identifier' ? [arg] : []), ...arg.descendantsOfType('identifier')].filter((i) => i !== null).map((i) => i!.text) : [m[0]];
+  });
 }
 
 /** Macros only one system's compilers define. */

@@ -6,7 +6,7 @@ import { binaryValue, truthy, unaryValue, type Value } from '../values.js';
 const CONSTANT_NAMES: Record<string, number> = { true: 1, TRUE: 1, false: 0, FALSE: 0, NULL: 0, EXIT_SUCCESS: 0, EXIT_FAILURE: 1 };
 
 /** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
-function evaluate(expr: Node, subject: Node | undefined, failure = -1): Value {
+function evaluate(expr: Node, subject: Node | undefined, failure: number | boolean = -1): Value {
   if (subject && expr.id === subject.id) return failure;
   switch (expr.type) {
     case 'parenthesized_expression':
@@ -41,6 +41,11 @@ function evaluate(expr: Node, subject: Node | undefined, failure = -1): Value {
     }
   }
   return null;
+}
+
+/** The value of `expr` when `subject` (a node inside it) holds `value` (a failing call's -1): a number, a truth, or null. */
+export function valueWhen(expr: Node, subject: Node, value: number | boolean): Value {
+  return evaluate(expr, subject, value);
 }
 
 /** true: the condition holds when the subject failed; false: it does not; null: cannot tell. */

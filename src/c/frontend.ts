@@ -1,10 +1,14 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
 import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree } from '../parser.js';
 import { idGetterClass } from './calls.js';
+import { valueWhen } from './conditions.js';
+import { controlMacro, type ControlMacro, type MacroDefinition } from './control-macros.js';
+import { truthy } from '../values.js';
 import { FunctionCfgBuilder } from './cfg.js';
-import { firstBranchOnly } from './preprocess.js';
+import { unixBranchOnly } from './preprocess.js';
+import { compiledOnUnix } from './unix-build.js';
 import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 
 const NORETURN_MARKERS = /\b(noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b/;
@@ -210,10 +214,73 @@ function errorBytes(root: Node): number {
   return total;
 }
 
-/** What other files of the project tell about this one: string macros defined in headers (`#define RUNAS "nobody"`). */
+/**
+ * What other files of the project tell about this one: string macros defined in headers (`#define RUNAS "nobody"`),
+ * and the headers' control-flow macros (`#define ABORT_FINALIZE(e) do { iRet = e; goto finalize_it; } while (0)`).
+ */
 export interface ProjectContext {
   stringMacros?: ReadonlyMap<string, string>;
+  controlMacros?: ReadonlyMap<string, MacroDefinition>;
 }
+
+/** The control-flow macros a file can use: its own definitions, else its project's headers'. */
+function controlMacrosOf(root: Node, fromHeaders: ReadonlyMap<string, MacroDefinition> = new Map()): Map<string, ControlMacro> {
+  const definitions = new Map(fromHeaders);
+  for (const def of descendantsOfType(root, ['preproc_function_def', 'preproc_def'])) {
+    const name = def.childForFieldName('name')?.text;
+    const body = def.childForFieldName('value')?.text;
+    if (!name || body === undefined) continue;
+    const params = def.type === 'preproc_function_def' ? (def.childForFieldName('parameters')?.namedChildren ?? []).map((p) => p?.text ?? '') : undefined;
+    definitions.set(name, { params, body });
+  }
+  const macros = new Map<string, ControlMacro>();
+  for (const [name, definition] of definitions) {
+    const macro = controlMacro(name, definition);
+    if (macro) macros.set(name, macro);
+  }
+  return macros;
+}
+
+/**
+ * The truth of control macros' conditions for given values of their parameters: each condition is parsed once
+ * (`(iRet = code) != RS_RET_OK` with code = -1), and evaluated like a condition in the code.
+ */
+class MacroConditions {
+  private readonly parsed = new Map<string, { tree: Tree; condition: Node; subject: Node } | null>();
+
+  /** `numbers`: the file's numeric macros (`#define RS_RET_OK 0`), read as their values in the conditions. */
+  constructor(private readonly parser: Parser, private readonly numbers: ReadonlyMap<string, number>) {}
+
+  truth(macro: ControlMacro, param: string, value: number | boolean): boolean | null {
+    const key = `${macro.name}\0${param}`;
+    let entry = this.parsed.get(key);
+    if (entry === undefined) {
+      entry = this.parse(macro.condition ?? '', param);
+      this.parsed.set(key, entry);
+    }
+    if (!entry) return null;
+    const v = valueWhen(entry.condition, entry.subject, value);
+    return v === null ? null : truthy(v);
+  }
+
+  private parse(condition: string, param: string): { tree: Tree; condition: Node; subject: Node } | null {
+    const text = condition.replace(/[A-Za-z_]\w*/g, (name) => (name === param ? MACRO_ARGUMENT : String(this.numbers.get(name) ?? name)));
+    const tree = this.parser.parse(`void f(void) { if (${text}) ; }`);
+    const cond = tree ? descendantsOfType(tree.rootNode, ['if_statement'])[0]?.childForFieldName('condition') : undefined;
+    const subject = cond ? descendantsOfType(cond, ['identifier']).find((i) => i.text === MACRO_ARGUMENT) : undefined;
+    if (!tree || !cond || !subject || tree.rootNode.hasError) {
+      tree?.delete();
+      return null;
+    }
+    return { tree, condition: cond, subject };
+  }
+
+  dispose(): void {
+    for (const entry of this.parsed.values()) entry?.tree.delete();
+  }
+}
+
+const MACRO_ARGUMENT = '__privlint_macro_argument';
 
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
@@ -222,8 +289,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
   if (!tree) throw parseTimeLimitError();
   let flattened = false;
   if (tree.rootNode.hasError) {
-    // Conditionals that split the syntax can wreck the whole parse: retry with the first branch of each.
-    const retry = parseBefore(parser, firstBranchOnly(source), deadline);
+    // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
+    const retry = parseBefore(parser, unixBranchOnly(source), deadline);
     if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
       tree.delete();
       tree = retry;
@@ -235,6 +302,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     tree.delete();
     throw unsafe;
   }
+  const numbers = numericMacros(tree.rootNode);
+  const macroConditions = new MacroConditions(parser, numbers);
   try {
     const root = tree.rootNode;
     const model: FileModel = {
@@ -250,18 +319,23 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       const first = descendantsOfType(root, ['ERROR'])[0] ?? root.descendantsOfType('MISSING' as never)[0];
       model.diagnostics.push({
         file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
-        message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', taking only the first branch of each #if' : ''}`,
+        message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', taking one branch of each #if (the one a Unix build compiles)' : ''}`,
       });
     } else if (flattened) {
       model.diagnostics.push({
         file: path, level: 'warning',
-        message: 'conditional compilation splits the syntax of this file: only the first branch of each #if was analysed',
+        message: 'conditional compilation splits the syntax of this file: only one branch of each #if (the one a Unix build compiles) was analysed',
       });
     }
-    const returnMacros = new Set(model.macros.filter((m) => /^\s*return\b/.test(m.body) && !/;\s*\S/.test(m.body)).map((m) => m.name));
-    const fileCtx = { file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numericMacros(root), returnMacros };
+    const fileCtx = {
+      file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers,
+      controlMacros: controlMacrosOf(root, project.controlMacros),
+      macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
+    };
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
+      // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
+      if (!compiledOnUnix(def)) continue;
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
       const defText = def.text;
       const locals = localNames(def);
@@ -300,5 +374,6 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     return model;
   } finally {
     tree.delete();
+    macroConditions.dispose();
   }
 }

@@ -1,4 +1,5 @@
 /** One file into its model: the step the engine runs per file, in the main thread or in a worker. */
+import type { MacroDefinition } from '../c/control-macros.js';
 import { analyzeCFile } from '../c/frontend.js';
 import type { Diagnostic, FileModel, Language } from '../model.js';
 import { InputLimitError } from '../parser.js';
@@ -12,6 +13,8 @@ export interface ParseTask {
   /** Event ids of this file start here, so that they are the same however files are spread over workers. */
   idBase: number;
   stringMacros: [string, string][];
+  /** The project headers' control-flow macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`). */
+  controlMacros: [string, MacroDefinition][];
 }
 
 /** Event ids per file: room for this many events in one file. */
@@ -22,7 +25,7 @@ export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic
   const nextEventId = (): number => next++;
   try {
     return task.language === 'c'
-      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros) })
+      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), controlMacros: new Map(task.controlMacros) })
       : await analyzeNodeFile(task.path, task.text, nextEventId);
   } catch (e) {
     const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;

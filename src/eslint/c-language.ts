@@ -128,13 +128,17 @@ class AstBuilder {
   }
 }
 
-function rootOf(tree: Tree, text: string): CNode {
-  return { type: tree.rootNode.type, range: [0, text.length], children: [], parent: null };
+/**
+ * The root of the AST: the file, a `translation_unit` even where the parser could not make sense of its top level
+ * (tree-sitter then calls its root ERROR, and rules that start from the root would never run on it).
+ */
+function rootOf(text: string): CNode {
+  return { type: 'translation_unit', range: [0, text.length], children: [], parent: null };
 }
 
 /** Every top-level node converted from the tree. */
 function toAst(tree: Tree, text: string): Parsed {
-  const ast = rootOf(tree, text);
+  const ast = rootOf(text);
   const builder = new AstBuilder(text);
   const cursor = tree.walk();
   try {
@@ -190,7 +194,7 @@ function reparse(previous: Parsed, text: string): Parsed | undefined {
     const changed = oldTree.getChangedRanges(tree);
     const delta = edit.newEnd - edit.oldEnd;
     const earlier = new Map(previous.ast.children.map((n) => [`${n.type}:${n.range[0]}:${n.range[1]}`, n]));
-    const ast = rootOf(tree, text);
+    const ast = rootOf(text);
     const builder = new AstBuilder(text);
     const cursor = tree.walk();
     try {

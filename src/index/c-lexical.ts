@@ -1,9 +1,10 @@
 /**
  * A lexical index of a C file, without a parser: its function definitions (name, byte range, the identifiers each
  * one uses), its function-like macros, and the identifiers used outside functions. One linear pass that knows
- * comments, strings, character literals and preprocessor lines; of `#if`/`#else` alternatives only the first
- * branch counts for brace matching, as the front-end's parse recovery reads them.
+ * comments, strings, character literals and preprocessor lines; of `#if`/`#else` alternatives only one branch
+ * counts for brace matching, the one the front-end's parse recovery keeps (the branch a Unix build compiles).
  */
+import { unixBranches } from '../c/unix-build.js';
 import type { MacroModel } from '../model.js';
 
 export interface LexicalFunction {
@@ -67,8 +68,10 @@ export function scanC(text: string): CLexicalIndex {
   let head: HeadToken[] = [];
   let headStart = 0;
   let current: { name: string; start: number; uses: Set<string>; directoryPath: boolean; params: Set<string>; callsParameter: boolean; lastCall: string | undefined; returns: boolean } | undefined;
-  /** Brace depth at each open `#if`, and whether its first branch is over. */
+  /** Brace depth at each open `#if`, and whether its current branch is one that does not count. */
   const conditionals: { depth: number; skipping: boolean }[] = [];
+  /** Per `#if`/`#elif`/`#else` (by the offset of its `#`): whether its branch is the one that counts. */
+  const counted = unixBranches(text).chosen;
   let unbalanced = false;
   let lineStart = true;
   let i = 0;
@@ -182,10 +185,10 @@ export function scanC(text: string): CLexicalIndex {
   function handleDirective(d: string, at: number): void {
     const m = /^(\w+)/.exec(d);
     const word = m?.[1];
-    if (word === 'if' || word === 'ifdef' || word === 'ifndef') conditionals.push({ depth, skipping: false });
-    else if (word === 'elif' || word === 'else') {
+    if (word === 'if' || word === 'ifdef' || word === 'ifndef') conditionals.push({ depth, skipping: counted.get(at) === false });
+    else if (word === 'elif' || word === 'elifdef' || word === 'elifndef' || word === 'else') {
       const top = conditionals[conditionals.length - 1];
-      if (top) top.skipping = true;
+      if (top) top.skipping = counted.get(at) !== true;
     } else if (word === 'endif') conditionals.pop();
     else if (word === 'define' && !skipping()) {
       const macro = /^define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)([\s\S]*)$/.exec(d);
@@ -195,7 +198,6 @@ export function scanC(text: string): CLexicalIndex {
         for (const w of body.matchAll(/[A-Za-z_]\w*/g)) topLevelUses.add(w[0]);
       }
     }
-    void at;
   }
 }
 

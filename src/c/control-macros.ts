@@ -1,0 +1,139 @@
+/**
+ * Control-flow macros: macros whose expansion leaves the statement that invokes them with a `goto`, `return`,
+ * `break` or `continue` — always (rsyslog's `ABORT_FINALIZE(e)` = `do { iRet = e; goto finalize_it; } while (0)`,
+ * `RETiRet` = `return iRet`, slapd's `MAIN_RETURN(x)` = `return (x)`), or when a test of their argument says so
+ * (`CHKiRet(f)` = `if ((iRet = f) != RS_RET_OK) goto finalize_it`). The CFG builder turns a statement that invokes
+ * one into the jump it makes, so that an error exit written with them is seen as one.
+ */
+import { branchesLeftOut } from './unix-build.js';
+
+/** A macro as written: its parameters (undefined for an object-like macro) and its body. */
+export interface MacroDefinition {
+  params: string[] | undefined;
+  body: string;
+}
+
+export type MacroJump = { kind: 'goto'; label: string } | { kind: 'return'; value?: string } | { kind: 'break' } | { kind: 'continue' };
+
+export interface ControlMacro {
+  name: string;
+  params: string[] | undefined;
+  /** The condition under which the jump is made (`if (…)`), in the macro's own terms; absent: always. */
+  condition?: string;
+  /** Assignments made before the jump: `iRet = (e)`. */
+  assignments: { variable: string; value: string }[];
+  jump: MacroJump;
+}
+
+const JUMP_WORDS = /\b(?:goto|return|break|continue)\b/;
+
+/** The definition as a control-flow macro, or undefined when its body is anything else. */
+export function controlMacro(name: string, definition: MacroDefinition): ControlMacro | undefined {
+  let body = unwrapBlocks(withoutComments(definition.body));
+  if (!JUMP_WORDS.test(body)) return undefined;
+  let condition: string | undefined;
+  const ifMatch = /^if\s*\(/.exec(body);
+  if (ifMatch) {
+    const close = matchingParen(body, ifMatch[0].length - 1);
+    if (close < 0) return undefined;
+    // `if (__builtin_expect((iRet = code) != RS_RET_OK, 0))`: the hint says nothing about the test.
+    condition = body.slice(ifMatch[0].length, close).trim().replace(/^__builtin_expect\s*\(([\s\S]*),\s*[01]\s*\)$/, '$1').trim();
+    body = unwrapBlocks(body.slice(close + 1));
+    if (/\belse\b/.test(body)) return undefined;
+  }
+  const statements = topLevelStatements(body);
+  const last = statements.pop();
+  const jump = last === undefined ? undefined : jumpOf(last);
+  if (!jump) return undefined;
+  const assignments: ControlMacro['assignments'] = [];
+  for (const s of statements) {
+    const assignment = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]+)$/.exec(s);
+    if (assignment) assignments.push({ variable: assignment[1]!, value: assignment[2]!.trim() });
+    else if (!/^[A-Za-z_]\w*\s*\([\s\S]*\)$/.test(s)) return undefined; // only calls (logging) besides assignments
+  }
+  return { name, params: definition.params, ...(condition !== undefined ? { condition } : {}), assignments, jump };
+}
+
+function jumpOf(statement: string): MacroJump | undefined {
+  const m = /^(goto\s+([A-Za-z_]\w*)|return\b\s*([\s\S]*)|break|continue)$/.exec(statement);
+  if (!m) return undefined;
+  if (m[2]) return { kind: 'goto', label: m[2] };
+  if (m[0].startsWith('return')) return m[3] ? { kind: 'return', value: m[3].trim() } : { kind: 'return' };
+  return { kind: m[0] as 'break' | 'continue' };
+}
+
+function withoutComments(text: string): string {
+  return text.replace(/\\\r?\n/g, ' ').replace(/\/\*[\s\S]*?(?:\*\/|$)|\/\/.*$/gm, ' ').trim();
+}
+
+/** `do { … } while (0)` and `{ … }` around the body, and a final `;`, taken off. */
+function unwrapBlocks(text: string): string {
+  let t = text.trim().replace(/;\s*$/, '').trim();
+  for (;;) {
+    const loop = /^do\s*\{([\s\S]*)\}\s*while\s*\(\s*0\s*\)$/.exec(t);
+    if (loop && balanced(loop[1]!)) t = loop[1]!.trim().replace(/;\s*$/, '').trim();
+    else if (t.startsWith('{') && t.endsWith('}') && balanced(t.slice(1, -1))) t = t.slice(1, -1).trim().replace(/;\s*$/, '').trim();
+    else return t;
+  }
+}
+
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const c of text) {
+    if (c === '{' || c === '(') depth++;
+    else if (c === '}' || c === ')') depth--;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+function matchingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The statements of a body split at the semicolons outside parentheses and braces. */
+function topLevelStatements(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '(' || c === '{') depth++;
+    else if (c === ')' || c === '}') depth--;
+    else if (c === ';' && depth === 0) {
+      out.push(body.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(body.slice(start).trim());
+  return out.filter((s) => s.length > 0);
+}
+
+const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|\\\r?\n|\\)*)$/gm;
+
+/**
+ * The control-flow macros a header defines (`#define ABORT_FINALIZE(e) do { … goto finalize_it; } while (0)`),
+ * for the files that include it: of alternatives under `#if`, the branch a Unix build compiles (see unix-build.ts).
+ * A name defined differently in two headers is left out.
+ */
+export function headerControlMacros(sources: readonly { path: string; text: string }[]): Map<string, MacroDefinition> {
+  const found = new Map<string, MacroDefinition | null>();
+  for (const src of sources) {
+    if (!src.path.endsWith('.h') || !JUMP_WORDS.test(src.text)) continue;
+    const leftOut = branchesLeftOut(src.text);
+    for (const m of src.text.matchAll(DEFINE)) {
+      const [, name, params, body] = m;
+      if (!JUMP_WORDS.test(body!) || leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
+      const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() };
+      if (!controlMacro(name!, definition)) continue;
+      const before = found.get(name!);
+      found.set(name!, before === undefined || (before && JSON.stringify(before) === JSON.stringify(definition)) ? definition : null);
+    }
+  }
+  return new Map([...found].filter((e): e is [string, MacroDefinition] => e[1] !== null));
+}

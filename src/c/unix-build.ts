@@ -1,0 +1,368 @@
+/**
+ * The build privlint analyses: of each `#if` group, the branches a Unix build compiles.
+ *
+ * A branch is not compiled when its condition holds only on a platform without Unix root semantics (`#ifdef
+ * _WIN32`, `#if defined(WINDOWS)`, `#ifdef HAVE_NT_SERVICE_MANAGER`, Cygwin), when it is `#if 0`, when an earlier
+ * branch of its group always holds, or when it is the fallback of a feature test: in `#ifdef HAVE_INITGROUPS
+ * initgroups(…); #endif` the build users run has the call, and the empty `#else` exists for platforms without it.
+ * A fallback that does privilege work of its own (`#else setreuid(…)`) is a real second build and stays.
+ *
+ * Where one branch must be chosen (the parse recovery of a file whose `#if`s split its syntax, and the brace
+ * matching of the lexical index, which must agree with it), it is the branch a Unix build surely compiles, else the
+ * first compiled branch — unless that one is a stub without a statement and another has privilege code — else none
+ * (the implicit empty `#else`). Two real Unix builds (`#ifdef HAVE_CAPABILITIES … #else setreuid(…)`) keep the first.
+ */
+import type { Node } from 'web-tree-sitter';
+import { STATUS_CALLS } from './calls.js';
+
+export type ConditionalKind = 'if' | 'ifdef' | 'ifndef' | 'elif' | 'elifdef' | 'elifndef' | 'else';
+
+/** One branch of an `#if` group: its directive, its condition text, and the code under it. */
+export interface BranchSource {
+  kind: ConditionalKind;
+  condition: string;
+  body: string;
+}
+
+export interface GroupDecision {
+  /** Per branch: a Unix build can compile it. */
+  compiled: boolean[];
+  /** The group has no `#else`, and a Unix build may compile none of its branches: the implicit empty `#else` is a path. */
+  implicitElse: boolean;
+  /** The one branch to keep where only one can be (-1: none, the implicit empty `#else`). */
+  chosen: number;
+}
+
+/**
+ * Macro names that only a platform without Unix root semantics defines or tests for: Windows (`_WIN32`, `WIN32`,
+ * `_WIN64`, `WINDOWS`, `_MSC_VER`, `__MINGW32__`, `HAVE_WINSOCK_H`, `WIN32SERVICE`, `HAVE_NT_SERVICE_MANAGER`) and
+ * Cygwin. Matched on the parts of the name between underscores, so `HAVE_WINT_T` or `SIGWINCH` are not.
+ */
+const NON_UNIX_PART = /^(?:WIN(?:32|64)[A-Z0-9]*|WINDOWS\d*|WINNT|WINSOCK\w*|CYGWIN\d*|MINGW\d*|MSVC)$/;
+const NON_UNIX_NAME = /(?:^|_)MSC_(?:FULL_)?VER$|^(?:HAVE|USE)_NT_|(?:^|_)NT_SERVICE(?:_|$)/;
+
+export function isNonUnixPlatform(name: string): boolean {
+  return NON_UNIX_NAME.test(name) || name.split('_').some((part) => NON_UNIX_PART.test(part));
+}
+
+/** Which branches of one `#if` group a Unix build compiles, and the one to keep where only one can be. */
+export function decideGroup(branches: readonly BranchSource[]): GroupDecision {
+  const truths: (boolean | null)[] = [];
+  let earlierHolds = false;
+  let earlierAllFalse = true;
+  for (const b of branches) {
+    const own = conditionTruth(b.kind, b.condition);
+    truths.push(earlierHolds || own === false ? false : own === true && earlierAllFalse ? true : null);
+    earlierHolds ||= own === true;
+    earlierAllFalse &&= own === false;
+  }
+  const hasElse = branches.at(-1)?.kind === 'else';
+  const heldFeature = branches.map((b, i) => truths[i] !== false && featureTestHolds(b));
+  const anyHeld = heldFeature.includes(true);
+  const compiled = branches.map((b, i) => truths[i] !== false && (!anyHeld || heldFeature[i]! || hasPrivilegeCall(b.body)));
+  const implicitElse = !hasElse && !earlierHolds && !anyHeld;
+  let chosen = truths.indexOf(true);
+  if (chosen < 0 && !(implicitElse && earlierAllFalse)) {
+    chosen = compiled.indexOf(true);
+    // Of several branches it cannot decide between, the first, unless it does nothing (a stub: `/* TODO */`, a
+    // function head whose body the service manager makes useless) and another has privilege code.
+    if (compiled.lastIndexOf(true) !== chosen && doesNothing(branches[chosen]!.body)) {
+      const privileged = compiled.findIndex((c, i) => c && hasPrivilegeCall(branches[i]!.body));
+      if (privileged >= 0) chosen = privileged;
+    }
+  }
+  return { compiled, implicitElse, chosen };
+}
+
+/** A call that changes privileges (not a mere chdir): code the analysis is about. */
+const PRIVILEGE_CALL = new RegExp(`\\b(?:${[...STATUS_CALLS].filter((n) => n !== 'chdir' && n !== 'fchdir').join('|')})\\s*\\(`);
+
+function hasPrivilegeCall(code: string): boolean {
+  return PRIVILEGE_CALL.test(code);
+}
+
+/** Code without a statement: only comments, blanks, or the head of a block. */
+function doesNothing(code: string): boolean {
+  return !withoutComments(code).includes(';');
+}
+
+/**
+ * `#ifdef HAVE_INITGROUPS`, `#if defined(HAVE_SETEGID)`, `#if HAVE_DECL_SETRESUID` (autoconf's feature tests), with
+ * the tested function called in the branch: the build users run has the function.
+ */
+function featureTestHolds(branch: BranchSource): boolean {
+  if (branch.kind === 'else' || branch.kind === 'ifndef' || branch.kind === 'elifndef') return false;
+  const names = withoutComments(branch.condition).split(/&&/).map((part) => /^\s*(?:defined\s*\(?\s*)?HAVE_(?:DECL_)?([A-Z0-9_]+)\s*\)?\s*$/.exec(part)?.[1]);
+  if (!names.length || names.some((n) => n === undefined)) return false;
+  return names.some((n) => new RegExp(`\\b${n!.toLowerCase()}\\s*\\(`).test(branch.body));
+}
+
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?(?:\*\/|$)|\/\/.*$/gm, ' ').replace(/\\\r?\n/g, ' ');
+}
+
+/** Feature tests of calls every Unix system privlint targets has: their fallbacks are not built there. */
+const ALWAYS_THERE = /^HAVE_(?:INITGROUPS|SETGROUPS|GETGROUPS|GETPWUID|GETPWNAM|GETGRNAM|GETGRGID|SETEUID|SETEGID|SETREUID|SETREGID|CHROOT|FORK|WORKING_FORK|GETEUID|GETUID)$/;
+
+/** What a Unix build knows of a macro: not defined (a non-Unix platform's), defined (a call every target has), or unknown. */
+function macroTruth(name: string): boolean | null {
+  if (isNonUnixPlatform(name)) return false;
+  if (ALWAYS_THERE.test(name)) return true;
+  return null;
+}
+
+/** Whether a Unix build takes the branch by its own condition: true, false, or unknown (null). */
+function conditionTruth(kind: ConditionalKind, condition: string): boolean | null {
+  if (kind === 'else') return true;
+  const text = withoutComments(condition).trim();
+  if (kind === 'ifdef' || kind === 'elifdef') return macroTruth(firstWord(text));
+  if (kind === 'ifndef' || kind === 'elifndef') {
+    const truth = macroTruth(firstWord(text));
+    return truth === null ? null : !truth;
+  }
+  return new ConditionEvaluator(text).evaluate();
+}
+
+function firstWord(text: string): string {
+  return /^[A-Za-z_]\w*/.exec(text)?.[0] ?? '';
+}
+
+/**
+ * Three-valued evaluation of an `#if` expression: `defined(X)`, `!`, `&&`, `||`, parentheses, numbers, and names;
+ * a non-Unix platform's name is undefined (0), every other name and any arithmetic or comparison is unknown.
+ */
+class ConditionEvaluator {
+  private readonly tokens: string[];
+  private at = 0;
+
+  constructor(text: string) {
+    this.tokens = text.match(/[A-Za-z_]\w*|\d\w*|&&|\|\||[=!<>]=|<<|>>|\S/g) ?? [];
+  }
+
+  evaluate(): boolean | null {
+    const value = this.or();
+    return this.at === this.tokens.length ? value : null;
+  }
+
+  private or(): boolean | null {
+    return this.operands('||', () => this.and(), (a, b) => (a === true || b === true ? true : a === false && b === false ? false : null));
+  }
+
+  private and(): boolean | null {
+    return this.operands('&&', () => this.comparison(), (a, b) => (a === false || b === false ? false : a === true && b === true ? true : null));
+  }
+
+  /** `a op b op c …`, left to right. */
+  private operands(op: string, operand: () => boolean | null, combine: (a: boolean | null, b: boolean | null) => boolean | null): boolean | null {
+    let value = operand();
+    while (this.tokens[this.at] === op) {
+      this.at++;
+      value = combine(value, operand());
+    }
+    return value;
+  }
+
+  /** Arithmetic and comparisons are not evaluated: `_MSC_VER >= 1400` is unknown here, and `defined(_MSC_VER) &&` before it decides. */
+  private comparison(): boolean | null {
+    let value = this.unary();
+    while (this.at < this.tokens.length && !['&&', '||', ')'].includes(this.tokens[this.at]!)) {
+      this.at++;
+      this.unary();
+      value = null;
+    }
+    return value;
+  }
+
+  private unary(): boolean | null {
+    const t = this.tokens[this.at++];
+    if (t === undefined) return null;
+    if (t === '!') {
+      const v = this.unary();
+      return v === null ? null : !v;
+    }
+    if (t === '(') {
+      const v = this.or();
+      if (this.tokens[this.at] === ')') this.at++;
+      else this.at = this.tokens.length + 1; // unbalanced: unknown
+      return v;
+    }
+    if (t === 'defined') {
+      const parenthesised = this.tokens[this.at] === '(';
+      if (parenthesised) this.at++;
+      const name = this.tokens[this.at++] ?? '';
+      if (parenthesised && this.tokens[this.at++] !== ')') this.at = this.tokens.length + 1;
+      return macroTruth(name);
+    }
+    if (/^\d/.test(t)) {
+      const n = Number(t.replace(/[uUlL]+$/, ''));
+      return Number.isFinite(n) ? n !== 0 : null;
+    }
+    if (/^[A-Za-z_]/.test(t)) return macroTruth(t);
+    return null;
+  }
+}
+
+/** A conditional directive of a file: where its `#` is, where it ends, and what it says. */
+export interface ConditionalDirective {
+  kind: ConditionalKind | 'endif';
+  /** Offset of the `#`. */
+  at: number;
+  /** Offset of the end of the directive (its last continued line, before the newline). */
+  end: number;
+  condition: string;
+}
+
+export interface UnixBranches {
+  /** The file's conditional directives, in order. */
+  directives: ConditionalDirective[];
+  /** For the `#`-offset of each `#if`/`#elif`/`#else`: whether its branch is the one kept. */
+  chosen: Map<number, boolean>;
+}
+
+/**
+ * The conditional directives of a C file, and for each branch whether it is the one kept where only one can be.
+ * Comments, strings and character literals are skipped; a directive is a `#` first on its line (after blanks and
+ * comments).
+ */
+export function unixBranches(text: string): UnixBranches {
+  const directives = ANY_CONDITIONAL.test(text) ? conditionalDirectives(text) : [];
+  const chosen = new Map<number, boolean>();
+  const open: ConditionalDirective[][] = [];
+  const decide = (group: ConditionalDirective[], closedAt: number): void => {
+    const branches = group.map((d, i) => ({ kind: d.kind as ConditionalKind, condition: d.condition, body: text.slice(d.end, group[i + 1]?.at ?? closedAt) }));
+    const decision = decideGroup(branches);
+    group.forEach((d, i) => chosen.set(d.at, i === decision.chosen));
+  };
+  for (const d of directives) {
+    if (d.kind === 'if' || d.kind === 'ifdef' || d.kind === 'ifndef') open.push([d]);
+    else if (d.kind === 'endif') {
+      const group = open.pop();
+      if (group) decide(group, d.at);
+    } else open.at(-1)?.push(d);
+  }
+  while (open.length) decide(open.pop()!, text.length);
+  return { directives, chosen };
+}
+
+/** A quick look for a conditional directive anywhere in the text, before the exact scan. */
+const ANY_CONDITIONAL = /^[ \t]*#[ \t]*(?:if|el)/m;
+
+/**
+ * The parts of a file a Unix build leaves out where only one branch of each `#if` is kept: from the end of each
+ * directive that starts a branch not kept to the next directive of its group, as [start, end) offsets, in order.
+ */
+export function branchesLeftOut(text: string, { directives, chosen }: UnixBranches = unixBranches(text)): [number, number][] {
+  const ranges: [number, number][] = [];
+  /** Whether each open group's current branch is kept. */
+  const keeping: boolean[] = [];
+  let skipFrom: number | undefined;
+  for (const d of directives) {
+    if (skipFrom !== undefined) ranges.push([skipFrom, d.at]);
+    if (d.kind === 'if' || d.kind === 'ifdef' || d.kind === 'ifndef') keeping.push(chosen.get(d.at) ?? true);
+    else if (d.kind === 'endif') keeping.pop();
+    else if (keeping.length) keeping[keeping.length - 1] = chosen.get(d.at) ?? false;
+    skipFrom = keeping.every(Boolean) ? undefined : d.end;
+  }
+  if (skipFrom !== undefined) ranges.push([skipFrom, text.length]);
+  return ranges;
+}
+
+const SLASH = 47, STAR = 42, NL = 10, BACKSLASH = 92, CR = 13;
+const CONDITIONAL = /^#[ \t]*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b([\s\S]*)$/;
+
+/**
+ * What the directive scan steps over as a whole — block and line comments, string and character literals — and a
+ * `#` first on its line (after blanks or one-line comments); the regular expression engine skips the rest.
+ */
+const LEXEMES = /\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?|^((?:[ \t\f\v\r]|\/\*(?:[^*\n]|\*(?!\/))*\*\/)*#)/gm;
+
+function conditionalDirectives(text: string): ConditionalDirective[] {
+  const found: ConditionalDirective[] = [];
+  const lexemes = new RegExp(LEXEMES);
+  for (let m = lexemes.exec(text); m; m = lexemes.exec(text)) {
+    if (m[1] === undefined) continue;
+    const at = m.index + m[0].length - 1;
+    const end = endOfDirective(text, at);
+    const d = CONDITIONAL.exec(text.slice(at, end));
+    if (d) found.push({ kind: d[1] as ConditionalDirective['kind'], at, end, condition: d[2]! });
+    lexemes.lastIndex = end;
+  }
+  return found;
+}
+
+/** Where a directive that starts at `i` ends: at the newline that is not escaped, block comments included. */
+function endOfDirective(text: string, i: number): number {
+  const n = text.length;
+  for (let j = i; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (c === NL) return j;
+    if (c === BACKSLASH) j += text.charCodeAt(j + 1) === CR ? 2 : 1;
+    else if (c === SLASH && text.charCodeAt(j + 1) === STAR) {
+      const close = text.indexOf('*/', j + 2);
+      if (close < 0) return n;
+      j = close + 1;
+    } else if (c === SLASH && text.charCodeAt(j + 1) === SLASH) {
+      const eol = text.indexOf('\n', j);
+      return eol < 0 ? n : eol;
+    }
+  }
+  return n;
+}
+
+/** The parse tree's `#if`/`#ifdef`/`#elif`/`#elifdef`/`#else` nodes. */
+const BRANCH_NODES = new Set(['preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_elifdef', 'preproc_else']);
+
+export function isPreprocessorBranch(node: Node): boolean {
+  return BRANCH_NODES.has(node.type);
+}
+
+/** The branches of the group that `head` starts: itself and its `#elif`/`#else` alternatives, in order. */
+export function preprocessorChain(head: Node): Node[] {
+  const chain: Node[] = [];
+  for (let n: Node | null = head; n && isPreprocessorBranch(n); n = n.childForFieldName('alternative')) chain.push(n);
+  return chain;
+}
+
+/** The code of one branch: its children but its condition and its alternative. */
+export function branchCode(branch: Node): Node[] {
+  const skip = new Set(['name', 'condition', 'alternative'].map((f) => branch.childForFieldName(f)?.id));
+  return branch.namedChildren.filter(
+    (c): c is Node => c !== null && c.type !== 'comment' && !skip.has(c.id)
+      // `#elifdef NAME` exposes its name as a plain child before the code.
+      && !(branch.type === 'preproc_elifdef' && c.type === 'identifier' && c.startIndex < (c.parent?.namedChild(1)?.startIndex ?? 0)),
+  );
+}
+
+/** decideGroup for a group of the parse tree. */
+export function decidePreprocessorChain(chain: readonly Node[]): GroupDecision {
+  return decideGroup(chain.map((b) => ({ kind: branchKind(b), condition: branchCondition(b), body: branchCode(b).map((c) => c.text).join('\n') })));
+}
+
+function branchKind(branch: Node): ConditionalKind {
+  if (branch.type === 'preproc_else') return 'else';
+  const keyword = /^#\s*(\w+)/.exec(branch.text)?.[1] ?? '';
+  return (['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef'].includes(keyword) ? keyword : branch.type === 'preproc_elif' ? 'elif' : 'if') as ConditionalKind;
+}
+
+function branchCondition(branch: Node): string {
+  const field = branch.childForFieldName('condition') ?? branch.childForFieldName('name');
+  if (field) return field.text;
+  return /^#\s*\w+[ \t]*([^\n]*)/.exec(branch.text)?.[1] ?? '';
+}
+
+/** The `#if` that starts the group a branch node belongs to. */
+export function chainHead(branch: Node): Node {
+  let head = branch;
+  while (head.parent && isPreprocessorBranch(head.parent) && head.parent.childForFieldName('alternative')?.id === head.id) head = head.parent;
+  return head;
+}
+
+/** Whether a Unix build compiles `node`: no `#if` branch around it is one it leaves out. */
+export function compiledOnUnix(node: Node): boolean {
+  for (let child = node, p = node.parent; p; child = p, p = p.parent) {
+    if (!isPreprocessorBranch(p) || p.childForFieldName('alternative')?.id === child.id) continue;
+    const chain = preprocessorChain(chainHead(p));
+    if (!decidePreprocessorChain(chain).compiled[chain.findIndex((b) => b.id === p.id)]) return false;
+  }
+  return true;
+}

@@ -1,0 +1,63 @@
+/** Control-flow macros: which macro definitions are error exits, and what the CFG makes of a statement using one. */
+import { describe, expect, it } from 'vitest';
+import { controlMacro, headerControlMacros } from '../src/c/control-macros.js';
+import { analyzeCFile } from '../src/c/frontend.js';
+import type { FunctionModel } from '../src/model.js';
+
+describe('control-flow macros', () => {
+  it('reads unconditional and conditional jumps, with the assignments before them', () => {
+    expect(controlMacro('ABORT_FINALIZE', { params: ['e'], body: 'do { \\\n iRet = (e); \\\n goto finalize_it; \\\n } while (0)' })).toEqual({
+      name: 'ABORT_FINALIZE', params: ['e'], assignments: [{ variable: 'iRet', value: '(e)' }], jump: { kind: 'goto', label: 'finalize_it' },
+    });
+    expect(controlMacro('CHKiRet', { params: ['code'], body: 'if((iRet = code) != RS_RET_OK) goto finalize_it' })).toMatchObject({
+      condition: '(iRet = code) != RS_RET_OK', assignments: [], jump: { kind: 'goto', label: 'finalize_it' },
+    });
+    expect(controlMacro('CHKiRet', { params: ['code'], body: 'if (__builtin_expect(((iRet = code) != RS_RET_OK), 0)) goto finalize_it' })?.condition).toBe('((iRet = code) != RS_RET_OK)');
+    expect(controlMacro('RETiRet', { params: undefined, body: 'return iRet' })?.jump).toEqual({ kind: 'return', value: 'iRet' });
+    expect(controlMacro('MAIN_RETURN', { params: ['x'], body: 'return (x)' })?.jump).toEqual({ kind: 'return', value: '(x)' });
+    expect(controlMacro('NEXT', { params: undefined, body: '{ log_it("skip"); continue; }' })?.jump).toEqual({ kind: 'continue' });
+  });
+
+  it('leaves other macros alone', () => {
+    expect(controlMacro('LOG', { params: ['m'], body: 'fprintf(stderr, "%s\\n", m)' })).toBeUndefined();
+    expect(controlMacro('CHOOSE', { params: ['c'], body: 'if (c) goto a; else goto b' })).toBeUndefined();
+    expect(controlMacro('LOOP', { params: ['n'], body: 'for (i = 0; i < n; i++) if (f(i)) break' })).toBeUndefined();
+    expect(controlMacro('RET_IF_MIDDLE', { params: ['x'], body: 'return x; cleanup()' })).toBeUndefined();
+  });
+
+  it('takes the headers\' definitions, not a name two headers define differently', () => {
+    const alternatives = '#ifdef HAVE_BUILTIN_EXPECT\n#define CHK(x) if (__builtin_expect((x) != 0, 0)) goto fail\n#else\n#define CHK(x) if ((x) != 0) goto fail\n#endif\n';
+    expect(headerControlMacros([{ path: 'r.h', text: alternatives }]).get('CHK')?.body).toContain('__builtin_expect');
+    const found = headerControlMacros([
+      { path: 'a.h', text: '#define BAIL goto done\n#define FAIL(x) do { \\\n  rc = (x); \\\n  goto out; \\\n} while (0)\n#define TWICE return 1\n' },
+      { path: 'b.h', text: '#define TWICE return 2\n#define FAIL(x) do { \\\n  rc = (x); \\\n  goto out; \\\n} while (0)\n' },
+      { path: 'c.c', text: '#define LOCAL goto x\n' },
+    ]);
+    expect([...found.keys()].sort()).toEqual(['BAIL', 'FAIL']);
+  });
+
+  it('turns a statement that invokes one into its jump, testing the macro argument', async () => {
+    let id = 1;
+    const source = [
+      '#define CHECK(x) if ((x) < 0) goto fail',
+      '#define GIVE_UP(code) do { rc = (code); goto fail; } while (0)',
+      'int f(int a) {',
+      '\tint rc = 0;',
+      '\tCHECK(setuid(a));',
+      '\tif (a) GIVE_UP(-1);',
+      '\tserve();',
+      '\treturn 0;',
+      'fail:',
+      '\treturn rc;',
+      '}',
+    ].join('\n');
+    const fn: FunctionModel = (await analyzeCFile('m.c', source, () => id++)).functions[0]!;
+    const check = fn.cfg.nodes.find((n) => n.events.some((e) => e.api === 'setuid'))!;
+    expect(check.kind).toBe('cond');
+    expect(check.tests?.find((t) => 'event' in t.subject)?.whenFails).toBe(true);
+    const fail = fn.cfg.nodes.find((n) => n.loc?.line === 9)!; // `fail:`
+    expect(fn.cfg.nodes[check.succ[0]!]!.id).toBe(fail.id);
+    const giveUp = fn.cfg.nodes.find((n) => n.constants?.rc === true)!;
+    expect(giveUp.succ).toEqual([fail.id]);
+  });
+});

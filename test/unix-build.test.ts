@@ -1,0 +1,87 @@
+/** The build privlint analyses: which branch of each #if a Unix build compiles, read alike by the parse recovery and the lexical index. */
+import { describe, expect, it } from 'vitest';
+import { analyzeCFile } from '../src/c/frontend.js';
+import { unixBranchOnly } from '../src/c/preprocess.js';
+import { decideGroup, isNonUnixPlatform, type BranchSource } from '../src/c/unix-build.js';
+import { scanC } from '../src/index/c-lexical.js';
+
+const branch = (kind: BranchSource['kind'], condition: string, body = ''): BranchSource => ({ kind, condition, body });
+
+describe('the branch a Unix build compiles', () => {
+  it('knows the names of platforms without Unix root semantics, by the parts of the name', () => {
+    for (const name of ['_WIN32', 'WIN32', '__WIN64__', 'WINDOWS', '_MSC_VER', '__MINGW32__', '__CYGWIN__', 'HAVE_WINSOCK2_H', 'WIN32SERVICE', 'HAVE_NT_SERVICE_MANAGER']) {
+      expect(isNonUnixPlatform(name), name).toBe(true);
+    }
+    for (const name of ['HAVE_WINT_T', 'SIGWINCH', 'ZSTD_WINDOWLOG_MAX', 'GSS_C_NT_HOSTBASED_SERVICE', '__linux__', 'HAVE_SETRESUID']) {
+      expect(isNonUnixPlatform(name), name).toBe(false);
+    }
+  });
+
+  it('skips Windows-only branches and #if 0, and takes the #else of a Windows test', () => {
+    expect(decideGroup([branch('ifdef', '_WIN32'), branch('else', '')])).toEqual({ compiled: [false, true], implicitElse: false, chosen: 1 });
+    expect(decideGroup([branch('if', 'defined(_WIN32) || defined(__CYGWIN__)'), branch('elif', 'defined(__APPLE__)'), branch('else', '')]).compiled).toEqual([false, true, true]);
+    expect(decideGroup([branch('ifndef', '_WIN32'), branch('else', '')])).toEqual({ compiled: [true, false], implicitElse: false, chosen: 0 });
+    expect(decideGroup([branch('if', '0 /* old code */')])).toEqual({ compiled: [false], implicitElse: true, chosen: -1 });
+    expect(decideGroup([branch('if', 'defined(_MSC_VER) && _MSC_VER >= 1400')]).compiled).toEqual([false]);
+    expect(decideGroup([branch('if', '!defined(WIN32) && FOO > 1')]).compiled).toEqual([true]);
+  });
+
+  it('prefers, to a stub it cannot decide against, a branch with privilege code; of two real builds, the first', () => {
+    const d = decideGroup([branch('ifdef', 'HAVE_SYSTEMD', 'static void drop(void) {\n\t/* User= in the unit */'), branch('else', '', 'if (setuid(u)) exit(1);')]);
+    expect(d).toEqual({ compiled: [true, true], implicitElse: false, chosen: 1 });
+    expect(decideGroup([branch('ifdef', 'HAVE_CAPABILITIES', 'caps_init(z);'), branch('else', '', 'if (setreuid(-1, u)) exit(1);')]).chosen).toBe(0);
+    expect(decideGroup([branch('ifdef', 'USE_A', 'a();'), branch('else', '', 'b();')]).chosen).toBe(0);
+  });
+  it('takes the fallback of a feature test whose function is called for a platform that is not the one users run', () => {
+    expect(decideGroup([branch('ifdef', 'HAVE_CLOSEFROM', 'closefrom(3);'), branch('else', '', 'for (fd = 3; fd < n; fd++) close(fd);')]).compiled).toEqual([true, false]);
+    expect(decideGroup([branch('if', 'HAVE_DECL_SETRESUID', 'setresuid(u, u, u);'), branch('else', '', 'setreuid(u, u);')]).compiled).toEqual([true, true]);
+    expect(decideGroup([branch('if', 'defined(HAVE_SETRESGID) && defined(HAVE_SETRESUID)', 'setresgid(g, g, g); setresuid(u, u, u);')]).implicitElse).toBe(false);
+    // The function is not called: not a feature test of this code, both branches stay.
+    expect(decideGroup([branch('ifdef', 'HAVE_SETPROCTITLE', 'title();')]).implicitElse).toBe(true);
+    // Calls every Unix target has: the test holds whatever the branch does.
+    expect(decideGroup([branch('ifdef', 'HAVE_INITGROUPS', 'initgroups(n, g);'), branch('elif', 'HAVE_SETGROUPS', 'setgroups(1, &g);')])).toEqual({ compiled: [true, false], implicitElse: false, chosen: 0 });
+    expect(decideGroup([branch('ifdef', 'HAVE_GETPWUID', 'pw = getpwuid(u);'), branch('else', '', 'user = NULL;')]).compiled).toEqual([true, false]);
+  });
+});
+
+describe('parse recovery and the lexical index read the same build', () => {
+  const split = [
+    '#include <unistd.h>',
+    '#ifdef _WIN32',
+    'void WINAPI ServiceMain(DWORD argc, LPTSTR *argv) {',
+    '\tif (!StartService()) { report(); }',
+    '\t{',
+    '#else',
+    'int main(int argc, char **argv) {',
+    '#endif',
+    '\tif (setuid(1000) != 0)',
+    '\t\treturn 1;',
+    '\treturn 0;',
+    '}',
+    '#ifdef _WIN32',
+    '}',
+    '#endif',
+    'static int helper(void) { return 2; }',
+    '',
+  ].join('\n');
+
+  it('keeps the Unix branch, positions unchanged', () => {
+    const kept = unixBranchOnly(split);
+    expect(kept.length).toBe(split.length);
+    expect(kept).toContain('int main(int argc, char **argv) {');
+    expect(kept).not.toContain('ServiceMain');
+    expect(kept.split('\n')[12]!.trim()).toBe('');
+  });
+
+  it('finds the functions the recovered parse finds, with the same ranges', async () => {
+    let id = 1;
+    const model = await analyzeCFile('split.c', split, () => id++);
+    expect(model.diagnostics.map((d) => d.message).join()).toMatch(/a Unix build compiles/);
+    const index = scanC(split);
+    expect(index.unbalanced).toBe(false);
+    expect(index.functions.map((f) => f.name)).toEqual(model.functions.map((f) => f.name));
+    expect(index.functions.map((f) => f.name)).toEqual(['main', 'helper']);
+    const mainRange = index.functions[0]!;
+    expect(split.slice(mainRange.start, mainRange.end)).toMatch(/return 0;\n}$/);
+  });
+});
