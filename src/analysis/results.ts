@@ -77,21 +77,27 @@ export class ResultJudge {
     const { nodes, entry } = fn.cfg;
     if (nodes.some((n) => n.events.some((e) => e.kind === 'chroot'))) {
       const OPEN = 'jail-open';
-      const states = forwardFacts(nodes, entry, [], (facts, node) => {
-        for (const e of node.events) {
-          if (e.kind === 'chroot' && e.path !== '.') facts.add(OPEN);
-          if (e.kind === 'chdir' && !e.relative) facts.delete(OPEN);
+      const CWD = 'cwd=';
+      // A chroot leaves the working directory outside unless it is the directory just changed into
+      // (`chdir(dir); chroot(dir)`, `chroot(".")`).
+      const track = (facts: Set<string>, e: PrivilegeEvent): void => {
+        if (e.kind === 'chroot' && e.path !== '.' && !(facts.size === 1 && facts.has(CWD + e.path))) facts.add(OPEN);
+        if (e.kind === 'chdir' && !e.relative) {
+          facts.clear();
+          facts.add(CWD + e.path);
         }
+      };
+      const states = forwardFacts(nodes, entry, [], (facts, node) => {
+        for (const e of node.events) track(facts, e);
       });
       for (const node of nodes) {
-        const open = states.get(node.id)?.has(OPEN) ?? false;
-        let pending = open;
+        const facts = new Set(states.get(node.id));
         node.events.forEach((e, i) => {
-          if (e.kind === 'chroot' && e.path !== '.') pending = true;
+          const pending = facts.has(OPEN);
+          track(facts, e);
           if (e.kind !== 'chdir') return;
           const beforeChroot = node.events.slice(i + 1).some((x) => x.kind === 'chroot') || [...reachable(nodes, node.succ)].some((id) => nodes[id]!.events.some((x) => x.kind === 'chroot'));
           if (pending || beforeChroot) ids!.add(e.id);
-          if (!e.relative) pending = false;
         });
       }
     }
