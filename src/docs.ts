@@ -1,7 +1,7 @@
 /** Rule documentation, generated from the rule files (docs/rules/<id>.md, SARIF help, `privlint explain`). */
-import type { Rule } from './rules/rule.js';
+import type { RuleMeta } from './rules/rule.js';
 
-export function ruleMarkdown(rule: Rule): string {
+export function ruleMarkdown(rule: RuleMeta): string {
   const d = rule.docs;
   return [
     `# ${rule.id}`,

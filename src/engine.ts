@@ -1,22 +1,29 @@
 /** The one engine behind the CLI, the ESLint plugin and the Action: sources in, findings and diagnostics out. */
-import { promises as fs } from 'node:fs';
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
-import { buildSupergraphs, type Supergraph } from './analysis/supergraph.js';
-import { analyzeCFile, noreturnNamesInText } from './c/frontend.js';
-import { analyzeNodeFile } from './ts/frontend.js';
+import { supergraphs, type Supergraph } from './analysis/supergraph.js';
+import { noreturnNamesInText } from './c/frontend.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
-import { collectFiles, displayPath, languageOf } from './files.js';
+import { collectFiles, displayPath, languageOf, readSource } from './files.js';
+import { annotateFunctions } from './enclosing.js';
+import { groupByUnit, UnitFinder } from './engine/units.js';
+import { selectForParsing } from './index/selection.js';
+import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
+import { WorkerLost, WorkerPool } from './engine/pool.js';
+import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
 import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
+import { withSharedWalks } from './rules/support.js';
 import type { Finding, Rule } from './rules/rule.js';
 
 export interface SourceFile {
   /** Path as shown in reports (relative to the working directory). */
   path: string;
   text: string;
+  /** The unit (project) the file belongs to: units are analysed apart (see engine/units.ts). */
+  unit?: string;
 }
 
 export interface AnalysisResult {
@@ -29,166 +36,221 @@ export interface AnalysisResult {
   rules: readonly Rule[];
 }
 
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+export interface EngineOptions {
+  /** Parse only the functions that can affect a finding (default). false parses every file whole. */
+  prefilter?: boolean;
+  /** Worker threads (default 1: everything in this thread). Output is the same for any number. */
+  jobs?: number;
+  /** (internal) The workers of this run. */
+  pool?: WorkerPool;
+  /** A folder where models and unit results are remembered between runs (`--cache`). */
+  cacheLocation?: string;
+  /** (internal) Where models and unit results are remembered: the cache folder, or the project index's memory. */
+  store?: ModelStore & ResultStore<UnitResult>;
+  /** Told as work is done: files parsed, units analysed. */
+  onProgress?: (event: ProgressEvent) => void;
+}
 
-/** Tokens without which a file can neither change privileges nor hold a chroot (C calls, Node's process.* and npm modules, `uid:` options). */
-const PRIVILEGE_TOKENS = /\b(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)\b|['"](?:node:)?posix['"]|\buid\s*:/;
-/** Small projects are analysed whole; large ones only where privilege code and its callers and callees are. */
-const WHOLE_PROJECT_LIMIT = 300;
+export interface ProgressEvent {
+  phase: 'parse' | 'unit';
+  done: number;
+  total: number;
+}
 
-export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd()): Promise<AnalysisResult> {
+/** What one unit's analysis gives: plain data, the same whether computed here, in a worker or read from a cache. */
+export interface UnitResult {
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  analysed: string[];
+}
+
+export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd(), options: EngineOptions = {}): Promise<AnalysisResult> {
   const { sources, diagnostics, files } = await loadSources(paths, config, cwd);
-  const result = await analyzeSources(sources, config);
+  const result = await analyzeSources(sources, config, options);
   result.diagnostics.unshift(...diagnostics);
   result.files = files;
   return result;
 }
 
-/** The files the paths name (directories walked), read; those that cannot be read are diagnostics. */
+/** The files the paths name (directories walked), read, each with its unit; those that cannot be read are diagnostics. */
 export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
-  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd);
+  const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd, { gitignore: config.respectGitignore, ignoreBase: config.baseDir });
   const sources: SourceFile[] = [];
+  const units = new UnitFinder(cwd);
   for (const file of files) {
     const loaded = await readSource(file, displayPath(file, cwd));
-    if ('text' in loaded) sources.push(loaded);
+    if ('text' in loaded) sources.push({ ...loaded, unit: displayPath(units.unitOf(file), cwd) });
     else diagnostics.push(loaded);
   }
   return { sources, diagnostics, files: files.map((f) => displayPath(f, cwd)) };
 }
 
-async function readSource(file: string, shown: string): Promise<SourceFile | Diagnostic> {
-  let bytes: Buffer;
-  try {
-    const st = await fs.stat(file);
-    if (st.size > MAX_FILE_BYTES) return { file: shown, level: 'error', message: `file is too large to analyse (${st.size} bytes; the limit is ${MAX_FILE_BYTES})` };
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    return { file: shown, level: 'error', message: `cannot read file: ${(e as Error).message}` };
-  }
-  if (bytes.subarray(0, 8192).includes(0)) return { file: shown, level: 'error', message: 'binary file (contains NUL bytes); skipped' };
-  try {
-    return { path: shown, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    return { file: shown, level: 'error', message: 'file is not valid UTF-8; skipped' };
-  }
-}
-
 export interface PreparedProject {
   project: Project;
   judge: ResultJudge;
-  graphs: Supergraph[];
   diagnostics: Diagnostic[];
   models: FileModel[];
   timing: (label: string) => void;
 }
 
-/** Parse and summarise sources as one project: everything the rules need. */
-export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<PreparedProject> {
+/** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
+export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<PreparedProject> {
   const started = Date.now();
-  let nextId = 1;
-  const nextEventId = (): number => nextId++;
+  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`) : (): void => {};
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
   const stringMacros = headerStringMacros(sources);
-  const parse = async (src: SourceFile): Promise<void> => {
-    if (models.has(src.path)) return;
-    try {
-      const lang = languageOf(src.path);
-      if (!lang) return;
-      const model = lang === 'c' ? await analyzeCFile(src.path, src.text, nextEventId, { stringMacros }) : await analyzeNodeFile(src.path, src.text, nextEventId);
-      diagnostics.push(...model.diagnostics);
-      models.set(src.path, model);
-    } catch (e) {
-      const message = e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
-      diagnostics.push({ file: src.path, level: 'error', message });
-    }
+  // Headers and files that are not parsed still tell which functions never return.
+  const textNoreturn = sources.filter((s) => /noreturn|NORETURN|__dead/.test(s.text)).flatMap((s) => noreturnNamesInText(s.text));
+  const selectable = sources.flatMap((s) => {
+    const language = languageOf(s.path);
+    return language ? [{ path: s.path, text: s.text, language }] : [];
+  });
+  const selection = options.prefilter === false
+    ? { parse: new Map(selectable.map((s) => [s.path, s.text])), macros: [], functionsKept: 0, functionsFound: 0 }
+    : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions });
+  timing(`indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`);
+  const tasks: ParseTask[] = [];
+  selectable.forEach((src, index) => {
+    const text = selection.parse.get(src.path);
+    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros] });
+  });
+  let done = 0;
+  const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
+    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros));
+    const cached = key ? options.store!.getModel(key) : undefined;
+    // Node models refer to each other's functions once linked: only C files are parsed in workers.
+    const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>
+      pool.run<FileModel | Diagnostic>({ kind: 'parse', task: t }).catch((e: unknown) => {
+        if (e instanceof WorkerLost) return parseFile(t);
+        throw e;
+      });
+    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await inWorker(options.pool) : await parseFile(t);
+    if (key && !cached && !isDiagnostic(result)) options.store!.setModel(key, result, t.idBase);
+    options.onProgress?.({ phase: 'parse', done: ++done, total: tasks.length });
+    return result;
   };
-  for (const src of selectSources(sources)) await parse(src);
-  if (sources.length > WHOLE_PROJECT_LIMIT) {
-    for (let round = 0; round < 3; round++) {
-      const more = relatedSources(sources, [...models.values()], models);
-      if (!more.length) break;
-      for (const src of more) await parse(src);
+  const parsed = await Promise.all(tasks.map(parseOne));
+  for (const result of parsed) {
+    if (isDiagnostic(result)) diagnostics.push(result);
+    else {
+      diagnostics.push(...result.diagnostics);
+      models.set(result.path, result);
     }
   }
-  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms\n`) : (): void => {};
   timing(`parsed ${models.size} files`);
   const files = [...models.values()];
   linkNodeModules(files);
-  // Headers that were not parsed still tell which functions never return.
-  const unparsedNoreturn = sources.filter((s) => !models.has(s.path) && /noreturn|NORETURN|__dead/.test(s.text)).flatMap((s) => noreturnNamesInText(s.text));
-  const project = new Project(files, unparsedNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...unparsedNoreturn] } : config);
+  const project = new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros);
   timing('project summaries');
   const judge = new ResultJudge(project);
   timing('result judge');
-  const graphs = buildSupergraphs(project);
-  timing(`${graphs.length} supergraphs, ${graphs.reduce((n, g) => n + g.nodes.length, 0)} nodes`);
-  return { project, judge, graphs, diagnostics, models: files, timing };
+  return { project, judge, diagnostics, models: files, timing };
 }
 
-/** Analyse sources as one project. */
-export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig()): Promise<AnalysisResult> {
-  const { project, judge, graphs, diagnostics, models, timing } = await prepareProject(sources, config);
+/** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
+export async function analyzeSources(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<AnalysisResult> {
+  const groups = groupByUnit(sources);
+  if (options.cacheLocation && !options.store) options = { ...options, store: DiskStore.open(options.cacheLocation) };
+  const pool = options.pool ?? WorkerPool.create(options.jobs ?? 1);
+  try {
+    let results: UnitResult[];
+    let done = 0;
+    const unitDone = (r: UnitResult): UnitResult => {
+      options.onProgress?.({ phase: 'unit', done: ++done, total: groups.length });
+      return r;
+    };
+    if (pool && groups.length > 1 && (!options.store || options.cacheLocation)) {
+      // Units to the workers, each analysed whole there (with the same cache folder).
+      const plain = { prefilter: options.prefilter, cacheLocation: options.cacheLocation };
+      // A unit whose worker died (its heap bound) is analysed again here.
+      const inWorker = (g: (typeof groups)[number]): Promise<UnitResult> =>
+        pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }).catch((e: unknown) => {
+          if (e instanceof WorkerLost) return analyzeUnit(g.sources, config, { ...options, pool: undefined });
+          throw e;
+        });
+      results = await Promise.all(groups.map(async (g) => unitDone(await inWorker(g))));
+    } else {
+      results = [];
+      for (const group of groups) results.push(unitDone(await analyzeUnit(group.sources, config, { ...options, pool })));
+    }
+    return mergeUnitResults(results, sources.map((s) => s.path), enabledRules(config));
+  } finally {
+    if (pool && !options.pool) await pool.close();
+  }
+}
+
+export function mergeUnitResults(results: UnitResult[], files: string[], rules: readonly Rule[]): AnalysisResult {
+  const findings = results.flatMap((r) => r.findings).sort(compareFindings);
+  const diagnostics = results.flatMap((r) => r.diagnostics).sort(compareDiagnostics);
+  return { findings, diagnostics, files, analysed: results.flatMap((r) => r.analysed).sort(), rules };
+}
+
+/** Analyse the sources of one unit as one project (or read its result from the store, when nothing changed). */
+export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): Promise<UnitResult> {
+  if (!options.store) return computeUnit(sources, config, options);
+  const key = hash(engineBuild(), JSON.stringify(config), String(options.prefilter !== false), ...sources.map((s) => `${s.path}\0${hash(s.text)}`).sort());
+  const cached = options.store.getResult(key);
+  if (cached) return cached;
+  const result = await computeUnit(sources, config, options);
+  options.store.setResult(key, result);
+  return result;
+}
+
+async function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
+  const { project, judge, diagnostics, models, timing } = await prepareProject(sources, config, options);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
   const rules = enabledRules(config);
-  for (const rule of rules) {
-    timing(`rule ${rule.id}`);
-    const configured = config.rules[rule.id];
-    rule.check({
-      project,
-      judge,
-      graphs,
-      report(f) {
-        const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
-        const { edit, ...rest } = f;
-        const finding: Finding = { ...rest, ruleId: rule.id, severity };
-        findings.push(finding);
-        if (edit) pendingFixes.push({ finding, intent: edit });
-      },
+  let all: Supergraph[] | undefined;
+  const allGraphs = (): Supergraph[] => (all ??= [...supergraphs(project)]);
+  const check = (graphs: Supergraph[], projectPass: boolean): void =>
+    withSharedWalks(() => {
+      for (const rule of rules) {
+        const configured = config.rules[rule.id];
+        rule.check({
+          project,
+          judge,
+          graphs,
+          projectPass,
+          allGraphs,
+          report(f) {
+            const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
+            if (seen.has(key)) return;
+            seen.add(key);
+            const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
+            const { edit, ...rest } = f;
+            const finding: Finding = { ...rest, ruleId: rule.id, severity };
+            findings.push(finding);
+            if (edit) pendingFixes.push({ finding, intent: edit });
+          },
+        });
+      }
     });
+  check([], true);
+  // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
+  let graphCount = 0;
+  let nodeCount = 0;
+  for (const g of all ?? supergraphs(project)) {
+    graphCount++;
+    nodeCount += g.nodes.length;
+    check([g], false);
   }
+  timing(`${graphCount} supergraphs, ${nodeCount} nodes`);
+  timing('rules');
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
-  findings.sort(compareFindings);
-  diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
-  return { findings, diagnostics, files: sources.map((s) => s.path), analysed: models.map((f) => f.path), rules };
+  annotateFunctions(findings, models);
+  return { findings, diagnostics, analysed: models.map((f) => f.path) };
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   if (a.loc.file !== b.loc.file) return a.loc.file < b.loc.file ? -1 : 1;
   return a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-function selectSources(sources: SourceFile[]): SourceFile[] {
-  if (sources.length <= WHOLE_PROJECT_LIMIT) return sources;
-  return sources.filter((s) => PRIVILEGE_TOKENS.test(s.text));
-}
-
-/** In a large tree: files that call functions of the analysed files, or define functions they call (a linear text scan). */
-function relatedSources(sources: SourceFile[], models: FileModel[], parsed: Map<string, FileModel>): SourceFile[] {
-  const defined = new Set(models.flatMap((m) => m.functions.map((f) => f.name)));
-  defined.delete('main');
-  const called = new Set(models.flatMap((m) => m.functions.flatMap((f) => f.cfg.nodes.flatMap((n) => n.events.flatMap((e) => (e.kind === 'call' ? [e.callee] : []))))));
-  for (const d of defined) called.delete(d);
-  return sources.filter((s) => {
-    if (parsed.has(s.path)) return false;
-    for (const m of s.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
-      const name = m[1]!;
-      if (defined.has(name)) return true; // calls (or declares) a function of the analysed files
-      if (called.has(name)) {
-        // a definition: the name starts its line's declarator and no ';' follows on that line
-        const lineEnd = s.text.indexOf('\n', m.index!);
-        const rest = s.text.slice(m.index!, lineEnd < 0 ? undefined : lineEnd);
-        const lineStart = s.text.lastIndexOf('\n', m.index!) + 1;
-        if (!rest.includes(';') && !/[=;{}]/.test(s.text.slice(lineStart, m.index!))) return true;
-      }
-    }
-    return false;
-  });
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
 /** `#define NAME "text"` in the project's headers, for files that use the name (`getpwnam(RUNAS_USER)`). */

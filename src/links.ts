@@ -22,3 +22,6 @@ export function docsPath(ruleId: string): string {
 export function docsUrl(ruleId: string): string {
   return `${REPOSITORY_BASE}${docsPath(ruleId)}`;
 }
+
+/** `https://raw.githubusercontent.com/owner/name/main/`: files of the repository as served raw (the schema's `$id`). */
+export const REPOSITORY_RAW_BASE = REPOSITORY_BASE.replace(/^https:\/\/github\.com\/(.*)\/blob\/main\/$/, 'https://raw.githubusercontent.com/$1/main/');

@@ -13,8 +13,11 @@ export function build(): void {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'ignore' });
 }
 
-export function run(args: string[], cwd = root): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+/** Run the CLI; the CI variable is unset unless `env` sets it (it turns on unused-suppression reports). */
+export function run(args: string[], cwd = root, env: Record<string, string> = {}, input?: string): { status: number; stdout: string; stderr: string } {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete childEnv.CI;
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...childEnv, ...env }, input });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

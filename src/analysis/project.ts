@@ -66,7 +66,11 @@ export class Project {
    */
   readonly forkValues = new Map<FunctionModel, ForkValues>();
 
-  constructor(readonly files: FileModel[], readonly config: PrivlintConfig) {
+  /** Function-like macros of the project: those of the parsed files and those read from the text of the others. */
+  private readonly allMacros: MacroModel[];
+
+  constructor(readonly files: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = []) {
+    this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];
     this.functions = files.flatMap((f) => f.functions);
     for (const fn of this.functions) {
       const list = this.byName.get(fn.name) ?? [];
@@ -76,7 +80,7 @@ export class Project {
     }
     this.configuredNoreturn = new Set(config.noreturn);
     this.nodeFiles = new Set(files.filter((f) => f.language === 'node').map((f) => f.path));
-    for (const m of files.flatMap((f) => f.macros)) this.macros.set(m.name, m);
+    for (const m of this.allMacros) if (!this.macros.has(m.name)) this.macros.set(m.name, m);
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.classifyGlobalTargets();
     this.inferDying();
@@ -149,17 +153,26 @@ export class Project {
   }
 
   /**
-   * The definition a name used in `fromFile` reaches: the same file first, then (C) an exported one. A Node module
-   * reaches other modules' functions only through what it imports (`resolveCall`), never by name.
+   * The definition a name used in `fromFile` reaches, as a linker would find it: the same file first, then (C) the
+   * exported one nearest in the tree (same directory, then the closest common ancestor). A Node module reaches
+   * other modules' functions only through what it imports (`resolveCall`), never by name.
    */
   resolve(name: string, fromFile: string): FunctionModel | undefined {
     const defs = this.byName.get(name);
     if (!defs) return undefined;
     const local = defs.find((d) => d.file === fromFile);
     if (local || this.nodeFiles.has(fromFile)) return local;
-    const dir = fromFile.slice(0, fromFile.lastIndexOf('/') + 1);
-    const exported = defs.filter((d) => !d.isLocal);
-    return exported.find((d) => d.file.startsWith(dir)) ?? exported[0];
+    let best: FunctionModel | undefined;
+    let bestShared = -1;
+    for (const d of defs) {
+      if (d.isLocal) continue;
+      const shared = sharedDirectoryDepth(d.file, fromFile);
+      if (shared > bestShared) {
+        best = d;
+        bestShared = shared;
+      }
+    }
+    return best;
   }
 
   private readonly callCache = new Map<FunctionModel, CallEvent[]>();
@@ -200,7 +213,7 @@ export class Project {
    * (a server loop that never ends is not dying: it keeps running).
    */
   private inferDying(): void {
-    const macros = this.files.flatMap((f) => f.macros);
+    const macros = this.allMacros;
     for (let changed = true; changed; ) {
       changed = false;
       for (const m of macros) {
@@ -294,7 +307,7 @@ export class Project {
   }
 
   private findCheckingMacros(): void {
-    for (const m of this.files.flatMap((f) => f.macros)) {
+    for (const m of this.allMacros) {
       const testsArgument = m.params.some((p) => new RegExp(`\\b${p.replace(/\W/g, '')}\\b`).test(m.body));
       if (testsArgument && /\bif\b|\?|\|\||&&/.test(m.body) && (this.callsDying(m.body) || /\breturn\b/.test(m.body))) {
         this.checkingMacros.add(m.name);
@@ -373,6 +386,15 @@ export class Project {
       }
     }
   }
+}
+
+/** How many leading directories two paths share. */
+function sharedDirectoryDepth(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  let n = 0;
+  while (n < x.length - 1 && n < y.length - 1 && x[n] === y[n]) n++;
+  return n;
 }
 
 /** A directory handle still open on some path when the function returns (kept in a global, returned, or forgotten). */

@@ -39,9 +39,8 @@ export interface Supergraph {
   forkValues?: ReadonlyMap<FunctionModel, ForkValues>;
 }
 
-/** Inlining stops past these sizes (a graph, and all graphs of a project): calls are then kept as plain calls. */
+/** Inlining stops past this size of one program's graph: calls are then kept as plain calls. No budget is shared between programs. */
 const MAX_NODES = 40_000;
-const MAX_TOTAL_NODES = 600_000;
 const MAX_DEPTH = 24;
 
 export function buildSupergraph(project: Project, root: FunctionModel, budget = MAX_NODES): Supergraph {
@@ -257,21 +256,27 @@ function summaryInput(call: CallEvent, input: InputEvent): InputEvent {
   return { ...input, id: call.id, api: call.callee, text: call.text, loc: call.loc, via: input.via ?? input };
 }
 
-/** Roots: program entries, privileged functions nobody calls (callbacks, library API), and any left uncovered. */
-export function buildSupergraphs(project: Project): Supergraph[] {
-  const graphs: Supergraph[] = [];
+/**
+ * Roots: program entries, privileged functions nobody calls (callbacks, library API), and any left uncovered.
+ * Graphs are made one at a time, so that a caller can analyse each and let it go before the next.
+ */
+export function* supergraphs(project: Project): Generator<Supergraph> {
   const covered = new Set<FunctionModel>();
-  const roots = project.functions.filter((f) => f.isEntry && project.privileged.has(f));
-  // Functions nobody calls directly: callbacks and library API.
-  roots.push(...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)));
-  const rest = project.functions.filter((f) => project.privileged.has(f) && !roots.includes(f));
-  let total = 0;
+  const roots = [
+    ...project.functions.filter((f) => f.isEntry && project.privileged.has(f)),
+    // Functions nobody calls directly: callbacks and library API.
+    ...project.functions.filter((f) => !f.isEntry && project.privileged.has(f) && !project.called.has(f)),
+  ];
+  const isRoot = new Set(roots);
+  const rest = project.functions.filter((f) => project.privileged.has(f) && !isRoot.has(f));
   for (const root of [...roots, ...rest]) {
-    if (covered.has(root) && !roots.includes(root)) continue;
-    const g = buildSupergraph(project, root, Math.max(0, Math.min(MAX_NODES, MAX_TOTAL_NODES - total)));
-    total += g.nodes.length;
+    if (covered.has(root) && !isRoot.has(root)) continue;
+    const g = buildSupergraph(project, root);
     for (const f of g.covered) covered.add(f);
-    graphs.push(g);
+    yield g;
   }
-  return graphs;
+}
+
+export function buildSupergraphs(project: Project): Supergraph[] {
+  return [...supergraphs(project)];
 }

@@ -23,7 +23,11 @@ export interface CallContext {
   locals?: ReadonlySet<string>;
 }
 
-const STATUS_CALLS = new Set([
+/** Calls that can change the process's capabilities (capability events): privilege code too. */
+export const CAPABILITY_CALLS: ReadonlySet<string> = new Set(['prctl', 'capset', 'cap_set_proc', 'capng_clear', 'capng_fill', 'capng_update', 'capng_updatev']);
+
+/** Calls whose failure matters (set-id, groups, chroot, chdir): also what makes a function privilege code. */
+export const STATUS_CALLS: ReadonlySet<string> = new Set([
   'setuid', 'setgid', 'seteuid', 'setegid', 'setreuid', 'setregid', 'setresuid', 'setresgid',
   'setgroups', 'initgroups', 'setusercontext', 'sia_ses_launch', 'capng_change_id', 'chroot', 'chdir', 'fchdir',
 ]);
@@ -81,7 +85,7 @@ function accountOf(target: Node, ctx: CallContext): string | undefined {
   return base ? ctx.passwdUsers?.get(unwrap(base).text) : undefined;
 }
 
-const INPUT_CALLS: Record<string, InputSource> = {
+export const INPUT_CALLS: Readonly<Record<string, InputSource>> = {
   getopt: 'options', getopt_long: 'options', getopt_long_only: 'options', argp_parse: 'options', getsubopt: 'options',
   getenv: 'environment', secure_getenv: 'environment',
   recv: 'network', recvfrom: 'network', recvmsg: 'network',

@@ -32,6 +32,9 @@ function isShortCircuit(expr: Node): boolean {
   return op === '&&' || op === '||';
 }
 
+/** Statements and conditions nested deeper than this are beyond analysis (a generated or hostile file). */
+const MAX_NESTING = 400;
+
 function statementChildren(node: Node, skipFields: string[] = []): Node[] {
   const skip = new Set(skipFields.map((f) => node.childForFieldName(f)?.id));
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !skip.has(c.id));
@@ -204,7 +207,23 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
 
+  /** How deep statements and conditions nest here: past MAX_NESTING the function is not analysed (the same limit in every thread). */
+  private nesting = 0;
+
   protected statement(node: Node, ins: Pending[]): Pending[] {
+    return this.nested(() => this.statementAt(node, ins));
+  }
+
+  private nested<T>(build: () => T): T {
+    if (++this.nesting > MAX_NESTING) throw new RangeError('nesting too deep');
+    try {
+      return build();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private statementAt(node: Node, ins: Pending[]): Pending[] {
     switch (node.type) {
       case 'compound_statement':
         return this.sequence(statementChildren(node), ins);
@@ -390,6 +409,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   /** Short-circuit evaluation: each operand of && / || / ?: is a condition node of its own. */
   protected condition(expr: Node, ins: Pending[]): Branches {
+    return this.nested(() => this.conditionAt(expr, ins));
+  }
+
+  private conditionAt(expr: Node, ins: Pending[]): Branches {
     const inner = expr.type === 'parenthesized_expression' ? expr.namedChildren.filter((c) => c !== null && c.type !== 'comment') : [];
     const e = inner.length === 1 ? inner[0]! : expr;
     if (e !== expr && e.type === 'parenthesized_expression') return this.condition(e, ins);
@@ -437,6 +460,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
    * NOT_ROOT (truthy when the process is not root), so that paths taken only when not root are told apart.
    */
   private rootTestOf(cond: Node): Test | undefined {
+    const text = cond.text;
+    const mayTestRoot = /\bgete?uid\b/.test(text) || [...this.ctx.idVariables].some(([name, cls]) => cls === 'saved-effective' && text.includes(name));
+    if (!mayTestRoot) return undefined;
     const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier']).filter((n): n is Node => n !== null)];
     for (const p of probes) {
       const isIdCall = p.type === 'call_expression' && ['geteuid', 'getuid'].includes(calleeName(p) ?? '');
@@ -455,12 +481,25 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   /** Collect the events of an expression (post-order: arguments before the call) into `node`. */
   private collect(expr: Node, node: CfgNode, root: RootKind): void {
-    const visit = (n: Node): void => {
-      for (const c of n.namedChildren) if (c) visit(c);
-      if (n.type === 'call_expression') this.addCall(n, expr, node, root);
-      else if (n.type === 'identifier') this.addInputReference(n, node);
+    // A cursor walk: syntax nodes are made only for calls and for the identifiers that can be input (argv, envp,
+    // environ), not for every node of every expression.
+    const cursor = expr.walk();
+    const inputNames = new Set([this.inputParams.argv, this.inputParams.envp, 'environ']);
+    const visit = (): void => {
+      if (cursor.gotoFirstChild()) {
+        do if (cursor.nodeIsNamed) visit();
+        while (cursor.gotoNextSibling());
+        cursor.gotoParent();
+      }
+      const type = cursor.nodeType;
+      if (type === 'call_expression') this.addCall(cursor.currentNode, expr, node, root);
+      else if (type === 'identifier' && inputNames.has(cursor.nodeText)) this.addInputReference(cursor.currentNode, node);
     };
-    visit(expr);
+    try {
+      visit();
+    } finally {
+      cursor.delete();
+    }
     if (node.kind !== 'cond') {
       for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
     }

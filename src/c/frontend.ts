@@ -1,7 +1,7 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
-import { createParser } from '../parser.js';
+import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree } from '../parser.js';
 import { idGetterClass } from './calls.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { firstBranchOnly } from './preprocess.js';
@@ -33,9 +33,13 @@ function parameterNames(fnDecl: Node): string[] {
 }
 
 
+/** Text that can hold an id getter's call (`getuid()`, `x_geteuid()`, `getpwuid(`): without it there is nothing to find. */
+const ID_GETTER_TEXT = /get(?:e?[ug]id|pwuid(?:_r)?)\s*\(/;
+
 /** Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. */
-function idVariables(root: Node): Map<string, IdClass> {
+function idVariables(root: Node, text = root.text): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
+  if (!ID_GETTER_TEXT.test(text)) return names;
   for (const call of descendantsOfType(root, ['call_expression'])) {
     const callee = calleeName(call) ?? '';
     let cls = idGetterClass(callee);
@@ -59,10 +63,11 @@ function idVariables(root: Node): Map<string, IdClass> {
  * What the variables seen in one function hold: its own locals (`int retval = geteuid();` in one function says
  * nothing of `retval` in another), and the file's for the globals it uses.
  */
-function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, locals: ReadonlySet<string>): Map<string, IdClass> {
+function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, locals: ReadonlySet<string>, text: string): Map<string, IdClass> {
+  if (!fileLevel.size) return idVariables(def, text); // no file-level variables for a local to hide
   const names = new Map(fileLevel);
   for (const local of locals) names.delete(local);
-  for (const [name, cls] of idVariables(def)) names.set(name, cls);
+  for (const [name, cls] of idVariables(def, text)) names.set(name, cls);
   return names;
 }
 
@@ -86,8 +91,9 @@ function assignedName(expr: Node): string | undefined {
 }
 
 /** Variables holding the passwd entry of a named account: `pw = getpwnam("nobody")`. */
-function passwdUsers(root: Node, strings: ReadonlyMap<string, string>): Map<string, string> {
+function passwdUsers(root: Node, strings: ReadonlyMap<string, string>, text = root.text): Map<string, string> {
   const users = new Map<string, string>();
+  if (!text.includes('getpwnam')) return users; // every entry below starts from a getpwnam() in this text
   for (const call of descendantsOfType(root, ['call_expression'])) {
     if (calleeName(call) !== 'getpwnam') continue;
     const arg = call.childForFieldName('arguments')?.namedChild(0);
@@ -211,17 +217,23 @@ export interface ProjectContext {
 
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
-  let tree = parser.parse(source);
-  if (!tree) throw new Error('the C parser returned no tree');
+  const deadline = Date.now() + parseTimeLimitMs();
+  let tree = parseBefore(parser, source, deadline);
+  if (!tree) throw parseTimeLimitError();
   let flattened = false;
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with the first branch of each.
-    const retry = parser.parse(firstBranchOnly(source));
+    const retry = parseBefore(parser, firstBranchOnly(source), deadline);
     if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
       tree.delete();
       tree = retry;
       flattened = true;
     } else retry?.delete();
+  }
+  const unsafe = unsafeTree(tree);
+  if (unsafe) {
+    tree.delete();
+    throw unsafe;
   }
   try {
     const root = tree.rootNode;
@@ -231,7 +243,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       functions: [],
       noreturnNames: noreturnDeclarations(root, source),
       macros: macrosOf(root),
-      idVariables: Object.fromEntries(idVariables(root)),
+      idVariables: Object.fromEntries(idVariables(root, source)),
       diagnostics: [],
     };
     if (root.hasError) {
@@ -251,8 +263,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
     for (const def of descendantsOfType(root, ['function_definition'])) {
       // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
+      const defText = def.text;
       const locals = localNames(def);
-      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings), idVariables: functionIdVariables(def, fileCtx.idVariables, locals), capabilityTexts: capabilityTexts(def), locals };
+      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def), locals };
       const fn = functionDeclarator(def.childForFieldName('declarator'));
       const body = def.childForFieldName('body');
       const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;

@@ -1,11 +1,12 @@
 /** SARIF 2.1.0 for GitHub code scanning: repo-relative URIs, rule metadata, security-severity, stable fingerprints. */
-import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
-import type { AnalysisResult } from '../engine.js';
-import type { Finding, Rule } from '../rules/rule.js';
+import type { Finding, RuleMeta } from '../rules/rule.js';
 import { ruleMarkdown } from '../docs.js';
+import { fingerprintOf, fingerprintParts } from '../fingerprint.js';
 import type { Fix } from '../fix/edit.js';
 import { docsPath } from '../links.js';
+import type { ReportInput } from '../outcome.js';
+import { SUPPRESSION_RULES } from '../suppression-rules.js';
 
 const LEVEL: Record<Finding['severity'], Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', note: 'note' };
 
@@ -13,12 +14,36 @@ export interface SarifOptions {
   version: string;
   /** Base for rule help links. */
   helpBase: string;
-  /** Source lines by file, for fingerprints that survive line shifts. */
+  /** Source lines by file, for fingerprints that survive line shifts (when the result does not carry them). */
   lines?: (file: string) => string[] | undefined;
 }
 
 function uri(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
+}
+
+function fileOf(l: Sarif.Location | undefined): string {
+  return decodeURIComponent(l?.physicalLocation?.artifactLocation?.uri ?? '');
+}
+
+function order(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The order of findings (file, line, column, rule), which sharded logs are merged back into. */
+export function compareResults(a: Sarif.Result, b: Sarif.Result): number {
+  const [x, y] = [a.locations?.[0], b.locations?.[0]];
+  return (
+    order(fileOf(x), fileOf(y)) ||
+    order(x?.physicalLocation?.region?.startLine ?? 0, y?.physicalLocation?.region?.startLine ?? 0) ||
+    order(x?.physicalLocation?.region?.startColumn ?? 0, y?.physicalLocation?.region?.startColumn ?? 0) ||
+    order(a.ruleId ?? '', b.ruleId ?? '')
+  );
+}
+
+export function compareNotifications(a: Sarif.Notification, b: Sarif.Notification): number {
+  const [x, y] = [a.locations?.[0], b.locations?.[0]];
+  return order(fileOf(x), fileOf(y)) || order(x?.physicalLocation?.region?.startLine ?? 0, y?.physicalLocation?.region?.startLine ?? 0) || order(a.message.text ?? '', b.message.text ?? '');
 }
 
 function location(loc: Finding['loc'], message?: string): Sarif.Location {
@@ -31,7 +56,7 @@ function location(loc: Finding['loc'], message?: string): Sarif.Location {
   };
 }
 
-function ruleDescriptor(rule: Rule, helpBase: string): Sarif.ReportingDescriptor {
+function ruleDescriptor(rule: RuleMeta, helpBase: string): Sarif.ReportingDescriptor {
   return {
     id: rule.id,
     name: rule.id.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
@@ -57,25 +82,36 @@ function sarifFix(fix: Fix): Sarif.Fix {
   };
 }
 
-function fingerprint(f: Finding, lineText: string, occurrence: number): string {
-  return createHash('sha256').update(`${f.ruleId}\0${f.loc.file}\0${lineText.trim()}\0${occurrence}`).digest('hex').slice(0, 32);
+/** Reported, suppressed and baselined findings, each with what the report says about it. */
+function resultsOf(result: ReportInput): { finding: Finding; suppression?: Sarif.Suppression; baselineState?: Sarif.Result.baselineState }[] {
+  const withBaseline = result.baseline !== undefined;
+  return [
+    ...result.findings.map((finding) => ({ finding, ...(withBaseline ? { baselineState: 'new' as const } : {}) })),
+    ...(result.suppressed ?? []).map((s) => ({ finding: s.finding, suppression: { kind: 'inSource' as const, justification: s.justification } })),
+    ...(result.baselined ?? []).map((finding) => ({
+      finding,
+      baselineState: 'unchanged' as const,
+      suppression: { kind: 'external' as const, justification: `recorded in the baseline ${result.baseline?.file ?? ''}`.trim() },
+    })),
+  ];
 }
 
-export function toSarif(result: AnalysisResult, opts: SarifOptions): Sarif.Log {
-  const rules = [...result.rules];
-  const occurrences = new Map<string, number>();
-  const results: Sarif.Result[] = result.findings.map((f) => {
-    const lineText = opts.lines?.(f.loc.file)?.[f.loc.line - 1] ?? `${f.loc.line}`;
-    const key = `${f.ruleId}|${f.loc.file}|${lineText.trim()}`;
-    const n = (occurrences.get(key) ?? 0) + 1;
-    occurrences.set(key, n);
+export function toSarif(result: ReportInput, opts: SarifOptions): Sarif.Log {
+  const entries = resultsOf(result);
+  const usedMeta = SUPPRESSION_RULES.filter((m) => result.findings.some((f) => f.ruleId === m.id));
+  const rules: RuleMeta[] = [...result.rules, ...usedMeta];
+  const parts = result.fingerprints ?? fingerprintParts(entries.map((e) => e.finding), opts.lines ?? (() => undefined));
+  const results: Sarif.Result[] = entries.map(({ finding: f, suppression, baselineState }) => {
+    const p = parts.get(f);
     const res: Sarif.Result = {
       ruleId: f.ruleId,
       ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
       level: LEVEL[f.severity],
       message: { text: `${f.message}\nFix: ${f.fix}` },
       locations: [location(f.loc)],
-      partialFingerprints: { primaryLocationLineHash: fingerprint(f, lineText, n) },
+      ...(p ? { partialFingerprints: { primaryLocationLineHash: fingerprintOf(p) } } : {}),
+      ...(suppression ? { suppressions: [suppression] } : {}),
+      ...(baselineState ? { baselineState } : {}),
     };
     if (f.autofix) res.fixes = [sarifFix(f.autofix)];
     if (f.related.length) {
@@ -83,12 +119,12 @@ export function toSarif(result: AnalysisResult, opts: SarifOptions): Sarif.Log {
       res.codeFlows = [{ threadFlows: [{ locations: [...f.related.map((r) => ({ location: location(r.loc, r.message) })), ...(f.related.some((r) => r.loc.line === f.loc.line && r.loc.file === f.loc.file) ? [] : [{ location: location(f.loc, 'finding') }])] }] }];
     }
     return res;
-  });
-  const notifications: Sarif.Notification[] = result.diagnostics.map((d) => ({
+  }).sort(compareResults);
+  const notifications: Sarif.Notification[] = result.diagnostics.map((d): Sarif.Notification => ({
     level: d.level === 'error' ? 'error' : 'warning',
     message: { text: `${d.file}: ${d.message}` },
     locations: [{ physicalLocation: { artifactLocation: { uri: uri(d.file) }, ...(d.line ? { region: { startLine: d.line } } : {}) } }],
-  }));
+  })).sort(compareNotifications);
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -98,6 +134,7 @@ export function toSarif(result: AnalysisResult, opts: SarifOptions): Sarif.Log {
         automationDetails: { id: 'privlint/' },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         results,
+        ...(result.baseline ? { properties: { baseline: result.baseline } } : {}),
       },
     ],
   };

@@ -40,7 +40,7 @@ export const missingSetgid: Rule = {
     references: ['CWE-271: Privilege Dropping / Lowering Errors', 'CWE-250: Execution with Unnecessary Privileges', 'SEI CERT POS36-C: Observe correct revocation order while relinquishing privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful'],
   },
   check(ctx) {
-    reportChildrenWithoutGid(ctx);
+    if (ctx.projectPass) reportChildrenWithoutGid(ctx);
     for (const g of ctx.graphs) {
       walkEvents(
         g,

@@ -48,13 +48,23 @@ export interface Finding {
   related: RelatedLocation[];
   /** The edit that makes `fix`, where a local edit is safe. */
   autofix?: Fix;
+  /** The named function the primary location is in (for fingerprints); absent at file level. */
+  function?: string;
 }
 
 export interface RuleContext {
   project: Project;
   judge: ResultJudge;
+  /**
+   * The programs' graphs to check in this call. The engine calls each rule once for the project (`projectPass`,
+   * no graphs) and then once per graph, made one at a time so that a large project never holds them all.
+   */
   graphs: Supergraph[];
-  report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
+  /** This call is the one for questions about the project as a whole, not about paths through graphs. */
+  projectPass: boolean;
+  /** Every program's graph at once, made on first use (a question about all programs together costs their memory). */
+  allGraphs(): Supergraph[];
+  report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
 }
 
 export interface Rule extends RuleMeta {

@@ -48,7 +48,8 @@ export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
 }
 
 interface FlowState {
-  facts: Set<string>;
+  /** One fact set per walk. */
+  facts: Set<string>[];
   flags: Map<string, boolean>;
 }
 
@@ -73,19 +74,52 @@ function flagsKey(flags: Map<string, boolean>, order: ReadonlyMap<string, number
   return String.fromCharCode(...codes.sort((a, b) => a - b));
 }
 
+/** One rule's question over a graph: facts to follow forward, and what to do with the facts before each event. */
+interface Walk {
+  init: string[];
+  transfer: (facts: Set<string>, ev: PrivilegeEvent) => void;
+  visit: (ev: PrivilegeEvent, before: ReadonlySet<string>, node: SuperNode, flags: ReadonlyMap<string, boolean>) => void;
+  edge?: (facts: Set<string>, node: SuperNode, index: number) => void;
+}
+
+/** Walks asked for while the rules run together: answered by one pass over each graph. */
+let pending: Map<Supergraph, Walk[]> | undefined;
+
 /**
  * Follow facts forward over a supergraph and visit every event with the facts that may hold just before it.
  * Facts are kept apart per combination of flag variables (`if (!privileged) return;`), so that paths a flag
  * tells apart are not mixed; within one combination facts hold when they hold on some path.
  * `transfer` updates the facts for one event; `edge` refines them along one successor edge.
+ * Inside `withSharedWalks`, the walk is answered later, in one pass over the graph together with every other
+ * rule's: one analysis, many rules.
  */
 export function walkEvents(
   g: Supergraph,
   init: string[],
-  transfer: (facts: Set<string>, ev: PrivilegeEvent) => void,
-  visit: (ev: PrivilegeEvent, before: ReadonlySet<string>, node: SuperNode, flags: ReadonlyMap<string, boolean>) => void,
-  edge?: (facts: Set<string>, node: SuperNode, index: number) => void,
+  transfer: Walk['transfer'],
+  visit: Walk['visit'],
+  edge?: Walk['edge'],
 ): void {
+  const walk = { init, transfer, visit, edge };
+  if (!pending) return runWalks(g, [walk]);
+  const list = pending.get(g);
+  if (list) list.push(walk);
+  else pending.set(g, [walk]);
+}
+
+/** Run `body` (the rules' checks), then answer every walk they asked for with one pass per graph. */
+export function withSharedWalks(body: () => void): void {
+  const outer = pending;
+  pending = new Map();
+  try {
+    body();
+    for (const [g, walks] of pending) runWalks(g, walks);
+  } finally {
+    pending = outer;
+  }
+}
+
+function runWalks(g: Supergraph, walks: Walk[]): void {
   const states = new Map<number, Map<string, FlowState>>();
   const work: [number, string][] = [];
   const queued = new Set<string>();
@@ -124,49 +158,67 @@ export function walkEvents(
   const merge = (parts: Map<string, FlowState>, id: number, next: FlowState): void => {
     const key = keyOf(next.flags);
     const cur = parts.get(key);
+    // Fact sets are never changed once stored (a grown one is replaced by a copy), so nodes share them freely.
     if (!cur) {
-      parts.set(key, { facts: new Set(next.facts), flags: next.flags });
+      parts.set(key, { facts: next.facts.slice(), flags: next.flags });
       enqueue(id, key);
       return;
     }
     let grew = false;
-    for (const f of next.facts) if (!cur.facts.has(f)) {
-      cur.facts.add(f);
-      grew = true;
-    }
+    next.facts.forEach((facts, w) => {
+      const into = cur.facts[w]!;
+      if (facts === into) return;
+      let grown: Set<string> | undefined;
+      for (const f of facts) if (!into.has(f)) (grown ??= new Set(into)).add(f);
+      if (grown) {
+        cur.facts[w] = grown;
+        grew = true;
+      }
+    });
     if (grew) enqueue(id, key);
   };
-  arrive(g.entry, { facts: new Set(init), flags: new Map() });
+  arrive(g.entry, { facts: walks.map((w) => new Set(w.init)), flags: new Map() });
   while (work.length) {
     const [id, key] = work.pop()!;
     queued.delete(`${id}#${key}`);
     const state = states.get(id)?.get(key);
     if (!state) continue; // merged away meanwhile
     const node = g.nodes[id]!;
-    const facts = new Set(state.facts);
-    for (const ev of node.events) transfer(facts, ev);
+    // Facts pass through nodes without events unchanged: shared, not copied (arrive() copies what it keeps).
+    const facts = node.events.length
+      ? state.facts.map((f, w) => {
+          const out = new Set(f);
+          for (const ev of node.events) walks[w]!.transfer(out, ev);
+          return out;
+        })
+      : state.facts;
     const flags = new Map(state.flags);
     applyConstants(g, node, flags);
     node.succ.forEach((s, index) => {
       const along = followEdge(g, node, index, flags);
       if (!along) return;
-      let outFacts = facts;
-      if (edge) {
-        outFacts = new Set(facts);
-        edge(outFacts, node, index);
-      }
+      const outFacts = facts.map((f, w) => {
+        const edge = walks[w]!.edge;
+        if (!edge) return f;
+        const refined = new Set(f);
+        edge(refined, node, index);
+        return refined;
+      });
       arrive(s, { facts: outFacts, flags: liveOnly(g, s, along) });
     });
   }
-  for (const node of g.nodes) {
-    for (const state of states.get(node.id)?.values() ?? []) {
-      const cur = new Set(state.facts);
-      for (const ev of node.events) {
-        visit(ev, cur, node, state.flags);
-        transfer(cur, ev);
+  walks.forEach((walk, w) => {
+    for (const node of g.nodes) {
+      if (!node.events.length) continue;
+      for (const state of states.get(node.id)?.values() ?? []) {
+        const cur = new Set(state.facts[w]!);
+        for (const ev of node.events) {
+          walk.visit(ev, cur, node, state.flags);
+          walk.transfer(cur, ev);
+        }
       }
     }
-  }
+  });
 }
 
 /**

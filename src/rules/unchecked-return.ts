@@ -35,7 +35,7 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
 /** `holds` is true wherever a program entry's paths reach `ev` (and it is reached somewhere). */
 function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, holds: (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent) => boolean): boolean {
   let reached = false;
-  for (const g of ctx.graphs) {
+  for (const g of ctx.allGraphs()) {
     if (!g.root.isEntry) continue;
     for (const node of g.nodes) {
       const i = node.events.findIndex((e) => e.id === ev.id);
@@ -91,6 +91,7 @@ export const uncheckedReturn: Rule = {
     references: ['CWE-252: Unchecked Return Value', 'CWE-273: Improper Check for Dropped Privileges', 'SEI CERT POS37-C: Ensure that privilege relinquishment is successful'],
   },
   check(ctx) {
+    if (!ctx.projectPass) return;
     for (const fn of ctx.project.functions) {
       if (ctx.project.isShim(fn)) continue;
       for (const node of fn.cfg.nodes) for (const ev of node.events) {

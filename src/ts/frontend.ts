@@ -1,7 +1,7 @@
 /** Node front-end: one TypeScript/JavaScript module → functions with control-flow graphs and privilege events. */
 import type { Node, Parser } from 'web-tree-sitter';
 import type { FileModel, FunctionModel, IdClass } from '../model.js';
-import { createParser, type GrammarName } from '../parser.js';
+import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree, type GrammarName } from '../parser.js';
 import { moduleConstants } from './accounts.js';
 import { ModuleBindings, stripExtension } from './bindings.js';
 import { idGetterClass, mentionsInput } from './calls.js';
@@ -75,8 +75,13 @@ function bodyOf(site: FunctionSite): Node | undefined {
 
 export async function analyzeNodeFile(path: string, source: string, nextEventId: () => number): Promise<FileModel> {
   const parser = await parserFor(path);
-  const tree = parser.parse(source);
-  if (!tree) throw new Error('the TypeScript parser returned no tree');
+  const tree = parseBefore(parser, source, Date.now() + parseTimeLimitMs());
+  if (!tree) throw parseTimeLimitError();
+  const unsafe = unsafeTree(tree);
+  if (unsafe) {
+    tree.delete();
+    throw unsafe;
+  }
   try {
     const root = tree.rootNode;
     const moduleName = stripExtension(path);

@@ -1,0 +1,134 @@
+/**
+ * What the engine remembers between runs (`--cache`, a folder on disk) and between edits (the project index, in
+ * memory): each file's model, keyed by the text parsed and what the parse depended on, and each unit's result,
+ * keyed by the contents of all its files and the configuration. Both keys include privlint's build, so a new
+ * version never reads an old entry.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FileModel } from '../model.js';
+import { VERSION } from '../links.js';
+
+export interface ModelStore {
+  getModel(key: string): { model: FileModel; idBase: number } | undefined;
+  setModel(key: string, model: FileModel, idBase: number): void;
+}
+
+export interface ResultStore<T> {
+  getResult(key: string): T | undefined;
+  setResult(key: string, result: T): void;
+}
+
+export function hash(...parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex').slice(0, 40);
+}
+
+let buildId: string | undefined;
+
+/** privlint's version and a digest of its own code, so that a rebuilt privlint never trusts an old cache. */
+export function engineBuild(): string {
+  if (buildId === undefined) {
+    const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+    const parts: string[] = [VERSION];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (/\.(?:js|ts)$/.test(entry.name)) parts.push(entry.name, readFileSync(full, 'utf8'));
+      }
+    };
+    walk(root);
+    buildId = hash(...parts);
+  }
+  return buildId;
+}
+
+/** Event ids of a cached model (a fresh copy) moved to the range of the file's place in this run. */
+export function relocate(model: FileModel, from: number, to: number): FileModel {
+  if (from === to) return model;
+  const delta = to - from;
+  for (const fn of model.functions) for (const node of fn.cfg.nodes) {
+    for (const e of node.events) e.id += delta;
+    for (const t of node.tests ?? []) if ('event' in t.subject) t.subject = { event: t.subject.event + delta };
+  }
+  return model;
+}
+
+export class MemoryStore<T> implements ModelStore, ResultStore<T> {
+  private readonly models = new Map<string, { model: FileModel; idBase: number }>();
+  private readonly results = new Map<string, T>();
+
+  // Models are kept and handed out as copies: the analysis of a project marks and links the models it is given.
+  getModel(key: string): { model: FileModel; idBase: number } | undefined {
+    const entry = this.models.get(key);
+    return entry && { model: structuredClone(entry.model), idBase: entry.idBase };
+  }
+
+  setModel(key: string, model: FileModel, idBase: number): void {
+    this.models.set(key, { model: structuredClone(model), idBase });
+  }
+
+  getResult(key: string): T | undefined {
+    return this.results.get(key);
+  }
+
+  setResult(key: string, result: T): void {
+    this.results.set(key, result);
+  }
+}
+
+/**
+ * The on-disk cache: `<location>/models/<key>.json` and `<location>/results/<key>.json`. Entries are written
+ * atomically (write, then rename); an unreadable entry is a miss.
+ */
+export class DiskStore<T> implements ModelStore, ResultStore<T> {
+  constructor(private readonly location: string) {
+    mkdirSync(path.join(location, 'models'), { recursive: true });
+    mkdirSync(path.join(location, 'results'), { recursive: true });
+  }
+
+  /** The cache folder at `location` (made if missing); an error when a file is there. */
+  static open<T>(location: string): DiskStore<T> {
+    if (existsSync(location) && !statSync(location).isDirectory()) throw new Error(`the cache location ${location} is not a folder`);
+    return new DiskStore<T>(path.resolve(location));
+  }
+
+  private read<V>(kind: string, key: string): V | undefined {
+    try {
+      return JSON.parse(readFileSync(path.join(this.location, kind, `${key}.json`), 'utf8')) as V;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private write(kind: string, key: string, value: unknown): void {
+    const file = path.join(this.location, kind, `${key}.json`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify(value));
+      renameSync(tmp, file);
+    } catch {
+      // A cache that cannot be written only costs time.
+    }
+  }
+
+  getModel(key: string): { model: FileModel; idBase: number } | undefined {
+    return this.read('models', key);
+  }
+
+  setModel(key: string, model: FileModel, idBase: number): void {
+    this.write('models', key, { model, idBase });
+  }
+
+  getResult(key: string): T | undefined {
+    return this.read('results', key);
+  }
+
+  setResult(key: string, result: T): void {
+    this.write('results', key, result);
+  }
+}

@@ -1,0 +1,35 @@
+/** One file into its model: the step the engine runs per file, in the main thread or in a worker. */
+import { analyzeCFile } from '../c/frontend.js';
+import type { Diagnostic, FileModel, Language } from '../model.js';
+import { InputLimitError } from '../parser.js';
+import { analyzeNodeFile } from '../ts/frontend.js';
+
+export interface ParseTask {
+  path: string;
+  /** The text to parse (a C file's irrelevant functions blanked out). */
+  text: string;
+  language: Language;
+  /** Event ids of this file start here, so that they are the same however files are spread over workers. */
+  idBase: number;
+  stringMacros: [string, string][];
+}
+
+/** Event ids per file: room for this many events in one file. */
+export const IDS_PER_FILE = 1 << 20;
+
+export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic> {
+  let next = task.idBase;
+  const nextEventId = (): number => next++;
+  try {
+    return task.language === 'c'
+      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros) })
+      : await analyzeNodeFile(task.path, task.text, nextEventId);
+  } catch (e) {
+    const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
+    return { file: task.path, level: 'error', message };
+  }
+}
+
+export function isDiagnostic(x: FileModel | Diagnostic): x is Diagnostic {
+  return 'level' in x;
+}

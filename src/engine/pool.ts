@@ -1,0 +1,99 @@
+/**
+ * Worker threads for `--jobs N`: each one initialises its own wasm runtime and parses files or analyses units.
+ * Work is handed out as workers free up; results are put back in the order asked, so output does not depend on N.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WorkerRequest } from './worker.js';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+/** Each worker's heap is kept to this size, so that its garbage is collected rather than kept: a run's memory stays bounded. */
+const WORKER_HEAP_MB = 384;
+
+export class WorkerPool {
+  private readonly workers = new Set<Worker>();
+  private readonly idle: Worker[] = [];
+  private readonly queue: { request: Request; pending: Pending }[] = [];
+  /** The task each busy worker is doing. */
+  private readonly busy = new Map<Worker, Pending>();
+  private closed = false;
+
+  /** A pool of `jobs` threads, or undefined when one thread is asked for or the compiled worker is not there (running from sources). */
+  static create(jobs: number): WorkerPool | undefined {
+    if (jobs <= 1 || !existsSync(WORKER_FILE)) return undefined;
+    return new WorkerPool(jobs);
+  }
+
+  private constructor(size: number) {
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const w = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    w.unref(); // an idle worker does not keep the process alive; a busy one is ref'd
+    w.on('message', (m: { result?: unknown; error?: string }) => {
+      const p = this.busy.get(w);
+      this.busy.delete(w);
+      w.unref();
+      this.idle.push(w);
+      this.pump();
+      if (!p) return;
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.result);
+    });
+    // A worker that dies (out of its heap, a crash) fails only its task, which the caller redoes in its own thread.
+    const lost = (e: Error): void => {
+      if (!this.workers.delete(w)) return;
+      const p = this.busy.get(w);
+      this.busy.delete(w);
+      const at = this.idle.indexOf(w);
+      if (at >= 0) this.idle.splice(at, 1);
+      p?.reject(new WorkerLost(e.message));
+      if (!this.closed) {
+        this.spawn();
+        this.pump();
+      }
+    };
+    w.on('error', lost);
+    w.on('exit', (code) => lost(new Error(`worker exited with status ${code}`)));
+    this.workers.add(w);
+    this.idle.push(w);
+  }
+
+  run<T>(request: Request): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ request, pending: { resolve: resolve as (v: unknown) => void, reject } });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.idle.length && this.queue.length) {
+      const w = this.idle.pop()!;
+      const { request, pending } = this.queue.shift()!;
+      this.busy.set(w, pending);
+      w.ref();
+      w.postMessage({ ...request, id: 0 });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.workers];
+    this.workers.clear();
+    await Promise.all(all.map((w) => w.terminate()));
+  }
+}
+
+/** The worker doing a task died: the task can be done again elsewhere. */
+export class WorkerLost extends Error {}

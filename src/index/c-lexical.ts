@@ -1,0 +1,295 @@
+/**
+ * A lexical index of a C file, without a parser: its function definitions (name, byte range, the identifiers each
+ * one uses), its function-like macros, and the identifiers used outside functions. One linear pass that knows
+ * comments, strings, character literals and preprocessor lines; of `#if`/`#else` alternatives only the first
+ * branch counts for brace matching, as the front-end's parse recovery reads them.
+ */
+import type { MacroModel } from '../model.js';
+
+export interface LexicalFunction {
+  name: string;
+  /** Byte range of the whole definition (from the start of its declaration to the closing brace). */
+  start: number;
+  end: number;
+  /** Identifiers used in the definition (header and body). */
+  uses: Set<string>;
+  /** String literals that are a directory path (".", "/", "..", or ending in "/"): `open(".", …)` opens a directory. */
+  directoryPath: boolean;
+  /** The body calls one of the function's parameters (`proc(cycle, data)`): a function pointer handed in. */
+  callsParameter: boolean;
+  /** The last name called in the definition (`exit` in `usage() { …; exit(1); }`). */
+  lastCall: string | undefined;
+  /** The body has a `return` statement. */
+  returns: boolean;
+}
+
+export interface CLexicalIndex {
+  functions: LexicalFunction[];
+  macros: MacroModel[];
+  /** Identifiers used outside function definitions (declarations, initialisers, macro bodies). */
+  topLevelUses: Set<string>;
+  /** Brace matching failed (unbalanced braces): the file's function ranges cannot be trusted. */
+  unbalanced: boolean;
+}
+
+const KEYWORDS = new Set([
+  'if', 'else', 'while', 'for', 'do', 'switch', 'case', 'default', 'return', 'break', 'continue', 'goto', 'sizeof',
+  'struct', 'union', 'enum', 'typedef', 'static', 'extern', 'const', 'volatile', 'inline', 'register', 'auto',
+  'int', 'char', 'void', 'long', 'short', 'unsigned', 'signed', 'float', 'double',
+]);
+
+/** Names that take parentheses in a declaration's head without being the declared function. */
+const HEAD_MACROS = /^(?:__attribute__|__declspec|__asm__|asm|__asm|_Alignas|alignas|__typeof__|typeof|__extension__|_Pragma)$/;
+
+const SLASH = 47, STAR = 42, NL = 10, BACKSLASH = 92, DQUOTE = 34, SQUOTE = 39, HASH = 35;
+const LBRACE = 123, RBRACE = 125, LPAREN = 40, RPAREN = 41, SEMI = 59, EQUALS = 61;
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+interface HeadToken {
+  kind: 'ident' | '(' | ')' | '=' | 'other';
+  text: string;
+  at: number;
+}
+
+export function scanC(text: string): CLexicalIndex {
+  const functions: LexicalFunction[] = [];
+  const macros: MacroModel[] = [];
+  const topLevelUses = new Set<string>();
+  const n = text.length;
+  let depth = 0;
+  /** Tokens of the current top-level declaration, up to a `{` at depth 0. */
+  let head: HeadToken[] = [];
+  let headStart = 0;
+  let current: { name: string; start: number; uses: Set<string>; directoryPath: boolean; params: Set<string>; callsParameter: boolean; lastCall: string | undefined; returns: boolean } | undefined;
+  /** Brace depth at each open `#if`, and whether its first branch is over. */
+  const conditionals: { depth: number; skipping: boolean }[] = [];
+  let unbalanced = false;
+  let lineStart = true;
+  let i = 0;
+  const skipping = (): boolean => conditionals.length > 0 && conditionals.some((c) => c.skipping);
+
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === NL) {
+      lineStart = true;
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+      i++;
+      continue;
+    }
+    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? n : close + 2;
+      continue;
+    }
+    if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
+      i = lineEnd(text, i);
+      continue;
+    }
+    if (c === HASH && lineStart) {
+      const end = directiveEnd(text, i);
+      const directive = text.slice(i + 1, end);
+      handleDirective(directive.trimStart(), i);
+      i = end;
+      continue;
+    }
+    lineStart = false;
+    if (c === DQUOTE || c === SQUOTE) {
+      const end = literalEnd(text, i, c);
+      if (c === DQUOTE && current && isDirectoryPath(text.slice(i + 1, end - 1))) current.directoryPath = true;
+      if (!skipping() && depth === 0) pushHead('other', '"', i);
+      i = end;
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j);
+      // Every branch of an #if uses its identifiers; only the first one shapes the braces.
+      if (current) {
+        if (KEYWORDS.has(word)) {
+          if (word === 'return') current.returns = true;
+        } else {
+          current.uses.add(word);
+          if (nextNonSpace(text, j) === LPAREN) {
+            current.lastCall = word;
+            if (current.params.has(word)) current.callsParameter = true;
+          }
+        }
+      } else topLevelUses.add(word);
+      if (!skipping() && depth === 0) pushHead('ident', word, i);
+      i = j;
+      continue;
+    }
+    if (skipping()) {
+      i++;
+      continue;
+    }
+    if (c === LBRACE) {
+      if (depth === 0) openTopLevel(i);
+      depth++;
+    } else if (c === RBRACE) {
+      depth--;
+      if (depth < 0) {
+        unbalanced = true;
+        depth = 0;
+      }
+      if (depth === 0) closeTopLevel(i + 1);
+    } else if (depth === 0) {
+      if (c === SEMI) resetHead(i + 1);
+      else pushHead(c === LPAREN ? '(' : c === RPAREN ? ')' : c === EQUALS ? '=' : 'other', String.fromCharCode(c), i);
+    }
+    i++;
+  }
+  if (depth !== 0 || current) unbalanced = true;
+  return { functions, macros, topLevelUses, unbalanced };
+
+  function pushHead(kind: HeadToken['kind'], t: string, at: number): void {
+    if (!head.length) headStart = at;
+    head.push({ kind, text: t, at });
+  }
+
+  function resetHead(at: number): void {
+    head = [];
+    headStart = at;
+  }
+
+  function openTopLevel(at: number): void {
+    const fn = functionHead(head);
+    if (fn) {
+      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), directoryPath: false, params: fn.params, callsParameter: false, lastCall: undefined, returns: false };
+    }
+    void at;
+  }
+
+  function closeTopLevel(end: number): void {
+    if (current) {
+      const { name, start, uses, directoryPath, callsParameter, lastCall, returns } = current;
+      functions.push({ name, start, end, uses, directoryPath, callsParameter, lastCall, returns });
+      current = undefined;
+    }
+    resetHead(end);
+  }
+
+  function handleDirective(d: string, at: number): void {
+    const m = /^(\w+)/.exec(d);
+    const word = m?.[1];
+    if (word === 'if' || word === 'ifdef' || word === 'ifndef') conditionals.push({ depth, skipping: false });
+    else if (word === 'elif' || word === 'else') {
+      const top = conditionals[conditionals.length - 1];
+      if (top) top.skipping = true;
+    } else if (word === 'endif') conditionals.pop();
+    else if (word === 'define' && !skipping()) {
+      const macro = /^define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)([\s\S]*)$/.exec(d);
+      if (macro) {
+        const body = macro[3]!.replace(/\\\r?\n/g, ' ').trim();
+        macros.push({ name: macro[1]!, params: macro[2]!.split(',').map((p) => p.trim()).filter(Boolean), body });
+        for (const w of body.matchAll(/[A-Za-z_]\w*/g)) topLevelUses.add(w[0]);
+      }
+    }
+    void at;
+  }
+}
+
+/** The function a top-level `{` opens, from the tokens of its declaration's head; undefined for types and initialisers. */
+function functionHead(head: HeadToken[]): { name: string; params: Set<string> } | undefined {
+  if (!head.length) return undefined;
+  let parenDepth = 0;
+  for (let k = 0; k < head.length; k++) {
+    const t = head[k]!;
+    if (t.kind === '(') parenDepth++;
+    else if (t.kind === ')') parenDepth--;
+    else if (t.kind === '=' && parenDepth === 0) return undefined; // an initialiser
+  }
+  const last = head[head.length - 1]!;
+  if (last.kind === 'ident' && head.length >= 2 && /^(?:struct|union|enum)$/.test(head[head.length - 2]!.text)) return undefined;
+  if (last.kind === 'ident' && /^(?:struct|union|enum)$/.test(last.text)) return undefined;
+  if (head.some((t) => t.kind === 'ident' && (t.text === 'extern' ? head.some((u) => u.text === '"') : false))) return undefined; // extern "C" {
+  parenDepth = 0;
+  for (let k = 0; k < head.length - 1; k++) {
+    const t = head[k]!;
+    if (t.kind === '(') parenDepth++;
+    else if (t.kind === ')') parenDepth--;
+    else if (parenDepth === 0 && t.kind === 'ident' && head[k + 1]!.kind === '(' && !HEAD_MACROS.test(t.text) && !KEYWORDS.has(t.text)) {
+      return { name: t.text, params: parameterNames(head, k + 1) };
+    }
+  }
+  return undefined;
+}
+
+/** The names of the parameters declared in the parenthesised list starting at `open`: the last identifier of each. */
+function parameterNames(head: HeadToken[], open: number): Set<string> {
+  const names = new Set<string>();
+  let parenDepth = 0;
+  let lastIdent: string | undefined;
+  for (let k = open; k < head.length; k++) {
+    const t = head[k]!;
+    if (t.kind === '(') parenDepth++;
+    else if (t.kind === ')') {
+      parenDepth--;
+      if (parenDepth === 0) break;
+    } else if (t.kind === 'ident') lastIdent = t.text;
+    else if (t.text === ',' && parenDepth === 1) {
+      if (lastIdent) names.add(lastIdent);
+      lastIdent = undefined;
+    }
+  }
+  if (lastIdent) names.add(lastIdent);
+  return names;
+}
+
+function isDirectoryPath(s: string): boolean {
+  return s === '.' || s === '/' || s === '..' || (s.length > 1 && s.endsWith('/'));
+}
+
+function lineEnd(text: string, i: number): number {
+  const e = text.indexOf('\n', i);
+  return e < 0 ? text.length : e;
+}
+
+/** The end of a preprocessor directive: its line, continued by backslashes, with comments skipped. */
+function directiveEnd(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === NL) return i;
+    if (c === BACKSLASH && text.charCodeAt(i + 1) === NL) i += 2;
+    else if (c === BACKSLASH && text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === NL) i += 3;
+    else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? n : close + 2;
+    } else i++;
+  }
+  return n;
+}
+
+/** The end of a string or character literal (an unterminated one ends at its line). */
+function literalEnd(text: string, i: number, quote: number): number {
+  const n = text.length;
+  let j = i + 1;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (c === BACKSLASH) j += 2;
+    else if (c === quote) return j + 1;
+    else if (c === NL) return j;
+    else j++;
+  }
+  return n;
+}
+
+function nextNonSpace(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== NL && c !== 13) return c;
+    i++;
+  }
+  return -1;
+}

@@ -1,0 +1,194 @@
+/**
+ * Parse only what can matter. From the lexical index of every file of a program's unit, decide which functions can
+ * affect a finding: those that touch privileges (set-id calls, groups, chroot, directory handles, root tests),
+ * every function that uses them up to the program entries, and the callees whose summaries matter (functions that
+ * die, read input, change directory, close descriptors, exec or fork — directly or through their callees — and
+ * functions that call a function pointer handed to them). C files are parsed with every other function blanked out
+ * (offsets and lines kept); files with none of them are not parsed at all. Node modules are chosen whole: those
+ * that touch privileges, the modules that load them (up to the entries), and what those load.
+ */
+import type { MacroModel } from '../model.js';
+import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
+import { BUILTIN_NORETURN } from '../analysis/project.js';
+import { scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
+import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
+
+export interface SelectableSource {
+  path: string;
+  text: string;
+  language: 'c' | 'node';
+}
+
+export interface Selection {
+  /** The text to parse for each chosen file: the file itself, or (C) the file with irrelevant functions blanked. */
+  parse: Map<string, string>;
+  /** Function-like macros of C files that are not parsed whole (they may test and die: checking macros). */
+  macros: MacroModel[];
+  /** Functions kept / functions found, for progress and the bench. */
+  functionsKept: number;
+  functionsFound: number;
+}
+
+/** Identifiers that make a C function privilege code: the privilege and capability calls. */
+const PRIVILEGE_NAMES = new Set([...[...STATUS_CALLS].filter((name) => name !== 'chdir' && name !== 'fchdir'), ...CAPABILITY_CALLS]);
+/** Directory handles: a function that opens one and closes nothing may hand it to its callers, into a jail. */
+const DIRECTORY_OPENERS = new Set(['opendir', 'fdopendir', 'O_DIRECTORY', 'O_PATH', 'O_SEARCH']);
+const CLOSERS = new Set(['close', 'closedir', 'closefrom', 'close_range']);
+/** Root tests (`if (geteuid() == 0) errx(…)`): a function that tests them and dies is a root gate. */
+const ID_GETTERS = new Set(['geteuid', 'getuid', 'getegid', 'getgid']);
+const INPUT_NAMES = new Set([...Object.keys(INPUT_CALLS), 'environ']);
+const DIRECTORY_CHANGES = new Set(['chdir', 'fchdir']);
+
+export interface SelectionVocabulary {
+  /** Names the project or its configuration says never return. */
+  noreturn: Iterable<string>;
+  /** Names the configuration says read input. */
+  inputFunctions: Iterable<string>;
+}
+
+export function selectForParsing(sources: SelectableSource[], vocabulary: SelectionVocabulary): Selection {
+  const parse = new Map<string, string>();
+  const macros: MacroModel[] = [];
+  const c = sources.filter((s) => s.language === 'c');
+  const counts = selectC(c, vocabulary, parse, macros);
+  selectNode(sources.filter((s) => s.language === 'node'), parse);
+  return { parse, macros, ...counts };
+}
+
+interface Located extends LexicalFunction {
+  file: string;
+}
+
+function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, parse: Map<string, string>, macros: MacroModel[]): { functionsKept: number; functionsFound: number } {
+  const indexes = new Map<string, CLexicalIndex>();
+  const byName = new Map<string, Located[]>();
+  const all: Located[] = [];
+  const allMacros: MacroModel[] = [];
+  for (const src of sources) {
+    const index = scanC(src.text);
+    indexes.set(src.path, index);
+    allMacros.push(...index.macros);
+    for (const f of index.functions) {
+      const located = Object.assign(f, { file: src.path });
+      all.push(located);
+      const list = byName.get(f.name) ?? [];
+      list.push(located);
+      byName.set(f.name, list);
+    }
+  }
+  // Who uses each defined name: the reverse edges of the lexical call graph.
+  const usersOf = new Map<string, Located[]>();
+  for (const f of all) for (const u of f.uses) if (byName.has(u) && u !== f.name) {
+    const list = usersOf.get(u) ?? [];
+    list.push(f);
+    usersOf.set(u, list);
+  }
+  const closeOverUsers = (seed: Iterable<Located>): Set<Located> => {
+    const found = new Set(seed);
+    const work = [...found];
+    while (work.length) for (const user of usersOf.get(work.pop()!.name) ?? []) if (!found.has(user)) {
+      found.add(user);
+      work.push(user);
+    }
+    return found;
+  };
+  const usesAny = (f: LexicalFunction, names: ReadonlySet<string>): boolean => {
+    for (const u of f.uses) if (names.has(u)) return true;
+    return false;
+  };
+  // Names that end the process: known ones, macros that call them, and functions whose last act is to call them
+  // without a return before (the lexical shadow of "every path dies"; more is harmless, it only costs a parse).
+  const dying = new Set<string>([...BUILTIN_NORETURN, ...vocabulary.noreturn]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const m of allMacros) if (!dying.has(m.name) && [...m.body.matchAll(/[A-Za-z_]\w*/g)].some((w) => dying.has(w[0]))) {
+      dying.add(m.name);
+      grew = true;
+    }
+    for (const f of all) if (!dying.has(f.name) && !f.returns && f.lastCall !== undefined && dying.has(f.lastCall)) {
+      dying.add(f.name);
+      grew = true;
+    }
+  }
+  const diesOrGates = (f: LexicalFunction): boolean => usesAny(f, dying);
+  // Privilege code, root gates, and everything that uses them, up to the entries.
+  const opensDirectory = (f: LexicalFunction): boolean => (usesAny(f, DIRECTORY_OPENERS) || (f.directoryPath && (f.uses.has('open') || f.uses.has('openat')))) && !usesAny(f, CLOSERS);
+  const relevant = closeOverUsers(all.filter((f) => usesAny(f, PRIVILEGE_NAMES) || opensDirectory(f) || (usesAny(f, ID_GETTERS) && diesOrGates(f))));
+  // Callees whose summaries matter: they die, read input, or (with a chroot in the unit) change directory.
+  const inputNames = new Set([...INPUT_NAMES, ...vocabulary.inputFunctions]);
+  const hasChroot = all.some((f) => f.uses.has('chroot'));
+  const summarised = closeOverUsers(all.filter((f) => dying.has(f.name) || usesAny(f, inputNames) || (hasChroot && usesAny(f, DIRECTORY_CHANGES))));
+  const work = [...relevant];
+  while (work.length) {
+    const f = work.pop()!;
+    for (const u of f.uses) for (const callee of byName.get(u) ?? []) {
+      if (relevant.has(callee)) continue;
+      // and functions that call a function pointer they are handed (`ngx_spawn_process(cycle, proc, …)`)
+      if (summarised.has(callee) || callee.callsParameter) {
+        relevant.add(callee);
+        work.push(callee);
+      }
+    }
+  }
+  // Functions that read an id (`uid = getuid();` in main): a global set there names the account a drop elsewhere
+  // returns to (the project resolves such globals from every parsed file's id variables).
+  for (const f of all) if (usesAny(f, ID_GETTERS)) relevant.add(f);
+  const relevantNames = new Set([...relevant].map((f) => f.name));
+  for (const src of sources) {
+    const index = indexes.get(src.path)!;
+    const kept = index.functions.filter((f) => relevant.has(f as Located));
+    if (index.unbalanced) {
+      // Function ranges cannot be trusted: parse the whole file if it has anything to do with the program's privilege code.
+      if (index.functions.some((f) => relevantNames.has(f.name)) || [...index.topLevelUses].some((u) => PRIVILEGE_NAMES.has(u) || relevantNames.has(u))) parse.set(src.path, src.text);
+      else macros.push(...index.macros);
+      continue;
+    }
+    if (!kept.length) {
+      macros.push(...index.macros);
+      continue;
+    }
+    parse.set(src.path, kept.length === index.functions.length ? src.text : blankExcept(src.text, index.functions, new Set(kept)));
+    if (kept.length !== index.functions.length) macros.push(...index.macros);
+  }
+  return { functionsKept: relevant.size, functionsFound: all.length };
+}
+
+/** The text with every function but `keep` replaced by spaces (newlines kept, so offsets, lines and columns stay). */
+function blankExcept(text: string, functions: LexicalFunction[], keep: Set<LexicalFunction>): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const f of functions) {
+    if (keep.has(f)) continue;
+    parts.push(text.slice(at, f.start), text.slice(f.start, f.end).replace(/[^\n]/g, ' '));
+    at = f.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+function selectNode(sources: SelectableSource[], parse: Map<string, string>): void {
+  if (!sources.length) return;
+  const byStem = stemIndex(sources.map((s) => s.path));
+  const imports = new Map<string, string[]>();
+  const importers = new Map<string, string[]>();
+  const privileged: string[] = [];
+  for (const src of sources) {
+    const index = scanJs(src.text);
+    if (index.privileged) privileged.push(src.path);
+    const targets = index.specifiers.flatMap((s) => specifierTargets(src.path, s, byStem));
+    imports.set(src.path, targets);
+    for (const t of targets) importers.set(t, [...(importers.get(t) ?? []), src.path]);
+  }
+  const chosen = new Set(privileged);
+  const up = [...privileged];
+  while (up.length) for (const user of importers.get(up.pop()!) ?? []) if (!chosen.has(user)) {
+    chosen.add(user);
+    up.push(user);
+  }
+  const down = [...chosen];
+  while (down.length) for (const dep of imports.get(down.pop()!) ?? []) if (!chosen.has(dep)) {
+    chosen.add(dep);
+    down.push(dep);
+  }
+  for (const src of sources) if (chosen.has(src.path)) parse.set(src.path, src.text);
+}

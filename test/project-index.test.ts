@@ -1,0 +1,57 @@
+/** The project index as the ESLint plugin uses it: one file's findings judged against the current texts of the rest. */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { analyzePaths } from '../src/engine.js';
+import { ProjectIndex } from '../src/project-index.js';
+
+const fixtureProject = path.resolve(__dirname, '../fixtures/c/drop-after-input/three-files.project');
+
+/** The three-file fixture as a project (a Makefile marks it), in a folder that is also the working directory. */
+function copyOfFixture(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'privlint-index-'));
+  cpSync(fixtureProject, dir, { recursive: true });
+  writeFileSync(path.join(dir, 'Makefile'), 'all:\n');
+  return dir;
+}
+
+const summary = (r: { findings: { ruleId: string; loc: { file: string; line: number } }[] }): string[] => r.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`);
+/** Strict: the fixture's drop-after-input is a daemon's own input, a note of the strict set. */
+const strict = { ...defaultConfig(), ruleSet: 'strict' as const };
+const open = (dir: string, file: string): Promise<ProjectIndex> => ProjectIndex.forFile(path.join(dir, file), strict, dir);
+
+describe('ProjectIndex', () => {
+  it('gives the findings of the file that the CLI run in the project gives', async () => {
+    const dir = copyOfFixture();
+    const index = await open(dir, 'drop.c');
+    expect(index.root).toBe(dir);
+    const drop = await index.update(path.join(dir, 'drop.c'), readFileSync(path.join(dir, 'drop.c'), 'utf8'));
+    const cli = await analyzePaths(['.'], strict, dir);
+    expect(summary(drop)).toEqual(summary(cli).filter((s) => s.startsWith('drop.c:')));
+    expect(summary(drop)).toContain('drop.c:18 drop-after-input');
+    expect(await open(dir, 'main.c')).toBe(index); // one index per project
+  });
+
+  it('judges a file against the current buffers of the other files', async () => {
+    const dir = copyOfFixture();
+    const index = await open(dir, 'main.c');
+    const mainText = readFileSync(path.join(dir, 'main.c'), 'utf8');
+    const dropText = readFileSync(path.join(dir, 'drop.c'), 'utf8');
+    // main.c, edited in the editor (not saved): drop first, then parse the options
+    const dropFirst = mainText.replace('\tparse_options(argc, argv, &s);\n', '').replace('\tdrop_privileges(s.user);\n', '\tdrop_privileges("_svc");\n\tparse_options(argc, argv, &s);\n');
+    await index.update(path.join(dir, 'main.c'), dropFirst);
+    expect(summary(await index.update(path.join(dir, 'drop.c'), dropText))).not.toContain('drop.c:18 drop-after-input');
+    // the buffer goes back to what is on disk
+    await index.update(path.join(dir, 'main.c'), mainText);
+    expect(summary(await index.update(path.join(dir, 'drop.c'), dropText))).toContain('drop.c:18 drop-after-input');
+  });
+
+  it('takes in a file that is not on disk yet', async () => {
+    const dir = copyOfFixture();
+    const index = await open(dir, 'extra.c');
+    const result = await index.update(path.join(dir, 'extra.c'), '#include <unistd.h>\nvoid again(void) { (void)setuid(0); (void)setgid(1000); }\n');
+    expect(summary(result)).toEqual(['extra.c:2 unchecked-return']);
+  });
+});

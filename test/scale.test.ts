@@ -1,0 +1,72 @@
+/**
+ * The engine at scale: parsing only what can matter changes no finding, and a program's findings do not depend on
+ * what else is in the run.
+ */
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config.js';
+import { analyzePaths } from '../src/engine.js';
+import { fixtureUnits } from '../src/testing/expectations.js';
+
+const root = path.resolve(__dirname, '..');
+const strict = { ...defaultConfig(), ruleSet: 'strict' as const };
+
+describe('parsing only what can matter', () => {
+  it('gives the same findings as parsing everything, on every fixture', async () => {
+    const units = await fixtureUnits(path.join(root, 'fixtures'));
+    expect(units.length).toBeGreaterThan(100);
+    for (const unit of units) {
+      const rel = path.relative(root, unit);
+      const filtered = await analyzePaths([rel], strict, root);
+      const whole = await analyzePaths([rel], strict, root, { prefilter: false });
+      expect(filtered.findings, rel).toEqual(whole.findings);
+    }
+  });
+
+  it('leaves functions that cannot matter unparsed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'privlint-prefilter-'));
+    const helpers = Array.from({ length: 40 }, (_, i) => `int helper${i}(int x) { return x * ${i} + strlen("s"); }\n`).join('');
+    writeFileSync(path.join(dir, 'util.c'), `#include <string.h>\n${helpers}`);
+    writeFileSync(
+      path.join(dir, 'main.c'),
+      '#include <unistd.h>\nint helper1(int);\nint main(void) {\n\thelper1(2);\n\tsetuid(1000);\n\treturn 0;\n}\n',
+    );
+    const result = await analyzePaths([dir], strict, dir);
+    expect(result.analysed).toEqual(['main.c']);
+    expect(result.findings.map((f) => f.ruleId)).toContain('unchecked-return');
+  });
+});
+
+describe('programs are separate', () => {
+  it('a project beside a large distractor tree gets the findings it gets alone', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'privlint-units-'));
+    const app = path.join(dir, 'app');
+    cpSync(path.join(root, 'fixtures/c/drop-after-input/three-files.project'), app, { recursive: true });
+    writeFileSync(path.join(app, 'Makefile'), 'all: daemon\n');
+    // A second program of the app calls a function the app does not define: a system library's, for the linker.
+    writeFileSync(
+      path.join(app, 'helper.c'),
+      '#include <grp.h>\n#include <stdlib.h>\n#include <unistd.h>\nvoid load_plugins(void);\nint main(void) {\n\tload_plugins();\n\tif (setgroups(0, NULL) == -1 || setgid(100) == -1 || setuid(100) == -1)\n\t\texit(1);\n\tsetuid(100);\n\treturn 0;\n}\n',
+    );
+    // The distractor defines it (reading the environment), and others of the names the app uses.
+    const vendor = path.join(dir, 'vendor');
+    mkdirSync(vendor);
+    writeFileSync(path.join(vendor, 'configure.ac'), 'AC_INIT([vendor], [1])\n');
+    writeFileSync(path.join(vendor, 'plugins.c'), '#include <stdlib.h>\nvoid load_plugins(void) { if (getenv("PLUGINS")) exit(1); }\n');
+    writeFileSync(path.join(vendor, 'serve.c'), '#include <unistd.h>\nvoid serve(void *s) { (void)s; seteuid(0); setuid(0); }\n');
+    for (let i = 0; i < 150; i++) {
+      writeFileSync(
+        path.join(vendor, `tool${i}.c`),
+        `#include <unistd.h>\n#include <stdlib.h>\nstatic void work${i}(void) { if (getenv("T${i}")) chroot("/var/empty"); }\nint tool${i}_main(int argc, char **argv) { (void)argc; (void)argv; work${i}(); seteuid(${1000 + i}); work${i}(); return 0; }\n`,
+      );
+    }
+    const alone = await analyzePaths([app], strict, dir);
+    const together = await analyzePaths([dir], strict, dir);
+    const inApp = (f: { loc: { file: string } }): boolean => f.loc.file.startsWith('app/');
+    expect(alone.findings.length).toBeGreaterThan(0);
+    expect(together.findings.filter(inApp)).toEqual(alone.findings);
+    expect(together.findings.some((f) => !inApp(f))).toBe(true);
+  });
+});
