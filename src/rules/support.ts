@@ -53,9 +53,9 @@ interface FlowState {
   flags: Map<string, boolean>;
 }
 
-const MAX_PARTITIONS_PER_NODE = 16;
+const MAX_PARTITIONS_PER_NODE = 32;
 /** Where too many combinations met, the most telling flags are kept while they make no more than this many. */
-const WIDENED_PARTITIONS = 8;
+const WIDENED_PARTITIONS = 16;
 
 /** The flags in `kept` only (the same map when none is left out). */
 function keepOnly(flags: Map<string, boolean>, kept: ReadonlySet<string>): Map<string, boolean> {
