@@ -182,7 +182,18 @@ const SIGNS: Sign[] = ['negative', 'zero', 'positive'];
  * What a condition says of the values it tests, per successor, as flags: `v` (v is not 0) and `v>0` (v is
  * positive). A test by sign (`x > 0`, `x <= 0`, `!x`) tells both; a boolean test (`if (privileged)`) tells `v`.
  */
+const valueTestCache = new WeakMap<SuperNode, FlagTest[]>();
+
 function valueTests(node: SuperNode): FlagTest[] {
+  let tests = valueTestCache.get(node);
+  if (!tests) {
+    tests = computeValueTests(node);
+    valueTestCache.set(node, tests);
+  }
+  return tests;
+}
+
+function computeValueTests(node: SuperNode): FlagTest[] {
   if (node.origin.kind !== 'cond' || !node.tests) return [];
   const out: FlagTest[] = [];
   for (const t of node.tests) {
@@ -401,7 +412,8 @@ function liveFlags(g: Supergraph): Set<string>[] {
     const out = new Set<string>(Object.keys(n.origin.constants ?? {}).filter((v) => vars.has(v)));
     for (const v of n.origin.assigns ?? []) for (const f of vars) if (mentions(f, v)) out.add(f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
-    const call = n.origin.kind === 'return' ? n.chain.at(-1) : undefined;
+    // What an inlined call returns is set at its returns; before its entry it means nothing yet.
+    const call = n.origin.kind === 'return' || n.origin.kind === 'entry' ? n.chain.at(-1) : undefined;
     if (call) for (const f of valueFlags(RETURNED + call.id)) if (vars.has(f)) out.add(f);
     if (vars.has(FORK_PARENT) && n.events.some((e) => e.kind === 'fork' || g.forkValues?.get(n.fn)?.events.has(e.id))) out.add(FORK_PARENT);
     return out;

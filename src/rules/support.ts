@@ -53,22 +53,25 @@ interface FlowState {
   flags: Map<string, boolean>;
 }
 
-const MAX_PARTITIONS_PER_NODE = 16;
+const MAX_PARTITIONS_PER_NODE = 32;
+/** Where too many combinations met, the most telling flags are kept while they make no more than this many. */
+const WIDENED_PARTITIONS = 16;
 
-/** The flags in `kept` only. */
+/** The flags in `kept` only (the same map when none is left out). */
 function keepOnly(flags: Map<string, boolean>, kept: ReadonlySet<string>): Map<string, boolean> {
-  return new Map([...flags].filter(([v]) => kept.has(v)));
+  for (const v of flags.keys()) if (!kept.has(v)) return new Map([...flags].filter(([k]) => kept.has(k)));
+  return flags;
 }
 
-const keys = new WeakMap<Map<string, boolean>, string>();
-
-function flagsKey(flags: Map<string, boolean>): string {
-  let key = keys.get(flags);
-  if (key === undefined) {
-    key = flags.size ? [...flags].map(([k, v]) => `${k}=${v}`).sort().join(',') : '';
-    keys.set(flags, key);
-  }
-  return key;
+/**
+ * The key of a combination of flags: one character per flag, its position among the flags followed in the graph
+ * (`order`) and its value, so that equal combinations have equal keys without comparing names.
+ */
+function flagsKey(flags: Map<string, boolean>, order: ReadonlyMap<string, number>): string {
+  if (!flags.size) return '';
+  const codes: number[] = [];
+  for (const [v, value] of flags) codes.push(((order.get(v) ?? order.size) << 1) | (value ? 1 : 0));
+  return String.fromCharCode(...codes.sort((a, b) => a - b));
 }
 
 /** One rule's question over a graph: facts to follow forward, and what to do with the facts before each event. */
@@ -129,18 +132,20 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
   /** Nodes where too many flag combinations met: the flags still told apart there. */
   const widened = new Map<number, Set<string>>();
   const ranking = flagRanking(g);
+  const order = new Map(ranking.map((v, i) => [v, i]));
+  const keyOf = (flags: Map<string, boolean>): string => flagsKey(flags, order);
   const arrive = (id: number, next: FlowState): void => {
     let parts = states.get(id);
     if (!parts) states.set(id, (parts = new Map()));
     const kept = widened.get(id);
     const flags = kept ? keepOnly(next.flags, kept) : next.flags;
-    if (!parts.has(flagsKey(flags)) && parts.size >= MAX_PARTITIONS_PER_NODE) {
+    if (!parts.has(keyOf(flags)) && parts.size >= MAX_PARTITIONS_PER_NODE) {
       // Too many flag combinations here: give up the least telling flags until few enough remain (whether the
       // process is root, and which process of a fork it is, are given up last).
       const all = [...parts.values()].map((p) => p.flags).concat([flags]);
       const present = ranking.filter((v) => all.some((f) => f.has(v)));
       let keep = new Set(present);
-      while (keep.size && new Set(all.map((f) => flagsKey(keepOnly(f, keep)))).size >= MAX_PARTITIONS_PER_NODE) keep = new Set([...keep].slice(0, -1));
+      while (keep.size && new Set(all.map((f) => keyOf(keepOnly(f, keep)))).size > WIDENED_PARTITIONS) keep = new Set([...keep].slice(0, -1));
       widened.set(id, keep);
       const old = [...parts.values()];
       parts.clear();
@@ -151,7 +156,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     merge(parts, id, { facts: next.facts, flags });
   };
   const merge = (parts: Map<string, FlowState>, id: number, next: FlowState): void => {
-    const key = flagsKey(next.flags);
+    const key = keyOf(next.flags);
     const cur = parts.get(key);
     // Fact sets are never changed once stored (a grown one is replaced by a copy), so nodes share them freely.
     if (!cur) {
