@@ -51,13 +51,13 @@ export function configSchema(): JsonSchema {
     inputFunctions: functionNames('Functions that read untrusted input (option or configuration parsers), besides getopt, getenv, fopen and the like.', ['load_config']),
     checkingWrappers: {
       type: 'object',
-      description: 'Functions that make a privilege call, test its result and end the process when it fails: wrapper name → the call it makes.',
+      description: 'Functions that make a privilege call, test its result and end the process when it fails (a library\'s `xsetuid(uid)`, a macro): wrapper name → the call it makes. A call of one is read as a checked call of the wrapped function with the same arguments.',
       propertyNames: { $ref: '#/definitions/functionName' },
       additionalProperties: { enum: [...WRAPPABLE_CALLS] },
       default: {},
       examples: [{ xsetuid: 'setuid', xsetgid: 'setgid' }],
     },
-    dropHelpers: functionNames('Functions that drop privileges for good (groups, gid, uid, each checked), such as a project\'s `drop_privileges`.', ['drop_privileges']),
+    dropHelpers: functionNames('Functions that drop privileges for good — the groups, then the gid, then the uid, each checked — such as a library\'s `drop_privileges(user)`. A call of one is read as that whole drop; its first argument names the account, a second one the group.', ['drop_privileges']),
     reportUnusedSuppressions: {
       type: 'boolean',
       description: 'Report `privlint-disable` comments that suppress nothing. Default: only when the `CI` environment variable is set; `--report-unused-suppressions` / `--no-report-unused-suppressions` decide for one run.',

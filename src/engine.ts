@@ -2,6 +2,7 @@
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
 import { supergraphs, type Supergraph } from './analysis/supergraph.js';
+import { callVocabulary } from './call-meaning.js';
 import { noreturnNamesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
 import { linkNodeModules } from './ts/modules.js';
@@ -104,22 +105,23 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   const controlMacros = [...headerControlMacros(sources)];
   // Headers and files that are not parsed still tell which functions never return.
   const textNoreturn = sources.filter((s) => /noreturn|NORETURN|__dead/.test(s.text)).flatMap((s) => noreturnNamesInText(s.text));
+  const vocabulary = callVocabulary(config);
   const selectable = sources.flatMap((s) => {
     const language = languageOf(s.path);
     return language ? [{ path: s.path, text: s.text, language }] : [];
   });
   const selection = options.prefilter === false
     ? { parse: new Map(selectable.map((s) => [s.path, s.text])), macros: [], functionsKept: 0, functionsFound: 0 }
-    : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions });
+    : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions, calls: vocabulary });
   timing(`indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`);
   const tasks: ParseTask[] = [];
   selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);
-    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], controlMacros });
+    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], controlMacros, vocabulary });
   });
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
-    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.controlMacros));
+    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
     const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>

@@ -214,6 +214,27 @@ describe('overrides and the effective configuration', () => {
     expect(JSON.parse(run(['--print-config', 'main.c'], dir).stdout).programKind).toBe('daemon');
   });
 
+  it('name checking wrappers and drop helpers the analysis sees as checked drops, in C and Node, in workers and through the cache', () => {
+    const files = {
+      'jail.c': '#include <err.h>\n#include <unistd.h>\nvoid xsetgid(gid_t);\nvoid xsetuid(uid_t);\nint main(void) {\n\tif (chroot("/var/empty") == -1 || chdir("/") == -1)\n\t\terr(1, "chroot");\n\txsetgid(100);\n\txsetuid(100);\n\treturn 0;\n}\n',
+      'jail.js': "const posix = require('posix');\nconst { dropTo } = require('privdrop');\nposix.chroot('/var/empty');\ndropTo('_svc');\n",
+    };
+    const findings = (dir: string, ...args: string[]): string[] =>
+      JSON.parse(run(['-f', 'json', ...args, '.'], dir).stdout).findings.map((f: { file: string; line: number; ruleId: string }) => `${f.file}:${f.line} ${f.ruleId}`).sort();
+    const without = ['jail.c:6 chroot-without-drop', 'jail.js:3 chroot-without-drop'];
+    expect(findings(tree(files))).toEqual(without);
+    const vocabulary = { checkingWrappers: { xsetgid: 'setgid', xsetuid: 'setuid' }, dropHelpers: ['privdrop.dropTo'] };
+    const dir = tree({ ...files, 'privlint.json': JSON.stringify(vocabulary) });
+    // The wrappers drop the ids, checked, but set no groups; the helper does the whole drop.
+    const withVocabulary = ['jail.c:9 missing-setgroups'];
+    expect(findings(dir)).toEqual(withVocabulary);
+    expect(findings(dir, '--jobs', '2', '--cache', '--cache-location', 'cache')).toEqual(withVocabulary);
+    expect(JSON.parse(run(['--print-config', 'jail.c'], dir).stdout)).toMatchObject(vocabulary);
+    // The cache remembers models per vocabulary: without it, the first answer comes back.
+    writeFileSync(path.join(dir, 'privlint.json'), '{}');
+    expect(findings(dir, '--jobs', '2', '--cache', '--cache-location', 'cache')).toEqual(without);
+  });
+
   it('make the engine run every rule some file needs, and only those', () => {
     const config = parseConfig({ rules: { 'temporary-drop': 'off' }, overrides: [{ files: ['x/'], ruleSet: 'strict' }] }, path.join(root, 'privlint.json'));
     const engine = engineConfig(config);

@@ -1,12 +1,9 @@
 /** What each C library call means in the privilege-event model. */
 import { loginClassSets } from '../login-class.js';
 import type { Node } from 'web-tree-sitter';
-import type { IdClass, IdKind, InputSource, PrivilegeEvent } from '../model.js';
+import { standardCallEvent, vocabularyEvents, type ArgumentReader, type CallVocabulary, type EventShape, type IdScope, type SetIdShape } from '../call-meaning.js';
+import type { IdClass, IdKind, InputSource } from '../model.js';
 import { callArguments, calleeName, numericValue, stringValue, unwrap } from './syntax.js';
-
-/** An event without the fields the CFG builder fills in (id, loc, text, result). */
-export type EventShape = DistributiveOmit<PrivilegeEvent, 'id' | 'loc' | 'text' | 'result'>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface CallContext {
   /** Variables known to hold an id of a class: `saved = geteuid()`, `ruid = getuid()`. */
@@ -21,6 +18,8 @@ export interface CallContext {
   capabilityTexts?: ReadonlyMap<string, string>;
   /** The parameters and locals of the function: any other name is a global, maybe set in another file. */
   locals?: ReadonlySet<string>;
+  /** The project's checking wrappers and drop helpers (privlint.json). */
+  vocabulary?: CallVocabulary;
 }
 
 /** Calls that can change the process's capabilities (capability events): privilege code too. */
@@ -66,10 +65,10 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
   return 'other';
 }
 
-function setId(id: IdKind, api: string, scope: 'permanent' | 'effective', targetNode: Node | undefined, ctx: CallContext): EventShape {
+function setId(id: IdKind, api: string, scope: IdScope, targetNode: Node | undefined, ctx: CallContext): SetIdShape {
   const target = classifyId(targetNode, ctx);
   const direction = target === 'root' || target === 'saved-effective' ? 'raise' : 'drop';
-  const event: EventShape = { kind: 'set-id', api, idKind: id, scope, direction, target, targetText: targetNode ? unwrap(targetNode).text : '' };
+  const event: SetIdShape = { kind: 'set-id', api, idKind: id, scope, direction, target, targetText: targetNode ? unwrap(targetNode).text : '' };
   const targetUser = targetNode && accountOf(unwrap(targetNode), ctx);
   const targetValue = targetNode && (numericValue(targetNode) ?? ctx.numericMacros?.get(unwrap(targetNode).text));
   const n = targetNode && unwrap(targetNode);
@@ -79,6 +78,8 @@ function setId(id: IdKind, api: string, scope: 'permanent' | 'effective', target
 
 /** `pw->pw_uid` of `pw = getpwnam("nobody")`: the account named in the code. */
 function accountOf(target: Node, ctx: CallContext): string | undefined {
+  // A drop helper given the account's name: `drop_privileges("svc")`.
+  if (target.type === 'string_literal') return stringValue(target);
   if (target.type === 'identifier') return ctx.passwdUsers?.get(target.text);
   if (target.type !== 'field_expression' || !/^pw_[ug]id$/.test(target.childForFieldName('field')?.text ?? '')) return undefined;
   const base = target.childForFieldName('argument');
@@ -116,6 +117,9 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
   const api = calleeName(call);
   if (!api) return undefined;
   const args = callArguments(call);
+  const reader = argumentReader(ctx);
+  const named = vocabularyEvents([api], api, args, reader, ctx.vocabulary) ?? standardCallEvent(api, api, args, reader);
+  if (named) return named;
   switch (api) {
     case 'capng_change_id': {
       // libcap-ng: keeps the capabilities chosen with capng_update across the change, optionally sets the
@@ -136,41 +140,12 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
     case 'capng_update':
     case 'capng_updatev':
       return capabilityCall(api, args, ctx);
-    case 'setuid':
-      return setId('uid', api, 'permanent', args[0], ctx);
-    case 'setgid':
-      return setId('gid', api, 'permanent', args[0], ctx);
-    case 'seteuid':
-      return setId('uid', api, 'effective', args[0], ctx);
-    case 'setegid':
-      return setId('gid', api, 'effective', args[0], ctx);
-    case 'setreuid':
-    case 'setregid': {
-      const id = api === 'setreuid' ? 'uid' : 'gid';
-      const realUnchanged = classifyId(args[0], ctx) === 'unchanged';
-      return setId(id, api, realUnchanged ? 'effective' : 'permanent', args[1] ?? args[0], ctx);
-    }
-    case 'setresuid':
-    case 'setresgid': {
-      const id = api === 'setresuid' ? 'uid' : 'gid';
-      const savedUnchanged = classifyId(args[2], ctx) === 'unchanged';
-      const effective = classifyId(args[1], ctx) === 'unchanged' ? args[0] : args[1];
-      return setId(id, api, savedUnchanged ? 'effective' : 'permanent', effective, ctx);
-    }
-    case 'setgroups':
-    case 'initgroups':
-      return { kind: 'set-groups', api, args: args.map((a) => a.text) };
     case 'sia_ses_launch':
       // Tru64 SIA: launching the session sets the user's groups (and ids) as login(1) does.
       return { kind: 'set-groups', api, args: args.map((a) => a.text) };
     case 'setusercontext':
       // BSD login classes: sets the groups only with LOGIN_SETGROUP (part of LOGIN_SETALL).
       return loginClassSets(args[3]?.text ?? '', 'GROUP') ? { kind: 'set-groups', api, args: args.map((a) => a.text) } : callEvent(api, args, ctx);
-    case 'chroot':
-      return { kind: 'chroot', api, path: args[0] ? (stringValue(args[0]) ?? args[0].text) : '' };
-    case 'chdir':
-    case 'fchdir':
-      return chdirEvent(api, args[0]);
     case 'open':
     case 'open64':
       return opensDirectory(args, 0) ? { kind: 'dir-open', api, handle: ctx.storedInto ?? '' } : undefined;
@@ -248,11 +223,15 @@ export function capabilitiesInText(text: string): string[] {
   return [...held];
 }
 
-/** `chdir(path)`: a string literal that does not start with '/' is relative to the current working directory. */
-function chdirEvent(api: string, arg: Node | undefined): EventShape {
-  const literal = arg ? stringValue(arg) : undefined;
-  const path = literal ?? arg?.text ?? '';
-  return { kind: 'chdir', api, path, ...(literal !== undefined && !literal.startsWith('/') ? { relative: true as const } : {}) };
+/** How C arguments read: ids through the function's variables and macros, paths as literals or as written. */
+function argumentReader(ctx: CallContext): ArgumentReader<Node> {
+  return {
+    idClass: (arg) => classifyId(arg, ctx),
+    setId: (idKind, api, scope, target) => setId(idKind, api, scope, target, ctx),
+    literal: (arg) => (arg ? stringValue(arg) : undefined),
+    path: (arg) => (arg ? (stringValue(arg) ?? arg.text) : ''),
+    text: (arg) => arg.text,
+  };
 }
 
 const EXEC_FAMILY = /^f?exec(?:[lv]p?e?|vpe)$/;

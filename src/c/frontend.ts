@@ -2,6 +2,7 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
 import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree } from '../parser.js';
+import type { CallVocabulary } from '../call-meaning.js';
 import { idGetterClass } from './calls.js';
 import { valueWhen } from './conditions.js';
 import { controlMacro, type ControlMacro, type MacroDefinition } from './control-macros.js';
@@ -221,6 +222,8 @@ function errorBytes(root: Node): number {
 export interface ProjectContext {
   stringMacros?: ReadonlyMap<string, string>;
   controlMacros?: ReadonlyMap<string, MacroDefinition>;
+  /** The project's checking wrappers and drop helpers (privlint.json). */
+  vocabulary?: CallVocabulary;
 }
 
 /** The control-flow macros a file can use: its own definitions, else its project's headers'. */
@@ -329,7 +332,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     }
     const fileCtx = {
       file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers,
-      controlMacros: controlMacrosOf(root, project.controlMacros),
+      controlMacros: controlMacrosOf(root, project.controlMacros), vocabulary: project.vocabulary,
       macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
     };
     const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);

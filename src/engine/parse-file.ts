@@ -1,4 +1,5 @@
 /** One file into its model: the step the engine runs per file, in the main thread or in a worker. */
+import type { CallVocabulary } from '../call-meaning.js';
 import type { MacroDefinition } from '../c/control-macros.js';
 import { analyzeCFile } from '../c/frontend.js';
 import type { Diagnostic, FileModel, Language } from '../model.js';
@@ -15,6 +16,8 @@ export interface ParseTask {
   stringMacros: [string, string][];
   /** The project headers' control-flow macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`). */
   controlMacros: [string, MacroDefinition][];
+  /** The configuration's checking wrappers and drop helpers. */
+  vocabulary?: CallVocabulary;
 }
 
 /** Event ids per file: room for this many events in one file. */
@@ -25,8 +28,8 @@ export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic
   const nextEventId = (): number => next++;
   try {
     return task.language === 'c'
-      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), controlMacros: new Map(task.controlMacros) })
-      : await analyzeNodeFile(task.path, task.text, nextEventId);
+      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), controlMacros: new Map(task.controlMacros), vocabulary: task.vocabulary })
+      : await analyzeNodeFile(task.path, task.text, nextEventId, task.vocabulary);
   } catch (e) {
     const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;
     return { file: task.path, level: 'error', message };

@@ -12,10 +12,20 @@ export interface JsLexicalIndex {
   specifiers: string[];
 }
 
-export function scanJs(text: string): JsLexicalIndex {
+/** `privilegeFunctions`: names the configuration gives privilege meaning (checking wrappers, drop helpers). */
+export function scanJs(text: string, privilegeFunctions: readonly string[] = []): JsLexicalIndex {
   const specifiers: string[] = [];
   for (const m of text.matchAll(RELATIVE_SPECIFIER)) specifiers.push(m[2]!);
-  return { privileged: NODE_PRIVILEGE_TOKENS.test(text), specifiers };
+  return { privileged: NODE_PRIVILEGE_TOKENS.test(text) || privilegeFunctions.some((name) => mentions(text, name)), specifiers };
+}
+
+/** The text names the function: `drop`, or the last part of `lib.drop`, as a whole word. */
+function mentions(text: string, name: string): boolean {
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  for (let at = text.indexOf(last); at >= 0; at = text.indexOf(last, at + 1)) {
+    if (!/[\w$]/.test(text[at - 1] ?? '') && !/[\w$]/.test(text[at + last.length] ?? '')) return true;
+  }
+  return false;
 }
 
 const EXTENSIONS = /\.(?:[cm]?[jt]s|tsx|jsx)$/;

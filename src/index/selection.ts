@@ -7,6 +7,7 @@
  * (offsets and lines kept); files with none of them are not parsed at all. Node modules are chosen whole: those
  * that touch privileges, the modules that load them (up to the entries), and what those load.
  */
+import { vocabularyPrivilegeNames, wrappersOf, type CallVocabulary } from '../call-meaning.js';
 import type { MacroModel } from '../model.js';
 import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
 import { BUILTIN_NORETURN } from '../analysis/project.js';
@@ -44,6 +45,8 @@ export interface SelectionVocabulary {
   noreturn: Iterable<string>;
   /** Names the configuration says read input. */
   inputFunctions: Iterable<string>;
+  /** The configuration's checking wrappers and drop helpers: their calls are privilege code. */
+  calls?: CallVocabulary;
 }
 
 export function selectForParsing(sources: SelectableSource[], vocabulary: SelectionVocabulary): Selection {
@@ -51,7 +54,7 @@ export function selectForParsing(sources: SelectableSource[], vocabulary: Select
   const macros: MacroModel[] = [];
   const c = sources.filter((s) => s.language === 'c');
   const counts = selectC(c, vocabulary, parse, macros);
-  selectNode(sources.filter((s) => s.language === 'node'), parse);
+  selectNode(sources.filter((s) => s.language === 'node'), parse, vocabularyPrivilegeNames(vocabulary.calls));
   return { parse, macros, ...counts };
 }
 
@@ -113,11 +116,14 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   const diesOrGates = (f: LexicalFunction): boolean => usesAny(f, dying);
   // Privilege code, root gates, and everything that uses them, up to the entries.
   const opensDirectory = (f: LexicalFunction): boolean => (usesAny(f, DIRECTORY_OPENERS) || (f.directoryPath && (f.uses.has('open') || f.uses.has('openat')))) && !usesAny(f, CLOSERS);
-  const relevant = closeOverUsers(all.filter((f) => usesAny(f, PRIVILEGE_NAMES) || opensDirectory(f) || (usesAny(f, ID_GETTERS) && diesOrGates(f))));
+  const privilegeNames = new Set([...PRIVILEGE_NAMES, ...vocabularyPrivilegeNames(vocabulary.calls)]);
+  const relevant = closeOverUsers(all.filter((f) => usesAny(f, privilegeNames) || opensDirectory(f) || (usesAny(f, ID_GETTERS) && diesOrGates(f))));
   // Callees whose summaries matter: they die, read input, or (with a chroot in the unit) change directory.
   const inputNames = new Set([...INPUT_NAMES, ...vocabulary.inputFunctions]);
-  const hasChroot = all.some((f) => f.uses.has('chroot'));
-  const summarised = closeOverUsers(all.filter((f) => dying.has(f.name) || usesAny(f, inputNames) || (hasChroot && usesAny(f, DIRECTORY_CHANGES))));
+  const chrootNames = ['chroot', ...wrappersOf(vocabulary.calls, 'chroot')];
+  const hasChroot = all.some((f) => chrootNames.some((n) => f.uses.has(n)));
+  const directoryChanges = new Set([...DIRECTORY_CHANGES, ...wrappersOf(vocabulary.calls, 'chdir', 'fchdir')]);
+  const summarised = closeOverUsers(all.filter((f) => dying.has(f.name) || usesAny(f, inputNames) || (hasChroot && usesAny(f, directoryChanges))));
   const work = [...relevant];
   while (work.length) {
     const f = work.pop()!;
@@ -139,7 +145,7 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
     const kept = index.functions.filter((f) => relevant.has(f as Located));
     if (index.unbalanced) {
       // Function ranges cannot be trusted: parse the whole file if it has anything to do with the program's privilege code.
-      if (index.functions.some((f) => relevantNames.has(f.name)) || [...index.topLevelUses].some((u) => PRIVILEGE_NAMES.has(u) || relevantNames.has(u))) parse.set(src.path, src.text);
+      if (index.functions.some((f) => relevantNames.has(f.name)) || [...index.topLevelUses].some((u) => privilegeNames.has(u) || relevantNames.has(u))) parse.set(src.path, src.text);
       else macros.push(...index.macros);
       continue;
     }
@@ -166,14 +172,14 @@ function blankExcept(text: string, functions: LexicalFunction[], keep: Set<Lexic
   return parts.join('');
 }
 
-function selectNode(sources: SelectableSource[], parse: Map<string, string>): void {
+function selectNode(sources: SelectableSource[], parse: Map<string, string>, privilegeFunctions: string[]): void {
   if (!sources.length) return;
   const byStem = stemIndex(sources.map((s) => s.path));
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
   const privileged: string[] = [];
   for (const src of sources) {
-    const index = scanJs(src.text);
+    const index = scanJs(src.text, privilegeFunctions);
     if (index.privileged) privileged.push(src.path);
     const targets = index.specifiers.flatMap((s) => specifierTargets(src.path, s, byStem));
     imports.set(src.path, targets);

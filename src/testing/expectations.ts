@@ -5,7 +5,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { analyzePaths } from '../engine.js';
-import { defaultConfig } from '../config.js';
+import { defaultConfig, type PrivlintConfig } from '../config.js';
+import { CONFIG_FILES, parseConfig } from '../config-file.js';
 import type { Finding } from '../rules/rule.js';
 import { displayPath, languageOf } from '../files.js';
 
@@ -51,7 +52,7 @@ export const key = (file: string, line: number, ruleId: string): string => `${fi
 
 /**
  * Fixture units: every source file is analysed alone, except inside a folder named `*.project`, which is
- * analysed whole. With `foldersAreProjects`, every folder that holds only files is one project.
+ * analysed whole (with its own privlint.json, if it has one). With `foldersAreProjects`, every folder that holds only files is one project.
  */
 export async function fixtureUnits(root: string, foldersAreProjects = false): Promise<string[]> {
   const units: string[] = [];
@@ -77,13 +78,20 @@ async function sourceFiles(unit: string): Promise<string[]> {
   return (await fs.readdir(unit)).filter((f) => languageOf(f)).map((f) => path.join(unit, f));
 }
 
+/** A `*.project` fixture's own privlint.json (its vocabulary, its program kind), else the defaults. */
+async function unitConfig(unit: string): Promise<PrivlintConfig> {
+  const file = path.join(unit, CONFIG_FILES[0]);
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined ? defaultConfig() : parseConfig(JSON.parse(text), file);
+}
+
 /** Analyse one unit and compare with its annotations, for the given rules. */
 export async function checkUnit(unit: string, rules: Set<string>, cwd: string): Promise<UnitResult> {
   const files = await sourceFiles(unit);
   const expectations: Expectation[] = [];
   for (const f of files) expectations.push(...parseExpectations(displayPath(f, cwd), await fs.readFile(f, 'utf8')));
   // Every rule runs (the strict set); only the rules asked about are compared.
-  const result = await analyzePaths([path.relative(cwd, unit)], { ...defaultConfig(), ruleSet: 'strict' }, cwd);
+  const result = await analyzePaths([path.relative(cwd, unit)], { ...(await unitConfig(unit)), ruleSet: 'strict' }, cwd);
   const findings = result.findings.filter((f) => rules.has(f.ruleId));
   const expected = new Set(expectations.filter((e) => e.kind === 'ruleid' && rules.has(e.ruleId)).map((e) => key(e.file, e.line, e.ruleId)));
   const actual = new Set(findings.map((f) => key(f.loc.file, f.loc.line, f.ruleId)));

@@ -1,6 +1,6 @@
 /** What each Node call means in the privilege-event model. */
 import type { Node } from 'web-tree-sitter';
-import type { EventShape } from '../c/calls.js';
+import { standardCallEvent, vocabularyEvents, type ArgumentReader, type CallVocabulary, type EventShape, type IdScope, type SetIdShape } from '../call-meaning.js';
 import type { IdClass, IdKind } from '../model.js';
 import { targetFacts, type ModuleConstants } from './accounts.js';
 import type { ModuleBindings } from './bindings.js';
@@ -23,6 +23,8 @@ export interface NodeCallContext {
   scope: number;
   /** Where the call's value is kept (a directory handle). */
   storedInto: string | undefined;
+  /** The project's checking wrappers and drop helpers (privlint.json). */
+  vocabulary?: CallVocabulary;
 }
 
 /** Node's id getters, and the same calls of the `posix` module. */
@@ -57,7 +59,7 @@ export function classifyNodeId(node: Node | undefined, ctx: Pick<NodeCallContext
   return 'other';
 }
 
-function setId(idKind: IdKind, api: string, scope: 'permanent' | 'effective', target: Node | undefined, ctx: NodeCallContext): EventShape {
+function setId(idKind: IdKind, api: string, scope: IdScope, target: Node | undefined, ctx: NodeCallContext): SetIdShape {
   const cls = classifyNodeId(target, ctx);
   const direction = cls === 'root' || cls === 'saved-effective' ? 'raise' : 'drop';
   return { kind: 'set-id', api, idKind, scope, direction, target: cls, targetText: target ? unwrap(target).text : '', ...targetFacts(target, idKind, ctx.bindings, ctx.constants) };
@@ -65,6 +67,17 @@ function setId(idKind: IdKind, api: string, scope: 'permanent' | 'effective', ta
 
 function pathText(node: Node | undefined): string {
   return node ? (stringValue(node) ?? unwrap(node).text) : '';
+}
+
+/** How Node arguments read: ids through the module's bindings and constants, paths as literals or as written. */
+function argumentReader(ctx: NodeCallContext): ArgumentReader<Node> {
+  return {
+    idClass: (arg) => classifyNodeId(arg, ctx),
+    setId: (idKind, api, scope, target) => setId(idKind, api, scope, target, ctx),
+    literal: (arg) => stringValue(arg),
+    path: pathText,
+    text: (arg) => arg.text,
+  };
 }
 
 const DIRECTORY_PATHS = new Set(['.', '/', '..']);
@@ -132,33 +145,19 @@ export function classifyNodeCall(call: Node, ctx: NodeCallContext): EventShape[]
   if (!fn) return [];
   const args = callArguments(call);
   const q = ctx.bindings.qualify(fn);
+  const written = unwrap(fn).text;
+  const configured = vocabularyEvents(q === undefined ? [written] : [written, q], written, args, argumentReader(ctx), ctx.vocabulary);
+  if (configured) return configured;
   // `exports.f()`, or `Server.f()` with `const Server = exports`: a function of this module.
   if (q === undefined || /^(?:module\.)?exports\./.test(q)) return projectCall(fn, args, ctx);
   const api = q;
   // A read of the process's ids: tested after a drop, it verifies the drop (unverified-drop).
   if (/^process\.gete?[ug]id$/.test(q)) return [{ kind: 'call', api, callee: api, args: [] }];
-  switch (q.replace(/^posix\./, 'process.')) {
-    case 'process.setuid':
-      return [setId('uid', api, 'permanent', args[0], ctx)];
-    case 'process.setgid':
-      return [setId('gid', api, 'permanent', args[0], ctx)];
-    case 'process.seteuid':
-      return [setId('uid', api, 'effective', args[0], ctx)];
-    case 'process.setegid':
-      return [setId('gid', api, 'effective', args[0], ctx)];
-    case 'process.setreuid':
-    case 'process.setregid': {
-      const idKind = q.endsWith('uid') ? 'uid' : 'gid';
-      const realUnchanged = classifyNodeId(args[0], ctx) === 'unchanged';
-      return [setId(idKind, api, realUnchanged ? 'effective' : 'permanent', args[1] ?? args[0], ctx)];
-    }
-    case 'process.setgroups':
-    case 'process.initgroups':
-      return [{ kind: 'set-groups', api, args: args.map((a) => a.text) }];
-    case 'process.chdir': {
-      const literal = args[0] ? stringValue(args[0]) : undefined;
-      return [{ kind: 'chdir', api, path: pathText(args[0]), ...(literal !== undefined && !literal.startsWith('/') ? { relative: true as const } : {}) }];
-    }
+  const processCall = q.replace(/^posix\./, 'process.');
+  // posix.chroot is no plain chroot (below); the other calls of the process mean what the C calls do.
+  const standard = processCall !== 'process.chroot' && processCall.startsWith('process.') ? standardCallEvent(processCall.slice('process.'.length), api, args, argumentReader(ctx)) : undefined;
+  if (standard) return [standard];
+  switch (processCall) {
     case 'process.chroot':
       // posix.chroot(path) changes into the directory first, then chroots there.
       return [{ kind: 'chdir', api, path: pathText(args[0]) }, { kind: 'chroot', api, path: pathText(args[0]) }];

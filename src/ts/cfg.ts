@@ -5,7 +5,7 @@
  * `try` the exception ends the process (in an entry) or propagates to the caller (elsewhere).
  */
 import type { Node } from 'web-tree-sitter';
-import type { EventShape } from '../c/calls.js';
+import type { CallVocabulary, EventShape } from '../call-meaning.js';
 import { FORK_PARENT, NOT_ROOT, type Cfg, type CfgNode, type IdClass, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { ModuleConstants } from './accounts.js';
@@ -34,6 +34,8 @@ export interface NodeFileContext {
   isTest: boolean;
   /** The module starts a server or a timer: the program goes on after its top level. */
   startsService: boolean;
+  /** The project's checking wrappers and drop helpers (privlint.json). */
+  vocabulary?: CallVocabulary;
 }
 
 
@@ -76,7 +78,7 @@ export class NodeCfgBuilder extends GraphBuilder {
     private readonly deferCallbacks = false,
   ) {
     super(ctx.file);
-    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted, constants: ctx.constants, targets: ctx.targets, scope };
+    this.callContext = { bindings: ctx.bindings, idVariables: ctx.idVariables, tainted: ctx.tainted, constants: ctx.constants, targets: ctx.targets, scope, vocabulary: ctx.vocabulary };
   }
 
   /** The graph of a function body (a statement block, or an arrow function's expression) or of a module. */
@@ -408,7 +410,8 @@ export class NodeCfgBuilder extends GraphBuilder {
     }
     const shapes = call.type === 'call_expression' ? classifyNodeCall(call, { ...this.callContext, storedInto: assignedName(call) }) : this.constructorCall(call);
     for (const shape of shapes) {
-      const throws = THROWING.has(shape.kind) || (shape.kind === 'call' && !shape.api.startsWith('process.'));
+      // A call whose meaning handles its failure inside (a checking wrapper, a drop helper) ends the process rather than throw.
+      const throws = !shape.result && (THROWING.has(shape.kind) || (shape.kind === 'call' && !shape.api.startsWith('process.')));
       out.push({ event: this.event(shape, call), throws, swallowed });
     }
     this.addCallbacks(call, out, swallowed);

@@ -1,5 +1,6 @@
 /** Node front-end: one TypeScript/JavaScript module → functions with control-flow graphs and privilege events. */
 import type { Node, Parser } from 'web-tree-sitter';
+import type { CallVocabulary } from '../call-meaning.js';
 import type { FileModel, FunctionModel, IdClass } from '../model.js';
 import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree, type GrammarName } from '../parser.js';
 import { moduleConstants } from './accounts.js';
@@ -73,7 +74,7 @@ function bodyOf(site: FunctionSite): Node | undefined {
   return site.node.type === 'program' ? site.node : (site.node.childForFieldName('body') ?? undefined);
 }
 
-export async function analyzeNodeFile(path: string, source: string, nextEventId: () => number): Promise<FileModel> {
+export async function analyzeNodeFile(path: string, source: string, nextEventId: () => number, vocabulary?: CallVocabulary): Promise<FileModel> {
   const parser = await parserFor(path);
   const tree = parseBefore(parser, source, Date.now() + parseTimeLimitMs());
   if (!tree) throw parseTimeLimitError();
@@ -97,7 +98,7 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
       file: path, nextEventId, bindings, idVariables, tainted: taintedVariables(root, bindings), constants: moduleConstants(root), sites,
       targets: new CallTargets(root, path, sites, bindings), isTest: isTestModule(root, path),
       functionNames: new Set([...sites.values()].map((s) => s.name).filter((n) => !n.startsWith('<'))),
-      startsService: startsService(root, bindings),
+      startsService: startsService(root, bindings), vocabulary,
     };
     for (const site of sites.values()) {
       const fn = functionModel(site, ctx);

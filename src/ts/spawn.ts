@@ -3,7 +3,7 @@
  * changes ids, the caller does not, so these are `spawn` events, never drops of the caller's ids.
  */
 import type { Node } from 'web-tree-sitter';
-import type { EventShape } from '../c/calls.js';
+import type { EventShape } from '../call-meaning.js';
 import { resolve, type ModuleConstants } from './accounts.js';
 import { namedChildren, unwrap } from './syntax.js';
 
