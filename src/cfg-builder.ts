@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { locOf } from './c/syntax.js';
 import type { CfgNode, NodeKind } from './model.js';
+import { checkTime } from './time-limit.js';
 
 export interface Pending {
   from: number;
@@ -41,6 +42,7 @@ export abstract class GraphBuilder {
   protected abstract updateStep(update: Node, ins: Pending[]): Pending[];
 
   protected newNode(kind: NodeKind, ast?: Node): CfgNode {
+    checkTime();
     const node: CfgNode = { id: this.nodes.length, kind, events: [], succ: kind === 'cond' ? [-1, -1] : [] };
     if (ast) node.loc = locOf(this.file, ast);
     this.nodes.push(node);

@@ -18,6 +18,7 @@ import type { Diagnostic, FileModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
 import { withSharedWalks } from './rules/support.js';
+import { analysisWithin, cutByTimeLimit, deadlineIn, largestFile, largestInGraphs, leavingOutWhatOverruns, unitTimeLimitMs, type Culprit } from './time-limit.js';
 import type { Finding, Rule } from './rules/rule.js';
 
 export interface SourceFile {
@@ -93,6 +94,8 @@ export interface PreparedProject {
   diagnostics: Diagnostic[];
   models: FileModel[];
   timing: (label: string) => void;
+  /** When the analysis of the unit's programs must end (its time limit, counted from the end of parsing). */
+  deadline: number;
 }
 
 /** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
@@ -145,11 +148,13 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing(`parsed ${models.size} files`);
   const files = [...models.values()];
   linkNodeModules(files);
-  const project = new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros);
+  const deadline = deadlineIn(unitTimeLimitMs());
+  const blame = (): Culprit | undefined => largestFile(files);
+  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros));
   timing('project summaries');
-  const judge = new ResultJudge(project);
+  const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');
-  return { project, judge, diagnostics, models: files, timing };
+  return { project, judge, diagnostics, models: files, timing, deadline };
 }
 
 /** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
@@ -197,12 +202,17 @@ export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig,
   const cached = options.store.getResult(key);
   if (cached) return cached;
   const result = await computeUnit(sources, config, options);
-  options.store.setResult(key, result);
+  if (!result.diagnostics.some(cutByTimeLimit)) options.store.setResult(key, result);
   return result;
 }
 
-async function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
-  const { project, judge, diagnostics, models, timing } = await prepareProject(sources, config, options);
+/** A unit's analysis; one that runs out of time is done again without its largest file (time-limit.ts). */
+function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
+  return leavingOutWhatOverruns(sources, (kept) => computeUnitOnce(kept, config, options));
+}
+
+async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
+  const { project, judge, diagnostics, models, timing, deadline } = await prepareProject(sources, config, options);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
@@ -232,15 +242,22 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
         });
       }
     });
-  check([], true);
-  // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
   let graphCount = 0;
   let nodeCount = 0;
-  for (const g of all ?? supergraphs(project)) {
-    graphCount++;
-    nodeCount += g.nodes.length;
-    check([g], false);
-  }
+  // Out of time, the file to leave out is the one with the most of the program being checked.
+  let checking: Supergraph | undefined;
+  const blame = (): Culprit | undefined => largestInGraphs(checking ? [checking] : (all ?? [])) ?? largestFile(models);
+  analysisWithin(deadline, blame, () => {
+    check([], true);
+    // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
+    for (const g of all ?? supergraphs(project)) {
+      graphCount++;
+      nodeCount += g.nodes.length;
+      checking = g;
+      check([g], false);
+      checking = undefined;
+    }
+  });
   timing(`${graphCount} supergraphs, ${nodeCount} nodes`);
   timing('rules');
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));

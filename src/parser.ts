@@ -49,19 +49,6 @@ export async function createParser(name: GrammarName): Promise<Parser> {
 /** A limit that stops one file's analysis (time, size): its message is the diagnostic, and the other files go on. */
 export class InputLimitError extends Error {}
 
-const DEFAULT_PARSE_TIME_LIMIT_MS = 30_000;
-
-/** How long one file may take to parse: PRIVLINT_PARSE_TIME_LIMIT_MS, else 30 s. */
-export function parseTimeLimitMs(): number {
-  const configured = Number(process.env.PRIVLINT_PARSE_TIME_LIMIT_MS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_PARSE_TIME_LIMIT_MS;
-}
-
-/** The error for a file whose parse was stopped at the time limit. */
-export function parseTimeLimitError(): InputLimitError {
-  return new InputLimitError(`parsing took longer than ${parseTimeLimitMs() / 1000} s, the limit for one file (PRIVLINT_PARSE_TIME_LIMIT_MS); skipped`);
-}
-
 /** Parse, giving up at `deadline` (a Date.now() value): null when the parse was stopped. */
 export function parseBefore(parser: Parser, text: string, deadline: number): Tree | null {
   // The callback's result stops the parse when true (web-tree-sitter 0.27 types it as returning void).

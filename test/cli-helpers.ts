@@ -37,3 +37,19 @@ export function sarifValidator(): ReturnType<Ajv['compile']> {
   const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
   return new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false }).compile(schema);
 }
+
+/**
+ * A C program whose analysis is slow while it parses and models in milliseconds: `main` calls f0, and each of f0…f19
+ * calls the next three times, with privilege calls and an input read on the way. Inlined into one program's graph,
+ * that is 40,000 nodes whose path walks take minutes. (`prefix` names the functions: two such files can share a unit.)
+ */
+export function slowToAnalyse(prefix: string): string {
+  const depth = 20;
+  const lines = ['#include <err.h>', '#include <stdlib.h>', '#include <unistd.h>'];
+  lines.push(`static void ${prefix}${depth}(int a) { if (a > 1) { if (setgid(a) != 0) err(1, "g"); } else if (setuid(a) != 0) err(1, "u"); }`);
+  for (let i = depth - 1; i >= 0; i--) {
+    lines.push(`static void ${prefix}${i}(int a) { int v = getenv("X") != NULL; if (a > ${i}) ${prefix}${i + 1}(a - 1); else ${prefix}${i + 1}(a + 1); if (v) seteuid(a); ${prefix}${i + 1}(a * 2); }`);
+  }
+  lines.push(`int main(int argc, char **argv) { (void)argv; ${prefix}0(argc); return 0; }`);
+  return `${lines.join('\n')}\n`;
+}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSources } from '../src/engine.js';
 import { readSource } from '../src/files.js';
-import { build, root, run, sarifValidator, tree } from './cli-helpers.js';
+import { build, root, run, sarifValidator, slowToAnalyse, tree } from './cli-helpers.js';
 
 beforeAll(build);
 
@@ -26,6 +26,10 @@ function json(stdout: string): Report {
 
 function filesWithFindings(report: Report): Set<string> {
   return new Set(report.findings.map((f) => f.file));
+}
+
+function resultFile(x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }): string {
+  return x.locations[0]!.physicalLocation.artifactLocation.uri;
 }
 
 function diagnosticsOf(report: Report, file: string): string[] {
@@ -113,12 +117,40 @@ describe('hostile input', () => {
     // Privilege code in every function, so that the lexical index cannot leave the file unparsed.
     const body = Array.from({ length: 30_000 }, (_, i) => `int f${i}(int a) { if (a > ${i}) return setuid(a * ${i}); return f${i}(a - 1); }`).join('\n');
     const dir = tree({ 'a-bad.c': BAD, 'slow.c': `${body}\n`, 'z-bad.c': BAD });
-    const r = run(['-f', 'sarif', '.'], dir, { PRIVLINT_PARSE_TIME_LIMIT_MS: '200' });
+    const r = run(['-f', 'sarif', '.'], dir, { PRIVLINT_FILE_TIME_LIMIT_MS: '200' });
     const log = JSON.parse(r.stdout);
     const notes = log.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text);
-    expect(notes).toEqual(['slow.c: parsing took longer than 0.2 s, the limit for one file (PRIVLINT_PARSE_TIME_LIMIT_MS); skipped']);
+    expect(notes).toEqual(['slow.c: reading this file (parsing it and building its model) took longer than 0.2 s, the limit for one file (PRIVLINT_FILE_TIME_LIMIT_MS); skipped']);
     expect(new Set(log.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual(new Set(['a-bad.c', 'z-bad.c']));
     expect(r.status).toBe(1);
+  });
+
+  it('a program whose analysis runs past the time limit: the file behind it is left out with one diagnostic, every other file is analysed, for any --jobs', () => {
+    // Without the limit, analysing slow.c takes minutes.
+    const dir = tree({ 'a-bad.c': BAD, 'slow.c': slowToAnalyse('f'), 'z-bad.c': BAD, 'other/Makefile': '', 'other/c-bad.c': BAD });
+    const expected = /^slow\.c: analysing the unit's programs took longer than 2 s, the limit for one unit \(PRIVLINT_UNIT_TIME_LIMIT_MS\); this file, .+, was left out and the others were analysed without it$/;
+    let first: string | undefined;
+    for (const jobs of ['1', '2']) {
+      const r = run(['-f', 'sarif', '--jobs', jobs, '.'], dir, { PRIVLINT_UNIT_TIME_LIMIT_MS: '2000' });
+      const log = JSON.parse(r.stdout);
+      const notes = log.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text);
+      expect(notes).toEqual([expect.stringMatching(expected)]);
+      expect(new Set(log.runs[0].results.map(resultFile))).toEqual(new Set(['a-bad.c', 'other/c-bad.c', 'z-bad.c']));
+      expect(r.status).toBe(1);
+      first ??= r.stdout;
+      expect(r.stdout).toBe(first);
+    }
+    const text = run(['.'], dir, { PRIVLINT_UNIT_TIME_LIMIT_MS: '2000' }).stdout;
+    expect(text).toMatch(/^slow\.c: input error: analysing the unit's programs took longer than 2 s/m);
+  });
+
+  it('a unit still over the time limit without the file behind it gets one diagnostic; the other units are analysed', () => {
+    const dir = tree({ 'slow1.c': slowToAnalyse('f'), 'slow2.c': slowToAnalyse('g'), 'other/Makefile': '', 'other/c-bad.c': BAD });
+    const report = json(run(['-f', 'json', '.'], dir, { PRIVLINT_UNIT_TIME_LIMIT_MS: '1500' }).stdout);
+    expect(report.diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual([
+      expect.stringMatching(/^\.: analysing the unit's programs took longer than 1\.5 s, the limit for one unit \(PRIVLINT_UNIT_TIME_LIMIT_MS\), even without slow[12]\.c; none of the unit's 2 files was analysed$/),
+    ]);
+    expect([...filesWithFindings(report)]).toEqual(['other/c-bad.c']);
   });
 
   it('syntax errors nested too deep for the parser runtime are not walked, and later files are still analysed right', async () => {

@@ -1,4 +1,5 @@
 /** Small graph algorithms shared by the rules. */
+import { checkTime } from '../time-limit.js';
 
 /** Forward "may" facts: a fact holds at a point when it holds on at least one path reaching it. */
 export function forwardFacts<N extends { id: number; succ: number[] }>(
@@ -14,6 +15,7 @@ export function forwardFacts<N extends { id: number; succ: number[] }>(
   const work = [entry];
   const queued = new Set(work);
   while (work.length) {
+    checkTime();
     const id = work.pop()!;
     queued.delete(id);
     const out = new Set(inStates.get(id));

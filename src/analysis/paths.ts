@@ -2,6 +2,7 @@
 import { FORK_PARENT, NOT_ROOT, type PrivilegeEvent, type Test } from '../model.js';
 import { reachable } from './flow.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
+import { checkTime } from '../time-limit.js';
 
 /** A call that replaces the process image with another program (the front-end marks it). */
 export function isExec(e: PrivilegeEvent): boolean {
@@ -454,6 +455,7 @@ export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean
 
 /** Is the `index`-th successor consistent with what is known of the flags? Refines the flags for that edge. */
 export function followEdge(g: Supergraph, node: SuperNode, index: number, flags: Map<string, boolean>): Map<string, boolean> | undefined {
+  checkTime();
   let out = flags;
   for (const t of flagTests(g, node)) {
     if (t.signs) {

@@ -5,6 +5,7 @@
  */
 import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
+import { checkTime } from '../time-limit.js';
 import { isErrorExit, isSuccessfulExit, type ForkValues, type Project } from './project.js';
 
 export interface SuperNode {
@@ -51,6 +52,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   const ranOnce = new Set<FunctionModel>();
 
   const add = (fn: FunctionModel, origin: CfgNode, chain: CallEvent[]): SuperNode => {
+    checkTime();
     const n: SuperNode = { id: nodes.length, fn, origin, events: [], succ: [], dies: false, chain };
     nodes.push(n);
     return n;

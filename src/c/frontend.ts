@@ -1,7 +1,8 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
-import { createParser, parseBefore, parseTimeLimitError, parseTimeLimitMs, unsafeTree } from '../parser.js';
+import { createParser, parseBefore, unsafeTree } from '../parser.js';
+import { deadlineIn, fileTimeLimitError, fileTimeLimitMs, modelWithin } from '../time-limit.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { idGetterClass } from './calls.js';
 import { valueWhen } from './conditions.js';
@@ -287,9 +288,9 @@ const MACRO_ARGUMENT = '__privlint_macro_argument';
 
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
-  const deadline = Date.now() + parseTimeLimitMs();
+  const deadline = deadlineIn(fileTimeLimitMs());
   let tree = parseBefore(parser, source, deadline);
-  if (!tree) throw parseTimeLimitError();
+  if (!tree) throw fileTimeLimitError();
   let flattened = false;
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
@@ -308,73 +309,76 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
   const numbers = numericMacros(tree.rootNode);
   const macroConditions = new MacroConditions(parser, numbers);
   try {
-    const root = tree.rootNode;
-    const model: FileModel = {
-      path,
-      language: 'c',
-      functions: [],
-      noreturnNames: noreturnDeclarations(root, source),
-      macros: macrosOf(root),
-      idVariables: Object.fromEntries(idVariables(root, source)),
-      diagnostics: [],
-    };
-    if (root.hasError) {
-      const first = descendantsOfType(root, ['ERROR'])[0] ?? root.descendantsOfType('MISSING' as never)[0];
-      model.diagnostics.push({
-        file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
-        message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', taking one branch of each #if (the one a Unix build compiles)' : ''}`,
-      });
-    } else if (flattened) {
-      model.diagnostics.push({
-        file: path, level: 'warning',
-        message: 'conditional compilation splits the syntax of this file: only one branch of each #if (the one a Unix build compiles) was analysed',
-      });
-    }
-    const fileCtx = {
-      file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers,
-      controlMacros: controlMacrosOf(root, project.controlMacros), vocabulary: project.vocabulary,
-      macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
-    };
-    const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
-    for (const def of descendantsOfType(root, ['function_definition'])) {
-      // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
-      if (!compiledOnUnix(def)) continue;
-      // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
-      const defText = def.text;
-      const locals = localNames(def);
-      const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def), locals };
-      const fn = functionDeclarator(def.childForFieldName('declarator'));
-      const body = def.childForFieldName('body');
-      const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
-      if (!fn || !body || !name) continue;
-      const params = parameterNames(fn);
-      const isEntry = name === 'main';
-      const builder = new FunctionCfgBuilder(ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
-      const typeText = def.childForFieldName('type')?.text ?? '';
-      const pointerReturn = def.childForFieldName('declarator')?.type === 'pointer_declarator';
-      let cfg;
-      try {
-        cfg = builder.build(body);
-      } catch (e) {
-        if (!(e instanceof RangeError)) throw e;
-        model.diagnostics.push({ file: path, level: 'warning', line: def.startPosition.row + 1, message: `function ${name} is nested too deeply to analyse; skipped (the rest of the file was analysed)` });
-        continue;
-      }
-      const fnModel: FunctionModel = {
-        name,
-        file: path,
+    // Building the model counts against the file's time limit too.
+    return modelWithin(deadline, () => {
+      const root = tree.rootNode;
+      const model: FileModel = {
+        path,
         language: 'c',
-        loc: locOf(path, fn),
-        params,
-        isLocal: def.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
-        returnsVoid: typeText === 'void' && !pointerReturn,
-        isEntry,
-        declaredNoreturn: model.noreturnNames.includes(name),
-        cfg,
+        functions: [],
+        noreturnNames: noreturnDeclarations(root, source),
+        macros: macrosOf(root),
+        idVariables: Object.fromEntries(idVariables(root, source)),
+        diagnostics: [],
       };
-      model.functions.push(fnModel);
-    }
-    return model;
+      if (root.hasError) {
+        const first = descendantsOfType(root, ['ERROR'])[0] ?? root.descendantsOfType('MISSING' as never)[0];
+        model.diagnostics.push({
+          file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
+          message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', taking one branch of each #if (the one a Unix build compiles)' : ''}`,
+        });
+      } else if (flattened) {
+        model.diagnostics.push({
+          file: path, level: 'warning',
+          message: 'conditional compilation splits the syntax of this file: only one branch of each #if (the one a Unix build compiles) was analysed',
+        });
+      }
+      const fileCtx = {
+        file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers,
+        controlMacros: controlMacrosOf(root, project.controlMacros), vocabulary: project.vocabulary,
+        macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
+      };
+      const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
+      for (const def of descendantsOfType(root, ['function_definition'])) {
+        // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
+        if (!compiledOnUnix(def)) continue;
+        // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
+        const defText = def.text;
+        const locals = localNames(def);
+        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def), locals };
+        const fn = functionDeclarator(def.childForFieldName('declarator'));
+        const body = def.childForFieldName('body');
+        const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
+        if (!fn || !body || !name) continue;
+        const params = parameterNames(fn);
+        const isEntry = name === 'main';
+        const builder = new FunctionCfgBuilder(ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
+        const typeText = def.childForFieldName('type')?.text ?? '';
+        const pointerReturn = def.childForFieldName('declarator')?.type === 'pointer_declarator';
+        let cfg;
+        try {
+          cfg = builder.build(body);
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+          model.diagnostics.push({ file: path, level: 'warning', line: def.startPosition.row + 1, message: `function ${name} is nested too deeply to analyse; skipped (the rest of the file was analysed)` });
+          continue;
+        }
+        const fnModel: FunctionModel = {
+          name,
+          file: path,
+          language: 'c',
+          loc: locOf(path, fn),
+          params,
+          isLocal: def.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
+          returnsVoid: typeText === 'void' && !pointerReturn,
+          isEntry,
+          declaredNoreturn: model.noreturnNames.includes(name),
+          cfg,
+        };
+        model.functions.push(fnModel);
+      }
+      return model;
+    });
   } finally {
     tree.delete();
     macroConditions.dispose();
