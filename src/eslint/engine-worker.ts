@@ -24,8 +24,8 @@ async function answer(request: EngineRequest): Promise<EngineAnswer> {
   const started = performance.now();
   const { file, cwd, text } = request;
   // privlint.json, found as `privlint .` run in ESLint's working directory finds it, gives the vocabulary (noreturn,
-  // inputFunctions, platform, ignore); eslint.config.js decides which rules report and how severely, so the engine
-  // runs every rule.
+  // inputFunctions, checkingWrappers, dropHelpers, platform, ignore); eslint.config.js decides which rules report
+  // and how severely, so the engine runs every rule.
   const { config } = await loadConfig(cwd);
   const index = await ProjectIndex.forFile(file, { ...config, rules: {}, ruleSet: 'strict' }, cwd);
   const { findings, diagnostics } = await index.update(file, text);
