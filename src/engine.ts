@@ -13,7 +13,7 @@ import { selectForParsing } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
-import type { Diagnostic, FileModel } from './model.js';
+import type { Diagnostic, FileModel, FunctionModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
 import { withSharedWalks } from './rules/support.js';
@@ -205,8 +205,8 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
   const rules = enabledRules(config);
-  let all: Supergraph[] | undefined;
-  const allGraphs = (): Supergraph[] => (all ??= [...supergraphs(project)]);
+  let entries: Map<FunctionModel, Supergraph> | undefined;
+  const entryGraphs = (): Supergraph[] => [...(entries ??= new Map([...supergraphs(project, { only: (root) => root.isEntry })].map((g) => [g.root, g]))).values()];
   const check = (graphs: Supergraph[], projectPass: boolean): void =>
     withSharedWalks(() => {
       for (const rule of rules) {
@@ -216,7 +216,7 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
           judge,
           graphs,
           projectPass,
-          allGraphs,
+          entryGraphs,
           report(f) {
             const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
             if (seen.has(key)) return;
@@ -234,7 +234,8 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
   let graphCount = 0;
   let nodeCount = 0;
-  for (const g of all ?? supergraphs(project)) {
+  // (An entry's graph made already for a project question is given back, not made again.)
+  for (const g of supergraphs(project, { made: entries })) {
     graphCount++;
     nodeCount += g.nodes.length;
     check([g], false);

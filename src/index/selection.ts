@@ -117,7 +117,10 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   // Callees whose summaries matter: they die, read input, or (with a chroot in the unit) change directory.
   const inputNames = new Set([...INPUT_NAMES, ...vocabulary.inputFunctions]);
   const hasChroot = all.some((f) => f.uses.has('chroot'));
-  const summarised = closeOverUsers(all.filter((f) => dying.has(f.name) || usesAny(f, inputNames) || (hasChroot && usesAny(f, DIRECTORY_CHANGES))));
+  // A function that dies on some paths only (`if (!p) fatal(…)`) needs no parse for that: only whole deaths,
+  // and input read or directory changes made anywhere below, are part of a callee's summary.
+  const summarised = closeOverUsers(all.filter((f) => usesAny(f, inputNames) || (hasChroot && usesAny(f, DIRECTORY_CHANGES))));
+  for (const f of all) if (dying.has(f.name)) summarised.add(f);
   const work = [...relevant];
   while (work.length) {
     const f = work.pop()!;

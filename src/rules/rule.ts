@@ -62,8 +62,8 @@ export interface RuleContext {
   graphs: Supergraph[];
   /** This call is the one for questions about the project as a whole, not about paths through graphs. */
   projectPass: boolean;
-  /** Every program's graph at once, made on first use (a question about all programs together costs their memory). */
-  allGraphs(): Supergraph[];
+  /** The graphs of the program entries (`main`, a module run as a program), made on first use and kept for the run. */
+  entryGraphs(): Supergraph[];
   report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
 }
 

@@ -211,11 +211,14 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     for (const node of g.nodes) {
       if (!node.events.length) continue;
       for (const state of states.get(node.id)?.values() ?? []) {
-        const cur = new Set(state.facts[w]!);
-        for (const ev of node.events) {
+        // The stored facts are shared: copied only when a later event of the node needs them changed.
+        let cur: Set<string> = state.facts[w]!;
+        node.events.forEach((ev, i) => {
           walk.visit(ev, cur, node, state.flags);
+          if (i === node.events.length - 1) return;
+          if (cur === state.facts[w]) cur = new Set(cur);
           walk.transfer(cur, ev);
-        }
+        });
       }
     }
   });
