@@ -1,7 +1,7 @@
 /** The one engine behind the CLI, the ESLint plugin and the Action: sources in, findings and diagnostics out. */
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
-import { supergraphs, type Supergraph } from './analysis/supergraph.js';
+import { buildSupergraph, supergraphs, type Supergraph } from './analysis/supergraph.js';
 import { noreturnNamesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
 import { linkNodeModules } from './ts/modules.js';
@@ -205,8 +205,7 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
   const rules = enabledRules(config);
-  let entries: Map<FunctionModel, Supergraph> | undefined;
-  const entryGraphs = (): Supergraph[] => [...(entries ??= new Map([...supergraphs(project, { only: (root) => root.isEntry })].map((g) => [g.root, g]))).values()];
+  const entryGraphsWith = entryGraphFinder(project);
   const check = (graphs: Supergraph[], projectPass: boolean): void =>
     withSharedWalks(() => {
       for (const rule of rules) {
@@ -216,7 +215,7 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
           judge,
           graphs,
           projectPass,
-          entryGraphs,
+          entryGraphsWith,
           report(f) {
             const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
             if (seen.has(key)) return;
@@ -234,8 +233,7 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
   let graphCount = 0;
   let nodeCount = 0;
-  // (An entry's graph made already for a project question is given back, not made again.)
-  for (const g of supergraphs(project, { made: entries })) {
+  for (const g of supergraphs(project)) {
     graphCount++;
     nodeCount += g.nodes.length;
     check([g], false);
@@ -245,6 +243,31 @@ async function computeUnit(sources: SourceFile[], config: PrivlintConfig, option
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   annotateFunctions(findings, models);
   return { findings, diagnostics, analysed: models.map((f) => f.path) };
+}
+
+/**
+ * The graphs of program entries that reach an event, for questions about the whole program. Each entry's graph is
+ * made once to learn which events it reaches, then let go; a question makes again only the graphs it needs.
+ */
+function entryGraphFinder(project: Project): (eventId: number) => Iterable<Supergraph> {
+  let reached: Map<FunctionModel, Set<number>> | undefined;
+  const recent: Supergraph[] = [];
+  return function* (eventId) {
+    if (!reached) {
+      reached = new Map();
+      for (const g of supergraphs(project, { only: (root) => root.isEntry })) reached.set(g.root, new Set(g.nodes.flatMap((n) => n.events.map((e) => e.id))));
+    }
+    for (const [root, ids] of reached) {
+      if (!ids.has(eventId)) continue;
+      let g = recent.find((r) => r.root === root);
+      if (!g) {
+        g = buildSupergraph(project, root);
+        recent.unshift(g);
+        recent.length = Math.min(recent.length, 4);
+      }
+      yield g;
+    }
+  };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
