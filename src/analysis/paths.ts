@@ -313,6 +313,26 @@ function forkBranches(g: Supergraph, node: SuperNode): (boolean | undefined)[] |
   return undefined;
 }
 
+const flagOrderCache = new WeakMap<Supergraph, Map<string, number>>();
+
+/**
+ * The key of a combination of flags: one character per flag, its place in the graph's ranking and its value, so
+ * that equal combinations have equal keys without comparing names.
+ */
+export function flagsKey(g: Supergraph, flags: ReadonlyMap<string, boolean>): string {
+  if (!flags.size) return '';
+  let order = flagOrderCache.get(g);
+  if (!order) flagOrderCache.set(g, (order = new Map(flagRanking(g).map((v, i) => [v, i]))));
+  const codes: number[] = [];
+  for (const [v, value] of flags) {
+    const place = order.get(v);
+    // A flag outside the ranking (none is expected) keeps its name in the key.
+    if (place === undefined) return [...flags].map(([k, b]) => `${k}=${b}`).sort().join(',');
+    codes.push((place << 1) | (value ? 1 : 0));
+  }
+  return String.fromCharCode(...codes.sort((a, b) => a - b));
+}
+
 /**
  * The flags followed in a graph, most telling first: whether the process is root, which process of a fork it is,
  * then the variables that guard the most privilege calls. Where too many combinations meet, the last are given up first.
@@ -573,7 +593,7 @@ export function continuesWithout(
   const foreverStates = new Set<string>();
   // `worked`: the path did something after the event, so returning from a function nobody calls is no excuse.
   const stack: [number, Map<string, boolean>, boolean, string | undefined][] = [];
-  const keyOf = (id: number, worked: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${[...flags].sort().join(',')}`;
+  const keyOf = (id: number, worked: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${flagsKey(g, flags)}`;
   const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean, parent: string | undefined): void => {
     from.succ.forEach((s, i) => {
       if (s === skip) return;
@@ -665,7 +685,7 @@ export function failureReaches(
   const forever = orEnd ? foreverNodes(g) : new Set<number>();
   while (stack.length) {
     const [id, flags] = stack.pop()!;
-    const key = `${id}|${[...flags].sort().join(',')}`;
+    const key = `${id}|${flagsKey(g, flags)}`;
     if (seen.has(key)) continue;
     if (seen.size > MAX_STATES) return true;
     seen.add(key);
