@@ -1,7 +1,7 @@
 /** The one engine behind the CLI, the ESLint plugin and the Action: sources in, findings and diagnostics out. */
 import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
-import { supergraphs, type Supergraph } from './analysis/supergraph.js';
+import { buildSupergraph, supergraphs, type Supergraph } from './analysis/supergraph.js';
 import { callVocabulary } from './call-meaning.js';
 import { noreturnNamesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
@@ -14,7 +14,7 @@ import { selectForParsing } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
-import type { Diagnostic, FileModel } from './model.js';
+import type { Diagnostic, FileModel, FunctionModel } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
 import { withSharedWalks } from './rules/support.js';
@@ -206,7 +206,7 @@ export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig,
   return result;
 }
 
-/** A unit's analysis; one that runs out of time is done again without its largest file (time-limit.ts). */
+/** A unit's analysis; one stopped by its time limit is done again without the file behind it (time-limit.ts). */
 function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
   return leavingOutWhatOverruns(sources, (kept) => computeUnitOnce(kept, config, options));
 }
@@ -217,8 +217,13 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
   const rules = enabledRules(config);
-  let all: Supergraph[] | undefined;
-  const allGraphs = (): Supergraph[] => (all ??= [...supergraphs(project)]);
+  // Out of time, the file to leave out is the one with the most of the program being checked.
+  let checking: Supergraph | undefined;
+  const blame = (): Culprit | undefined => largestInGraphs(checking ? [checking] : []) ?? largestFile(models);
+  const findEntryGraphs = entryGraphFinder(project);
+  const entryGraphsWith = function* (eventId: number): Iterable<Supergraph> {
+    for (const g of findEntryGraphs(eventId)) yield (checking = g);
+  };
   const check = (graphs: Supergraph[], projectPass: boolean): void =>
     withSharedWalks(() => {
       for (const rule of rules) {
@@ -228,7 +233,7 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
           judge,
           graphs,
           projectPass,
-          allGraphs,
+          entryGraphsWith,
           report(f) {
             const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
             if (seen.has(key)) return;
@@ -244,13 +249,11 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
     });
   let graphCount = 0;
   let nodeCount = 0;
-  // Out of time, the file to leave out is the one with the most of the program being checked.
-  let checking: Supergraph | undefined;
-  const blame = (): Culprit | undefined => largestInGraphs(checking ? [checking] : (all ?? [])) ?? largestFile(models);
   analysisWithin(deadline, blame, () => {
     check([], true);
+    checking = undefined;
     // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
-    for (const g of all ?? supergraphs(project)) {
+    for (const g of supergraphs(project)) {
       graphCount++;
       nodeCount += g.nodes.length;
       checking = g;
@@ -263,6 +266,31 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   annotateFunctions(findings, models);
   return { findings, diagnostics, analysed: models.map((f) => f.path) };
+}
+
+/**
+ * The graphs of program entries that reach an event, for questions about the whole program. Each entry's graph is
+ * made once to learn which events it reaches, then let go; a question makes again only the graphs it needs.
+ */
+function entryGraphFinder(project: Project): (eventId: number) => Iterable<Supergraph> {
+  let reached: Map<FunctionModel, Set<number>> | undefined;
+  const recent: Supergraph[] = [];
+  return function* (eventId) {
+    if (!reached) {
+      reached = new Map();
+      for (const g of supergraphs(project, { only: (root) => root.isEntry })) reached.set(g.root, new Set(g.nodes.flatMap((n) => n.events.map((e) => e.id))));
+    }
+    for (const [root, ids] of reached) {
+      if (!ids.has(eventId)) continue;
+      let g = recent.find((r) => r.root === root);
+      if (!g) {
+        g = buildSupergraph(project, root);
+        recent.unshift(g);
+        recent.length = Math.min(recent.length, 4);
+      }
+      yield g;
+    }
+  };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

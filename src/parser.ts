@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Language, Parser, type ParseState, type Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, type ParseState, type Tree } from 'web-tree-sitter';
 
 export type GrammarName = 'c' | 'typescript' | 'tsx';
 
@@ -49,13 +49,86 @@ export async function createParser(name: GrammarName): Promise<Parser> {
 /** A limit that stops one file's analysis (time, size): its message is the diagnostic, and the other files go on. */
 export class InputLimitError extends Error {}
 
-/** Parse, giving up at `deadline` (a Date.now() value): null when the parse was stopped. */
-export function parseBefore(parser: Parser, text: string, deadline: number): Tree | null {
+/**
+ * Parse, giving up at `deadline` (a Date.now() value): null when the parse was stopped. With a `memoryKey` (a file's
+ * path) and tree memory turned on (`rememberTrees`), the text is parsed incrementally from the tree of the key's
+ * previous text: an editor's host parses the same file again after each small edit.
+ */
+export function parseBefore(parser: Parser, text: string, deadline: number, memoryKey?: string): Tree | null {
   // The callback's result stops the parse when true (web-tree-sitter 0.27 types it as returning void).
   const progressCallback = (() => Date.now() > deadline) as unknown as (state: ParseState) => void;
-  const tree = parser.parse(text, null, { progressCallback });
-  if (!tree) parser.reset(); // the next parse must start afresh, not resume this one
+  const prior = memoryKey !== undefined && memoryLimit ? treeMemory.get(memoryKey) : undefined;
+  let old: Tree | undefined;
+  if (prior) {
+    old = prior.tree.copy();
+    old.edit(treeEdit(prior.text, text, editBetween(prior.text, text)));
+  }
+  const tree = parser.parse(text, old ?? null, { progressCallback });
+  old?.delete();
+  if (!tree) {
+    parser.reset(); // the next parse must start afresh, not resume this one
+    return tree;
+  }
+  if (memoryKey !== undefined && memoryLimit) remember(memoryKey, text, tree);
   return tree;
+}
+
+/** The last tree parsed for each key, most recent last (a Map keeps insertion order). */
+const treeMemory = new Map<string, { text: string; tree: Tree }>();
+let memoryLimit = 0;
+
+/** Keep the trees of the last `limit` files parsed (0: keep none), for incremental parses of their next texts. */
+export function rememberTrees(limit: number): void {
+  memoryLimit = Math.max(memoryLimit, limit);
+}
+
+function remember(key: string, text: string, tree: Tree): void {
+  const prior = treeMemory.get(key);
+  if (prior) {
+    prior.tree.delete();
+    treeMemory.delete(key);
+  }
+  treeMemory.set(key, { text, tree: tree.copy() });
+  for (const [oldest, entry] of treeMemory) {
+    if (treeMemory.size <= memoryLimit) break;
+    entry.tree.delete();
+    treeMemory.delete(oldest);
+  }
+}
+
+/** The one edit that turns `before` into `after`: their common prefix and suffix stay. */
+export function editBetween(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const shorter = Math.min(before.length, after.length);
+  const BLOCK = 512; // compared a block at a time first: a file is long, an edit is short
+  let start = 0;
+  while (start + BLOCK <= shorter && before.slice(start, start + BLOCK) === after.slice(start, start + BLOCK)) start += BLOCK;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail + BLOCK <= shorter - start && before.slice(before.length - tail - BLOCK, before.length - tail) === after.slice(after.length - tail - BLOCK, after.length - tail)) tail += BLOCK;
+  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+/** The tree-sitter edit for `editBetween(before, after)`. */
+export function treeEdit(before: string, after: string, edit: { start: number; oldEnd: number; newEnd: number }): Edit {
+  return new Edit({
+    startIndex: edit.start,
+    oldEndIndex: edit.oldEnd,
+    newEndIndex: edit.newEnd,
+    startPosition: pointAt(before, edit.start),
+    oldEndPosition: pointAt(before, edit.oldEnd),
+    newEndPosition: pointAt(after, edit.newEnd),
+  });
+}
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart };
 }
 
 /**

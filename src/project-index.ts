@@ -9,6 +9,7 @@ import path from 'node:path';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { analyzeUnit, compareFindings, loadSources, type SourceFile, type UnitResult } from './engine.js';
 import { MemoryStore } from './engine/cache.js';
+import { rememberTrees } from './parser.js';
 import { UnitFinder } from './engine/units.js';
 import { displayPath } from './files.js';
 import type { Diagnostic } from './model.js';
@@ -25,7 +26,10 @@ export class ProjectIndex {
     private readonly config: PrivlintConfig,
     private readonly cwd: string,
     private readonly texts: Map<string, string>,
-  ) {}
+  ) {
+    // A project index parses the file being edited again and again: from the tree of its previous text.
+    rememberTrees(32);
+  }
 
   /** The index of the project around `file` (absolute or relative to the working directory), opened once per process and configuration. */
   static forFile(file: string, config: PrivlintConfig = defaultConfig(), cwd = process.cwd()): Promise<ProjectIndex> {

@@ -55,3 +55,33 @@ describe('ProjectIndex', () => {
     expect(summary(result)).toEqual(['extra.c:2 unchecked-return']);
   });
 });
+
+describe('ProjectIndex: incremental parses', () => {
+  it('gives, edit after edit, the findings a fresh analysis of the same text gives', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'privlint-edits-'));
+    const file = path.join(dir, 'bad.c');
+    const original = readFileSync(path.resolve(__dirname, '../fixtures/c/unchecked-return/bad.c'), 'utf8');
+    writeFileSync(file, original);
+    writeFileSync(path.join(dir, 'Makefile'), 'all:\n');
+    const index = await ProjectIndex.forFile(file, strict, dir);
+    // Edits an editor makes: lines inserted above, a call's check removed, a function renamed, text deleted, undone.
+    const edits = [
+      `/* a comment */\n#include <stdio.h>\n${original}`,
+      original.replace(/if \(setuid\(([^)]*)\) != 0\)/, 'setuid($1);\n\tif (0)'),
+      original.replace(/\bmain\b/, 'main_renamed'),
+      original.slice(0, Math.floor(original.length / 2)),
+      original,
+    ];
+    const freshDir = mkdtempSync(path.join(tmpdir(), 'privlint-fresh-'));
+    writeFileSync(path.join(freshDir, 'Makefile'), 'all:\n');
+    for (const [i, text] of edits.entries()) {
+      const incremental = await index.update(file, text);
+      // The same text under a name never parsed before: parsed from scratch.
+      const name = `edit-${i}.c`;
+      writeFileSync(path.join(freshDir, name), text);
+      const fresh = await analyzePaths([name], strict, freshDir);
+      expect(summary(incremental)).toEqual(summary(fresh).map((s) => s.replace(name, 'bad.c')));
+      expect(incremental.findings.map((f) => f.message)).toEqual(fresh.findings.map((f) => f.message.replaceAll(name, 'bad.c')));
+    }
+  });
+});

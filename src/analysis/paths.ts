@@ -95,6 +95,7 @@ function flagVariables(g: Supergraph): Set<string> {
   const guards = new Map<string, number>();
   // Conditions (in the source) that test each variable: `if (user) setgid(…); … if (user) setuid(…);` tests it twice.
   const testSites = new Map<string, Set<object>>();
+  const testsAt: [SuperNode, string][] = [];
   for (const n of g.nodes) {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE);
     // A variable that receives what an inlined function returns is set to known values too.
@@ -106,12 +107,18 @@ function flagVariables(g: Supergraph): Set<string> {
       const sites = testSites.get(t.variable) ?? new Set();
       sites.add(n.origin);
       testSites.set(t.variable, sites);
-      if (guardsPrivilege(g, n, t.variable)) guards.set(t.variable, (guards.get(t.variable) ?? 0) + 1);
+      testsAt.push([n, t.variable]);
     }
   }
+  const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && !v.startsWith(RETURNED) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
+  // Whether a test guards privilege calls is asked only of the variables that could be followed (it walks the graph).
+  const privilegeNodes = new Uint8Array(g.nodes.length);
+  for (const n of g.nodes) if (n.events.some((e) => e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot')) privilegeNodes[n.id] = 1;
+  const reaches = reachingNodes(g, privilegeNodes);
+  for (const [n, v] of testsAt) if (candidate(v) && n.succ.some((s) => reaches[s]) && guardsPrivilege(g, n, v, privilegeNodes)) guards.set(v, (guards.get(v) ?? 0) + 1);
   vars = new Set(
     [...testedIn]
-      .filter(([v, fns]) => v !== NOT_ROOT && v !== FORK_PARENT && !v.startsWith(RETURNED) && (fns.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2) && guards.has(v))
+      .filter(([v]) => candidate(v) && guards.has(v))
       .sort((a, b) => guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),
@@ -139,22 +146,22 @@ const GUARD_REACH = 400;
  * Does one branch of this condition on `variable` lead to privilege calls that the other does not? Each branch
  * is followed until the variable is tested again (a loop back to the same test proves nothing).
  */
-function guardsPrivilege(g: Supergraph, cond: SuperNode, variable: string): boolean {
+function guardsPrivilege(g: Supergraph, cond: SuperNode, variable: string, privilegeNodes: Uint8Array): boolean {
   if (cond.succ.length !== 2) return false;
-  const [a, b] = cond.succ.map((s) => privilegeEventsNear(g, s, variable));
+  const [a, b] = cond.succ.map((s) => privilegeEventsNear(g, s, variable, privilegeNodes));
   for (const e of a!) if (!b!.has(e)) return true;
   for (const e of b!) if (!a!.has(e)) return true;
   return false;
 }
 
 /** Privilege calls reachable from `start`, as node ids (a function inlined twice shares its event objects). */
-function privilegeEventsNear(g: Supergraph, start: number, variable: string): Set<number> {
+function privilegeEventsNear(g: Supergraph, start: number, variable: string, privilegeNodes: Uint8Array): Set<number> {
   const found = new Set<number>();
   const seen = new Set<number>([start]);
   const queue = [start];
   for (let i = 0; i < queue.length && i < GUARD_REACH; i++) {
     const n = g.nodes[queue[i]!]!;
-    if (n.events.some((e) => e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot')) found.add(n.id);
+    if (privilegeNodes[n.id]) found.add(n.id);
     if (valueTests(n).some((t) => t.variable === variable)) continue;
     for (const s of n.succ) if (!seen.has(s)) {
       seen.add(s);
@@ -162,6 +169,25 @@ function privilegeEventsNear(g: Supergraph, start: number, variable: string): Se
     }
   }
   return found;
+}
+
+/** The nodes from which some node marked in `targets` can be reached (the targets included). */
+function reachingNodes(g: Supergraph, targets: Uint8Array): Uint8Array {
+  const preds: number[][] = g.nodes.map(() => []);
+  for (const n of g.nodes) for (const s of n.succ) preds[s]!.push(n.id);
+  const reaches = new Uint8Array(g.nodes.length);
+  const work: number[] = [];
+  targets.forEach((t, id) => {
+    if (t) {
+      reaches[id] = 1;
+      work.push(id);
+    }
+  });
+  while (work.length) for (const p of preds[work.pop()!]!) if (!reaches[p]) {
+    reaches[p] = 1;
+    work.push(p);
+  }
+  return reaches;
 }
 
 /** The flag that says a tested value is positive, next to the one that says it is not 0 (`v`): `v>0`. */
@@ -286,6 +312,26 @@ function forkBranches(g: Supergraph, node: SuperNode): (boolean | undefined)[] |
     return child === 0 ? [false, true] : [true, false];
   }
   return undefined;
+}
+
+const flagOrderCache = new WeakMap<Supergraph, Map<string, number>>();
+
+/**
+ * The key of a combination of flags: one character per flag, its place in the graph's ranking and its value, so
+ * that equal combinations have equal keys without comparing names.
+ */
+export function flagsKey(g: Supergraph, flags: ReadonlyMap<string, boolean>): string {
+  if (!flags.size) return '';
+  let order = flagOrderCache.get(g);
+  if (!order) flagOrderCache.set(g, (order = new Map(flagRanking(g).map((v, i) => [v, i]))));
+  const codes: number[] = [];
+  for (const [v, value] of flags) {
+    const place = order.get(v);
+    // A flag outside the ranking (none is expected) keeps its name in the key.
+    if (place === undefined) return [...flags].map(([k, b]) => `${k}=${b}`).sort().join(',');
+    codes.push((place << 1) | (value ? 1 : 0));
+  }
+  return String.fromCharCode(...codes.sort((a, b) => a - b));
 }
 
 /**
@@ -549,7 +595,7 @@ export function continuesWithout(
   const foreverStates = new Set<string>();
   // `worked`: the path did something after the event, so returning from a function nobody calls is no excuse.
   const stack: [number, Map<string, boolean>, boolean, string | undefined][] = [];
-  const keyOf = (id: number, worked: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${[...flags].sort().join(',')}`;
+  const keyOf = (id: number, worked: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${flagsKey(g, flags)}`;
   const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean, parent: string | undefined): void => {
     from.succ.forEach((s, i) => {
       if (s === skip) return;
@@ -641,7 +687,7 @@ export function failureReaches(
   const forever = orEnd ? foreverNodes(g) : new Set<number>();
   while (stack.length) {
     const [id, flags] = stack.pop()!;
-    const key = `${id}|${[...flags].sort().join(',')}`;
+    const key = `${id}|${flagsKey(g, flags)}`;
     if (seen.has(key)) continue;
     if (seen.size > MAX_STATES) return true;
     seen.add(key);

@@ -258,11 +258,17 @@ function summaryInput(call: CallEvent, input: InputEvent): InputEvent {
   return { ...input, id: call.id, api: call.callee, text: call.text, loc: call.loc, via: input.via ?? input };
 }
 
+export interface GraphOptions {
+  /** Only the roots this accepts (the roots' order puts program entries first, so nothing else changes). */
+  only?: (root: FunctionModel) => boolean;
+}
+
 /**
  * Roots: program entries, privileged functions nobody calls (callbacks, library API), and any left uncovered.
  * Graphs are made one at a time, so that a caller can analyse each and let it go before the next.
  */
-export function* supergraphs(project: Project): Generator<Supergraph> {
+export function* supergraphs(project: Project, options: GraphOptions = {}): Generator<Supergraph> {
+  const { only } = options;
   const covered = new Set<FunctionModel>();
   const roots = [
     ...project.functions.filter((f) => f.isEntry && project.privileged.has(f)),
@@ -272,7 +278,7 @@ export function* supergraphs(project: Project): Generator<Supergraph> {
   const isRoot = new Set(roots);
   const rest = project.functions.filter((f) => project.privileged.has(f) && !isRoot.has(f));
   for (const root of [...roots, ...rest]) {
-    if (covered.has(root) && !isRoot.has(root)) continue;
+    if ((covered.has(root) && !isRoot.has(root)) || (only && !only(root))) continue;
     const g = buildSupergraph(project, root);
     for (const f of g.covered) covered.add(f);
     yield g;

@@ -289,12 +289,12 @@ const MACRO_ARGUMENT = '__privlint_macro_argument';
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
   const deadline = deadlineIn(fileTimeLimitMs());
-  let tree = parseBefore(parser, source, deadline);
+  let tree = parseBefore(parser, source, deadline, path);
   if (!tree) throw fileTimeLimitError();
   let flattened = false;
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
-    const retry = parseBefore(parser, unixBranchOnly(source), deadline);
+    const retry = parseBefore(parser, unixBranchOnly(source), deadline, `${path}\0unix build`);
     if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
       tree.delete();
       tree = retry;

@@ -3,10 +3,10 @@
  * directive comments (`/* eslint-disable-next-line privlint/unchecked-return *\/`) work in `.c` and `.h` files.
  * The grammar is loaded when this module is imported (top-level await), so `parse()` is synchronous.
  */
-import { Edit, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { DirectiveType, File, FileProblem, Language, OkParseResult, ParseResult, RulesConfig, SourceLocation, SourceRange } from '@eslint/core';
-import { loadGrammar } from '../parser.js';
+import { editBetween, loadGrammar, treeEdit } from '../parser.js';
 
 /** A named node of the tree-sitter-c tree. Anonymous tokens (punctuation, keywords) are not nodes. */
 export interface CNode {
@@ -149,29 +149,6 @@ function toAst(tree: Tree, text: string): Parsed {
   return { text, tree, ast, comments: builder.comments };
 }
 
-/** The one edit that turns `before` into `after`: their common prefix and suffix stay. */
-function editBetween(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
-  const shorter = Math.min(before.length, after.length);
-  const BLOCK = 512; // compared a block at a time first: a file is long, an edit is short
-  let start = 0;
-  while (start + BLOCK <= shorter && before.slice(start, start + BLOCK) === after.slice(start, start + BLOCK)) start += BLOCK;
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail + BLOCK <= shorter - start && before.slice(before.length - tail - BLOCK, before.length - tail) === after.slice(after.length - tail - BLOCK, after.length - tail)) tail += BLOCK;
-  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
-}
-
-function pointAt(text: string, index: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: index - lineStart };
-}
-
 /**
  * A new text of a file parsed before: tree-sitter re-parses incrementally, and the top-level nodes (functions,
  * declarations) that lie wholly outside the edit and outside the ranges whose structure changed are taken over from
@@ -181,14 +158,7 @@ function reparse(previous: Parsed, text: string): Parsed | undefined {
   const edit = editBetween(previous.text, text);
   const oldTree = previous.tree.copy();
   try {
-    oldTree.edit(new Edit({
-      startIndex: edit.start,
-      oldEndIndex: edit.oldEnd,
-      newEndIndex: edit.newEnd,
-      startPosition: pointAt(previous.text, edit.start),
-      oldEndPosition: pointAt(previous.text, edit.oldEnd),
-      newEndPosition: pointAt(text, edit.newEnd),
-    }));
+    oldTree.edit(treeEdit(previous.text, text, edit));
     const tree = parser.parse(text, oldTree);
     if (!tree) return undefined;
     const changed = oldTree.getChangedRanges(tree);

@@ -1,5 +1,5 @@
 /** Turning the edit intents of findings into text edits, per file and language. */
-import { createParser } from '../parser.js';
+import { createParser, parseBefore } from '../parser.js';
 import type { Finding } from '../rules/rule.js';
 import { languageOf } from '../files.js';
 import { CEditor } from './c-editor.js';
@@ -22,7 +22,7 @@ export async function attachEdits(pending: PendingFix[], texts: ReadonlyMap<stri
     const text = texts.get(file);
     if (text === undefined || languageOf(file) !== 'c') continue; // Node: no editor yet
     const parser = await createParser('c');
-    const tree = parser.parse(text);
+    const tree = parseBefore(parser, text, Infinity, `${file}\0whole text`);
     if (!tree) continue;
     try {
       const editor = new CEditor(file, text, tree);

@@ -123,7 +123,10 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   const chrootNames = ['chroot', ...wrappersOf(vocabulary.calls, 'chroot')];
   const hasChroot = all.some((f) => chrootNames.some((n) => f.uses.has(n)));
   const directoryChanges = new Set([...DIRECTORY_CHANGES, ...wrappersOf(vocabulary.calls, 'chdir', 'fchdir')]);
-  const summarised = closeOverUsers(all.filter((f) => dying.has(f.name) || usesAny(f, inputNames) || (hasChroot && usesAny(f, directoryChanges))));
+  // A function that dies on some paths only (`if (!p) fatal(…)`) needs no parse for that: only whole deaths,
+  // and input read or directory changes made anywhere below, are part of a callee's summary.
+  const summarised = closeOverUsers(all.filter((f) => usesAny(f, inputNames) || (hasChroot && usesAny(f, directoryChanges))));
+  for (const f of all) if (dying.has(f.name)) summarised.add(f);
   const work = [...relevant];
   while (work.length) {
     const f = work.pop()!;

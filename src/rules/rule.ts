@@ -62,8 +62,11 @@ export interface RuleContext {
   graphs: Supergraph[];
   /** This call is the one for questions about the project as a whole, not about paths through graphs. */
   projectPass: boolean;
-  /** Every program's graph at once, made on first use (a question about all programs together costs their memory). */
-  allGraphs(): Supergraph[];
+  /**
+   * The graphs of the program entries (`main`, a module run as a program) whose paths reach the event `eventId`.
+   * Made when asked (the last few are kept), so that a project question never holds every program at once.
+   */
+  entryGraphsWith(eventId: number): Iterable<Supergraph>;
   report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
 }
 

@@ -1,6 +1,6 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
-import { applyConstants, flagRanking, followEdge, liveOnly } from '../analysis/paths.js';
+import { applyConstants, flagRanking, flagsKey, followEdge, liveOnly } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
@@ -63,16 +63,6 @@ function keepOnly(flags: Map<string, boolean>, kept: ReadonlySet<string>): Map<s
   return flags;
 }
 
-/**
- * The key of a combination of flags: one character per flag, its position among the flags followed in the graph
- * (`order`) and its value, so that equal combinations have equal keys without comparing names.
- */
-function flagsKey(flags: Map<string, boolean>, order: ReadonlyMap<string, number>): string {
-  if (!flags.size) return '';
-  const codes: number[] = [];
-  for (const [v, value] of flags) codes.push(((order.get(v) ?? order.size) << 1) | (value ? 1 : 0));
-  return String.fromCharCode(...codes.sort((a, b) => a - b));
-}
 
 /** One rule's question over a graph: facts to follow forward, and what to do with the facts before each event. */
 interface Walk {
@@ -122,24 +112,25 @@ export function withSharedWalks(body: () => void): void {
 function runWalks(g: Supergraph, walks: Walk[]): void {
   const states = new Map<number, Map<string, FlowState>>();
   const work: [number, string][] = [];
-  const queued = new Set<string>();
+  /** The flag combinations waiting in `work`, per node. */
+  const queued: (Set<string> | undefined)[] = [];
   const enqueue = (id: number, key: string): void => {
-    const k = `${id}#${key}`;
-    if (queued.has(k)) return;
-    queued.add(k);
+    const waiting = (queued[id] ??= new Set());
+    if (waiting.has(key)) return;
+    waiting.add(key);
     work.push([id, key]);
   };
   /** Nodes where too many flag combinations met: the flags still told apart there. */
   const widened = new Map<number, Set<string>>();
   const ranking = flagRanking(g);
-  const order = new Map(ranking.map((v, i) => [v, i]));
-  const keyOf = (flags: Map<string, boolean>): string => flagsKey(flags, order);
+  const keyOf = (flags: Map<string, boolean>): string => flagsKey(g, flags);
   const arrive = (id: number, next: FlowState): void => {
     let parts = states.get(id);
     if (!parts) states.set(id, (parts = new Map()));
     const kept = widened.get(id);
     const flags = kept ? keepOnly(next.flags, kept) : next.flags;
-    if (!parts.has(keyOf(flags)) && parts.size >= MAX_PARTITIONS_PER_NODE) {
+    const key = keyOf(flags);
+    if (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE) {
       // Too many flag combinations here: give up the least telling flags until few enough remain (whether the
       // process is root, and which process of a fork it is, are given up last).
       const all = [...parts.values()].map((p) => p.flags).concat([flags]);
@@ -153,10 +144,9 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
       merge(parts, id, { facts: next.facts, flags: keepOnly(flags, keep) });
       return;
     }
-    merge(parts, id, { facts: next.facts, flags });
+    merge(parts, id, { facts: next.facts, flags }, key);
   };
-  const merge = (parts: Map<string, FlowState>, id: number, next: FlowState): void => {
-    const key = keyOf(next.flags);
+  const merge = (parts: Map<string, FlowState>, id: number, next: FlowState, key = keyOf(next.flags)): void => {
     const cur = parts.get(key);
     // Fact sets are never changed once stored (a grown one is replaced by a copy), so nodes share them freely.
     if (!cur) {
@@ -177,10 +167,11 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     });
     if (grew) enqueue(id, key);
   };
+  const refinesEdges = walks.some((w) => w.edge);
   arrive(g.entry, { facts: walks.map((w) => new Set(w.init)), flags: new Map() });
   while (work.length) {
     const [id, key] = work.pop()!;
-    queued.delete(`${id}#${key}`);
+    queued[id]!.delete(key);
     const state = states.get(id)?.get(key);
     if (!state) continue; // merged away meanwhile
     const node = g.nodes[id]!;
@@ -197,13 +188,15 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     node.succ.forEach((s, index) => {
       const along = followEdge(g, node, index, flags);
       if (!along) return;
-      const outFacts = facts.map((f, w) => {
-        const edge = walks[w]!.edge;
-        if (!edge) return f;
-        const refined = new Set(f);
-        edge(refined, node, index);
-        return refined;
-      });
+      const outFacts = !refinesEdges
+        ? facts
+        : facts.map((f, w) => {
+            const edge = walks[w]!.edge;
+            if (!edge) return f;
+            const refined = new Set(f);
+            edge(refined, node, index);
+            return refined;
+          });
       arrive(s, { facts: outFacts, flags: liveOnly(g, s, along) });
     });
   }
@@ -211,11 +204,14 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     for (const node of g.nodes) {
       if (!node.events.length) continue;
       for (const state of states.get(node.id)?.values() ?? []) {
-        const cur = new Set(state.facts[w]!);
-        for (const ev of node.events) {
+        // The stored facts are shared: copied only when a later event of the node needs them changed.
+        let cur: Set<string> = state.facts[w]!;
+        node.events.forEach((ev, i) => {
           walk.visit(ev, cur, node, state.flags);
+          if (i === node.events.length - 1) return;
+          if (cur === state.facts[w]) cur = new Set(cur);
           walk.transfer(cur, ev);
-        }
+        });
       }
     }
   });

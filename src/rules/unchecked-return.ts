@@ -35,8 +35,7 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
 /** `holds` is true wherever a program entry's paths reach `ev` (and it is reached somewhere). */
 function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, holds: (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent) => boolean): boolean {
   let reached = false;
-  for (const g of ctx.allGraphs()) {
-    if (!g.root.isEntry) continue;
+  for (const g of ctx.entryGraphsWith(ev.id)) {
     for (const node of g.nodes) {
       const i = node.events.findIndex((e) => e.id === ev.id);
       if (i < 0) continue;
