@@ -6,12 +6,15 @@
 //
 // Each file is linted through ESLint#lintText with configs.recommended after a warm-up, as an editor does:
 //   unchanged  the same text again (`eslint .` after the first file of a project; an editor re-lint on save);
-//   edited     a new text each time (an editor after a keystroke): the engine analyses it again.
+//   edited     a new text each time (an editor after a keystroke), two ways: a comment typed at the start of the
+//              line in the middle of the file (inside a function: that function changes, the lines below keep
+//              their place), and a line added at the end. "without engine" counts the edited lints the plugin
+//              answered without asking the engine (a file it did not parse, whose edit changes nothing it reads).
 // "eslint side" is the time outside the wait for the engine thread: ESLint itself, the C AST, privlint's rules.
 // By default each file is linted alone (copied into a project of its own); --in-project lints it where it is, in
 // its whole corpus project (at most 11 edited runs there: each re-analyses the project's unit).
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import os, { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ESLint } from 'eslint';
@@ -36,20 +39,29 @@ const files = positionals.length
     ];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const load = () => loadavg()[0].toFixed(1);
 const ms = (x) => `${x.toFixed(1)} ms`;
 
-/** Milliseconds per call: in all, and outside the wait for the engine thread (ESLint, the C AST, the rules). */
+/**
+ * Milliseconds per call: in all, outside the wait for the engine thread (ESLint, the C AST, the rules), and the
+ * CPU time the process spent (both threads: on a machine busy with other work, wall time measures the queue for
+ * the CPU as much as the work; CPU time does not).
+ */
 async function timed(times, fn) {
   const total = [];
   const outside = [];
+  const cpu = [];
   for (let i = 0; i < times; i++) {
     const waited = engineWaits.ms;
+    const used = process.cpuUsage();
     const started = performance.now();
     await fn(i);
     total.push(performance.now() - started);
+    const { user, system } = process.cpuUsage(used);
+    cpu.push((user + system) / 1000);
     outside.push(total.at(-1) - (engineWaits.ms - waited));
   }
-  return { total: median(total), outside: median(outside) };
+  return { total: median(total), outside: median(outside), cpu: median(cpu) };
 }
 
 /** The file where it is linted: in its corpus project, or alone in a project of its own. */
@@ -64,7 +76,7 @@ function placed(file) {
 const editRuns = values['in-project'] ? Math.min(runs, 11) : runs;
 console.log(
   `ESLint per-file time with privlint/eslint-plugin (configs.recommended), warm process, median of ${runs} (${editRuns} edited)` +
-    `${values['in-project'] ? ", in the file's corpus project" : ', each file alone'}; load average ${loadavg()[0].toFixed(1)}`,
+    `${values['in-project'] ? ", in the file's corpus project" : ', each file alone'}; load average ${load()} (2 cores: ${os.availableParallelism()})`,
 );
 for (const { file, target } of files) {
   const where = placed(file);
@@ -77,18 +89,29 @@ for (const { file, target } of files) {
     if (result.messages.some((m) => m.fatal)) throw new Error(`${file}: ${result.messages[0].message}`);
     return result;
   };
-  const edit = (i) => `${text}\n/* edit ${i} */\n`;
+  const middle = text.indexOf('\n', text.length >> 1) + 1;
+  const inside = (i) => `${text.slice(0, middle)}/* edit ${i} */${text.slice(middle)}`;
+  const atEnd = (i) => `${text}\n/* edit ${i} */\n`;
   const findings = (await lint(text)).messages.length;
   for (let i = 0; i < 3; i++) await lint(text); // warm: grammar, index, JIT
   const unchanged = await timed(runs, () => lint(text));
-  const edited = await timed(editRuns, (i) => lint(edit(i)));
+  let without = engineWaits.unasked;
+  const editedInside = await timed(editRuns, (i) => lint(inside(i)));
+  without -= engineWaits.unasked;
+  for (let i = 0; i < 2; i++) await lint(atEnd(-1 - i)); // the other edit's first lints re-parse more
+  without += engineWaits.unasked;
+  const editedAtEnd = await timed(editRuns, (i) => lint(atEnd(i)));
+  without = engineWaits.unasked - without;
   const lines = text.split('\n').length;
   const kind = target === 5 ? 'no privilege calls' : 'drop sequence';
   const verdict = (x) => (x <= target ? 'met' : 'not met');
+  const edited = (e) => `${ms(e.total)} (eslint side ${ms(e.outside)} + engine ${ms(e.total - e.outside)}; CPU ${ms(e.cpu)})`;
   console.log(
     `${path.relative(values.corpus, file)} (${lines} lines, ${kind}, ${findings} problems): ` +
-      `unchanged ${ms(unchanged.total)}; edited ${ms(edited.total)} = eslint side ${ms(edited.outside)} + engine ${ms(edited.total - edited.outside)}; ` +
-      `target ≤${target} ms: ${verdict(unchanged.total)} unchanged, ${verdict(edited.total)} edited (eslint side ${verdict(edited.outside)})`,
+      `unchanged ${ms(unchanged.total)} (CPU ${ms(unchanged.cpu)}); edited inside ${edited(editedInside)}, at the end ${edited(editedAtEnd)}; ` +
+      `${without} of ${2 * editRuns} edited lints without engine; ` +
+      `target ≤${target} ms: ${verdict(unchanged.total)} unchanged, ${verdict(editedInside.total)} edited inside, ${verdict(editedAtEnd.total)} at the end ` +
+      `(in CPU time: ${verdict(unchanged.cpu)}, ${verdict(editedInside.cpu)}, ${verdict(editedAtEnd.cpu)}); load average now ${load()}`,
   );
 }
 stopEngineThread();

@@ -10,7 +10,7 @@ import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf, readSource } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
-import { selectForParsing } from './index/selection.js';
+import { selectForParsing, type Selection } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
@@ -98,12 +98,22 @@ export interface PreparedProject {
   deadline: number;
 }
 
-/** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
-export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}): Promise<PreparedProject> {
-  const started = Date.now();
-  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`) : (): void => {};
-  const diagnostics: Diagnostic[] = [];
-  const models = new Map<string, FileModel>();
+/**
+ * What a unit's analysis reads from its sources: the files to parse (the text of each, its blanked functions
+ * left out), the macros of the others, and what headers and texts tell (string and control macros, noreturn names).
+ * The analysis depends on the sources through these alone (and the texts of the files parsed, where edits are
+ * made): two sets of sources that give the same inputs give the same result.
+ */
+export interface UnitInputs {
+  sources: SourceFile[];
+  textNoreturn: string[];
+  selection: Selection;
+  tasks: ParseTask[];
+  /** Files read and how many functions were kept, for PRIVLINT_TIMING. */
+  indexed: string;
+}
+
+export function unitInputs(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): UnitInputs {
   const stringMacros = headerStringMacros(sources);
   const controlMacros = [...headerControlMacros(sources)];
   // Headers and files that are not parsed still tell which functions never return.
@@ -116,12 +126,34 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   const selection = options.prefilter === false
     ? { parse: new Map(selectable.map((s) => [s.path, s.text])), macros: [], functionsKept: 0, functionsFound: 0 }
     : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions, calls: vocabulary });
-  timing(`indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`);
   const tasks: ParseTask[] = [];
   selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);
     if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], controlMacros, vocabulary });
   });
+  const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
+  return { sources, textNoreturn, selection, tasks, indexed };
+}
+
+/** A digest of the unit's inputs (see UnitInputs), with the texts of the files parsed. */
+function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOptions): string {
+  const texts = new Map(inputs.sources.map((s) => [s.path, s.text]));
+  const [first] = inputs.tasks;
+  return hash(
+    engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.selection.macros),
+    JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
+    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}`),
+  );
+}
+
+/** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
+export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}, given?: UnitInputs): Promise<PreparedProject> {
+  const started = Date.now();
+  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`) : (): void => {};
+  const diagnostics: Diagnostic[] = [];
+  const models = new Map<string, FileModel>();
+  const { textNoreturn, selection, tasks, indexed } = given?.sources === sources ? given : unitInputs(sources, config, options);
+  timing(indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
     const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
@@ -178,12 +210,7 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
           if (e instanceof WorkerLost) return analyzeUnit(g.sources, config, { ...options, pool: undefined });
           throw e;
         });
-      // The largest units are handed out first, so that a big one does not start last and keep the run waiting;
-      // results stay in the units' order.
-      const size = (g: (typeof groups)[number]): number => g.sources.reduce((n, s) => n + s.text.length, 0);
-      const running: Promise<UnitResult>[] = new Array(groups.length);
-      for (const i of groups.map((_, i) => i).sort((a, b) => size(groups[b]!) - size(groups[a]!) || a - b)) running[i] = inWorker(groups[i]!).then(unitDone);
-      results = await Promise.all(running);
+      results = await Promise.all(groups.map(async (g) => unitDone(await inWorker(g))));
     } else {
       results = [];
       for (const group of groups) results.push(unitDone(await analyzeUnit(group.sources, config, { ...options, pool })));
@@ -206,18 +233,30 @@ export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig,
   const key = hash(engineBuild(), JSON.stringify(config), String(options.prefilter !== false), ...sources.map((s) => `${s.path}\0${hash(s.text)}`).sort());
   const cached = options.store.getResult(key);
   if (cached) return cached;
-  const result = await computeUnit(sources, config, options);
-  if (!result.diagnostics.some(cutByTimeLimit)) options.store.setResult(key, result);
+  // Texts changed where the analysis does not read them (a file that is not parsed, outside its macros): the
+  // result of the same inputs stands. An editor's host meets this at each keystroke in such a file.
+  const inputs = unitInputs(sources, config, options);
+  const inputKey = inputsKey(inputs, config, options);
+  const same = options.store.getResult(inputKey);
+  if (same) {
+    options.store.setResult(key, same);
+    return same;
+  }
+  const result = await computeUnit(sources, config, options, inputs);
+  if (!result.diagnostics.some(cutByTimeLimit)) {
+    options.store.setResult(key, result);
+    options.store.setResult(inputKey, result);
+  }
   return result;
 }
 
 /** A unit's analysis; one stopped by its time limit is done again without the file behind it (time-limit.ts). */
-function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
-  return leavingOutWhatOverruns(sources, (kept) => computeUnitOnce(kept, config, options));
+function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs): Promise<UnitResult> {
+  return leavingOutWhatOverruns(sources, (kept) => computeUnitOnce(kept, config, options, inputs));
 }
 
-async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): Promise<UnitResult> {
-  const { project, judge, diagnostics, models, timing, deadline } = await prepareProject(sources, config, options);
+async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs): Promise<UnitResult> {
+  const { project, judge, diagnostics, models, timing, deadline } = await prepareProject(sources, config, options, inputs);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();

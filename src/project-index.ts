@@ -50,13 +50,26 @@ export class ProjectIndex {
     return new ProjectIndex(root, config, cwd, new Map(sources.map((s) => [s.path, s.text])));
   }
 
-  /** The file's findings and diagnostics with its text as given (or as it is on disk when no text is given). */
-  async update(file: string, text?: string): Promise<{ findings: Finding[]; diagnostics: Diagnostic[] }> {
-    const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
-    if (text !== undefined) this.texts.set(shown, text);
+  /**
+   * The file's findings and diagnostics with its text as given (or as it is on disk when no text is given), and
+   * whether the analysis parsed it (a file that is not parsed can have no findings).
+   */
+  async update(file: string, text?: string): Promise<{ findings: Finding[]; diagnostics: Diagnostic[]; parsed: boolean }> {
+    const shown = this.record(file, text);
     const sources: SourceFile[] = [...this.texts].map(([p, t]) => ({ path: p, text: t }));
     const result = await analyzeUnit(sources, this.config, { store: this.store });
-    return { findings: result.findings.filter((f) => f.loc.file === shown).sort(compareFindings), diagnostics: result.diagnostics.filter((d) => d.file === shown) };
+    return {
+      findings: result.findings.filter((f) => f.loc.file === shown).sort(compareFindings),
+      diagnostics: result.diagnostics.filter((d) => d.file === shown),
+      parsed: result.analysed.includes(shown),
+    };
+  }
+
+  /** Take the file's current text without analysing anything (the next update judges with it); its shown path. */
+  record(file: string, text?: string): string {
+    const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
+    if (text !== undefined) this.texts.set(shown, text);
+    return shown;
   }
 
   /** Forget a file (deleted or closed without saving): the rest is judged without it. */

@@ -80,6 +80,8 @@ describe('the privlint/c language', () => {
 /** A node's type, range and children, without parents: what two parses must agree on. */
 type Shape = [string, number, number, Shape[]];
 const shape = (n: { type: string; range: [number, number]; children: any[] }): Shape => [n.type, n.range[0], n.range[1], n.children.map(shape)];
+/** Nodes whose `parent` is not the node that holds them (what ESLint's getParent answers). */
+const strayParents = (n: { children: any[] }): number => n.children.reduce((k: number, c: any) => k + (c.parent === n ? 0 : 1) + strayParents(c), 0);
 
 /** What ESLint's traversal visits: each step's node (type and range), phase, and the parent it is given. */
 const steps = (text: string, parsed: { ast: any; comments: any[] }): string[] =>
@@ -106,6 +108,7 @@ describe('incremental parsing of an edited file', () => {
         const incremental = parseC(text, file)!;
         const fresh = parseC(text)!;
         expect(shape(incremental.ast), `edit ${i} of ${file}`).toEqual(shape(fresh.ast));
+        expect(strayParents(incremental.ast)).toBe(0);
         expect(incremental.comments.map((c) => [c.range, c.value])).toEqual(fresh.comments.map((c) => [c.range, c.value]));
         expect(steps(text, incremental)).toEqual(steps(text, fresh));
       }
@@ -113,5 +116,7 @@ describe('incremental parsing of an edited file', () => {
     // most top-level nodes were taken over, not read from the tree again (edits such as an unclosed comment change
     // the structure of the rest of the file, which is then converted anew)
     expect(reuseCounts.adopted - before.adopted).toBeGreaterThan(2 * (reuseCounts.converted - before.converted));
+    // and where an edit falls inside a top-level node, its statements outside the edit were taken over too
+    expect(reuseCounts.convertedAround - before.convertedAround).toBeGreaterThan(20);
   });
 });

@@ -12,6 +12,7 @@ import { FunctionCfgBuilder } from './cfg.js';
 import { unixBranchOnly } from './preprocess.js';
 import { compiledOnUnix } from './unix-build.js';
 import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
+import { functionMemory } from './function-models.js';
 
 const NORETURN_MARKERS = /\b(noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b/;
 
@@ -43,10 +44,10 @@ function parameterNames(fnDecl: Node): string[] {
 const ID_GETTER_TEXT = /get(?:e?[ug]id|pwuid(?:_r)?)\s*\(/;
 
 /** Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. */
-function idVariables(root: Node, text = root.text): Map<string, IdClass> {
+function idVariables(root: Node, text = root.text, calls?: Node[]): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
   if (!ID_GETTER_TEXT.test(text)) return names;
-  for (const call of descendantsOfType(root, ['call_expression'])) {
+  for (const call of calls ?? descendantsOfType(root, ['call_expression'])) {
     const callee = calleeName(call) ?? '';
     let cls = idGetterClass(callee);
     // `pw = getpwuid(getuid())`: the invoking user's entry, so pw->pw_uid is the invoker.
@@ -134,9 +135,9 @@ function capabilityTexts(root: Node): Map<string, string> {
 }
 
 /** Object-like macros defined as a string literal: `#define RUNAS "nobody"`. */
-function stringMacros(root: Node): Map<string, string> {
+function stringMacros(root: Node, defs = descendantsOfType(root, ['preproc_def'])): Map<string, string> {
   const values = new Map<string, string>();
-  for (const def of descendantsOfType(root, ['preproc_def'])) {
+  for (const def of defs) {
     const m = /^"([^"\\]*)"$/.exec(def.childForFieldName('value')?.text.trim() ?? '');
     const name = def.childForFieldName('name')?.text;
     if (name && m) values.set(name, m[1]!);
@@ -145,9 +146,9 @@ function stringMacros(root: Node): Map<string, string> {
 }
 
 /** Object-like macros defined as a number: `#define NOBODY_UID 65534`. */
-function numericMacros(root: Node): Map<string, number> {
+function numericMacros(root: Node, defs = descendantsOfType(root, ['preproc_def'])): Map<string, number> {
   const values = new Map<string, number>();
-  for (const def of descendantsOfType(root, ['preproc_def'])) {
+  for (const def of defs) {
     const value = Number(def.childForFieldName('value')?.text.trim().replace(/^\((.*)\)$/, '$1').replace(/[uUlL]+$/, ''));
     const name = def.childForFieldName('name')?.text;
     if (name && Number.isInteger(value)) values.set(name, value);
@@ -155,8 +156,8 @@ function numericMacros(root: Node): Map<string, number> {
   return values;
 }
 
-function macrosOf(root: Node): MacroModel[] {
-  return descendantsOfType(root, ['preproc_function_def']).map((m) => ({
+function macrosOf(root: Node, defs = descendantsOfType(root, ['preproc_function_def'])): MacroModel[] {
+  return defs.map((m) => ({
     name: m.childForFieldName('name')?.text ?? '',
     params: (m.childForFieldName('parameters')?.namedChildren ?? []).map((p) => p?.text ?? ''),
     body: m.childForFieldName('value')?.text ?? '',
@@ -194,9 +195,9 @@ export function noreturnNamesInText(source: string): string[] {
   return [...new Set(names)].filter((n) => !/^(if|while|for|switch|return|sizeof|__attribute__)$/.test(n));
 }
 
-function noreturnDeclarations(root: Node, source: string): string[] {
+function noreturnDeclarations(root: Node, source: string, declarations = descendantsOfType(root, ['declaration', 'function_definition'])): string[] {
   const names: string[] = noreturnNamesInText(source);
-  for (const d of descendantsOfType(root, ['declaration', 'function_definition'])) {
+  for (const d of declarations) {
     const fn = functionDeclarator(d.childForFieldName('declarator'));
     if (!fn) continue;
     const head = d.type === 'function_definition' ? d.text.slice(0, (d.childForFieldName('body')?.startIndex ?? d.endIndex) - d.startIndex) : d.text;
@@ -209,9 +210,9 @@ function noreturnDeclarations(root: Node, source: string): string[] {
 }
 
 /** How much of the file the parser could not make sense of. */
-function errorBytes(root: Node): number {
+function errorBytes(root: Node, errors = descendantsOfType(root, ['ERROR'])): number {
   let total = 0;
-  for (const e of descendantsOfType(root, ['ERROR'])) if (e.parent?.type !== 'ERROR') total += e.endIndex - e.startIndex;
+  for (const e of errors) if (e.parent?.type !== 'ERROR') total += e.endIndex - e.startIndex;
   if (root.type === 'ERROR') total += root.endIndex - root.startIndex;
   return total;
 }
@@ -228,9 +229,9 @@ export interface ProjectContext {
 }
 
 /** The control-flow macros a file can use: its own definitions, else its project's headers'. */
-function controlMacrosOf(root: Node, fromHeaders: ReadonlyMap<string, MacroDefinition> = new Map()): Map<string, ControlMacro> {
+function controlMacrosOf(root: Node, fromHeaders: ReadonlyMap<string, MacroDefinition> = new Map(), defs = descendantsOfType(root, ['preproc_function_def', 'preproc_def'])): Map<string, ControlMacro> {
   const definitions = new Map(fromHeaders);
-  for (const def of descendantsOfType(root, ['preproc_function_def', 'preproc_def'])) {
+  for (const def of defs) {
     const name = def.childForFieldName('name')?.text;
     const body = def.childForFieldName('value')?.text;
     if (!name || body === undefined) continue;
@@ -286,12 +287,32 @@ class MacroConditions {
 
 const MACRO_ARGUMENT = '__privlint_macro_argument';
 
+/**
+ * The nodes of the file-level kinds the model is read from, found in one walk of the tree (a walk per kind costs
+ * as much each): `of(...)` gives those of some kinds, in document order, as separate `descendantsOfType` calls would.
+ */
+class FileNodes {
+  private constructor(private readonly found: Node[]) {}
+
+  static of(root: Node, source: string): FileNodes {
+    // Calls are many: found only when the text can hold an id getter's call (what idVariables reads them for).
+    // (ERROR is not asked for with other kinds: web-tree-sitter then finds nothing of any kind.)
+    const kinds = ['declaration', 'function_definition', 'preproc_def', 'preproc_function_def', ...(ID_GETTER_TEXT.test(source) ? ['call_expression'] : [])];
+    return new FileNodes(descendantsOfType(root, kinds));
+  }
+
+  of(...types: string[]): Node[] {
+    return this.found.filter((n) => types.includes(n.type));
+  }
+}
+
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
   const deadline = deadlineIn(fileTimeLimitMs());
   let tree = parseBefore(parser, source, deadline, path);
   if (!tree) throw fileTimeLimitError();
   let flattened = false;
+  let nodes = FileNodes.of(tree.rootNode, source);
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
     const retry = parseBefore(parser, unixBranchOnly(source), deadline, `${path}\0unix build`);
@@ -299,14 +320,15 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       tree.delete();
       tree = retry;
       flattened = true;
+      nodes = FileNodes.of(tree.rootNode, source);
     } else retry?.delete();
   }
-  const unsafe = unsafeTree(tree);
+  const unsafe = unsafeTree(tree, flattened ? `${path}\0unix build` : path);
   if (unsafe) {
     tree.delete();
     throw unsafe;
   }
-  const numbers = numericMacros(tree.rootNode);
+  const numbers = numericMacros(tree.rootNode, nodes.of('preproc_def'));
   const macroConditions = new MacroConditions(parser, numbers);
   try {
     // Building the model counts against the file's time limit too.
@@ -316,9 +338,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         path,
         language: 'c',
         functions: [],
-        noreturnNames: noreturnDeclarations(root, source),
-        macros: macrosOf(root),
-        idVariables: Object.fromEntries(idVariables(root, source)),
+        noreturnNames: noreturnDeclarations(root, source, nodes.of('declaration', 'function_definition')),
+        macros: macrosOf(root, nodes.of('preproc_function_def')),
+        idVariables: Object.fromEntries(idVariables(root, source, nodes.of('call_expression'))),
         diagnostics: [],
       };
       if (root.hasError) {
@@ -335,13 +357,22 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       }
       const fileCtx = {
         file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers,
-        controlMacros: controlMacrosOf(root, project.controlMacros), vocabulary: project.vocabulary,
+        controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary,
         macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
       };
-      const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root)]);
-      for (const def of descendantsOfType(root, ['function_definition'])) {
+      const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root, nodes.of('preproc_def'))]);
+      // An editor's host analyses the same file after each edit: functions whose text, place and file context are
+      // unchanged take their model from the previous analysis (function-models.ts).
+      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings]]);
+      for (const def of nodes.of('function_definition')) {
         // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
         if (!compiledOnUnix(def)) continue;
+        const kept = reuse?.take(def, nextEventId);
+        if (kept) {
+          model.functions.push(kept);
+          continue;
+        }
+        const counted = reuse?.counting(nextEventId);
         // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
         const defText = def.text;
         const locals = localNames(def);
@@ -352,7 +383,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         if (!fn || !body || !name) continue;
         const params = parameterNames(fn);
         const isEntry = name === 'main';
-        const builder = new FunctionCfgBuilder(ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
+        const builder = new FunctionCfgBuilder(counted ? { ...ctx, nextEventId: counted.next } : ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
         const typeText = def.childForFieldName('type')?.text ?? '';
         const pointerReturn = def.childForFieldName('declarator')?.type === 'pointer_declarator';
         let cfg;
@@ -376,7 +407,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           cfg,
         };
         model.functions.push(fnModel);
+        if (counted) reuse!.keep(def, fnModel, counted);
       }
+      reuse?.done();
       return model;
     });
   } finally {

@@ -58,18 +58,40 @@ export function relocate(model: FileModel, from: number, to: number): FileModel 
   return model;
 }
 
+/**
+ * A copy of plain data (what the caches hold: JSON-compatible objects and arrays). Written out rather than
+ * structuredClone, which costs several times as much on models of many small objects.
+ */
+export function copyPlain<V>(value: V): V {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyPlain) as V;
+  const out: Record<string, unknown> = {};
+  for (const k in value) out[k] = copyPlain((value as Record<string, unknown>)[k]);
+  return out as V;
+}
+
+/**
+ * The project index's memory. An editor sends a new text at each keystroke: of each file only the model of its
+ * latest text is kept, and only the last few unit results (what an undo returns to).
+ */
 export class MemoryStore<T> implements ModelStore, ResultStore<T> {
   private readonly models = new Map<string, { model: FileModel; idBase: number }>();
+  /** The key of the model kept for each file. */
+  private readonly modelOf = new Map<string, string>();
   private readonly results = new Map<string, T>();
+  static readonly RESULTS_KEPT = 16;
 
   // Models are kept and handed out as copies: the analysis of a project marks and links the models it is given.
   getModel(key: string): { model: FileModel; idBase: number } | undefined {
     const entry = this.models.get(key);
-    return entry && { model: structuredClone(entry.model), idBase: entry.idBase };
+    return entry && { model: copyPlain(entry.model), idBase: entry.idBase };
   }
 
   setModel(key: string, model: FileModel, idBase: number): void {
-    this.models.set(key, { model: structuredClone(model), idBase });
+    const older = this.modelOf.get(model.path);
+    if (older !== undefined && older !== key) this.models.delete(older);
+    this.modelOf.set(model.path, key);
+    this.models.set(key, { model: copyPlain(model), idBase });
   }
 
   getResult(key: string): T | undefined {
@@ -77,7 +99,12 @@ export class MemoryStore<T> implements ModelStore, ResultStore<T> {
   }
 
   setResult(key: string, result: T): void {
+    this.results.delete(key);
     this.results.set(key, result);
+    for (const oldest of this.results.keys()) {
+      if (this.results.size <= MemoryStore.RESULTS_KEPT) break;
+      this.results.delete(oldest);
+    }
   }
 }
 

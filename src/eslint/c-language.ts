@@ -104,6 +104,52 @@ class AstBuilder {
   }
 
   /**
+   * A top-level node that holds the edit, converted from the tree (the cursor's) with the nodes below it that lie
+   * outside the edit taken over from `old`, its counterpart in the earlier AST (same kind, same start): a keystroke
+   * in a long function converts the statements around it, not the whole function.
+   */
+  convertTopLevelAround(cursor: TreeCursor, root: CNode, old: CNode, change: Change): void {
+    const before = this.comments.length;
+    this.convertAround(cursor, root, old, change);
+    commentsWithin.set(root.children.at(-1)!, this.comments.slice(before));
+  }
+
+  private convertAround(cursor: TreeCursor, parent: CNode, old: CNode, change: Change): void {
+    const node = this.node(cursor.nodeType, cursor.startIndex, cursor.endIndex, parent);
+    const earlier = new Map(old.children.map((n) => [`${n.type}:${n.range[0]}:${n.range[1]}`, n]));
+    if (!cursor.gotoFirstChild()) return;
+    do {
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      const shift = change.shiftOf(start, end);
+      if (cursor.nodeIsNamed && shift !== undefined && !change.structureChanged(start, end)) {
+        const same = earlier.get(`${cursor.nodeType}:${start - shift}:${end - shift}`);
+        if (same) {
+          this.adoptBelow(same, node, shift);
+          continue;
+        }
+      }
+      const around = cursor.nodeIsNamed && shift === undefined ? earlier.get(`${cursor.nodeType}:${start}:${end - change.delta}`) : undefined;
+      if (around) this.convertAround(cursor, node, around, change);
+      else this.convert(cursor, node);
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  }
+
+  /** A node below the top level of the earlier AST, outside the edit, taken over (shifted by `delta`). */
+  private adoptBelow(old: CNode, parent: CNode, delta: number): void {
+    old.parent = parent;
+    parent.children.push(old);
+    const visit = (node: CNode): void => {
+      node.range[0] += delta;
+      node.range[1] += delta;
+      if (node.type === 'comment') this.comments.push(node as CComment);
+      for (const child of node.children) visit(child);
+    };
+    visit(old);
+  }
+
+  /**
    * A top-level node of the earlier AST of this file, whose text only moved by `delta`, taken over: moved into the
    * new AST, its offsets shifted in place (the earlier AST is given up: ESLint has finished with a file's
    * SourceCode before it parses the file again).
@@ -125,6 +171,26 @@ class AstBuilder {
       commentsWithin.set(old, comments);
     }
     for (const c of comments) this.comments.push(c);
+  }
+}
+
+/** Where a text differs from the file's earlier text, and where the parser found the structure changed. */
+class Change {
+  readonly delta: number;
+  constructor(
+    private readonly edit: { start: number; oldEnd: number; newEnd: number },
+    private readonly changed: { startIndex: number; endIndex: number }[],
+  ) {
+    this.delta = edit.newEnd - edit.oldEnd;
+  }
+
+  /** How far a node at [start, end) of the new text moved: undefined when it overlaps the edit. */
+  shiftOf(start: number, end: number): number | undefined {
+    return start > this.edit.newEnd ? this.delta : end < this.edit.start ? 0 : undefined;
+  }
+
+  structureChanged(start: number, end: number): boolean {
+    return this.changed.some((r) => r.startIndex <= end && start <= r.endIndex);
   }
 }
 
@@ -161,8 +227,8 @@ function reparse(previous: Parsed, text: string): Parsed | undefined {
     oldTree.edit(treeEdit(previous.text, text, edit));
     const tree = parser.parse(text, oldTree);
     if (!tree) return undefined;
-    const changed = oldTree.getChangedRanges(tree);
-    const delta = edit.newEnd - edit.oldEnd;
+    const change = new Change(edit, oldTree.getChangedRanges(tree));
+    const { delta } = change;
     const earlier = new Map(previous.ast.children.map((n) => [`${n.type}:${n.range[0]}:${n.range[1]}`, n]));
     const ast = rootOf(text);
     const builder = new AstBuilder(text);
@@ -172,14 +238,17 @@ function reparse(previous: Parsed, text: string): Parsed | undefined {
         do {
           const start = cursor.startIndex;
           const end = cursor.endIndex;
-          const shift = start > edit.newEnd ? delta : end < edit.start ? 0 : undefined;
+          const shift = change.shiftOf(start, end);
           const old =
-            shift !== undefined && cursor.nodeIsNamed && !changed.some((r) => r.startIndex <= end && start <= r.endIndex)
+            shift !== undefined && cursor.nodeIsNamed && !change.structureChanged(start, end)
               ? earlier.get(`${cursor.nodeType}:${start - shift}:${end - shift}`)
               : undefined;
+          // the node that holds the edit: its earlier version starts at the same place
+          const around = !old && shift === undefined && cursor.nodeIsNamed ? earlier.get(`${cursor.nodeType}:${start}:${end - delta}`) : undefined;
           if (old) builder.adopt(old, ast, shift!);
+          else if (around) builder.convertTopLevelAround(cursor, ast, around, change);
           else builder.convertTopLevel(cursor, ast);
-          reuseCounts[old ? 'adopted' : 'converted']++;
+          reuseCounts[old ? 'adopted' : around ? 'convertedAround' : 'converted']++;
         } while (cursor.gotoNextSibling());
       }
     } finally {
@@ -196,7 +265,7 @@ const recent = new Map<string, Parsed>();
 const FILES_KEPT = 8;
 
 /** Top-level nodes taken over from an earlier AST and converted from the tree, since the module was loaded. */
-export const reuseCounts = { adopted: 0, converted: 0 };
+export const reuseCounts = { adopted: 0, converted: 0, convertedAround: 0 };
 
 /**
  * Parse C text into the AST. With `file`, the parse is remembered for that file and the next text of the same file
@@ -247,11 +316,21 @@ function parseFile(file: string, text: string): Parsed | undefined {
 /** Traversal steps, made once per AST (a file linted again unchanged reuses them). */
 const stepsOfAst = new WeakMap<CNode, VisitNodeStep[]>();
 
+/**
+ * Where the steps of the nodes below each node lie in the steps made for its top-level node. A node taken over
+ * from an earlier AST below an edited top-level node (convertAround) is unchanged below: its steps are taken over.
+ */
+const stepSpans = new WeakMap<CNode, { steps: VisitNodeStep[]; from: number; to: number }>();
+
 /** Enter and leave steps of the nodes below `node`, in order. */
 function stepsBelow(node: CNode, steps: VisitNodeStep[] = []): VisitNodeStep[] {
   for (const child of node.children) {
     steps.push(new VisitNodeStep({ target: child, phase: 1, args: [child, node] }));
-    stepsBelow(child, steps);
+    const from = steps.length;
+    const span = stepSpans.get(child);
+    if (span) for (let i = span.from; i < span.to; i++) steps.push(span.steps[i]!);
+    else stepsBelow(child, steps);
+    if (child.children.length) stepSpans.set(child, { steps, from, to: steps.length });
     steps.push(new VisitNodeStep({ target: child, phase: 2, args: [child, node] }));
   }
   return steps;

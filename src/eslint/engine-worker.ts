@@ -7,10 +7,10 @@ import path from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { loadConfig } from '../config-file.js';
-import { displayPath } from '../files.js';
+import { displayPath, languageOf } from '../files.js';
 import { ProjectIndex } from '../project-index.js';
 import { compactPath } from '../report/text.js';
-import { SIGNAL, type EngineAnswer, type EngineRequest } from './protocol.js';
+import { SIGNAL, stamp, type EngineAnswer, type EngineRequest } from './protocol.js';
 
 const { signal: shared, port } = workerData as { signal: SharedArrayBuffer; port: MessagePort };
 const signal = new Int32Array(shared);
@@ -26,9 +26,11 @@ async function answer(request: EngineRequest): Promise<EngineAnswer> {
   // privlint.json, found as `privlint .` run in ESLint's working directory finds it, gives the vocabulary (noreturn,
   // inputFunctions, checkingWrappers, dropHelpers, platform, ignore); eslint.config.js decides which rules report
   // and how severely, so the engine runs every rule.
-  const { config } = await loadConfig(cwd);
-  const index = await ProjectIndex.forFile(file, { ...config, rules: {}, ruleSet: 'strict' }, cwd);
-  const { findings, diagnostics } = await index.update(file, text);
+  const { config, file: configFile } = await loadConfig(cwd);
+  const indexOf = (f: string): Promise<ProjectIndex> => ProjectIndex.forFile(f, { ...config, rules: {}, ruleSet: 'strict' }, cwd);
+  for (const other of request.texts ?? []) (await indexOf(other.file)).record(other.file, other.text);
+  const index = await indexOf(file);
+  const { findings, diagnostics, parsed } = await index.update(file, text);
   const shown = displayPath(file, cwd);
   const lines = (other: string): string[] | undefined => {
     if (other === shown) return text.split('\n');
@@ -43,6 +45,8 @@ async function answer(request: EngineRequest): Promise<EngineAnswer> {
     findings: findings.map((f) => (f.related.length ? { ...f, path: compactPath(f, lines) } : f)),
     diagnostics,
     engineMs: performance.now() - started,
+    quiet: languageOf(file) === 'c' && file.endsWith('.c') && !parsed && !findings.length && !diagnostics.length,
+    ...(configFile ? { configFile, configStamp: stamp(configFile) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 /** What the ESLint plugin's rules (main thread) and the engine worker say to each other. */
+import { statSync } from 'node:fs';
 import type { Diagnostic } from '../model.js';
 import type { Finding } from '../rules/rule.js';
 
@@ -10,6 +11,8 @@ export interface EngineRequest {
   cwd: string;
   /** Its text as ESLint holds it (an editor buffer, or the file on disk without a BOM). */
   text: string;
+  /** Texts of other files (same working directory) linted since without asking the engine: taken in first. */
+  texts?: { file: string; text: string }[];
 }
 
 /** A finding with its path of events as the CLI prints it (`getopt (12) → drop_privs (18) → setresuid (20)`). */
@@ -25,6 +28,23 @@ export interface EngineAnswer {
   error?: string;
   /** Milliseconds the engine took for this request, inside the worker. */
   engineMs: number;
+  /**
+   * A C file that the analysis did not parse and that has nothing to report: while nothing else changes, any text
+   * of it with the same lexical fingerprint (index/c-lexical.ts) gets the same empty answer.
+   */
+  quiet?: boolean;
+  /** The configuration file read (privlint.json or package.json), and when it was last modified. */
+  configFile?: string;
+  configStamp?: number;
+}
+
+/** When a file was last modified (NaN when it cannot be read). */
+export function stamp(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Values of the shared signal word. */

@@ -4,7 +4,9 @@
  * with receiveMessageOnPort. No event-loop turn is needed on this side, so it works inside any synchronous rule.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { SIGNAL, type EngineAnswer, type EngineRequest } from './protocol.js';
+import { noreturnNamesInText } from '../c/frontend.js';
+import { lexicalFingerprint } from '../index/c-lexical.js';
+import { SIGNAL, stamp, type EngineAnswer, type EngineRequest } from './protocol.js';
 
 /** How long a rule waits for the engine (a first analysis of a very large project can take a minute). */
 const TIMEOUT_MS = Number(process.env.PRIVLINT_ESLINT_TIMEOUT_MS) || 10 * 60_000;
@@ -21,8 +23,44 @@ interface EngineThread {
 let thread: EngineThread | undefined;
 let nextId = 1;
 
-/** Requests made and milliseconds spent waiting for the engine, since the module was loaded (for the bench). */
-export const engineWaits = { requests: 0, ms: 0 };
+/** Requests made and milliseconds spent waiting for the engine, since the module was loaded (for the bench); answers given without it. */
+export const engineWaits = { requests: 0, ms: 0, unasked: 0 };
+
+/**
+ * A C file the engine did not parse and found nothing in (`quiet`), with the lexical fingerprint of its text: an
+ * edit that keeps the fingerprint changes nothing the analysis reads, so while no other request has been made
+ * (`generation`) and the configuration file is unchanged, the answer stands without asking the engine. The text
+ * is handed to the engine with the next request, so that its project index stays current.
+ */
+interface Quiet {
+  text: string;
+  fingerprint: string;
+  generation: number;
+  configFile?: string;
+  configStamp?: number;
+}
+
+const quietFiles = new Map<string, Quiet>();
+/** Texts given quiet answers and not yet handed to the engine, by working directory and file. */
+const unsent = new Map<string, Map<string, string>>();
+let generation = 0;
+
+const fingerprintOf = (text: string): string => lexicalFingerprint(text, noreturnNamesInText);
+
+/** The answer without the engine, when the file is quiet and this text keeps its fingerprint. */
+function quietAnswer(file: string, text: string, cwd: string): EngineAnswer | undefined {
+  const quiet = quietFiles.get(`${cwd}\0${file}`);
+  if (!quiet || quiet.generation !== generation) return undefined;
+  if (quiet.configFile !== undefined && stamp(quiet.configFile) !== quiet.configStamp) return undefined;
+  if (text !== quiet.text) {
+    if (fingerprintOf(text) !== quiet.fingerprint) return undefined;
+    quiet.text = text;
+  }
+  const texts = unsent.get(cwd) ?? new Map<string, string>();
+  texts.set(file, text);
+  unsent.set(cwd, texts);
+  return { id: 0, findings: [], diagnostics: [], engineMs: 0, quiet: true };
+}
 
 function startThread(): EngineThread {
   const shared = new SharedArrayBuffer(4);
@@ -46,9 +84,18 @@ function startThread(): EngineThread {
 
 /** Analyse `file` (absolute) with this text in its project, as seen from `cwd`; blocks until the engine answers. */
 export function analyseSync(file: string, text: string, cwd: string): EngineAnswer {
+  const known = quietAnswer(file, text, cwd);
+  if (known) {
+    engineWaits.unasked++;
+    return known;
+  }
   const started = performance.now();
   try {
-    return request(file, text, cwd);
+    const answer = request(file, text, cwd);
+    const key = `${cwd}\0${file}`;
+    if (answer.quiet && !answer.error) quietFiles.set(key, { text, fingerprint: fingerprintOf(text), generation, configFile: answer.configFile, configStamp: answer.configStamp });
+    else quietFiles.delete(key);
+    return answer;
   } finally {
     engineWaits.requests++;
     engineWaits.ms += performance.now() - started;
@@ -59,8 +106,14 @@ function request(file: string, text: string, cwd: string): EngineAnswer {
   if (!thread || thread.gone) thread = startThread();
   const { port, signal } = thread;
   const id = nextId++;
+  // Every request may change what the engine holds: the quiet answers given so far no longer stand.
+  generation++;
+  const pending = unsent.get(cwd);
+  unsent.delete(cwd);
+  pending?.delete(file);
+  const texts = pending?.size ? [...pending].map(([f, t]) => ({ file: f, text: t })) : undefined;
   Atomics.store(signal, 0, SIGNAL.waiting);
-  port.postMessage({ id, file, text, cwd } satisfies EngineRequest);
+  port.postMessage({ id, file, text, cwd, ...(texts ? { texts } : {}) } satisfies EngineRequest);
   const deadline = Date.now() + TIMEOUT_MS;
   for (;;) {
     Atomics.wait(signal, 0, SIGNAL.waiting, SLICE_MS);
@@ -80,6 +133,8 @@ function request(file: string, text: string, cwd: string): EngineAnswer {
 
 /** End the engine thread (and drop its project indexes); the next request starts a new one. */
 export function stopEngineThread(): void {
+  quietFiles.clear();
+  unsent.clear();
   if (!thread) return;
   thread.gone = true;
   void thread.worker.terminate();

@@ -295,3 +295,21 @@ function nextNonSpace(text: string, i: number): number {
   }
   return -1;
 }
+
+/**
+ * All the analysis of a project reads from a C file that it does not parse: its lexical index without offsets
+ * (which functions it defines, what each uses, its macros, what its top level uses) and the noreturn names its text
+ * declares (`noreturnNames`, given by the caller: the front-end's reading of the text). Two texts of a file that is
+ * not parsed with the same fingerprint give the project the same analysis, and the file itself no findings: the
+ * ESLint plugin answers such an edit without asking the engine (eslint/sync-engine.ts).
+ */
+export function lexicalFingerprint(text: string, noreturnNames: (text: string) => string[]): string {
+  const index = scanC(text);
+  return JSON.stringify([
+    index.functions.map((f) => [f.name, [...f.uses], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns]),
+    index.macros,
+    [...index.topLevelUses],
+    index.unbalanced,
+    /noreturn|NORETURN|__dead/.test(text) ? noreturnNames(text) : [],
+  ]);
+}

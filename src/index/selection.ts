@@ -12,6 +12,7 @@ import type { MacroModel } from '../model.js';
 import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
 import { BUILTIN_NORETURN } from '../analysis/project.js';
 import { scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
+import { treesRemembered } from '../parser.js';
 import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
 
 export interface SelectableSource {
@@ -58,6 +59,21 @@ export function selectForParsing(sources: SelectableSource[], vocabulary: Select
   return { parse, macros, ...counts };
 }
 
+/**
+ * The lexical index of each file's latest text, when the tree memory is on (an editor's host, which selects again
+ * after each edit of one file: the others are not scanned again).
+ */
+const scans = new Map<string, { text: string; index: CLexicalIndex }>();
+
+function scanned(src: SelectableSource): CLexicalIndex {
+  if (!treesRemembered()) return scanC(src.text);
+  const kept = scans.get(src.path);
+  if (kept?.text === src.text) return kept.index;
+  const index = scanC(src.text);
+  scans.set(src.path, { text: src.text, index });
+  return index;
+}
+
 interface Located extends LexicalFunction {
   file: string;
 }
@@ -68,7 +84,7 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   const all: Located[] = [];
   const allMacros: MacroModel[] = [];
   for (const src of sources) {
-    const index = scanC(src.text);
+    const index = scanned(src);
     indexes.set(src.path, index);
     allMacros.push(...index.macros);
     for (const f of index.functions) {
