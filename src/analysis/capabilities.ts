@@ -138,6 +138,7 @@ export function capabilitiesAfter(g: Supergraph): Map<number, Set<string>> {
   });
   after = new Map();
   for (const node of g.nodes) {
+    if (!node.events.length) continue;
     const facts = new Set(before.get(node.id) ?? []);
     for (const e of node.events) {
       trackCapabilities(facts, e);

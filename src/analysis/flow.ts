@@ -20,6 +20,8 @@ export function forwardFacts<N extends { id: number; succ: number[] }>(
     queued.delete(id);
     const out = new Set(inStates.get(id));
     transfer(out, nodes[id]!);
+    // `out` itself is stored at the first successor that has no state yet (it is not used after this loop).
+    let outStored = false;
     nodes[id]!.succ.forEach((s, index) => {
       let flowing = out;
       if (edge) {
@@ -29,7 +31,9 @@ export function forwardFacts<N extends { id: number; succ: number[] }>(
       const cur = inStates.get(s);
       let changed = false;
       if (!cur) {
-        inStates.set(s, new Set(flowing));
+        const store = flowing === out && !outStored ? out : new Set(flowing);
+        if (store === out) outStored = true;
+        inStates.set(s, store);
         changed = true;
       } else {
         for (const f of flowing) if (!cur.has(f)) {

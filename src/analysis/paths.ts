@@ -343,6 +343,18 @@ export function flagRanking(g: Supergraph): string[] {
   return [NOT_ROOT, FORK_PARENT].filter((v) => vars.has(v)).concat([...vars].filter((v) => v !== NOT_ROOT && v !== FORK_PARENT));
 }
 
+/**
+ * The flags after a node, as a new map only when the node can change them: most nodes (no events, no assignment,
+ * no inlined return) pass their flags on unchanged, and the searches then share the map instead of copying it.
+ */
+export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMap<string, boolean>): Map<string, boolean> {
+  const plain = !node.events.length && !node.origin.constants && !node.origin.assigns?.length && !node.returnOf && node.origin.kind !== 'return';
+  if (plain) return flags as Map<string, boolean>;
+  const out = new Map(flags);
+  applyConstants(g, node, out);
+  return out;
+}
+
 /** A node's effect on the flags: constants it assigns, and whether the process is still root after its drops. */
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
   // A new fork: which side the path was on before no longer tells the processes apart.
@@ -635,9 +647,7 @@ export function continuesWithout(
     }
     // Inside (or on the way into) a loop that never finishes: it goes on for ever if the path keeps going round.
     if (forever.has(id)) foreverStates.add(key);
-    const next = new Map(flags);
-    applyConstants(g, n, next);
-    push(n, next, failureSuccessor(n, ev), worked, key);
+    push(n, constantsAfter(g, n, flags), failureSuccessor(n, ev), worked, key);
   }
   return loopsForever(edges, ended) || goesRound(edges, ended, foreverStates);
 }
@@ -705,9 +715,7 @@ export function failureReaches(
       if (orEnd) return true;
       continue;
     }
-    const next = new Map(flags);
-    applyConstants(g, n, next);
-    push(n, next);
+    push(n, constantsAfter(g, n, flags));
   }
   return false;
 }

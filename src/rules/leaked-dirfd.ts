@@ -52,10 +52,12 @@ export const leakedDirfd: Rule = {
         },
         (facts, node, index) => {
           // On the branch where the open failed there is nothing to close.
+          let refined: Set<string> | undefined;
           for (const id of factIds(facts, OPEN_DIR)) {
             const open = byId.get(id)!;
-            if (failureIndex(node, open, open.api === 'opendir' || open.api === 'fdopendir') === index) facts.delete(OPEN_DIR + id);
+            if (failureIndex(node, open, open.api === 'opendir' || open.api === 'fdopendir') === index) (refined ??= new Set(facts)).delete(OPEN_DIR + id);
           }
+          return refined;
         },
       );
     }

@@ -71,7 +71,10 @@ export const preferSetresuid: Rule = {
           }
         },
         (facts, node, index) => {
-          if (euidTests.get(node.id) === index) facts.delete(MAYBE_ROOT);
+          if (euidTests.get(node.id) !== index || !facts.has(MAYBE_ROOT)) return undefined;
+          const refined = new Set(facts);
+          refined.delete(MAYBE_ROOT);
+          return refined;
         },
       );
     }

@@ -1,6 +1,6 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
-import { applyConstants, flagRanking, flagsKey, followEdge, liveOnly } from '../analysis/paths.js';
+import { constantsAfter, flagRanking, flagsKey, followEdge, liveOnly } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
@@ -69,7 +69,8 @@ interface Walk {
   init: string[];
   transfer: (facts: Set<string>, ev: PrivilegeEvent) => void;
   visit: (ev: PrivilegeEvent, before: ReadonlySet<string>, node: SuperNode, flags: ReadonlyMap<string, boolean>) => void;
-  edge?: (facts: Set<string>, node: SuperNode, index: number) => void;
+  /** What an edge tells (a branch of a test): new facts for it, or undefined when it changes nothing. */
+  edge?: (facts: ReadonlySet<string>, node: SuperNode, index: number) => Set<string> | undefined;
 }
 
 /** Walks asked for while the rules run together: answered by one pass over each graph. */
@@ -183,20 +184,13 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
           return out;
         })
       : state.facts;
-    const flags = new Map(state.flags);
-    applyConstants(g, node, flags);
+    const flags = constantsAfter(g, node, state.flags);
     node.succ.forEach((s, index) => {
       const along = followEdge(g, node, index, flags);
       if (!along) return;
       const outFacts = !refinesEdges
         ? facts
-        : facts.map((f, w) => {
-            const edge = walks[w]!.edge;
-            if (!edge) return f;
-            const refined = new Set(f);
-            edge(refined, node, index);
-            return refined;
-          });
+        : facts.map((f, w) => walks[w]!.edge?.(f, node, index) ?? f);
       arrive(s, { facts: outFacts, flags: liveOnly(g, s, along) });
     });
   }
