@@ -50,6 +50,12 @@ export interface EngineOptions {
   cacheLocation?: string;
   /** (internal) Where models and unit results are remembered: the cache folder, or the project index's memory. */
   store?: ModelStore & ResultStore<UnitResult>;
+  /**
+   * (internal) Only the findings located in this file are wanted (the project index answering for one edited file):
+   * a program graph that covers none of the file's functions is not checked, since every finding is located at an
+   * event of a function its graph covers. The project-wide questions are still asked.
+   */
+  focus?: string;
   /** Told as work is done: files parsed, units analysed. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -140,7 +146,7 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
   const texts = new Map(inputs.sources.map((s) => [s.path, s.text]));
   const [first] = inputs.tasks;
   return hash(
-    engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.selection.macros),
+    engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
     ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}`),
   );
@@ -230,7 +236,7 @@ export function mergeUnitResults(results: UnitResult[], files: string[], rules: 
 /** Analyse the sources of one unit as one project (or read its result from the store, when nothing changed). */
 export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): Promise<UnitResult> {
   if (!options.store) return computeUnit(sources, config, options);
-  const key = hash(engineBuild(), JSON.stringify(config), String(options.prefilter !== false), ...sources.map((s) => `${s.path}\0${hash(s.text)}`).sort());
+  const key = hash(engineBuild(), JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, ...sources.map((s) => `${s.path}\0${hash(s.text)}`).sort());
   const cached = options.store.getResult(key);
   if (cached) return cached;
   // Texts changed where the analysis does not read them (a file that is not parsed, outside its macros): the
@@ -298,6 +304,7 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
     checking = undefined;
     // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
     for (const g of supergraphs(project)) {
+      if (options.focus !== undefined && ![...g.covered].some((fn) => fn.file === options.focus)) continue;
       graphCount++;
       nodeCount += g.nodes.length;
       checking = g;

@@ -57,7 +57,8 @@ export class ProjectIndex {
   async update(file: string, text?: string): Promise<{ findings: Finding[]; diagnostics: Diagnostic[]; parsed: boolean }> {
     const shown = this.record(file, text);
     const sources: SourceFile[] = [...this.texts].map(([p, t]) => ({ path: p, text: t }));
-    const result = await analyzeUnit(sources, this.config, { store: this.store });
+    // Only this file's findings are asked for: programs that do not run its code are not checked (EngineOptions.focus).
+    const result = await analyzeUnit(sources, this.config, { store: this.store, focus: shown });
     return {
       findings: result.findings.filter((f) => f.loc.file === shown).sort(compareFindings),
       diagnostics: result.diagnostics.filter((d) => d.file === shown),

@@ -1,9 +1,10 @@
 /** The project index as the ESLint plugin uses it: one file's findings judged against the current texts of the rest. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
+import { loadConfig } from '../src/config-file.js';
 import { analyzePaths } from '../src/engine.js';
 import { ProjectIndex } from '../src/project-index.js';
 
@@ -83,5 +84,25 @@ describe('ProjectIndex: incremental parses', () => {
       expect(summary(incremental)).toEqual(summary(fresh).map((s) => s.replace(name, 'bad.c')));
       expect(incremental.findings.map((f) => f.message)).toEqual(fresh.findings.map((f) => f.message.replaceAll(name, 'bad.c')));
     }
+  });
+});
+
+describe('ProjectIndex: one file asked for', () => {
+  // Only the programs that run the asked file's code are checked for it (EngineOptions.focus): on every multi-file
+  // fixture, each file's findings must still be those of the whole run.
+  const projects = readdirSync(path.resolve(__dirname, '../fixtures'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.endsWith('.project'))
+    .map((e) => path.join(e.parentPath, e.name));
+  it.each(projects.map((p) => [path.relative(path.resolve(__dirname, '../fixtures'), p), p]))('%s: each file as in the whole run', async (_name, project) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'privlint-focus-'));
+    cpSync(project, dir, { recursive: true });
+    if (!existsSync(path.join(dir, 'Makefile'))) writeFileSync(path.join(dir, 'Makefile'), 'all:\n');
+    const config = existsSync(path.join(dir, 'privlint.json')) ? (await loadConfig(dir)).config : strict;
+    const whole = summary(await analyzePaths(['.'], config, dir));
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.(c|h|[cm]?[jt]s)$/.test(e.name)).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+    const index = await ProjectIndex.open(dir, config, dir);
+    const asked: string[] = [];
+    for (const file of files) asked.push(...summary(await index.update(path.join(dir, file))));
+    expect(asked.sort()).toEqual([...whole].sort());
   });
 });
