@@ -593,7 +593,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (node.kind !== 'cond') {
       for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
     }
-    if (node.kind !== 'cond' && !node.assigns) {
+    // A condition assigns too (`if (!(pw = getpwnam(u)))`, `while ((n = read(…)) > 0)`): what the variable held
+    // before is forgotten there, and the condition's own test of it tells the branches apart.
+    if (!node.assigns) {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;

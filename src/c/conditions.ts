@@ -25,6 +25,8 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
     case 'identifier':
       return expr.text in CONSTANT_NAMES ? CONSTANT_NAMES[expr.text]! : null;
     case 'assignment_expression': {
+      // `(pw = getpwnam(u))` is the value stored: the variable assigned holds it.
+      if (subject && expr.child(1)?.text === '=' && expr.childForFieldName('left')?.id === subject.id) return failure;
       const right = expr.childForFieldName('right');
       return right && expr.child(1)?.text === '=' ? evaluate(right, subject, failure) : null;
     }
