@@ -65,6 +65,12 @@ export class Project {
    * events whose value it is, and the variables it is kept in. Tests of them tell the child from the parent.
    */
   readonly forkValues = new Map<FunctionModel, ForkValues>();
+  /**
+   * Functions that return a pointer and never NULL: every return the function can reach gives a variable its path
+   * has just tested non-NULL (`if ((pw = getpwnam(n)) != NULL) return pw; fatal(…);`). A lookup that dies when the
+   * account is missing: its caller's `if (pw == NULL) return;` is never taken.
+   */
+  readonly neverNull = new Set<FunctionModel>();
 
   /** Function-like macros of the project: those of the parsed files and those read from the text of the others. */
   private readonly allMacros: MacroModel[];
@@ -84,6 +90,7 @@ export class Project {
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.classifyGlobalTargets();
     this.inferDying();
+    for (const fn of this.functions) if (fn.language === 'c' && !fn.returnsVoid && this.returnsNonNull(fn)) this.neverNull.add(fn);
     this.findCheckingMacros();
     this.markProbes();
     for (const fn of this.functions) for (const call of this.callsIn(fn)) {
@@ -232,6 +239,51 @@ export class Project {
         }
       }
     }
+  }
+
+  /** Every return `fn` can reach returns a variable tested non-NULL on every path to it since it was last assigned. */
+  private returnsNonNull(fn: FunctionModel): boolean {
+    const { nodes, entry } = fn.cfg;
+    // Must facts: the variables known non-NULL on every path into each node (undefined: not reached yet).
+    const known = new Map<number, Set<string>>([[entry, new Set()]]);
+    const work = [entry];
+    let returns = 0;
+    while (work.length) {
+      const id = work.pop()!;
+      const node = nodes[id]!;
+      if (this.isDyingNode(node)) continue;
+      const facts = new Set(known.get(id));
+      for (const v of node.assigns ?? []) facts.delete(v);
+      if (node.kind === 'return') {
+        if (!node.returnsVariable || !facts.has(node.returnsVariable)) return false;
+        returns++;
+        continue;
+      }
+      node.succ.forEach((s, i) => {
+        if (s < 0) return;
+        const out = new Set(facts);
+        if (node.kind === 'cond') for (const t of node.tests ?? []) {
+          if (!('variable' in t.subject) || typeof t.whenNull !== 'boolean') continue;
+          // The successor taken when the variable is NULL, and the other one (where it is not, if the test says so).
+          const nullIndex = t.whenNull ? 0 : 1;
+          if (i === nullIndex) out.delete(t.subject.variable);
+          else if (t.whenFails === (i === 0) && t.whenPositive === (i === 0)) out.add(t.subject.variable);
+        }
+        const cur = known.get(s);
+        if (!cur) {
+          known.set(s, out);
+          work.push(s);
+          return;
+        }
+        let changed = false;
+        for (const v of cur) if (!out.has(v)) {
+          cur.delete(v);
+          changed = true;
+        }
+        if (changed) work.push(s);
+      });
+    }
+    return returns > 0;
   }
 
   private callsDying(text: string): boolean {

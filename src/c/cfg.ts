@@ -332,6 +332,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (value !== null && value < 0) n.returnsFailure = true;
     if (value !== null) n.returnsConstant = value;
     if (expr) n.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
+    if (expr && unwrap(expr).type === 'identifier') n.returnsVariable = unwrap(expr).text;
     this.connect([{ from: n.id, slot: -1 }], this.exitId);
     return [];
   }
