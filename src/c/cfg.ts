@@ -4,7 +4,7 @@ import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type Nod
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
-import { branchWhenFails, constantNumber, constantTruth, valueWhen } from './conditions.js';
+import { branchWhenFails, constantNumber, constantTruth, valueWhen, withNamedConstants } from './conditions.js';
 import type { ControlMacro } from './control-macros.js';
 import { signBranches } from '../values.js';
 import { callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
@@ -193,6 +193,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
   build(body: Node): Cfg {
+    return withNamedConstants(this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
+  }
+
+  private buildBody(body: Node): Cfg {
     const outs = this.statement(body, [{ from: this.entryId, slot: -1 }]);
     this.connect(outs, this.exitId);
     for (const g of this.gotos) {
