@@ -126,7 +126,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   });
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
-    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
+    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
     const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>
