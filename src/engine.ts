@@ -3,8 +3,9 @@ import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
 import { buildSupergraph, supergraphs, type Supergraph } from './analysis/supergraph.js';
 import { callVocabulary } from './call-meaning.js';
-import { noreturnNamesInText } from './c/frontend.js';
+import { mayDeclareNoreturn, noreturnNamesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
+import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf, readSource } from './files.js';
@@ -121,9 +122,10 @@ export interface UnitInputs {
 
 export function unitInputs(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): UnitInputs {
   const stringMacros = headerStringMacros(sources);
+  const constants = headerNumericConstants(sources);
   const controlMacros = [...headerControlMacros(sources)];
   // Headers and files that are not parsed still tell which functions never return.
-  const textNoreturn = sources.filter((s) => /noreturn|NORETURN|__dead/.test(s.text)).flatMap((s) => noreturnNamesInText(s.text));
+  const textNoreturn = sources.filter((s) => mayDeclareNoreturn(s.text)).flatMap((s) => noreturnNamesInText(s.text));
   const vocabulary = callVocabulary(config);
   const selectable = sources.flatMap((s) => {
     const language = languageOf(s.path);
@@ -135,7 +137,7 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const tasks: ParseTask[] = [];
   selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);
-    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], controlMacros, vocabulary });
+    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(src.language === 'c' ? { numericConstants: constantsUsedBy(text, constants) } : {}), controlMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
   return { sources, textNoreturn, selection, tasks, indexed };
@@ -148,7 +150,7 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
   return hash(
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
-    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}`),
+    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}`),
   );
 }
 
@@ -162,7 +164,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing(indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
-    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
+    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
     const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>

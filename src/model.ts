@@ -226,6 +226,8 @@ export interface CfgNode {
   returnsConstant?: number;
   /** Variables read by the returned expression. */
   returnedVariables?: string[];
+  /** return node: the returned expression is this variable alone (`return pw;`). */
+  returnsVariable?: string;
   /** Variables this node assigns. */
   assigns?: string[];
   /** Assigned variables whose failure value stays (`ok = ok && setuid(u) == 0;`): a status stored there is kept. */

@@ -59,7 +59,7 @@ function computeDie(project: Project | undefined): (what: string) => string {
     for (const call of project!.callsIn(fn)) {
       // Upper-case names are macros, often test assertions (`ASSERT_INT_EQ(a, b)`), not the program's error function.
       const isMacro = /^[A-Z0-9_]+$/.test(call.callee);
-      if (!isMacro && project!.dying.has(call.callee) && !LIBC_ENDINGS.includes(call.callee)) counts.set(call.callee, (counts.get(call.callee) ?? 0) + 1);
+      if (!isMacro && project!.nameDies(call.callee) && !LIBC_ENDINGS.includes(call.callee)) counts.set(call.callee, (counts.get(call.callee) ?? 0) + 1);
     }
   }
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];

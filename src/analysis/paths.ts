@@ -98,6 +98,7 @@ function flagVariables(g: Supergraph): Set<string> {
   const testsAt: [SuperNode, string][] = [];
   for (const n of g.nodes) {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE);
+    for (const v of n.nonNull ?? []) constant.add(v);
     // A variable that receives what an inlined function returns is set to known values too.
     if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE);
     for (const t of valueTests(n)) {
@@ -359,7 +360,7 @@ export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMa
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
   // A new fork: which side the path was on before no longer tells the processes apart.
   if (flags.has(FORK_PARENT) && node.events.some((e) => e.kind === 'fork' || g.forkValues?.get(node.fn)?.events.has(e.id))) flags.delete(FORK_PARENT);
-  if (!flags.size && !node.origin.constants && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
+  if (!flags.size && !node.origin.constants && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
   const vars = flagVariables(g);
   // What an inlined call returned, before its caller's assignment takes it (`r = f();`) or tests it.
   const returned = node.returnOf ? valueFlags(RETURNED + node.returnOf.call).map((f) => flags.get(f)) : undefined;
@@ -368,6 +369,8 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
   }
+  // A pointer from a lookup that never returns NULL.
+  for (const v of node.nonNull ?? []) if (vars.has(v)) flags.set(v, true);
   const kept = node.returnOf?.variable;
   if (kept && returned) copyValue(flags, vars, returned, kept);
   // A return of an inlined function: what its caller gets (a constant, what a call returned in turn, or unknown).
@@ -379,6 +382,8 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   }
   if (!vars.has(NOT_ROOT)) return;
   for (const e of node.events) {
+    // A chroot that goes on proves the process root: a drop helper's `if (geteuid() != 0) return;` after it does not return.
+    if (e.kind === 'chroot') flags.set(NOT_ROOT, false);
     if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe') continue;
     // After seteuid(u) the effective uid is not root: `geteuid() != 0` holds until a raise.
     if (e.direction === 'raise') flags.set(NOT_ROOT, false);
@@ -410,8 +415,9 @@ function forget(flags: Map<string, boolean>, variable: string): void {
   for (const f of [...flags.keys()]) if (mentions(f, variable)) flags.delete(f);
 }
 
+/** The node changes what is known of root: a uid change, or a chroot (only root, or CAP_SYS_CHROOT, gets past one). */
 function changesRoot(node: SuperNode): boolean {
-  return node.events.some((e) => e.kind === 'set-id' && e.idKind === 'uid' && e.direction !== 'probe');
+  return node.events.some((e) => (e.kind === 'set-id' && e.idKind === 'uid' && e.direction !== 'probe') || e.kind === 'chroot');
 }
 
 /** On this path the process is known not to be root (tested, or after a permanent drop). */
@@ -468,7 +474,7 @@ function liveFlags(g: Supergraph): Set<string>[] {
     return read;
   });
   const sets = g.nodes.map((n) => {
-    const out = new Set<string>(Object.keys(n.origin.constants ?? {}).filter((v) => vars.has(v)));
+    const out = new Set<string>([...Object.keys(n.origin.constants ?? {}), ...(n.nonNull ?? [])].filter((v) => vars.has(v)));
     for (const v of n.origin.assigns ?? []) for (const f of vars) if (mentions(f, v)) out.add(f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
     // What an inlined call returns is set at its returns; before its entry it means nothing yet.

@@ -45,8 +45,14 @@ export class Project {
   private readonly configuredNoreturn: Set<string>;
   private readonly nodeFiles: Set<string>;
   private readonly macros = new Map<string, MacroModel>();
-  /** Names (functions and macros) that never return. */
+  /**
+   * Names that never return: the known ones, those declared or configured so, macros that call them, and (Node)
+   * the keys of functions found to. A C function found to never return is one definition (`dyingDefinitions`):
+   * another definition of its name (a test's stand-in) may return.
+   */
   readonly dying = new Set<string>();
+  /** C definitions that never return: every path from their entry ends the process. */
+  private readonly dyingDefinitions = new Set<FunctionModel>();
   /** Function-like macros that test their argument and end the process. */
   readonly checkingMacros = new Set<string>();
   /** Functions that change privileges, directly or through callees, or leak a directory handle to their caller. */
@@ -65,6 +71,12 @@ export class Project {
    * events whose value it is, and the variables it is kept in. Tests of them tell the child from the parent.
    */
   readonly forkValues = new Map<FunctionModel, ForkValues>();
+  /**
+   * Functions that return a pointer and never NULL: every return the function can reach gives a variable its path
+   * has just tested non-NULL (`if ((pw = getpwnam(n)) != NULL) return pw; fatal(…);`). A lookup that dies when the
+   * account is missing: its caller's `if (pw == NULL) return;` is never taken.
+   */
+  readonly neverNull = new Set<FunctionModel>();
 
   /** Function-like macros of the project: those of the parsed files and those read from the text of the others. */
   private readonly allMacros: MacroModel[];
@@ -84,6 +96,7 @@ export class Project {
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.classifyGlobalTargets();
     this.inferDying();
+    for (const fn of this.functions) if (fn.language === 'c' && !fn.returnsVoid && this.returnsNonNull(fn)) this.neverNull.add(fn);
     this.findCheckingMacros();
     this.markProbes();
     for (const fn of this.functions) for (const call of this.callsIn(fn)) {
@@ -160,12 +173,29 @@ export class Project {
   resolve(name: string, fromFile: string): FunctionModel | undefined {
     const defs = this.byName.get(name);
     if (!defs) return undefined;
+    if (defs.length === 1) return defs[0]!.file === fromFile || (!defs[0]!.isLocal && !this.nodeFiles.has(fromFile)) ? defs[0] : undefined;
+    const key = `${name}\0${fromFile}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const found = this.resolveAmong(defs, fromFile);
+    this.resolved.set(key, found);
+    return found;
+  }
+
+  private readonly resolved = new Map<string, FunctionModel | undefined>();
+
+  private resolveAmong(defs: FunctionModel[], fromFile: string): FunctionModel | undefined {
     const local = defs.find((d) => d.file === fromFile);
     if (local || this.nodeFiles.has(fromFile)) return local;
+    let candidates = defs.filter((d) => !d.isLocal);
+    // A test's, fuzzer's or example's stand-in is linked into that test, not into the program: where the program
+    // has a definition of its own, the stand-in is not the one its calls reach.
+    if (!isStandIn(fromFile)) {
+      const real = candidates.filter((d) => !isStandIn(d.file));
+      if (real.length) candidates = real;
+    }
     let best: FunctionModel | undefined;
     let bestShared = -1;
-    for (const d of defs) {
-      if (d.isLocal) continue;
+    for (const d of candidates) {
       const shared = sharedDirectoryDepth(d.file, fromFile);
       if (shared > bestShared) {
         best = d;
@@ -195,6 +225,9 @@ export class Project {
     if (e.kind !== 'call') return false;
     if (e.target !== undefined) return (e.target !== null && this.dying.has(e.target)) || this.configuredNoreturn.has(e.callee);
     if (this.dying.has(e.callee)) return true;
+    // A C function dies as the definition the call reaches does.
+    const def = this.dyingDefinitions.size ? this.resolve(e.callee, e.loc.file) : undefined;
+    if (def && this.dyingDefinitions.has(def)) return true;
     // glibc error(3)/error_at_line(3) exit when their status is not 0.
     if (e.callee === 'error' || e.callee === 'error_at_line') {
       const status = Number(e.args[0]?.text);
@@ -225,18 +258,76 @@ export class Project {
       }
       for (const fn of this.functions) {
         const name = fn.key ?? fn.name;
-        if (this.dying.has(name) || fn.isEntry) continue;
+        if (this.dying.has(name) || this.dyingDefinitions.has(fn) || fn.isEntry) continue;
         if (fn.declaredNoreturn || this.alwaysDies(fn)) {
-          this.dying.add(name);
+          if (fn.key === undefined) this.dyingDefinitions.add(fn);
+          else this.dying.add(name);
           changed = true;
         }
       }
     }
   }
 
+  /** Every return `fn` can reach returns a variable tested non-NULL on every path to it since it was last assigned. */
+  private returnsNonNull(fn: FunctionModel): boolean {
+    const { nodes, entry } = fn.cfg;
+    // Must facts: the variables known non-NULL on every path into each node (undefined: not reached yet).
+    const known = new Map<number, Set<string>>([[entry, new Set()]]);
+    const work = [entry];
+    let returns = 0;
+    while (work.length) {
+      const id = work.pop()!;
+      const node = nodes[id]!;
+      if (this.isDyingNode(node)) continue;
+      const facts = new Set(known.get(id));
+      for (const v of node.assigns ?? []) facts.delete(v);
+      if (node.kind === 'return') {
+        if (!node.returnsVariable || !facts.has(node.returnsVariable)) return false;
+        returns++;
+        continue;
+      }
+      node.succ.forEach((s, i) => {
+        if (s < 0) return;
+        const out = new Set(facts);
+        if (node.kind === 'cond') for (const t of node.tests ?? []) {
+          if (!('variable' in t.subject) || typeof t.whenNull !== 'boolean') continue;
+          // The successor taken when the variable is NULL, and the other one (where it is not, if the test says so).
+          const nullIndex = t.whenNull ? 0 : 1;
+          if (i === nullIndex) out.delete(t.subject.variable);
+          else if (t.whenFails === (i === 0) && t.whenPositive === (i === 0)) out.add(t.subject.variable);
+        }
+        const cur = known.get(s);
+        if (!cur) {
+          known.set(s, out);
+          work.push(s);
+          return;
+        }
+        let changed = false;
+        for (const v of cur) if (!out.has(v)) {
+          cur.delete(v);
+          changed = true;
+        }
+        if (changed) work.push(s);
+      });
+    }
+    return returns > 0;
+  }
+
   private callsDying(text: string): boolean {
-    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) if (this.dying.has(m[1]!)) return true;
+    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) if (this.nameDies(m[1]!)) return true;
     return false;
+  }
+
+  /**
+   * A name that never returns wherever it is called from: a known or declared one, or a C function whose
+   * definitions all never return (a test's stand-in aside, when the program has its own).
+   */
+  nameDies(name: string): boolean {
+    if (this.dying.has(name)) return true;
+    const defs = this.byName.get(name)?.filter((d) => d.language === 'c');
+    if (!defs?.length) return false;
+    const real = defs.filter((d) => !isStandIn(d.file));
+    return (real.length ? real : defs).every((d) => this.dyingDefinitions.has(d));
   }
 
   private alwaysDies(fn: FunctionModel): boolean {
@@ -389,6 +480,16 @@ export class Project {
 }
 
 /** How many leading directories two paths share. */
+/** Directories and files of tests, fuzzers, examples and mocks: what they define stands in for the program's own. */
+const STAND_IN_DIRECTORY = /^(?:tests?|testing|unit[-_]?tests?|test[-_]?suite|fuzz|fuzzing|fuzzers?|examples?|mocks?|stubs?)$/i;
+const STAND_IN_FILE = /^(?:tests?|fuzz|fuzzer|mock|stub)[-_]|[-_](?:tests?|fuzz|fuzzer|mock|mocks|stub|stubs)\.[ch]$/i;
+
+export function isStandIn(file: string): boolean {
+  const parts = file.split('/');
+  const base = parts.pop() ?? '';
+  return STAND_IN_FILE.test(base) || parts.some((p) => STAND_IN_DIRECTORY.test(p));
+}
+
 function sharedDirectoryDepth(a: string, b: string): number {
   const x = a.split('/');
   const y = b.split('/');

@@ -27,6 +27,8 @@ export interface SuperNode {
   chain: CallEvent[];
   /** The first segment after an inlined call: the call, and the variable its value is kept in (`r = f();`). */
   returnOf?: { call: number; variable?: string };
+  /** Variables this segment stores the value of a call into that never returns NULL (a lookup that dies instead). */
+  nonNull?: string[];
 }
 
 export interface Supergraph {
@@ -93,6 +95,8 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           const callee2 = project.resolveCall(ev, fn.file);
           const input = callee2 && project.inputReaders.get(callee2);
           if (input) seg.events.push(summaryInput(ev, input));
+          const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
+          if (kept && callee2 && project.neverNull.has(callee2)) (seg.nonNull ??= []).push(kept);
         }
         // exec() replaces the program: this one's path ends there (the other program goes on with its privileges;
         // the rules that care see the exec). An exec that returns has failed: that is an error path, not a path on.

@@ -54,6 +54,10 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
     const getter = idGetterClass(calleeName(n) ?? '');
     if (getter) return getter;
   }
+  // `setuid(PR_ROOT_UID)` with `#define PR_ROOT_UID 0`, an enumeration member worth 0, or -1 (`NO_CHANGE`).
+  const named = n.type === 'identifier' ? ctx.numericMacros?.get(n.text) : undefined;
+  if (named === 0) return 'root';
+  if (named === -1 || named === 0xffffffff) return 'unchanged';
   if (n.type === 'identifier' || n.type === 'field_expression') {
     const known = ctx.idVariables.get(n.text);
     if (known) return known;

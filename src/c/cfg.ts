@@ -4,7 +4,7 @@ import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type Nod
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
-import { branchWhenFails, constantNumber, constantTruth, valueWhen } from './conditions.js';
+import { branchWhenFails, constantNumber, constantTruth, valueWhen, withNamedConstants } from './conditions.js';
 import type { ControlMacro } from './control-macros.js';
 import { signBranches } from '../values.js';
 import { callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
@@ -193,6 +193,11 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
   build(body: Node): Cfg {
+    return withNamedConstants(this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
+  }
+
+  private buildBody(body: Node): Cfg {
+    this.findRootFlags(body);
     const outs = this.statement(body, [{ from: this.entryId, slot: -1 }]);
     this.connect(outs, this.exitId);
     for (const g of this.gotos) {
@@ -332,6 +337,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (value !== null && value < 0) n.returnsFailure = true;
     if (value !== null) n.returnsConstant = value;
     if (expr) n.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
+    if (expr && unwrap(expr).type === 'identifier') n.returnsVariable = unwrap(expr).text;
     this.connect([{ from: n.id, slot: -1 }], this.exitId);
     return [];
   }
@@ -528,7 +534,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
         if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)), ...signTest(cond, call) });
       }
     }
-    const rootTest = this.rootTestOf(cond);
+    const rootTest = this.rootTestOf(cond) ?? this.rootFlagTestOf(cond);
     if (rootTest) tests.push(rootTest);
     const subjects = [cond, ...cond.descendantsOfType(['identifier', 'field_expression']).filter((n): n is Node => n !== null)];
     for (const v of subjects) {
@@ -549,6 +555,52 @@ export class FunctionCfgBuilder extends GraphBuilder {
    * `geteuid() == 0`, `saved_euid != 0`, `getuid()`: a test of whether the process is root, as the pseudo-flag
    * NOT_ROOT (truthy when the process is not root), so that paths taken only when not root are told apart.
    */
+  /**
+   * Variables that hold whether the process is root, assigned once in the function from a root test
+   * (`i_am_root = (0 == getuid());`): true when it is root, or true when it is not.
+   */
+  private readonly rootFlags = new Map<string, { trueWhenRoot: boolean; effective: boolean }>();
+
+  private findRootFlags(body: Node): void {
+    const text = body.text;
+    if (!/\bgete?uid\b/.test(text)) return;
+    /** Assignments of anything but a root test, other than a declaration's constant start. */
+    const others = new Set<string>();
+    const candidates = new Map<string, { trueWhenRoot: boolean; effective: boolean }>();
+    for (const a of body.descendantsOfType(['assignment_expression', 'init_declarator', 'update_expression'])) {
+      if (!a) continue;
+      const target = a.type === 'init_declarator' ? declaratorName(a.childForFieldName('declarator')) : a.type === 'update_expression' ? a.childForFieldName('argument')?.text : a.childForFieldName('left')?.text;
+      if (!target) continue;
+      const value = a.type === 'init_declarator' ? a.childForFieldName('value') : a.type === 'assignment_expression' && a.child(1)?.text === '=' ? a.childForFieldName('right') : null;
+      const test = value && /\bgete?uid\b/.test(value.text) ? this.rootTestOf(value) : undefined;
+      if (test && typeof test.whenNull === 'boolean' && typeof test.whenFails === 'boolean' && test.whenNull !== test.whenFails) {
+        const flag = { trueWhenRoot: test.whenNull, effective: !!test.effective };
+        const before = candidates.get(target);
+        if (before && (before.trueWhenRoot !== flag.trueWhenRoot || before.effective !== flag.effective)) others.add(target);
+        candidates.set(target, flag);
+      } else if (!(a.type === 'init_declarator' && value && constantNumber(value) !== null)) others.add(target);
+    }
+    // `int i_am_root = 0; … i_am_root = (0 == getuid());`: a constant start, then root tests only.
+    for (const [name, flag] of candidates) if (!others.has(name)) this.rootFlags.set(name, flag);
+  }
+
+  /** `if (i_am_root)`: a test of a variable that holds a root test is a test of root. */
+  private rootFlagTestOf(cond: Node): Test | undefined {
+    if (!this.rootFlags.size) return undefined;
+    const ids = [cond, ...cond.descendantsOfType('identifier')].filter((n): n is Node => n?.type === 'identifier');
+    for (const id of ids) {
+      const flag = this.rootFlags.get(id.text);
+      if (!flag || !isBareTest(cond, id)) continue;
+      const whenTrue = branchWhenFails(cond, id, 1);
+      const whenFalse = branchWhenFails(cond, id, 0);
+      if (whenTrue === null || whenFalse === null || whenTrue === whenFalse) continue;
+      const whenRoot = flag.trueWhenRoot ? whenTrue : whenFalse;
+      const whenNotRoot = flag.trueWhenRoot ? whenFalse : whenTrue;
+      return { subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true, ...(flag.effective ? { effective: true as const } : {}) };
+    }
+    return undefined;
+  }
+
   private rootTestOf(cond: Node): Test | undefined {
     const text = cond.text;
     const mayTestRoot = /\bgete?uid\b/.test(text) || [...this.ctx.idVariables].some(([name, cls]) => cls === 'saved-effective' && text.includes(name));
@@ -593,7 +645,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (node.kind !== 'cond') {
       for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
     }
-    if (node.kind !== 'cond' && !node.assigns) {
+    // A condition assigns too (`if (!(pw = getpwnam(u)))`, `while ((n = read(…)) > 0)`): what the variable held
+    // before is forgotten there, and the condition's own test of it tells the branches apart.
+    if (!node.assigns) {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;

@@ -5,6 +5,29 @@ import { binaryValue, truthy, unaryValue, type Value } from '../values.js';
 
 const CONSTANT_NAMES: Record<string, number> = { true: 1, TRUE: 1, false: 0, FALSE: 0, NULL: 0, EXIT_SUCCESS: 0, EXIT_FAILURE: 1 };
 
+/**
+ * The numeric constants (macros, enumeration members) of the function being built, and its locals, which hide
+ * them: `if (FC_SUCCESS != initialize())` with `FC_SUCCESS = 0` tells its failure branch.
+ */
+let named: { constants: ReadonlyMap<string, number>; locals?: ReadonlySet<string> } | undefined;
+
+/** Evaluate conditions, while `build` runs, with the constants a file names (the locals of the function hide them). */
+export function withNamedConstants<T>(constants: ReadonlyMap<string, number> | undefined, locals: ReadonlySet<string> | undefined, build: () => T): T {
+  const outer = named;
+  named = constants?.size ? { constants, locals } : undefined;
+  try {
+    return build();
+  } finally {
+    named = outer;
+  }
+}
+
+function namedConstant(name: string): number | null {
+  if (name in CONSTANT_NAMES) return CONSTANT_NAMES[name]!;
+  if (!named || named.locals?.has(name)) return null;
+  return named.constants.get(name) ?? null;
+}
+
 /** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
 function evaluate(expr: Node, subject: Node | undefined, failure: number | boolean = -1): Value {
   if (subject && expr.id === subject.id) return failure;
@@ -23,8 +46,10 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
     case 'null': return 0;
     case 'false': return false;
     case 'identifier':
-      return expr.text in CONSTANT_NAMES ? CONSTANT_NAMES[expr.text]! : null;
+      return namedConstant(expr.text);
     case 'assignment_expression': {
+      // `(pw = getpwnam(u))` is the value stored: the variable assigned holds it.
+      if (subject && expr.child(1)?.text === '=' && expr.childForFieldName('left')?.id === subject.id) return failure;
       const right = expr.childForFieldName('right');
       return right && expr.child(1)?.text === '=' ? evaluate(right, subject, failure) : null;
     }

@@ -10,6 +10,7 @@ import { controlMacro, type ControlMacro, type MacroDefinition } from './control
 import { truthy } from '../values.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { unixBranchOnly } from './preprocess.js';
+import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
 import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 import { functionMemory } from './function-models.js';
@@ -165,10 +166,18 @@ function macrosOf(root: Node, defs = descendantsOfType(root, ['preproc_function_
 }
 
 /** `static void NORETURN\nerror(...)`: found in the text too, for prototypes the parser could not make sense of. */
-const NORETURN_BEFORE_NAME = /\b(?:noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b(?:\s*\)\s*\))?\s+(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(/g;
+const NORETURN_BEFORE_NAME = /\b(?:noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b(?:\s*\)\s*\)|\s*\]\s*\])?\s*(?<=[\s)\]])(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(/g;
 
 /** `void die(const char *) NORETURN FAST_FUNC;`, `void fatal(...) __attribute__((noreturn));`: the marker after the parameters. */
-const NORETURN_MARKER = /\b(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN)\b|__attribute__\s*\(\(\s*_{0,2}noreturn_{0,2}\b/g;
+const NORETURN_MARKER = /\b(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN)\b|__attribute__\s*\(\((?:[^()]|\([^()]*\))*?\b_{0,2}noreturn_{0,2}\b/g;
+
+/**
+ * A quick look before the exact scan: the text may declare a function that never returns, in any of the spellings
+ * (`noreturn`, C11 `_Noreturn`, C23 `[[noreturn]]`, `__attribute__((__noreturn__))`, `NORETURN`, BSD `__dead`).
+ */
+export function mayDeclareNoreturn(text: string): boolean {
+  return /noreturn|NORETURN|__dead/i.test(text);
+}
 const NAME_BEFORE_MARKER = /([A-Za-z_]\w*)\s*\((?:[^;{}()]|\([^;{}()]*\))*\)\s*(?:[A-Z_][A-Z0-9_]*\b\s*)*$/;
 
 /** Names declared never to return, read from the text (also where the parser could not follow). */
@@ -223,6 +232,8 @@ function errorBytes(root: Node, errors = descendantsOfType(root, ['ERROR'])): nu
  */
 export interface ProjectContext {
   stringMacros?: ReadonlyMap<string, string>;
+  /** Numeric constants of the project's headers the file names (`#define PR_ROOT_UID 0`, enumeration members). */
+  numericConstants?: ReadonlyMap<string, number>;
   controlMacros?: ReadonlyMap<string, MacroDefinition>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
@@ -328,7 +339,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     tree.delete();
     throw unsafe;
   }
-  const numbers = numericMacros(tree.rootNode, nodes.of('preproc_def'));
+  // The headers' constants, then the file's own (its macros as parsed, then as a Unix build defines them, and its enumerations).
+  const numbers = new Map([...(project.numericConstants ?? []), ...numericMacros(tree.rootNode, nodes.of('preproc_def')), ...numericConstants(source, project.numericConstants)]);
   const macroConditions = new MacroConditions(parser, numbers);
   try {
     // Building the model counts against the file's time limit too.

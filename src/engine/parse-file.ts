@@ -14,6 +14,8 @@ export interface ParseTask {
   /** Event ids of this file start here, so that they are the same however files are spread over workers. */
   idBase: number;
   stringMacros: [string, string][];
+  /** Numeric constants of the project's headers that the file names. */
+  numericConstants?: [string, number][];
   /** The project headers' control-flow macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`). */
   controlMacros: [string, MacroDefinition][];
   /** The configuration's checking wrappers and drop helpers. */
@@ -28,7 +30,7 @@ export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic
   const nextEventId = (): number => next++;
   try {
     return task.language === 'c'
-      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), controlMacros: new Map(task.controlMacros), vocabulary: task.vocabulary })
+      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), numericConstants: new Map(task.numericConstants), controlMacros: new Map(task.controlMacros), vocabulary: task.vocabulary })
       : await analyzeNodeFile(task.path, task.text, nextEventId, task.vocabulary);
   } catch (e) {
     const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;

@@ -40,6 +40,8 @@ const CLOSERS = new Set(['close', 'closedir', 'closefrom', 'close_range']);
 const ID_GETTERS = new Set(['geteuid', 'getuid', 'getegid', 'getgid']);
 const INPUT_NAMES = new Set([...Object.keys(INPUT_CALLS), 'environ']);
 const DIRECTORY_CHANGES = new Set(['chdir', 'fchdir']);
+/** Account and group lookups: they return NULL when the name or id is unknown. */
+const ACCOUNT_LOOKUPS = new Set(['getpwnam', 'getpwuid', 'getgrnam', 'getgrgid', 'getpwnam_r', 'getpwuid_r', 'getgrnam_r', 'getgrgid_r']);
 
 export interface SelectionVocabulary {
   /** Names the project or its configuration says never return. */
@@ -143,6 +145,9 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   // and input read or directory changes made anywhere below, are part of a callee's summary.
   const summarised = closeOverUsers(all.filter((f) => usesAny(f, inputNames) || (hasChroot && usesAny(f, directoryChanges))));
   for (const f of all) if (dying.has(f.name)) summarised.add(f);
+  // An account lookup that dies when the account is missing (`if (!(pw = getpwnam(n))) fatal(…); return pw;`) never
+  // returns NULL: its caller's `if (pw == NULL) return;` before a drop is then never taken.
+  for (const f of all) if (usesAny(f, ACCOUNT_LOOKUPS) && diesOrGates(f)) summarised.add(f);
   const work = [...relevant];
   while (work.length) {
     const f = work.pop()!;

@@ -14,7 +14,7 @@ export const leakedDirfd: Rule = {
   tags: ['security', 'privilege', 'chroot', 'external/cwe/cwe-403'],
   core: true,
   docs: {
-    what: 'Tracks directory descriptors — open()/openat() with O_DIRECTORY or O_PATH, open() of ".", "/" or another directory, opendir()/fdopendir() — along every path and flags the one still open when chroot() runs or when the user or group id is dropped.',
+    what: 'Tracks directory descriptors — open()/openat() with O_DIRECTORY or O_PATH, open() of ".", "/" or another directory, opendir()/fdopendir() — along every path and flags the one still open when chroot() runs or when the user or group id is dropped, in a program that enters a jail (a program that never calls chroot() has no jail to walk out of).',
     why: 'A descriptor of a directory outside the jail is a way out of it: `fchdir(fd)` makes it the working directory again, and relative paths from there reach the whole file system. A descriptor opened as root and kept across a drop is a capability the unprivileged process should not have.',
     example: 'int top = open("/", O_RDONLY | O_DIRECTORY);\nif (chroot("/var/empty") == -1 || chdir("/") == -1)\n\terr(1, "chroot");',
     useInstead: 'int top = open("/", O_RDONLY | O_DIRECTORY);\n/* ... use top ... */\nclose(top);\nif (chroot("/var/empty") == -1 || chdir("/") == -1)\n\terr(1, "chroot");',
@@ -22,6 +22,9 @@ export const leakedDirfd: Rule = {
   },
   check(ctx) {
     for (const g of ctx.graphs) {
+      // Only a program that enters a jail can be let out of it: a directory a daemon keeps open on purpose, in a
+      // program that never chroots, walks out of nothing.
+      if (!g.nodes.some((n) => n.events.some((e) => e.kind === 'chroot'))) continue;
       const byId = eventIndex(g);
       const closeHandle = (facts: Set<string>, handle: string): void => {
         for (const id of factIds(facts, OPEN_DIR)) if ((byId.get(id) as DirOpenEvent).handle === handle) facts.delete(OPEN_DIR + id);

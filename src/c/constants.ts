@@ -1,0 +1,117 @@
+/**
+ * Numeric constants a C file can name: object-like macros defined as a number (`#define PR_ROOT_UID 0`,
+ * `#define NOBODY_UID (65534U)`, `#define ROOT ROOT_UID` of one already known) and enumeration members
+ * (`enum { ROOT_ID, DAEMON_ID = 2 }`), read from the text of the branches a Unix build compiles (the `#else` of a
+ * `#ifdef __CYGWIN__` that gives root another id). A name given two different values is left out: which one holds
+ * depends on the build.
+ */
+import { unixBranchOnly } from './preprocess.js';
+
+/** A number as C writes it: decimal, hex or octal, with integer suffixes, a sign, parentheses and a cast to an id type. */
+function numberOf(text: string, known: ReadonlyMap<string, number>): number | undefined {
+  let t = text.trim();
+  for (let previous = ''; previous !== t; ) {
+    previous = t;
+    t = t.replace(/^\((.*)\)$/s, '$1').trim();
+    // `(uid_t)0`, `(gid_t) -1`, `(unsigned int)0`
+    t = t.replace(/^\(\s*(?:unsigned\s+|signed\s+)?[A-Za-z_]\w*\s*\)\s*(?=[-+(\w])/, '').trim();
+  }
+  const sign = /^[-+]/.test(t) ? (t[0] === '-' ? -1 : 1) : 1;
+  if (/^[-+]/.test(t)) t = t.slice(1).trim().replace(/^\((.*)\)$/s, '$1').trim();
+  const literal = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)[uUlL]*$/.exec(t);
+  if (literal) {
+    const digits = literal[1]!;
+    const value = /^0[xX]/.test(digits) ? parseInt(digits, 16) : /^0\d/.test(digits) ? parseInt(digits, 8) : Number(digits);
+    return Number.isSafeInteger(value) ? sign * value : undefined;
+  }
+  if (/^[A-Za-z_]\w*$/.test(t) && known.has(t)) return sign * known.get(t)!;
+  return undefined;
+}
+
+const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*?)[ \t]*$/gm;
+const ENUM_BODY = /\benum\b\s*(?:[A-Za-z_]\w*\s*)?\{([^{}]*)\}/g;
+
+/** Comments out of the way (kept as spaces so that nothing else moves). */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
+}
+
+/**
+ * The numeric constants a file defines, given those already known from elsewhere (its headers), which it may
+ * refer to. Returns the file's own; names it defines twice with different values are left out.
+ */
+export function numericConstants(text: string, known: ReadonlyMap<string, number> = new Map()): Map<string, number> {
+  if (!text.includes('#') && !text.includes('enum')) return new Map();
+  const code = withoutComments(unixBranchOnly(text));
+  const found = new Map<string, number | null>();
+  const lookup = new Map(known);
+  const record = (name: string, value: number | undefined): void => {
+    if (value === undefined) return;
+    const before = found.get(name);
+    if (before === undefined) {
+      found.set(name, value);
+      lookup.set(name, value);
+    } else if (before !== value) {
+      found.set(name, null);
+      lookup.delete(name);
+    }
+  };
+  // Macros may name each other in any order: a few rounds settle the aliases.
+  const defines = [...code.matchAll(DEFINE)].map((m) => [m[1]!, m[2]!.replace(/\\$/, '').trim()] as const).filter(([, v]) => v !== '');
+  for (let round = 0; round < 3; round++) {
+    const size = lookup.size;
+    for (const [name, value] of defines) if (!found.has(name)) record(name, numberOf(value, lookup));
+    if (lookup.size === size) break;
+  }
+  for (const [name, value] of defines) if (found.get(name) !== null) {
+    const v = numberOf(value, lookup);
+    if (v !== undefined && v !== found.get(name)) record(name, v);
+  }
+  if (code.includes('enum')) {
+    for (const m of code.matchAll(ENUM_BODY)) {
+      let next: number | undefined = 0;
+      for (const member of m[1]!.split(',')) {
+        const e = /^\s*([A-Za-z_]\w*)\s*(?:=\s*([\s\S]+?))?\s*$/.exec(member);
+        if (!e) continue;
+        const value: number | undefined = e[2] !== undefined ? numberOf(e[2], lookup) : next;
+        record(e[1]!, value);
+        next = value === undefined ? undefined : value + 1;
+      }
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [name, value] of found) if (value !== null) out.set(name, value);
+  return out;
+}
+
+/**
+ * The numeric constants of a project's headers: names defined the same way wherever they are defined (a name
+ * two headers give different values is left out).
+ */
+export function headerNumericConstants(headers: Iterable<{ path: string; text: string }>): Map<string, number> {
+  const merged = new Map<string, number | null>();
+  const list = [...headers].filter((h) => h.path.endsWith('.h') && (/#[ \t]*define/.test(h.text) || h.text.includes('enum')));
+  // Two passes: a header may name constants another header defines.
+  let known = new Map<string, number>();
+  for (let pass = 0; pass < 2; pass++) {
+    merged.clear();
+    for (const h of list) for (const [name, value] of numericConstants(h.text, known)) {
+      const before = merged.get(name);
+      merged.set(name, before === undefined || before === value ? value : null);
+    }
+    known = new Map([...merged].filter((e): e is [string, number] => e[1] !== null));
+  }
+  return known;
+}
+
+/** The constants of `known` that `text` names: what a file's analysis needs of its project's headers. */
+export function constantsUsedBy(text: string, known: ReadonlyMap<string, number>): [string, number][] {
+  if (!known.size) return [];
+  const out: [string, number][] = [];
+  const words = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+  for (const w of words) {
+    const v = known.get(w);
+    if (v !== undefined) out.push([w, v]);
+  }
+  return out;
+}
