@@ -267,6 +267,8 @@ export interface FunctionModel {
   isEntry: boolean;
   /** Declared as never returning (noreturn attribute). */
   declaredNoreturn: boolean;
+  /** (C) Parameters and locals that hold a connection accepted from a socket (`fd = accept(…)`): reading them is network input. */
+  sockets?: string[];
   cfg: Cfg;
 }
 
@@ -294,5 +296,7 @@ export interface FileModel {
   macros: MacroModel[];
   /** Variables assigned from getuid()/getgid() ('invoker') or geteuid()/getegid() ('saved-effective') in the file. */
   idVariables: Record<string, IdClass>;
+  /** (C) Globals assigned a connection accepted from a socket (`clientfd = accept(…)`) in the file. */
+  socketGlobals?: string[];
   diagnostics: Diagnostic[];
 }

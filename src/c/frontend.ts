@@ -96,6 +96,21 @@ function assignedName(expr: Node): string | undefined {
   return undefined;
 }
 
+/** Calls that return a connected socket a peer opened. */
+export const ACCEPT_CALLS: ReadonlySet<string> = new Set(['accept', 'accept4']);
+
+/** The variables a function assigns an accepted connection to (`fd = accept(s, …)`, `int c = accept4(…)`). */
+function acceptedInto(def: Node, text: string): string[] {
+  if (!/\baccept4?\s*\(/.test(text)) return [];
+  const names: string[] = [];
+  for (const call of descendantsOfType(def, ['call_expression'])) {
+    if (!ACCEPT_CALLS.has(calleeName(call) ?? '')) continue;
+    const name = assignedName(call);
+    if (name && /^[A-Za-z_]\w*$/.test(name)) names.push(name);
+  }
+  return names;
+}
+
 /** Variables holding the passwd entry of a named account: `pw = getpwnam("nobody")`. */
 function passwdUsers(root: Node, strings: ReadonlyMap<string, string>, text = root.text): Map<string, string> {
   const users = new Map<string, string>();
@@ -351,6 +366,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
         if (!fn || !body || !name) continue;
         const params = parameterNames(fn);
+        const accepted = acceptedInto(def, defText);
+        const sockets = accepted.filter((n) => locals.has(n));
+        for (const n of accepted) if (!locals.has(n) && !(model.socketGlobals ??= []).includes(n)) model.socketGlobals.push(n);
         const isEntry = name === 'main';
         const builder = new FunctionCfgBuilder(ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
         const typeText = def.childForFieldName('type')?.text ?? '';
@@ -373,6 +391,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           returnsVoid: typeText === 'void' && !pointerReturn,
           isEntry,
           declaredNoreturn: model.noreturnNames.includes(name),
+          ...(sockets.length ? { sockets } : {}),
           cfg,
         };
         model.functions.push(fnModel);

@@ -39,6 +39,8 @@ const CLOSERS = new Set(['close', 'closedir', 'closefrom', 'close_range']);
 const ID_GETTERS = new Set(['geteuid', 'getuid', 'getegid', 'getgid']);
 const INPUT_NAMES = new Set([...Object.keys(INPUT_CALLS), 'environ']);
 const DIRECTORY_CHANGES = new Set(['chdir', 'fchdir']);
+const ACCEPT_NAMES = new Set(['accept', 'accept4']);
+const SOCKET_READ_NAMES = ['read', 'readv'];
 
 export interface SelectionVocabulary {
   /** Names the project or its configuration says never return. */
@@ -120,6 +122,13 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   const relevant = closeOverUsers(all.filter((f) => usesAny(f, privilegeNames) || opensDirectory(f) || (usesAny(f, ID_GETTERS) && diesOrGates(f))));
   // Callees whose summaries matter: they die, read input, or (with a chroot in the unit) change directory.
   const inputNames = new Set([...INPUT_NAMES, ...vocabulary.inputFunctions]);
+  // A unit that accepts connections reads network data with plain read(): the functions that accept (where the
+  // descriptor is kept) and those that read are parsed, and the project tells which reads are of a connection.
+  const accepting = all.filter((f) => usesAny(f, ACCEPT_NAMES));
+  if (accepting.length) {
+    for (const name of SOCKET_READ_NAMES) inputNames.add(name);
+    for (const f of accepting) relevant.add(f);
+  }
   const chrootNames = ['chroot', ...wrappersOf(vocabulary.calls, 'chroot')];
   const hasChroot = all.some((f) => chrootNames.some((n) => f.uses.has(n)));
   const directoryChanges = new Set([...DIRECTORY_CHANGES, ...wrappersOf(vocabulary.calls, 'chdir', 'fchdir')]);

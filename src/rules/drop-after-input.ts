@@ -48,13 +48,19 @@ export const dropAfterInput: Rule = {
         g,
         [NOT_DROPPED],
         (facts, e) => {
-          // The first few reads are enough to show; more would only slow the analysis down.
-          if (e.kind === 'input' && facts.has(NOT_DROPPED) && factIds(facts, INPUT).length < 3) facts.add(INPUT + e.id);
+          // The first few reads are enough to show; more would only slow the analysis down. A network read is kept
+          // even after them (it makes the finding an error): the administrator's options come first in most servers.
+          if (e.kind === 'input' && facts.has(NOT_DROPPED)) {
+            const kept = factIds(facts, INPUT);
+            if (kept.length < 3 || (e.source === 'network' && !kept.some((id) => (byId.get(id) as InputEvent | undefined)?.source === 'network'))) facts.add(INPUT + e.id);
+          }
           if (isPermanentDrop(e)) facts.delete(NOT_DROPPED);
         },
         (e, before, node, flags) => {
           if (!isPermanentDrop(e) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
-          const inputs = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
+          // Network reads first: they are what makes the finding an error.
+          const read = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
+          const inputs = [...read.filter((i) => i.source === 'network'), ...read.filter((i) => i.source !== 'network')];
           if (!inputs.length) return;
           const network = inputs.some((i) => i.source === 'network');
           // A root-started daemon reading its administrator's input: advice, in the strict set only.
