@@ -23,6 +23,8 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/idioms.c')).toEqual(['19:error']);
     // One drop back to the invoker makes the program set-user-ID: its drop to a configured account too.
     expect(await severities('c/drop-after-input/setuid-two-drops.c')).toEqual(['29:error', '33:error']);
+    // A return to the invoker's group (after logging as group root) shows an invoker as well as one to its uid.
+    expect(await severities('c/drop-after-input/setuid-group-return.c')).toEqual(['49:error']);
   });
 
   it('a server that reads a network request, then drops: error', async () => {

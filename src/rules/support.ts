@@ -26,7 +26,7 @@ export function isLoginContextDrop(e: PrivilegeEvent): boolean {
 
 /**
  * What the program behind a graph is, for whose input and groups it has (`programKind`, else inferred): a
- * set-user-ID program when one of its drops returns to the invoking user (`setuid(getuid())`), else a daemon started
+ * set-user-ID program when one of its drops returns to the invoking user (`setuid(getuid())`, `setgid(getgid())`), else a daemon started
  * by root; undefined for a library, whose callers decide.
  */
 export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daemon' | undefined {
@@ -35,7 +35,9 @@ export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daem
   if (configured === 'setuid' || configured === 'daemon') return configured;
   let kind = kindCache.get(g);
   if (!kind) {
-    kind = g.nodes.some((n) => n.events.some((e) => isPermanentDrop(e) && e.target === 'invoker')) ? 'setuid' : 'daemon';
+    // Any return to the invoker counts: its uid or its gid (`setgid(getgid())` after writing a log as group root),
+    // for good or for a while. A daemon started by root has no invoker to return to: its real ids are root's.
+    kind = g.nodes.some((n) => n.events.some((e) => e.kind === 'set-id' && e.direction === 'drop' && e.target === 'invoker')) ? 'setuid' : 'daemon';
     kindCache.set(g, kind);
   }
   return kind;
