@@ -228,6 +228,11 @@ export interface CfgNode {
   returnedVariables?: string[];
   /** Variables this node assigns. */
   assigns?: string[];
+  /**
+   * Variables this node changes otherwise (`i++`, `n += 2`, an assignment inside a condition): what was known of
+   * their values no longer holds.
+   */
+  updates?: string[];
   /** Assigned variables whose failure value stays (`ok = ok && setuid(u) == 0;`): a status stored there is kept. */
   accumulates?: string[];
   /** A `switch`: the value of each case (null when not a literal) and the node it starts at. */

@@ -351,7 +351,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   const vars = flagVariables(g);
   // What an inlined call returned, before its caller's assignment takes it (`r = f();`) or tests it.
   const returned = node.returnOf ? valueFlags(RETURNED + node.returnOf.call).map((f) => flags.get(f)) : undefined;
-  for (const v of node.origin.assigns ?? []) forget(flags, v);
+  for (const v of changedBy(node)) forget(flags, v);
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
@@ -391,6 +391,17 @@ function mentionsName(flag: string, variable: string): boolean {
   const before = flag[at - 1];
   const after = flag[at + variable.length];
   return (before === undefined || !/[\w.>]/.test(before)) && (after === undefined || !/\w/.test(after));
+}
+
+/**
+ * The variables whose values a node changes: those it assigns or updates, and, at the entry of an inlined
+ * function, its parameters: the callee's `n` is not the variable of the same name its caller tested.
+ */
+function changedBy(node: SuperNode): string[] {
+  const { assigns, updates, kind } = node.origin;
+  const params = kind === 'entry' && node.chain.length ? node.fn.params : [];
+  if (!updates && !params.length) return assigns ?? [];
+  return [...(assigns ?? []), ...(updates ?? []), ...params];
 }
 
 /** An assignment to `variable` forgets the flags that depend on it. */
@@ -457,7 +468,7 @@ function liveFlags(g: Supergraph): Set<string>[] {
   });
   const sets = g.nodes.map((n) => {
     const out = new Set<string>(Object.keys(n.origin.constants ?? {}).filter((v) => vars.has(v)));
-    for (const v of n.origin.assigns ?? []) for (const f of vars) if (mentions(f, v)) out.add(f);
+    for (const v of changedBy(n)) for (const f of vars) if (mentions(f, v)) out.add(f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
     // What an inlined call returns is set at its returns; before its entry it means nothing yet.
     const call = n.origin.kind === 'return' || n.origin.kind === 'entry' ? n.chain.at(-1) : undefined;

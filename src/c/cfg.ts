@@ -30,6 +30,18 @@ export interface FileContext {
 
 type RootKind = 'statement' | 'condition' | 'return';
 
+/** A declaration's variables are assigned where it stands (`int done_setup = 0;` starts a flag as an assignment does). */
+function declare(n: CfgNode, declaration: Node): void {
+  const inits = statementChildren(declaration).filter((c) => c.type === 'init_declarator');
+  n.assigns = inits.map((c) => declaratorName(c.childForFieldName('declarator'))).filter((x): x is string => !!x);
+  for (const init of inits) {
+    const name = declaratorName(init.childForFieldName('declarator'));
+    const value = init.childForFieldName('value');
+    const truth = value ? constantTruth(value) : null;
+    if (name && truth !== null) (n.constants ??= {})[name] = truth;
+  }
+}
+
 function isShortCircuit(expr: Node): boolean {
   const e = unwrap(expr);
   if (e.type === 'conditional_expression') return true;
@@ -248,15 +260,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
       case 'declaration': {
         const n = this.simple(node, ins, [node]);
-        const inits = statementChildren(node).filter((c) => c.type === 'init_declarator');
-        n.assigns = inits.map((c) => declaratorName(c.childForFieldName('declarator'))).filter((x): x is string => !!x);
-        // `int done_setup = 0;` starts a flag as much as an assignment does.
-        for (const init of inits) {
-          const name = declaratorName(init.childForFieldName('declarator'));
-          const value = init.childForFieldName('value');
-          const truth = value ? constantTruth(value) : null;
-          if (name && truth !== null) (n.constants ??= {})[name] = truth;
-        }
+        declare(n, node);
         return [{ from: n.id, slot: -1 }];
       }
       case 'if_statement': {
@@ -281,6 +285,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const init = node.childForFieldName('initializer');
         if (init) {
           const n = this.simple(init, outs, [init]);
+          // `for (int i = 0; …)`: a new variable, as a declaration statement makes one.
+          if (init.type === 'declaration') declare(n, init);
           outs = [{ from: n.id, slot: -1 }];
         }
         return this.loop(outs, node.childForFieldName('condition'), node.childForFieldName('body'), node.childForFieldName('update'), 'test-first');
@@ -593,6 +599,11 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (node.kind !== 'cond') {
       for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
     }
+    // `i++`, `n += 2`, and any assignment made inside a condition: the variable's value changes.
+    // Bit masks set or cleared (`opts |= OPT_X`) are followed bit by bit, as constants: not forgotten whole.
+    const updated = expr.descendantsOfType(['update_expression', 'assignment_expression']).filter((a): a is Node => a !== null && (a.type === 'update_expression' || ((node.kind === 'cond' || a.child(1)?.text !== '=') && !maskAssignments(a).length)));
+    const names = updated.map((a) => unwrap((a.type === 'update_expression' ? a.childForFieldName('argument') : a.childForFieldName('left')) ?? a).text);
+    if (names.length) node.updates = [...new Set([...(node.updates ?? []), ...names])];
     if (node.kind !== 'cond' && !node.assigns) {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
