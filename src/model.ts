@@ -274,6 +274,8 @@ export interface FunctionModel {
   declaredNoreturn: boolean;
   /** (C) Parameters and locals that hold a connection accepted from a socket (`fd = accept(…)`): reading them is network input. */
   sockets?: string[];
+  /** (C) Locals (not accepted connections) that the function reads with read()/readv(): a global of the same name is not the one read. */
+  localDescriptors?: string[];
   cfg: Cfg;
 }
 

@@ -122,29 +122,35 @@ export class Project {
   /**
    * `read(fd, …)` where `fd` holds a connection from `accept()` reads network data: the descriptor kept in the
    * function's own variable, in a global any file assigns it to (`clientfd = accept(…)` in one file, read in another),
-   * or in a parameter a caller hands it to (`handle(conn)`). Other reads of descriptors are not input.
+   * or in a parameter every caller hands one to (`handle(conn)`). Other reads of descriptors are not input.
    */
   private classifySocketReads(): void {
     const globals = new Set(this.files.flatMap((f) => f.socketGlobals ?? []));
     const sockets = new Map<FunctionModel, Set<string>>();
     for (const fn of this.functions) if (fn.sockets?.length) sockets.set(fn, new Set(fn.sockets));
     if (!globals.size && !sockets.size) return;
-    const holds = (fn: FunctionModel, name: string): boolean => sockets.get(fn)?.has(name) || (globals.has(name) && !fn.params.includes(name));
+    const holds = (fn: FunctionModel, name: string): boolean =>
+      sockets.get(fn)?.has(name) || (globals.has(name) && !fn.params.includes(name) && !fn.localDescriptors?.includes(name));
+    // A parameter holds a connection when every call of its function hands one in: a helper that reads any
+    // descriptor it is given (`read_write(fd, …)`, called with files too) does not read the network for all callers.
+    const callSites = new Map<FunctionModel, { caller: FunctionModel; call: CallEvent }[]>();
+    for (const fn of this.functions) for (const call of this.callsIn(fn)) {
+      const callee = this.resolveCall(call, fn.file);
+      if (!callee || callee.language !== 'c' || !callee.params.length) continue;
+      const list = callSites.get(callee) ?? [];
+      list.push({ caller: fn, call });
+      callSites.set(callee, list);
+    }
     for (let changed = true; changed; ) {
       changed = false;
-      for (const fn of this.functions) for (const call of this.callsIn(fn)) {
-        if (!call.args.some((a) => holds(fn, a.text))) continue;
-        const callee = this.resolveCall(call, fn.file);
-        if (!callee || callee.language !== 'c') continue;
-        call.args.forEach((a, i) => {
-          const param = callee.params[i];
-          if (!param || !holds(fn, a.text) || holds(callee, param)) return;
-          const set = sockets.get(callee) ?? new Set<string>();
-          set.add(param);
-          sockets.set(callee, set);
-          changed = true;
-        });
-      }
+      for (const [callee, sites] of callSites) callee.params.forEach((param, i) => {
+        if (!param || holds(callee, param)) return;
+        if (!sites.every(({ caller, call }) => holds(caller, call.args[i]?.text ?? ''))) return;
+        const set = sockets.get(callee) ?? new Set<string>();
+        set.add(param);
+        sockets.set(callee, set);
+        changed = true;
+      });
     }
     for (const fn of this.functions) {
       let converted = false;

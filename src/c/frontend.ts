@@ -111,6 +111,19 @@ function acceptedInto(def: Node, text: string): string[] {
   return names;
 }
 
+/** The first arguments of the function's read()/readv() calls that are plain names. */
+function readDescriptors(def: Node, text: string): string[] {
+  if (!/\breadv?\s*\(/.test(text)) return [];
+  const names = new Set<string>();
+  for (const call of descendantsOfType(def, ['call_expression'])) {
+    const callee = calleeName(call);
+    if (callee !== 'read' && callee !== 'readv') continue;
+    const arg = call.childForFieldName('arguments')?.namedChild(0);
+    if (arg && unwrap(arg).type === 'identifier') names.add(unwrap(arg).text);
+  }
+  return [...names];
+}
+
 /** Variables holding the passwd entry of a named account: `pw = getpwnam("nobody")`. */
 function passwdUsers(root: Node, strings: ReadonlyMap<string, string>, text = root.text): Map<string, string> {
   const users = new Map<string, string>();
@@ -368,6 +381,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const params = parameterNames(fn);
         const accepted = acceptedInto(def, defText);
         const sockets = accepted.filter((n) => locals.has(n));
+        const localDescriptors = readDescriptors(def, defText).filter((n) => locals.has(n) && !sockets.includes(n));
         for (const n of accepted) if (!locals.has(n) && !(model.socketGlobals ??= []).includes(n)) model.socketGlobals.push(n);
         const isEntry = name === 'main';
         const builder = new FunctionCfgBuilder(ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
@@ -392,6 +406,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           isEntry,
           declaredNoreturn: model.noreturnNames.includes(name),
           ...(sockets.length ? { sockets } : {}),
+          ...(localDescriptors.length ? { localDescriptors } : {}),
           cfg,
         };
         model.functions.push(fnModel);
