@@ -233,6 +233,11 @@ export interface CfgNode {
    * their values no longer holds.
    */
   updates?: string[];
+  /**
+   * Variables given whether the process is root (`i_am_root = (0 == getuid());`): `notRoot` when the variable is
+   * truthy for a process that is not root. They hold what was true when they were assigned.
+   */
+  rootCopies?: { variable: string; notRoot: boolean }[];
   /** Assigned variables whose failure value stays (`ok = ok && setuid(u) == 0;`): a status stored there is kept. */
   accumulates?: string[];
   /** A `switch`: the value of each case (null when not a literal) and the node it starts at. */

@@ -98,6 +98,7 @@ function flagVariables(g: Supergraph): Set<string> {
   const testsAt: [SuperNode, string][] = [];
   for (const n of g.nodes) {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE);
+    for (const c of n.origin.rootCopies ?? []) constant.add(c.variable);
     // A variable that receives what an inlined function returns is set to known values too.
     if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE);
     for (const t of valueTests(n)) {
@@ -123,7 +124,8 @@ function flagVariables(g: Supergraph): Set<string> {
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),
   );
-  if (testedIn.has(NOT_ROOT)) vars.add(NOT_ROOT);
+  // A variable that keeps whether the process was root is followed with the process's own flag.
+  if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable)))) vars.add(NOT_ROOT);
   // What an inlined function returned (a privilege helper's status), wherever its caller tests it, directly or in
   // the variable it keeps it in: always followed, and forgotten after the test.
   for (const n of g.nodes) {
@@ -336,11 +338,14 @@ export function flagsKey(g: Supergraph, flags: ReadonlyMap<string, boolean>): st
 
 /**
  * The flags followed in a graph, most telling first: whether the process is root, which process of a fork it is,
- * then the variables that guard the most privilege calls. Where too many combinations meet, the last are given up first.
+ * the variables that keep whether it is root, then the variables that guard the most privilege calls. Where too many combinations meet, the last are given up first.
  */
 export function flagRanking(g: Supergraph): string[] {
   const vars = flagVariables(g);
-  return [NOT_ROOT, FORK_PARENT].filter((v) => vars.has(v)).concat([...vars].filter((v) => v !== NOT_ROOT && v !== FORK_PARENT));
+  // Variables that keep whether the process is root come with the process's own flag.
+  const rootCopies = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []).filter((v) => vars.has(v)));
+  const first = [NOT_ROOT, FORK_PARENT].filter((v) => vars.has(v)).concat([...rootCopies]);
+  return first.concat([...vars].filter((v) => !first.includes(v)));
 }
 
 /** A node's effect on the flags: constants it assigns, and whether the process is still root after its drops. */
@@ -355,6 +360,12 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
+  }
+  // `i_am_root = (0 == getuid());`: what is known of the process now, kept in the variable.
+  for (const { variable, notRoot } of node.origin.rootCopies ?? []) if (vars.has(variable)) {
+    const now = flags.get(NOT_ROOT);
+    if (now === undefined) flags.delete(variable);
+    else flags.set(variable, notRoot ? now : !now);
   }
   const kept = node.returnOf?.variable;
   if (kept && returned) copyValue(flags, vars, returned, kept);

@@ -575,6 +575,23 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   private readonly callNodes = new Map<number, Node>();
 
+  /** `i_am_root = (0 == getuid());`, `int was_root = !geteuid();`: variables that keep whether the process is root. */
+  private rootCopies(expr: Node, node: CfgNode): void {
+    if (!/\bgete?uid\b/.test(expr.text)) return;
+    for (const d of expr.descendantsOfType(['assignment_expression', 'init_declarator'])) {
+      if (!d) continue;
+      const isAssignment = d.type === 'assignment_expression';
+      if (isAssignment && d.child(1)?.text !== '=') continue;
+      const value = d.childForFieldName(isAssignment ? 'right' : 'value');
+      const name = isAssignment ? d.childForFieldName('left')?.text : declaratorName(d.childForFieldName('declarator'));
+      // A comparison or a negation: the id itself (`saved = geteuid()`) is an id variable, followed as one.
+      const v = value && unwrap(value);
+      if (!v || !name || (v.type !== 'binary_expression' && v.type !== 'unary_expression')) continue;
+      const test = this.rootTestOf(v);
+      if (test && typeof test.whenFails === 'boolean') (node.rootCopies ??= []).push({ variable: name, notRoot: test.whenFails });
+    }
+  }
+
   /** Collect the events of an expression (post-order: arguments before the call) into `node`. */
   private collect(expr: Node, node: CfgNode, root: RootKind): void {
     // A cursor walk: syntax nodes are made only for calls and for the identifiers that can be input (argv, envp,
@@ -598,6 +615,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
     if (node.kind !== 'cond') {
       for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
+      this.rootCopies(expr, node);
     }
     // `i++`, `n += 2`, and any assignment made inside a condition: the variable's value changes.
     // Bit masks set or cleared (`opts |= OPT_X`) are followed bit by bit, as constants: not forgotten whole.

@@ -135,9 +135,10 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     if (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE) {
       // Too many flag combinations here: give up the least telling flags until few enough remain (whether the
       // process is root, and which process of a fork it is, are given up last).
+      // The ranking's flags, not only those present now: a flag that first arrives later (whether the process is
+      // root, on a loop's second round) is kept too.
       const all = [...parts.values()].map((p) => p.flags).concat([flags]);
-      const present = ranking.filter((v) => all.some((f) => f.has(v)));
-      let keep = new Set(present);
+      let keep = new Set(ranking);
       while (keep.size && new Set(all.map((f) => keyOf(keepOnly(f, keep)))).size > WIDENED_PARTITIONS) keep = new Set([...keep].slice(0, -1));
       widened.set(id, keep);
       const old = [...parts.values()];
