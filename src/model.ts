@@ -117,6 +117,8 @@ export interface InputEvent extends EventBase {
   source: InputSource;
   /** For a call of a function that reads input: the read inside it. */
   via?: InputEvent;
+  /** (C) The descriptor a socket read reads (`recv(fd, …)`): a local socket (netlink, Unix) carries no network data. */
+  descriptor?: string;
 }
 
 /**
@@ -279,6 +281,8 @@ export interface FunctionModel {
   declaredNoreturn: boolean;
   /** (C) Parameters and locals that hold a connection accepted from a socket (`fd = accept(…)`): reading them is network input. */
   sockets?: string[];
+  /** (C) Locals that hold a socket of the machine itself (`socket(AF_NETLINK, …)`, `socket(AF_UNIX, …)`). */
+  localSockets?: string[];
   /** (C) Locals (not accepted connections) that the function reads with read()/readv(): a global of the same name is not the one read. */
   localDescriptors?: string[];
   cfg: Cfg;
@@ -310,5 +314,7 @@ export interface FileModel {
   idVariables: Record<string, IdClass>;
   /** (C) Globals assigned a connection accepted from a socket (`clientfd = accept(…)`) in the file. */
   socketGlobals?: string[];
+  /** (C) Globals and fields assigned a socket of the machine itself (`daemon->netlinkfd = socket(AF_NETLINK, …)`). */
+  localSocketGlobals?: string[];
   diagnostics: Diagnostic[];
 }

@@ -125,6 +125,7 @@ export class Project {
    * or in a parameter every caller hands one to (`handle(conn)`). Other reads of descriptors are not input.
    */
   private classifySocketReads(): void {
+    this.unmarkLocalSocketReads();
     const globals = new Set(this.files.flatMap((f) => f.socketGlobals ?? []));
     const sockets = new Map<FunctionModel, Set<string>>();
     for (const fn of this.functions) if (fn.sockets?.length) sockets.set(fn, new Set(fn.sockets));
@@ -165,6 +166,31 @@ export class Project {
         converted = true;
       }
       if (converted) this.callCache.delete(fn);
+    }
+  }
+
+  /**
+   * `recv(daemon->netlinkfd, …)` where the descriptor is a socket of the machine itself (`socket(AF_NETLINK, …)`,
+   * `socket(AF_UNIX, …)`), kept in the function's own variable or in a global or field some file assigns it to:
+   * the kernel's or a local process's answer, not network data.
+   */
+  private unmarkLocalSocketReads(): void {
+    const globals = new Set(this.files.flatMap((f) => f.localSocketGlobals ?? []));
+    if (!globals.size && !this.functions.some((fn) => fn.localSockets?.length)) return;
+    for (const fn of this.functions) {
+      let changed = false;
+      for (const node of fn.cfg.nodes) for (const e of node.events) {
+        if (e.kind !== 'input' || e.source !== 'network' || e.descriptor === undefined) continue;
+        const d = e.descriptor;
+        if (!fn.localSockets?.includes(d) && !(globals.has(d) && !fn.params.includes(d))) continue;
+        const call = e as unknown as CallEvent & Partial<Pick<InputEvent, 'source' | 'descriptor' | 'via'>>;
+        delete call.source;
+        delete call.descriptor;
+        delete call.via;
+        Object.assign(call, { kind: 'call', callee: e.api, args: [] });
+        changed = true;
+      }
+      if (changed) this.callCache.delete(fn);
     }
   }
 

@@ -111,6 +111,22 @@ function acceptedInto(def: Node, text: string): string[] {
   return names;
 }
 
+/** Socket domains of the machine itself: what is read from them comes from the kernel or a local process. */
+const LOCAL_DOMAIN = /^(?:AF|PF)_(?:NETLINK|UNIX|LOCAL|ROUTE)$/;
+
+/** The variables a function assigns a local socket to (`nl = socket(AF_NETLINK, …)`). */
+function localSocketsIn(def: Node, text: string): string[] {
+  if (!/\b[AP]F_(?:NETLINK|UNIX|LOCAL|ROUTE)\b/.test(text)) return [];
+  const names: string[] = [];
+  for (const call of descendantsOfType(def, ['call_expression'])) {
+    if (calleeName(call) !== 'socket') continue;
+    const domain = call.childForFieldName('arguments')?.namedChild(0);
+    const name = assignedName(call);
+    if (domain && LOCAL_DOMAIN.test(unwrap(domain).text) && name) names.push(name);
+  }
+  return names;
+}
+
 /** The first arguments of the function's read()/readv() calls that are plain names. */
 function readDescriptors(def: Node, text: string): string[] {
   if (!/\breadv?\s*\(/.test(text)) return [];
@@ -382,6 +398,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const accepted = acceptedInto(def, defText);
         const sockets = accepted.filter((n) => locals.has(n));
         const localDescriptors = readDescriptors(def, defText).filter((n) => locals.has(n) && !sockets.includes(n));
+        const ownSockets = localSocketsIn(def, defText);
+        const localSockets = ownSockets.filter((n) => locals.has(n));
+        for (const n of ownSockets) if (!locals.has(n) && !(model.localSocketGlobals ??= []).includes(n)) model.localSocketGlobals.push(n);
         for (const n of accepted) if (!locals.has(n) && !(model.socketGlobals ??= []).includes(n)) model.socketGlobals.push(n);
         const isEntry = name === 'main';
         const builder = new FunctionCfgBuilder(ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
@@ -407,6 +426,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           declaredNoreturn: model.noreturnNames.includes(name),
           ...(sockets.length ? { sockets } : {}),
           ...(localDescriptors.length ? { localDescriptors } : {}),
+          ...(localSockets.length ? { localSockets } : {}),
           cfg,
         };
         model.functions.push(fnModel);
