@@ -119,6 +119,8 @@ export interface InputEvent extends EventBase {
   via?: InputEvent;
   /** (C) The descriptor a socket read reads (`recv(fd, …)`): a local socket (netlink, Unix) carries no network data. */
   descriptor?: string;
+  /** (C) A read of a connection accept() returned: a client's request. */
+  connection?: true;
 }
 
 /**

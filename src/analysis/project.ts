@@ -156,13 +156,14 @@ export class Project {
     for (const fn of this.functions) {
       let converted = false;
       for (const node of fn.cfg.nodes) for (const e of node.events) {
+        if (e.kind === 'input' && e.source === 'network' && e.descriptor !== undefined && holds(fn, e.descriptor)) e.connection = true;
         if (e.kind !== 'call' || !SOCKET_READS.has(e.callee) || !holds(fn, e.args[0]?.text ?? '')) continue;
         const input = e as unknown as InputEvent & Partial<Pick<CallEvent, 'callee' | 'args' | 'target' | 'execs' | 'failsProcess'>>;
         delete input.callee;
         delete input.args;
         delete input.target;
         delete input.result;
-        Object.assign(input, { kind: 'input', source: 'network' });
+        Object.assign(input, { kind: 'input', source: 'network', connection: true });
         converted = true;
       }
       if (converted) this.callCache.delete(fn);

@@ -48,11 +48,12 @@ export const dropAfterInput: Rule = {
         g,
         [NOT_DROPPED],
         (facts, e) => {
-          // The first few reads are enough to show; more would only slow the analysis down. A network read is kept
-          // even after them (it makes the finding an error): the administrator's options come first in most servers.
+          // The first few reads are enough to show; more would only slow the analysis down. A client's request read
+          // from an accepted connection is kept even after them (it makes the finding an error): a server reads its
+          // administrator's options and configuration first.
           if (e.kind === 'input' && facts.has(NOT_DROPPED)) {
             const kept = factIds(facts, INPUT);
-            if (kept.length < 3 || (e.source === 'network' && !kept.some((id) => (byId.get(id) as InputEvent | undefined)?.source === 'network'))) facts.add(INPUT + e.id);
+            if (kept.length < 3 || (e.connection && !kept.some((id) => (byId.get(id) as InputEvent | undefined)?.connection))) facts.add(INPUT + e.id);
           }
           if (isPermanentDrop(e)) facts.delete(NOT_DROPPED);
         },
