@@ -117,6 +117,10 @@ export interface InputEvent extends EventBase {
   source: InputSource;
   /** For a call of a function that reads input: the read inside it. */
   via?: InputEvent;
+  /** (C) The descriptor a socket read reads (`recv(fd, …)`): a local socket (netlink, Unix) carries no network data. */
+  descriptor?: string;
+  /** (C) A read of a connection accept() returned: a client's request. */
+  connection?: true;
 }
 
 /**
@@ -230,6 +234,16 @@ export interface CfgNode {
   returnsVariable?: string;
   /** Variables this node assigns. */
   assigns?: string[];
+  /**
+   * Variables this node changes otherwise (`i++`, `n += 2`, an assignment inside a condition): what was known of
+   * their values no longer holds.
+   */
+  updates?: string[];
+  /**
+   * Variables given whether the process is root (`i_am_root = (0 == getuid());`): `notRoot` when the variable is
+   * truthy for a process that is not root. They hold what was true when they were assigned.
+   */
+  rootCopies?: { variable: string; notRoot: boolean }[];
   /** Assigned variables whose failure value stays (`ok = ok && setuid(u) == 0;`): a status stored there is kept. */
   accumulates?: string[];
   /** A `switch`: the value of each case (null when not a literal) and the node it starts at. */
@@ -269,6 +283,12 @@ export interface FunctionModel {
   isEntry: boolean;
   /** Declared as never returning (noreturn attribute). */
   declaredNoreturn: boolean;
+  /** (C) Parameters and locals that hold a connection accepted from a socket (`fd = accept(…)`): reading them is network input. */
+  sockets?: string[];
+  /** (C) Locals that hold a socket of the machine itself (`socket(AF_NETLINK, …)`, `socket(AF_UNIX, …)`). */
+  localSockets?: string[];
+  /** (C) Locals (not accepted connections) that the function reads with read()/readv(): a global of the same name is not the one read. */
+  localDescriptors?: string[];
   cfg: Cfg;
 }
 
@@ -296,5 +316,9 @@ export interface FileModel {
   macros: MacroModel[];
   /** Variables assigned from getuid()/getgid() ('invoker') or geteuid()/getegid() ('saved-effective') in the file. */
   idVariables: Record<string, IdClass>;
+  /** (C) Globals assigned a connection accepted from a socket (`clientfd = accept(…)`) in the file. */
+  socketGlobals?: string[];
+  /** (C) Globals and fields assigned a socket of the machine itself (`daemon->netlinkfd = socket(AF_NETLINK, …)`). */
+  localSocketGlobals?: string[];
   diagnostics: Diagnostic[];
 }

@@ -23,12 +23,24 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/idioms.c')).toEqual(['19:error']);
     // One drop back to the invoker makes the program set-user-ID: its drop to a configured account too.
     expect(await severities('c/drop-after-input/setuid-two-drops.c')).toEqual(['29:error', '33:error']);
+    // A return to the invoker's group (after logging as group root) shows an invoker as well as one to its uid.
+    expect(await severities('c/drop-after-input/setuid-group-return.c')).toEqual(['49:error']);
   });
 
   it('a server that reads a network request, then drops: error', async () => {
     expect(await severities('c/drop-after-input/per-request.c')).toEqual(['34:error']);
     expect(await severities('c/drop-after-input/network-child.c')).toEqual(['24:error']);
     expect(await severities('ts/drop-after-input/network.ts')).toEqual(['10:error']);
+    // read() of a descriptor accept() returned, handed to the function that reads it.
+    expect(await severities('c/drop-after-input/accepted-socket.c')).toEqual(['22:error']);
+    // The network read decides, however many reads of the administrator's input come first.
+    expect(await severities('c/drop-after-input/network-after-options.c')).toEqual(['45:error']);
+  });
+
+  it('reads that are not network data, or that no drop follows: nothing in the default set', async () => {
+    expect(await severities('c/drop-after-input/read-file-first.c')).toEqual([]);
+    // A reply read only on the way to exit() comes before no drop.
+    expect(await severities('c/drop-after-input/read-before-exit.c', { ruleSet: 'strict' })).toEqual([]);
   });
 
   it('a daemon dropping to a service account after its own options and config: a note, only in the strict set', async () => {

@@ -42,6 +42,20 @@ describe('the branch a Unix build compiles', () => {
     expect(decideGroup([branch('ifdef', 'HAVE_INITGROUPS', 'initgroups(n, g);'), branch('elif', 'HAVE_SETGROUPS', 'setgroups(1, &g);')])).toEqual({ compiled: [true, false], implicitElse: false, chosen: 0 });
     expect(decideGroup([branch('ifdef', 'HAVE_GETPWUID', 'pw = getpwuid(u);'), branch('else', '', 'user = NULL;')]).compiled).toEqual([true, false]);
   });
+
+  it('reads the #else of a negated feature test, simple or compound, as the feature\'s branch', () => {
+    const stub = 'int main(void) { return 255; }';
+    const real = 'int main(void) { if (setuid(7)) return 1; return ptrace(PT_ATTACH, 1, 0, 0); }';
+    expect(decideGroup([branch('ifndef', 'HAVE_PTRACE', stub), branch('else', '', real)])).toEqual({ compiled: [false, true], implicitElse: false, chosen: 1 });
+    const compound = '!defined(HAVE_PTRACE) || !defined(HAVE_SYS_PTRACE_H) || !(defined(PT_ATTACH) || defined(PTRACE_ATTACH))';
+    expect(decideGroup([branch('if', compound, stub), branch('else', '', real)])).toEqual({ compiled: [false, true], implicitElse: false, chosen: 1 });
+    // The #else does not call the feature's function: nothing says which build users run.
+    expect(decideGroup([branch('if', compound, stub), branch('else', '', 'int main(void) { return setuid(7); }')]).compiled).toEqual([true, true]);
+    // Not a negated test throughout (`&&`, a positive part): unknown as before.
+    expect(decideGroup([branch('if', '!defined(HAVE_PTRACE) && defined(__linux__)', stub), branch('else', '', real)]).compiled).toEqual([true, true]);
+    // A fallback with privilege code of its own is a real second build and stays.
+    expect(decideGroup([branch('ifndef', 'HAVE_SETRESUID', 'setreuid(u, u);'), branch('else', '', 'setresuid(u, u, u);')]).compiled).toEqual([true, true]);
+  });
 });
 
 describe('parse recovery and the lexical index read the same build', () => {

@@ -99,6 +99,7 @@ function flagVariables(g: Supergraph): Set<string> {
   for (const n of g.nodes) {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE);
     for (const v of n.nonNull ?? []) constant.add(v);
+    for (const c of n.origin.rootCopies ?? []) constant.add(c.variable);
     // A variable that receives what an inlined function returns is set to known values too.
     if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE);
     for (const t of valueTests(n)) {
@@ -124,7 +125,10 @@ function flagVariables(g: Supergraph): Set<string> {
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),
   );
-  if (testedIn.has(NOT_ROOT)) vars.add(NOT_ROOT);
+  // A variable passed to a followed parameter, and set to known values where it lives, is followed too.
+  for (const n of g.nodes) for (const [p, arg] of boundArguments(n) ?? []) if (vars.has(p) && constant.has(arg)) vars.add(arg);
+  // A variable that keeps whether the process was root is followed with the process's own flag.
+  if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable)))) vars.add(NOT_ROOT);
   // What an inlined function returned (a privilege helper's status), wherever its caller tests it, directly or in
   // the variable it keeps it in: always followed, and forgotten after the test.
   for (const n of g.nodes) {
@@ -281,6 +285,25 @@ function copyValue(flags: Map<string, boolean>, vars: ReadonlySet<string>, from:
   });
 }
 
+/** The call that an inlined function's entry node enters, with the arguments that are plain variables, by parameter. */
+function boundArguments(node: SuperNode): Map<string, string> | undefined {
+  if (node.origin.kind !== 'entry' || !node.chain.length) return undefined;
+  const call = node.chain.at(-1)!;
+  const bound = new Map<string, string>();
+  node.fn.params.forEach((p, i) => {
+    const arg = call.args[i]?.text.trim();
+    if (p && arg && /^[A-Za-z_]\w*$/.test(arg)) bound.set(p, arg);
+  });
+  return bound.size ? bound : undefined;
+}
+
+/** What the caller's variables passed to an inlined function hold, by parameter (value flags, undefined where unknown). */
+function passedValues(node: SuperNode, flags: ReadonlyMap<string, boolean>): Map<string, (boolean | undefined)[]> | undefined {
+  const bound = boundArguments(node);
+  if (!bound || !flags.size) return undefined;
+  return new Map([...bound].map(([p, arg]) => [p, valueFlags(arg).map((f) => flags.get(f))]));
+}
+
 /** Flags that hold what a value is: `v` and `v>0`. */
 function valueFlags(name: string): string[] {
   return [name, name + POSITIVE];
@@ -337,11 +360,14 @@ export function flagsKey(g: Supergraph, flags: ReadonlyMap<string, boolean>): st
 
 /**
  * The flags followed in a graph, most telling first: whether the process is root, which process of a fork it is,
- * then the variables that guard the most privilege calls. Where too many combinations meet, the last are given up first.
+ * the variables that keep whether it is root, then the variables that guard the most privilege calls. Where too many combinations meet, the last are given up first.
  */
 export function flagRanking(g: Supergraph): string[] {
   const vars = flagVariables(g);
-  return [NOT_ROOT, FORK_PARENT].filter((v) => vars.has(v)).concat([...vars].filter((v) => v !== NOT_ROOT && v !== FORK_PARENT));
+  // Variables that keep whether the process is root come with the process's own flag.
+  const rootCopies = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []).filter((v) => vars.has(v)));
+  const first = [NOT_ROOT, FORK_PARENT].filter((v) => vars.has(v)).concat([...rootCopies]);
+  return first.concat([...vars].filter((v) => !first.includes(v)));
 }
 
 /**
@@ -349,7 +375,7 @@ export function flagRanking(g: Supergraph): string[] {
  * no inlined return) pass their flags on unchanged, and the searches then share the map instead of copying it.
  */
 export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMap<string, boolean>): Map<string, boolean> {
-  const plain = !node.events.length && !node.origin.constants && !node.origin.assigns?.length && !node.returnOf && node.origin.kind !== 'return';
+  const plain = !node.events.length && !node.origin.constants && !node.nonNull && !node.origin.rootCopies && !changedBy(node).length && !node.returnOf && node.origin.kind !== 'return';
   if (plain) return flags as Map<string, boolean>;
   const out = new Map(flags);
   applyConstants(g, node, out);
@@ -364,13 +390,23 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   const vars = flagVariables(g);
   // What an inlined call returned, before its caller's assignment takes it (`r = f();`) or tests it.
   const returned = node.returnOf ? valueFlags(RETURNED + node.returnOf.call).map((f) => flags.get(f)) : undefined;
-  for (const v of node.origin.assigns ?? []) forget(flags, v);
+  // An inlined function's parameters are its own variables: on entry they take what the caller passed (a variable's
+  // known value), and nothing else of the caller's variables of the same names.
+  const passed = passedValues(node, flags);
+  for (const v of changedBy(node)) forget(flags, v);
+  passed?.forEach((values, p) => copyValue(flags, vars, values, p));
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
   }
   // A pointer from a lookup that never returns NULL.
   for (const v of node.nonNull ?? []) if (vars.has(v)) flags.set(v, true);
+  // `i_am_root = (0 == getuid());`: what is known of the process now, kept in the variable.
+  for (const { variable, notRoot } of node.origin.rootCopies ?? []) if (vars.has(variable)) {
+    const now = flags.get(NOT_ROOT);
+    if (now === undefined) flags.delete(variable);
+    else flags.set(variable, notRoot ? now : !now);
+  }
   const kept = node.returnOf?.variable;
   if (kept && returned) copyValue(flags, vars, returned, kept);
   // A return of an inlined function: what its caller gets (a constant, what a call returned in turn, or unknown).
@@ -408,6 +444,17 @@ function mentionsName(flag: string, variable: string): boolean {
   const before = flag[at - 1];
   const after = flag[at + variable.length];
   return (before === undefined || !/[\w.>]/.test(before)) && (after === undefined || !/\w/.test(after));
+}
+
+/**
+ * The variables whose values a node changes: those it assigns or updates, and, at the entry of an inlined
+ * function, its parameters: the callee's `n` is not the variable of the same name its caller tested.
+ */
+function changedBy(node: SuperNode): string[] {
+  const { assigns, updates, kind } = node.origin;
+  const params = kind === 'entry' && node.chain.length ? node.fn.params : [];
+  if (!updates && !params.length) return assigns ?? [];
+  return [...(assigns ?? []), ...(updates ?? []), ...params];
 }
 
 /** An assignment to `variable` forgets the flags that depend on it. */
@@ -471,11 +518,12 @@ function liveFlags(g: Supergraph): Set<string>[] {
   const tested = g.nodes.map((n) => {
     const read = flagTests(g, n).map((t) => t.variable);
     if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
+    for (const arg of boundArguments(n)?.values() ?? []) read.push(...valueFlags(arg).filter((f) => vars.has(f)));
     return read;
   });
   const sets = g.nodes.map((n) => {
     const out = new Set<string>([...Object.keys(n.origin.constants ?? {}), ...(n.nonNull ?? [])].filter((v) => vars.has(v)));
-    for (const v of n.origin.assigns ?? []) for (const f of vars) if (mentions(f, v)) out.add(f);
+    for (const v of changedBy(n)) for (const f of vars) if (mentions(f, v)) out.add(f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
     // What an inlined call returns is set at its returns; before its entry it means nothing yet.
     const call = n.origin.kind === 'return' || n.origin.kind === 'entry' ? n.chain.at(-1) : undefined;

@@ -26,6 +26,9 @@ export function isErrorExit(e: PrivilegeEvent): boolean {
   return /"|'|`/.test(e.text);
 }
 
+/** Reads from a descriptor: network input when the descriptor is an accepted connection. */
+const SOCKET_READS = new Set(['read', 'readv']);
+
 const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
 
 const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot', 'capability']);
@@ -95,6 +98,7 @@ export class Project {
     for (const m of this.allMacros) if (!this.macros.has(m.name)) this.macros.set(m.name, m);
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.classifyGlobalTargets();
+    this.classifySocketReads();
     this.inferDying();
     for (const fn of this.functions) if (fn.language === 'c' && !fn.returnsVoid && this.returnsNonNull(fn)) this.neverNull.add(fn);
     this.findCheckingMacros();
@@ -125,6 +129,82 @@ export class Project {
       const cls = globals.get(e.targetText);
       if (cls === 'invoker') e.target = 'invoker';
       else if (cls === 'saved-effective' && e.direction === 'drop') Object.assign(e, { target: cls, direction: 'raise' });
+    }
+  }
+
+  /**
+   * `read(fd, …)` where `fd` holds a connection from `accept()` reads network data: the descriptor kept in the
+   * function's own variable, in a global any file assigns it to (`clientfd = accept(…)` in one file, read in another),
+   * or in a parameter every caller hands one to (`handle(conn)`). Other reads of descriptors are not input.
+   */
+  private classifySocketReads(): void {
+    this.unmarkLocalSocketReads();
+    const globals = new Set(this.files.flatMap((f) => f.socketGlobals ?? []));
+    const sockets = new Map<FunctionModel, Set<string>>();
+    for (const fn of this.functions) if (fn.sockets?.length) sockets.set(fn, new Set(fn.sockets));
+    if (!globals.size && !sockets.size) return;
+    const holds = (fn: FunctionModel, name: string): boolean =>
+      sockets.get(fn)?.has(name) || (globals.has(name) && !fn.params.includes(name) && !fn.localDescriptors?.includes(name));
+    // A parameter holds a connection when every call of its function hands one in: a helper that reads any
+    // descriptor it is given (`read_write(fd, …)`, called with files too) does not read the network for all callers.
+    const callSites = new Map<FunctionModel, { caller: FunctionModel; call: CallEvent }[]>();
+    for (const fn of this.functions) for (const call of this.callsIn(fn)) {
+      const callee = this.resolveCall(call, fn.file);
+      if (!callee || callee.language !== 'c' || !callee.params.length) continue;
+      const list = callSites.get(callee) ?? [];
+      list.push({ caller: fn, call });
+      callSites.set(callee, list);
+    }
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [callee, sites] of callSites) callee.params.forEach((param, i) => {
+        if (!param || holds(callee, param)) return;
+        if (!sites.every(({ caller, call }) => holds(caller, call.args[i]?.text ?? ''))) return;
+        const set = sockets.get(callee) ?? new Set<string>();
+        set.add(param);
+        sockets.set(callee, set);
+        changed = true;
+      });
+    }
+    for (const fn of this.functions) {
+      let converted = false;
+      for (const node of fn.cfg.nodes) for (const e of node.events) {
+        if (e.kind === 'input' && e.source === 'network' && e.descriptor !== undefined && holds(fn, e.descriptor)) e.connection = true;
+        if (e.kind !== 'call' || !SOCKET_READS.has(e.callee) || !holds(fn, e.args[0]?.text ?? '')) continue;
+        const input = e as unknown as InputEvent & Partial<Pick<CallEvent, 'callee' | 'args' | 'target' | 'execs' | 'failsProcess'>>;
+        delete input.callee;
+        delete input.args;
+        delete input.target;
+        delete input.result;
+        Object.assign(input, { kind: 'input', source: 'network', connection: true });
+        converted = true;
+      }
+      if (converted) this.callCache.delete(fn);
+    }
+  }
+
+  /**
+   * `recv(daemon->netlinkfd, …)` where the descriptor is a socket of the machine itself (`socket(AF_NETLINK, …)`,
+   * `socket(AF_UNIX, …)`), kept in the function's own variable or in a global or field some file assigns it to:
+   * the kernel's or a local process's answer, not network data.
+   */
+  private unmarkLocalSocketReads(): void {
+    const globals = new Set(this.files.flatMap((f) => f.localSocketGlobals ?? []));
+    if (!globals.size && !this.functions.some((fn) => fn.localSockets?.length)) return;
+    for (const fn of this.functions) {
+      let changed = false;
+      for (const node of fn.cfg.nodes) for (const e of node.events) {
+        if (e.kind !== 'input' || e.source !== 'network' || e.descriptor === undefined) continue;
+        const d = e.descriptor;
+        if (!fn.localSockets?.includes(d) && !(globals.has(d) && !fn.params.includes(d))) continue;
+        const call = e as unknown as CallEvent & Partial<Pick<InputEvent, 'source' | 'descriptor' | 'via'>>;
+        delete call.source;
+        delete call.descriptor;
+        delete call.via;
+        Object.assign(call, { kind: 'call', callee: e.api, args: [] });
+        changed = true;
+      }
+      if (changed) this.callCache.delete(fn);
     }
   }
 
@@ -454,10 +534,30 @@ export class Project {
     }
   }
 
+  /** The nodes of a function from which its end can be reached without a call that never returns. */
+  private returningNodes(fn: FunctionModel): Set<number> {
+    const { nodes, exit } = fn.cfg;
+    const preds = new Map<number, number[]>();
+    for (const n of nodes) for (const s of n.succ) if (s >= 0) preds.set(s, [...(preds.get(s) ?? []), n.id]);
+    const found = new Set<number>();
+    const work = [exit];
+    while (work.length) {
+      const id = work.pop()!;
+      if (found.has(id) || this.isDyingNode(nodes[id]!)) continue;
+      found.add(id);
+      work.push(...(preds.get(id) ?? []));
+    }
+    return found;
+  }
+
   private findInputReaders(): void {
     const configured = new Set(this.config.inputFunctions);
+    // Only a read on a path that returns to the caller comes before what the caller does next: one followed by the
+    // end of the process (`_EXIT()` → a cleanup that asks a helper process over a socket) reads nothing for it.
+    const returning = new Map(this.functions.map((fn) => [fn, this.returningNodes(fn)]));
+    const eventsOf = (fn: FunctionModel): PrivilegeEvent[] => fn.cfg.nodes.filter((n) => returning.get(fn)!.has(n.id)).flatMap((n) => n.events);
     for (const fn of this.functions) {
-      const direct = fn.cfg.nodes.flatMap((n) => n.events).find((e): e is InputEvent => e.kind === 'input' && e.source !== 'argv');
+      const direct = eventsOf(fn).find((e): e is InputEvent => e.kind === 'input' && e.source !== 'argv');
       if (direct) this.inputReaders.set(fn, direct);
       else if (configured.has(fn.name)) this.inputReaders.set(fn, { kind: 'input', source: 'config', id: -1, api: fn.name, text: fn.name, loc: fn.loc });
     }
@@ -465,7 +565,7 @@ export class Project {
       changed = false;
       for (const fn of this.functions) {
         if (this.inputReaders.has(fn)) continue;
-        for (const c of this.callsIn(fn)) {
+        for (const c of eventsOf(fn).filter((e): e is CallEvent => e.kind === 'call')) {
           const callee = this.resolveCall(c, fn.file);
           const input = callee && this.inputReaders.get(callee);
           if (input) {

@@ -168,6 +168,7 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
       return { kind: 'dir-close', api, handle: '*' };
   }
   const source = INPUT_CALLS[api];
+  if (source === 'network' && args[0]) return { kind: 'input', api, source, descriptor: unwrap(args[0]).text };
   if (source) return { kind: 'input', api, source };
   return callEvent(api, args, ctx);
 }

@@ -30,6 +30,18 @@ export interface FileContext {
 
 type RootKind = 'statement' | 'condition' | 'return';
 
+/** A declaration's variables are assigned where it stands (`int done_setup = 0;` starts a flag as an assignment does). */
+function declare(n: CfgNode, declaration: Node): void {
+  const inits = statementChildren(declaration).filter((c) => c.type === 'init_declarator');
+  n.assigns = inits.map((c) => declaratorName(c.childForFieldName('declarator'))).filter((x): x is string => !!x);
+  for (const init of inits) {
+    const name = declaratorName(init.childForFieldName('declarator'));
+    const value = init.childForFieldName('value');
+    const truth = value ? constantTruth(value) : null;
+    if (name && truth !== null) (n.constants ??= {})[name] = truth;
+  }
+}
+
 function isShortCircuit(expr: Node): boolean {
   const e = unwrap(expr);
   if (e.type === 'conditional_expression') return true;
@@ -197,7 +209,6 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
   private buildBody(body: Node): Cfg {
-    this.findRootFlags(body);
     const outs = this.statement(body, [{ from: this.entryId, slot: -1 }]);
     this.connect(outs, this.exitId);
     for (const g of this.gotos) {
@@ -253,15 +264,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
       case 'declaration': {
         const n = this.simple(node, ins, [node]);
-        const inits = statementChildren(node).filter((c) => c.type === 'init_declarator');
-        n.assigns = inits.map((c) => declaratorName(c.childForFieldName('declarator'))).filter((x): x is string => !!x);
-        // `int done_setup = 0;` starts a flag as much as an assignment does.
-        for (const init of inits) {
-          const name = declaratorName(init.childForFieldName('declarator'));
-          const value = init.childForFieldName('value');
-          const truth = value ? constantTruth(value) : null;
-          if (name && truth !== null) (n.constants ??= {})[name] = truth;
-        }
+        declare(n, node);
         return [{ from: n.id, slot: -1 }];
       }
       case 'if_statement': {
@@ -286,6 +289,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const init = node.childForFieldName('initializer');
         if (init) {
           const n = this.simple(init, outs, [init]);
+          // `for (int i = 0; …)`: a new variable, as a declaration statement makes one.
+          if (init.type === 'declaration') declare(n, init);
           outs = [{ from: n.id, slot: -1 }];
         }
         return this.loop(outs, node.childForFieldName('condition'), node.childForFieldName('body'), node.childForFieldName('update'), 'test-first');
@@ -534,7 +539,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
         if (call) tests.push({ subject: { event: ev.id }, whenFails: branchWhenFails(cond, call, failureValue(ev)), ...signTest(cond, call) });
       }
     }
-    const rootTest = this.rootTestOf(cond) ?? this.rootFlagTestOf(cond);
+    const rootTest = this.rootTestOf(cond);
     if (rootTest) tests.push(rootTest);
     const subjects = [cond, ...cond.descendantsOfType(['identifier', 'field_expression']).filter((n): n is Node => n !== null)];
     for (const v of subjects) {
@@ -555,52 +560,6 @@ export class FunctionCfgBuilder extends GraphBuilder {
    * `geteuid() == 0`, `saved_euid != 0`, `getuid()`: a test of whether the process is root, as the pseudo-flag
    * NOT_ROOT (truthy when the process is not root), so that paths taken only when not root are told apart.
    */
-  /**
-   * Variables that hold whether the process is root, assigned once in the function from a root test
-   * (`i_am_root = (0 == getuid());`): true when it is root, or true when it is not.
-   */
-  private readonly rootFlags = new Map<string, { trueWhenRoot: boolean; effective: boolean }>();
-
-  private findRootFlags(body: Node): void {
-    const text = body.text;
-    if (!/\bgete?uid\b/.test(text)) return;
-    /** Assignments of anything but a root test, other than a declaration's constant start. */
-    const others = new Set<string>();
-    const candidates = new Map<string, { trueWhenRoot: boolean; effective: boolean }>();
-    for (const a of body.descendantsOfType(['assignment_expression', 'init_declarator', 'update_expression'])) {
-      if (!a) continue;
-      const target = a.type === 'init_declarator' ? declaratorName(a.childForFieldName('declarator')) : a.type === 'update_expression' ? a.childForFieldName('argument')?.text : a.childForFieldName('left')?.text;
-      if (!target) continue;
-      const value = a.type === 'init_declarator' ? a.childForFieldName('value') : a.type === 'assignment_expression' && a.child(1)?.text === '=' ? a.childForFieldName('right') : null;
-      const test = value && /\bgete?uid\b/.test(value.text) ? this.rootTestOf(value) : undefined;
-      if (test && typeof test.whenNull === 'boolean' && typeof test.whenFails === 'boolean' && test.whenNull !== test.whenFails) {
-        const flag = { trueWhenRoot: test.whenNull, effective: !!test.effective };
-        const before = candidates.get(target);
-        if (before && (before.trueWhenRoot !== flag.trueWhenRoot || before.effective !== flag.effective)) others.add(target);
-        candidates.set(target, flag);
-      } else if (!(a.type === 'init_declarator' && value && constantNumber(value) !== null)) others.add(target);
-    }
-    // `int i_am_root = 0; … i_am_root = (0 == getuid());`: a constant start, then root tests only.
-    for (const [name, flag] of candidates) if (!others.has(name)) this.rootFlags.set(name, flag);
-  }
-
-  /** `if (i_am_root)`: a test of a variable that holds a root test is a test of root. */
-  private rootFlagTestOf(cond: Node): Test | undefined {
-    if (!this.rootFlags.size) return undefined;
-    const ids = [cond, ...cond.descendantsOfType('identifier')].filter((n): n is Node => n?.type === 'identifier');
-    for (const id of ids) {
-      const flag = this.rootFlags.get(id.text);
-      if (!flag || !isBareTest(cond, id)) continue;
-      const whenTrue = branchWhenFails(cond, id, 1);
-      const whenFalse = branchWhenFails(cond, id, 0);
-      if (whenTrue === null || whenFalse === null || whenTrue === whenFalse) continue;
-      const whenRoot = flag.trueWhenRoot ? whenTrue : whenFalse;
-      const whenNotRoot = flag.trueWhenRoot ? whenFalse : whenTrue;
-      return { subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true, ...(flag.effective ? { effective: true as const } : {}) };
-    }
-    return undefined;
-  }
-
   private rootTestOf(cond: Node): Test | undefined {
     const text = cond.text;
     const mayTestRoot = /\bgete?uid\b/.test(text) || [...this.ctx.idVariables].some(([name, cls]) => cls === 'saved-effective' && text.includes(name));
@@ -620,6 +579,23 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
   private readonly callNodes = new Map<number, Node>();
+
+  /** `i_am_root = (0 == getuid());`, `int was_root = !geteuid();`: variables that keep whether the process is root. */
+  private rootCopies(expr: Node, node: CfgNode): void {
+    if (!/\bgete?uid\b/.test(expr.text)) return;
+    for (const d of expr.descendantsOfType(['assignment_expression', 'init_declarator'])) {
+      if (!d) continue;
+      const isAssignment = d.type === 'assignment_expression';
+      if (isAssignment && d.child(1)?.text !== '=') continue;
+      const value = d.childForFieldName(isAssignment ? 'right' : 'value');
+      const name = isAssignment ? d.childForFieldName('left')?.text : declaratorName(d.childForFieldName('declarator'));
+      // A comparison or a negation: the id itself (`saved = geteuid()`) is an id variable, followed as one.
+      const v = value && unwrap(value);
+      if (!v || !name || (v.type !== 'binary_expression' && v.type !== 'unary_expression')) continue;
+      const test = this.rootTestOf(v);
+      if (test && typeof test.whenFails === 'boolean') (node.rootCopies ??= []).push({ variable: name, notRoot: test.whenFails });
+    }
+  }
 
   /** Collect the events of an expression (post-order: arguments before the call) into `node`. */
   private collect(expr: Node, node: CfgNode, root: RootKind): void {
@@ -644,7 +620,13 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
     if (node.kind !== 'cond') {
       for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
+      this.rootCopies(expr, node);
     }
+    // `i++`, `n += 2`, and any assignment made inside a condition: the variable's value changes.
+    // Bit masks set or cleared (`opts |= OPT_X`) are followed bit by bit, as constants: not forgotten whole.
+    const updated = expr.descendantsOfType(['update_expression', 'assignment_expression']).filter((a): a is Node => a !== null && (a.type === 'update_expression' || ((node.kind === 'cond' || a.child(1)?.text !== '=') && !maskAssignments(a).length)));
+    const names = updated.map((a) => unwrap((a.type === 'update_expression' ? a.childForFieldName('argument') : a.childForFieldName('left')) ?? a).text);
+    if (names.length) node.updates = [...new Set([...(node.updates ?? []), ...names])];
     // A condition assigns too (`if (!(pw = getpwnam(u)))`, `while ((n = read(…)) > 0)`): what the variable held
     // before is forgotten there, and the condition's own test of it tells the branches apart.
     if (!node.assigns) {

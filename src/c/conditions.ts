@@ -51,7 +51,10 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
       // `(pw = getpwnam(u))` is the value stored: the variable assigned holds it.
       if (subject && expr.child(1)?.text === '=' && expr.childForFieldName('left')?.id === subject.id) return failure;
       const right = expr.childForFieldName('right');
-      return right && expr.child(1)?.text === '=' ? evaluate(right, subject, failure) : null;
+      if (expr.child(1)?.text !== '=') return null;
+      // `(grp = getgrgid(gid))` has the value the variable is given: a test of it tests the variable too.
+      if (subject && expr.childForFieldName('left')?.id === subject.id) return failure;
+      return right ? evaluate(right, subject, failure) : null;
     }
     case 'unary_expression': {
       const arg = expr.childForFieldName('argument');

@@ -98,6 +98,50 @@ function assignedName(expr: Node): string | undefined {
   return undefined;
 }
 
+/** Calls that return a connected socket a peer opened. */
+export const ACCEPT_CALLS: ReadonlySet<string> = new Set(['accept', 'accept4']);
+
+/** The variables a function assigns an accepted connection to (`fd = accept(s, …)`, `int c = accept4(…)`). */
+function acceptedInto(def: Node, text: string): string[] {
+  if (!/\baccept4?\s*\(/.test(text)) return [];
+  const names: string[] = [];
+  for (const call of descendantsOfType(def, ['call_expression'])) {
+    if (!ACCEPT_CALLS.has(calleeName(call) ?? '')) continue;
+    const name = assignedName(call);
+    if (name && /^[A-Za-z_]\w*$/.test(name)) names.push(name);
+  }
+  return names;
+}
+
+/** Socket domains of the machine itself: what is read from them comes from the kernel or a local process. */
+const LOCAL_DOMAIN = /^(?:AF|PF)_(?:NETLINK|UNIX|LOCAL|ROUTE)$/;
+
+/** The variables a function assigns a local socket to (`nl = socket(AF_NETLINK, …)`). */
+function localSocketsIn(def: Node, text: string): string[] {
+  if (!/\b[AP]F_(?:NETLINK|UNIX|LOCAL|ROUTE)\b/.test(text)) return [];
+  const names: string[] = [];
+  for (const call of descendantsOfType(def, ['call_expression'])) {
+    if (calleeName(call) !== 'socket') continue;
+    const domain = call.childForFieldName('arguments')?.namedChild(0);
+    const name = assignedName(call);
+    if (domain && LOCAL_DOMAIN.test(unwrap(domain).text) && name) names.push(name);
+  }
+  return names;
+}
+
+/** The first arguments of the function's read()/readv() calls that are plain names. */
+function readDescriptors(def: Node, text: string): string[] {
+  if (!/\breadv?\s*\(/.test(text)) return [];
+  const names = new Set<string>();
+  for (const call of descendantsOfType(def, ['call_expression'])) {
+    const callee = calleeName(call);
+    if (callee !== 'read' && callee !== 'readv') continue;
+    const arg = call.childForFieldName('arguments')?.namedChild(0);
+    if (arg && unwrap(arg).type === 'identifier') names.add(unwrap(arg).text);
+  }
+  return [...names];
+}
+
 /** Variables holding the passwd entry of a named account: `pw = getpwnam("nobody")`. */
 function passwdUsers(root: Node, strings: ReadonlyMap<string, string>, text = root.text): Map<string, string> {
   const users = new Map<string, string>();
@@ -394,6 +438,13 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
         if (!fn || !body || !name) continue;
         const params = parameterNames(fn);
+        const accepted = acceptedInto(def, defText);
+        const sockets = accepted.filter((n) => locals.has(n));
+        const localDescriptors = readDescriptors(def, defText).filter((n) => locals.has(n) && !sockets.includes(n));
+        const ownSockets = localSocketsIn(def, defText);
+        const localSockets = ownSockets.filter((n) => locals.has(n));
+        for (const n of ownSockets) if (!locals.has(n) && !(model.localSocketGlobals ??= []).includes(n)) model.localSocketGlobals.push(n);
+        for (const n of accepted) if (!locals.has(n) && !(model.socketGlobals ??= []).includes(n)) model.socketGlobals.push(n);
         const isEntry = name === 'main';
         const builder = new FunctionCfgBuilder(counted ? { ...ctx, nextEventId: counted.next } : ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
         const typeText = def.childForFieldName('type')?.text ?? '';
@@ -416,6 +467,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           returnsVoid: typeText === 'void' && !pointerReturn,
           isEntry,
           declaredNoreturn: model.noreturnNames.includes(name),
+          ...(sockets.length ? { sockets } : {}),
+          ...(localDescriptors.length ? { localDescriptors } : {}),
+          ...(localSockets.length ? { localSockets } : {}),
           cfg,
         };
         model.functions.push(fnModel);

@@ -57,7 +57,7 @@ export function decideGroup(branches: readonly BranchSource[]): GroupDecision {
     earlierAllFalse &&= own === false;
   }
   const hasElse = branches.at(-1)?.kind === 'else';
-  const heldFeature = branches.map((b, i) => truths[i] !== false && featureTestHolds(b));
+  const heldFeature = branches.map((b, i) => truths[i] !== false && (featureTestHolds(b) || (i === 1 && b.kind === 'else' && negatedFeatureHolds(branches[0]!, b.body))));
   const anyHeld = heldFeature.includes(true);
   const compiled = branches.map((b, i) => truths[i] !== false && (!anyHeld || heldFeature[i]! || hasPrivilegeCall(b.body)));
   const implicitElse = !hasElse && !earlierHolds && !anyHeld;
@@ -95,6 +95,47 @@ function featureTestHolds(branch: BranchSource): boolean {
   const names = withoutComments(branch.condition).split(/&&/).map((part) => /^\s*(?:defined\s*\(?\s*)?HAVE_(?:DECL_)?([A-Z0-9_]+)\s*\)?\s*$/.exec(part)?.[1]);
   if (!names.length || names.some((n) => n === undefined)) return false;
   return names.some((n) => new RegExp(`\\b${n!.toLowerCase()}\\s*\\(`).test(branch.body));
+}
+
+/**
+ * The `#else` of a negated feature test is the feature's own branch: `#ifndef HAVE_PTRACE stub #else ptrace(…)
+ * #endif`, and its compound form `#if !defined(HAVE_PTRACE) || !defined(HAVE_SYS_PTRACE_H) || !(defined(PT_ATTACH)
+ * || defined(PTRACE_ATTACH))`. When the `#else` calls a function one of the HAVE_ names tests for, the build users
+ * run has it, as with `#ifdef HAVE_PTRACE`: the stub before it is the fallback of platforms without the feature.
+ */
+function negatedFeatureHolds(test: BranchSource, elseBody: string): boolean {
+  const condition = withoutComments(test.condition).trim();
+  let names: string[];
+  if (test.kind === 'ifndef') names = [firstWord(condition)];
+  else if (test.kind === 'if') {
+    const parts = topLevelParts(condition, '||');
+    // Each part is a negated test of macros being defined: `!defined(X)`, `!X`, `!(defined(A) || defined(B))`.
+    if (!parts.length || !parts.every((p) => /^!\s*(?:defined\s*\(?\s*\w+\s*\)?|\w+|\((?:\s*(?:defined\s*\(?\s*\w+\s*\)?|\|\||&&)\s*)+\))$/.test(p.trim()))) return false;
+    names = parts.flatMap((p) => [...p.matchAll(/\b(?:defined\s*\(?\s*)?(\w+)/g)].map((m) => m[1]!));
+  } else return false;
+  return names.some((n) => {
+    const feature = /^HAVE_(?:DECL_)?([A-Z0-9_]+)$/.exec(n)?.[1];
+    return feature !== undefined && !/_H$/.test(feature) && new RegExp(`\\b${feature.toLowerCase()}\\s*\\(`).test(elseBody);
+  });
+}
+
+/** The operands of `op` outside parentheses: `a || (b || c) || d` → `a`, `(b || c)`, `d`. */
+function topLevelParts(text: string, op: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && text.startsWith(op, i)) {
+      parts.push(text.slice(from, i));
+      from = i + op.length;
+      i += op.length - 1;
+    }
+  }
+  parts.push(text.slice(from));
+  return parts;
 }
 
 function withoutComments(text: string): string {

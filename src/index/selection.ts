@@ -42,6 +42,9 @@ const INPUT_NAMES = new Set([...Object.keys(INPUT_CALLS), 'environ']);
 const DIRECTORY_CHANGES = new Set(['chdir', 'fchdir']);
 /** Account and group lookups: they return NULL when the name or id is unknown. */
 const ACCOUNT_LOOKUPS = new Set(['getpwnam', 'getpwuid', 'getgrnam', 'getgrgid', 'getpwnam_r', 'getpwuid_r', 'getgrnam_r', 'getgrgid_r']);
+const ACCEPT_NAMES = new Set(['accept', 'accept4']);
+const SOCKET_READ_NAMES = ['read', 'readv'];
+const LOCAL_DOMAINS = new Set(['AF_NETLINK', 'PF_NETLINK', 'AF_UNIX', 'PF_UNIX', 'AF_LOCAL', 'PF_LOCAL', 'AF_ROUTE', 'PF_ROUTE']);
 
 export interface SelectionVocabulary {
   /** Names the project or its configuration says never return. */
@@ -138,6 +141,15 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   const relevant = closeOverUsers(all.filter((f) => usesAny(f, privilegeNames) || opensDirectory(f) || (usesAny(f, ID_GETTERS) && diesOrGates(f))));
   // Callees whose summaries matter: they die, read input, or (with a chroot in the unit) change directory.
   const inputNames = new Set([...INPUT_NAMES, ...vocabulary.inputFunctions]);
+  // A unit that accepts connections reads network data with plain read(): the functions that accept (where the
+  // descriptor is kept) and those that read are parsed, and the project tells which reads are of a connection.
+  // and the functions that open a socket of the machine itself (netlink, Unix): what is read from it is no network data.
+  for (const f of all) if (f.uses.has('socket') && usesAny(f, LOCAL_DOMAINS)) relevant.add(f);
+  const accepting = all.filter((f) => usesAny(f, ACCEPT_NAMES));
+  if (accepting.length) {
+    for (const name of SOCKET_READ_NAMES) inputNames.add(name);
+    for (const f of accepting) relevant.add(f);
+  }
   const chrootNames = ['chroot', ...wrappersOf(vocabulary.calls, 'chroot')];
   const hasChroot = all.some((f) => chrootNames.some((n) => f.uses.has(n)));
   const directoryChanges = new Set([...DIRECTORY_CHANGES, ...wrappersOf(vocabulary.calls, 'chdir', 'fchdir')]);

@@ -26,11 +26,11 @@ export const dropAfterInput: Rule = {
     what: [
       'Follows the paths from the program\'s entry (C `main`, a Node entry module\'s top level) across functions and files to the first permanent drop of the user id, and reports it when input was read before it on some path: arguments beyond argv[0], getopt/getopt_long/argp, getenv/secure_getenv/environ, a configuration file, a socket. How much that matters depends on whose input it is:',
       '',
-      '- **error** — a set-user-ID program that parses its options or environment before it drops: they belong to the user who runs it, who is not trusted. A program that returns to its invoking user (`setuid(getuid())`) on some path is taken to be one.',
+      '- **error** — a set-user-ID program that parses its options or environment before it drops: they belong to the user who runs it, who is not trusted. A program that returns to its invoking user (`setuid(getuid())`, `setgid(getgid())`) on some path is taken to be one.',
       '- **error** — a server that reads a network request (`recv`, `recvfrom`, a socket `data` handler) and only then drops, such as a per-request drop: the data comes from anyone who can connect.',
       '- **note**, in the `strict` set only — a daemon started by root that reads its own options and root-owned configuration before dropping to a service account. This is the normal pattern (the administrator\'s input, parsed with full privilege); dropping first still narrows what a parser bug can do.',
       '',
-      'The program\'s kind is inferred from its drops (one back to `getuid()`: set-user-ID; only to other accounts: daemon). Set `programKind` in the configuration to `setuid`, `daemon` or `library` (no program entry of its own: nothing is reported) when the inference is wrong.',
+      'The program\'s kind is inferred from its drops (one back to the invoking user, `getuid()` or `getgid()`: set-user-ID; only to other accounts: daemon). Set `programKind` in the configuration to `setuid`, `daemon` or `library` (no program entry of its own: nothing is reported) when the inference is wrong.',
     ].join('\n'),
     why: 'Parsers are where memory-safety bugs live. Every byte parsed before the drop is parsed with full privilege, so a bug in option, environment, configuration or protocol handling becomes a root compromise instead of a compromise of an unprivileged account. It is worst where someone else controls the bytes: the invoking user of a set-user-ID program, or a network peer.',
     example: 'int main(int argc, char **argv) {\t/* installed set-user-ID root */\n\tparse_options(argc, argv);\t/* the invoker\'s getopt, as root */\n\tif (setuid(getuid()) == -1)\n\t\terr(1, "setuid");\n}',
@@ -48,13 +48,20 @@ export const dropAfterInput: Rule = {
         g,
         [NOT_DROPPED],
         (facts, e) => {
-          // The first few reads are enough to show; more would only slow the analysis down.
-          if (e.kind === 'input' && facts.has(NOT_DROPPED) && factIds(facts, INPUT).length < 3) facts.add(INPUT + e.id);
+          // The first few reads are enough to show; more would only slow the analysis down. A client's request read
+          // from an accepted connection is kept even after them (it makes the finding an error): a server reads its
+          // administrator's options and configuration first.
+          if (e.kind === 'input' && facts.has(NOT_DROPPED)) {
+            const kept = factIds(facts, INPUT);
+            if (kept.length < 3 || (e.connection && !kept.some((id) => (byId.get(id) as InputEvent | undefined)?.connection))) facts.add(INPUT + e.id);
+          }
           if (isPermanentDrop(e)) facts.delete(NOT_DROPPED);
         },
         (e, before, node, flags) => {
           if (!isPermanentDrop(e) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
-          const inputs = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
+          // Network reads first: they are what makes the finding an error.
+          const read = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
+          const inputs = [...read.filter((i) => i.source === 'network'), ...read.filter((i) => i.source !== 'network')];
           if (!inputs.length) return;
           const network = inputs.some((i) => i.source === 'network');
           // A root-started daemon reading its administrator's input: advice, in the strict set only.
@@ -80,7 +87,7 @@ export const dropAfterInput: Rule = {
 
 function whoseInput(kind: 'setuid' | 'daemon', network: boolean): string {
   if (network) return '; network data comes from anyone who can connect, and it is parsed as root';
-  if (kind === 'setuid') return '; this set-user-ID program returns to its invoking user, whose input it parsed as root';
+  if (kind === 'setuid') return '; this set-user-ID program parsed, as root, the input of the user who runs it';
   return '; in a daemon started by root this is its administrator\'s input, but dropping first keeps a parser bug from running as root';
 }
 

@@ -26,7 +26,7 @@ export function isLoginContextDrop(e: PrivilegeEvent): boolean {
 
 /**
  * What the program behind a graph is, for whose input and groups it has (`programKind`, else inferred): a
- * set-user-ID program when one of its drops returns to the invoking user (`setuid(getuid())`), else a daemon started
+ * set-user-ID program when one of its drops returns to the invoking user (`setuid(getuid())`, `setgid(getgid())`), else a daemon started
  * by root; undefined for a library, whose callers decide.
  */
 export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daemon' | undefined {
@@ -35,7 +35,9 @@ export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daem
   if (configured === 'setuid' || configured === 'daemon') return configured;
   let kind = kindCache.get(g);
   if (!kind) {
-    kind = g.nodes.some((n) => n.events.some((e) => isPermanentDrop(e) && e.target === 'invoker')) ? 'setuid' : 'daemon';
+    // Any return to the invoker counts: its uid or its gid (`setgid(getgid())` after writing a log as group root),
+    // for good or for a while. A daemon started by root has no invoker to return to: its real ids are root's.
+    kind = g.nodes.some((n) => n.events.some((e) => e.kind === 'set-id' && e.direction === 'drop' && e.target === 'invoker')) ? 'setuid' : 'daemon';
     kindCache.set(g, kind);
   }
   return kind;
@@ -134,9 +136,10 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     if (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE) {
       // Too many flag combinations here: give up the least telling flags until few enough remain (whether the
       // process is root, and which process of a fork it is, are given up last).
+      // The ranking's flags, not only those present now: a flag that first arrives later (whether the process is
+      // root, on a loop's second round) is kept too.
       const all = [...parts.values()].map((p) => p.flags).concat([flags]);
-      const present = ranking.filter((v) => all.some((f) => f.has(v)));
-      let keep = new Set(present);
+      let keep = new Set(ranking);
       while (keep.size && new Set(all.map((f) => keyOf(keepOnly(f, keep)))).size > WIDENED_PARTITIONS) keep = new Set([...keep].slice(0, -1));
       widened.set(id, keep);
       const old = [...parts.values()];
