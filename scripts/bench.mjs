@@ -73,7 +73,8 @@ function table(rows, baseline) {
 }
 
 const privlint = (paths, extra = []) => [bin, ...paths, '-f', 'json', '-o', path.join(work, 'out.json'), ...extra];
-const findingsOf = (file) => JSON.parse(readFileSync(file, 'utf8')).findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column} ${f.message}`);
+// Findings as comparable lines; the file is made absolute (privlint prints paths outside the working directory absolute).
+const findingsOf = (file) => JSON.parse(readFileSync(file, 'utf8')).findings.map((f) => `${f.ruleId} ${path.resolve(f.file)}:${f.line}:${f.column} ${f.message}`);
 
 console.log(`# privlint bench: ${corpus} (${projects.length} projects), ${new Date().toISOString()}, ${process.version}, ${runs} runs each\n`);
 const files = execFileSync('find', [corpus, '-type', 'f', '(', ...['c', 'h', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'].flatMap((e, i) => (i ? ['-o', '-name', `*.${e}`] : ['-name', `*.${e}`])), ')'], { encoding: 'utf8', maxBuffer: 1 << 30 }).split('\n').filter(Boolean);
@@ -84,12 +85,14 @@ console.log(`${files.length} source files, ${(bytes / 1e6).toFixed(1)} MB\n`);
 process.stderr.write('corpus in one run\n');
 const grep = repeated('grep -rlE (privilege tokens)', 'grep', ['-rlE', TOKENS, ...INCLUDES, corpus]);
 const one = repeated('privlint (one run, default --jobs)', process.execPath, privlint([corpus]));
+const together = findingsOf(path.join(work, 'out.json'));
 const oneJ1 = repeated('privlint --jobs 1', process.execPath, privlint([corpus], ['--jobs', '1']));
 const rows = [grep, one, oneJ1];
 if (!skip.has('parse')) rows.push(repeated('tree-sitter parse of every file (no analysis)', process.execPath, [path.join(here, 'parse-all.mjs'), corpus]));
 table(rows, grep);
-const together = findingsOf(path.join(work, 'out.json'));
-console.log(`\nprivlint / grep: ${fmt(one.wall / grep.wall, 1)}× wall (goal ≤ 10×); peak RSS ${fmt(one.rss, 0)} MB (goal ≤ 500 MB); ${together.length} findings\n`);
+const togetherJ1 = findingsOf(path.join(work, 'out.json'));
+const jobsDiffer = together.filter((f) => !togetherJ1.includes(f)).length + togetherJ1.filter((f) => !together.includes(f)).length;
+console.log(`\nprivlint / grep: ${fmt(one.wall / grep.wall, 1)}× wall (goal ≤ 10×); peak RSS ${fmt(one.rss, 0)} MB (goal ≤ 500 MB); ${together.length} findings; default --jobs vs --jobs 1: ${jobsDiffer} differences\n`);
 
 // 2. Scaling: 1×, 2×, 4× copies of the corpus (hard links: no extra disk).
 if (!skip.has('scaling')) {
@@ -133,7 +136,7 @@ if (!skip.has('alone')) {
     const out = path.join(work, `${p}.json`);
     const t = measure(process.execPath, [bin, path.join(corpus, p), '-f', 'json', '-o', out]);
     const alone = findingsOf(out);
-    const prefix = `${path.relative(process.cwd(), path.join(corpus, p))}/`;
+    const prefix = `${path.join(corpus, p)}${path.sep}`;
     const inRun = together.filter((f) => f.split(' ')[1].startsWith(prefix));
     const missing = alone.filter((f) => !inRun.includes(f));
     const extra = inRun.filter((f) => !alone.includes(f));

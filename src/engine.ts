@@ -218,7 +218,12 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
           if (e instanceof WorkerLost) return analyzeUnit(g.sources, config, { ...options, pool: undefined });
           throw e;
         });
-      results = await Promise.all(groups.map(async (g) => unitDone(await inWorker(g))));
+      // The largest units are handed out first, so that a big one does not start last and keep the run waiting;
+      // results stay in the units' order.
+      const size = (g: (typeof groups)[number]): number => g.sources.reduce((n, s) => n + s.text.length, 0);
+      const running: Promise<UnitResult>[] = new Array(groups.length);
+      for (const i of groups.map((_, i) => i).sort((a, b) => size(groups[b]!) - size(groups[a]!) || a - b)) running[i] = inWorker(groups[i]!).then(unitDone);
+      results = await Promise.all(running);
     } else {
       results = [];
       for (const group of groups) results.push(unitDone(await analyzeUnit(group.sources, config, { ...options, pool })));

@@ -497,53 +497,72 @@ function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
   return byNode[node.id]!;
 }
 
-const liveCache = new WeakMap<Supergraph, Set<string>[]>();
+const liveCache = new WeakMap<Supergraph, LiveFlags>();
 
 /**
  * Flags still worth telling apart at each node: some path from it tests the flag before setting it again.
  * Forgetting the others keeps paths that differ only in flags nobody looks at any more from multiplying.
  */
-function liveFlags(g: Supergraph): Set<string>[] {
+function liveFlags(g: Supergraph): LiveFlags {
   let live = liveCache.get(g);
   if (live) return live;
   const vars = flagVariables(g);
-  live = g.nodes.map(() => new Set<string>());
-  if (!vars.size) {
-    liveCache.set(g, live);
-    return live;
-  }
-  const preds: number[][] = g.nodes.map(() => []);
-  for (const n of g.nodes) for (const s of n.succ) preds[s]!.push(n.id);
   // Flags a node reads: those it tests, and what an inlined call returned where it is taken (`r = f();`, `return f();`).
-  const tested = g.nodes.map((n) => {
+  const reads = g.nodes.map((n) => {
     const read = flagTests(g, n).map((t) => t.variable);
     if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
     for (const arg of boundArguments(n)?.values() ?? []) read.push(...valueFlags(arg).filter((f) => vars.has(f)));
     return read;
   });
-  const sets = g.nodes.map((n) => {
-    const out = new Set<string>([...Object.keys(n.origin.constants ?? {}), ...(n.nonNull ?? [])].filter((v) => vars.has(v)));
-    for (const v of changedBy(n)) for (const f of vars) if (mentions(f, v)) out.add(f);
-    if (vars.has(NOT_ROOT) && changesRoot(n)) out.add(NOT_ROOT);
+  const index = new Map<string, number>();
+  for (const v of vars) index.set(v, index.size);
+  for (const read of reads) for (const v of read) if (!index.has(v)) index.set(v, index.size);
+  const words = Math.max(1, Math.ceil(index.size / 32));
+  // One bit a flag, `words` words a node: the fixpoint allocates nothing per step.
+  const bits = new Uint32Array(g.nodes.length * words);
+  live = { index, words, bits };
+  if (!vars.size) {
+    liveCache.set(g, live);
+    return live;
+  }
+  const mark = (into: Uint32Array, at: number, v: string): void => {
+    const i = index.get(v);
+    if (i !== undefined) into[at + (i >>> 5)]! |= 1 << (i & 31);
+  };
+  const preds: number[][] = g.nodes.map(() => []);
+  for (const n of g.nodes) for (const s of n.succ) preds[s]!.push(n.id);
+  const tested = new Uint32Array(g.nodes.length * words);
+  // Flags a node sets: what was live after it is not live before it (unless it also reads them).
+  const killed = new Uint32Array(g.nodes.length * words);
+  for (const n of g.nodes) {
+    const at = n.id * words;
+    for (const v of reads[n.id]!) mark(tested, at, v);
+    for (const v of [...Object.keys(n.origin.constants ?? {}), ...(n.nonNull ?? [])]) if (vars.has(v)) mark(killed, at, v);
+    for (const v of changedBy(n)) for (const f of vars) if (mentions(f, v)) mark(killed, at, f);
+    if (vars.has(NOT_ROOT) && changesRoot(n)) mark(killed, at, NOT_ROOT);
     // What an inlined call returns is set at its returns; before its entry it means nothing yet.
     const call = n.origin.kind === 'return' || n.origin.kind === 'entry' ? n.chain.at(-1) : undefined;
-    if (call) for (const f of valueFlags(RETURNED + call.id)) if (vars.has(f)) out.add(f);
-    if (vars.has(FORK_PARENT) && n.events.some((e) => e.kind === 'fork' || g.forkValues?.get(n.fn)?.events.has(e.id))) out.add(FORK_PARENT);
-    return out;
-  });
+    if (call) for (const f of valueFlags(RETURNED + call.id)) if (vars.has(f)) mark(killed, at, f);
+    if (vars.has(FORK_PARENT) && n.events.some((e) => e.kind === 'fork' || g.forkValues?.get(n.fn)?.events.has(e.id))) mark(killed, at, FORK_PARENT);
+  }
   const work = g.nodes.map((n) => n.id);
-  const queued = new Set(work);
+  const queued = new Uint8Array(g.nodes.length).fill(1);
   while (work.length) {
     const id = work.pop()!;
-    queued.delete(id);
-    const n = g.nodes[id]!;
-    const next = new Set<string>(tested[id]);
-    for (const s of n.succ) for (const v of live[s]!) if (!sets[id]!.has(v)) next.add(v);
-    const cur = live[id]!;
-    if (next.size === cur.size) continue;
-    live[id] = next;
-    for (const p of preds[id]!) if (!queued.has(p)) {
-      queued.add(p);
+    queued[id] = 0;
+    const at = id * words;
+    let changed = false;
+    for (let w = 0; w < words; w++) {
+      let next = tested[at + w]!;
+      for (const s of g.nodes[id]!.succ) next |= bits[s * words + w]! & ~killed[at + w]!;
+      if (next !== bits[at + w]) {
+        bits[at + w] = next;
+        changed = true;
+      }
+    }
+    if (!changed) continue;
+    for (const p of preds[id]!) if (!queued[p]) {
+      queued[p] = 1;
       work.push(p);
     }
   }
@@ -551,14 +570,26 @@ function liveFlags(g: Supergraph): Set<string>[] {
   return live;
 }
 
+/** Which flags are live at each node: `bits[node * words + (i >> 5)]` holds flag i's bit (`index`). */
+interface LiveFlags {
+  index: Map<string, number>;
+  words: number;
+  bits: Uint32Array;
+}
+
+function isLive(live: LiveFlags, node: number, v: string): boolean {
+  const i = live.index.get(v);
+  return i !== undefined && (live.bits[node * live.words + (i >>> 5)]! & (1 << (i & 31))) !== 0;
+}
+
 /** The flags that still matter on arrival at `node`: the others are forgotten. */
 export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean>): Map<string, boolean> {
   if (!flags.size) return flags;
-  const live = liveFlags(g)[node]!;
+  const live = liveFlags(g);
   let out = flags;
   // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`). Nor which
   // process of a fork the path is in: the child's and the parent's paths must not meet again.
-  for (const v of flags.keys()) if (!live.has(v) && v !== NOT_ROOT && v !== FORK_PARENT) {
+  for (const v of flags.keys()) if (!isLive(live, node, v) && v !== NOT_ROOT && v !== FORK_PARENT) {
     if (out === flags) out = new Map(flags);
     out.delete(v);
   }

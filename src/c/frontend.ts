@@ -423,6 +423,14 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       for (const def of nodes.of('function_definition')) {
         // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
         if (!compiledOnUnix(def)) continue;
+        const defText = def.text;
+        // What the file as a whole holds (globals an accepted connection or a local socket is kept in) is read from
+        // every function, the ones whose model is taken from the memory too.
+        const accepted = acceptedInto(def, defText);
+        const ownSockets = localSocketsIn(def, defText);
+        let locals = accepted.length || ownSockets.length ? localNames(def) : undefined;
+        for (const n of ownSockets) if (!locals!.has(n) && !(model.localSocketGlobals ??= []).includes(n)) model.localSocketGlobals.push(n);
+        for (const n of accepted) if (!locals!.has(n) && !(model.socketGlobals ??= []).includes(n)) model.socketGlobals.push(n);
         const kept = reuse?.take(def, nextEventId);
         if (kept) {
           model.functions.push(kept);
@@ -430,21 +438,16 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         }
         const counted = reuse?.counting(nextEventId);
         // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
-        const defText = def.text;
-        const locals = localNames(def);
+        locals ??= localNames(def);
         const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def), locals };
         const fn = functionDeclarator(def.childForFieldName('declarator'));
         const body = def.childForFieldName('body');
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
         if (!fn || !body || !name) continue;
         const params = parameterNames(fn);
-        const accepted = acceptedInto(def, defText);
         const sockets = accepted.filter((n) => locals.has(n));
         const localDescriptors = readDescriptors(def, defText).filter((n) => locals.has(n) && !sockets.includes(n));
-        const ownSockets = localSocketsIn(def, defText);
         const localSockets = ownSockets.filter((n) => locals.has(n));
-        for (const n of ownSockets) if (!locals.has(n) && !(model.localSocketGlobals ??= []).includes(n)) model.localSocketGlobals.push(n);
-        for (const n of accepted) if (!locals.has(n) && !(model.socketGlobals ??= []).includes(n)) model.socketGlobals.push(n);
         const isEntry = name === 'main';
         const builder = new FunctionCfgBuilder(counted ? { ...ctx, nextEventId: counted.next } : ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
         const typeText = def.childForFieldName('type')?.text ?? '';

@@ -3,7 +3,7 @@
  * Work is handed out as workers free up; results are put back in the order asked, so output does not depend on N.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WorkerRequest } from './worker.js';
@@ -17,8 +17,13 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
-/** Each worker's heap is kept to this size, so that its garbage is collected rather than kept: a run's memory stays bounded. */
-const WORKER_HEAP_MB = 384;
+/**
+ * Each worker's heap is kept to this size, so that its garbage is collected rather than kept: a run's memory stays
+ * bounded. A unit that needs more (a shell's interpreter inlined into every builtin) kills its worker and is analysed
+ * again in the main thread, which costs its time twice: the bound is set above what the corpus's largest units need
+ * (busybox: about 450 MB live), but never more than a quarter of the machine's memory shared by the workers.
+ */
+const WORKER_HEAP_MB = Math.max(384, Math.min(1024, Math.floor(totalmem() / 1024 / 1024 / 4 / Math.max(1, availableParallelism()))));
 
 export class WorkerPool {
   private readonly workers = new Set<Worker>();

@@ -127,6 +127,16 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
   const widened = new Map<number, Set<string>>();
   const ranking = flagRanking(g);
   const keyOf = (flags: Map<string, boolean>): string => flagsKey(g, flags);
+  const flagsOfKey = new Map<string, Map<string, boolean>>();
+  /** Equal fact sets are one set: states are many and their facts mostly alike (stored sets are never changed). */
+  const factSets = new Map<string, Set<string>>();
+  const shared = (facts: Set<string>): Set<string> => {
+    const key = [...facts].sort().join('\n');
+    const known = factSets.get(key);
+    if (known) return known;
+    factSets.set(key, facts);
+    return facts;
+  };
   const arrive = (id: number, next: FlowState): void => {
     let parts = states.get(id);
     if (!parts) states.set(id, (parts = new Map()));
@@ -154,7 +164,10 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     const cur = parts.get(key);
     // Fact sets are never changed once stored (a grown one is replaced by a copy), so nodes share them freely.
     if (!cur) {
-      parts.set(key, { facts: next.facts.slice(), flags: next.flags });
+      // Equal keys are equal flags: one map a key for the whole graph (states are many, distinct keys few).
+      let flags = flagsOfKey.get(key);
+      if (!flags) flagsOfKey.set(key, (flags = next.flags));
+      parts.set(key, { facts: next.facts.slice(), flags });
       enqueue(id, key);
       return;
     }
@@ -165,7 +178,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
       let grown: Set<string> | undefined;
       for (const f of facts) if (!into.has(f)) (grown ??= new Set(into)).add(f);
       if (grown) {
-        cur.facts[w] = grown;
+        cur.facts[w] = shared(grown);
         grew = true;
       }
     });
@@ -184,7 +197,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
       ? state.facts.map((f, w) => {
           const out = new Set(f);
           for (const ev of node.events) walks[w]!.transfer(out, ev);
-          return out;
+          return shared(out);
         })
       : state.facts;
     const flags = constantsAfter(g, node, state.flags);
