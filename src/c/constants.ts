@@ -5,6 +5,7 @@
  * `#ifdef __CYGWIN__` that gives root another id). A name given two different values is left out: which one holds
  * depends on the build.
  */
+import { treesRemembered } from '../parser.js';
 import { unixBranchOnly } from './preprocess.js';
 
 /** A number as C writes it: decimal, hex or octal, with integer suffixes, a sign, parentheses and a cast to an id type. */
@@ -36,13 +37,30 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
 }
 
+/** The code a Unix build compiles, without comments; kept per text while an editor's host keeps trees (edit after edit, most files are unchanged). */
+const unixCodes = new Map<string, string>();
+function unixCode(text: string): string {
+  const kept = unixCodes.get(text);
+  if (kept !== undefined) return kept;
+  const code = withoutComments(unixBranchOnly(text));
+  const limit = treesRemembered() * 4;
+  if (limit) {
+    unixCodes.set(text, code);
+    for (const oldest of unixCodes.keys()) {
+      if (unixCodes.size <= limit) break;
+      unixCodes.delete(oldest);
+    }
+  }
+  return code;
+}
+
 /**
  * The numeric constants a file defines, given those already known from elsewhere (its headers), which it may
  * refer to. Returns the file's own; names it defines twice with different values are left out.
  */
 export function numericConstants(text: string, known: ReadonlyMap<string, number> = new Map()): Map<string, number> {
   if (!text.includes('#') && !text.includes('enum')) return new Map();
-  const code = withoutComments(unixBranchOnly(text));
+  const code = unixCode(text);
   const found = new Map<string, number | null>();
   const lookup = new Map(known);
   const record = (name: string, value: number | undefined): void => {
@@ -89,8 +107,18 @@ export function numericConstants(text: string, known: ReadonlyMap<string, number
  * two headers give different values is left out).
  */
 export function headerNumericConstants(headers: Iterable<{ path: string; text: string }>): Map<string, number> {
-  const merged = new Map<string, number | null>();
   const list = [...headers].filter((h) => h.path.endsWith('.h') && (/#[ \t]*define/.test(h.text) || h.text.includes('enum')));
+  // The same headers as last time (an edit of a .c file in an editor's host): the same constants.
+  if (lastHeaders && lastHeaders.list.length === list.length && lastHeaders.list.every((h, i) => h.path === list[i]!.path && h.text === list[i]!.text)) return new Map(lastHeaders.constants);
+  const constants = computeHeaderConstants(list);
+  lastHeaders = { list, constants };
+  return new Map(constants);
+}
+
+let lastHeaders: { list: { path: string; text: string }[]; constants: Map<string, number> } | undefined;
+
+function computeHeaderConstants(list: { path: string; text: string }[]): Map<string, number> {
+  const merged = new Map<string, number | null>();
   // Two passes: a header may name constants another header defines.
   let known = new Map<string, number>();
   for (let pass = 0; pass < 2; pass++) {
