@@ -146,11 +146,24 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     if (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE) {
       // Too many flag combinations here: give up the least telling flags until few enough remain (whether the
       // process is root, and which process of a fork it is, are given up last).
-      // The ranking's flags, not only those present now: a flag that first arrives later (whether the process is
-      // root, on a loop's second round) is kept too.
       const all = [...parts.values()].map((p) => p.flags).concat([flags]);
-      let keep = new Set(ranking);
-      while (keep.size && new Set(all.map((f) => keyOf(keepOnly(f, keep)))).size > WIDENED_PARTITIONS) keep = new Set([...keep].slice(0, -1));
+      // The longest head of the ranking, among the flags present here, that still tells few enough combinations
+      // apart (more flags never tell fewer apart, so a binary search finds it: graphs follow a hundred flags and
+      // more). Flags that arrive later are given up: keeping them let the partitions grow again and again
+      // (busybox's shell ran for minutes instead of a second).
+      const present = ranking.filter((v) => all.some((f) => f.has(v)));
+      const fits = (k: number): boolean => {
+        const head = new Set(present.slice(0, k));
+        return new Set(all.map((f) => keyOf(keepOnly(f, head)))).size <= WIDENED_PARTITIONS;
+      };
+      let low = 0;
+      let high = present.length;
+      while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (fits(mid)) low = mid;
+        else high = mid - 1;
+      }
+      const keep = new Set(present.slice(0, low));
       widened.set(id, keep);
       const old = [...parts.values()];
       parts.clear();
