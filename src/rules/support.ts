@@ -149,8 +149,8 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
       const all = [...parts.values()].map((p) => p.flags).concat([flags]);
       // The longest head of the ranking, among the flags present here, that still tells few enough combinations
       // apart (more flags never tell fewer apart, so a binary search finds it: graphs follow a hundred flags and
-      // more). Flags that arrive later are given up: keeping them let the partitions grow again and again
-      // (busybox's shell ran for minutes instead of a second).
+      // more). Flags that arrive later are given up, as they were before: keeping them lets the partitions at a
+      // widened node grow again after each widening.
       const present = ranking.filter((v) => all.some((f) => f.has(v)));
       const fits = (k: number): boolean => {
         const head = new Set(present.slice(0, k));
