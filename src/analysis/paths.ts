@@ -1,4 +1,5 @@
 /** Path questions over a supergraph that several rules ask. */
+import { backwardUnion, hasBit, setBit } from './bitsets.js';
 import { FORK_PARENT, NOT_ROOT, type PrivilegeEvent, type Test } from '../model.js';
 import { reachable } from './flow.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
@@ -518,19 +519,15 @@ function liveFlags(g: Supergraph): LiveFlags {
   for (const v of vars) index.set(v, index.size);
   for (const read of reads) for (const v of read) if (!index.has(v)) index.set(v, index.size);
   const words = Math.max(1, Math.ceil(index.size / 32));
-  // One bit a flag, `words` words a node: the fixpoint allocates nothing per step.
-  const bits = new Uint32Array(g.nodes.length * words);
-  live = { index, words, bits };
+  live = { index, words, bits: new Uint32Array(g.nodes.length * words) };
   if (!vars.size) {
     liveCache.set(g, live);
     return live;
   }
   const mark = (into: Uint32Array, at: number, v: string): void => {
     const i = index.get(v);
-    if (i !== undefined) into[at + (i >>> 5)]! |= 1 << (i & 31);
+    if (i !== undefined) setBit(into, at, i);
   };
-  const preds: number[][] = g.nodes.map(() => []);
-  for (const n of g.nodes) for (const s of n.succ) preds[s]!.push(n.id);
   const tested = new Uint32Array(g.nodes.length * words);
   // Flags a node sets: what was live after it is not live before it (unless it also reads them).
   const killed = new Uint32Array(g.nodes.length * words);
@@ -545,27 +542,7 @@ function liveFlags(g: Supergraph): LiveFlags {
     if (call) for (const f of valueFlags(RETURNED + call.id)) if (vars.has(f)) mark(killed, at, f);
     if (vars.has(FORK_PARENT) && n.events.some((e) => e.kind === 'fork' || g.forkValues?.get(n.fn)?.events.has(e.id))) mark(killed, at, FORK_PARENT);
   }
-  const work = g.nodes.map((n) => n.id);
-  const queued = new Uint8Array(g.nodes.length).fill(1);
-  while (work.length) {
-    const id = work.pop()!;
-    queued[id] = 0;
-    const at = id * words;
-    let changed = false;
-    for (let w = 0; w < words; w++) {
-      let next = tested[at + w]!;
-      for (const s of g.nodes[id]!.succ) next |= bits[s * words + w]! & ~killed[at + w]!;
-      if (next !== bits[at + w]) {
-        bits[at + w] = next;
-        changed = true;
-      }
-    }
-    if (!changed) continue;
-    for (const p of preds[id]!) if (!queued[p]) {
-      queued[p] = 1;
-      work.push(p);
-    }
-  }
+  live.bits = backwardUnion(g.nodes.map((n) => n.succ), words, tested, killed);
   liveCache.set(g, live);
   return live;
 }
@@ -579,7 +556,7 @@ interface LiveFlags {
 
 function isLive(live: LiveFlags, node: number, v: string): boolean {
   const i = live.index.get(v);
-  return i !== undefined && (live.bits[node * live.words + (i >>> 5)]! & (1 << (i & 31))) !== 0;
+  return i !== undefined && hasBit(live.bits, node * live.words, i);
 }
 
 /** The flags that still matter on arrival at `node`: the others are forgotten. */
