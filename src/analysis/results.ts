@@ -350,9 +350,39 @@ export class ResultJudge {
     return states;
   }
 
-  /** Every path from `id` ends the process or returns one of `variables` (the program's shared cleanup). */
+  /**
+   * Every path from `id` ends the process or returns one of `variables` (the program's shared cleanup). A
+   * `return 0;` reached only through a test of one of them is the cleanup's success exit (`if (status == OK)
+   * return 0;`), which a path that set the failure status does not take.
+   */
   private returnsOnly(fn: FunctionModel, id: number, variables: ReadonlySet<string>): boolean {
     if (!variables.size) return false;
+    const seen = new Set<string>();
+    const work: [number, boolean][] = [[id, false]];
+    while (work.length) {
+      const [cur, statusTested] = work.pop()!;
+      const key = `${cur}|${statusTested}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const n = fn.cfg.nodes[cur]!;
+      if (n.kind === 'return') {
+        if ((n.returnedVariables ?? []).some((v) => variables.has(v))) continue;
+        if (statusTested && n.returnsConstant === 0) continue;
+        return false;
+      }
+      if (cur === fn.cfg.exit) return false; // fell off the end
+      if (this.project.isDyingNode(n)) continue;
+      // A test of the status that sends some path to `return status;`: the other way is the success exit.
+      const testsStatus =
+        statusTested ||
+        (n.kind === 'cond' && (n.tests ?? []).some((t) => 'variable' in t.subject && variables.has(t.subject.variable)) && n.succ.some((s) => this.reachesReturnOf(fn, s, variables)));
+      for (const s of n.succ) work.push([s, testsStatus]);
+    }
+    return true;
+  }
+
+  /** Some path from `id` returns one of `variables`. */
+  private reachesReturnOf(fn: FunctionModel, id: number, variables: ReadonlySet<string>): boolean {
     const seen = new Set<number>();
     const work = [id];
     while (work.length) {
@@ -360,15 +390,10 @@ export class ResultJudge {
       if (seen.has(cur)) continue;
       seen.add(cur);
       const n = fn.cfg.nodes[cur]!;
-      if (n.kind === 'return') {
-        if (!(n.returnedVariables ?? []).some((v) => variables.has(v))) return false;
-        continue;
-      }
-      if (cur === fn.cfg.exit) return false; // fell off the end
-      if (this.project.isDyingNode(n)) continue;
+      if (n.kind === 'return' && (n.returnedVariables ?? []).some((v) => variables.has(v))) return true;
       work.push(...n.succ);
     }
-    return true;
+    return false;
   }
 
   private cyclesOf(fn: FunctionModel): Set<number> {
