@@ -136,3 +136,14 @@ describe('C control-flow graph', () => {
     }
   });
 });
+
+describe('functions defined inside a function', () => {
+  it('are their own functions: their calls are not the outer function\'s too', async () => {
+    let id = 1;
+    // A GCC nested function; a parse that an unreadable macro wrecked looks the same.
+    const source = 'int outer(int a) {\n\tint inner(int u) {\n\t\treturn setuid(u);\n\t}\n\tif (inner(a) != 0)\n\t\treturn -1;\n\treturn 0;\n}\n';
+    const model = await analyzeCFile('t.c', source, () => id++);
+    const holders = model.functions.filter((f) => f.cfg.nodes.some((n) => n.events.some((e) => e.api === 'setuid')));
+    expect(holders.map((f) => f.name)).toEqual(['inner']);
+  });
+});

@@ -87,6 +87,13 @@ describe('parse recovery and the lexical index read the same build', () => {
     expect(kept.split('\n')[12]!.trim()).toBe('');
   });
 
+  it('reads a feature macro wrapping statements or a label on a line of its own as its code, positions unchanged', () => {
+    const lines = ['\tIF_FEATURE_X(count = 0;)', ' IF_FEATURE_X(fin:)', '\tIF_FEATURE_X(if (n > max) n = max;)', '\tF(a) + G(b;)', '\tCALL(x);', '\tLOG("a: %d", n)'];
+    const out = unixBranchOnly(lines.join('\n')).split('\n');
+    expect(out.map((l) => l.length)).toEqual(lines.map((l) => l.length));
+    expect(out.map((l) => l.trim())).toEqual(['count = 0;', 'fin:', 'if (n > max) n = max;', 'F(a) + G(b;)', 'CALL(x);', 'LOG("a: %d", n)']);
+  });
+
   it('finds the functions the recovered parse finds, with the same ranges', async () => {
     let id = 1;
     const model = await analyzeCFile('split.c', split, () => id++);

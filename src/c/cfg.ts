@@ -326,6 +326,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
       case 'preproc_function_def':
       case 'preproc_call':
       case ';':
+      // A function defined inside another (a GCC nested function, or a parse an unbalanced #if wrecked so that a
+      // function seems to hold the ones after it) is a function of its own, modelled apart: not statements of this one.
+      case 'function_definition':
         return ins;
       default: {
         const n = this.simple(node, ins, [node]);
@@ -604,6 +607,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const cursor = expr.walk();
     const inputNames = new Set([this.inputParams.argv, this.inputParams.envp, 'environ']);
     const visit = (): void => {
+      // The calls of a function defined inside this code (in a part the parser could not read) are its own.
+      if (cursor.nodeType === 'function_definition') return;
       if (cursor.gotoFirstChild()) {
         do if (cursor.nodeIsNamed) visit();
         while (cursor.gotoNextSibling());

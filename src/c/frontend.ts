@@ -403,12 +403,12 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const first = descendantsOfType(root, ['ERROR'])[0] ?? root.descendantsOfType('MISSING' as never)[0];
         model.diagnostics.push({
           file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
-          message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', taking one branch of each #if (the one a Unix build compiles)' : ''}`,
+          message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', read as a Unix build compiles it (one branch of each #if, feature macros\' code as code)' : ''}`,
         });
       } else if (flattened) {
         model.diagnostics.push({
           file: path, level: 'warning',
-          message: 'conditional compilation splits the syntax of this file: only one branch of each #if (the one a Unix build compiles) was analysed',
+          message: 'conditional compilation or feature macros split the syntax of this file: it was analysed as a Unix build compiles it (one branch of each #if, feature macros\' code as code)',
         });
       }
       const fileCtx = {
