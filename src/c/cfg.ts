@@ -16,6 +16,8 @@ export interface FileContext {
   idVariables: ReadonlyMap<string, IdClass>;
   passwdUsers?: ReadonlyMap<string, string>;
   numericMacros?: ReadonlyMap<string, number>;
+  /** What conditions read names as: the numeric macros, and the file-scope variables nothing sets (c/globals.ts). */
+  conditionConstants?: ReadonlyMap<string, number>;
   /** Macros that jump (`ABORT_FINALIZE(e)`, `CHKiRet(f)`, `RETiRet`), defined in the file or its project's headers. */
   controlMacros?: ReadonlyMap<string, ControlMacro>;
   /** The truth of a control macro's condition when its parameter `param` holds `value`; null when unknown. */
@@ -205,7 +207,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
   build(body: Node): Cfg {
-    return withNamedConstants(this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
+    return withNamedConstants(this.ctx.conditionConstants ?? this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
   }
 
   private buildBody(body: Node): Cfg {
@@ -523,6 +525,12 @@ export class FunctionCfgBuilder extends GraphBuilder {
       const left = e.childForFieldName('left')!;
       const n = this.simple(left, ins, [left]);
       return this.condition(e.childForFieldName('right')!, [{ from: n.id, slot: -1 }]);
+    }
+    // A condition of constants alone (`if (!lenient)` where nothing ever sets `lenient`, `if (USE_X)`) always goes
+    // the same way: the other branch is never taken.
+    if (!hasEffects(e)) {
+      const truth = this.constantTruth(e);
+      if (truth !== null) return truth ? { t: ins, f: [] } : { t: [], f: ins };
     }
     const node = this.newNode('cond', e);
     this.connect(ins, node.id);
