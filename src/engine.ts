@@ -124,7 +124,6 @@ export interface UnitInputs {
 export function unitInputs(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): UnitInputs {
   const stringMacros = headerStringMacros(sources);
   const constants = headerNumericConstants(sources);
-  const globals = unassignedGlobals(sources, constants);
   const controlMacros = [...headerControlMacros(sources)];
   // Headers and files that are not parsed still tell which functions never return.
   const textNoreturn = sources.filter((s) => mayDeclareNoreturn(s.text)).flatMap((s) => noreturnNamesInText(s.text));
@@ -136,6 +135,8 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const selection = options.prefilter === false
     ? { parse: new Map(selectable.map((s) => [s.path, s.text])), macros: [], functionsKept: 0, functionsFound: 0 }
     : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions, calls: vocabulary });
+  // File-scope variables nothing sets, of those the parsed C code names.
+  const globals = unassignedGlobals(sources, constants, selectable.filter((s) => s.language === 'c').flatMap((s) => selection.parse.get(s.path) ?? []));
   const tasks: ParseTask[] = [];
   selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);

@@ -20,6 +20,16 @@ describe('unassigned globals', () => {
     expect([...found].sort()).toEqual([['big', 16], ['fallback', 2], ['other', 1], ['quiet', 0]]);
   });
 
+  it('reads what code and macros set in any form, and file-scope initialisers as no assignment', () => {
+    const found = unassignedGlobals([
+      file('c.c', [
+        'static int a = 1, b = 2;', 'static long c, d, e, f, g;', 'static int kept = 3;', '#define BUMP_E() \\', '  do { e++; } while (0)',
+        'int *alias = &(f);', 'void h(void) { (c) = 1; ++d; if (kept == 3 && a) g <<= 1; }', 'struct s { int x; } one = { .x = 1 };',
+      ].join('\n')),
+    ]);
+    expect([...found].sort()).toEqual([['a', 1], ['b', 2], ['kept', 3]]);
+  });
+
   it('leaves out a name two files define with different values, or one set in another file', () => {
     const found = unassignedGlobals([
       file('a.c', 'static int mode = 1;\nstatic int shared;\nint main(void) { return mode + shared; }'),

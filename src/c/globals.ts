@@ -11,37 +11,79 @@ import { treesRemembered } from '../parser.js';
 import { numberOf, numericConstants } from './constants.js';
 
 /**
- * What one file tells: the scalar variables it defines at file scope (with the text of their initialiser), the
- * names it may set, and its function-like macros that set what they are given (`#define SET(x) ((x) = 1)`).
+ * What one file defines: the scalar variables it defines at file scope (with the text of their initialiser), and
+ * its function-like macros that set what they are given (`#define SET(x) ((x) = 1)`).
  */
-interface FileGlobals {
+interface FileDefinitions {
   defined: [string, string | undefined][];
-  assigned: Set<string>;
   setters: string[];
+}
+
+/** Where a file's braces, directives and file-scope statements are (comments and literals skipped). */
+interface Scanned {
+  /** Offsets of `{` and `}` outside comments, literals and directives, in order. */
+  opens: number[];
+  closes: number[];
+  /** [start, end) of each preprocessor directive (with its continuation lines). */
+  directives: [number, number][];
+  /** [start, end) of the text at brace depth 0 between `;`, `{` and `}`, ending at a `;`. */
+  statements: [number, number][];
 }
 
 /** Comments, string and character literals blanked (kept as spaces, newlines kept), so that nothing else moves. */
 function blankLiterals(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, (m) => m.replace(/[^\n]/g, ' '));
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, (m) => (m.includes('\n') ? m.replace(/[^\n]/g, ' ') : ' '.repeat(m.length)));
 }
 
-/** Preprocessor lines (with their continuations): what they set is read, and they are left out of the scopes. */
-const DIRECTIVE = /^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm;
+/** Comments, literals, directives (skipped, directives kept as ranges), and the punctuation that tells scopes and statements. */
+const TOKENS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'|^[ \t]*#(?:[^\n\\]|\\[\s\S])*|[{};]/gm;
 
-/** `name =`, `name += …`, `name <<= …` (not `==`, `<=`, `>=`, `!=`). */
-const ASSIGNED = /\b([A-Za-z_]\w*)\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)/g;
-/** `name++`, `name--`, `++name`, `--name`, `&name` (not `&&`): set in place, or through a pointer. */
-const STEPPED = /\b([A-Za-z_]\w*)\s*(?:\+\+|--)|(?:\+\+|--)\s*([A-Za-z_]\w*)|(?<!&)&(?!&)\s*([A-Za-z_]\w*)/g;
+/** One pass of the regular-expression engine over the text: braces, directives and file-scope statements found. */
+function scan(text: string): Scanned {
+  const opens: number[] = [];
+  const closes: number[] = [];
+  const directives: [number, number][] = [];
+  const statements: [number, number][] = [];
+  let depth = 0;
+  let from = 0;
+  for (const m of text.matchAll(TOKENS)) {
+    const i = m.index;
+    const c = m[0];
+    if (c === '{') {
+      opens.push(i);
+      if (depth++ === 0) from = -1;
+    } else if (c === '}') {
+      closes.push(i);
+      if (depth > 0) depth--;
+      if (depth === 0) from = i + 1;
+    } else if (c === ';') {
+      if (depth > 0) continue;
+      if (from >= 0) statements.push([from, i]);
+      from = i + 1;
+    } else if (c.trimStart().startsWith('#')) directives.push([i, i + c.length]);
+  }
+  return { opens, closes, directives, statements };
+}
+
+/** How many of the sorted offsets are below `at`. */
+function countBelow(sorted: number[], at: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! < at) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function inDirective(s: Scanned, at: number): boolean {
+  const i = countBelow(s.directives.map((r) => r[0]), at + 1) - 1;
+  return i >= 0 && at < s.directives[i]![1];
+}
 
 /** Words that make a file-scope declaration no definition of a plain variable (or no declaration at all). */
 const NOT_A_VARIABLE = new Set(['extern', 'typedef', 'struct', 'union', 'return', 'else', 'case', 'goto', 'sizeof', 'asm', '__asm__']);
-
-function addMatches(text: string, into: Set<string>, withAssignments: boolean): void {
-  // `(x) = 1`, `++(x)`, `&(x)`: a name in parentheses is set as well.
-  text = text.replace(/\(\s*([A-Za-z_]\w*)\s*\)/g, ' $1 ');
-  if (withAssignments) for (const m of text.matchAll(ASSIGNED)) into.add(m[1]!);
-  for (const m of text.matchAll(STEPPED)) into.add(m[1] ?? m[2] ?? m[3]!);
-}
 
 /** Split on commas outside parentheses and braces. */
 function topLevelParts(text: string): string[] {
@@ -63,80 +105,63 @@ function topLevelParts(text: string): string[] {
 
 /** `static int a = 0, b;` → [[a, '0'], [b, undefined]]; null for a declaration of anything but plain scalar variables. */
 function scalarDefinitions(statement: string): [string, string | undefined][] | null {
+  if (!statement || statement.includes('(') && !statement.includes('=')) return null;
   const parts = topLevelParts(statement);
   const first = /^((?:[A-Za-z_]\w*\s+)+)([A-Za-z_]\w*)\s*(?:=([\s\S]*))?$/.exec(parts[0] ?? '');
   if (!first) return null;
   const typeWords = first[1]!.trim().split(/\s+/);
   if (typeWords.some((w) => NOT_A_VARIABLE.has(w))) return null;
-  const out: [string, string | undefined][] = [];
-  const declarators = [[first[2]!, first[3]] as const, ...parts.slice(1).map((p) => {
-    const m = /^([A-Za-z_]\w*)\s*(?:=([\s\S]*))?$/.exec(p);
-    return m ? ([m[1]!, m[2]] as const) : null;
-  })];
-  for (const d of declarators) {
+  const out: [string, string | undefined][] = [[first[2]!, first[3]]];
+  for (const p of parts.slice(1)) {
     // A pointer, an array or a function: not a plain variable (its name alone says nothing of its value).
-    if (!d) continue;
-    out.push([d[0], d[1]]);
+    const m = /^([A-Za-z_]\w*)\s*(?:=([\s\S]*))?$/.exec(p);
+    if (m) out.push([m[1]!, m[2]]);
   }
   return out;
 }
 
-function fileGlobals(text: string): FileGlobals {
-  const assigned = new Set<string>();
+/** `name =`, `name += …`, `name <<= …` (not `==`); `name++`, `name--`; `(name) = …`. */
+const SET_AFTER = /^[\s)]*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)/;
+/** `++name`, `--name`, `&name` (not `&&`), `&(name)`. */
+const SET_BEFORE = /(?:\+\+|--|(?<!&)&)[\s(]*$/;
+
+function definitions(text: string): FileDefinitions {
+  const s = scan(text);
   const defined: [string, string | undefined][] = [];
   const setters: string[] = [];
-  let code = blankLiterals(text);
-  // What a macro body sets counts wherever the macro is used; a macro that sets its argument sets what it is given.
-  code = code.replace(DIRECTIVE, (line) => {
-    const fn = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)/.exec(line);
-    const body = line.replace(/^[ \t]*#[ \t]*define[ \t]+[A-Za-z_]\w*(?:\([^)]*\))?/, '');
-    const sets = new Set<string>();
-    addMatches(body, sets, true);
-    for (const a of sets) assigned.add(a);
-    if (fn && fn[2]!.split(',').some((p) => sets.has(p.trim()))) setters.push(fn[1]!);
-    return line.replace(/[^\n]/g, ' ');
-  });
-  // Increments and addresses taken anywhere; assignments only inside braces (at file scope `=` initialises).
-  addMatches(code, assigned, false);
-  let depth = 0;
-  let chunk = '';
-  let inner = '';
-  for (let i = 0; i < code.length; i++) {
-    const c = code[i]!;
-    if (c === '{') {
-      if (depth === 0) chunk = '';
-      depth++;
-      inner += ' ';
-      continue;
-    }
-    if (c === '}') {
-      depth = Math.max(0, depth - 1);
-      inner += ' ';
-      if (depth === 0) chunk = '';
-      continue;
-    }
-    if (depth > 0) {
-      inner += c;
-      continue;
-    }
-    inner += c === '\n' ? '\n' : ' ';
-    if (c === ';') {
-      const defs = scalarDefinitions(chunk.trim());
-      if (defs) defined.push(...defs);
-      chunk = '';
-    } else chunk += c;
+  for (const [start, end] of s.directives) {
+    const fn = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)([\s\S]*)$/.exec(text.slice(start, end));
+    if (!fn) continue;
+    const body = blankLiterals(fn[3]!);
+    if (fn[2]!.split(',').some((p) => {
+      const name = p.trim();
+      if (!/^[A-Za-z_]\w*$/.test(name)) return false;
+      for (const m of body.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) if (SET_AFTER.test(body.slice(m.index + name.length, m.index + name.length + 12)) || SET_BEFORE.test(body.slice(Math.max(0, m.index - 12), m.index))) return true;
+      return false;
+    })) setters.push(fn[1]!);
   }
-  addMatches(inner, assigned, true);
-  return { defined, assigned, setters };
+  let d = 0;
+  for (const [start, end] of s.statements) {
+    // Directives inside the statement's text (an `#ifdef` between two declarations) are left out of it.
+    while (d < s.directives.length && s.directives[d]![1] <= start) d++;
+    let t = text.slice(start, end);
+    for (let k = d; k < s.directives.length && s.directives[k]![0] < end; k++) {
+      const [a, b] = s.directives[k]!;
+      t = t.slice(0, Math.max(0, a - start)) + ' '.repeat(Math.min(end, b) - Math.max(start, a)) + t.slice(Math.min(end, b) - start);
+    }
+    const defs = scalarDefinitions(blankLiterals(t).trim());
+    if (defs) defined.push(...defs);
+  }
+  return { defined, setters };
 }
 
 /** Kept per text while an editor's host keeps trees (edit after edit, most files are unchanged). */
-const remembered = new Map<string, FileGlobals>();
+const remembered = new Map<string, FileDefinitions>();
 
-function rememberedGlobals(text: string): FileGlobals {
+function rememberedDefinitions(text: string): FileDefinitions {
   const kept = remembered.get(text);
   if (kept) return kept;
-  const found = fileGlobals(text);
+  const found = definitions(text);
   const limit = treesRemembered() * 4;
   if (limit) {
     remembered.set(text, found);
@@ -148,34 +173,83 @@ function rememberedGlobals(text: string): FileGlobals {
   return found;
 }
 
+/** The names of `names` that the text may set: assigns (inside braces or a macro), increments, takes the address of. */
+function namesSet(text: string, names: ReadonlySet<string>, pattern: RegExp): Set<string> {
+  const found = new Set<string>();
+  pattern.lastIndex = 0;
+  const mentioned = pattern.test(text);
+  pattern.lastIndex = 0;
+  if (!mentioned) return found;
+  // Where the braces are is needed only for an `=` after a name (an initialiser at file scope, else an assignment).
+  let s: Scanned | undefined;
+  const code = text;
+  for (const m of code.matchAll(pattern)) {
+    const name = m[0];
+    if (found.has(name) || !names.has(name)) continue;
+    const at = m.index;
+    const after = code.slice(at + name.length, at + name.length + 12);
+    const before = code.slice(Math.max(0, at - 12), at);
+    if (SET_BEFORE.test(before) || /^[\s)]*(?:\+\+|--)/.test(after)) found.add(name);
+    else if (SET_AFTER.test(after)) {
+      // At file scope `=` initialises (`int x = 0;`); inside braces or in a macro it assigns.
+      s ??= scan(text);
+      const depth = countBelow(s.opens, at) - countBelow(s.closes, at);
+      if (depth > 0 || inDirective(s, at)) found.add(name);
+    }
+  }
+  return found;
+}
+
 /**
  * The file-scope scalar variables of a project's C files that no file of it ever sets, with the value they keep
  * (their initialiser, or 0). `known`: the numeric constants of the project's headers (an initialiser may name one).
  */
-export function unassignedGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map()): Map<string, number> {
+export function unassignedGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly string[]): Map<string, number> {
   const values = new Map<string, number | null>();
-  const assigned = new Set<string>();
   const setters = new Set<string>();
   const texts: string[] = [];
+  let words: Set<string> | undefined;
+  const wanted = (name: string): boolean => {
+    if (!usedIn) return true;
+    words ??= new Set(usedIn.flatMap((t) => t.match(/[A-Za-z_]\w*/g) ?? []));
+    return words.has(name);
+  };
+  const asked = new Map<string, boolean>();
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
     texts.push(f.text);
-    const g = rememberedGlobals(f.text);
+    const g = rememberedDefinitions(f.text);
+    let own: Map<string, number> | undefined;
     for (const [name, init] of g.defined) {
-      // An initialiser may name a macro of the file itself.
-      const value = init === undefined ? 0 : numberOf(init, known) ?? numberOf(init, numericConstants(f.text, known)) ?? null;
+      // Only the names the code analysed mentions (`usedIn`: the texts parsed) can matter.
+      let want = asked.get(name);
+      if (want === undefined) asked.set(name, (want = wanted(name)));
+      if (!want || values.get(name) === null) continue;
+      // An initialiser may name a macro of the file itself (its constants read once, and only then).
+      let value = init === undefined ? 0 : numberOf(init, known) ?? null;
+      if (value === null && /^[\s(]*[A-Za-z_]\w*[\s)]*$/.test(init!)) value = numberOf(init!, (own ??= numericConstants(f.text, known))) ?? null;
       const before = values.get(name);
       values.set(name, before === undefined || before === value ? value : null);
     }
-    for (const a of g.assigned) assigned.add(a);
     for (const s of g.setters) setters.add(s);
   }
   const out = new Map<string, number>();
-  for (const [name, value] of values) if (value !== null && !assigned.has(name)) out.set(name, value);
+  for (const [name, value] of values) if (value !== null) out.set(name, value);
+  if (!out.size) return out;
+  const names = new Set(out.keys());
+  const pattern = new RegExp(`\\b(?:${[...names].join('|')})\\b`, 'g');
+  for (const text of texts) {
+    for (const n of namesSet(text, names, pattern)) {
+      out.delete(n);
+      names.delete(n);
+    }
+    if (!names.size) return out;
+  }
   // `SET(lenient)` with `#define SET(x) ((x) = 1)`: the names given to such a macro are set too.
-  if (out.size && setters.size) {
+  if (setters.size) {
     const use = new RegExp(`\\b(?:${[...setters].join('|')})\\s*\\(([^;{}]*)`, 'g');
-    for (const text of texts) for (const m of text.matchAll(use)) for (const w of m[1]!.match(/[A-Za-z_]\w*/g) ?? []) out.delete(w);
+    const left = new RegExp(`\\b(?:${[...out.keys()].join('|')})\\b`);
+    for (const text of texts) if (left.test(text)) for (const m of text.matchAll(use)) for (const w of m[1]!.match(/[A-Za-z_]\w*/g) ?? []) out.delete(w);
   }
   return out;
 }
