@@ -6,6 +6,7 @@ import { callVocabulary } from './call-meaning.js';
 import { mayDeclareNoreturn, noreturnNamesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
 import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
+import { unassignedGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, displayPath, languageOf, readSource } from './files.js';
@@ -134,10 +135,12 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const selection = options.prefilter === false
     ? { parse: new Map(selectable.map((s) => [s.path, s.text])), macros: [], functionsKept: 0, functionsFound: 0 }
     : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions, calls: vocabulary });
+  // File-scope variables nothing sets, of those the parsed C code names.
+  const globals = unassignedGlobals(sources, constants, selectable.filter((s) => s.language === 'c').flatMap((s) => selection.parse.get(s.path) ?? []));
   const tasks: ParseTask[] = [];
   selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);
-    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(src.language === 'c' ? { numericConstants: constantsUsedBy(text, constants) } : {}), controlMacros, vocabulary });
+    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(src.language === 'c' ? { numericConstants: constantsUsedBy(text, constants), globalConstants: constantsUsedBy(text, globals) } : {}), controlMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
   return { sources, textNoreturn, selection, tasks, indexed };
@@ -150,7 +153,7 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
   return hash(
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
-    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}`),
+    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}`),
   );
 }
 
@@ -164,7 +167,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing(indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
-    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
+    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.globalConstants ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
     const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>

@@ -16,6 +16,8 @@ export interface FileContext {
   idVariables: ReadonlyMap<string, IdClass>;
   passwdUsers?: ReadonlyMap<string, string>;
   numericMacros?: ReadonlyMap<string, number>;
+  /** What conditions read names as: the numeric macros, and the file-scope variables nothing sets (c/globals.ts). */
+  conditionConstants?: ReadonlyMap<string, number>;
   /** Macros that jump (`ABORT_FINALIZE(e)`, `CHKiRet(f)`, `RETiRet`), defined in the file or its project's headers. */
   controlMacros?: ReadonlyMap<string, ControlMacro>;
   /** The truth of a control macro's condition when its parameter `param` holds `value`; null when unknown. */
@@ -205,7 +207,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
   build(body: Node): Cfg {
-    return withNamedConstants(this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
+    return withNamedConstants(this.ctx.conditionConstants ?? this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
   }
 
   private buildBody(body: Node): Cfg {
@@ -219,6 +221,34 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
 
+
+  /**
+   * `name = pw != NULL ? pw->pw_name : NULL;`: a choice between two values, made by a pure test. Built as the test
+   * and one assignment per branch, so that what each branch gives (here a name, or NULL) is known on its path, and a
+   * path that knows the test's outcome (`pw` already tested) takes only its own value. Not for values that call or
+   * assign (their events keep one node), nor for a choice its constants already decide.
+   */
+  private conditionalAssignment(statement: Node, expr: Node, ins: Pending[]): Pending[] | undefined {
+    if (expr.type !== 'assignment_expression' || expr.child(1)?.text !== '=') return undefined;
+    const left = expr.childForFieldName('left');
+    const right = expr.childForFieldName('right');
+    const choice = right && unwrap(right);
+    if (!left || left.type !== 'identifier' || choice?.type !== 'conditional_expression' || hasEffects(choice) || constantTruth(choice) !== null) return undefined;
+    const cond = choice.childForFieldName('condition');
+    const then = choice.childForFieldName('consequence');
+    const otherwise = choice.childForFieldName('alternative');
+    if (!cond || !then || !otherwise) return undefined;
+    const r = this.condition(cond, ins);
+    return ([[then, r.t], [otherwise, r.f]] as const).map(([value, from]) => {
+      const n = this.newNode('stmt', statement);
+      this.connect(from, n.id);
+      this.collect(value, n, 'statement');
+      n.assigns = [left.text];
+      const truth = constantTruth(value);
+      if (truth !== null) (n.constants ??= {})[left.text] = truth;
+      return { from: n.id, slot: -1 };
+    });
+  }
 
   /** A plain node holding the events of `expr`; returns its out-edge. */
   private simple(ast: Node, ins: Pending[], exprs: Node[], kind: NodeKind = 'stmt'): CfgNode {
@@ -259,6 +289,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
           const r = this.condition(inner, ins);
           return [...r.t, ...r.f];
         }
+        const chosen = this.conditionalAssignment(node, inner, ins);
+        if (chosen) return chosen;
         const n = this.simple(node, ins, [expr]);
         return [{ from: n.id, slot: -1 }];
       }
@@ -526,6 +558,12 @@ export class FunctionCfgBuilder extends GraphBuilder {
       const left = e.childForFieldName('left')!;
       const n = this.simple(left, ins, [left]);
       return this.condition(e.childForFieldName('right')!, [{ from: n.id, slot: -1 }]);
+    }
+    // A condition of constants alone (`if (!lenient)` where nothing ever sets `lenient`, `if (USE_X)`) always goes
+    // the same way: the other branch is never taken.
+    if (!hasEffects(e)) {
+      const truth = this.constantTruth(e);
+      if (truth !== null) return truth ? { t: ins, f: [] } : { t: [], f: ins };
     }
     const node = this.newNode('cond', e);
     this.connect(ins, node.id);

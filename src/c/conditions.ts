@@ -28,6 +28,9 @@ function namedConstant(name: string): number | null {
   return named.constants.get(name) ?? null;
 }
 
+/** Fields of `struct passwd` and `struct group` that always hold a string. */
+const ENTRY_STRINGS = new Set(['pw_name', 'pw_dir', 'pw_shell', 'gr_name']);
+
 /** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
 function evaluate(expr: Node, subject: Node | undefined, failure: number | boolean = -1): Value {
   if (subject && expr.id === subject.id) return failure;
@@ -47,6 +50,28 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
     case 'false': return false;
     case 'identifier':
       return namedConstant(expr.text);
+    // A string literal, an address: pointers that are never NULL.
+    case 'string_literal':
+    case 'concatenated_string':
+      return true;
+    case 'pointer_expression':
+      return expr.child(0)?.text === '&' ? true : null;
+    // The name (home, shell) of a passwd or group entry: the C library never gives an entry without one.
+    case 'field_expression':
+      return ENTRY_STRINGS.has(expr.childForFieldName('field')?.text ?? '') && expr.child(1)?.text === '->' ? true : null;
+    case 'conditional_expression': {
+      // `c ? a : b`: the branch `c` decides, or what both branches agree on.
+      const cond = expr.childForFieldName('condition');
+      const c = cond ? evaluate(cond, subject, failure) : null;
+      const then = expr.childForFieldName('consequence');
+      const a = then ? evaluate(then, subject, failure) : c;
+      const alt = expr.childForFieldName('alternative');
+      const b = alt ? evaluate(alt, subject, failure) : null;
+      if (c !== null) return truthy(c) ? a : b;
+      if (a === null || b === null) return null;
+      if (typeof a === 'boolean' || typeof b === 'boolean') return truthy(a) === truthy(b) ? truthy(a) : null;
+      return a === b ? a : null;
+    }
     case 'assignment_expression': {
       // `(pw = getpwnam(u))` is the value stored: the variable assigned holds it.
       if (subject && expr.child(1)?.text === '=' && expr.childForFieldName('left')?.id === subject.id) return failure;

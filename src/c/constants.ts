@@ -9,7 +9,7 @@ import { treesRemembered } from '../parser.js';
 import { unixBranchOnly } from './preprocess.js';
 
 /** A number as C writes it: decimal, hex or octal, with integer suffixes, a sign, parentheses and a cast to an id type. */
-function numberOf(text: string, known: ReadonlyMap<string, number>): number | undefined {
+export function numberOf(text: string, known: ReadonlyMap<string, number>): number | undefined {
   let t = text.trim();
   for (let previous = ''; previous !== t; ) {
     previous = t;

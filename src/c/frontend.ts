@@ -278,6 +278,8 @@ export interface ProjectContext {
   stringMacros?: ReadonlyMap<string, string>;
   /** Numeric constants of the project's headers the file names (`#define PR_ROOT_UID 0`, enumeration members). */
   numericConstants?: ReadonlyMap<string, number>;
+  /** File-scope variables the project never sets that the file names, with the value they keep (c/globals.ts): read in conditions. */
+  globalConstants?: ReadonlyMap<string, number>;
   controlMacros?: ReadonlyMap<string, MacroDefinition>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
@@ -386,6 +388,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
   // The headers' constants, then the file's own (its macros as parsed, then as a Unix build defines them, and its enumerations).
   const numbers = new Map([...(project.numericConstants ?? []), ...numericMacros(tree.rootNode, nodes.of('preproc_def')), ...numericConstants(source, project.numericConstants)]);
   const macroConditions = new MacroConditions(parser, numbers);
+  // In conditions, a variable nothing sets reads as the value it keeps (the file's macros and constants first).
+  const conditionConstants = project.globalConstants?.size ? new Map([...project.globalConstants, ...numbers]) : numbers;
   try {
     // Building the model counts against the file's time limit too.
     return modelWithin(deadline, () => {
@@ -412,14 +416,14 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         });
       }
       const fileCtx = {
-        file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers,
+        file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers, conditionConstants,
         controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary,
         macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
       };
       const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root, nodes.of('preproc_def'))]);
       // An editor's host analyses the same file after each edit: functions whose text, place and file context are
       // unchanged take their model from the previous analysis (function-models.ts).
-      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings]]);
+      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings]]);
       for (const def of nodes.of('function_definition')) {
         // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
         if (!compiledOnUnix(def)) continue;

@@ -16,6 +16,8 @@ export interface ParseTask {
   stringMacros: [string, string][];
   /** Numeric constants of the project's headers that the file names. */
   numericConstants?: [string, number][];
+  /** File-scope variables the project never sets that the file names, with the value they keep (c/globals.ts). */
+  globalConstants?: [string, number][];
   /** The project headers' control-flow macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`). */
   controlMacros: [string, MacroDefinition][];
   /** The configuration's checking wrappers and drop helpers. */
@@ -30,7 +32,7 @@ export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic
   const nextEventId = (): number => next++;
   try {
     return task.language === 'c'
-      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), numericConstants: new Map(task.numericConstants), controlMacros: new Map(task.controlMacros), vocabulary: task.vocabulary })
+      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), numericConstants: new Map(task.numericConstants), globalConstants: new Map(task.globalConstants), controlMacros: new Map(task.controlMacros), vocabulary: task.vocabulary })
       : await analyzeNodeFile(task.path, task.text, nextEventId, task.vocabulary);
   } catch (e) {
     const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;

@@ -1,5 +1,6 @@
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
-import type { PrivilegeEvent } from '../model.js';
+import type { FunctionModel, PrivilegeEvent } from '../model.js';
+import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { Rule, RuleContext } from './rule.js';
 import { callPath, codeTerms, isPermanentDrop, oneLine, sequenceIn, walkEvents, writerIn, startsMidway } from './support.js';
 
@@ -59,7 +60,41 @@ export const missingSetgid: Rule = {
             related: callPath(node),
           });
         },
+        targetZeroEdge(g),
       );
     }
   },
 };
+
+/**
+ * `if (gid != 0) setresgid(gid, gid, gid);`, `if (t->gid && setregid(t->gid, t->gid))`: along the branch a test
+ * of a gid drop's own target takes only when the target is 0, the group wanted is root's, which a process started
+ * by root has already: no drop is missing there. Tests in the function of the drop, that tell 0 from every other
+ * value (not `gid > 100`).
+ */
+function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: SuperNode, index: number) => Set<string> | undefined) | undefined {
+  const targets = new Map<FunctionModel, Set<string>>();
+  // Tests and targets as the function writes them (not bound to what a caller passed): both in its own names.
+  for (const n of g.nodes) for (const e of n.origin.events) {
+    if (e.kind !== 'set-id' || !setsGid(e) || !e.targetText) continue;
+    let set = targets.get(n.fn);
+    if (!set) targets.set(n.fn, (set = new Set()));
+    set.add(e.targetText);
+  }
+  if (!targets.size) return undefined;
+  return (facts, node, index) => {
+    if (!facts.has(GID_KEPT) || node.origin.kind !== 'cond' || !node.origin.tests || node.succ.length !== 2) return undefined;
+    const own = targets.get(node.fn);
+    if (!own) return undefined;
+    for (const t of node.origin.tests) {
+      if (!('variable' in t.subject) || !own.has(t.subject.variable)) continue;
+      if (typeof t.whenNull !== 'boolean' || typeof t.whenFails !== 'boolean' || typeof t.whenPositive !== 'boolean') continue;
+      if (t.whenFails !== t.whenPositive || t.whenNull === t.whenPositive) continue;
+      if (index !== (t.whenNull ? 0 : 1)) continue;
+      const out = new Set(facts);
+      out.delete(GID_KEPT);
+      return out;
+    }
+    return undefined;
+  };
+}

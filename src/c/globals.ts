@@ -1,0 +1,255 @@
+/**
+ * File-scope variables that nothing in the project ever sets: constants in all but name. `static int lenient;`
+ * (or `int fallback = 0;`) that no code assigns, increments or takes the address of keeps its initial value for
+ * the life of the process, so a test of it always goes the same way: a failure branch that goes on only "if
+ * (lenient)" always ends. Read from the text of every file of the unit (the whole project, its parsed and its
+ * unparsed functions, its headers and the branches of every `#if`), so that an assignment anywhere — in code of
+ * another program of the same project, behind a build option, in a macro — keeps the variable a variable. A name
+ * defined twice with different initial values, or with one that is not a number, is left out.
+ */
+import { treesRemembered } from '../parser.js';
+import { numberOf, numericConstants } from './constants.js';
+
+/**
+ * What one file defines: the scalar variables it defines at file scope (with the text of their initialiser), and
+ * its function-like macros that set what they are given (`#define SET(x) ((x) = 1)`).
+ */
+interface FileDefinitions {
+  defined: [string, string | undefined][];
+  setters: string[];
+}
+
+/** Where a file's braces, directives and file-scope statements are (comments and literals skipped). */
+interface Scanned {
+  /** Offsets of `{` and `}` outside comments, literals and directives, in order. */
+  opens: number[];
+  closes: number[];
+  /** [start, end) of each preprocessor directive (with its continuation lines). */
+  directives: [number, number][];
+  /** [start, end) of the text at brace depth 0 between `;`, `{` and `}`, ending at a `;`. */
+  statements: [number, number][];
+}
+
+/** Comments, string and character literals blanked (kept as spaces, newlines kept), so that nothing else moves. */
+function blankLiterals(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, (m) => (m.includes('\n') ? m.replace(/[^\n]/g, ' ') : ' '.repeat(m.length)));
+}
+
+/** Comments, literals, directives (skipped, directives kept as ranges), and the punctuation that tells scopes and statements. */
+const TOKENS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'|^[ \t]*#(?:[^\n\\]|\\[\s\S])*|[{};]/gm;
+
+/** One pass of the regular-expression engine over the text: braces, directives and file-scope statements found. */
+function scan(text: string): Scanned {
+  const opens: number[] = [];
+  const closes: number[] = [];
+  const directives: [number, number][] = [];
+  const statements: [number, number][] = [];
+  let depth = 0;
+  let from = 0;
+  for (const m of text.matchAll(TOKENS)) {
+    const i = m.index;
+    const c = m[0];
+    if (c === '{') {
+      opens.push(i);
+      if (depth++ === 0) from = -1;
+    } else if (c === '}') {
+      closes.push(i);
+      if (depth > 0) depth--;
+      if (depth === 0) from = i + 1;
+    } else if (c === ';') {
+      if (depth > 0) continue;
+      if (from >= 0) statements.push([from, i]);
+      from = i + 1;
+    } else if (c.trimStart().startsWith('#')) directives.push([i, i + c.length]);
+  }
+  return { opens, closes, directives, statements };
+}
+
+/** How many of the sorted offsets are below `at`. */
+function countBelow(sorted: number[], at: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! < at) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function inDirective(s: Scanned, at: number): boolean {
+  const i = countBelow(s.directives.map((r) => r[0]), at + 1) - 1;
+  return i >= 0 && at < s.directives[i]![1];
+}
+
+/** Words that make a file-scope declaration no definition of a plain variable (or no declaration at all). */
+const NOT_A_VARIABLE = new Set(['extern', 'typedef', 'struct', 'union', 'return', 'else', 'case', 'goto', 'sizeof', 'asm', '__asm__']);
+
+/** Split on commas outside parentheses and braces. */
+function topLevelParts(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '{' || c === '[') depth++;
+    else if (c === ')' || c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+/** `static int a = 0, b;` → [[a, '0'], [b, undefined]]; null for a declaration of anything but plain scalar variables. */
+function scalarDefinitions(statement: string): [string, string | undefined][] | null {
+  if (!statement || statement.includes('(') && !statement.includes('=')) return null;
+  const parts = topLevelParts(statement);
+  const first = /^((?:[A-Za-z_]\w*\s+)+)([A-Za-z_]\w*)\s*(?:=([\s\S]*))?$/.exec(parts[0] ?? '');
+  if (!first) return null;
+  const typeWords = first[1]!.trim().split(/\s+/);
+  if (typeWords.some((w) => NOT_A_VARIABLE.has(w))) return null;
+  const out: [string, string | undefined][] = [[first[2]!, first[3]]];
+  for (const p of parts.slice(1)) {
+    // A pointer, an array or a function: not a plain variable (its name alone says nothing of its value).
+    const m = /^([A-Za-z_]\w*)\s*(?:=([\s\S]*))?$/.exec(p);
+    if (m) out.push([m[1]!, m[2]]);
+  }
+  return out;
+}
+
+/** `name =`, `name += …`, `name <<= …` (not `==`); `name++`, `name--`; `(name) = …`. */
+const SET_AFTER = /^[\s)]*(?:(?:[-+*/%&|^]|<<|>>)?=(?!=)|\+\+|--)/;
+/** `++name`, `--name`, `&name` (not `&&`), `&(name)`. */
+const SET_BEFORE = /(?:\+\+|--|(?<!&)&)[\s(]*$/;
+
+function definitions(text: string): FileDefinitions {
+  const s = scan(text);
+  const defined: [string, string | undefined][] = [];
+  const setters: string[] = [];
+  for (const [start, end] of s.directives) {
+    const fn = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)([\s\S]*)$/.exec(text.slice(start, end));
+    if (!fn) continue;
+    const body = blankLiterals(fn[3]!);
+    if (fn[2]!.split(',').some((p) => {
+      const name = p.trim();
+      if (!/^[A-Za-z_]\w*$/.test(name)) return false;
+      for (const m of body.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) if (SET_AFTER.test(body.slice(m.index + name.length, m.index + name.length + 12)) || SET_BEFORE.test(body.slice(Math.max(0, m.index - 12), m.index))) return true;
+      return false;
+    })) setters.push(fn[1]!);
+  }
+  let d = 0;
+  for (const [start, end] of s.statements) {
+    // Directives inside the statement's text (an `#ifdef` between two declarations) are left out of it.
+    while (d < s.directives.length && s.directives[d]![1] <= start) d++;
+    let t = text.slice(start, end);
+    for (let k = d; k < s.directives.length && s.directives[k]![0] < end; k++) {
+      const [a, b] = s.directives[k]!;
+      t = t.slice(0, Math.max(0, a - start)) + ' '.repeat(Math.min(end, b) - Math.max(start, a)) + t.slice(Math.min(end, b) - start);
+    }
+    const defs = scalarDefinitions(blankLiterals(t).trim());
+    if (defs) defined.push(...defs);
+  }
+  return { defined, setters };
+}
+
+/** Kept per text while an editor's host keeps trees (edit after edit, most files are unchanged). */
+const remembered = new Map<string, FileDefinitions>();
+
+function rememberedDefinitions(text: string): FileDefinitions {
+  const kept = remembered.get(text);
+  if (kept) return kept;
+  const found = definitions(text);
+  const limit = treesRemembered() * 4;
+  if (limit) {
+    remembered.set(text, found);
+    for (const oldest of remembered.keys()) {
+      if (remembered.size <= limit) break;
+      remembered.delete(oldest);
+    }
+  }
+  return found;
+}
+
+/** The names of `names` that the text may set: assigns (inside braces or a macro), increments, takes the address of. */
+function namesSet(text: string, names: ReadonlySet<string>, pattern: RegExp): Set<string> {
+  const found = new Set<string>();
+  pattern.lastIndex = 0;
+  const mentioned = pattern.test(text);
+  pattern.lastIndex = 0;
+  if (!mentioned) return found;
+  // Where the braces are is needed only for an `=` after a name (an initialiser at file scope, else an assignment).
+  let s: Scanned | undefined;
+  const code = text;
+  for (const m of code.matchAll(pattern)) {
+    const name = m[0];
+    if (found.has(name) || !names.has(name)) continue;
+    const at = m.index;
+    const after = code.slice(at + name.length, at + name.length + 12);
+    const before = code.slice(Math.max(0, at - 12), at);
+    if (SET_BEFORE.test(before) || /^[\s)]*(?:\+\+|--)/.test(after)) found.add(name);
+    else if (SET_AFTER.test(after)) {
+      // At file scope `=` initialises (`int x = 0;`); inside braces or in a macro it assigns.
+      s ??= scan(text);
+      const depth = countBelow(s.opens, at) - countBelow(s.closes, at);
+      if (depth > 0 || inDirective(s, at)) found.add(name);
+    }
+  }
+  return found;
+}
+
+/**
+ * The file-scope scalar variables of a project's C files that no file of it ever sets, with the value they keep
+ * (their initialiser, or 0). `known`: the numeric constants of the project's headers (an initialiser may name one).
+ */
+export function unassignedGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly string[]): Map<string, number> {
+  const values = new Map<string, number | null>();
+  const setters = new Set<string>();
+  const texts: string[] = [];
+  let words: Set<string> | undefined;
+  const wanted = (name: string): boolean => {
+    if (!usedIn) return true;
+    words ??= new Set(usedIn.flatMap((t) => t.match(/[A-Za-z_]\w*/g) ?? []));
+    return words.has(name);
+  };
+  const asked = new Map<string, boolean>();
+  for (const f of files) {
+    if (!/\.[ch]$/.test(f.path)) continue;
+    texts.push(f.text);
+    const g = rememberedDefinitions(f.text);
+    let own: Map<string, number> | undefined;
+    for (const [name, init] of g.defined) {
+      // Only the names the code analysed mentions (`usedIn`: the texts parsed) can matter.
+      let want = asked.get(name);
+      if (want === undefined) asked.set(name, (want = wanted(name)));
+      if (!want || values.get(name) === null) continue;
+      // An initialiser may name a macro of the file itself (its constants read once, and only then).
+      let value = init === undefined ? 0 : numberOf(init, known) ?? null;
+      if (value === null && /^[\s(]*[A-Za-z_]\w*[\s)]*$/.test(init!)) value = numberOf(init!, (own ??= numericConstants(f.text, known))) ?? null;
+      const before = values.get(name);
+      values.set(name, before === undefined || before === value ? value : null);
+    }
+    for (const s of g.setters) setters.add(s);
+  }
+  const out = new Map<string, number>();
+  for (const [name, value] of values) if (value !== null) out.set(name, value);
+  if (!out.size) return out;
+  const names = new Set(out.keys());
+  const pattern = new RegExp(`\\b(?:${[...names].join('|')})\\b`, 'g');
+  for (const text of texts) {
+    for (const n of namesSet(text, names, pattern)) {
+      out.delete(n);
+      names.delete(n);
+    }
+    if (!names.size) return out;
+  }
+  // `SET(lenient)` with `#define SET(x) ((x) = 1)`: the names given to such a macro are set too.
+  if (setters.size) {
+    const use = new RegExp(`\\b(?:${[...setters].join('|')})\\s*\\(([^;{}]*)`, 'g');
+    const left = new RegExp(`\\b(?:${[...out.keys()].join('|')})\\b`);
+    for (const text of texts) if (left.test(text)) for (const m of text.matchAll(use)) for (const w of m[1]!.match(/[A-Za-z_]\w*/g) ?? []) out.delete(w);
+  }
+  return out;
+}
