@@ -106,3 +106,18 @@ describe('parse recovery and the lexical index read the same build', () => {
     expect(split.slice(mainRange.start, mainRange.end)).toMatch(/return 0;\n}$/);
   });
 });
+
+describe('files a Unix build does not compile', () => {
+  it('leaves out the functions of a file that includes Windows\' own headers whatever the build', async () => {
+    const body = 'int service_main(int argc, char **argv) { return setuid(0); }\n';
+    const functionsOf = async (text: string): Promise<string[]> => {
+      let id = 1;
+      return (await analyzeCFile('w.c', text, () => id++)).functions.map((f) => f.name);
+    };
+    expect(await functionsOf(`#include <windows.h>\n${body}`)).toEqual([]);
+    expect(await functionsOf(`#include <winsvc.h>\n${body}`)).toEqual([]);
+    expect(await functionsOf(`#ifdef _WIN32\n#include <windows.h>\n#endif\n${body}`)).toEqual(['service_main']);
+    expect(await functionsOf(`#include <unistd.h>\n${body}`)).toEqual(['service_main']);
+  });
+});
+

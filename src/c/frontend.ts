@@ -190,6 +190,26 @@ function stringMacros(root: Node, defs = descendantsOfType(root, ['preproc_def']
   return values;
 }
 
+/**
+ * Functions a Unix build compiles as `main` under another name (`#define server_main main` before `int
+ * server_main(int argc, char **argv)`): program entries.
+ */
+function mainAliases(defs: Node[]): Set<string> {
+  const names = new Set<string>();
+  for (const def of defs) {
+    const name = def.childForFieldName('name')?.text;
+    if (name && def.childForFieldName('value')?.text.trim() === 'main' && compiledOnUnix(def)) names.add(name);
+  }
+  return names;
+}
+
+/** System headers only Windows has: a file that includes one whatever the build is a Windows-only file. */
+const WINDOWS_ONLY_HEADER = /^[<"](?:windows|winsvc|winsock2?|tchar|strsafe|ws2tcpip|winbase|winnt)\.h[>"]$/i;
+
+function windowsOnlyFile(includes: Node[]): boolean {
+  return includes.some((inc) => WINDOWS_ONLY_HEADER.test(inc.childForFieldName('path')?.text.trim() ?? '') && compiledOnUnix(inc));
+}
+
 /** Object-like macros defined as a number: `#define NOBODY_UID 65534`. */
 function numericMacros(root: Node, defs = descendantsOfType(root, ['preproc_def'])): Map<string, number> {
   const values = new Map<string, number>();
@@ -354,7 +374,7 @@ class FileNodes {
   static of(root: Node, source: string): FileNodes {
     // Calls are many: found only when the text can hold an id getter's call (what idVariables reads them for).
     // (ERROR is not asked for with other kinds: web-tree-sitter then finds nothing of any kind.)
-    const kinds = ['declaration', 'function_definition', 'preproc_def', 'preproc_function_def', ...(ID_GETTER_TEXT.test(source) ? ['call_expression'] : [])];
+    const kinds = ['declaration', 'function_definition', 'preproc_def', 'preproc_function_def', 'preproc_include', ...(ID_GETTER_TEXT.test(source) ? ['call_expression'] : [])];
     return new FileNodes(descendantsOfType(root, kinds));
   }
 
@@ -423,8 +443,12 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root, nodes.of('preproc_def'))]);
       // An editor's host analyses the same file after each edit: functions whose text, place and file context are
       // unchanged take their model from the previous analysis (function-models.ts).
-      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings]]);
-      for (const def of nodes.of('function_definition')) {
+      const entryAliases = mainAliases(nodes.of('preproc_def'));
+      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings], [...entryAliases]]);
+      // A file that includes Windows' own headers whatever the build (a service wrapper another file includes under
+      // `#ifdef _WIN32`) is not part of the programs privlint checks.
+      const functions = windowsOnlyFile(nodes.of('preproc_include')) ? [] : nodes.of('function_definition');
+      for (const def of functions) {
         // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
         if (!compiledOnUnix(def)) continue;
         const defText = def.text;
@@ -452,7 +476,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const sockets = accepted.filter((n) => locals.has(n));
         const localDescriptors = readDescriptors(def, defText).filter((n) => locals.has(n) && !sockets.includes(n));
         const localSockets = ownSockets.filter((n) => locals.has(n));
-        const isEntry = name === 'main';
+        const isEntry = name === 'main' || entryAliases.has(name);
         const builder = new FunctionCfgBuilder(counted ? { ...ctx, nextEventId: counted.next } : ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
         const typeText = def.childForFieldName('type')?.text ?? '';
         const pointerReturn = def.childForFieldName('declarator')?.type === 'pointer_declarator';
