@@ -1,6 +1,6 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { NOT_ROOT, SAME_IDS, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
@@ -541,6 +541,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
     const rootTest = this.rootTestOf(cond);
     if (rootTest) tests.push(rootTest);
+    const sameIds = this.sameIdsTestOf(cond);
+    if (sameIds) tests.push(sameIds);
     const subjects = [cond, ...cond.descendantsOfType(['identifier', 'field_expression']).filter((n): n is Node => n !== null)];
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
@@ -576,6 +578,30 @@ export class FunctionCfgBuilder extends GraphBuilder {
       return { subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true, ...(effective ? { effective: true as const } : {}) };
     }
     return undefined;
+  }
+
+  /**
+   * `getuid() != geteuid()`, `ruid == geteuid()` (ruid kept from getuid()): whether the real and the effective uid
+   * are the same, as the pseudo-flag SAME_IDS, so that a set-user-ID drop made only while they differ is not made
+   * again, after itself, when the code runs a second time.
+   */
+  private sameIdsTestOf(cond: Node): Test | undefined {
+    if (!/\bgeteuid\b/.test(cond.text)) return undefined;
+    let e = unwrap(cond);
+    let negated = false;
+    while (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!' && e.childForFieldName('argument')) {
+      negated = !negated;
+      e = unwrap(e.childForFieldName('argument')!);
+    }
+    if (e.type !== 'binary_expression') return undefined;
+    const op = e.childForFieldName('operator')?.text;
+    if (op !== '==' && op !== '!=') return undefined;
+    const [a, b] = [e.childForFieldName('left'), e.childForFieldName('right')].map((s) => (s ? unwrap(s) : undefined));
+    const real = (s: Node | undefined): boolean => !!s && ((s.type === 'call_expression' && calleeName(s) === 'getuid') || (s.type === 'identifier' && this.ctx.idVariables.get(s.text) === 'invoker'));
+    const effective = (s: Node | undefined): boolean => s?.type === 'call_expression' && calleeName(s) === 'geteuid';
+    if (!((real(a) && effective(b)) || (real(b) && effective(a)))) return undefined;
+    const trueWhenSame = (op === '==') !== negated;
+    return { subject: { variable: SAME_IDS }, whenFails: trueWhenSame, whenNull: !trueWhenSame, boolean: true };
   }
 
   private readonly callNodes = new Map<number, Node>();
