@@ -803,6 +803,8 @@ export function failureReaches(
   target: (e: PrivilegeEvent) => boolean,
   repairs: (e: PrivilegeEvent, at: SuperNode) => boolean,
   orEnd: boolean,
+  /** A return from the root function counts too: its callers are unknown (nothing that calls it was found). */
+  orReturn = false,
 ): boolean {
   // Events of the same node: first those after `ev`.
   const scan = (n: SuperNode, from: number): 'target' | 'repaired' | undefined => {
@@ -815,7 +817,7 @@ export function failureReaches(
   const first = scan(node, index + 1);
   if (first) return first === 'target';
   // Nothing to reach on any path, whatever the flags: no need to follow them.
-  if (!orEnd && ![...reachable(g.nodes, node.succ)].some((id) => g.nodes[id]!.events.some(target))) return false;
+  if (!orEnd && !orReturn && ![...reachable(g.nodes, node.succ)].some((id) => g.nodes[id]!.events.some(target))) return false;
   const known = knownFlags(g).get(node.id);
   if (!known) return false;
   const start = new Map(known);
@@ -849,7 +851,7 @@ export function failureReaches(
       continue;
     }
     if (id === g.exit) {
-      if (orEnd) return true;
+      if (orEnd || orReturn) return true;
       continue;
     }
     push(n, constantsAfter(g, n, flags));
