@@ -352,14 +352,22 @@ export class FunctionCfgBuilder extends GraphBuilder {
    * Windows-only branch, nor the empty fallback of a feature test: see unix-build.ts).
    */
   private preprocessorAlternatives(node: Node, ins: Pending[]): Pending[] {
-    const fork = this.newNode('branch', node);
-    this.connect(ins, fork.id);
-    const start = [{ from: fork.id, slot: -1 }];
     const branch = branchCode(node);
     const alt = node.childForFieldName('alternative');
     const chain = preprocessorChain(chainHead(node));
     const decision = decidePreprocessorChain(chain);
     const at = chain.findIndex((b) => b.id === node.id);
+    // Later branches, or the implicit empty `#else`, that a Unix build can compile are paths too.
+    const both = decision.compiled[at] && (decision.compiled.slice(at + 1).some(Boolean) || decision.implicitElse);
+    // `#ifdef X … #else … #endif` (or `#ifndef X`, `#if defined(X)`, `#if !defined(X)`) where both sides are built:
+    // whether X is defined is one choice of the build, the same at each such test in the file. A condition on the
+    // pseudo-variable `$defined:X`, so that no path combines `#ifdef X` code with `#ifndef X` code.
+    const macro = both ? definednessTest(node) : undefined;
+    const fork = this.newNode(macro ? 'cond' : 'branch', node);
+    this.connect(ins, fork.id);
+    if (macro) fork.tests = [{ subject: { variable: `$defined:${macro.name}` }, whenFails: !macro.negated, whenNull: macro.negated, boolean: true }];
+    const start = [{ from: fork.id, slot: macro ? 0 : -1 }];
+    const otherwise = [{ from: fork.id, slot: macro ? 1 : -1 }];
     const outer = this.platform;
     const tested = platformTested(node);
     const inside = <T>(platform: Platform | undefined, build: () => T): T => {
@@ -371,11 +379,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
     };
     // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are.
-    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, start)) : decision.implicitElse ? start : []);
+    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, otherwise)) : decision.implicitElse ? otherwise : []);
     if (!decision.compiled[at]) return elsewhere();
     const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(branch, start));
-    // Later branches, or the implicit empty `#else`, that a Unix build can compile are paths too.
-    if (decision.compiled.slice(at + 1).some(Boolean) || decision.implicitElse) return [...outs, ...elsewhere()];
+    if (both) return [...outs, ...elsewhere()];
     return outs;
   }
 
@@ -763,6 +770,18 @@ function macroIdentifiers(text: string, macro: ControlMacro, args: Node[]): stri
     const arg = macro.params ? args[macro.params.indexOf(m[0])] : undefined;
     return arg ? [...(arg.type === 'identifier' ? [arg] : []), ...arg.descendantsOfType('identifier')].filter((i) => i !== null).map((i) => i!.text) : [m[0]];
   });
+}
+
+/** `#ifdef X`, `#ifndef X`, `#if defined(X)`, `#if !defined(X)`: the macro whose definedness alone decides the branch. */
+function definednessTest(node: Node): { name: string; negated: boolean } | undefined {
+  if (node.type === 'preproc_ifdef') {
+    const name = node.childForFieldName('name')?.text;
+    return name ? { name, negated: /^#\s*ifndef/.test(node.text) } : undefined;
+  }
+  if (node.type !== 'preproc_if') return undefined;
+  const condition = node.childForFieldName('condition')?.text.trim() ?? '';
+  const m = /^(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(condition);
+  return m ? { name: (m[2] ?? m[3])!, negated: m[1] === '!' } : undefined;
 }
 
 /** Macros only one system's compilers define. */
