@@ -292,6 +292,10 @@ export class ResultJudge {
         }
         return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid && !fn.keepsRunning ? 'returns' : 'continues') };
       }
+      // The success path's own `return 0;` (a constant that is not an error status, the same whichever way the call
+      // went): the caller cannot tell the failure apart, so no duty passes to it. A shared error exit (`errret:
+      // return -1;`) still hands the failure on.
+      if (passesDuty && okRegion.has(id) && n.kind === 'return' && n.returnsConstant !== undefined && n.returnsConstant >= 0) return { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
         continue;
