@@ -31,12 +31,14 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
     (!failureReaches(g, node, i, e, dropsUser, repairs, gid, orReturn) && !skipsDrop(g, node, i, e)) || (groups && groupsSetBefore(ctx, g, node, i));
   let result = judgedOnEntries(ctx, ev, (g, node, i, e) => harmless(g, node, i, e));
   // No program entry reaches the call (a command's main called through a table, a library function): judged in
-  // its own function, where a return to the unknown callers counts as going on to a drop.
+  // its own function, where a return to the unknown callers counts as going on to a drop — if the function shows
+  // the uid drop it makes on some path (`if (user) become(pw); else if (group) setgroups(…);`); where it shows
+  // none, its drop may be hidden from the analysis (a macro, an unresolved call), and the finding stays.
   if (result === undefined) {
     const fn = functionOf(ctx, ev);
     result = false;
-    if (fn) {
-      const g = buildSupergraph(ctx.project, fn);
+    const g = fn && buildSupergraph(ctx.project, fn);
+    if (g && g.nodes.some((n) => n.events.some(dropsUser))) {
       const at = g.nodes.filter((n) => !n.chain.length && n.events.some((e) => e.id === ev.id));
       result = at.length > 0 && at.every((n) => {
         const i = n.events.findIndex((e) => e.id === ev.id);
