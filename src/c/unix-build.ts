@@ -76,7 +76,6 @@ export function decideGroup(branches: readonly BranchSource[]): GroupDecision {
 
 /** A call that changes privileges (not a mere chdir): code the analysis is about. */
 const PRIVILEGE_CALL = new RegExp(`\\b(?:${[...STATUS_CALLS].filter((n) => n !== 'chdir' && n !== 'fchdir').join('|')})\\s*\\(`);
-const PRIVILEGE_CALLS = new RegExp(PRIVILEGE_CALL.source, 'g');
 
 function hasPrivilegeCall(code: string): boolean {
   return PRIVILEGE_CALL.test(code);
@@ -270,80 +269,20 @@ export function unixBranches(text: string): UnixBranches {
   const directives = ANY_CONDITIONAL.test(text) ? conditionalDirectives(text) : [];
   const chosen = new Map<number, boolean>();
   const open: ConditionalDirective[][] = [];
-  const groups: BranchSource[][] = [];
-  const heads: ConditionalDirective[][] = [];
-  const close = (group: ConditionalDirective[], closedAt: number): void => {
-    heads.push(group);
-    groups.push(group.map((d, i) => ({ kind: d.kind as ConditionalKind, condition: d.condition, body: text.slice(d.end, group[i + 1]?.at ?? closedAt) })));
+  const decide = (group: ConditionalDirective[], closedAt: number): void => {
+    const branches = group.map((d, i) => ({ kind: d.kind as ConditionalKind, condition: d.condition, body: text.slice(d.end, group[i + 1]?.at ?? closedAt) }));
+    const decision = decideGroup(branches);
+    group.forEach((d, i) => chosen.set(d.at, i === decision.chosen));
   };
   for (const d of directives) {
     if (d.kind === 'if' || d.kind === 'ifdef' || d.kind === 'ifndef') open.push([d]);
     else if (d.kind === 'endif') {
       const group = open.pop();
-      if (group) close(group, d.at);
+      if (group) decide(group, d.at);
     } else open.at(-1)?.push(d);
   }
-  while (open.length) close(open.pop()!, text.length);
-  // A macro a Unix build may or may not define is one choice for the whole file: every `#ifdef X` and `#ifndef X`
-  // keeps the branches of the same build, never the `#ifdef X` code of one and the `#ifndef X` code of the other.
-  const macros = macroChoices(groups, heads);
-  groups.forEach((branches, g) => {
-    const decision = decideGroup(branches);
-    let pick = decision.chosen;
-    const test = definednessOf(branches[0]!);
-    const defined = test && macros.get(test.name);
-    if (test && defined !== undefined) {
-      if (defined !== test.negated) {
-        if (decision.compiled[0]) pick = 0;
-      } else pick = decision.compiled.findIndex((c, i) => i > 0 && c);
-    }
-    heads[g]!.forEach((d, i) => chosen.set(d.at, i === pick));
-  });
+  while (open.length) decide(open.pop()!, text.length);
   return { directives, chosen };
-}
-
-/** `#ifdef X`, `#ifndef X`, `#if defined(X)`, `#if !defined(X)` whose truth a Unix build does not decide: X, and whether the test is negated. */
-function definednessOf(branch: BranchSource): { name: string; negated: boolean } | undefined {
-  if (conditionTruth(branch.kind, branch.condition) !== null) return undefined;
-  const text = withoutComments(branch.condition).trim();
-  if (branch.kind === 'ifdef' || branch.kind === 'ifndef') {
-    const name = firstWord(text);
-    return name ? { name, negated: branch.kind === 'ifndef' } : undefined;
-  }
-  if (branch.kind !== 'if') return undefined;
-  const m = /^(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(text);
-  return m ? { name: (m[2] ?? m[3])!, negated: m[1] === '!' } : undefined;
-}
-
-/**
- * For each macro tested on its own by some group (and not decided by the Unix build), whether the file is read as
- * if it were defined: the side whose branches make more privilege calls (the build the analysis is about), else
- * the side the first such group (in the file's order) keeps by itself.
- */
-function macroChoices(groups: BranchSource[][], heads: ConditionalDirective[][]): Map<string, boolean> {
-  const weight = new Map<string, { defined: number; undefined: number; first?: boolean; at: number }>();
-  groups.forEach((branches, g) => {
-    const test = definednessOf(branches[0]!);
-    if (!test) return;
-    const w = weight.get(test.name) ?? { defined: 0, undefined: 0, at: Infinity };
-    const calls = (code: string): number => code.match(PRIVILEGE_CALLS)?.length ?? 0;
-    const taken = calls(branches[0]!.body);
-    const other = branches.slice(1).reduce((n, b) => n + calls(b.body), 0);
-    if (test.negated) {
-      w.undefined += taken;
-      w.defined += other;
-    } else {
-      w.defined += taken;
-      w.undefined += other;
-    }
-    const at = heads[g]![0]!.at;
-    if (at < w.at) {
-      w.at = at;
-      w.first = (decideGroup(branches).chosen === 0) !== test.negated;
-    }
-    weight.set(test.name, w);
-  });
-  return new Map([...weight].map(([name, w]) => [name, w.defined !== w.undefined ? w.defined > w.undefined : w.first!]));
 }
 
 /** A quick look for a conditional directive anywhere in the text, before the exact scan. */
