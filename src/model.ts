@@ -192,6 +192,12 @@ export const ACCOUNT_PARAMETER = '$param:';
 /** Pseudo-variable for conditions that test whether the process is root: truthy when it is not. */
 export const NOT_ROOT = '$not-root';
 
+/**
+ * Pseudo-variable for conditions that compare the real and the effective uid (`getuid() != geteuid()`): truthy when
+ * they are the same, as after a permanent uid change.
+ */
+export const SAME_IDS = '$same-ids';
+
 /** Pseudo-variable for conditions that tell the two processes of a fork apart: truthy in the parent. */
 export const FORK_PARENT = '$fork-parent';
 

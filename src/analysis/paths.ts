@@ -1,6 +1,6 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
-import { FORK_PARENT, NOT_ROOT, type PrivilegeEvent, type Test } from '../model.js';
+import { FORK_PARENT, NOT_ROOT, SAME_IDS, type PrivilegeEvent, type Test } from '../model.js';
 import { reachable } from './flow.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
@@ -113,7 +113,7 @@ function flagVariables(g: Supergraph): Set<string> {
       testsAt.push([n, t.variable]);
     }
   }
-  const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && !v.startsWith(RETURNED) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
+  const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && v !== SAME_IDS && !v.startsWith(RETURNED) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
   // Whether a test guards privilege calls is asked only of the variables that could be followed (it walks the graph).
   const privilegeNodes = new Uint8Array(g.nodes.length);
   for (const n of g.nodes) if (n.events.some((e) => e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot')) privilegeNodes[n.id] = 1;
@@ -128,8 +128,9 @@ function flagVariables(g: Supergraph): Set<string> {
   );
   // A variable passed to a followed parameter, and set to known values where it lives, is followed too.
   for (const n of g.nodes) for (const [p, arg] of boundArguments(n) ?? []) if (vars.has(p) && constant.has(arg)) vars.add(arg);
-  // A variable that keeps whether the process was root is followed with the process's own flag.
-  if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable)))) vars.add(NOT_ROOT);
+  // A variable that keeps whether the process was root is followed with the process's own flag, and so is a
+  // test of such a copy made while the process is still as it was (`if (i_am_root)`: a test of the process itself).
+  if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable) || testedIn.has(c.variable)))) vars.add(NOT_ROOT);
   // What an inlined function returned (a privilege helper's status), wherever its caller tests it, directly or in
   // the variable it keeps it in: always followed, and forgotten after the test.
   for (const n of g.nodes) {
@@ -138,6 +139,8 @@ function flagVariables(g: Supergraph): Set<string> {
     for (const f of [...valueFlags(kept), ...valueFlags(RETURNED + n.returnOf!.call)]) vars.add(f);
   }
   for (const v of testedIn.keys()) if (v.startsWith(RETURNED)) vars.add(v);
+  // Whether the real and the effective uid are the same, wherever the code asks (`if (getuid() != geteuid())`).
+  if (testedIn.has(SAME_IDS)) vars.add(SAME_IDS);
   // Which process of a fork the path is in is followed whenever the code tells them apart.
   if (testedIn.has(FORK_PARENT) || g.nodes.some((n) => forkBranches(g, n))) vars.add(FORK_PARENT);
   flagVariableCache.set(g, vars);
@@ -367,7 +370,7 @@ export function flagRanking(g: Supergraph): string[] {
   const vars = flagVariables(g);
   // Variables that keep whether the process is root come with the process's own flag.
   const rootCopies = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []).filter((v) => vars.has(v)));
-  const first = [NOT_ROOT, FORK_PARENT].filter((v) => vars.has(v)).concat([...rootCopies]);
+  const first = [NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => vars.has(v)).concat([...rootCopies]);
   return first.concat([...vars].filter((v) => !first.includes(v)));
 }
 
@@ -407,6 +410,12 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
     const now = flags.get(NOT_ROOT);
     if (now === undefined) flags.delete(variable);
     else flags.set(variable, notRoot ? now : !now);
+  }
+  // A permanent uid change leaves the real and the effective uid the same; an effective-only one, who knows.
+  if (vars.has(SAME_IDS)) for (const e of node.events) {
+    if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe') continue;
+    if (e.scope === 'permanent') flags.set(SAME_IDS, true);
+    else flags.delete(SAME_IDS);
   }
   const kept = node.returnOf?.variable;
   if (kept && returned) copyValue(flags, vars, returned, kept);
@@ -489,6 +498,7 @@ function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
     const vars = flagVariables(g);
     byNode = g.nodes.map((n) => {
       const tests: FlagTest[] = valueTests(n).filter((t) => vars.has(t.variable));
+      if (vars.has(NOT_ROOT)) tests.push(...rootCopyTests(g, n));
       const fork = forkBranches(g, n);
       if (fork) tests.push({ variable: FORK_PARENT, byIndex: fork });
       return tests;
@@ -496,6 +506,70 @@ function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
     flagTestCache.set(g, byNode);
   }
   return byNode[node.id]!;
+}
+
+/** How far back a test of a root copy looks for the copy (nodes). */
+const ROOT_COPY_REACH = 5_000;
+
+/**
+ * A test of a variable that keeps whether the process was root (`i_am_root = (0 == getuid());` … `if (i_am_root)`),
+ * where every path into the test comes from such a copy with no uid change, no chroot and no other assignment of the
+ * variable between them: the process is still what the copy says, so the test is one of the process itself (as
+ * NOT_ROOT). A setup run again after its own drop (a restart loop) then skips the block it guards, even where the
+ * copy's own value was given up on the way.
+ */
+function rootCopyTests(g: Supergraph, node: SuperNode): FlagTest[] {
+  const out: FlagTest[] = [];
+  for (const t of valueTests(node)) {
+    if (t.signs && t.variable !== t.signs.value) continue;
+    const notRoot = rootCopyAt(g, node, t.variable);
+    if (notRoot === undefined) continue;
+    out.push({ variable: NOT_ROOT, byIndex: t.byIndex.map((v) => (v === undefined ? undefined : notRoot ? v : !v)) });
+  }
+  return out;
+}
+
+const predCache = new WeakMap<Supergraph, number[][]>();
+
+function predecessors(g: Supergraph): number[][] {
+  let preds = predCache.get(g);
+  if (!preds) {
+    preds = g.nodes.map(() => []);
+    for (const n of g.nodes) for (const s of n.succ) preds[s]!.push(n.id);
+    predCache.set(g, preds);
+  }
+  return preds;
+}
+
+/**
+ * Whether `variable`, at `node`, is a root copy still true to the process (see rootCopyTests): the copy's polarity
+ * (`notRoot`), or undefined when some path into the node does not come straight from such a copy.
+ */
+function rootCopyAt(g: Supergraph, node: SuperNode, variable: string): boolean | undefined {
+  if (!g.nodes.some((n) => n.origin.rootCopies?.some((c) => c.variable === variable))) return undefined;
+  const preds = predecessors(g);
+  let polarity: boolean | undefined;
+  const seen = new Set<number>([node.id]);
+  const work = [...preds[node.id]!];
+  if (!work.length) return undefined;
+  while (work.length) {
+    const id = work.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (seen.size > ROOT_COPY_REACH) return undefined;
+    const n = g.nodes[id]!;
+    const copy = n.origin.rootCopies?.find((c) => c.variable === variable);
+    if (changesRoot(n)) return undefined;
+    if (copy) {
+      if (polarity !== undefined && polarity !== copy.notRoot) return undefined;
+      polarity = copy.notRoot;
+      continue;
+    }
+    if (changedBy(n).some((v) => mentions(variable, v)) || n.origin.constants?.[variable] !== undefined) return undefined;
+    if (id === g.entry || !preds[id]!.length) return undefined;
+    work.push(...preds[id]!);
+  }
+  return polarity;
 }
 
 const liveCache = new WeakMap<Supergraph, LiveFlags>();
@@ -537,6 +611,7 @@ function liveFlags(g: Supergraph): LiveFlags {
     for (const v of [...Object.keys(n.origin.constants ?? {}), ...(n.nonNull ?? [])]) if (vars.has(v)) mark(killed, at, v);
     for (const v of changedBy(n)) for (const f of vars) if (mentions(f, v)) mark(killed, at, f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) mark(killed, at, NOT_ROOT);
+    if (vars.has(SAME_IDS) && n.events.some((e) => e.kind === 'set-id' && e.idKind === 'uid' && e.direction !== 'probe')) mark(killed, at, SAME_IDS);
     // What an inlined call returns is set at its returns; before its entry it means nothing yet.
     const call = n.origin.kind === 'return' || n.origin.kind === 'entry' ? n.chain.at(-1) : undefined;
     if (call) for (const f of valueFlags(RETURNED + call.id)) if (vars.has(f)) mark(killed, at, f);
@@ -728,6 +803,8 @@ export function failureReaches(
   target: (e: PrivilegeEvent) => boolean,
   repairs: (e: PrivilegeEvent, at: SuperNode) => boolean,
   orEnd: boolean,
+  /** A return from the root function counts too: its callers are unknown (nothing that calls it was found). */
+  orReturn = false,
 ): boolean {
   // Events of the same node: first those after `ev`.
   const scan = (n: SuperNode, from: number): 'target' | 'repaired' | undefined => {
@@ -740,7 +817,7 @@ export function failureReaches(
   const first = scan(node, index + 1);
   if (first) return first === 'target';
   // Nothing to reach on any path, whatever the flags: no need to follow them.
-  if (!orEnd && ![...reachable(g.nodes, node.succ)].some((id) => g.nodes[id]!.events.some(target))) return false;
+  if (!orEnd && !orReturn && ![...reachable(g.nodes, node.succ)].some((id) => g.nodes[id]!.events.some(target))) return false;
   const known = knownFlags(g).get(node.id);
   if (!known) return false;
   const start = new Map(known);
@@ -774,7 +851,7 @@ export function failureReaches(
       continue;
     }
     if (id === g.exit) {
-      if (orEnd) return true;
+      if (orEnd || orReturn) return true;
       continue;
     }
     push(n, constantsAfter(g, n, flags));

@@ -236,7 +236,8 @@ export class ResultJudge {
     memo.set(id, false); // a cycle is not an error path
     const n = fn.cfg.nodes[id]!;
     let result: 'dies' | 'returns' | false;
-    if (n.kind === 'return' && n.returnsValue) result = 'returns';
+    // `return 0;` (a constant that is not an error status) at the end of the success path is no error return.
+    if (n.kind === 'return' && n.returnsValue) result = n.returnsConstant !== undefined && n.returnsConstant >= 0 ? false : 'returns';
     // Closing descriptors on the way out is cleanup, not work (`errret: if (fd >= 0) close(fd); return -1;`).
     else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input' && e.kind !== 'dir-close')) result = false;
     else if (this.project.isDyingNode(n)) result = 'dies';
@@ -292,6 +293,10 @@ export class ResultJudge {
         }
         return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid && !fn.keepsRunning ? 'returns' : 'continues') };
       }
+      // The success path's own `return 0;` (a constant that is not an error status, the same whichever way the call
+      // went): the caller cannot tell the failure apart, so no duty passes to it. A shared error exit (`errret:
+      // return -1;`) still hands the failure on.
+      if (passesDuty && okRegion.has(id) && n.kind === 'return' && n.returnsConstant !== undefined && n.returnsConstant >= 0) return { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
         continue;

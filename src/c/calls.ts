@@ -23,7 +23,7 @@ export interface CallContext {
 }
 
 /** Calls that can change the process's capabilities (capability events): privilege code too. */
-export const CAPABILITY_CALLS: ReadonlySet<string> = new Set(['prctl', 'capset', 'cap_set_proc', 'capng_clear', 'capng_fill', 'capng_update', 'capng_updatev']);
+export const CAPABILITY_CALLS: ReadonlySet<string> = new Set(['prctl', 'capset', 'cap_set_proc', 'capng_clear', 'capng_fill', 'capng_update', 'capng_updatev', 'unshare']);
 
 /** Calls whose failure matters (set-id, groups, chroot, chdir): also what makes a function privilege code. */
 export const STATUS_CALLS: ReadonlySet<string> = new Set([
@@ -143,6 +143,7 @@ export function classifyCall(call: Node, ctx: CallContext): EventShape | EventSh
     case 'capng_fill':
     case 'capng_update':
     case 'capng_updatev':
+    case 'unshare':
       return capabilityCall(api, args, ctx);
     case 'sia_ses_launch':
       // Tru64 SIA: launching the session sets the user's groups (and ids) as login(1) does.
@@ -191,6 +192,10 @@ function capabilityCall(api: string, args: Node[], ctx: CallContext): EventShape
       const text = fromText ? stringValue(fromText) : arg ? ctx.capabilityTexts?.get(arg.text) : undefined;
       return event('set', text === undefined ? null : capabilitiesInText(text));
     }
+    case 'unshare':
+      // A new user namespace gives the process a full capability set inside it, whatever its uid: it can set its
+      // ids, its groups and chroot there again (as after prctl(PR_SET_KEEPCAPS, 1) with every capability kept).
+      return /\bCLONE_NEWUSER\b/.test(args[0]?.text ?? '') ? event('set', ['*']) : undefined;
     case 'capng_clear':
       return event('clear', []);
     case 'capng_fill':

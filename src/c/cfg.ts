@@ -1,6 +1,6 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import { NOT_ROOT, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { NOT_ROOT, SAME_IDS, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
@@ -387,14 +387,22 @@ export class FunctionCfgBuilder extends GraphBuilder {
    * Windows-only branch, nor the empty fallback of a feature test: see unix-build.ts).
    */
   private preprocessorAlternatives(node: Node, ins: Pending[]): Pending[] {
-    const fork = this.newNode('branch', node);
-    this.connect(ins, fork.id);
-    const start = [{ from: fork.id, slot: -1 }];
     const branch = branchCode(node);
     const alt = node.childForFieldName('alternative');
     const chain = preprocessorChain(chainHead(node));
     const decision = decidePreprocessorChain(chain);
     const at = chain.findIndex((b) => b.id === node.id);
+    // Later branches, or the implicit empty `#else`, that a Unix build can compile are paths too.
+    const both = decision.compiled[at] && (decision.compiled.slice(at + 1).some(Boolean) || decision.implicitElse);
+    // `#ifdef X … #else … #endif` (or `#ifndef X`, `#if defined(X)`, `#if !defined(X)`) where both sides are built:
+    // whether X is defined is one choice of the build, the same at each such test in the file. A condition on the
+    // pseudo-variable `$defined:X`, so that no path combines `#ifdef X` code with `#ifndef X` code.
+    const macro = both ? definednessTest(node) : undefined;
+    const fork = this.newNode(macro ? 'cond' : 'branch', node);
+    this.connect(ins, fork.id);
+    if (macro) fork.tests = [{ subject: { variable: `$defined:${macro.name}` }, whenFails: !macro.negated, whenNull: macro.negated, boolean: true }];
+    const start = [{ from: fork.id, slot: macro ? 0 : -1 }];
+    const otherwise = [{ from: fork.id, slot: macro ? 1 : -1 }];
     const outer = this.platform;
     const tested = platformTested(node);
     const inside = <T>(platform: Platform | undefined, build: () => T): T => {
@@ -406,11 +414,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
     };
     // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are.
-    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, start)) : decision.implicitElse ? start : []);
+    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, otherwise)) : decision.implicitElse ? otherwise : []);
     if (!decision.compiled[at]) return elsewhere();
     const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(branch, start));
-    // Later branches, or the implicit empty `#else`, that a Unix build can compile are paths too.
-    if (decision.compiled.slice(at + 1).some(Boolean) || decision.implicitElse) return [...outs, ...elsewhere()];
+    if (both) return [...outs, ...elsewhere()];
     return outs;
   }
 
@@ -582,6 +589,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
     const rootTest = this.rootTestOf(cond);
     if (rootTest) tests.push(rootTest);
+    const sameIds = this.sameIdsTestOf(cond);
+    if (sameIds) tests.push(sameIds);
     const subjects = [cond, ...cond.descendantsOfType(['identifier', 'field_expression']).filter((n): n is Node => n !== null)];
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
@@ -617,6 +626,30 @@ export class FunctionCfgBuilder extends GraphBuilder {
       return { subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true, ...(effective ? { effective: true as const } : {}) };
     }
     return undefined;
+  }
+
+  /**
+   * `getuid() != geteuid()`, `ruid == geteuid()` (ruid kept from getuid()): whether the real and the effective uid
+   * are the same, as the pseudo-flag SAME_IDS, so that a set-user-ID drop made only while they differ is not made
+   * again, after itself, when the code runs a second time.
+   */
+  private sameIdsTestOf(cond: Node): Test | undefined {
+    if (!/\bgeteuid\b/.test(cond.text)) return undefined;
+    let e = unwrap(cond);
+    let negated = false;
+    while (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!' && e.childForFieldName('argument')) {
+      negated = !negated;
+      e = unwrap(e.childForFieldName('argument')!);
+    }
+    if (e.type !== 'binary_expression') return undefined;
+    const op = e.childForFieldName('operator')?.text;
+    if (op !== '==' && op !== '!=') return undefined;
+    const [a, b] = [e.childForFieldName('left'), e.childForFieldName('right')].map((s) => (s ? unwrap(s) : undefined));
+    const real = (s: Node | undefined): boolean => !!s && ((s.type === 'call_expression' && calleeName(s) === 'getuid') || (s.type === 'identifier' && this.ctx.idVariables.get(s.text) === 'invoker'));
+    const effective = (s: Node | undefined): boolean => s?.type === 'call_expression' && calleeName(s) === 'geteuid';
+    if (!((real(a) && effective(b)) || (real(b) && effective(a)))) return undefined;
+    const trueWhenSame = (op === '==') !== negated;
+    return { subject: { variable: SAME_IDS }, whenFails: trueWhenSame, whenNull: !trueWhenSame, boolean: true };
   }
 
   private readonly callNodes = new Map<number, Node>();
@@ -780,6 +813,18 @@ function macroIdentifiers(text: string, macro: ControlMacro, args: Node[]): stri
     const arg = macro.params ? args[macro.params.indexOf(m[0])] : undefined;
     return arg ? [...(arg.type === 'identifier' ? [arg] : []), ...arg.descendantsOfType('identifier')].filter((i) => i !== null).map((i) => i!.text) : [m[0]];
   });
+}
+
+/** `#ifdef X`, `#ifndef X`, `#if defined(X)`, `#if !defined(X)`: the macro whose definedness alone decides the branch. */
+function definednessTest(node: Node): { name: string; negated: boolean } | undefined {
+  if (node.type === 'preproc_ifdef') {
+    const name = node.childForFieldName('name')?.text;
+    return name ? { name, negated: /^#\s*ifndef/.test(node.text) } : undefined;
+  }
+  if (node.type !== 'preproc_if') return undefined;
+  const condition = node.childForFieldName('condition')?.text.trim() ?? '';
+  const m = /^(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(condition);
+  return m ? { name: (m[2] ?? m[3])!, negated: m[1] === '!' } : undefined;
 }
 
 /** Macros only one system's compilers define. */

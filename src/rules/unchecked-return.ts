@@ -1,7 +1,7 @@
 import { reachable } from '../analysis/flow.js';
 import { failureIndex, failureReaches } from '../analysis/paths.js';
-import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
-import type { PrivilegeEvent } from '../model.js';
+import { buildSupergraph, type Supergraph, type SuperNode } from '../analysis/supergraph.js';
+import type { FunctionModel, PrivilegeEvent } from '../model.js';
 import type { Rule, RuleContext } from './rule.js';
 import { isLoginContextDrop, isPermanentDrop, oneLine, writerIn } from './support.js';
 
@@ -27,13 +27,70 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
   // The same effect made again, checked — or with a failure that is itself repaired in time.
   const repairs = (e: PrivilegeEvent, at: SuperNode): boolean =>
     e.id !== ev.id && sameEffect(e) && ctx.judge.needsCheck(at.fn, e) && (ctx.judge.judge(at.fn, e).status === 'checked' || repairedLater(ctx, e, memo));
-  const result = judgedOnEntries(ctx, ev, (g, node, i, e) => !failureReaches(g, node, i, e, dropsUser, repairs, gid) && !skipsDrop(g, node, i, e));
+  const harmless = (g: Supergraph, node: SuperNode, i: number, e: PrivilegeEvent, orReturn = false): boolean =>
+    (!failureReaches(g, node, i, e, dropsUser, repairs, gid, orReturn) && !skipsDrop(g, node, i, e)) || (groups && groupsSetBefore(ctx, g, node, i));
+  let result = judgedOnEntries(ctx, ev, (g, node, i, e) => harmless(g, node, i, e));
+  // No program entry reaches the call (a command's main called through a table, a library function): judged in
+  // its own function, where a return to the unknown callers counts as going on to a drop — if the function shows
+  // the uid drop it makes on some path (`if (user) become(pw); else if (group) setgroups(…);`); where it shows
+  // none, its drop may be hidden from the analysis (a macro, an unresolved call), and the finding stays.
+  if (result === undefined) {
+    const fn = functionOf(ctx, ev);
+    result = false;
+    const g = fn && buildSupergraph(ctx.project, fn);
+    if (g && g.nodes.some((n) => n.events.some(dropsUser))) {
+      const at = g.nodes.filter((n) => !n.chain.length && n.events.some((e) => e.id === ev.id));
+      result = at.length > 0 && at.every((n) => {
+        const i = n.events.findIndex((e) => e.id === ev.id);
+        return harmless(g, n, i, n.events[i]!, true);
+      });
+    }
+  }
   memo.set(ev.id, result);
   return result;
 }
 
-/** `holds` is true wherever a program entry's paths reach `ev` (and it is reached somewhere). */
-function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, holds: (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent) => boolean): boolean {
+const functionCache = new WeakMap<RuleContext['project'], Map<number, FunctionModel>>();
+
+function functionOf(ctx: RuleContext, ev: PrivilegeEvent): FunctionModel | undefined {
+  let byEvent = functionCache.get(ctx.project);
+  if (!byEvent) {
+    byEvent = new Map();
+    for (const fn of ctx.project.functions) for (const n of fn.cfg.nodes) for (const e of n.events) byEvent.set(e.id, fn);
+    functionCache.set(ctx.project, byEvent);
+  }
+  return byEvent.get(ev.id);
+}
+
+/**
+ * Every path from the graph's entry to the `index`-th event of `node` passes a groups call that succeeded (`if
+ * (setgroups(0, NULL) == -1) return -1;` before an unchecked `initgroups`): a failure of the later call leaves the
+ * groups that call set, never root's. A groups call whose failure is handled ends the paths through it; one tested
+ * where it is made lets only its failure branch go on.
+ */
+function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index: number): boolean {
+  const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => e.kind === 'set-groups' && ctx.judge.needsCheck(n.fn, e) && ctx.judge.judge(n.fn, e).status === 'checked';
+  if (node.events.slice(0, index).some((e) => checkedGroups(node, e))) return true;
+  const seen = new Set<number>([g.entry]);
+  const work = [g.entry];
+  while (work.length) {
+    const id = work.pop()!;
+    if (id === node.id) return false;
+    const n = g.nodes[id]!;
+    if (n.events.some((e) => checkedGroups(n, e))) continue;
+    const tested = n.events.filter((e) => e.kind === 'set-groups').map((e) => failureIndex(n, e)).find((i) => i !== undefined);
+    n.succ.forEach((s, i) => {
+      if (tested !== undefined && i !== tested) return;
+      if (seen.has(s)) return;
+      seen.add(s);
+      work.push(s);
+    });
+  }
+  return true;
+}
+
+/** `holds` wherever a program entry's paths reach `ev`; undefined when no entry reaches it. */
+function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, holds: (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent) => boolean): boolean | undefined {
   let reached = false;
   for (const g of ctx.entryGraphsWith(ev.id)) {
     for (const node of g.nodes) {
@@ -43,7 +100,7 @@ function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, holds: (g: Superg
       if (!holds(g, node, i, node.events[i]!)) return false;
     }
   }
-  return reached;
+  return reached ? true : undefined;
 }
 
 function whatIsKept(ev: PrivilegeEvent): string {
