@@ -122,7 +122,7 @@ function flagVariables(g: Supergraph): Set<string> {
   vars = new Set(
     [...testedIn]
       .filter(([v]) => candidate(v) && guards.has(v))
-      .sort((a, b) => guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
+      .sort((a, b) => Number(isBuildChoice(a[0])) - Number(isBuildChoice(b[0])) || guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),
   );
@@ -371,7 +371,15 @@ export function flagRanking(g: Supergraph): string[] {
   // Variables that keep whether the process is root come with the process's own flag.
   const rootCopies = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []).filter((v) => vars.has(v)));
   const first = [NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => vars.has(v)).concat([...rootCopies]);
-  return first.concat([...vars].filter((v) => !first.includes(v)));
+  // Which way the build went (`$defined:X`) is given up first where too many combinations meet: the program's own
+  // variables tell its paths apart; a build choice only keeps two builds' code from mixing.
+  const rest = [...vars].filter((v) => !first.includes(v));
+  return first.concat(rest.filter((v) => !isBuildChoice(v)), rest.filter(isBuildChoice));
+}
+
+/** The pseudo-variable of a build choice: whether a macro is defined (`#ifdef X` … `#ifndef X`). */
+function isBuildChoice(v: string): boolean {
+  return v.startsWith('$defined:');
 }
 
 /**

@@ -70,13 +70,14 @@ export const missingSetgid: Rule = {
  * `if (gid != 0) setresgid(gid, gid, gid);`, `if (t->gid && setregid(t->gid, t->gid))`: along the branch a test
  * of a gid drop's own target takes only when the target is 0, the group wanted is root's, which a process started
  * by root has already: no drop is missing there. Tests in the function of the drop, that tell 0 from every other
- * value (not `gid > 100`).
+ * value (not `gid > 100`). C only.
  */
 function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: SuperNode, index: number) => Set<string> | undefined) | undefined {
   const targets = new Map<FunctionModel, Set<string>>();
   // Tests and targets as the function writes them (not bound to what a caller passed): both in its own names.
+  // C only: in JavaScript a falsy group is an option left unset (undefined, ''), not gid 0.
   for (const n of g.nodes) for (const e of n.origin.events) {
-    if (e.kind !== 'set-id' || !setsGid(e) || !e.targetText) continue;
+    if (n.fn.language !== 'c' || e.kind !== 'set-id' || !setsGid(e) || !e.targetText) continue;
     let set = targets.get(n.fn);
     if (!set) targets.set(n.fn, (set = new Set()));
     set.add(e.targetText);
