@@ -209,6 +209,11 @@ export interface Test {
   /** For variables: the branch taken when the variable is NULL (a failed opendir()/fopen()), or 0 (a forked child). */
   whenNull?: boolean | null;
   /**
+   * The `whenNull` branch is also taken when the value is absent (JavaScript truthiness: undefined, null, '' as well
+   * as 0): that branch does not show the value is the number 0.
+   */
+  alsoWhenAbsent?: true;
+  /**
    * The branch taken when the subject is a positive number (the child's pid, in the parent of a fork); given only
    * when the test decides by the sign alone, `whenFails` being then the branch for every negative value.
    */

@@ -70,14 +70,14 @@ export const missingSetgid: Rule = {
  * `if (gid != 0) setresgid(gid, gid, gid);`, `if (t->gid && setregid(t->gid, t->gid))`: along the branch a test
  * of a gid drop's own target takes only when the target is 0, the group wanted is root's, which a process started
  * by root has already: no drop is missing there. Tests in the function of the drop, that tell 0 from every other
- * value (not `gid > 100`). C only.
+ * value (not `gid > 100`), and whose zero branch is not also the one taken when the target is unset (a falsy
+ * option in JavaScript).
  */
 function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: SuperNode, index: number) => Set<string> | undefined) | undefined {
   const targets = new Map<FunctionModel, Set<string>>();
   // Tests and targets as the function writes them (not bound to what a caller passed): both in its own names.
-  // C only: in JavaScript a falsy group is an option left unset (undefined, ''), not gid 0.
   for (const n of g.nodes) for (const e of n.origin.events) {
-    if (n.fn.language !== 'c' || e.kind !== 'set-id' || !setsGid(e) || !e.targetText) continue;
+    if (e.kind !== 'set-id' || !setsGid(e) || !e.targetText) continue;
     let set = targets.get(n.fn);
     if (!set) targets.set(n.fn, (set = new Set()));
     set.add(e.targetText);
@@ -89,7 +89,7 @@ function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: Supe
     if (!own) return undefined;
     for (const t of node.origin.tests) {
       if (!('variable' in t.subject) || !own.has(t.subject.variable)) continue;
-      if (typeof t.whenNull !== 'boolean' || typeof t.whenFails !== 'boolean' || typeof t.whenPositive !== 'boolean') continue;
+      if (t.alsoWhenAbsent || typeof t.whenNull !== 'boolean' || typeof t.whenFails !== 'boolean' || typeof t.whenPositive !== 'boolean') continue;
       if (t.whenFails !== t.whenPositive || t.whenNull === t.whenPositive) continue;
       if (index !== (t.whenNull ? 0 : 1)) continue;
       const out = new Set(facts);

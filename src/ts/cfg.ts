@@ -361,7 +361,8 @@ export class NodeCfgBuilder extends GraphBuilder {
     for (const v of [cond, ...cond.descendantsOfType(['identifier', 'member_expression'])]) {
       if (!v || (v.type !== 'identifier' && v.type !== 'member_expression') || v.parent?.type === 'member_expression' || v.parent?.type === 'call_expression') continue;
       const signs = signBranches((value) => conditionWhen(cond, v, value));
-      if (signs.whenPositive !== null) tests.push({ subject: { variable: v.text }, whenFails: conditionWhen(cond, v, -1), ...signs });
+      // The condition is the value itself (`if (c.group)`): its false branch is also an option left unset.
+      if (signs.whenPositive !== null) tests.push({ subject: { variable: v.text }, whenFails: conditionWhen(cond, v, -1), ...signs, ...(v.id === bare.id ? { alsoWhenAbsent: true as const } : {}) });
     }
     const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier'])].filter((n): n is Node => n !== null);
     for (const p of probes) {
