@@ -21,7 +21,7 @@ import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
 import { withSharedWalks } from './rules/support.js';
 import { analysisWithin, cutByTimeLimit, deadlineIn, largestFile, largestInGraphs, leavingOutWhatOverruns, unitTimeLimitMs, type Culprit } from './time-limit.js';
-import type { Finding, Rule } from './rules/rule.js';
+import { REPORTED_AT, type Finding, type Rule } from './rules/rule.js';
 
 export interface SourceFile {
   /** Path as shown in reports (relative to the working directory). */
@@ -58,6 +58,8 @@ export interface EngineOptions {
    * event of a function its graph covers. The project-wide questions are still asked.
    */
   focus?: string;
+  /** (tests) Check every program graph, also those without an event any rule reports at (`REPORTED_AT`). */
+  everyGraph?: boolean;
   /** Told as work is done: files parsed, units analysed. */
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -315,6 +317,9 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
     // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
     for (const g of supergraphs(project)) {
       if (options.focus !== undefined && ![...g.covered].some((fn) => fn.file === options.focus)) continue;
+      // A program whose graph holds no uid, gid, groups or chroot change has no path to report on (a shell's
+      // callbacks whose only privilege code lies past the end of their graph).
+      if (!options.everyGraph && !g.nodes.some((n) => n.events.some((e) => REPORTED_AT.has(e.kind)))) continue;
       graphCount++;
       nodeCount += g.nodes.length;
       checking = g;

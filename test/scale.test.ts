@@ -25,6 +25,16 @@ describe('parsing only what can matter', () => {
     }
   });
 
+  it('checking only the graphs with an event a rule reports at gives the same findings, on every fixture', async () => {
+    const units = await fixtureUnits(path.join(root, 'fixtures'));
+    for (const unit of units) {
+      const rel = path.relative(root, unit);
+      const some = await analyzePaths([rel], strict, root);
+      const every = await analyzePaths([rel], strict, root, { everyGraph: true });
+      expect(some.findings, rel).toEqual(every.findings);
+    }
+  });
+
   it('leaves functions that cannot matter unparsed', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'privlint-prefilter-'));
     const helpers = Array.from({ length: 40 }, (_, i) => `int helper${i}(int x) { return x * ${i} + strlen("s"); }\n`).join('');

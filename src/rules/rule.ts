@@ -4,7 +4,7 @@ import type { Project } from '../analysis/project.js';
 import type { Supergraph } from '../analysis/supergraph.js';
 import type { SeverityLevel } from '../config.js';
 import type { EditIntent, Fix } from '../fix/edit.js';
-import type { SourceLoc } from '../model.js';
+import type { PrivilegeEvent, SourceLoc } from '../model.js';
 
 export interface RuleDocs {
   /** What it does. */
@@ -52,12 +52,19 @@ export interface Finding {
   function?: string;
 }
 
+/**
+ * The events every finding about a path is located at: a uid or gid change, a groups change, a chroot. A rule that
+ * reports at another kind of event in a graph must be added here, or the graphs with only that kind go unchecked.
+ */
+export const REPORTED_AT: ReadonlySet<PrivilegeEvent['kind']> = new Set(['set-id', 'set-groups', 'chroot']);
+
 export interface RuleContext {
   project: Project;
   judge: ResultJudge;
   /**
    * The programs' graphs to check in this call. The engine calls each rule once for the project (`projectPass`,
-   * no graphs) and then once per graph, made one at a time so that a large project never holds them all.
+   * no graphs) and then once per graph, made one at a time so that a large project never holds them all. Only
+   * graphs with an event a rule reports at (`REPORTED_AT`) are given: a graph without one cannot have a finding.
    */
   graphs: Supergraph[];
   /** This call is the one for questions about the project as a whole, not about paths through graphs. */
