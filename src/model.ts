@@ -218,6 +218,11 @@ export interface Test {
    * when the test decides by the sign alone, `whenFails` being then the branch for every negative value.
    */
   whenPositive?: boolean | null;
+  /**
+   * For a test that tells -1 from the other negative values (`x == -1`): the branch taken (true: the condition holds)
+   * when the value is -1, another negative value, or positive; `whenNull` gives the branch for 0.
+   */
+  classes?: { minusOne: boolean; negative: boolean; positive: boolean };
   /** The condition is the variable itself or its negation (`if (privileged)`, `if (!privileged)`). */
   boolean?: true;
   /** A NOT_ROOT test of the effective uid (`geteuid() == 0`, a variable saved from it), not of the real uid. */

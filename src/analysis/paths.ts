@@ -98,11 +98,11 @@ function flagVariables(g: Supergraph): Set<string> {
   const testSites = new Map<string, Set<object>>();
   const testsAt: [SuperNode, string][] = [];
   for (const n of g.nodes) {
-    for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE);
+    for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE).add(v + MINUS_ONE);
     for (const v of n.nonNull ?? []) constant.add(v);
     for (const c of n.origin.rootCopies ?? []) constant.add(c.variable);
     // A variable that receives what an inlined function returns is set to known values too.
-    if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE);
+    if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE).add(n.returnOf.variable + MINUS_ONE);
     for (const t of valueTests(n)) {
       const fns = testedIn.get(t.variable) ?? new Set();
       fns.add(n.fn);
@@ -201,6 +201,7 @@ function reachingNodes(g: Supergraph, targets: Uint8Array): Uint8Array {
 
 /** The flag that says a tested value is positive, next to the one that says it is not 0 (`v`): `v>0`. */
 const POSITIVE = '>0';
+const MINUS_ONE = '=-1';
 /** The value an inlined call returned, as the caller tests it: `$ret:<call event id>`. */
 const RETURNED = '$ret:';
 
@@ -211,8 +212,9 @@ function testedValue(node: SuperNode, t: Test): string | undefined {
   return node.events.some((e) => e.id === id) ? undefined : RETURNED + id;
 }
 
-type Sign = 'negative' | 'zero' | 'positive';
-const SIGNS: Sign[] = ['negative', 'zero', 'positive'];
+/** The classes of values a test can tell apart: -1 (the usual failure status), other negative values, 0, positive values. */
+type Sign = 'minus-one' | 'negative' | 'zero' | 'positive';
+const SIGNS: Sign[] = ['minus-one', 'negative', 'zero', 'positive'];
 
 /**
  * What a condition says of the values it tests, per successor, as flags: `v` (v is not 0) and `v>0` (v is
@@ -235,14 +237,21 @@ function computeValueTests(node: SuperNode): FlagTest[] {
   for (const t of node.tests) {
     const name = testedValue(node, t);
     if (name === undefined) continue;
-    if (typeof t.whenFails === 'boolean' && typeof t.whenNull === 'boolean' && typeof t.whenPositive === 'boolean') {
-      const branch: Record<Sign, number> = { negative: t.whenFails ? 0 : 1, zero: t.whenNull ? 0 : 1, positive: t.whenPositive ? 0 : 1 };
+    const branch: Record<Sign, number> | undefined =
+      typeof t.whenFails === 'boolean' && typeof t.whenNull === 'boolean' && typeof t.whenPositive === 'boolean'
+        ? { 'minus-one': t.whenFails ? 0 : 1, negative: t.whenFails ? 0 : 1, zero: t.whenNull ? 0 : 1, positive: t.whenPositive ? 0 : 1 }
+        : t.classes && typeof t.whenNull === 'boolean'
+          ? { 'minus-one': t.classes.minusOne ? 0 : 1, negative: t.classes.negative ? 0 : 1, zero: t.whenNull ? 0 : 1, positive: t.classes.positive ? 0 : 1 }
+          : undefined;
+    if (branch) {
       const signsAt = (i: number): Sign[] => SIGNS.filter((sg) => branch[sg] === i);
       const signs = { value: name, at: [signsAt(0), signsAt(1)] };
       const truth = [0, 1].map((i) => judgeSigns(signsAt(i), nonZero));
       const positive = [0, 1].map((i) => judgeSigns(signsAt(i), isPositive));
       if (truth.some((v) => v !== undefined)) out.push({ variable: name, byIndex: truth, signs });
       if (branch.negative !== branch.positive) out.push({ variable: name + POSITIVE, byIndex: positive, signs });
+      // `== -1`: whether the value is exactly -1 (what a helper's `return -1;` gives).
+      if (branch['minus-one'] !== branch.negative) out.push({ variable: name + MINUS_ONE, byIndex: [0, 1].map((i) => judgeSigns(signsAt(i), isMinusOne)), signs });
       continue;
     }
     if (!('variable' in t.subject) || !t.boolean || t.whenFails === null || t.whenNull === null || t.whenNull === undefined || t.whenFails === t.whenNull) continue;
@@ -255,12 +264,14 @@ function computeValueTests(node: SuperNode): FlagTest[] {
 
 const nonZero = (sg: Sign): boolean => sg !== 'zero';
 const isPositive = (sg: Sign): boolean => sg === 'positive';
+const isMinusOne = (sg: Sign): boolean => sg === 'minus-one';
 
 /** The signs a value may have, given its flags on the path. */
 function knownSigns(flags: ReadonlyMap<string, boolean>, value: string): Sign[] {
   const truth = flags.get(value);
   const positive = flags.get(value + POSITIVE);
-  return SIGNS.filter((sg) => (truth === undefined || nonZero(sg) === truth) && (positive === undefined || isPositive(sg) === positive));
+  const minusOne = flags.get(value + MINUS_ONE);
+  return SIGNS.filter((sg) => (truth === undefined || nonZero(sg) === truth) && (positive === undefined || isPositive(sg) === positive) && (minusOne === undefined || isMinusOne(sg) === minusOne));
 }
 
 /** true when every sign in `signs` has the property, false when none has, undefined when they differ or none lead here. */
@@ -273,7 +284,7 @@ function judgeSigns(signs: Sign[], property: (s: Sign) => boolean): boolean | un
 
 /** Set what is known of a value (a constant, or undefined: unknown) as its flags. */
 function setValue(flags: Map<string, boolean>, vars: ReadonlySet<string>, name: string, value: number | undefined): void {
-  for (const [flag, truth] of [[name, value === undefined ? undefined : value !== 0], [name + POSITIVE, value === undefined ? undefined : value > 0]] as const) {
+  for (const [flag, truth] of [[name, value === undefined ? undefined : value !== 0], [name + POSITIVE, value === undefined ? undefined : value > 0], [name + MINUS_ONE, value === undefined ? undefined : value === -1]] as const) {
     if (!vars.has(flag)) continue;
     if (truth === undefined) flags.delete(flag);
     else flags.set(flag, truth);
@@ -308,9 +319,9 @@ function passedValues(node: SuperNode, flags: ReadonlyMap<string, boolean>): Map
   return new Map([...bound].map(([p, arg]) => [p, valueFlags(arg).map((f) => flags.get(f))]));
 }
 
-/** Flags that hold what a value is: `v` and `v>0`. */
+/** Flags that hold what a value is: `v`, `v>0` and `v=-1`. */
 function valueFlags(name: string): string[] {
-  return [name, name + POSITIVE];
+  return [name, name + POSITIVE, name + MINUS_ONE];
 }
 
 /**
@@ -410,6 +421,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
+    if (!value && vars.has(v + MINUS_ONE)) flags.set(v + MINUS_ONE, false);
   }
   // A pointer from a lookup that never returns NULL.
   for (const v of node.nonNull ?? []) if (vars.has(v)) flags.set(v, true);
@@ -450,7 +462,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
  * it names (`ctx->options = 0` forgets `options & OPT_X`).
  */
 function mentions(flag: string, variable: string): boolean {
-  if (flag === variable || flag === variable + POSITIVE) return true;
+  if (flag === variable || flag === variable + POSITIVE || flag === variable + MINUS_ONE) return true;
   if (!flag.includes(' ')) return false;
   const field = /(?:\.|->)(\w+)$/.exec(variable)?.[1];
   return mentionsName(flag, variable) || (field !== undefined && mentionsName(flag, field));
@@ -665,7 +677,7 @@ export function followEdge(g: Supergraph, node: SuperNode, index: number, flags:
       // `v` and `v>0` together: a value known to be negative cannot take the branch of `v >= 0`.
       const possible = knownSigns(out, t.signs.value).filter((sg) => t.signs!.at[index]?.includes(sg));
       if (!possible.length) return undefined;
-      const implied = judgeSigns(possible, t.variable === t.signs.value ? nonZero : isPositive);
+      const implied = judgeSigns(possible, t.variable === t.signs.value ? nonZero : t.variable === t.signs.value + MINUS_ONE ? isMinusOne : isPositive);
       if (implied === undefined || out.get(t.variable) === implied) continue;
       if (out === flags) out = new Map(flags);
       out.set(t.variable, implied);
