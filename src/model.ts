@@ -266,6 +266,8 @@ export interface CfgNode {
   cases?: { value: number | null | 'default'; target: number }[];
   /** Variables this node sets to a constant truth value (`privileged = 1;`). */
   constants?: Record<string, boolean>;
+  /** Variables this node sets to a numeric constant (`uid_t owner = -1;`, `gid = (gid_t)-1;`). */
+  values?: Record<string, number>;
   /** An explicit `break` or `continue`: a deliberate jump out of the code that follows. */
   jump?: 'break' | 'continue';
   loc?: SourceLoc;

@@ -97,9 +97,12 @@ function flagVariables(g: Supergraph): Set<string> {
   // Conditions (in the source) that test each variable: `if (user) setgid(…); … if (user) setuid(…);` tests it twice.
   const testSites = new Map<string, Set<object>>();
   const testsAt: [SuperNode, string][] = [];
+  const filled: string[] = [];
   for (const n of g.nodes) {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE).add(v + MINUS_ONE);
     for (const v of n.nonNull ?? []) constant.add(v);
+    for (const v of Object.keys(n.origin.values ?? {})) for (const f of valueFlags(v)) constant.add(f);
+    for (const v of n.fills ?? []) filled.push(v);
     for (const c of n.origin.rootCopies ?? []) constant.add(c.variable);
     // A variable that receives what an inlined function returns is set to known values too.
     if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE).add(n.returnOf.variable + MINUS_ONE);
@@ -113,6 +116,8 @@ function flagVariables(g: Supergraph): Set<string> {
       testsAt.push([n, t.variable]);
     }
   }
+  // A sentinel test (`u.gid != -1`) of a value some call fills: the fill says it is not the sentinel.
+  for (const v of testedIn.keys()) if (v.endsWith(MINUS_ONE) && filled.some((f) => isPartOf(v.slice(0, -MINUS_ONE.length), f))) constant.add(v);
   const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && v !== SAME_IDS && !v.startsWith(RETURNED) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
   // Whether a test guards privilege calls is asked only of the variables that could be followed (it walks the graph).
   const privilegeNodes = new Uint8Array(g.nodes.length);
@@ -319,6 +324,11 @@ function passedValues(node: SuperNode, flags: ReadonlyMap<string, boolean>): Map
   return new Map([...bound].map(([p, arg]) => [p, valueFlags(arg).map((f) => flags.get(f))]));
 }
 
+/** `name` is `whole` or one of its fields (`u.gid` of `u`). */
+function isPartOf(name: string, whole: string): boolean {
+  return name === whole || name.startsWith(whole + '.') || name.startsWith(whole + '->');
+}
+
 /** Flags that hold what a value is: `v`, `v>0` and `v=-1`. */
 function valueFlags(name: string): string[] {
   return [name, name + POSITIVE, name + MINUS_ONE];
@@ -409,7 +419,7 @@ export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMa
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
   // A new fork: which side the path was on before no longer tells the processes apart.
   if (flags.has(FORK_PARENT) && node.events.some((e) => e.kind === 'fork' || g.forkValues?.get(node.fn)?.events.has(e.id))) flags.delete(FORK_PARENT);
-  if (!flags.size && !node.origin.constants && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
+  if (!flags.size && !node.origin.constants && !node.origin.values && !node.fills && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
   const vars = flagVariables(g);
   // What an inlined call returned, before its caller's assignment takes it (`r = f();`) or tests it.
   const returned = node.returnOf ? valueFlags(RETURNED + node.returnOf.call).map((f) => flags.get(f)) : undefined;
@@ -425,6 +435,11 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   }
   // A pointer from a lookup that never returns NULL.
   for (const v of node.nonNull ?? []) if (vars.has(v)) flags.set(v, true);
+  // A number (`owner = -1;`): what it is, and whether it is the -1 an unset id is kept as.
+  for (const [v, value] of Object.entries(node.origin.values ?? {})) setValue(flags, vars, v, value);
+  // A value a call filled (`sscanf(arg, "%u:%u", &u, &g)` the program survives only when it worked, a parser that
+  // dies when it cannot fill the struct) is a value read from the input or a database, not the -1 kept for "unset".
+  for (const target of node.fills ?? []) for (const f of vars) if (f.endsWith(MINUS_ONE) && isPartOf(f.slice(0, -MINUS_ONE.length), target)) flags.set(f, false);
   // `i_am_root = (0 == getuid());`: what is known of the process now, kept in the variable.
   for (const { variable, notRoot } of node.origin.rootCopies ?? []) if (vars.has(variable)) {
     const now = flags.get(NOT_ROOT);

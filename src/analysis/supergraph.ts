@@ -29,6 +29,11 @@ export interface SuperNode {
   returnOf?: { call: number; variable?: string };
   /** Variables this segment stores the value of a call into that never returns NULL (a lookup that dies instead). */
   nonNull?: string[];
+  /**
+   * Variables (or structs) whose address this segment hands to a call that fills them whenever the path goes on:
+   * the program survives the call only when it worked, or the callee is a project function that always fills them.
+   */
+  fills?: string[];
 }
 
 export interface Supergraph {
@@ -97,6 +102,10 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           if (input) seg.events.push(summaryInput(ev, input));
           const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
           if (kept && callee2 && project.neverNull.has(callee2)) (seg.nonNull ??= []).push(kept);
+          ev.args.forEach((a, i) => {
+            const target = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(a.text.trim())?.[1];
+            if (target && (project.endsOnFailure(fn, node) || (callee2 !== undefined && callee2 !== fn && project.fillsParameter(callee2, i)))) (seg.fills ??= []).push(target);
+          });
         }
         // exec() replaces the program: this one's path ends there (the other program goes on with its privileges;
         // the rules that care see the exec). An exec that returns has failed: that is an error path, not a path on.
