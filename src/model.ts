@@ -133,6 +133,8 @@ export interface SpawnEvent extends EventBase {
   uid?: string;
   /** Source text of the gid the child gets, when one is given. */
   gid?: string;
+  /** (while the graph is built) The options are this variable's object, filled field by field. */
+  optionsVariable?: string;
 }
 
 /**
