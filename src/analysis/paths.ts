@@ -81,6 +81,8 @@ export function failureSuccessor(node: SuperNode, ev: PrivilegeEvent): number | 
 }
 
 const flagVariableCache = new WeakMap<Supergraph, Set<string>>();
+/** During a re-check (`reachedWithout`): the flags it follows instead of the graph's own (nothing is cached then). */
+let flagOverride: Set<string> | undefined;
 
 /**
  * Variables worth following as flags: tested as booleans (`if (!privileged)`) in two or more functions or at two
@@ -89,6 +91,7 @@ const flagVariableCache = new WeakMap<Supergraph, Set<string>>();
  * the most privilege calls.
  */
 function flagVariables(g: Supergraph): Set<string> {
+  if (flagOverride) return flagOverride;
   let vars = flagVariableCache.get(g);
   if (vars) return vars;
   const testedIn = new Map<string, Set<object>>();
@@ -528,19 +531,22 @@ const flagTestCache = new WeakMap<Supergraph, FlagTest[][]>();
 
 /** Flag variables a condition node decides: successor index → (variable → truth). */
 function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
+  if (flagOverride) return testsOfFlags(g, node, flagOverride);
   let byNode = flagTestCache.get(g);
   if (!byNode) {
     const vars = flagVariables(g);
-    byNode = g.nodes.map((n) => {
-      const tests: FlagTest[] = valueTests(n).filter((t) => vars.has(t.variable));
-      if (vars.has(NOT_ROOT)) tests.push(...rootCopyTests(g, n));
-      const fork = forkBranches(g, n);
-      if (fork) tests.push({ variable: FORK_PARENT, byIndex: fork });
-      return tests;
-    });
+    byNode = g.nodes.map((n) => testsOfFlags(g, n, vars));
     flagTestCache.set(g, byNode);
   }
   return byNode[node.id]!;
+}
+
+function testsOfFlags(g: Supergraph, n: SuperNode, vars: ReadonlySet<string>): FlagTest[] {
+  const tests: FlagTest[] = valueTests(n).filter((t) => vars.has(t.variable));
+  if (vars.has(NOT_ROOT)) tests.push(...rootCopyTests(g, n));
+  const fork = vars.has(FORK_PARENT) ? forkBranches(g, n) : undefined;
+  if (fork) tests.push({ variable: FORK_PARENT, byIndex: fork });
+  return tests;
 }
 
 /** How far back a test of a root copy looks for the copy (nodes). */
@@ -671,7 +677,7 @@ function isLive(live: LiveFlags, node: number, v: string): boolean {
 
 /** The flags that still matter on arrival at `node`: the others are forgotten. */
 export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean>): Map<string, boolean> {
-  if (!flags.size) return flags;
+  if (!flags.size || flagOverride) return flags;
   const live = liveFlags(g);
   let out = flags;
   // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`). Nor which
@@ -742,6 +748,120 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
 }
 
 const MAX_STATES = 20_000;
+
+const instanceEntryCache = new WeakMap<Supergraph, Map<SuperNode['chain'], number>>();
+const reachedCache = new WeakMap<Supergraph, Map<string, boolean>>();
+
+/**
+ * A check made on the walks' states, which give up the least telling flags where too many combinations meet, made
+ * again with every followed flag kept: does some path from the entry of the function (as inlined here) that holds
+ * the `index`-th event of `node` reach that event without passing an event `clears` names (`setgid()` before a
+ * `setuid()` the walk found without one)? Whatever the path into the function, so the answer stands for every caller.
+ * True also when the search grows too large to tell.
+ */
+export function reachedWithout(g: Supergraph, node: SuperNode, index: number, clears: (e: PrivilegeEvent) => boolean, what: string): boolean {
+  let cache = reachedCache.get(g);
+  if (!cache) reachedCache.set(g, (cache = new Map()));
+  const key = `${what}|${node.id}|${index}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const result = searchWithout(g, node, index, clears);
+  cache.set(key, result);
+  return result;
+}
+
+function searchWithout(g: Supergraph, node: SuperNode, index: number, clears: (e: PrivilegeEvent) => boolean): boolean {
+  if (node.events.slice(0, index).some(clears)) return false;
+  let entries = instanceEntryCache.get(g);
+  if (!entries) {
+    entries = new Map();
+    for (const n of g.nodes) if (n.origin.kind === 'entry' && !entries.has(n.chain)) entries.set(n.chain, n.id);
+    instanceEntryCache.set(g, entries);
+  }
+  const chain = node.chain;
+  const entry = entries.get(chain);
+  if (entry === undefined) return true;
+  const inside = (n: SuperNode): boolean => n.chain === chain || (n.chain.length > chain.length && chain.every((c, i) => n.chain[i] === c));
+  const start = knownFlags(g).get(entry);
+  if (!start) return false; // no path consistent with the flags enters the function here
+  // The flags that matter here: the graph's own special ones, and every variable a condition of the function tests
+  // whose branches differ in reaching the event or an event that `clears` (the walks follow only the few that
+  // guard the most privilege calls of the whole graph).
+  const region = g.nodes.filter(inside);
+  const marks = new Uint8Array(g.nodes.length);
+  marks[node.id] = 1;
+  for (const n of region) if (n.events.some(clears)) marks[n.id] = 1;
+  const own = flagVariables(g);
+  const relevant = new Set([NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => own.has(v)));
+  for (const n of region) for (const t of valueTests(n)) {
+    if (relevant.has(t.variable) || t.variable.startsWith(RETURNED)) continue;
+    if (guardsPrivilege(g, n, t.variable, marks)) relevant.add(t.variable);
+  }
+  for (const v of [...relevant]) for (const f of valueFlags(v)) if (!relevant.has(f) && region.some((n) => valueTests(n).some((t) => t.variable === f))) relevant.add(f);
+  // The rankings and caches of the graph's own flags are made before the search follows others.
+  flagRanking(g);
+  const startFlags = new Map([...start].filter(([v]) => relevant.has(v)));
+  // Where each flag is still to be tested (a node from which some test of it is reachable in the function): a flag
+  // no longer tested is dropped, so that it does not split the search for nothing. The process's own are kept.
+  const preds = predecessors(g);
+  const liveAt = new Map<string, Uint8Array>();
+  for (const v of relevant) {
+    if (v === NOT_ROOT || v === FORK_PARENT) continue;
+    const live = new Uint8Array(g.nodes.length);
+    const work = region.filter((n) => testsOfFlags(g, n, relevant).some((t) => t.variable === v || (t.signs && t.signs.value === v))).map((n) => n.id);
+    for (const id of work) live[id] = 1;
+    while (work.length) for (const p of preds[work.pop()!]!) if (!live[p] && inside(g.nodes[p]!)) {
+      live[p] = 1;
+      work.push(p);
+    }
+    liveAt.set(v, live);
+  }
+  const liveOnlyHere = (id: number, flags: Map<string, boolean>): Map<string, boolean> => {
+    let out = flags;
+    for (const v of flags.keys()) if (liveAt.get(v)?.[id] === 0) {
+      if (out === flags) out = new Map(flags);
+      out.delete(v);
+    }
+    return out;
+  };
+  flagOverride = relevant;
+  try {
+    return searchFrom(g, node, entry, liveOnlyHere(entry, startFlags), clears, inside, chain, liveOnlyHere);
+  } finally {
+    flagOverride = undefined;
+  }
+}
+
+function searchFrom(
+  g: Supergraph,
+  node: SuperNode,
+  entry: number,
+  start: Map<string, boolean>,
+  clears: (e: PrivilegeEvent) => boolean,
+  inside: (n: SuperNode) => boolean,
+  chain: SuperNode['chain'],
+  liveHere: (id: number, flags: Map<string, boolean>) => Map<string, boolean>,
+): boolean {
+  const seen = new Set<string>();
+  const stack: [number, Map<string, boolean>][] = [[entry, start]];
+  while (stack.length) {
+    const [id, flags] = stack.pop()!;
+    const key = `${id}|${flagsKey(g, flags)}`;
+    if (seen.has(key)) continue;
+    if (seen.size > MAX_STATES) return true;
+    seen.add(key);
+    if (id === node.id) return true;
+    const n = g.nodes[id]!;
+    if (n.dies || n.events.some(clears) || !inside(n)) continue;
+    if (n.chain === chain && n.origin.kind === 'exit') continue;
+    const after = constantsAfter(g, n, flags);
+    n.succ.forEach((s, i) => {
+      const along = followEdge(g, n, i, after);
+      if (along) stack.push([s, liveHere(s, along)]);
+    });
+  }
+  return false;
+}
 
 /**
  * After `ev` (the `index`-th event of `node`) succeeded, does some path go on — to the end of the program, or
