@@ -199,7 +199,7 @@ export class ResultJudge {
         : [[node.succ[test.whenFails ? 0 : 1]!, [node.succ[test.whenFails ? 1 : 0]!]]];
     let best: Verdict | undefined;
     for (const [fail, ok] of candidates) {
-      const v = this.failureBranch(fn, fail, ok, callNode, variable);
+      const v = this.failureBranch(fn, fail, ok, callNode, variable, failsAs === -1 ? variable : undefined);
       if (v.status === 'checked') return v;
       if (v.status === 'returned') best = v;
       best ??= v;
@@ -252,7 +252,7 @@ export class ResultJudge {
     return result;
   }
 
-  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number, variable: string | undefined): Verdict {
+  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number, variable: string | undefined, failing?: string): Verdict {
     const { nodes, exit } = fn.cfg;
     const okRegion = this.successRegion(fn, okStarts, variable);
     const cyclic = this.cyclesOf(fn);
@@ -290,7 +290,10 @@ export class ResultJudge {
       if (okRegion.has(id) && doesWork(n) && !recorded) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
         // nor is the program's shared cleanup when it returns the failure status the failure path set.
-        if (fn.isEntry && this.returnsOnly(fn, id, failureStatus)) continue;
+        if ((fn.isEntry || passesDuty) && this.returnsOnly(fn, id, failureStatus, failing)) {
+          if (!fn.isEntry) returned = true;
+          continue;
+        }
         const error = this.errorPathFrom(fn, id);
         if (error === 'dies' || (error === 'returns' && passesDuty)) {
           if (error === 'returns') returned = true;
@@ -370,7 +373,10 @@ export class ResultJudge {
    * `return 0;` reached only through a test of one of them is the cleanup's success exit (`if (status == OK)
    * return 0;`), which a path that set the failure status does not take.
    */
-  private returnsOnly(fn: FunctionModel, id: number, variables: ReadonlySet<string>): boolean {
+  private returnsOnly(fn: FunctionModel, id: number, given: ReadonlySet<string>, failing?: string): boolean {
+    // The variable the call's status was stored in still holds the failure (-1) until it is assigned again: its
+    // tests take their failing branch (`if (rc < 0) break;`), and returning it reports the failure.
+    const variables = failing !== undefined ? new Set([...given, failing]) : given;
     if (!variables.size) return false;
     const seen = new Set<string>();
     const work: [number, boolean][] = [[id, false]];
@@ -387,6 +393,12 @@ export class ResultJudge {
       }
       if (cur === fn.cfg.exit) return false; // fell off the end
       if (this.project.isDyingNode(n)) continue;
+      if (failing !== undefined && (n.assigns?.includes(failing) || n.updates?.includes(failing))) return false;
+      const stillFailing = failing !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === failing && t.whenFails !== null) : undefined;
+      if (stillFailing) {
+        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, statusTested]);
+        continue;
+      }
       // A test of the status that sends some path to `return status;`: the other way is the success exit.
       const testsStatus =
         statusTested ||
