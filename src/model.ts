@@ -76,6 +76,11 @@ export interface SetIdEvent extends EventBase {
   targetValue?: number;
   /** The target is a global variable the function does not set (`setuid(uid)`): another file may say what it holds. */
   targetGlobal?: true;
+  /**
+   * The target is a choice made by a variable (`seteuid(on ? saved_euid : getuid())`): what each side is, so that
+   * a caller that passes a constant for the variable (a parameter) picks one.
+   */
+  targetChoice?: { variable: string; whenTrue: IdClass; whenFalse: IdClass };
 }
 
 export interface SetGroupsEvent extends EventBase {

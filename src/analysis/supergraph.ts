@@ -208,6 +208,13 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
     case 'set-id': {
       const account = ev.targetUser?.startsWith(ACCOUNT_PARAMETER) ? binding.get(ev.targetUser.slice(ACCOUNT_PARAMETER.length)) : undefined;
       if (account) ev = { ...ev, targetUser: account.text };
+      // `seteuid(on ? saved_euid : getuid())` called with a constant for `on`: the side it picks.
+      const chooser = ev.targetChoice ? binding.get(ev.targetChoice.variable) : undefined;
+      const chosen = chooser ? constantTruthOf(chooser.text) : undefined;
+      if (ev.targetChoice && chosen !== undefined && ev.direction !== 'probe') {
+        const id = chosen ? ev.targetChoice.whenTrue : ev.targetChoice.whenFalse;
+        return { ...ev, target: id, direction: id === 'root' || id === 'saved-effective' ? 'raise' : 'drop' };
+      }
       const bound = binding.get(ev.targetText) ?? boundPasswdField(ev.targetText, binding);
       if (!bound || ev.direction === 'probe' || bound.id === ev.target) return ev;
       const direction = bound.id === 'root' || bound.id === 'saved-effective' ? 'raise' : 'drop';
@@ -230,6 +237,15 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
     default:
       return ev;
   }
+}
+
+/** The truth of an argument's text when it is a constant: a number, `true`/`false`, `NULL`. */
+function constantTruthOf(text: string): boolean | undefined {
+  const t = text.trim();
+  if (/^(?:NULL|nullptr|false)$/.test(t)) return false;
+  if (t === 'true') return true;
+  const n = /^-?(?:0x[0-9a-f]+|\d+)[uUlL]*$/i.test(t) ? Number(t.replace(/[uUlL]+$/, '')) : NaN;
+  return Number.isFinite(n) ? n !== 0 : undefined;
 }
 
 /** `pw->pw_uid` where the caller passed the invoking user's passwd entry as `pw`. */
