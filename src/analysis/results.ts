@@ -290,7 +290,10 @@ export class ResultJudge {
       if (okRegion.has(id) && doesWork(n) && !recorded) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
         // nor is the program's shared cleanup when it returns the failure status the failure path set.
-        if ((fn.isEntry || passesDuty) && this.returnsOnly(fn, id, failureStatus, failing)) {
+        // Outside main, only where some path does return the status to the caller (a tail that only dies is judged
+        // as an error path below).
+        const reported = fn.isEntry || (passesDuty && this.reachesReturnOf(fn, id, failing !== undefined ? new Set([...failureStatus, failing]) : failureStatus));
+        if (reported && this.returnsOnly(fn, id, failureStatus, failing)) {
           if (!fn.isEntry) returned = true;
           continue;
         }
