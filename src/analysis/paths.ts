@@ -130,7 +130,7 @@ function flagVariables(g: Supergraph): Set<string> {
   vars = new Set(
     [...testedIn]
       .filter(([v]) => candidate(v) && guards.has(v))
-      .sort((a, b) => Number(isBuildChoice(a[0])) - Number(isBuildChoice(b[0])) || guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
+      .sort((a, b) => lateRank(a[0]) - lateRank(b[0]) || guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),
   );
@@ -398,7 +398,19 @@ export function flagRanking(g: Supergraph): string[] {
   // Which way the build went (`$defined:X`) is given up first where too many combinations meet: the program's own
   // variables tell its paths apart; a build choice only keeps two builds' code from mixing.
   const rest = [...vars].filter((v) => !first.includes(v));
-  return first.concat(rest.filter((v) => !isBuildChoice(v)), rest.filter(isBuildChoice));
+  return first.concat(
+    rest.filter((v) => lateRank(v) === 0),
+    rest.filter((v) => lateRank(v) === 1),
+    rest.filter((v) => lateRank(v) === 2),
+  );
+}
+
+/**
+ * Flags that come after the program's own variables, given up first where too many combinations meet: whether a
+ * value is exactly -1 (1: it only refines what `v` and `v>0` say), then build choices (2).
+ */
+function lateRank(v: string): number {
+  return isBuildChoice(v) ? 2 : v.endsWith(MINUS_ONE) ? 1 : 0;
 }
 
 /** The pseudo-variable of a build choice: whether a macro is defined (`#ifdef X` … `#ifndef X`). */
