@@ -4,13 +4,16 @@
  * Backward "may" data-flow (liveness): the bits of a node are its `gen` bits, and the bits of its successors that
  * it does not `kill`. `gen` and `kill` hold `words` words per node, as the result does.
  */
-export function backwardUnion(succ: readonly (readonly number[])[], words: number, gen: Uint32Array, kill: Uint32Array): Uint32Array {
+export function backwardUnion(
+  succ: readonly (readonly number[])[],
+  words: number,
+  gen: Uint32Array,
+  kill: Uint32Array,
+  /** The predecessors of each node, when the caller has them already (`predecessors(succ)`). */
+  preds: readonly (readonly number[])[] = predecessors(succ),
+): Uint32Array {
   const count = succ.length;
   const bits = new Uint32Array(count * words);
-  const preds: number[][] = succ.map(() => []);
-  succ.forEach((out, id) => {
-    for (const s of out) preds[s]!.push(id);
-  });
   const work = Array.from({ length: count }, (_, id) => id);
   const queued = new Uint8Array(count).fill(1);
   // Each change sets at least one more bit of a node and queues its predecessors: past this many visits the
@@ -40,6 +43,15 @@ export function backwardUnion(succ: readonly (readonly number[])[], words: numbe
     }
   }
   return bits;
+}
+
+/** The predecessors of each node of a graph given by its successors. */
+export function predecessors(succ: readonly (readonly number[])[]): number[][] {
+  const preds: number[][] = succ.map(() => []);
+  succ.forEach((out, id) => {
+    for (const s of out) preds[s]!.push(id);
+  });
+  return preds;
 }
 
 /** Set bit `i` of the node whose words start at `at`. */

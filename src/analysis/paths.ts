@@ -124,9 +124,11 @@ function flagVariables(g: Supergraph): Set<string> {
   const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && v !== SAME_IDS && !v.startsWith(RETURNED) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
   // Whether a test guards privilege calls is asked only of the variables that could be followed (it walks the graph).
   const privilegeNodes = new Uint8Array(g.nodes.length);
-  for (const n of g.nodes) if (n.events.some((e) => e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot')) privilegeNodes[n.id] = 1;
+  const jails = new Set(g.nodes.flatMap((n) => n.events.flatMap((e) => (e.kind === 'chroot' ? [e.path] : []))));
+  for (const n of g.nodes) if (n.events.some((e) => decidedByFlags(e, jails))) privilegeNodes[n.id] = 1;
   const reaches = reachingNodes(g, privilegeNodes);
-  for (const [n, v] of testsAt) if (candidate(v) && n.succ.some((s) => reaches[s]) && guardsPrivilege(g, n, v, privilegeNodes)) guards.set(v, (guards.get(v) ?? 0) + 1);
+  const asked = testsAt.filter(([n, v]) => candidate(v) && n.succ.some((s) => reaches[s]));
+  for (const [v, count] of guardCounts(g, testsAt, asked, privilegeNodes)) guards.set(v, count);
   vars = new Set(
     [...testedIn]
       .filter(([v]) => candidate(v) && guards.has(v))
@@ -156,36 +158,50 @@ function flagVariables(g: Supergraph): Set<string> {
 }
 
 const MAX_FLAGS = 12;
-/** How many nodes past a condition its branches are compared. */
-const GUARD_REACH = 400;
 
 /**
- * Does one branch of this condition on `variable` lead to privilege calls that the other does not? Each branch
- * is followed until the variable is tested again (a loop back to the same test proves nothing).
+ * The calls whose running or not a flag may decide, for choosing the flags worth following: id and group changes,
+ * chroot, and a chdir that enters a jail (`chdir("/")` after it, `chdir(dir)` before `chroot(dir)` or `chroot(".")`):
+ * `if (!error && !chroot_error) error = chdir("/");`. Other chdirs (a listing that walks a tree) decide nothing.
  */
-function guardsPrivilege(g: Supergraph, cond: SuperNode, variable: string, privilegeNodes: Uint8Array): boolean {
-  if (cond.succ.length !== 2) return false;
-  const [a, b] = cond.succ.map((s) => privilegeEventsNear(g, s, variable, privilegeNodes));
-  for (const e of a!) if (!b!.has(e)) return true;
-  for (const e of b!) if (!a!.has(e)) return true;
-  return false;
+function decidedByFlags(e: PrivilegeEvent, jails: ReadonlySet<string>): boolean {
+  return e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot' || (e.kind === 'chdir' && jails.size > 0 && (e.path === '/' || jails.has(e.path)));
+}
+/**
+ * How many of the `asked` tests of each variable guard privilege calls: one branch reaches a privilege call that the
+ * other does not. Each branch is followed, however far, until the variable is tested again (a loop back to the same
+ * test proves nothing). No distance counts: how much unrelated code lies between a test and the calls (a function
+ * inlined there or not) must not decide which variables are followed.
+ */
+function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [SuperNode, string][], privilegeNodes: Uint8Array): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!asked.length) return counts;
+  // One bit per privilege node: a function inlined twice shares its event objects, so nodes are what is compared.
+  let bit = 0;
+  const bitOf = Array.from(privilegeNodes, (p) => (p ? bit++ : -1));
+  const words = Math.max(1, Math.ceil(bit / 32));
+  const gen = new Uint32Array(g.nodes.length * words);
+  bitOf.forEach((b, id) => b >= 0 && setBit(gen, id * words, b));
+  const succ = g.nodes.map((n) => n.succ);
+  const preds = predecessors(g);
+  const testsOf = new Map<string, number[]>();
+  for (const [n, v] of testsAt) (testsOf.get(v) ?? testsOf.set(v, []).get(v)!).push(n.id);
+  const askedOf = new Map<string, SuperNode[]>();
+  for (const [n, v] of asked) (askedOf.get(v) ?? askedOf.set(v, []).get(v)!).push(n);
+  for (const [v, conds] of askedOf) {
+    // A test of the variable is reached but not gone past: the search along a branch stops there.
+    const stop = new Uint32Array(g.nodes.length * words);
+    for (const id of testsOf.get(v)!) stop.fill(0xffffffff, id * words, (id + 1) * words);
+    const reach = backwardUnion(succ, words, gen, stop, preds);
+    const guarding = conds.filter((n) => n.succ.length === 2 && !sameWords(reach, n.succ[0]! * words, n.succ[1]! * words, words)).length;
+    if (guarding) counts.set(v, guarding);
+  }
+  return counts;
 }
 
-/** Privilege calls reachable from `start`, as node ids (a function inlined twice shares its event objects). */
-function privilegeEventsNear(g: Supergraph, start: number, variable: string, privilegeNodes: Uint8Array): Set<number> {
-  const found = new Set<number>();
-  const seen = new Set<number>([start]);
-  const queue = [start];
-  for (let i = 0; i < queue.length && i < GUARD_REACH; i++) {
-    const n = g.nodes[queue[i]!]!;
-    if (privilegeNodes[n.id]) found.add(n.id);
-    if (valueTests(n).some((t) => t.variable === variable)) continue;
-    for (const s of n.succ) if (!seen.has(s)) {
-      seen.add(s);
-      queue.push(s);
-    }
-  }
-  return found;
+function sameWords(bits: Uint32Array, a: number, b: number, words: number): boolean {
+  for (let w = 0; w < words; w++) if (bits[a + w] !== bits[b + w]) return false;
+  return true;
 }
 
 /** The nodes from which some node marked in `targets` can be reached (the targets included). */
@@ -805,10 +821,9 @@ function searchWithout(g: Supergraph, node: SuperNode, index: number, clears: (e
   for (const n of region) if (n.events.some(clears)) marks[n.id] = 1;
   const own = flagVariables(g);
   const relevant = new Set([NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => own.has(v)));
-  for (const n of region) for (const t of valueTests(n)) {
-    if (relevant.has(t.variable) || t.variable.startsWith(RETURNED)) continue;
-    if (guardsPrivilege(g, n, t.variable, marks)) relevant.add(t.variable);
-  }
+  const testsAt: [SuperNode, string][] = region.flatMap((n) => valueTests(n).map((t): [SuperNode, string] => [n, t.variable]));
+  const asked = testsAt.filter(([, v]) => !relevant.has(v) && !v.startsWith(RETURNED));
+  for (const v of guardCounts(g, testsAt, asked, marks).keys()) relevant.add(v);
   for (const v of [...relevant]) for (const f of valueFlags(v)) if (!relevant.has(f) && region.some((n) => valueTests(n).some((t) => t.variable === f))) relevant.add(f);
   // The rankings and caches of the graph's own flags are made before the search follows others.
   flagRanking(g);

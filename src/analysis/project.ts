@@ -658,6 +658,8 @@ function sharedDirectoryDepth(a: string, b: string): number {
 function leaksDirectoryHandle(fn: FunctionModel): boolean {
   const { nodes, entry, exit } = fn.cfg;
   if (!nodes.some((n) => n.events.some((e) => e.kind === 'dir-open'))) return false;
+  // Handles that a failed open leaves NULL (opendir) rather than -1 (open).
+  const nullOnFailure = new Set(nodes.flatMap((n) => n.events.flatMap((e) => (e.kind === 'dir-open' && /opendir$/.test(e.api) ? [e.handle] : []))));
   const states = forwardFacts(nodes, entry, [], (facts, node) => {
     for (const e of node.events) {
       if (e.kind === 'dir-open' && e.adopts) facts.delete(e.adopts);
@@ -667,6 +669,20 @@ function leaksDirectoryHandle(fn: FunctionModel): boolean {
         else facts.delete(e.handle);
       }
     }
+  }, (facts, node, index) => {
+    // The branch where the open failed (`if (!dir) continue;`) holds no handle to leak.
+    for (const handle of facts) if (failedOpenBranch(node, handle, nullOnFailure.has(handle)) === index) facts.delete(handle);
   });
   return (states.get(exit)?.size ?? 0) > 0;
+}
+
+/** The successor of a condition taken when the directory handle kept in `handle` is not open (NULL, or -1). */
+function failedOpenBranch(node: CfgNode, handle: string, nullOnFailure: boolean): number | undefined {
+  if (node.kind !== 'cond') return undefined;
+  for (const t of node.tests ?? []) {
+    if (!('variable' in t.subject) || t.subject.variable !== handle) continue;
+    const when = nullOnFailure ? t.whenNull : t.whenFails;
+    if (typeof when === 'boolean') return when ? 0 : 1;
+  }
+  return undefined;
 }

@@ -703,7 +703,12 @@ export class FunctionCfgBuilder extends GraphBuilder {
     } finally {
       cursor.delete();
     }
-    if (node.kind !== 'cond') {
+    // Every assignment operator has an `=` in it, every update `++` or `--`: an expression without them has none, and
+    // is not searched for them (each search of the syntax tree costs more than the text test).
+    const text = expr.text;
+    const assigns = text.includes('=');
+    if (!assigns && !text.includes('++') && !text.includes('--')) return;
+    if (node.kind !== 'cond' && assigns) {
       for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
       this.rootCopies(expr, node);
     }
@@ -714,7 +719,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (names.length) node.updates = [...new Set([...(node.updates ?? []), ...names])];
     // A condition assigns too (`if (!(pw = getpwnam(u)))`, `while ((n = read(…)) > 0)`): what the variable held
     // before is forgotten there, and the condition's own test of it tells the branches apart.
-    if (!node.assigns) {
+    if (!node.assigns && assigns) {
       const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;

@@ -167,8 +167,9 @@ function passwdUsers(root: Node, strings: ReadonlyMap<string, string>, text = ro
 }
 
 /** Variables holding a capability set read from text: `caps = cap_from_text("cap_setgid=ep")`. */
-function capabilityTexts(root: Node): Map<string, string> {
+function capabilityTexts(root: Node, text = root.text): Map<string, string> {
   const texts = new Map<string, string>();
+  if (!text.includes('cap_from_text')) return texts; // every entry below starts from a cap_from_text() in this text
   for (const call of descendantsOfType(root, ['call_expression'])) {
     if (calleeName(call) !== 'cap_from_text') continue;
     const arg = call.childForFieldName('arguments')?.namedChild(0);
@@ -467,7 +468,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const counted = reuse?.counting(nextEventId);
         // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
         locals ??= localNames(def);
-        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def), locals };
+        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def, defText), locals };
         const fn = functionDeclarator(def.childForFieldName('declarator'));
         const body = def.childForFieldName('body');
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
