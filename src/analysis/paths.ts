@@ -821,9 +821,10 @@ function searchWithout(g: Supergraph, node: SuperNode, index: number, clears: (e
   for (const n of region) if (n.events.some(clears)) marks[n.id] = 1;
   const own = flagVariables(g);
   const relevant = new Set([NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => own.has(v)));
-  const testsAt: [SuperNode, string][] = region.flatMap((n) => valueTests(n).map((t): [SuperNode, string] => [n, t.variable]));
-  const asked = testsAt.filter(([, v]) => !relevant.has(v) && !v.startsWith(RETURNED));
-  for (const v of guardCounts(g, testsAt, asked, marks).keys()) relevant.add(v);
+  for (const n of region) for (const t of valueTests(n)) {
+    if (relevant.has(t.variable) || t.variable.startsWith(RETURNED)) continue;
+    if (decidesNear(g, n, t.variable, marks, inside)) relevant.add(t.variable);
+  }
   for (const v of [...relevant]) for (const f of valueFlags(v)) if (!relevant.has(f) && region.some((n) => valueTests(n).some((t) => t.variable === f))) relevant.add(f);
   // The rankings and caches of the graph's own flags are made before the search follows others.
   flagRanking(g);
@@ -857,6 +858,37 @@ function searchWithout(g: Supergraph, node: SuperNode, index: number, clears: (e
   } finally {
     flagOverride = undefined;
   }
+}
+
+/** How many nodes past a condition of the re-check's function its branches are compared. */
+const DECIDES_REACH = 400;
+
+/**
+ * Does one branch of this condition on `variable` reach, within the function and near it, a node marked in `marks`
+ * that the other does not? Each branch is followed until the variable is tested again.
+ */
+function decidesNear(g: Supergraph, cond: SuperNode, variable: string, marks: Uint8Array, inside: (n: SuperNode) => boolean): boolean {
+  if (cond.succ.length !== 2) return false;
+  const near = (start: number): Set<number> => {
+    const found = new Set<number>();
+    const seen = new Set<number>([start]);
+    const queue = [start];
+    for (let i = 0; i < queue.length && i < DECIDES_REACH; i++) {
+      const n = g.nodes[queue[i]!]!;
+      if (!inside(n)) continue;
+      if (marks[n.id]) found.add(n.id);
+      if (valueTests(n).some((t) => t.variable === variable)) continue;
+      for (const s of n.succ) if (!seen.has(s)) {
+        seen.add(s);
+        queue.push(s);
+      }
+    }
+    return found;
+  };
+  const [a, b] = cond.succ.map(near);
+  for (const e of a!) if (!b!.has(e)) return true;
+  for (const e of b!) if (!a!.has(e)) return true;
+  return false;
 }
 
 function searchFrom(
