@@ -84,10 +84,13 @@ export function standardCallEvent<N>(name: string, api: string, args: N[], r: Ar
     }
     case 'setresuid':
     case 'setresgid': {
-      // The saved id left as it is (-1) can take root back; the target is the effective id, else the real one.
-      const savedUnchanged = r.idClass(args[2]) === 'unchanged';
+      // The saved id left as it is (-1), or set to the privileged one (0, or the effective id kept from geteuid()),
+      // can take root back; the target is the effective id, else the real one.
+      const saved = r.idClass(args[2]);
       const target = r.idClass(args[1]) === 'unchanged' ? args[0] : args[1];
-      return r.setId(name === 'setresuid' ? 'uid' : 'gid', api, savedUnchanged ? 'effective' : 'permanent', target);
+      const privileged = (c: string): boolean => c === 'root' || c === 'saved-effective';
+      const savedPrivileged = saved === 'unchanged' || (privileged(saved) && !privileged(r.idClass(target)));
+      return r.setId(name === 'setresuid' ? 'uid' : 'gid', api, savedPrivileged ? 'effective' : 'permanent', target);
     }
     case 'setgroups':
     case 'initgroups':

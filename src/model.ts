@@ -76,6 +76,11 @@ export interface SetIdEvent extends EventBase {
   targetValue?: number;
   /** The target is a global variable the function does not set (`setuid(uid)`): another file may say what it holds. */
   targetGlobal?: true;
+  /**
+   * The target is a choice made by a variable (`seteuid(on ? saved_euid : getuid())`): what each side is, so that
+   * a caller that passes a constant for the variable (a parameter) picks one.
+   */
+  targetChoice?: { variable: string; whenTrue: IdClass; whenFalse: IdClass };
 }
 
 export interface SetGroupsEvent extends EventBase {
@@ -133,6 +138,8 @@ export interface SpawnEvent extends EventBase {
   uid?: string;
   /** Source text of the gid the child gets, when one is given. */
   gid?: string;
+  /** (while the graph is built) The options are this variable's object, filled field by field. */
+  optionsVariable?: string;
 }
 
 /**
@@ -218,6 +225,11 @@ export interface Test {
    * when the test decides by the sign alone, `whenFails` being then the branch for every negative value.
    */
   whenPositive?: boolean | null;
+  /**
+   * For a test that tells -1 from the other negative values (`x == -1`): the branch taken (true: the condition holds)
+   * when the value is -1, another negative value, or positive; `whenNull` gives the branch for 0.
+   */
+  classes?: { minusOne: boolean; negative: boolean; positive: boolean };
   /** The condition is the variable itself or its negation (`if (privileged)`, `if (!privileged)`). */
   boolean?: true;
   /** A NOT_ROOT test of the effective uid (`geteuid() == 0`, a variable saved from it), not of the real uid. */
@@ -261,6 +273,8 @@ export interface CfgNode {
   cases?: { value: number | null | 'default'; target: number }[];
   /** Variables this node sets to a constant truth value (`privileged = 1;`). */
   constants?: Record<string, boolean>;
+  /** Variables this node sets to a numeric constant (`uid_t owner = -1;`, `gid = (gid_t)-1;`). */
+  values?: Record<string, number>;
   /** An explicit `break` or `continue`: a deliberate jump out of the code that follows. */
   jump?: 'break' | 'continue';
   loc?: SourceLoc;

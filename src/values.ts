@@ -42,9 +42,17 @@ export function binaryValue(op: string, a: Value, right: () => Value): Value {
  * The branches of a test of a value by its sign, from the branch it takes at a given value (`at`): where it is 0
  * (`whenNull`), and where it is positive (`whenPositive`) — given only when the test decides by the sign alone
  * (`x > 0`, `x <= 0`, `x != 0`, `x`), so that -1 stands for every negative value and 1000 for every positive one.
+ * A test that tells -1 (the usual failure status) from the other negative values (`x == -1`, `x != -1`) gives
+ * `classes` instead: the branch for -1, for the other negative values and for the positive ones.
  */
-export function signBranches(at: (value: number) => boolean | null): { whenNull: boolean | null; whenPositive: boolean | null } {
+export function signBranches(at: (value: number) => boolean | null): { whenNull: boolean | null; whenPositive: boolean | null; classes?: { minusOne: boolean; negative: boolean; positive: boolean } } {
   const positive = at(1000);
-  const bySign = positive !== null && at(1) === positive && at(-1) !== null && at(-1000) === at(-1);
-  return { whenNull: at(0), whenPositive: bySign ? positive : null };
+  const minusOne = at(-1);
+  const negative = at(-1000);
+  const bySign = positive !== null && at(1) === positive && minusOne !== null && negative === minusOne;
+  const zero = at(0);
+  if (!bySign && zero !== null && positive !== null && at(1) === positive && minusOne !== null && negative !== null && at(-2) === negative && negative !== minusOne) {
+    return { whenNull: zero, whenPositive: null, classes: { minusOne, negative, positive } };
+  }
+  return { whenNull: zero, whenPositive: bySign ? positive : null };
 }

@@ -81,6 +81,8 @@ export function failureSuccessor(node: SuperNode, ev: PrivilegeEvent): number | 
 }
 
 const flagVariableCache = new WeakMap<Supergraph, Set<string>>();
+/** During a re-check (`reachedWithout`): the flags it follows instead of the graph's own (nothing is cached then). */
+let flagOverride: Set<string> | undefined;
 
 /**
  * Variables worth following as flags: tested as booleans (`if (!privileged)`) in two or more functions or at two
@@ -89,6 +91,7 @@ const flagVariableCache = new WeakMap<Supergraph, Set<string>>();
  * the most privilege calls.
  */
 function flagVariables(g: Supergraph): Set<string> {
+  if (flagOverride) return flagOverride;
   let vars = flagVariableCache.get(g);
   if (vars) return vars;
   const testedIn = new Map<string, Set<object>>();
@@ -97,12 +100,15 @@ function flagVariables(g: Supergraph): Set<string> {
   // Conditions (in the source) that test each variable: `if (user) setgid(…); … if (user) setuid(…);` tests it twice.
   const testSites = new Map<string, Set<object>>();
   const testsAt: [SuperNode, string][] = [];
+  const filled: string[] = [];
   for (const n of g.nodes) {
-    for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE);
+    for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE).add(v + MINUS_ONE);
     for (const v of n.nonNull ?? []) constant.add(v);
+    for (const v of Object.keys(n.origin.values ?? {})) for (const f of valueFlags(v)) constant.add(f);
+    for (const v of n.fills ?? []) filled.push(v);
     for (const c of n.origin.rootCopies ?? []) constant.add(c.variable);
     // A variable that receives what an inlined function returns is set to known values too.
-    if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE);
+    if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE).add(n.returnOf.variable + MINUS_ONE);
     for (const t of valueTests(n)) {
       const fns = testedIn.get(t.variable) ?? new Set();
       fns.add(n.fn);
@@ -113,6 +119,8 @@ function flagVariables(g: Supergraph): Set<string> {
       testsAt.push([n, t.variable]);
     }
   }
+  // A sentinel test (`u.gid != -1`) of a value some call fills: the fill says it is not the sentinel.
+  for (const v of testedIn.keys()) if (v.endsWith(MINUS_ONE) && filled.some((f) => isPartOf(v.slice(0, -MINUS_ONE.length), f))) constant.add(v);
   const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && v !== SAME_IDS && !v.startsWith(RETURNED) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
   // Whether a test guards privilege calls is asked only of the variables that could be followed (it walks the graph).
   const privilegeNodes = new Uint8Array(g.nodes.length);
@@ -124,7 +132,7 @@ function flagVariables(g: Supergraph): Set<string> {
   vars = new Set(
     [...testedIn]
       .filter(([v]) => candidate(v) && guards.has(v))
-      .sort((a, b) => Number(isBuildChoice(a[0])) - Number(isBuildChoice(b[0])) || guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
+      .sort((a, b) => lateRank(a[0]) - lateRank(b[0]) || guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
       .map(([v]) => v)
       .slice(0, MAX_FLAGS),
   );
@@ -217,6 +225,7 @@ function reachingNodes(g: Supergraph, targets: Uint8Array): Uint8Array {
 
 /** The flag that says a tested value is positive, next to the one that says it is not 0 (`v`): `v>0`. */
 const POSITIVE = '>0';
+const MINUS_ONE = '=-1';
 /** The value an inlined call returned, as the caller tests it: `$ret:<call event id>`. */
 const RETURNED = '$ret:';
 
@@ -227,8 +236,9 @@ function testedValue(node: SuperNode, t: Test): string | undefined {
   return node.events.some((e) => e.id === id) ? undefined : RETURNED + id;
 }
 
-type Sign = 'negative' | 'zero' | 'positive';
-const SIGNS: Sign[] = ['negative', 'zero', 'positive'];
+/** The classes of values a test can tell apart: -1 (the usual failure status), other negative values, 0, positive values. */
+type Sign = 'minus-one' | 'negative' | 'zero' | 'positive';
+const SIGNS: Sign[] = ['minus-one', 'negative', 'zero', 'positive'];
 
 /**
  * What a condition says of the values it tests, per successor, as flags: `v` (v is not 0) and `v>0` (v is
@@ -251,14 +261,21 @@ function computeValueTests(node: SuperNode): FlagTest[] {
   for (const t of node.tests) {
     const name = testedValue(node, t);
     if (name === undefined) continue;
-    if (typeof t.whenFails === 'boolean' && typeof t.whenNull === 'boolean' && typeof t.whenPositive === 'boolean') {
-      const branch: Record<Sign, number> = { negative: t.whenFails ? 0 : 1, zero: t.whenNull ? 0 : 1, positive: t.whenPositive ? 0 : 1 };
+    const branch: Record<Sign, number> | undefined =
+      typeof t.whenFails === 'boolean' && typeof t.whenNull === 'boolean' && typeof t.whenPositive === 'boolean'
+        ? { 'minus-one': t.whenFails ? 0 : 1, negative: t.whenFails ? 0 : 1, zero: t.whenNull ? 0 : 1, positive: t.whenPositive ? 0 : 1 }
+        : t.classes && typeof t.whenNull === 'boolean'
+          ? { 'minus-one': t.classes.minusOne ? 0 : 1, negative: t.classes.negative ? 0 : 1, zero: t.whenNull ? 0 : 1, positive: t.classes.positive ? 0 : 1 }
+          : undefined;
+    if (branch) {
       const signsAt = (i: number): Sign[] => SIGNS.filter((sg) => branch[sg] === i);
       const signs = { value: name, at: [signsAt(0), signsAt(1)] };
       const truth = [0, 1].map((i) => judgeSigns(signsAt(i), nonZero));
       const positive = [0, 1].map((i) => judgeSigns(signsAt(i), isPositive));
       if (truth.some((v) => v !== undefined)) out.push({ variable: name, byIndex: truth, signs });
       if (branch.negative !== branch.positive) out.push({ variable: name + POSITIVE, byIndex: positive, signs });
+      // `== -1`: whether the value is exactly -1 (what a helper's `return -1;` gives).
+      if (branch['minus-one'] !== branch.negative) out.push({ variable: name + MINUS_ONE, byIndex: [0, 1].map((i) => judgeSigns(signsAt(i), isMinusOne)), signs });
       continue;
     }
     if (!('variable' in t.subject) || !t.boolean || t.whenFails === null || t.whenNull === null || t.whenNull === undefined || t.whenFails === t.whenNull) continue;
@@ -271,12 +288,14 @@ function computeValueTests(node: SuperNode): FlagTest[] {
 
 const nonZero = (sg: Sign): boolean => sg !== 'zero';
 const isPositive = (sg: Sign): boolean => sg === 'positive';
+const isMinusOne = (sg: Sign): boolean => sg === 'minus-one';
 
 /** The signs a value may have, given its flags on the path. */
 function knownSigns(flags: ReadonlyMap<string, boolean>, value: string): Sign[] {
   const truth = flags.get(value);
   const positive = flags.get(value + POSITIVE);
-  return SIGNS.filter((sg) => (truth === undefined || nonZero(sg) === truth) && (positive === undefined || isPositive(sg) === positive));
+  const minusOne = flags.get(value + MINUS_ONE);
+  return SIGNS.filter((sg) => (truth === undefined || nonZero(sg) === truth) && (positive === undefined || isPositive(sg) === positive) && (minusOne === undefined || isMinusOne(sg) === minusOne));
 }
 
 /** true when every sign in `signs` has the property, false when none has, undefined when they differ or none lead here. */
@@ -289,7 +308,7 @@ function judgeSigns(signs: Sign[], property: (s: Sign) => boolean): boolean | un
 
 /** Set what is known of a value (a constant, or undefined: unknown) as its flags. */
 function setValue(flags: Map<string, boolean>, vars: ReadonlySet<string>, name: string, value: number | undefined): void {
-  for (const [flag, truth] of [[name, value === undefined ? undefined : value !== 0], [name + POSITIVE, value === undefined ? undefined : value > 0]] as const) {
+  for (const [flag, truth] of [[name, value === undefined ? undefined : value !== 0], [name + POSITIVE, value === undefined ? undefined : value > 0], [name + MINUS_ONE, value === undefined ? undefined : value === -1]] as const) {
     if (!vars.has(flag)) continue;
     if (truth === undefined) flags.delete(flag);
     else flags.set(flag, truth);
@@ -324,9 +343,14 @@ function passedValues(node: SuperNode, flags: ReadonlyMap<string, boolean>): Map
   return new Map([...bound].map(([p, arg]) => [p, valueFlags(arg).map((f) => flags.get(f))]));
 }
 
-/** Flags that hold what a value is: `v` and `v>0`. */
+/** `name` is `whole` or one of its fields (`u.gid` of `u`). */
+function isPartOf(name: string, whole: string): boolean {
+  return name === whole || name.startsWith(whole + '.') || name.startsWith(whole + '->');
+}
+
+/** Flags that hold what a value is: `v`, `v>0` and `v=-1`. */
 function valueFlags(name: string): string[] {
-  return [name, name + POSITIVE];
+  return [name, name + POSITIVE, name + MINUS_ONE];
 }
 
 /**
@@ -390,7 +414,19 @@ export function flagRanking(g: Supergraph): string[] {
   // Which way the build went (`$defined:X`) is given up first where too many combinations meet: the program's own
   // variables tell its paths apart; a build choice only keeps two builds' code from mixing.
   const rest = [...vars].filter((v) => !first.includes(v));
-  return first.concat(rest.filter((v) => !isBuildChoice(v)), rest.filter(isBuildChoice));
+  return first.concat(
+    rest.filter((v) => lateRank(v) === 0),
+    rest.filter((v) => lateRank(v) === 1),
+    rest.filter((v) => lateRank(v) === 2),
+  );
+}
+
+/**
+ * Flags that come after the program's own variables, given up first where too many combinations meet: whether a
+ * value is exactly -1 (1: it only refines what `v` and `v>0` say), then build choices (2).
+ */
+function lateRank(v: string): number {
+  return isBuildChoice(v) ? 2 : v.endsWith(MINUS_ONE) ? 1 : 0;
 }
 
 /** The pseudo-variable of a build choice: whether a macro is defined (`#ifdef X` … `#ifndef X`). */
@@ -414,7 +450,7 @@ export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMa
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
   // A new fork: which side the path was on before no longer tells the processes apart.
   if (flags.has(FORK_PARENT) && node.events.some((e) => e.kind === 'fork' || g.forkValues?.get(node.fn)?.events.has(e.id))) flags.delete(FORK_PARENT);
-  if (!flags.size && !node.origin.constants && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
+  if (!flags.size && !node.origin.constants && !node.origin.values && !node.fills && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
   const vars = flagVariables(g);
   // What an inlined call returned, before its caller's assignment takes it (`r = f();`) or tests it.
   const returned = node.returnOf ? valueFlags(RETURNED + node.returnOf.call).map((f) => flags.get(f)) : undefined;
@@ -426,9 +462,15 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
+    if (!value && vars.has(v + MINUS_ONE)) flags.set(v + MINUS_ONE, false);
   }
   // A pointer from a lookup that never returns NULL.
   for (const v of node.nonNull ?? []) if (vars.has(v)) flags.set(v, true);
+  // A number (`owner = -1;`): what it is, and whether it is the -1 an unset id is kept as.
+  for (const [v, value] of Object.entries(node.origin.values ?? {})) setValue(flags, vars, v, value);
+  // A value a call filled (`sscanf(arg, "%u:%u", &u, &g)` the program survives only when it worked, a parser that
+  // dies when it cannot fill the struct) is a value read from the input or a database, not the -1 kept for "unset".
+  for (const target of node.fills ?? []) for (const f of vars) if (f.endsWith(MINUS_ONE) && isPartOf(f.slice(0, -MINUS_ONE.length), target)) flags.set(f, false);
   // `i_am_root = (0 == getuid());`: what is known of the process now, kept in the variable.
   for (const { variable, notRoot } of node.origin.rootCopies ?? []) if (vars.has(variable)) {
     const now = flags.get(NOT_ROOT);
@@ -466,7 +508,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
  * it names (`ctx->options = 0` forgets `options & OPT_X`).
  */
 function mentions(flag: string, variable: string): boolean {
-  if (flag === variable || flag === variable + POSITIVE) return true;
+  if (flag === variable || flag === variable + POSITIVE || flag === variable + MINUS_ONE) return true;
   if (!flag.includes(' ')) return false;
   const field = /(?:\.|->)(\w+)$/.exec(variable)?.[1];
   return mentionsName(flag, variable) || (field !== undefined && mentionsName(flag, field));
@@ -517,19 +559,22 @@ const flagTestCache = new WeakMap<Supergraph, FlagTest[][]>();
 
 /** Flag variables a condition node decides: successor index → (variable → truth). */
 function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
+  if (flagOverride) return testsOfFlags(g, node, flagOverride);
   let byNode = flagTestCache.get(g);
   if (!byNode) {
     const vars = flagVariables(g);
-    byNode = g.nodes.map((n) => {
-      const tests: FlagTest[] = valueTests(n).filter((t) => vars.has(t.variable));
-      if (vars.has(NOT_ROOT)) tests.push(...rootCopyTests(g, n));
-      const fork = forkBranches(g, n);
-      if (fork) tests.push({ variable: FORK_PARENT, byIndex: fork });
-      return tests;
-    });
+    byNode = g.nodes.map((n) => testsOfFlags(g, n, vars));
     flagTestCache.set(g, byNode);
   }
   return byNode[node.id]!;
+}
+
+function testsOfFlags(g: Supergraph, n: SuperNode, vars: ReadonlySet<string>): FlagTest[] {
+  const tests: FlagTest[] = valueTests(n).filter((t) => vars.has(t.variable));
+  if (vars.has(NOT_ROOT)) tests.push(...rootCopyTests(g, n));
+  const fork = vars.has(FORK_PARENT) ? forkBranches(g, n) : undefined;
+  if (fork) tests.push({ variable: FORK_PARENT, byIndex: fork });
+  return tests;
 }
 
 /** How far back a test of a root copy looks for the copy (nodes). */
@@ -660,7 +705,7 @@ function isLive(live: LiveFlags, node: number, v: string): boolean {
 
 /** The flags that still matter on arrival at `node`: the others are forgotten. */
 export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean>): Map<string, boolean> {
-  if (!flags.size) return flags;
+  if (!flags.size || flagOverride) return flags;
   const live = liveFlags(g);
   let out = flags;
   // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`). Nor which
@@ -681,7 +726,7 @@ export function followEdge(g: Supergraph, node: SuperNode, index: number, flags:
       // `v` and `v>0` together: a value known to be negative cannot take the branch of `v >= 0`.
       const possible = knownSigns(out, t.signs.value).filter((sg) => t.signs!.at[index]?.includes(sg));
       if (!possible.length) return undefined;
-      const implied = judgeSigns(possible, t.variable === t.signs.value ? nonZero : isPositive);
+      const implied = judgeSigns(possible, t.variable === t.signs.value ? nonZero : t.variable === t.signs.value + MINUS_ONE ? isMinusOne : isPositive);
       if (implied === undefined || out.get(t.variable) === implied) continue;
       if (out === flags) out = new Map(flags);
       out.set(t.variable, implied);
@@ -731,6 +776,151 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
 }
 
 const MAX_STATES = 20_000;
+
+const instanceEntryCache = new WeakMap<Supergraph, Map<SuperNode['chain'], number>>();
+const reachedCache = new WeakMap<Supergraph, Map<string, boolean>>();
+
+/**
+ * A check made on the walks' states, which give up the least telling flags where too many combinations meet, made
+ * again with every followed flag kept: does some path from the entry of the function (as inlined here) that holds
+ * the `index`-th event of `node` reach that event without passing an event `clears` names (`setgid()` before a
+ * `setuid()` the walk found without one)? Whatever the path into the function, so the answer stands for every caller.
+ * True also when the search grows too large to tell.
+ */
+export function reachedWithout(g: Supergraph, node: SuperNode, index: number, clears: (e: PrivilegeEvent) => boolean, what: string): boolean {
+  let cache = reachedCache.get(g);
+  if (!cache) reachedCache.set(g, (cache = new Map()));
+  const key = `${what}|${node.id}|${index}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const result = searchWithout(g, node, index, clears);
+  cache.set(key, result);
+  return result;
+}
+
+function searchWithout(g: Supergraph, node: SuperNode, index: number, clears: (e: PrivilegeEvent) => boolean): boolean {
+  if (node.events.slice(0, index).some(clears)) return false;
+  let entries = instanceEntryCache.get(g);
+  if (!entries) {
+    entries = new Map();
+    for (const n of g.nodes) if (n.origin.kind === 'entry' && !entries.has(n.chain)) entries.set(n.chain, n.id);
+    instanceEntryCache.set(g, entries);
+  }
+  const chain = node.chain;
+  const entry = entries.get(chain);
+  if (entry === undefined) return true;
+  const inside = (n: SuperNode): boolean => n.chain === chain || (n.chain.length > chain.length && chain.every((c, i) => n.chain[i] === c));
+  const start = knownFlags(g).get(entry);
+  if (!start) return false; // no path consistent with the flags enters the function here
+  // The flags that matter here: the graph's own special ones, and every variable a condition of the function tests
+  // whose branches differ in reaching the event or an event that `clears` (the walks follow only the few that
+  // guard the most privilege calls of the whole graph).
+  const region = g.nodes.filter(inside);
+  const marks = new Uint8Array(g.nodes.length);
+  marks[node.id] = 1;
+  for (const n of region) if (n.events.some(clears)) marks[n.id] = 1;
+  const own = flagVariables(g);
+  const relevant = new Set([NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => own.has(v)));
+  for (const n of region) for (const t of valueTests(n)) {
+    if (relevant.has(t.variable) || t.variable.startsWith(RETURNED)) continue;
+    if (decidesNear(g, n, t.variable, marks, inside)) relevant.add(t.variable);
+  }
+  for (const v of [...relevant]) for (const f of valueFlags(v)) if (!relevant.has(f) && region.some((n) => valueTests(n).some((t) => t.variable === f))) relevant.add(f);
+  // The rankings and caches of the graph's own flags are made before the search follows others.
+  flagRanking(g);
+  const startFlags = new Map([...start].filter(([v]) => relevant.has(v)));
+  // Where each flag is still to be tested (a node from which some test of it is reachable in the function): a flag
+  // no longer tested is dropped, so that it does not split the search for nothing. The process's own are kept.
+  const preds = predecessors(g);
+  const liveAt = new Map<string, Uint8Array>();
+  for (const v of relevant) {
+    if (v === NOT_ROOT || v === FORK_PARENT) continue;
+    const live = new Uint8Array(g.nodes.length);
+    const work = region.filter((n) => testsOfFlags(g, n, relevant).some((t) => t.variable === v || (t.signs && t.signs.value === v))).map((n) => n.id);
+    for (const id of work) live[id] = 1;
+    while (work.length) for (const p of preds[work.pop()!]!) if (!live[p] && inside(g.nodes[p]!)) {
+      live[p] = 1;
+      work.push(p);
+    }
+    liveAt.set(v, live);
+  }
+  const liveOnlyHere = (id: number, flags: Map<string, boolean>): Map<string, boolean> => {
+    let out = flags;
+    for (const v of flags.keys()) if (liveAt.get(v)?.[id] === 0) {
+      if (out === flags) out = new Map(flags);
+      out.delete(v);
+    }
+    return out;
+  };
+  flagOverride = relevant;
+  try {
+    return searchFrom(g, node, entry, liveOnlyHere(entry, startFlags), clears, inside, chain, liveOnlyHere);
+  } finally {
+    flagOverride = undefined;
+  }
+}
+
+/** How many nodes past a condition of the re-check's function its branches are compared. */
+const DECIDES_REACH = 400;
+
+/**
+ * Does one branch of this condition on `variable` reach, within the function and near it, a node marked in `marks`
+ * that the other does not? Each branch is followed until the variable is tested again.
+ */
+function decidesNear(g: Supergraph, cond: SuperNode, variable: string, marks: Uint8Array, inside: (n: SuperNode) => boolean): boolean {
+  if (cond.succ.length !== 2) return false;
+  const near = (start: number): Set<number> => {
+    const found = new Set<number>();
+    const seen = new Set<number>([start]);
+    const queue = [start];
+    for (let i = 0; i < queue.length && i < DECIDES_REACH; i++) {
+      const n = g.nodes[queue[i]!]!;
+      if (!inside(n)) continue;
+      if (marks[n.id]) found.add(n.id);
+      if (valueTests(n).some((t) => t.variable === variable)) continue;
+      for (const s of n.succ) if (!seen.has(s)) {
+        seen.add(s);
+        queue.push(s);
+      }
+    }
+    return found;
+  };
+  const [a, b] = cond.succ.map(near);
+  for (const e of a!) if (!b!.has(e)) return true;
+  for (const e of b!) if (!a!.has(e)) return true;
+  return false;
+}
+
+function searchFrom(
+  g: Supergraph,
+  node: SuperNode,
+  entry: number,
+  start: Map<string, boolean>,
+  clears: (e: PrivilegeEvent) => boolean,
+  inside: (n: SuperNode) => boolean,
+  chain: SuperNode['chain'],
+  liveHere: (id: number, flags: Map<string, boolean>) => Map<string, boolean>,
+): boolean {
+  const seen = new Set<string>();
+  const stack: [number, Map<string, boolean>][] = [[entry, start]];
+  while (stack.length) {
+    const [id, flags] = stack.pop()!;
+    const key = `${id}|${flagsKey(g, flags)}`;
+    if (seen.has(key)) continue;
+    if (seen.size > MAX_STATES) return true;
+    seen.add(key);
+    if (id === node.id) return true;
+    const n = g.nodes[id]!;
+    if (n.dies || n.events.some(clears) || !inside(n)) continue;
+    if (n.chain === chain && n.origin.kind === 'exit') continue;
+    const after = constantsAfter(g, n, flags);
+    n.succ.forEach((s, i) => {
+      const along = followEdge(g, n, i, after);
+      if (along) stack.push([s, liveHere(s, along)]);
+    });
+  }
+  return false;
+}
 
 /**
  * After `ev` (the `index`-th event of `node`) succeeded, does some path go on — to the end of the program, or

@@ -296,6 +296,62 @@ export class Project {
     return calls;
   }
 
+  /**
+   * A node that lets the path go on only when its calls worked: a condition one of whose branches ends the process
+   * on an error (`if (sscanf(arg, "%u:%u", &u, &g) < 2) errx(…)`, `if (!parse(u, s)) die(…)`).
+   */
+  endsOnFailure(fn: FunctionModel, node: CfgNode): boolean {
+    return node.kind === 'cond' && node.succ.some((s) => s >= 0 && fn.cfg.nodes[s]!.events.some((e) => this.isDyingCall(e) && isErrorExit(e)));
+  }
+
+  private readonly fillCache = new Map<FunctionModel, Map<number, boolean>>();
+
+  /**
+   * The function fills what its `index`-th parameter points to on every path on which it returns: it hands the
+   * pointer to a call it survives only when the call worked, or to a project function that fills it in turn
+   * (`void xparse(struct ug *u, const char *s) { if (!parse(u, s)) die(…); }`).
+   */
+  fillsParameter(fn: FunctionModel, index: number): boolean {
+    let known = this.fillCache.get(fn);
+    if (!known) this.fillCache.set(fn, (known = new Map()));
+    const cached = known.get(index);
+    if (cached !== undefined) return cached;
+    known.set(index, false); // a call that leads back here fills nothing
+    const param = fn.params[index];
+    let result = false;
+    if (param && fn.language === 'c') {
+      const fills = (node: CfgNode): boolean =>
+        node.events.some((e) => {
+          if (e.kind !== 'call') return false;
+          return e.args.some((a, i) => {
+            if (a.text.trim() !== param) return false;
+            if (this.endsOnFailure(fn, node)) return true;
+            const callee = this.resolveCall(e, fn.file);
+            return callee !== undefined && callee !== fn && this.fillsParameter(callee, i);
+          });
+        });
+      const { nodes, entry, exit } = fn.cfg;
+      const seen = new Set<number>([entry]);
+      const work = [entry];
+      result = true;
+      while (work.length) {
+        const id = work.pop()!;
+        const n = nodes[id]!;
+        if (id === exit) {
+          result = false;
+          break;
+        }
+        if (this.isDyingNode(n) || fills(n)) continue;
+        for (const s of n.succ) if (s >= 0 && !seen.has(s)) {
+          seen.add(s);
+          work.push(s);
+        }
+      }
+    }
+    known.set(index, result);
+    return result;
+  }
+
   /** A node whose events include a call that never returns: the path ends there. */
   isDyingNode(node: CfgNode): boolean {
     return node.events.some((e) => this.isDyingCall(e));

@@ -11,7 +11,9 @@ import { continuesAfterFailure } from '../wording.js';
 export type Verdict =
   | { status: 'checked' }
   | { status: 'returned' } // passed to the caller: the duty moves to every caller
-  | { status: 'unchecked'; why: string };
+  // `alsoReturned`: on other failure paths the status reaches the caller (`return -1;`), so the callers still
+  // have the duty for those, besides this call's own finding.
+  | { status: 'unchecked'; why: string; alsoReturned?: boolean };
 
 const CHECKED: Verdict = { status: 'checked' };
 
@@ -43,7 +45,7 @@ export class ResultJudge {
         // A Node function with no `return` value still hands its uncaught exceptions to its callers.
         if (fn.isEntry || (fn.returnsVoid && fn.language === 'c') || this.statusFunctions.has(fn) || project.isShim(fn)) continue;
         for (const node of fn.cfg.nodes) for (const ev of node.events) {
-          if (!this.statusFunctions.has(fn) && this.needsCheck(fn, ev) && this.judge(fn, ev).status === 'returned') {
+          if (!this.statusFunctions.has(fn) && this.needsCheck(fn, ev) && returnsStatus(this.judge(fn, ev))) {
             this.statusFunctions.set(fn, this.underlying(fn, ev));
             changed = true;
           }
@@ -115,7 +117,7 @@ export class ResultJudge {
     const v = this.judgeUse(fn, ev);
     // A temporary drop that fails and returns an error has not entered the section meant to run unprivileged:
     // the caller stays as privileged as it was, which is what it expects on an error.
-    if (v.status === 'returned' && this.underlying(fn, ev).kind === 'set-id' && (this.underlying(fn, ev) as { scope: string }).scope === 'effective') return CHECKED;
+    if (returnsStatus(v) && this.underlying(fn, ev).kind === 'set-id' && (this.underlying(fn, ev) as { scope: string }).scope === 'effective') return v.status === 'unchecked' ? { status: 'unchecked', why: v.why } : CHECKED;
     return v;
   }
 
@@ -197,7 +199,7 @@ export class ResultJudge {
         : [[node.succ[test.whenFails ? 0 : 1]!, [node.succ[test.whenFails ? 1 : 0]!]]];
     let best: Verdict | undefined;
     for (const [fail, ok] of candidates) {
-      const v = this.failureBranch(fn, fail, ok, callNode, variable);
+      const v = this.failureBranch(fn, fail, ok, callNode, variable, failsAs === -1 ? variable : undefined);
       if (v.status === 'checked') return v;
       if (v.status === 'returned') best = v;
       best ??= v;
@@ -250,7 +252,7 @@ export class ResultJudge {
     return result;
   }
 
-  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number, variable: string | undefined): Verdict {
+  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number, variable: string | undefined, failing?: string): Verdict {
     const { nodes, exit } = fn.cfg;
     const okRegion = this.successRegion(fn, okStarts, variable);
     const cyclic = this.cyclesOf(fn);
@@ -264,6 +266,9 @@ export class ResultJudge {
     if (variable !== undefined) atCall.delete(variable);
     const work: [number, Map<string, boolean>][] = [[failStart, atCall]];
     let returned = false;
+    // The first path on which the failure goes on unnoticed; the walk goes on to learn whether other failure paths
+    // report it to the caller.
+    let unchecked: { status: 'unchecked'; why: string } | undefined;
     // Variables the failure path sets to a failure status (`i = EXIT_FAILURE;` before `goto cleanup`).
     const failureStatus = new Set<string>();
     while (work.length) {
@@ -285,25 +290,35 @@ export class ResultJudge {
       if (okRegion.has(id) && doesWork(n) && !recorded) {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
         // nor is the program's shared cleanup when it returns the failure status the failure path set.
-        if (fn.isEntry && this.returnsOnly(fn, id, failureStatus)) continue;
+        // Outside main, only where some path does return the status to the caller (a tail that only dies is judged
+        // as an error path below).
+        const reported = fn.isEntry || (passesDuty && this.reachesReturnOf(fn, id, failing !== undefined ? new Set([...failureStatus, failing]) : failureStatus));
+        if (reported && this.returnsOnly(fn, id, failureStatus, failing)) {
+          if (!fn.isEntry) returned = true;
+          continue;
+        }
         const error = this.errorPathFrom(fn, id);
         if (error === 'dies' || (error === 'returns' && passesDuty)) {
           if (error === 'returns') returned = true;
           continue;
         }
-        return { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid && !fn.keepsRunning ? 'returns' : 'continues') };
+        unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid && !fn.keepsRunning ? 'returns' : 'continues') };
+        continue;
       }
       // The success path's own `return 0;` (a constant that is not an error status, the same whichever way the call
       // went): the caller cannot tell the failure apart, so no duty passes to it. A shared error exit (`errret:
       // return -1;`) still hands the failure on.
-      if (passesDuty && okRegion.has(id) && n.kind === 'return' && n.returnsConstant !== undefined && n.returnsConstant >= 0) return { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
+      if (passesDuty && okRegion.has(id) && n.kind === 'return' && n.returnsConstant !== undefined && n.returnsConstant >= 0) {
+        unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
+        continue;
+      }
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
         continue;
       }
       if (id === exit) {
-        if (fn.returnsVoid) return { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
-        returned = true;
+        if (fn.returnsVoid) unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
+        else returned = true;
         continue;
       }
       const next = new Map(known);
@@ -319,6 +334,7 @@ export class ResultJudge {
       if (decided !== undefined) work.push([n.succ[decided]!, next]);
       else for (const s of n.succ) work.push([s, next]);
     }
+    if (unchecked) return returned ? { ...unchecked, alsoReturned: true } : unchecked;
     return returned ? { status: 'returned' } : CHECKED;
   }
 
@@ -360,7 +376,10 @@ export class ResultJudge {
    * `return 0;` reached only through a test of one of them is the cleanup's success exit (`if (status == OK)
    * return 0;`), which a path that set the failure status does not take.
    */
-  private returnsOnly(fn: FunctionModel, id: number, variables: ReadonlySet<string>): boolean {
+  private returnsOnly(fn: FunctionModel, id: number, given: ReadonlySet<string>, failing?: string): boolean {
+    // The variable the call's status was stored in still holds the failure (-1) until it is assigned again: its
+    // tests take their failing branch (`if (rc < 0) break;`), and returning it reports the failure.
+    const variables = failing !== undefined ? new Set([...given, failing]) : given;
     if (!variables.size) return false;
     const seen = new Set<string>();
     const work: [number, boolean][] = [[id, false]];
@@ -377,6 +396,12 @@ export class ResultJudge {
       }
       if (cur === fn.cfg.exit) return false; // fell off the end
       if (this.project.isDyingNode(n)) continue;
+      if (failing !== undefined && (n.assigns?.includes(failing) || n.updates?.includes(failing))) return false;
+      const stillFailing = failing !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === failing && t.whenFails !== null) : undefined;
+      if (stillFailing) {
+        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, statusTested]);
+        continue;
+      }
       // A test of the status that sends some path to `return status;`: the other way is the success exit.
       const testsStatus =
         statusTested ||
@@ -409,6 +434,11 @@ export class ResultJudge {
     }
     return c;
   }
+}
+
+/** The failure reaches the caller as a status on some path: every caller has the duty to test it. */
+function returnsStatus(v: Verdict): boolean {
+  return v.status === 'returned' || (v.status === 'unchecked' && v.alsoReturned === true);
 }
 
 /** A step of the drop sequence itself, not the work it prepares. */

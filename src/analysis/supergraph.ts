@@ -29,6 +29,11 @@ export interface SuperNode {
   returnOf?: { call: number; variable?: string };
   /** Variables this segment stores the value of a call into that never returns NULL (a lookup that dies instead). */
   nonNull?: string[];
+  /**
+   * Variables (or structs) whose address this segment hands to a call that fills them whenever the path goes on:
+   * the program survives the call only when it worked, or the callee is a project function that always fills them.
+   */
+  fills?: string[];
 }
 
 export interface Supergraph {
@@ -97,6 +102,10 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           if (input) seg.events.push(summaryInput(ev, input));
           const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
           if (kept && callee2 && project.neverNull.has(callee2)) (seg.nonNull ??= []).push(kept);
+          ev.args.forEach((a, i) => {
+            const target = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(a.text.trim())?.[1];
+            if (target && (project.endsOnFailure(fn, node) || (callee2 !== undefined && callee2 !== fn && project.fillsParameter(callee2, i)))) (seg.fills ??= []).push(target);
+          });
         }
         // exec() replaces the program: this one's path ends there (the other program goes on with its privileges;
         // the rules that care see the exec). An exec that returns has failed: that is an error path, not a path on.
@@ -199,6 +208,13 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
     case 'set-id': {
       const account = ev.targetUser?.startsWith(ACCOUNT_PARAMETER) ? binding.get(ev.targetUser.slice(ACCOUNT_PARAMETER.length)) : undefined;
       if (account) ev = { ...ev, targetUser: account.text };
+      // `seteuid(on ? saved_euid : getuid())` called with a constant for `on`: the side it picks.
+      const chooser = ev.targetChoice ? binding.get(ev.targetChoice.variable) : undefined;
+      const chosen = chooser ? constantTruthOf(chooser.text) : undefined;
+      if (ev.targetChoice && chosen !== undefined && ev.direction !== 'probe') {
+        const id = chosen ? ev.targetChoice.whenTrue : ev.targetChoice.whenFalse;
+        return { ...ev, target: id, direction: id === 'root' || id === 'saved-effective' ? 'raise' : 'drop' };
+      }
       const bound = binding.get(ev.targetText) ?? boundPasswdField(ev.targetText, binding);
       if (!bound || ev.direction === 'probe' || bound.id === ev.target) return ev;
       const direction = bound.id === 'root' || bound.id === 'saved-effective' ? 'raise' : 'drop';
@@ -221,6 +237,15 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
     default:
       return ev;
   }
+}
+
+/** The truth of an argument's text when it is a constant: a number, `true`/`false`, `NULL`. */
+function constantTruthOf(text: string): boolean | undefined {
+  const t = text.trim();
+  if (/^(?:NULL|nullptr|false)$/.test(t)) return false;
+  if (t === 'true') return true;
+  const n = /^-?(?:0x[0-9a-f]+|\d+)[uUlL]*$/i.test(t) ? Number(t.replace(/[uUlL]+$/, '')) : NaN;
+  return Number.isFinite(n) ? n !== 0 : undefined;
 }
 
 /** `pw->pw_uid` where the caller passed the invoking user's passwd entry as `pw`. */

@@ -77,7 +77,19 @@ function setId(id: IdKind, api: string, scope: IdScope, targetNode: Node | undef
   const targetValue = targetNode && (numericValue(targetNode) ?? ctx.numericMacros?.get(unwrap(targetNode).text));
   const n = targetNode && unwrap(targetNode);
   const global = target === 'other' && n?.type === 'identifier' && ctx.locals !== undefined && !ctx.locals.has(n.text) && ctx.numericMacros?.get(n.text) === undefined;
-  return { ...event, ...(targetUser ? { targetUser } : {}), ...(targetValue !== undefined ? { targetValue } : {}), ...(global ? { targetGlobal: true as const } : {}) };
+  const cond = n?.type === 'conditional_expression' ? n.childForFieldName('condition') : null;
+  const chooser = cond ? unwrap(cond) : undefined;
+  const choice =
+    chooser?.type === 'identifier' && n
+      ? { variable: chooser.text, whenTrue: classifyId(n.childForFieldName('consequence') ?? undefined, ctx), whenFalse: classifyId(n.childForFieldName('alternative') ?? undefined, ctx) }
+      : undefined;
+  return {
+    ...event,
+    ...(targetUser ? { targetUser } : {}),
+    ...(targetValue !== undefined ? { targetValue } : {}),
+    ...(global ? { targetGlobal: true as const } : {}),
+    ...(choice && choice.whenTrue !== choice.whenFalse ? { targetChoice: choice } : {}),
+  };
 }
 
 /** `pw->pw_uid` of `pw = getpwnam("nobody")`: the account named in the code. */

@@ -41,7 +41,16 @@ function declare(n: CfgNode, declaration: Node): void {
     const value = init.childForFieldName('value');
     const truth = value ? constantTruth(value) : null;
     if (name && truth !== null) (n.constants ??= {})[name] = truth;
+    const number = value ? numericConstant(value) : undefined;
+    if (name && number !== undefined) (n.values ??= {})[name] = number;
   }
+}
+
+/** A numeric constant, cast or not: `-1`, `(gid_t)-1` (which parses as a subtraction from a parenthesised name), `0`. */
+function numericConstant(value: Node): number | undefined {
+  if (/^\(\s*\w+\s*\)\s*-\s*1$/.test(unwrap(value).text)) return -1;
+  const v = constantNumber(value);
+  return v === null || !Number.isFinite(v) ? undefined : v;
 }
 
 function isShortCircuit(expr: Node): boolean {
@@ -720,6 +729,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const right = a.childForFieldName('right');
         const value = right ? constantTruth(right) : null;
         if (value !== null) (node.constants ??= {})[a.childForFieldName('left')!.text] = value;
+        const number = right ? numericConstant(right) : undefined;
+        if (number !== undefined) (node.values ??= {})[a.childForFieldName('left')!.text] = number;
       }
     }
   }

@@ -32,6 +32,9 @@ function namedConstant(name: string): number | null {
 const ENTRY_STRINGS = new Set(['pw_name', 'pw_dir', 'pw_shell', 'gr_name']);
 
 /** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
+/** A parenthesised type name: `(uid_t)`, `(unsigned)`, `(int)`. */
+const TYPE_NAME = /^\(\s*(?:\w+_t|unsigned|signed|int|long|short|char)\s*\)$/;
+
 function evaluate(expr: Node, subject: Node | undefined, failure: number | boolean = -1): Value {
   if (subject && expr.id === subject.id) return failure;
   switch (expr.type) {
@@ -90,6 +93,11 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
       const left = expr.childForFieldName('left');
       const right = expr.childForFieldName('right');
       if (!left || !right) return null;
+      // `(gid_t)-1` parses as a subtraction from a parenthesised name: a type's name there makes it a cast.
+      if (op === '-' && left.type === 'parenthesized_expression' && TYPE_NAME.test(left.text)) {
+        const v = evaluate(right, subject, failure);
+        return typeof v === 'number' ? -v : null;
+      }
       return binaryValue(op, evaluate(left, subject, failure), () => evaluate(right, subject, failure));
     }
   }

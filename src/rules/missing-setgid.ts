@@ -1,4 +1,4 @@
-import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
+import { continuesWithout, knownNotRoot, reachedWithout } from '../analysis/paths.js';
 import type { FunctionModel, PrivilegeEvent } from '../model.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -52,6 +52,8 @@ export const missingSetgid: Rule = {
         (e, before, node, flags) => {
           if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(GID_KEPT) || knownNotRoot(flags)) return;
           if (!continuesWithout(g, node, node.events.indexOf(e), e, setsGid, undefined, flags)) return;
+          // The walks' states may have given up the flags that tie the drop to its gid: checked again with all of them.
+          if (!reachedWithout(g, node, node.events.indexOf(e), setsGid, GID_KEPT)) return;
           const terms = codeTerms(ctx, g.nodes.flatMap((n) => n.events));
           ctx.report({
             loc: e.loc,

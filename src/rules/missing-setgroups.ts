@@ -1,5 +1,5 @@
 import { CAP_SETGID, capabilitiesAfter, mayHold } from '../analysis/capabilities.js';
-import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
+import { continuesWithout, knownNotRoot, reachedWithout } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
 import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
@@ -38,6 +38,8 @@ export const missingSetgroups: Rule = {
           // A process that keeps CAP_SETGID across the uid change may set its groups afterwards.
           const keptSetgid = mayHold(capabilities.get(e.id) ?? new Set(), CAP_SETGID);
           if (keptSetgid && !continuesWithout(g, node, node.events.indexOf(e), e, (later) => later.kind === 'set-groups', undefined, flags)) return;
+          // The walks' states may have given up the flags that tie the drop to its groups: checked again with all of them.
+          if (!reachedWithout(g, node, node.events.indexOf(e), (earlier) => earlier.kind === 'set-groups', NO_GROUPS)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} drops the user id but no setgroups()/initgroups() runs before it on every path: the process keeps root's supplementary groups.`,

@@ -15,6 +15,7 @@ import { conditionWhen, constantTruth } from './conditions.js';
 import { signBranches } from '../values.js';
 import { callbackRole, moduleFunctionName, type FunctionSite } from './functions.js';
 import { swallowingCatch } from './promises.js';
+import { properties } from './spawn.js';
 import { siteKey, type CallTargets } from './resolution.js';
 import { assignedName, callArguments, isFunction, locOf, namedChildren, patternNames, stringValue, unwrap } from './syntax.js';
 
@@ -65,6 +66,8 @@ export class NodeCfgBuilder extends GraphBuilder {
 
   /** Callbacks registered for later in a module's top level or in a callback: they run once it has finished. */
   private readonly deferred: Collected[] = [];
+  /** Nodes that give a variable an object literal, with the id fields (`uid`, `gid`) it sets. */
+  private readonly objectFields = new Map<number, Map<string, Set<string>>>();
 
   constructor(
     private readonly ctx: NodeFileContext,
@@ -93,6 +96,7 @@ export class NodeCfgBuilder extends GraphBuilder {
     let outs = body.type === 'statement_block' || body.type === 'program' ? this.statement(body, ins) : this.returnOf(body, body, ins);
     for (const item of this.deferred) outs = [{ from: (item.surely ? this.runs(outs, item, body) : this.mayRun(outs, item, body)).id, slot: -1 }];
     this.connect(outs, this.exitId);
+    spawnOptionFields(this.nodes, this.entryId, this.objectFields);
     return { nodes: this.nodes, entry: this.entryId, exit: this.exitId };
   }
 
@@ -186,6 +190,27 @@ export class NodeCfgBuilder extends GraphBuilder {
     const last = this.place(ast, ins, exprs.flatMap((e) => this.collect(e)));
     for (const e of exprs) for (const a of assignmentsIn(e)) assigns.push(a.name);
     if (assigns.length) last.assigns = assigns;
+    // `const options = { detached: true };`, `options = { uid };`: the id fields the object starts with.
+    const objects: [string, Node][] = [
+      ...(ast.type === 'lexical_declaration' || ast.type === 'variable_declaration'
+        ? namedChildren(ast).flatMap((d): [string, Node][] => {
+            const name = d.childForFieldName('name');
+            const value = d.childForFieldName('value');
+            return name?.type === 'identifier' && value ? [[name.text, value]] : [];
+          })
+        : []),
+      ...exprs.flatMap((e) => assignmentsIn(e).map((a): [string, Node] => [a.name, a.right])),
+    ];
+    for (const [name, value] of objects) {
+      const v = unwrap(value);
+      if (v.type !== 'object') continue;
+      const props = properties(v);
+      if (!props) continue;
+      const fields = new Set(['uid', 'gid'].filter((f) => props.has(f)));
+      const byName = this.objectFields.get(last.id) ?? new Map<string, Set<string>>();
+      byName.set(name, fields);
+      this.objectFields.set(last.id, byName);
+    }
     const constants = exprs.flatMap((e) => constantAssignments(e));
     if (constants.length) last.constants = Object.fromEntries(constants);
     return [{ from: last.id, slot: -1 }];
@@ -491,6 +516,53 @@ function isDeclaredName(id: Node): boolean {
 
 function patternsOf(declaration: Node): string[] {
   return namedChildren(declaration).flatMap((d) => patternNames(d.childForFieldName('name')));
+}
+
+/**
+ * Spawn options kept in a variable and filled field by field (`if (env.uid) options.uid = env.uid;`): the child is
+ * given a uid without a gid when some path to the call sets `options.uid` and not `options.gid`. Each call's event
+ * is given the fields then (or left without ids when no path sets a uid).
+ */
+function spawnOptionFields(nodes: CfgNode[], entry: number, objectFields: ReadonlyMap<number, ReadonlyMap<string, ReadonlySet<string>>>): void {
+  const calls = nodes.flatMap((n) => n.events.filter((e) => e.kind === 'spawn' && e.optionsVariable !== undefined).map((e) => [n, e] as const));
+  for (const [at, ev] of calls) {
+    if (ev.kind !== 'spawn') continue;
+    const v = ev.optionsVariable!;
+    delete ev.optionsVariable;
+    if (!nodes.some((n) => n.assigns?.includes(`${v}.uid`))) continue;
+    // The states a path can be in: 'ug' for uid and gid set, 'u', 'g', '' — a set of them per node.
+    const step = (n: CfgNode, state: string): string => {
+      let uid = state.includes('u');
+      let gid = state.includes('g');
+      const literal = objectFields.get(n.id)?.get(v);
+      if (n.assigns?.includes(v)) {
+        uid = literal?.has('uid') ?? false;
+        gid = literal?.has('gid') ?? false;
+      }
+      if (n.assigns?.includes(`${v}.uid`)) uid = true;
+      if (n.assigns?.includes(`${v}.gid`)) gid = true;
+      return (uid ? 'u' : '') + (gid ? 'g' : '');
+    };
+    const states = new Map<number, Set<string>>([[entry, new Set([''])]]);
+    const work = [entry];
+    while (work.length) {
+      const id = work.pop()!;
+      const n = nodes[id]!;
+      if (n === at) continue;
+      const out = new Set([...states.get(id)!].map((st) => step(n, st)));
+      for (const s of n.succ) {
+        if (s < 0) continue;
+        const cur = states.get(s) ?? new Set<string>();
+        const before = cur.size;
+        for (const st of out) cur.add(st);
+        states.set(s, cur);
+        if (cur.size !== before || before === 0) work.push(s);
+      }
+    }
+    const reaching = states.get(at.id) ?? new Set<string>();
+    if (reaching.has('u')) ev.uid = `${v}.uid`;
+    else if (reaching.has('ug')) Object.assign(ev, { uid: `${v}.uid`, gid: `${v}.gid` });
+  }
 }
 
 function assignmentsIn(expr: Node): { name: string; right: Node }[] {

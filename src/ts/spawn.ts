@@ -10,7 +10,7 @@ import { namedChildren, unwrap } from './syntax.js';
 const SPAWNING = /^(?:child_process\.(?:spawn|spawnSync|execFile|execFileSync|exec|execSync|fork)|cluster\.(?:setupPrimary|setupMaster))$/;
 
 /** The source text of each property an object literal sets; undefined when a spread may set more. */
-function properties(object: Node): Map<string, string> | undefined {
+export function properties(object: Node): Map<string, string> | undefined {
   const props = new Map<string, string>();
   for (const p of namedChildren(object)) {
     if (p.type === 'spread_element') return undefined;
@@ -31,6 +31,10 @@ function properties(object: Node): Map<string, string> | undefined {
 export function spawnEvent(api: string, args: Node[], constants: ModuleConstants): EventShape[] {
   if (!SPAWNING.test(api)) return [];
   const options = args.map((a) => resolve(a, constants)).find((a) => a.type === 'object');
+  // Options in a variable the function fills field by field (`options.uid = …`): the function's graph says which
+  // fields it holds at the call (see `spawnOptionFields`).
+  const variable = options ? undefined : args.slice(1).reverse().map(unwrap).find((a) => a.type === 'identifier');
+  if (variable) return [{ kind: 'spawn', api, optionsVariable: variable.text }];
   const props = options && properties(options);
   if (!props || (!props.has('uid') && !props.has('gid'))) return [];
   const uid = props.get('uid');
