@@ -197,6 +197,23 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     });
     if (grew) enqueue(id, key);
   };
+  /**
+   * The facts after a node's events, per walk, for each set of facts before them: the same facts reach a node under
+   * many combinations of flags, and equal sets are one object (`shared`), so each is carried through once.
+   */
+  const after = new Map<number, Map<Set<string>, Set<string>>>();
+  const factsAfter = (node: SuperNode, w: number, before: Set<string>): Set<string> => {
+    const key = node.id * walks.length + w;
+    let known = after.get(key);
+    if (!known) after.set(key, (known = new Map()));
+    let out = known.get(before);
+    if (!out) {
+      const next = new Set(before);
+      for (const ev of node.events) walks[w]!.transfer(next, ev);
+      known.set(before, (out = shared(next)));
+    }
+    return out;
+  };
   const refinesEdges = walks.some((w) => w.edge);
   arrive(g.entry, { facts: walks.map((w) => new Set(w.init)), flags: new Map() });
   while (work.length) {
@@ -206,20 +223,18 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     if (!state) continue; // merged away meanwhile
     const node = g.nodes[id]!;
     // Facts pass through nodes without events unchanged: shared, not copied (arrive() copies what it keeps).
-    const facts = node.events.length
-      ? state.facts.map((f, w) => {
-          const out = new Set(f);
-          for (const ev of node.events) walks[w]!.transfer(out, ev);
-          return shared(out);
-        })
-      : state.facts;
+    const facts = node.events.length ? state.facts.map((f, w) => factsAfter(node, w, f)) : state.facts;
     const flags = constantsAfter(g, node, state.flags);
     node.succ.forEach((s, index) => {
       const along = followEdge(g, node, index, flags);
       if (!along) return;
       const outFacts = !refinesEdges
         ? facts
-        : facts.map((f, w) => walks[w]!.edge?.(f, node, index) ?? f);
+        : facts.map((f, w) => {
+            // Refined facts are made one object with their equals too, so that the next node meets them again as one.
+            const refined = walks[w]!.edge?.(f, node, index);
+            return refined ? shared(refined) : f;
+          });
       arrive(s, { facts: outFacts, flags: liveOnly(g, s, along) });
     });
   }
