@@ -195,8 +195,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`privlint: recorded ${outcome.baselined.length} finding${outcome.baselined.length === 1 ? '' : 's'} in the baseline ${values['write-baseline']}\n`);
   }
   const result = values.quiet ? errorsOnly(outcome) : outcome;
-  const texts = new Map(sources.map((s) => [s.path, s.text.split('\n')]));
-  const lines: LineSource = (file) => texts.get(file) ?? readLines(path.resolve(cwd, file));
+  // Lines are split only for the files a report quotes (a large tree's every line, split, is hundreds of MB).
+  const texts = new Map(sources.map((s) => [s.path, s.text]));
+  const split = new Map<string, string[]>();
+  const lines: LineSource = (file) => {
+    let known = split.get(file);
+    if (!known) split.set(file, (known = texts.get(file)?.split('\n') ?? readLines(path.resolve(cwd, file))));
+    return known;
+  };
   let report: string;
   if (format === 'json') report = formatJson(result);
   else if (format === 'github') report = formatGithub(result, lines);
