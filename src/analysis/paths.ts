@@ -777,6 +777,15 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
 
 const MAX_STATES = 20_000;
 
+/** Marks a state of a search seen: whether it is new, or 'too many' once the search has seen MAX_STATES. */
+function firstVisit(g: Supergraph, seen: Set<string>, id: number, flags: ReadonlyMap<string, boolean>): boolean | 'too many' {
+  const key = `${id}|${flagsKey(g, flags)}`;
+  if (seen.has(key)) return false;
+  if (seen.size > MAX_STATES) return 'too many';
+  seen.add(key);
+  return true;
+}
+
 const instanceEntryCache = new WeakMap<Supergraph, Map<SuperNode['chain'], number>>();
 const reachedCache = new WeakMap<Supergraph, Map<string, boolean>>();
 
@@ -905,10 +914,9 @@ function searchFrom(
   const stack: [number, Map<string, boolean>][] = [[entry, start]];
   while (stack.length) {
     const [id, flags] = stack.pop()!;
-    const key = `${id}|${flagsKey(g, flags)}`;
-    if (seen.has(key)) continue;
-    if (seen.size > MAX_STATES) return true;
-    seen.add(key);
+    const first = firstVisit(g, seen, id, flags);
+    if (first === 'too many') return true;
+    if (!first) continue;
     if (id === node.id) return true;
     const n = g.nodes[id]!;
     if (n.dies || n.events.some(clears) || !inside(n)) continue;
@@ -1050,10 +1058,9 @@ export function failureReaches(
   const forever = orEnd ? foreverNodes(g) : new Set<number>();
   while (stack.length) {
     const [id, flags] = stack.pop()!;
-    const key = `${id}|${flagsKey(g, flags)}`;
-    if (seen.has(key)) continue;
-    if (seen.size > MAX_STATES) return true;
-    seen.add(key);
+    const first = firstVisit(g, seen, id, flags);
+    if (first === 'too many') return true;
+    if (!first) continue;
     const n = g.nodes[id]!;
     const found = scan(n, 0);
     // Into a loop that never finishes: the program goes on (unless the repair comes first, in this node).
