@@ -31,10 +31,10 @@ function namedConstant(name: string): number | null {
 /** Fields of `struct passwd` and `struct group` that always hold a string. */
 const ENTRY_STRINGS = new Set(['pw_name', 'pw_dir', 'pw_shell', 'gr_name']);
 
-/** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
 /** A parenthesised type name: `(uid_t)`, `(unsigned)`, `(int)`. */
 const TYPE_NAME = /^\(\s*(?:\w+_t|unsigned|signed|int|long|short|char)\s*\)$/;
 
+/** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
 function evaluate(expr: Node, subject: Node | undefined, failure: number | boolean = -1): Value {
   if (subject && expr.id === subject.id) return failure;
   switch (expr.type) {
