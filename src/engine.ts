@@ -365,6 +365,7 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
           graphs,
           projectPass,
           entryGraphsWith,
+          reportedAt: (loc) => seen.has(`${rule.id}|${loc.file}|${loc.line}|${loc.column}`),
           report(f) {
             const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
             if (seen.has(key)) return;
