@@ -5,7 +5,7 @@
  * `#ifdef __CYGWIN__` that gives root another id). A name given two different values is left out: which one holds
  * depends on the build.
  */
-import { treesRemembered } from '../parser.js';
+import { perText, wordsOf } from '../text-memory.js';
 import { unixBranchOnly } from './preprocess.js';
 
 /** A number as C writes it: decimal, hex or octal, with integer suffixes, a sign, parentheses and a cast to an id type. */
@@ -37,22 +37,8 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
 }
 
-/** The code a Unix build compiles, without comments; kept per text while an editor's host keeps trees (edit after edit, most files are unchanged). */
-const unixCodes = new Map<string, string>();
-function unixCode(text: string): string {
-  const kept = unixCodes.get(text);
-  if (kept !== undefined) return kept;
-  const code = withoutComments(unixBranchOnly(text));
-  const limit = treesRemembered() * 4;
-  if (limit) {
-    unixCodes.set(text, code);
-    for (const oldest of unixCodes.keys()) {
-      if (unixCodes.size <= limit) break;
-      unixCodes.delete(oldest);
-    }
-  }
-  return code;
-}
+/** The code a Unix build compiles, without comments (kept per text in an editor's host: edit after edit, most files are unchanged). */
+const unixCode = perText((text: string): string => withoutComments(unixBranchOnly(text)));
 
 /**
  * The numeric constants a file defines, given those already known from elsewhere (its headers), which it may
@@ -136,8 +122,7 @@ function computeHeaderConstants(list: { path: string; text: string }[]): Map<str
 export function constantsUsedBy(text: string, known: ReadonlyMap<string, number>): [string, number][] {
   if (!known.size) return [];
   const out: [string, number][] = [];
-  const words = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
-  for (const w of words) {
+  for (const w of wordsOf(text)) {
     const v = known.get(w);
     if (v !== undefined) out.push([w, v]);
   }

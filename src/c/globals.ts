@@ -7,7 +7,7 @@
  * another program of the same project, behind a build option, in a macro — keeps the variable a variable. A name
  * defined twice with different initial values, or with one that is not a number, is left out.
  */
-import { treesRemembered } from '../parser.js';
+import { perText, wordsOf } from '../text-memory.js';
 import { numberOf, numericConstants } from './constants.js';
 
 /**
@@ -156,20 +156,16 @@ function definitions(text: string): FileDefinitions {
 }
 
 /** Kept per text while an editor's host keeps trees (edit after edit, most files are unchanged). */
-const remembered = new Map<string, FileDefinitions>();
+const rememberedDefinitions = perText(definitions);
 
-function rememberedDefinitions(text: string): FileDefinitions {
-  const kept = remembered.get(text);
-  if (kept) return kept;
-  const found = definitions(text);
-  const limit = treesRemembered() * 4;
-  if (limit) {
-    remembered.set(text, found);
-    for (const oldest of remembered.keys()) {
-      if (remembered.size <= limit) break;
-      remembered.delete(oldest);
-    }
-  }
+/** What each text sets of each set of candidates (by the pattern that finds them), in an editor's host. */
+const candidatesSetIn = perText((): Map<string, Set<string>> => new Map());
+
+/** namesSet for every candidate (whether a text sets one name does not depend on the others asked). */
+function candidatesSet(text: string, candidates: ReadonlySet<string>, pattern: RegExp): Set<string> {
+  const known = candidatesSetIn(text);
+  let found = known.get(pattern.source);
+  if (!found) known.set(pattern.source, (found = namesSet(text, candidates, pattern)));
   return found;
 }
 
@@ -208,12 +204,7 @@ export function unassignedGlobals(files: Iterable<{ path: string; text: string }
   const values = new Map<string, number | null>();
   const setters = new Set<string>();
   const texts: string[] = [];
-  let words: Set<string> | undefined;
-  const wanted = (name: string): boolean => {
-    if (!usedIn) return true;
-    words ??= new Set(usedIn.flatMap((t) => t.match(/[A-Za-z_]\w*/g) ?? []));
-    return words.has(name);
-  };
+  const wanted = (name: string): boolean => !usedIn || usedIn.some((t) => wordsOf(t).has(name));
   const asked = new Map<string, boolean>();
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
@@ -236,13 +227,11 @@ export function unassignedGlobals(files: Iterable<{ path: string; text: string }
   const out = new Map<string, number>();
   for (const [name, value] of values) if (value !== null) out.set(name, value);
   if (!out.size) return out;
-  const names = new Set(out.keys());
+  const candidates: ReadonlySet<string> = new Set(out.keys());
+  const names = new Set(candidates);
   const pattern = new RegExp(`\\b(?:${[...names].join('|')})\\b`, 'g');
   for (const text of texts) {
-    for (const n of namesSet(text, names, pattern)) {
-      out.delete(n);
-      names.delete(n);
-    }
+    for (const n of candidatesSet(text, candidates, pattern)) if (names.delete(n)) out.delete(n);
     if (!names.size) return out;
   }
   // `SET(lenient)` with `#define SET(x) ((x) = 1)`: the names given to such a macro are set too.

@@ -189,10 +189,23 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
       macros.push(...index.macros);
       continue;
     }
-    parse.set(src.path, kept.length === index.functions.length ? src.text : blankExcept(src.text, index.functions, new Set(kept)));
+    parse.set(src.path, kept.length === index.functions.length ? src.text : blanked(src, index.functions, kept));
     if (kept.length !== index.functions.length) macros.push(...index.macros);
   }
   return { functionsKept: relevant.size, functionsFound: all.length };
+}
+
+/** The latest blanked text of each file, in an editor's host (the same text and the same functions kept: the same text). */
+const blanks = new Map<string, { text: string; kept: string; blanked: string }>();
+
+function blanked(src: SelectableSource, functions: LexicalFunction[], kept: LexicalFunction[]): string {
+  if (!treesRemembered()) return blankExcept(src.text, functions, new Set(kept));
+  const keptKey = kept.map((f) => f.start).join(',');
+  const known = blanks.get(src.path);
+  if (known?.text === src.text && known.kept === keptKey) return known.blanked;
+  const text = blankExcept(src.text, functions, new Set(kept));
+  blanks.set(src.path, { text: src.text, kept: keptKey, blanked: text });
+  return text;
 }
 
 /** The text with every function but `keep` replaced by spaces (newlines kept, so offsets, lines and columns stay). */
