@@ -567,26 +567,26 @@ export class Project {
     }
     // Functions that call through a function-pointer parameter (`proc(cycle, data)`), by parameter name.
     const callsThroughParameter = new Set(this.functions.filter((f) => this.callsIn(f).some((c) => f.params.includes(c.callee))));
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const fn of this.functions) {
-        for (const c of this.callsIn(fn)) {
-          const callee = this.resolveCall(c, fn.file);
-          if (!callee) continue;
-          // Handing a privileged function to one that calls its parameter makes that one privileged too.
-          if (!this.privileged.has(callee) && callsThroughParameter.has(callee) && c.args.some((a) => {
-            const passed = /^[A-Za-z_]\w*$/.test(a.text) ? this.resolve(a.text, fn.file) : undefined;
-            return passed !== undefined && this.privileged.has(passed);
-          })) {
-            this.privileged.add(callee);
-            changed = true;
-          }
-          if (!this.privileged.has(fn) && this.privileged.has(callee)) {
-            this.privileged.add(fn);
-            changed = true;
-          }
+    // What a function's becoming privileged makes privileged: its callers, and the functions that call a parameter
+    // it is handed to (`spawn(cycle, worker)`). One pass over the calls, then a worklist.
+    const spreadsTo = new Map<FunctionModel, FunctionModel[]>();
+    const spread = (from: FunctionModel, to: FunctionModel): void => void (spreadsTo.get(from) ?? spreadsTo.set(from, []).get(from)!).push(to);
+    for (const fn of this.functions) {
+      for (const c of this.callsIn(fn)) {
+        const callee = this.resolveCall(c, fn.file);
+        if (!callee) continue;
+        spread(callee, fn);
+        if (!callsThroughParameter.has(callee)) continue;
+        for (const a of c.args) {
+          const passed = /^[A-Za-z_]\w*$/.test(a.text) ? this.resolve(a.text, fn.file) : undefined;
+          if (passed) spread(passed, callee);
         }
       }
+    }
+    const work = [...this.privileged];
+    while (work.length) for (const next of spreadsTo.get(work.pop()!) ?? []) if (!this.privileged.has(next)) {
+      this.privileged.add(next);
+      work.push(next);
     }
   }
 
@@ -594,7 +594,7 @@ export class Project {
   private returningNodes(fn: FunctionModel): Set<number> {
     const { nodes, exit } = fn.cfg;
     const preds = new Map<number, number[]>();
-    for (const n of nodes) for (const s of n.succ) if (s >= 0) preds.set(s, [...(preds.get(s) ?? []), n.id]);
+    for (const n of nodes) for (const s of n.succ) if (s >= 0) (preds.get(s) ?? preds.set(s, []).get(s)!).push(n.id);
     const found = new Set<number>();
     const work = [exit];
     while (work.length) {
@@ -610,18 +610,20 @@ export class Project {
     const configured = new Set(this.config.inputFunctions);
     // Only a read on a path that returns to the caller comes before what the caller does next: one followed by the
     // end of the process (`_EXIT()` → a cleanup that asks a helper process over a socket) reads nothing for it.
-    const returning = new Map(this.functions.map((fn) => [fn, this.returningNodes(fn)]));
-    const eventsOf = (fn: FunctionModel): PrivilegeEvent[] => fn.cfg.nodes.filter((n) => returning.get(fn)!.has(n.id)).flatMap((n) => n.events);
+    const calls = new Map<FunctionModel, CallEvent[]>();
     for (const fn of this.functions) {
-      const direct = eventsOf(fn).find((e): e is InputEvent => e.kind === 'input' && e.source !== 'argv');
+      const returning = this.returningNodes(fn);
+      const events = fn.cfg.nodes.filter((n) => returning.has(n.id)).flatMap((n) => n.events);
+      const direct = events.find((e): e is InputEvent => e.kind === 'input' && e.source !== 'argv');
       if (direct) this.inputReaders.set(fn, direct);
       else if (configured.has(fn.name)) this.inputReaders.set(fn, { kind: 'input', source: 'config', id: -1, api: fn.name, text: fn.name, loc: fn.loc });
+      else calls.set(fn, events.filter((e): e is CallEvent => e.kind === 'call'));
     }
     for (let changed = true; changed; ) {
       changed = false;
       for (const fn of this.functions) {
         if (this.inputReaders.has(fn)) continue;
-        for (const c of eventsOf(fn).filter((e): e is CallEvent => e.kind === 'call')) {
+        for (const c of calls.get(fn)!) {
           const callee = this.resolveCall(c, fn.file);
           const input = callee && this.inputReaders.get(callee);
           if (input) {
