@@ -57,10 +57,12 @@ export function withTexts(sources: SourceFile[]): { sources: SourceFile[]; diagn
       read.push(s);
       continue;
     }
-    const { size: _size, directives: _directives, file: _file, ...plain } = s;
-    const text = textOf(s);
-    if (text === undefined) diagnostics.push({ file: s.path, level: 'error', message: 'cannot be read again (changed or removed during the run); skipped' });
-    else read.push({ ...plain, text });
+    const { size: _size, directives: _directives, file, ...plain } = s;
+    try {
+      read.push({ ...plain, text: readDeferredText({ path: s.path, file }) });
+    } catch (e) {
+      diagnostics.push({ file: s.path, level: 'error', message: `${(e as Error).message}; skipped` });
+    }
   }
   return { sources: read, diagnostics };
 }

@@ -197,12 +197,12 @@ export function deferredText<T extends SourceText>(source: T, file: string): Omi
   return deferred as Omit<T, 'text'> & { text: string; size: number; directives: boolean; file: string };
 }
 
-/** A deferred source's text, read again from its file (an Error that says why when it cannot be). */
+/** A deferred source's text, read again from its file (an Error whose message says why when it cannot be). */
 export function readDeferredText(source: { path: string; file: string }): string {
   try {
     return UTF8.decode(readFileSync(source.file));
   } catch (e) {
-    throw new Error(`${source.path}: cannot read the file again: ${e instanceof TypeError ? 'it is no longer valid UTF-8' : describeFsError(e)}`);
+    throw new Error(`cannot be read again: ${e instanceof TypeError ? 'it is no longer valid UTF-8 (changed during the run)' : describeFsError(e)}`);
   }
 }
 
