@@ -105,6 +105,7 @@ function flagVariables(g: Supergraph): Set<string> {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE).add(v + MINUS_ONE);
     for (const v of n.nonNull ?? []) constant.add(v);
     for (const v of Object.keys(n.origin.values ?? {})) for (const f of valueFlags(v)) constant.add(f);
+    for (const v of n.origin.increments ?? []) for (const f of valueFlags(v)) constant.add(f);
     for (const v of n.fills ?? []) filled.push(v);
     for (const c of n.origin.rootCopies ?? []) constant.add(c.variable);
     // A variable that receives what an inlined function returns is set to known values too.
@@ -457,7 +458,10 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   // An inlined function's parameters are its own variables: on entry they take what the caller passed (a variable's
   // known value), and nothing else of the caller's variables of the same names.
   const passed = passedValues(node, flags);
+  // A count that was 0 or more and is counted up is positive (`nerrs++` after `int nerrs = 0;`).
+  const grown = node.origin.increments?.filter((v) => vars.has(v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
   for (const v of changedBy(node)) forget(flags, v);
+  for (const v of grown ?? []) setValue(flags, vars, v, 1);
   passed?.forEach((values, p) => copyValue(flags, vars, values, p));
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
     flags.set(v, value);
@@ -656,6 +660,7 @@ function liveFlags(g: Supergraph): LiveFlags {
     const read = flagTests(g, n).map((t) => t.variable);
     if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
     for (const arg of boundArguments(n)?.values() ?? []) read.push(...valueFlags(arg).filter((f) => vars.has(f)));
+    for (const v of n.origin.increments ?? []) read.push(...valueFlags(v).filter((f) => vars.has(f)));
     return read;
   });
   const index = new Map<string, number>();
@@ -1015,7 +1020,9 @@ export function continuesWithout(
  * After `ev` (the `index`-th event of `node`) failed and the program went on: does some path reach an event that
  * `target` names — or, with `orEnd`, the program's going on to its end — before an event that `repairs` the failure
  * (the same effect made again, checked)? Only the failure branch of a test of `ev` is followed. Paths that end the
- * process on an error do not count.
+ * process on an error do not count. An event that `redoes` the effect and is tested where it is made (`if
+ * (setgroups(0, NULL) != 0 && nerrs) err(…);`) repairs the failure when it succeeds: only its own failure branch
+ * goes on, with the flags known on the path (the second attempt dies where the first one's failure was counted).
  */
 export function failureReaches(
   g: Supergraph,
@@ -1027,17 +1034,22 @@ export function failureReaches(
   orEnd: boolean,
   /** A return from the root function counts too: its callers are unknown (nothing that calls it was found). */
   orReturn = false,
+  redoes: (e: PrivilegeEvent, at: SuperNode) => boolean = () => false,
 ): boolean {
-  // Events of the same node: first those after `ev`.
-  const scan = (n: SuperNode, from: number): 'target' | 'repaired' | undefined => {
+  // Events of the same node: first those after `ev`. A redo tested here: the index of its failure successor.
+  const scan = (n: SuperNode, from: number): 'target' | 'repaired' | number | undefined => {
     for (const e of n.events.slice(from)) {
       if (repairs(e, n)) return 'repaired';
+      if (redoes(e, n)) {
+        const failure = failureIndex(n, e);
+        if (failure !== undefined) return failure;
+      }
       if (target(e)) return 'target';
     }
     return undefined;
   };
   const first = scan(node, index + 1);
-  if (first) return first === 'target';
+  if (first === 'target' || first === 'repaired') return first === 'target';
   // Nothing to reach on any path, whatever the flags: no need to follow them.
   if (!orEnd && !orReturn && ![...reachable(g.nodes, node.succ)].some((id) => g.nodes[id]!.events.some(target))) return false;
   const known = knownFlags(g).get(node.id);
@@ -1046,15 +1058,16 @@ export function failureReaches(
   applyConstants(g, node, start);
   const seen = new Set<string>();
   const stack: [number, Map<string, boolean>][] = [];
-  const push = (from: SuperNode, flags: Map<string, boolean>): void => {
+  const push = (from: SuperNode, flags: Map<string, boolean>, redone?: number): void => {
     const failure = failureIndex(from, ev);
     from.succ.forEach((s, i) => {
       if (failure !== undefined && i !== failure) return;
+      if (redone !== undefined && i !== redone) return;
       const along = followEdge(g, from, i, flags);
       if (along) stack.push([s, liveOnly(g, s, along)]);
     });
   };
-  push(node, start);
+  push(node, start, typeof first === 'number' ? first : undefined);
   const forever = orEnd ? foreverNodes(g) : new Set<number>();
   while (stack.length) {
     const [id, flags] = stack.pop()!;
@@ -1067,6 +1080,10 @@ export function failureReaches(
     if (found !== 'repaired' && forever.has(id)) return true;
     if (found === 'repaired') continue;
     if (found === 'target') return true;
+    if (typeof found === 'number') {
+      push(n, constantsAfter(g, n, flags), found);
+      continue;
+    }
     if (n.dies) {
       if (orEnd && !n.exitsOnError) return true;
       continue;

@@ -9,6 +9,13 @@ import { isLoginContextDrop, isPermanentDrop, oneLine, writerIn } from './suppor
 const dropsUser = (e: PrivilegeEvent): boolean => isPermanentDrop(e) || isLoginContextDrop(e);
 
 /**
+ * A uid drop the groups are set for: one to another account. A return to the invoking user (`setuid(getuid())`)
+ * needs no groups call (missing-setgroups): the process has that user's groups, so a failed groups call before it
+ * leaves what no call would have left.
+ */
+const needsGroups = (e: PrivilegeEvent): boolean => (isPermanentDrop(e) && e.target !== 'invoker') || isLoginContextDrop(e);
+
+/**
  * The failure of a call whose effect the program makes again, checked, before it matters (SPEC, "What counts as
  * checked"): groups set early as hygiene (`setgroups(0, NULL)`) and later set with a check before the uid drop, or
  * in a process that never drops its uid (root keeps everything anyway); `initgroups` whose failure falls back to a
@@ -27,8 +34,11 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
   // The same effect made again, checked — or with a failure that is itself repaired in time.
   const repairs = (e: PrivilegeEvent, at: SuperNode): boolean =>
     e.id !== ev.id && sameEffect(e) && ctx.judge.needsCheck(at.fn, e) && (ctx.judge.judge(at.fn, e).status === 'checked' || repairedLater(ctx, e, memo));
+  // The same effect made again and tested where it is made, its failure not handled everywhere (`if
+  // (setgroups(0, NULL) != 0 && nerrs) err(…);`): its success repairs, its failure branch is followed on this path.
+  const redoes = (e: PrivilegeEvent, at: SuperNode): boolean => e.id !== ev.id && sameEffect(e) && ctx.judge.needsCheck(at.fn, e);
   const harmless = (g: Supergraph, node: SuperNode, i: number, e: PrivilegeEvent, orReturn = false): boolean =>
-    (!failureReaches(g, node, i, e, dropsUser, repairs, gid, orReturn) && !skipsDrop(g, node, i, e)) || (groups && groupsSetBefore(ctx, g, node, i));
+    (!failureReaches(g, node, i, e, groups ? needsGroups : dropsUser, repairs, gid, orReturn, redoes) && !skipsDrop(g, node, i, e)) || (groups && groupsSetBefore(ctx, g, node, i));
   let result = judgedOnEntries(ctx, ev, (g, node, i, e) => harmless(g, node, i, e));
   // No program entry reaches the call (a command's main called through a table, a library function): judged in
   // its own function, where a return to the unknown callers counts as going on to a drop — if the function shows
