@@ -1020,9 +1020,10 @@ export function continuesWithout(
  * After `ev` (the `index`-th event of `node`) failed and the program went on: does some path reach an event that
  * `target` names — or, with `orEnd`, the program's going on to its end — before an event that `repairs` the failure
  * (the same effect made again, checked)? Only the failure branch of a test of `ev` is followed. Paths that end the
- * process on an error do not count. An event that `redoes` the effect and is tested where it is made (`if
- * (setgroups(0, NULL) != 0 && nerrs) err(…);`) repairs the failure when it succeeds: only its own failure branch
- * goes on, with the flags known on the path (the second attempt dies where the first one's failure was counted).
+ * process on an error do not count. An event that `redoes` the effect repairs the failure when it succeeds: the walk
+ * goes on as if it failed too, along the failure branch of its test (where it is made, `if (setgroups(0, NULL) != 0
+ * && nerrs) err(…);`, or later, of the variable it was stored in), with the flags known on the path: the second
+ * attempt dies where the first one's failure was counted.
  */
 export function failureReaches(
   g: Supergraph,
@@ -1036,19 +1037,17 @@ export function failureReaches(
   orReturn = false,
   redoes: (e: PrivilegeEvent, at: SuperNode) => boolean = () => false,
 ): boolean {
-  // Events of the same node: first those after `ev`. A redo tested here: the index of its failure successor.
-  const scan = (n: SuperNode, from: number): 'target' | 'repaired' | number | undefined => {
+  // Events of the same node: first those after `ev`. The redos met are added to `failed`.
+  const scan = (n: SuperNode, from: number, failed: PrivilegeEvent[]): 'target' | 'repaired' | PrivilegeEvent[] => {
+    let out = failed;
     for (const e of n.events.slice(from)) {
       if (repairs(e, n)) return 'repaired';
-      if (redoes(e, n)) {
-        const failure = failureIndex(n, e);
-        if (failure !== undefined) return failure;
-      }
+      if (redoes(e, n) && (failureIndex(n, e) !== undefined || e.result?.kind === 'stored' || e.result?.kind === 'tested')) out = [...out, e];
       if (target(e)) return 'target';
     }
-    return undefined;
+    return out;
   };
-  const first = scan(node, index + 1);
+  const first = scan(node, index + 1, [ev]);
   if (first === 'target' || first === 'repaired') return first === 'target';
   // Nothing to reach on any path, whatever the flags: no need to follow them.
   if (!orEnd && !orReturn && ![...reachable(g.nodes, node.succ)].some((id) => g.nodes[id]!.events.some(target))) return false;
@@ -1056,34 +1055,35 @@ export function failureReaches(
   if (!known) return false;
   const start = new Map(known);
   applyConstants(g, node, start);
-  const seen = new Set<string>();
-  const stack: [number, Map<string, boolean>][] = [];
-  const push = (from: SuperNode, flags: Map<string, boolean>, redone?: number): void => {
-    const failure = failureIndex(from, ev);
+  // One set of states seen per set of failed calls (almost always just `ev`).
+  const seenBy = new Map<string, Set<string>>();
+  const stack: [number, Map<string, boolean>, PrivilegeEvent[]][] = [];
+  const push = (from: SuperNode, flags: Map<string, boolean>, failed: PrivilegeEvent[]): void => {
+    const taken = failed.map((e) => failureIndex(from, e)).filter((i) => i !== undefined);
     from.succ.forEach((s, i) => {
-      if (failure !== undefined && i !== failure) return;
-      if (redone !== undefined && i !== redone) return;
+      if (taken.some((t) => t !== i)) return;
       const along = followEdge(g, from, i, flags);
-      if (along) stack.push([s, liveOnly(g, s, along)]);
+      if (along) stack.push([s, liveOnly(g, s, along), failed]);
     });
   };
-  push(node, start, typeof first === 'number' ? first : undefined);
+  push(node, start, first);
   const forever = orEnd ? foreverNodes(g) : new Set<number>();
   while (stack.length) {
-    const [id, flags] = stack.pop()!;
-    const first = firstVisit(g, seen, id, flags);
-    if (first === 'too many') return true;
-    if (!first) continue;
+    const [id, flags, failed] = stack.pop()!;
+    const setKey = failed.length > 1 ? failed.map((e) => e.id).join(',') : '';
+    let seen = seenBy.get(setKey);
+    if (!seen) seenBy.set(setKey, (seen = new Set()));
+    const visit = firstVisit(g, seen, id, flags);
+    if (visit === 'too many') return true;
+    if (!visit) continue;
     const n = g.nodes[id]!;
-    const found = scan(n, 0);
+    // A redo stored in a variable that is assigned again: its failure is no longer told apart.
+    const still = failed.length > 1 && n.origin.assigns ? failed.filter((e, k) => k === 0 || !n.origin.assigns!.includes((e.result as { variable?: string } | undefined)?.variable ?? '')) : failed;
+    const found = scan(n, 0, still);
     // Into a loop that never finishes: the program goes on (unless the repair comes first, in this node).
     if (found !== 'repaired' && forever.has(id)) return true;
     if (found === 'repaired') continue;
     if (found === 'target') return true;
-    if (typeof found === 'number') {
-      push(n, constantsAfter(g, n, flags), found);
-      continue;
-    }
     if (n.dies) {
       if (orEnd && !n.exitsOnError) return true;
       continue;
@@ -1092,7 +1092,7 @@ export function failureReaches(
       if (orEnd || orReturn) return true;
       continue;
     }
-    push(n, constantsAfter(g, n, flags));
+    push(n, constantsAfter(g, n, flags), found);
   }
   return false;
 }
