@@ -105,7 +105,6 @@ function flagVariables(g: Supergraph): Set<string> {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE).add(v + MINUS_ONE);
     for (const v of n.nonNull ?? []) constant.add(v);
     for (const v of Object.keys(n.origin.values ?? {})) for (const f of valueFlags(v)) constant.add(f);
-    for (const v of n.origin.increments ?? []) for (const f of valueFlags(v)) constant.add(f);
     for (const v of n.fills ?? []) filled.push(v);
     for (const c of n.origin.rootCopies ?? []) constant.add(c.variable);
     // A variable that receives what an inlined function returns is set to known values too.
