@@ -20,7 +20,7 @@ import { fixSources } from './fix/apply.js';
 import { unifiedDiff } from './fix/diff.js';
 import { REPOSITORY_BASE, VERSION } from './links.js';
 import type { Diagnostic } from './model.js';
-import { finishAnalysis } from './outcome.js';
+import { finishAnalysis, sourceLines } from './outcome.js';
 import { formatGithub } from './report/github.js';
 import { formatJson } from './report/json.js';
 import { toSarif } from './report/sarif.js';
@@ -166,9 +166,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`privlint: ${e.message}\n`);
     return 2;
   }
-  const loaded = values.stdin ? await stdinSources(stdinName, config, cwd, values['no-ignore']!) : await loadSources(positionals, config, cwd);
+  const fixing = values['fix-dry-run'] || values.fix;
+  // A report reads texts only where it quotes them: the run keeps none but those of the unit being analysed.
+  const loaded = values.stdin ? await stdinSources(stdinName, config, cwd, values['no-ignore']!) : await loadSources(positionals, config, cwd, { deferTexts: !fixing });
   let sources = shard ? sourcesOfShard(loaded.sources, shard) : loaded.sources;
-  if (values['fix-dry-run'] || values.fix) {
+  if (fixing) {
     const fixed = await fixSources(sources, engineConfig(config), (r, current) => finishAnalysis(r, current, { config, cwd, reportUnusedSuppressions: false, baseline }).findings);
     const changed = fixed.sources.filter((s, i) => s.text !== sources[i]!.text);
     if (values['fix-dry-run']) {
@@ -196,12 +198,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const result = values.quiet ? errorsOnly(outcome) : outcome;
   // Lines are split only for the files a report quotes (a large tree's every line, split, is hundreds of MB).
-  const texts = new Map(sources.map((s) => [s.path, s.text]));
-  const split = new Map<string, string[]>();
+  const analysedLines = sourceLines(sources);
+  const otherLines = new Map<string, string[] | undefined>();
   const lines: LineSource = (file) => {
-    let known = split.get(file);
-    if (!known) split.set(file, (known = texts.get(file)?.split('\n') ?? readLines(path.resolve(cwd, file))));
-    return known;
+    const known = analysedLines(file);
+    if (known) return known;
+    if (!otherLines.has(file)) otherLines.set(file, readLines(path.resolve(cwd, file)));
+    return otherLines.get(file);
   };
   let report: string;
   if (format === 'json') report = formatJson(result);

@@ -9,7 +9,7 @@ import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
 import { unassignedGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
-import { collectFiles, displayPath, languageOf, readSource } from './files.js';
+import { collectFiles, deferredText, displayPath, languageOf, readSource } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { selectForParsing, type Selection } from './index/selection.js';
@@ -29,6 +29,50 @@ export interface SourceFile {
   text: string;
   /** The unit (project) the file belongs to: units are analysed apart (see engine/units.ts). */
   unit?: string;
+  /** A deferred source (`loadSources(…, { deferTexts })`): the text's length, known without reading it. */
+  size?: number;
+  /** A deferred source: whether its text names a privlint- directive (suppressions are read only from those). */
+  directives?: boolean;
+}
+
+export interface LoadOptions {
+  /**
+   * Read and check every file, but keep no text: each source's `text` reads its file again when asked for (see
+   * `deferredText`). For one-shot runs over large trees; a host that edits texts keeps them.
+   */
+  deferTexts?: boolean;
+}
+
+/**
+ * The unit's sources with their texts read (once: a deferred source reads its file at each `text`). A file that
+ * can no longer be read since it was loaded is left out, with a diagnostic; the others are analysed.
+ */
+export function withTexts(sources: SourceFile[]): { sources: SourceFile[]; diagnostics: Diagnostic[] } {
+  const read: SourceFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const s of sources) {
+    if (s.size === undefined) read.push(s);
+    else {
+      const text = textOf(s);
+      if (text === undefined) diagnostics.push({ file: s.path, level: 'error', message: 'cannot be read again (changed or removed during the run); skipped' });
+      else read.push({ ...s, text });
+    }
+  }
+  return { sources: read, diagnostics };
+}
+
+/** A source's text, or undefined when a deferred source's file can no longer be read. */
+export function textOf(source: SourceFile): string | undefined {
+  try {
+    return source.text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A source's length in characters, without reading a deferred text. */
+export function sourceSize(source: SourceFile): number {
+  return source.size ?? source.text.length;
 }
 
 export interface AnalysisResult {
@@ -78,7 +122,7 @@ export interface UnitResult {
 }
 
 export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd(), options: EngineOptions = {}): Promise<AnalysisResult> {
-  const { sources, diagnostics, files } = await loadSources(paths, config, cwd);
+  const { sources, diagnostics, files } = await loadSources(paths, config, cwd, { deferTexts: true });
   const result = await analyzeSources(sources, config, options);
   result.diagnostics.unshift(...diagnostics);
   result.files = files;
@@ -86,14 +130,18 @@ export async function analyzePaths(paths: string[], config: PrivlintConfig = def
 }
 
 /** The files the paths name (directories walked), read, each with its unit; those that cannot be read are diagnostics. */
-export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
+export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string, options: LoadOptions = {}): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
   const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd, { gitignore: config.respectGitignore, ignoreBase: config.baseDir });
   const sources: SourceFile[] = [];
   const units = new UnitFinder(cwd);
   for (const file of files) {
     const loaded = await readSource(file, displayPath(file, cwd));
-    if ('text' in loaded) sources.push({ ...loaded, unit: displayPath(units.unitOf(file), cwd) });
-    else diagnostics.push(loaded);
+    if (!('text' in loaded)) {
+      diagnostics.push(loaded);
+      continue;
+    }
+    const source = { ...loaded, unit: displayPath(units.unitOf(file), cwd) };
+    sources.push(options.deferTexts ? deferredText(source, file) : source);
   }
   return { sources, diagnostics, files: files.map((f) => displayPath(f, cwd)) };
 }
@@ -218,20 +266,35 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
       // Units to the workers, each analysed whole there (with the same cache folder).
       const plain = { prefilter: options.prefilter, cacheLocation: options.cacheLocation };
       // A unit whose worker died (its heap bound) is analysed again here.
-      const inWorker = (g: (typeof groups)[number]): Promise<UnitResult> =>
-        pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }).catch((e: unknown) => {
-          if (e instanceof WorkerLost) return analyzeUnit(g.sources, config, { ...options, pool: undefined });
+      const inWorker = async (g: (typeof groups)[number]): Promise<UnitResult> => {
+        // Texts are read as the unit is handed out: the run holds only those of the units being analysed.
+        const read = withTexts(g.sources);
+        const result = await pool.run<UnitResult>({ kind: 'unit', sources: read.sources, config, options: plain }).catch((e: unknown) => {
+          if (e instanceof WorkerLost) return analyzeUnit(read.sources, config, { ...options, pool: undefined });
           throw e;
         });
+        return read.diagnostics.length ? { ...result, diagnostics: [...read.diagnostics, ...result.diagnostics] } : result;
+      };
       // The largest units are handed out first, so that a big one does not start last and keep the run waiting;
-      // results stay in the units' order.
-      const size = (g: (typeof groups)[number]): number => g.sources.reduce((n, s) => n + s.text.length, 0);
-      const running: Promise<UnitResult>[] = new Array(groups.length);
-      for (const i of groups.map((_, i) => i).sort((a, b) => size(groups[b]!) - size(groups[a]!) || a - b)) running[i] = inWorker(groups[i]!).then(unitDone);
-      results = await Promise.all(running);
+      // one unit per worker at a time; results stay in the units' order.
+      const size = (g: (typeof groups)[number]): number => g.sources.reduce((n, s) => n + sourceSize(s), 0);
+      const order = groups.map((_, i) => i).sort((a, b) => size(groups[b]!) - size(groups[a]!) || a - b);
+      results = new Array<UnitResult>(groups.length);
+      let next = 0;
+      const handOut = async (): Promise<void> => {
+        while (next < order.length) {
+          const i = order[next++]!;
+          results[i] = unitDone(await inWorker(groups[i]!));
+        }
+      };
+      await Promise.all(Array.from({ length: pool.size }, handOut));
     } else {
       results = [];
-      for (const group of groups) results.push(unitDone(await analyzeUnit(group.sources, config, { ...options, pool })));
+      for (const group of groups) {
+        const read = withTexts(group.sources);
+        const result = await analyzeUnit(read.sources, config, { ...options, pool });
+        results.push(unitDone(read.diagnostics.length ? { ...result, diagnostics: [...read.diagnostics, ...result.diagnostics] } : result));
+      }
     }
     return mergeUnitResults(results, sources.map((s) => s.path), enabledRules(config));
   } finally {

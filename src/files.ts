@@ -1,5 +1,5 @@
 /** Finding the files to analyse (directory walks that honour .gitignore and never loop on symlinks) and reading them. */
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic, Language } from './model.js';
@@ -182,6 +182,28 @@ export interface SourceText {
   /** Path as shown in reports. */
   path: string;
   text: string;
+}
+
+/**
+ * A source read once (and checked) whose text is not kept: `text` reads the file again each time it is asked for.
+ * A run over a large tree then holds only the texts of the unit being analysed (a worker's copy is made as the
+ * unit is handed to it). `size` is the text's length, and `directives` whether it names a privlint- directive,
+ * both known without reading it again.
+ */
+export function deferredText<T extends SourceText>(source: T, file: string): T & { size: number; directives: boolean } {
+  const { text, ...rest } = source;
+  const deferred = { ...rest, size: text.length, directives: text.includes('privlint-') } as T & { size: number; directives: boolean };
+  Object.defineProperty(deferred, 'text', {
+    enumerable: true,
+    get: (): string => {
+      try {
+        return UTF8.decode(readFileSync(file));
+      } catch (e) {
+        throw new Error(`${source.path}: cannot read the file again: ${e instanceof TypeError ? 'it is no longer valid UTF-8' : describeFsError(e)}`);
+      }
+    },
+  });
+  return deferred;
 }
 
 /**

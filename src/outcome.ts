@@ -7,7 +7,7 @@ import path from 'node:path';
 import { baselineText, matchBaseline, type Baseline, type BaselineEntry, type BaselineSummary } from './baseline.js';
 import { applyFileSettings, configForFile, ruleSetting } from './config-overrides.js';
 import type { PrivlintConfig } from './config.js';
-import { compareFindings, type AnalysisResult, type SourceFile } from './engine.js';
+import { compareFindings, textOf, type AnalysisResult, type SourceFile } from './engine.js';
 import { fingerprintParts, type FingerprintParts, type LineSource } from './fingerprint.js';
 import { ruleById } from './rules/index.js';
 import type { Finding } from './rules/rule.js';
@@ -40,14 +40,15 @@ export type Outcome = AnalysisResult & OutcomeExtras;
 /** What the reports accept: an engine result, with whatever the finishing pass added. */
 export type ReportInput = AnalysisResult & Partial<OutcomeExtras>;
 
-/** Lines of the analysed sources, split once per file. */
+/** The lines of the files asked for, each split once (and a deferred source's text read once). */
 export function sourceLines(sources: readonly SourceFile[]): LineSource {
-  const texts = new Map(sources.map((s) => [s.path, s.text]));
+  const byPath = new Map(sources.map((s) => [s.path, s]));
   const split = new Map<string, string[]>();
   return (file) => {
     let lines = split.get(file);
     if (!lines) {
-      const text = texts.get(file);
+      const source = byPath.get(file);
+      const text = source && textOf(source);
       if (text === undefined) return undefined;
       lines = text.split('\n');
       split.set(file, lines);
@@ -64,7 +65,8 @@ export function finishAnalysis(result: AnalysisResult, sources: readonly SourceF
   const perFile = new Map<string, PrivlintConfig>();
   const settingsOf = (file: string): PrivlintConfig => perFile.get(file) ?? perFile.set(file, configForFile(config, file, cwd)).get(file)!;
   const enabled = new Set(result.rules.map((r) => r.id));
-  const sup = applySuppressions(findings, new Map(sources.map((s) => [s.path, s.text])), {
+  // Suppressions are read from the texts that name a directive (a deferred source knows without being read again).
+  const sup = applySuppressions(findings, new Map(sources.flatMap((s) => (s.directives === false ? [] : [[s.path, textOf(s) ?? '']] as const))), {
     reportUnused: options.reportUnusedSuppressions,
     ruleRan: (id, file) => {
       const rule = ruleById(id);

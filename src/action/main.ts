@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig, parseRuleSet } from '../config-file.js';
 import { analyzeSources, loadSources } from '../engine.js';
 import { engineConfig } from '../config-overrides.js';
-import { finishAnalysis } from '../outcome.js';
+import { finishAnalysis, sourceLines } from '../outcome.js';
 import { defaultJobs } from '../engine/pool.js';
 import { displayPath } from '../files.js';
 import { REPOSITORY_BASE, VERSION } from '../links.js';
@@ -96,15 +96,14 @@ export async function runAction(env: Env, print: (line: string) => void): Promis
 
     const { config } = await loadConfig(path.resolve(root, paths[0]!), inputs.config && path.resolve(workspace, inputs.config));
     if (inputs.rules) config.ruleSet = parseRuleSet(inputs.rules, 'input "rules"');
-    const loaded = await loadSources(paths, config, root);
+    const loaded = await loadSources(paths, config, root, { deferTexts: true });
     const analysis = await analyzeSources(loaded.sources, engineConfig(config), { jobs: defaultJobs() });
     analysis.diagnostics.unshift(...loaded.diagnostics);
     analysis.files = loaded.files;
     // As the CLI does: per-file settings, inline suppressions (dismissed in SARIF), and stale suppressions reported.
     const result = finishAnalysis(analysis, loaded.sources, { config, cwd: root, reportUnusedSuppressions: true });
 
-    const texts = new Map(loaded.sources.map((s) => [s.path, s.text.split('\n')]));
-    const lines: LineSource = (file) => texts.get(file);
+    const lines: LineSource = sourceLines(loaded.sources);
     const sarifFile = path.resolve(workspace, inputs.sarifFile);
     mkdirSync(path.dirname(sarifFile), { recursive: true });
     writeFileSync(sarifFile, `${JSON.stringify(toSarif(result, { version: VERSION, helpBase: REPOSITORY_BASE, lines }), null, 2)}\n`);

@@ -39,7 +39,7 @@ export class WorkerPool {
     return new WorkerPool(jobs);
   }
 
-  private constructor(size: number) {
+  private constructor(readonly size: number) {
     for (let i = 0; i < size; i++) this.spawn();
   }
 

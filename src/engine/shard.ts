@@ -18,9 +18,9 @@ export function parseShard(text: string): Shard | undefined {
   return index >= 1 && count >= 1 && index <= count ? { index, count } : undefined;
 }
 
-export function sourcesOfShard<T extends { unit?: string; text: string }>(sources: T[], shard: Shard): T[] {
+export function sourcesOfShard<T extends { unit?: string; text: string; size?: number }>(sources: T[], shard: Shard): T[] {
   const units = groupByUnit(sources)
-    .map((g) => ({ ...g, size: g.sources.reduce((n, s) => n + s.text.length, 0) }))
+    .map((g) => ({ ...g, size: g.sources.reduce((n, s) => n + (s.size ?? s.text.length), 0) }))
     .sort((a, b) => b.size - a.size || (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
   const load = new Array<number>(shard.count).fill(0);
   const mine = new Set<string>();

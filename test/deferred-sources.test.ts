@@ -1,0 +1,69 @@
+/**
+ * Deferred sources (`loadSources(…, { deferTexts: true })`, what the CLI and the Action use): every file is read and
+ * checked once, no text is kept, and each unit's texts are read again as it is analysed. The findings are those of
+ * the sources read whole; a file gone before its unit is analysed costs only itself, with a diagnostic.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeSources, loadSources } from '../src/engine.js';
+import { defaultConfig } from '../src/config.js';
+import { finishAnalysis } from '../src/outcome.js';
+
+const UNCHECKED = '#include <unistd.h>\nint main(void) { setgid(100); if (setuid(100) != 0) return 1; return 0; }\n';
+const SUPPRESSED = '#include <unistd.h>\nint main(void) {\n\tsetgid(100); /* privlint-disable-line unchecked-return -- test */\n\tif (setuid(100) != 0) return 1;\n\treturn 0;\n}\n';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** Two units (each a folder with a Makefile), each with a file that has a finding. */
+function twoUnits(): string {
+  dir = mkdtempSync(path.join(tmpdir(), 'privlint-deferred-'));
+  for (const [unit, text] of [['a', UNCHECKED], ['b', SUPPRESSED]] as const) {
+    mkdirSync(path.join(dir, unit));
+    writeFileSync(path.join(dir, unit, 'Makefile'), 'all:\n');
+    writeFileSync(path.join(dir, unit, 'main.c'), text);
+  }
+  return dir;
+}
+
+describe('deferred sources', () => {
+  it('keep no text: the size and whether a directive is named are known, the text is read from disk when asked for', async () => {
+    const root = twoUnits();
+    const { sources } = await loadSources([root], defaultConfig(), root, { deferTexts: true });
+    const a = sources.find((s) => s.path === 'a/main.c')!;
+    const b = sources.find((s) => s.path === 'b/main.c')!;
+    expect(Object.getOwnPropertyDescriptor(a, 'text')?.get).toBeTypeOf('function');
+    expect([a.size, a.directives, b.directives]).toEqual([UNCHECKED.length, false, true]);
+    writeFileSync(path.join(root, 'a', 'main.c'), `${UNCHECKED}/* changed */\n`);
+    expect(a.text).toBe(`${UNCHECKED}/* changed */\n`);
+  });
+
+  it('give the findings, suppressions and fingerprints of the same sources read whole', async () => {
+    const root = twoUnits();
+    const config = defaultConfig();
+    const outcome = async (deferTexts: boolean): Promise<unknown> => {
+      const { sources } = await loadSources([root], config, root, { deferTexts });
+      const result = await analyzeSources(sources, config);
+      const o = finishAnalysis(result, sources, { config, cwd: root, reportUnusedSuppressions: true });
+      return { findings: o.findings.map((f) => [f.ruleId, f.loc.file, f.loc.line]), suppressed: o.suppressed.map((s) => s.finding.loc.file), fingerprints: [...o.fingerprints.values()] };
+    };
+    const whole = await outcome(false);
+    expect(whole).toMatchObject({ findings: expect.arrayContaining([['unchecked-return', 'a/main.c', 2]]), suppressed: ['b/main.c'] });
+    expect(await outcome(true)).toEqual(whole);
+  });
+
+  it('a file gone before its unit is analysed gives a diagnostic; the other units are still analysed', async () => {
+    const root = twoUnits();
+    const config = defaultConfig();
+    const { sources } = await loadSources([root], config, root, { deferTexts: true });
+    rmSync(path.join(root, 'b', 'main.c'));
+    const result = await analyzeSources(sources, config);
+    expect(new Set(result.findings.map((f) => f.loc.file))).toEqual(new Set(['a/main.c']));
+    expect(result.diagnostics).toEqual([expect.objectContaining({ file: 'b/main.c', level: 'error', message: expect.stringContaining('cannot be read again') })]);
+  });
+});
