@@ -9,7 +9,7 @@ import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
 import { unassignedGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
-import { collectFiles, deferredText, displayPath, languageOf, readSource } from './files.js';
+import { collectFiles, deferredText, displayPath, languageOf, readDeferredText, readSource } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { selectForParsing, type Selection } from './index/selection.js';
@@ -29,10 +29,12 @@ export interface SourceFile {
   text: string;
   /** The unit (project) the file belongs to: units are analysed apart (see engine/units.ts). */
   unit?: string;
-  /** A deferred source (`loadSources(…, { deferTexts })`): the text's length, known without reading it. */
+  /** A deferred source (`loadSources(…, { deferTexts })`, see `deferredText`): the text's length, known without reading it. */
   size?: number;
   /** A deferred source: whether its text names a privlint- directive (suppressions are read only from those). */
   directives?: boolean;
+  /** A deferred source: the file its text is read from, each time it is needed (`withTexts`). */
+  file?: string;
 }
 
 export interface LoadOptions {
@@ -51,23 +53,30 @@ export function withTexts(sources: SourceFile[]): { sources: SourceFile[]; diagn
   const read: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const s of sources) {
-    if (s.size === undefined) read.push(s);
-    else {
-      const text = textOf(s);
-      if (text === undefined) diagnostics.push({ file: s.path, level: 'error', message: 'cannot be read again (changed or removed during the run); skipped' });
-      else read.push({ ...s, text });
+    if (s.file === undefined) {
+      read.push(s);
+      continue;
     }
+    const { size: _size, directives: _directives, file: _file, ...plain } = s;
+    const text = textOf(s);
+    if (text === undefined) diagnostics.push({ file: s.path, level: 'error', message: 'cannot be read again (changed or removed during the run); skipped' });
+    else read.push({ ...plain, text });
   }
   return { sources: read, diagnostics };
 }
 
-/** A source's text, or undefined when a deferred source's file can no longer be read. */
+/** A source's text (a deferred source's read again), or undefined when its file can no longer be read. */
 export function textOf(source: SourceFile): string | undefined {
   try {
-    return source.text;
+    return source.file === undefined ? source.text : readDeferredText({ path: source.path, file: source.file });
   } catch {
     return undefined;
   }
+}
+
+/** The unit's result, with the diagnostics of the files that could not be read for it. */
+export function withReadDiagnostics(result: UnitResult, diagnostics: Diagnostic[]): UnitResult {
+  return diagnostics.length ? { ...result, diagnostics: [...diagnostics, ...result.diagnostics] } : result;
 }
 
 /** A source's length in characters, without reading a deferred text. */
@@ -266,15 +275,13 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
       // Units to the workers, each analysed whole there (with the same cache folder).
       const plain = { prefilter: options.prefilter, cacheLocation: options.cacheLocation };
       // A unit whose worker died (its heap bound) is analysed again here.
-      const inWorker = async (g: (typeof groups)[number]): Promise<UnitResult> => {
-        // Texts are read as the unit is handed out: the run holds only those of the units being analysed.
-        const read = withTexts(g.sources);
-        const result = await pool.run<UnitResult>({ kind: 'unit', sources: read.sources, config, options: plain }).catch((e: unknown) => {
-          if (e instanceof WorkerLost) return analyzeUnit(read.sources, config, { ...options, pool: undefined });
-          throw e;
+      // A deferred source is cloned without its text: the worker reads the texts of its unit.
+      const inWorker = (g: (typeof groups)[number]): Promise<UnitResult> =>
+        pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }).catch((e: unknown) => {
+          if (!(e instanceof WorkerLost)) throw e;
+          const read = withTexts(g.sources);
+          return analyzeUnit(read.sources, config, { ...options, pool: undefined }).then((r) => withReadDiagnostics(r, read.diagnostics));
         });
-        return read.diagnostics.length ? { ...result, diagnostics: [...read.diagnostics, ...result.diagnostics] } : result;
-      };
       // The largest units are handed out first, so that a big one does not start last and keep the run waiting;
       // one unit per worker at a time; results stay in the units' order.
       const size = (g: (typeof groups)[number]): number => g.sources.reduce((n, s) => n + sourceSize(s), 0);
@@ -292,8 +299,7 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
       results = [];
       for (const group of groups) {
         const read = withTexts(group.sources);
-        const result = await analyzeUnit(read.sources, config, { ...options, pool });
-        results.push(unitDone(read.diagnostics.length ? { ...result, diagnostics: [...read.diagnostics, ...result.diagnostics] } : result));
+        results.push(unitDone(withReadDiagnostics(await analyzeUnit(read.sources, config, { ...options, pool }), read.diagnostics)));
       }
     }
     return mergeUnitResults(results, sources.map((s) => s.path), enabledRules(config));

@@ -185,25 +185,25 @@ export interface SourceText {
 }
 
 /**
- * A source read once (and checked) whose text is not kept: `text` reads the file again each time it is asked for.
- * A run over a large tree then holds only the texts of the unit being analysed (a worker's copy is made as the
- * unit is handed to it). `size` is the text's length, and `directives` whether it names a privlint- directive,
- * both known without reading it again.
+ * A source read once (and checked) whose text is not kept. `file` is where to read it again (`readDeferredText`;
+ * the `text` getter, not enumerable, does that too, so the source can be cloned to a worker without its text).
+ * `size` is the text's length, and `directives` whether it names a privlint- directive, both known without
+ * reading it again. A run over a large tree then holds only the texts of the units being analysed.
  */
-export function deferredText<T extends SourceText>(source: T, file: string): T & { size: number; directives: boolean } {
+export function deferredText<T extends SourceText>(source: T, file: string): Omit<T, 'text'> & { text: string; size: number; directives: boolean; file: string } {
   const { text, ...rest } = source;
-  const deferred = { ...rest, size: text.length, directives: text.includes('privlint-') } as T & { size: number; directives: boolean };
-  Object.defineProperty(deferred, 'text', {
-    enumerable: true,
-    get: (): string => {
-      try {
-        return UTF8.decode(readFileSync(file));
-      } catch (e) {
-        throw new Error(`${source.path}: cannot read the file again: ${e instanceof TypeError ? 'it is no longer valid UTF-8' : describeFsError(e)}`);
-      }
-    },
-  });
-  return deferred;
+  const deferred = { ...rest, size: text.length, directives: text.includes('privlint-'), file };
+  Object.defineProperty(deferred, 'text', { enumerable: false, get: (): string => readDeferredText(deferred) });
+  return deferred as Omit<T, 'text'> & { text: string; size: number; directives: boolean; file: string };
+}
+
+/** A deferred source's text, read again from its file (an Error that says why when it cannot be). */
+export function readDeferredText(source: { path: string; file: string }): string {
+  try {
+    return UTF8.decode(readFileSync(source.file));
+  } catch (e) {
+    throw new Error(`${source.path}: cannot read the file again: ${e instanceof TypeError ? 'it is no longer valid UTF-8' : describeFsError(e)}`);
+  }
 }
 
 /**

@@ -201,6 +201,9 @@ function assignedTarget(call: Node): string | undefined {
   return undefined;
 }
 
+/** The syntax nodes that change a variable's value: what `collect` keeps of an expression besides its calls. */
+const CHANGE_NODES = new Set(['assignment_expression', 'update_expression', 'init_declarator']);
+
 export class FunctionCfgBuilder extends GraphBuilder {
   private readonly labels = new Map<string, number>();
   /** The system the code being built is compiled for, inside `#ifdef __APPLE__` and the like. */
@@ -663,11 +666,14 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   private readonly callNodes = new Map<number, Node>();
 
-  /** `i_am_root = (0 == getuid());`, `int was_root = !geteuid();`: variables that keep whether the process is root. */
-  private rootCopies(expr: Node, node: CfgNode): void {
+  /**
+   * `i_am_root = (0 == getuid());`, `int was_root = !geteuid();`: variables that keep whether the process is root.
+   * `changes`: the expression's assignments and initialisations, in document order.
+   */
+  private rootCopies(expr: Node, node: CfgNode, changes: readonly Node[]): void {
     if (!/\bgete?uid\b/.test(expr.text)) return;
-    for (const d of expr.descendantsOfType(['assignment_expression', 'init_declarator'])) {
-      if (!d) continue;
+    for (const d of changes) {
+      if (d.type !== 'assignment_expression' && d.type !== 'init_declarator') continue;
       const isAssignment = d.type === 'assignment_expression';
       if (isAssignment && d.child(1)?.text !== '=') continue;
       const value = d.childForFieldName(isAssignment ? 'right' : 'value');
@@ -682,39 +688,44 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   /** Collect the events of an expression (post-order: arguments before the call) into `node`. */
   private collect(expr: Node, node: CfgNode, root: RootKind): void {
-    // A cursor walk: syntax nodes are made only for calls and for the identifiers that can be input (argv, envp,
-    // environ), not for every node of every expression.
+    // Every assignment operator has an `=` in it, every update `++` or `--`: an expression without them has none.
+    const text = expr.text;
+    const assigns = text.includes('=');
+    const mayChange = assigns || text.includes('++') || text.includes('--');
+    // One cursor walk: syntax nodes are made only for calls, for the identifiers that can be input (argv, envp,
+    // environ), and for the assignments, updates and initialisations (in document order), not for every node.
+    const changes: Node[] = [];
     const cursor = expr.walk();
-    const inputNames = new Set([this.inputParams.argv, this.inputParams.envp, 'environ']);
-    const visit = (): void => {
+    const inputNames = new Set([this.inputParams.argv, this.inputParams.envp, 'environ'].filter((n): n is string => !!n));
+    const inputLengths = new Set([...inputNames].map((n) => n.length));
+    const visit = (ownCode: boolean): void => {
+      const type = cursor.nodeType;
       // The calls of a function defined inside this code (in a part the parser could not read) are its own.
-      if (cursor.nodeType === 'function_definition') return;
+      const own = ownCode && type !== 'function_definition';
+      if (mayChange && CHANGE_NODES.has(type)) changes.push(cursor.currentNode);
       if (cursor.gotoFirstChild()) {
-        do if (cursor.nodeIsNamed) visit();
+        do if (cursor.nodeIsNamed) visit(own);
         while (cursor.gotoNextSibling());
         cursor.gotoParent();
       }
-      const type = cursor.nodeType;
+      if (!own) return;
       if (type === 'call_expression') this.addCall(cursor.currentNode, expr, node, root);
-      else if (type === 'identifier' && inputNames.has(cursor.nodeText)) this.addInputReference(cursor.currentNode, node);
+      else if (type === 'identifier' && inputLengths.has(cursor.endIndex - cursor.startIndex) && inputNames.has(cursor.nodeText)) this.addInputReference(cursor.currentNode, node);
     };
     try {
-      visit();
+      visit(true);
     } finally {
       cursor.delete();
     }
-    // Every assignment operator has an `=` in it, every update `++` or `--`: an expression without them has none, and
-    // is not searched for them (each search of the syntax tree costs more than the text test).
-    const text = expr.text;
-    const assigns = text.includes('=');
-    if (!assigns && !text.includes('++') && !text.includes('--')) return;
+    if (!mayChange) return;
+    const assignments = changes.filter((a) => a.type === 'assignment_expression');
     if (node.kind !== 'cond' && assigns) {
-      for (const a of expr.descendantsOfType(['assignment_expression'])) for (const [flag, value] of a ? maskAssignments(a) : []) (node.constants ??= {})[flag] = value;
-      this.rootCopies(expr, node);
+      for (const a of assignments) for (const [flag, value] of maskAssignments(a)) (node.constants ??= {})[flag] = value;
+      this.rootCopies(expr, node, changes);
     }
     // `i++`, `n += 2`, and any assignment made inside a condition: the variable's value changes.
     // Bit masks set or cleared (`opts |= OPT_X`) are followed bit by bit, as constants: not forgotten whole.
-    const updated = expr.descendantsOfType(['update_expression', 'assignment_expression']).filter((a): a is Node => a !== null && (a.type === 'update_expression' || ((node.kind === 'cond' || a.child(1)?.text !== '=') && !maskAssignments(a).length)));
+    const updated = changes.filter((a) => a.type === 'update_expression' || (a.type === 'assignment_expression' && (node.kind === 'cond' || a.child(1)?.text !== '=') && !maskAssignments(a).length));
     const names = updated.map((a) => unwrap((a.type === 'update_expression' ? a.childForFieldName('argument') : a.childForFieldName('left')) ?? a).text);
     if (names.length) node.updates = [...new Set([...(node.updates ?? []), ...names])];
     // `n++`, `++n`, `n += 1`: a count that only grows (`if (setgroups(0, NULL) != 0) nerrs++;`).
@@ -724,7 +735,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     // A condition assigns too (`if (!(pw = getpwnam(u)))`, `while ((n = read(…)) > 0)`): what the variable held
     // before is forgotten there, and the condition's own test of it tells the branches apart.
     if (!node.assigns && assigns) {
-      const plain = expr.descendantsOfType(['assignment_expression']).filter((a): a is Node => a !== null && a.child(1)?.text === '=');
+      const plain = assignments.filter((a) => a.child(1)?.text === '=');
       const assigned = plain.map((a) => a.childForFieldName('left')?.text).filter((x): x is string => !!x);
       if (assigned.length) node.assigns = assigned;
       const kept = plain.filter(keepsFailure).map((a) => a.childForFieldName('left')!.text);

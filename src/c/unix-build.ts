@@ -374,9 +374,23 @@ export function branchCode(branch: Node): Node[] {
   );
 }
 
-/** decideGroup for a group of the parse tree. */
+/**
+ * The decisions made for the groups of the latest tree, by the id of the group's `#if`. A group that holds a file's
+ * functions is asked about once for each of them (`compiledOnUnix`); its branches' text is read once.
+ */
+let decided: { tree: unknown; byHead: Map<number, GroupDecision> } | undefined;
+
+/** decideGroup for a group of the parse tree (`chain`: the whole group, from its `#if`). */
 export function decidePreprocessorChain(chain: readonly Node[]): GroupDecision {
-  return decideGroup(chain.map((b) => ({ kind: branchKind(b), condition: branchCondition(b), body: branchCode(b).map((c) => c.text).join('\n') })));
+  const head = chain[0];
+  if (!head) return decideGroup([]);
+  if (decided?.tree !== head.tree) decided = { tree: head.tree, byHead: new Map() };
+  let decision = decided.byHead.get(head.id);
+  if (!decision) {
+    decision = decideGroup(chain.map((b) => ({ kind: branchKind(b), condition: branchCondition(b), body: branchCode(b).map((c) => c.text).join('\n') })));
+    decided.byHead.set(head.id, decision);
+  }
+  return decision;
 }
 
 function branchKind(branch: Node): ConditionalKind {
