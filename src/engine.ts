@@ -274,8 +274,8 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
     if (pool && groups.length > 1 && (!options.store || options.cacheLocation)) {
       // Units to the workers, each analysed whole there (with the same cache folder).
       const plain = { prefilter: options.prefilter, cacheLocation: options.cacheLocation };
-      // A unit whose worker died (its heap bound) is analysed again here.
-      // A deferred source is cloned without its text: the worker reads the texts of its unit.
+      // A deferred source is cloned without its text: the worker reads the texts of its unit. A unit whose worker
+      // died (its heap bound) is analysed again here.
       const inWorker = (g: (typeof groups)[number]): Promise<UnitResult> =>
         pool.run<UnitResult>({ kind: 'unit', sources: g.sources, config, options: plain }).catch((e: unknown) => {
           if (!(e instanceof WorkerLost)) throw e;
@@ -283,7 +283,7 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
           return analyzeUnit(read.sources, config, { ...options, pool: undefined }).then((r) => withReadDiagnostics(r, read.diagnostics));
         });
       // The largest units are handed out first, so that a big one does not start last and keep the run waiting;
-      // one unit per worker at a time; results stay in the units' order.
+      // each worker is handed its next unit when it is done; results stay in the units' order.
       const size = (g: (typeof groups)[number]): number => g.sources.reduce((n, s) => n + sourceSize(s), 0);
       const order = groups.map((_, i) => i).sort((a, b) => size(groups[b]!) - size(groups[a]!) || a - b);
       results = new Array<UnitResult>(groups.length);
@@ -365,6 +365,7 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
           graphs,
           projectPass,
           entryGraphsWith,
+          reportedAt: (loc) => seen.has(`${rule.id}|${loc.file}|${loc.line}|${loc.column}`),
           report(f) {
             const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
             if (seen.has(key)) return;

@@ -114,3 +114,87 @@ export function cyclicNodes<N extends { id: number; succ: number[] }>(nodes: N[]
   }
   return result;
 }
+
+/**
+ * Each node's rank in reverse postorder from `entry` (a node before its successors, but along back edges): a forward
+ * worklist that takes the lowest rank first meets a node once its predecessors outside loops are done. Nodes not
+ * reached from `entry` rank last.
+ */
+export function reversePostorder(succ: readonly (readonly number[])[], entry: number): Int32Array {
+  const count = succ.length;
+  const rank = new Int32Array(count).fill(count);
+  const visited = new Uint8Array(count);
+  const post: number[] = [];
+  // An explicit stack of (node, next successor index): graphs are deep enough to overflow recursion.
+  const nodes: number[] = [entry];
+  const next: number[] = [0];
+  visited[entry] = 1;
+  while (nodes.length) {
+    const top = nodes.length - 1;
+    const id = nodes[top]!;
+    const out = succ[id]!;
+    if (next[top]! < out.length) {
+      const s = out[next[top]!++]!;
+      if (s >= 0 && s < count && !visited[s]) {
+        visited[s] = 1;
+        nodes.push(s);
+        next.push(0);
+      }
+      continue;
+    }
+    post.push(id);
+    nodes.pop();
+    next.pop();
+  }
+  for (let i = 0; i < post.length; i++) rank[post[post.length - 1 - i]!] = i;
+  return rank;
+}
+
+/** A set of node ids taken lowest rank first (a binary heap; each id at most once). */
+export class RankedWork {
+  private readonly heap: number[] = [];
+  private readonly queued: Uint8Array;
+
+  constructor(private readonly rank: Int32Array) {
+    this.queued = new Uint8Array(rank.length);
+  }
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  add(id: number): void {
+    if (this.queued[id]) return;
+    this.queued[id] = 1;
+    const { heap, rank } = this;
+    let i = heap.push(id) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (rank[heap[parent]!]! <= rank[id]!) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = id;
+  }
+
+  take(): number {
+    const { heap, rank } = this;
+    const top = heap[0]!;
+    this.queued[top] = 0;
+    const last = heap.pop()!;
+    if (heap.length) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heap.length) break;
+        const r = l + 1;
+        const child = r < heap.length && rank[heap[r]!]! < rank[heap[l]!]! ? r : l;
+        if (rank[heap[child]!]! >= rank[last]!) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}

@@ -1,7 +1,7 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
 import { FORK_PARENT, NOT_ROOT, SAME_IDS, type PrivilegeEvent, type Test } from '../model.js';
-import { reachable } from './flow.js';
+import { RankedWork, reachable, reversePostorder } from './flow.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
 
@@ -580,6 +580,15 @@ function testsOfFlags(g: Supergraph, n: SuperNode, vars: ReadonlySet<string>): F
   return tests;
 }
 
+const rootCopyCache = new WeakMap<Supergraph, Set<string>>();
+
+/** The variables some node of the graph keeps a root copy in. */
+function rootCopyVariables(g: Supergraph): Set<string> {
+  let vars = rootCopyCache.get(g);
+  if (!vars) rootCopyCache.set(g, (vars = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []))));
+  return vars;
+}
+
 /** How far back a test of a root copy looks for the copy (nodes). */
 const ROOT_COPY_REACH = 5_000;
 
@@ -618,7 +627,7 @@ function predecessors(g: Supergraph): number[][] {
  * (`notRoot`), or undefined when some path into the node does not come straight from such a copy.
  */
 function rootCopyAt(g: Supergraph, node: SuperNode, variable: string): boolean | undefined {
-  if (!g.nodes.some((n) => n.origin.rootCopies?.some((c) => c.variable === variable))) return undefined;
+  if (!rootCopyVariables(g).has(variable)) return undefined;
   const preds = predecessors(g);
   let polarity: boolean | undefined;
   const seen = new Set<number>([node.id]);
@@ -751,9 +760,12 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
   let states = flagCache.get(g);
   if (states) return states;
   states = new Map([[g.entry, new Map()]]);
-  const work = [g.entry];
-  while (work.length) {
-    const id = work.pop()!;
+  // In reverse postorder: a node is taken once most paths into it have narrowed what it knows (the result is the same
+  // in any order; this one takes each node fewer times).
+  const work = new RankedWork(reversePostorder(g.nodes.map((n) => n.succ), g.entry));
+  work.add(g.entry);
+  while (work.size) {
+    const id = work.take();
     const node = g.nodes[id]!;
     const out = new Map(states.get(id));
     applyConstants(g, node, out);
@@ -764,7 +776,7 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
       const cur = states!.get(s);
       if (!cur) {
         states!.set(s, new Map(along));
-        work.push(s);
+        work.add(s);
         return;
       }
       let changed = false;
@@ -772,7 +784,7 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
         cur.delete(k);
         changed = true;
       }
-      if (changed) work.push(s);
+      if (changed) work.add(s);
     });
   }
   flagCache.set(g, states);

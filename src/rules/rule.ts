@@ -75,6 +75,12 @@ export interface RuleContext {
    */
   entryGraphsWith(eventId: number): Iterable<Supergraph>;
   report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
+  /**
+   * This rule has reported a finding at `loc` already. A rule asked about one event once per walk state (each
+   * combination of flags that reaches it) skips its path questions for the states after the first that reported:
+   * a second report at the same place is not kept anyway.
+   */
+  reportedAt(loc: SourceLoc): boolean;
 }
 
 export interface Rule extends RuleMeta {

@@ -1,6 +1,7 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
 import { constantsAfter, flagRanking, flagsKey, followEdge, liveOnly } from '../analysis/paths.js';
+import { RankedWork, reversePostorder } from '../analysis/flow.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
@@ -114,14 +115,16 @@ export function withSharedWalks(body: () => void): void {
 
 function runWalks(g: Supergraph, walks: Walk[]): void {
   const states = new Map<number, Map<string, FlowState>>();
-  const work: [number, string][] = [];
+  // Nodes are taken in reverse postorder (each after its predecessors, loops aside), with every flag combination
+  // waiting there: a node's facts are carried on once most of what reaches it has arrived, not again at each arrival.
+  const work = new RankedWork(reversePostorder(g.nodes.map((n) => n.succ), g.entry));
   /** The flag combinations waiting in `work`, per node. */
   const queued: (Set<string> | undefined)[] = [];
   const enqueue = (id: number, key: string): void => {
     const waiting = (queued[id] ??= new Set());
     if (waiting.has(key)) return;
     waiting.add(key);
-    work.push([id, key]);
+    work.add(id);
   };
   /** Nodes where too many flag combinations met: the flags still told apart there. */
   const widened = new Map<number, Set<string>>();
@@ -216,11 +219,9 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
   };
   const refinesEdges = walks.some((w) => w.edge);
   arrive(g.entry, { facts: walks.map((w) => new Set(w.init)), flags: new Map() });
-  while (work.length) {
-    const [id, key] = work.pop()!;
-    queued[id]!.delete(key);
+  function carryOn(id: number, key: string): void {
     const state = states.get(id)?.get(key);
-    if (!state) continue; // merged away meanwhile
+    if (!state) return; // merged away meanwhile
     const node = g.nodes[id]!;
     // Facts pass through nodes without events unchanged: shared, not copied (arrive() copies what it keeps).
     const facts = node.events.length ? state.facts.map((f, w) => factsAfter(node, w, f)) : state.facts;
@@ -237,6 +238,12 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
           });
       arrive(s, { facts: outFacts, flags: liveOnly(g, s, along) });
     });
+  }
+  while (work.size) {
+    const id = work.take();
+    const keys = [...queued[id]!];
+    queued[id]!.clear();
+    for (const key of keys) carryOn(id, key);
   }
   walks.forEach((walk, w) => {
     for (const node of g.nodes) {
