@@ -262,6 +262,8 @@ export interface CfgNode {
    * their values no longer holds.
    */
   updates?: string[];
+  /** Of `updates`, those counted up by a positive constant (`n++`, `n += 2`): a value that was 0 or more is positive after. */
+  increments?: string[];
   /**
    * Variables given whether the process is root (`i_am_root = (0 == getuid());`): `notRoot` when the variable is
    * truthy for a process that is not root. They hold what was true when they were assigned.

@@ -457,7 +457,10 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   // An inlined function's parameters are its own variables: on entry they take what the caller passed (a variable's
   // known value), and nothing else of the caller's variables of the same names.
   const passed = passedValues(node, flags);
+  // A count that was 0 or more and is counted up is positive (`nerrs++` after `int nerrs = 0;`).
+  const grown = node.origin.increments?.filter((v) => vars.has(v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
   for (const v of changedBy(node)) forget(flags, v);
+  for (const v of grown ?? []) setValue(flags, vars, v, 1);
   passed?.forEach((values, p) => copyValue(flags, vars, values, p));
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
     flags.set(v, value);
@@ -665,6 +668,7 @@ function liveFlags(g: Supergraph): LiveFlags {
     const read = flagTests(g, n).map((t) => t.variable);
     if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
     for (const arg of boundArguments(n)?.values() ?? []) read.push(...valueFlags(arg).filter((f) => vars.has(f)));
+    for (const v of n.origin.increments ?? []) read.push(...valueFlags(v).filter((f) => vars.has(f)));
     return read;
   });
   const index = new Map<string, number>();
@@ -1027,7 +1031,10 @@ export function continuesWithout(
  * After `ev` (the `index`-th event of `node`) failed and the program went on: does some path reach an event that
  * `target` names — or, with `orEnd`, the program's going on to its end — before an event that `repairs` the failure
  * (the same effect made again, checked)? Only the failure branch of a test of `ev` is followed. Paths that end the
- * process on an error do not count.
+ * process on an error do not count. An event that `redoes` the effect repairs the failure when it succeeds: the walk
+ * goes on as if it failed too, along the failure branch of its test (where it is made, `if (setgroups(0, NULL) != 0
+ * && nerrs) err(…);`, or later, of the variable it was stored in), with the flags known on the path: the second
+ * attempt dies where the first one's failure was counted.
  */
 export function failureReaches(
   g: Supergraph,
@@ -1039,42 +1046,51 @@ export function failureReaches(
   orEnd: boolean,
   /** A return from the root function counts too: its callers are unknown (nothing that calls it was found). */
   orReturn = false,
+  redoes: (e: PrivilegeEvent, at: SuperNode) => boolean = () => false,
 ): boolean {
-  // Events of the same node: first those after `ev`.
-  const scan = (n: SuperNode, from: number): 'target' | 'repaired' | undefined => {
+  // Events of the same node: first those after `ev`. The redos met are added to `failed`.
+  const scan = (n: SuperNode, from: number, failed: PrivilegeEvent[]): 'target' | 'repaired' | PrivilegeEvent[] => {
+    let out = failed;
     for (const e of n.events.slice(from)) {
       if (repairs(e, n)) return 'repaired';
+      if (redoes(e, n) && (failureIndex(n, e) !== undefined || e.result?.kind === 'stored' || e.result?.kind === 'tested')) out = [...out, e];
       if (target(e)) return 'target';
     }
-    return undefined;
+    return out;
   };
-  const first = scan(node, index + 1);
-  if (first) return first === 'target';
+  const first = scan(node, index + 1, [ev]);
+  if (first === 'target' || first === 'repaired') return first === 'target';
   // Nothing to reach on any path, whatever the flags: no need to follow them.
   if (!orEnd && !orReturn && ![...reachable(g.nodes, node.succ)].some((id) => g.nodes[id]!.events.some(target))) return false;
   const known = knownFlags(g).get(node.id);
   if (!known) return false;
   const start = new Map(known);
   applyConstants(g, node, start);
-  const seen = new Set<string>();
-  const stack: [number, Map<string, boolean>][] = [];
-  const push = (from: SuperNode, flags: Map<string, boolean>): void => {
-    const failure = failureIndex(from, ev);
+  // One set of states seen per set of failed calls (almost always just `ev`).
+  const seenBy = new Map<string, Set<string>>();
+  const stack: [number, Map<string, boolean>, PrivilegeEvent[]][] = [];
+  const push = (from: SuperNode, flags: Map<string, boolean>, failed: PrivilegeEvent[]): void => {
+    const taken = failed.map((e) => failureIndex(from, e)).filter((i) => i !== undefined);
     from.succ.forEach((s, i) => {
-      if (failure !== undefined && i !== failure) return;
+      if (taken.some((t) => t !== i)) return;
       const along = followEdge(g, from, i, flags);
-      if (along) stack.push([s, liveOnly(g, s, along)]);
+      if (along) stack.push([s, liveOnly(g, s, along), failed]);
     });
   };
-  push(node, start);
+  push(node, start, first);
   const forever = orEnd ? foreverNodes(g) : new Set<number>();
   while (stack.length) {
-    const [id, flags] = stack.pop()!;
-    const first = firstVisit(g, seen, id, flags);
-    if (first === 'too many') return true;
-    if (!first) continue;
+    const [id, flags, failed] = stack.pop()!;
+    const setKey = failed.length > 1 ? failed.map((e) => e.id).join(',') : '';
+    let seen = seenBy.get(setKey);
+    if (!seen) seenBy.set(setKey, (seen = new Set()));
+    const visit = firstVisit(g, seen, id, flags);
+    if (visit === 'too many') return true;
+    if (!visit) continue;
     const n = g.nodes[id]!;
-    const found = scan(n, 0);
+    // A redo stored in a variable that is assigned again: its failure is no longer told apart.
+    const still = failed.length > 1 && n.origin.assigns ? failed.filter((e, k) => k === 0 || !n.origin.assigns!.includes((e.result as { variable?: string } | undefined)?.variable ?? '')) : failed;
+    const found = scan(n, 0, still);
     // Into a loop that never finishes: the program goes on (unless the repair comes first, in this node).
     if (found !== 'repaired' && forever.has(id)) return true;
     if (found === 'repaired') continue;
@@ -1087,7 +1103,7 @@ export function failureReaches(
       if (orEnd || orReturn) return true;
       continue;
     }
-    push(n, constantsAfter(g, n, flags));
+    push(n, constantsAfter(g, n, flags), found);
   }
   return false;
 }

@@ -253,7 +253,7 @@ export class Project {
   resolve(name: string, fromFile: string): FunctionModel | undefined {
     const defs = this.byName.get(name);
     if (!defs) return undefined;
-    if (defs.length === 1) return defs[0]!.file === fromFile || (!defs[0]!.isLocal && !this.nodeFiles.has(fromFile)) ? defs[0] : undefined;
+    if (defs.length === 1) return defs[0]!.file === fromFile || (linkable(defs[0]!) && !this.nodeFiles.has(fromFile)) ? defs[0] : undefined;
     const key = `${name}\0${fromFile}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
     const found = this.resolveAmong(defs, fromFile);
@@ -266,7 +266,7 @@ export class Project {
   private resolveAmong(defs: FunctionModel[], fromFile: string): FunctionModel | undefined {
     const local = defs.find((d) => d.file === fromFile);
     if (local || this.nodeFiles.has(fromFile)) return local;
-    let candidates = defs.filter((d) => !d.isLocal);
+    let candidates = defs.filter(linkable);
     // A test's, fuzzer's or example's stand-in is linked into that test, not into the program: where the program
     // has a definition of its own, the stand-in is not the one its calls reach.
     if (!isStandIn(fromFile)) {
@@ -635,6 +635,14 @@ export class Project {
       }
     }
   }
+}
+
+/**
+ * A definition other files can reach: an exported one, or (C) a static one in a header (`static inline` helpers),
+ * which every file that includes the header compiles as its own.
+ */
+function linkable(d: FunctionModel): boolean {
+  return !d.isLocal || (d.language === 'c' && /\.(?:h|hh|hpp|hxx)$/i.test(d.file));
 }
 
 /** How many leading directories two paths share. */

@@ -728,6 +728,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const updated = changes.filter((a) => a.type === 'update_expression' || (a.type === 'assignment_expression' && (node.kind === 'cond' || a.child(1)?.text !== '=') && !maskAssignments(a).length));
     const names = updated.map((a) => unwrap((a.type === 'update_expression' ? a.childForFieldName('argument') : a.childForFieldName('left')) ?? a).text);
     if (names.length) node.updates = [...new Set([...(node.updates ?? []), ...names])];
+    // `n++`, `++n`, `n += 1`: a count that only grows (`if (setgroups(0, NULL) != 0) nerrs++;`).
+    const counted = updated.filter((a) => (a.type === 'update_expression' ? a.child(0)?.text === '++' || a.child(1)?.text === '++' : a.child(1)?.text === '+=' && /^[1-9]\d*$/.test(a.childForFieldName('right')?.text ?? '')));
+    const increments = counted.map((a) => unwrap((a.type === 'update_expression' ? a.childForFieldName('argument') : a.childForFieldName('left')) ?? a).text);
+    if (increments.length) node.increments = [...new Set([...(node.increments ?? []), ...increments])];
     // A condition assigns too (`if (!(pw = getpwnam(u)))`, `while ((n = read(…)) > 0)`): what the variable held
     // before is forgotten there, and the condition's own test of it tells the branches apart.
     if (!node.assigns && assigns) {

@@ -9,6 +9,13 @@ import { isLoginContextDrop, isPermanentDrop, oneLine, writerIn } from './suppor
 const dropsUser = (e: PrivilegeEvent): boolean => isPermanentDrop(e) || isLoginContextDrop(e);
 
 /**
+ * A uid drop the groups are set for: one to another account. A return to the invoking user (`setuid(getuid())`)
+ * needs no groups call (missing-setgroups): the process has that user's groups, so a failed groups call before it
+ * leaves what no call would have left.
+ */
+const needsGroups = (e: PrivilegeEvent): boolean => (isPermanentDrop(e) && e.target !== 'invoker') || isLoginContextDrop(e);
+
+/**
  * The failure of a call whose effect the program makes again, checked, before it matters (SPEC, "What counts as
  * checked"): groups set early as hygiene (`setgroups(0, NULL)`) and later set with a check before the uid drop, or
  * in a process that never drops its uid (root keeps everything anyway); `initgroups` whose failure falls back to a
@@ -27,8 +34,11 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
   // The same effect made again, checked — or with a failure that is itself repaired in time.
   const repairs = (e: PrivilegeEvent, at: SuperNode): boolean =>
     e.id !== ev.id && sameEffect(e) && ctx.judge.needsCheck(at.fn, e) && (ctx.judge.judge(at.fn, e).status === 'checked' || repairedLater(ctx, e, memo));
+  // The same effect made again and tested where it is made, its failure not handled everywhere (`if
+  // (setgroups(0, NULL) != 0 && nerrs) err(…);`): its success repairs, its failure branch is followed on this path.
+  const redoes = (e: PrivilegeEvent, at: SuperNode): boolean => e.id !== ev.id && sameEffect(e) && ctx.judge.needsCheck(at.fn, e);
   const harmless = (g: Supergraph, node: SuperNode, i: number, e: PrivilegeEvent, orReturn = false): boolean =>
-    (!failureReaches(g, node, i, e, dropsUser, repairs, gid, orReturn) && !skipsDrop(g, node, i, e)) || (groups && groupsSetBefore(ctx, g, node, i));
+    (!failureReaches(g, node, i, e, groups ? needsGroups : dropsUser, repairs, gid, orReturn, redoes) && !skipsDrop(g, node, i, e)) || (groups && groupsSetBefore(ctx, g, node, i));
   let result = judgedOnEntries(ctx, ev, (g, node, i, e) => harmless(g, node, i, e));
   // No program entry reaches the call (a command's main called through a table, a library function): judged in
   // its own function, where a return to the unknown callers counts as going on to a drop — if the function shows
@@ -140,7 +150,7 @@ export const uncheckedReturn: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-252', 'external/cwe/cwe-273'],
   core: true,
   docs: {
-    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, and a gid drop made again, checked, before the uid drop are not flagged; a failure that reaches the drop or the unprivileged work unrepaired is.',
+    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, a first attempt whose failure is counted and a second attempt that ends the process when it fails too (`if (setgroups(0, NULL) != 0 && nerrs) err(…);`), a groups call before a return to the invoking user (`setuid(getuid())`, which keeps that user\'s own groups), and a gid drop made again, checked, before the uid drop are not flagged; a failure that reaches the drop or the unprivileged work unrepaired is.',
     why: 'These calls fail for ordinary reasons: RLIMIT_NPROC reached, a missing capability, a seccomp or SELinux policy, a uid that does not exist in a container. When a drop fails silently the process keeps running as root while every later line of the program assumes it does not. `assert()` disappears when NDEBUG is defined, so it is not a check.',
     example: 'setgroups(1, &pw->pw_gid);\n(void)setgid(pw->pw_gid);\nif (setuid(pw->pw_uid) != 0)\n\tsyslog(LOG_ERR, "setuid failed");\nserve();',
     useInstead: 'if (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "cannot drop privileges");\nserve();',
