@@ -204,7 +204,9 @@ export function unassignedGlobals(files: Iterable<{ path: string; text: string }
   const values = new Map<string, number | null>();
   const setters = new Set<string>();
   const texts: string[] = [];
-  const wanted = (name: string): boolean => !usedIn || usedIn.some((t) => wordsOf(t).has(name));
+  // The words of each text, found once here (and kept per text in an editor's host).
+  let words: ReadonlySet<string>[] | undefined;
+  const wanted = (name: string): boolean => !usedIn || (words ??= usedIn.map(wordsOf)).some((w) => w.has(name));
   const asked = new Map<string, boolean>();
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
