@@ -261,7 +261,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');
-  return { project, judge, diagnostics, models: files, timing, deadline };
+  return { project, judge, diagnostics, models: project.files, timing, deadline };
 }
 
 /** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */

@@ -2,6 +2,7 @@
 import type { PrivlintConfig } from '../config.js';
 import { NOT_ROOT, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type PrivilegeEvent } from '../model.js';
 import { forwardFacts } from './flow.js';
+import { copyPlain } from '../plain.js';
 
 /** Functions and macros of the C library and common runtimes that end the process. */
 export const BUILTIN_NORETURN = [
@@ -84,7 +85,11 @@ export class Project {
   /** Function-like macros of the project: those of the parsed files and those read from the text of the others. */
   private readonly allMacros: MacroModel[];
 
-  constructor(readonly files: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = []) {
+  /** The models analysed: those given, with a copy of each function whose events the project rewrites. */
+  readonly files: FileModel[];
+
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = []) {
+    const files = (this.files = withOwnRewrites(given));
     this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];
     this.functions = files.flatMap((f) => f.functions);
     for (const fn of this.functions) {
@@ -649,6 +654,26 @@ function linkable(d: FunctionModel): boolean {
 /** Directories and files of tests, fuzzers, examples and mocks: what they define stands in for the program's own. */
 const STAND_IN_DIRECTORY = /^(?:tests?|testing|unit[-_]?tests?|test[-_]?suite|fuzz|fuzzing|fuzzers?|examples?|mocks?|stubs?)$/i;
 const STAND_IN_FILE = /^(?:tests?|fuzz|fuzzer|mock|stub)[-_]|[-_](?:tests?|fuzz|fuzzer|mock|mocks|stub|stubs)\.[ch]$/i;
+
+/**
+ * The models with a copy of each function that has an event the project may rewrite (`classifyGlobalTargets`,
+ * `classifySocketReads`, `unmarkLocalSocketReads`, `markProbes`), and of its file: the models given stay as they
+ * are, so that a cache can hand the same model to every analysis of its file. The others are shared.
+ */
+function withOwnRewrites(files: FileModel[]): FileModel[] {
+  return files.map((f) => (f.functions.some(mayBeRewritten) ? { ...f, functions: f.functions.map((fn) => (mayBeRewritten(fn) ? copyPlain(fn) : fn)) } : f));
+}
+
+function mayBeRewritten(fn: FunctionModel): boolean {
+  return fn.cfg.nodes.some((node) =>
+    node.events.some(
+      (e) =>
+        (e.kind === 'set-id' && (e.targetGlobal || (node.kind === 'cond' && e.direction === 'drop'))) ||
+        (e.kind === 'input' && e.source === 'network' && e.descriptor !== undefined) ||
+        (e.kind === 'call' && SOCKET_READS.has(e.callee)),
+    ),
+  );
+}
 
 export function isStandIn(file: string): boolean {
   const parts = file.split('/');

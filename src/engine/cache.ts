@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileModel } from '../model.js';
 import { VERSION } from '../links.js';
+import { copyPlain } from '../plain.js';
 
 export interface ModelStore {
   getModel(key: string): { model: FileModel; idBase: number } | undefined;
@@ -52,9 +53,10 @@ export function engineBuild(): string {
   return buildId;
 }
 
-/** Event ids of a cached model (a fresh copy) moved to the range of the file's place in this run. */
-export function relocate(model: FileModel, from: number, to: number): FileModel {
-  if (from === to) return model;
+/** Event ids of a cached model moved to the range of the file's place in this run (in a copy: the cache's is shared). */
+export function relocate(cached: FileModel, from: number, to: number): FileModel {
+  if (from === to) return cached;
+  const model = copyPlain(cached);
   const delta = to - from;
   for (const fn of model.functions) for (const node of fn.cfg.nodes) {
     for (const e of node.events) e.id += delta;
@@ -63,16 +65,9 @@ export function relocate(model: FileModel, from: number, to: number): FileModel 
   return model;
 }
 
-/**
- * A copy of plain data (what the caches hold: JSON-compatible objects and arrays). Written out rather than
- * structuredClone, which costs several times as much on models of many small objects.
- */
-export function copyPlain<V>(value: V): V {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyPlain) as V;
-  const out: Record<string, unknown> = {};
-  for (const k in value) out[k] = copyPlain((value as Record<string, unknown>)[k]);
-  return out as V;
+
+function handedOut(model: FileModel): FileModel {
+  return model.language === 'c' ? model : copyPlain(model);
 }
 
 /**
@@ -86,17 +81,21 @@ export class MemoryStore<T> implements ModelStore, ResultStore<T> {
   private readonly results = new Map<string, T>();
   static readonly RESULTS_KEPT = 16;
 
-  // Models are kept and handed out as copies: the analysis of a project marks and links the models it is given.
+  /**
+   * A C model is handed out as it is kept, to every analysis of its file: nothing changes a C model after parsing
+   * (the project copies the few functions whose events it rewrites, `withOwnRewrites`). Node models are linked to
+   * each other in place, so each analysis gets a copy.
+   */
   getModel(key: string): { model: FileModel; idBase: number } | undefined {
     const entry = this.models.get(key);
-    return entry && { model: copyPlain(entry.model), idBase: entry.idBase };
+    return entry && { model: handedOut(entry.model), idBase: entry.idBase };
   }
 
   setModel(key: string, model: FileModel, idBase: number): void {
     const older = this.modelOf.get(model.path);
     if (older !== undefined && older !== key) this.models.delete(older);
     this.modelOf.set(model.path, key);
-    this.models.set(key, { model: copyPlain(model), idBase });
+    this.models.set(key, { model: handedOut(model), idBase });
   }
 
   getResult(key: string): T | undefined {

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { analyzePaths } from '../engine.js';
+import { analyzePaths, type EngineOptions } from '../engine.js';
 import { defaultConfig, type PrivlintConfig } from '../config.js';
 import { CONFIG_FILES, parseConfig } from '../config-file.js';
 import type { Finding } from '../rules/rule.js';
@@ -86,12 +86,12 @@ async function unitConfig(unit: string): Promise<PrivlintConfig> {
 }
 
 /** Analyse one unit and compare with its annotations, for the given rules. */
-export async function checkUnit(unit: string, rules: Set<string>, cwd: string): Promise<UnitResult> {
+export async function checkUnit(unit: string, rules: Set<string>, cwd: string, options: EngineOptions = {}): Promise<UnitResult> {
   const files = await sourceFiles(unit);
   const expectations: Expectation[] = [];
   for (const f of files) expectations.push(...parseExpectations(displayPath(f, cwd), await fs.readFile(f, 'utf8')));
   // Every rule runs (the strict set); only the rules asked about are compared.
-  const result = await analyzePaths([path.relative(cwd, unit)], { ...(await unitConfig(unit)), ruleSet: 'strict' }, cwd);
+  const result = await analyzePaths([path.relative(cwd, unit)], { ...(await unitConfig(unit)), ruleSet: 'strict' }, cwd, options);
   const findings = result.findings.filter((f) => rules.has(f.ruleId));
   const expected = new Set(expectations.filter((e) => e.kind === 'ruleid' && rules.has(e.ruleId)).map((e) => key(e.file, e.line, e.ruleId)));
   const actual = new Set(findings.map((f) => key(f.loc.file, f.loc.line, f.ruleId)));
