@@ -288,6 +288,9 @@ export interface Cfg {
   exit: number;
 }
 
+/** How a function takes an error message: one string, or a printf-like format and its arguments. */
+export type MessageShape = 'message' | 'format';
+
 export interface FunctionModel {
   name: string;
   /** (Node) Unique identity within the project that calls resolve to (`CallEvent.target`); C functions go by name. */
@@ -305,6 +308,8 @@ export interface FunctionModel {
   /** Visible only in its own file (C `static`). */
   isLocal: boolean;
   params: string[];
+  /** (C) The parameters take an error message: `(const char *msg)` ('message') or `(const char *fmt, ...)` ('format'). */
+  takesMessage?: MessageShape;
   returnsVoid: boolean;
   /** The program's entry: C `main`, a Node module's top level. */
   isEntry: boolean;
