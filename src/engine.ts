@@ -189,9 +189,9 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const constants = headerNumericConstants(sources);
   const controlMacros = [...headerControlMacros(sources)];
   // Headers and files that are not parsed still tell which functions never return.
-  const declaring = sources.filter((s) => mayDeclareNoreturn(s.text));
-  const textNoreturn = declaring.flatMap((s) => noreturnNamesInText(s.text));
-  const textMessages: Record<string, MessageShape> = Object.assign({}, ...declaring.map((s) => noreturnShapesInText(s.text)));
+  const declared = sources.filter((s) => mayDeclareNoreturn(s.text)).map((s) => ({ text: s.text, names: noreturnNamesInText(s.text) }));
+  const textNoreturn = declared.flatMap((d) => d.names);
+  const textMessages: Record<string, MessageShape> = Object.assign({}, ...declared.map((d) => noreturnShapesInText(d.text, d.names)));
   const vocabulary = callVocabulary(config);
   const selectable = sources.flatMap((s) => {
     const language = languageOf(s.path);

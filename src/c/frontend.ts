@@ -283,9 +283,9 @@ export function messageShape(paramText: string): MessageShape | undefined {
 }
 
 /** The functions declared never to return in a text whose parameters take a message (see messageShape). */
-export function noreturnShapesInText(source: string): Record<string, MessageShape> {
+export function noreturnShapesInText(source: string, names = noreturnNamesInText(source)): Record<string, MessageShape> {
   const shapes: Record<string, MessageShape> = {};
-  for (const name of noreturnNamesInText(source)) {
+  for (const name of names) {
     for (const m of source.matchAll(new RegExp(`(?<![\\w.>])${name}\\s*\\(([^()]*)\\)`, 'g'))) {
       const shape = messageShape(m[1]!);
       if (shape) {
