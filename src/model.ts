@@ -177,7 +177,7 @@ export interface CallEvent extends EventBase {
   /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */
   failsProcess?: true;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
-  args: { text: string; id: IdClass }[];
+  args: { text: string; id: IdClass; /** (C) A string literal, or one wrapped for translation (`_("…")`): a message. */ literal?: true }[];
 }
 
 export type PrivilegeEvent =

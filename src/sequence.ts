@@ -57,7 +57,9 @@ const ERR_FAMILY = ['err', 'errx', 'errc'];
 
 /**
  * The project's most called C function that never returns and takes an error message (`die(const char *msg)`,
- * `fatal(const char *fmt, ...)`, err(3)): `usage(void)` or `cleanup_and_exit(int)` cannot say what failed.
+ * `fatal(const char *fmt, ...)`, err(3)): `usage(void)` or `cleanup_and_exit(int)` cannot say what failed. Only the
+ * calls that pass it written text count (`die("…")`, `die(_("…"))`): `usage(const char *progname)`, called with the
+ * program's name, takes a string that is no message.
  */
 function computeDie(project: Project | undefined): (what: string) => string {
   const counts = new Map<string, number>();
@@ -72,6 +74,8 @@ function computeDie(project: Project | undefined): (what: string) => string {
       // Upper-case names are macros, often test assertions (`ASSERT_INT_EQ(a, b)`), not the program's error function.
       const isMacro = /^[A-Z0-9_]+$/.test(call.callee);
       if (isMacro || LIBC_ENDINGS.includes(call.callee) || !project!.nameDies(call.callee) || !shapeOf(call.callee)) continue;
+      // The project's own calls show the string is a message: `die("cannot open")`, not `usage(progname)`.
+      if (shapeOf(call.callee) !== 'err' && !call.args[0]?.literal) continue;
       counts.set(call.callee, (counts.get(call.callee) ?? 0) + 1);
     }
   }

@@ -130,6 +130,24 @@ describe("the fix's error function (C)", () => {
     expect(text).toContain('bail("setgid: %s", strerror(errno))');
   });
 
+  it('counts only calls that pass written text: usage(progname) takes a name, not a message', async () => {
+    const named = 'static void usage(const char *name) { exit(2); }\n';
+    const calls = '\tif (argc < 2) usage(argv[0]);\n\tif (argc > 5) usage(argv[0]);\n\tif (argc == 4) die(_("bad count"));\n';
+    const text = await fixFor({ 'a.c': program(`#define _(s) (s)\n${named}static void die(const char *msg) { exit(1); }\n`, calls) });
+    expect(text).toContain('die("setgid")');
+    const alone = await fixFor({ 'a.c': program(named, '\tif (argc < 2) usage(argv[0]);\n') });
+    expect(alone).toContain('{ perror("setgid"); exit(1); }');
+  });
+
+  it('reads a parameter wrapped in an annotation macro: error(FORMAT_STRING(const char *fmt), ...)', async () => {
+    const text = await fixFor({ 'a.c': program(`#define FORMAT_STRING(p) p\n${usage}static void error(FORMAT_STRING(const char *fmt), ...) { exit(1); }\n`, `${manyUsage}\tif (argc == 4) error("%s", argv[1]);\n`) });
+    expect(text).toContain('error("setgid: %s", strerror(errno))');
+    // Declared in a header whose text alone tells it never returns.
+    const header = '#define FORMAT_STRING(p) p\nvoid fail(FORMAT_STRING(const char *fmt), ...) __attribute__((noreturn));\n';
+    const declared = await fixFor({ 'fail.h': header, 'a.c': program(`#include "fail.h"\n${usage}`, `${manyUsage}\tif (argc == 4) fail("%s", argv[1]);\n`) });
+    expect(declared).toContain('fail("setgid: %s", strerror(errno))');
+  });
+
   it('falls back to perror and exit when no error function takes a message', async () => {
     const text = await fixFor({ 'a.c': program(`${usage}static void quit(int code) { exit(code); }\n`, `${manyUsage}\tif (argc == 4) quit(3);\n`) });
     expect(text).toContain('{ perror("setgid"); exit(1); }');

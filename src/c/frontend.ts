@@ -274,7 +274,13 @@ export function noreturnNamesInText(source: string): string[] {
  * message, `(const char *fmt, ...)` a format and its arguments; undefined for anything else (`(void)`, `(int, …)`).
  */
 export function messageShape(paramText: string): MessageShape | undefined {
-  const inner = paramText.trim().replace(/^\(([\s\S]*)\)$/, '$1').replace(/\s+/g, ' ').trim();
+  const inner = paramText
+    .trim()
+    .replace(/^\(([\s\S]*)\)$/, '$1')
+    // An annotation macro around a parameter (`FORMAT_STRING(const char *fmt)`): the parameter it wraps.
+    .replace(/\b[A-Z_][A-Z0-9_]*\s*\(([^()]*)\)/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (/[()]/.test(inner)) return undefined;
   const parts = inner.split(',').map((p) => p.trim());
   if (!/^(?:const )?char ?\* ?(?:(?:const|restrict|__restrict) )?(?:[A-Za-z_]\w*)?$/.test(parts[0]!)) return undefined;
@@ -286,7 +292,7 @@ export function messageShape(paramText: string): MessageShape | undefined {
 export function noreturnShapesInText(source: string, names = noreturnNamesInText(source)): Record<string, MessageShape> {
   const shapes: Record<string, MessageShape> = {};
   for (const name of names) {
-    for (const m of source.matchAll(new RegExp(`(?<![\\w.>])${name}\\s*\\(([^()]*)\\)`, 'g'))) {
+    for (const m of source.matchAll(new RegExp(`(?<![\\w.>])${name}\\s*\\(((?:[^()]|\\([^()]*\\))*)\\)`, 'g'))) {
       const shape = messageShape(m[1]!);
       if (shape) {
         shapes[name] = shape;
