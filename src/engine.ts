@@ -9,13 +9,13 @@ import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
 import { unassignedGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig } from './config.js';
-import { collectFiles, deferredText, displayPath, languageOf, readDeferredText, readSource } from './files.js';
+import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText, readSourceBytes, sourceText } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { selectForParsing, type Selection } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
-import { DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
+import { contentDigest, DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
 import type { Diagnostic, FileModel, FunctionModel, MessageShape } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
@@ -29,18 +29,20 @@ export interface SourceFile {
   text: string;
   /** The unit (project) the file belongs to: units are analysed apart (see engine/units.ts). */
   unit?: string;
-  /** A deferred source (`loadSources(…, { deferTexts })`, see `deferredText`): the text's length, known without reading it. */
+  /** A deferred source (`loadSources(…, { deferTexts })`, see `deferredSource`): its length in bytes, known without reading it. */
   size?: number;
   /** A deferred source: whether its text names a privlint- directive (suppressions are read only from those). */
   directives?: boolean;
   /** A deferred source: the file its text is read from, each time it is needed (`withTexts`). */
   file?: string;
+  /** A deferred source: the digest of its content when it was loaded (`contentDigest`). */
+  digest?: string;
 }
 
 export interface LoadOptions {
   /**
    * Read and check every file, but keep no text: each source's `text` reads its file again when asked for (see
-   * `deferredText`). For one-shot runs over large trees; a host that edits texts keeps them.
+   * `deferredSource`). For one-shot runs over large trees; a host that edits texts keeps them.
    */
   deferTexts?: boolean;
 }
@@ -57,7 +59,7 @@ export function withTexts(sources: SourceFile[]): { sources: SourceFile[]; diagn
       read.push(s);
       continue;
     }
-    const { size: _size, directives: _directives, file, ...plain } = s;
+    const { size: _size, directives: _directives, digest: _digest, file, ...plain } = s;
     try {
       read.push({ ...plain, text: readDeferredText({ path: s.path, file }) });
     } catch (e) {
@@ -146,13 +148,14 @@ export async function loadSources(paths: string[], config: PrivlintConfig, cwd: 
   const sources: SourceFile[] = [];
   const units = new UnitFinder(cwd);
   for (const file of files) {
-    const loaded = await readSource(file, displayPath(file, cwd));
-    if (!('text' in loaded)) {
-      diagnostics.push(loaded);
+    const shown = displayPath(file, cwd);
+    const bytes = readSourceBytes(file, shown);
+    if (!Buffer.isBuffer(bytes)) {
+      diagnostics.push(bytes);
       continue;
     }
-    const source = { ...loaded, unit: displayPath(units.unitOf(file), cwd) };
-    sources.push(options.deferTexts ? deferredText(source, file) : source);
+    const unit = displayPath(units.unitOf(file), cwd);
+    sources.push(options.deferTexts ? Object.assign(deferredSource(shown, bytes, file), { unit }) : { path: shown, text: sourceText(bytes), unit });
   }
   return { sources, diagnostics, files: files.map((f) => displayPath(f, cwd)) };
 }
@@ -297,13 +300,18 @@ export async function analyzeSources(sources: SourceFile[], config: PrivlintConf
       const handOut = async (): Promise<void> => {
         while (next < order.length) {
           const i = order[next++]!;
-          results[i] = unitDone(await inWorker(groups[i]!));
+          results[i] = unitDone(storedUnitResult(groups[i]!.sources, config, options) ?? (await inWorker(groups[i]!)));
         }
       };
       await Promise.all(Array.from({ length: pool.size }, handOut));
     } else {
       results = [];
       for (const group of groups) {
+        const stored = storedUnitResult(group.sources, config, options);
+        if (stored) {
+          results.push(unitDone(stored));
+          continue;
+        }
         const read = withTexts(group.sources);
         results.push(unitDone(withReadDiagnostics(await analyzeUnit(read.sources, config, { ...options, pool }), read.diagnostics)));
       }
@@ -320,10 +328,24 @@ export function mergeUnitResults(results: UnitResult[], files: string[], rules: 
   return { findings, diagnostics, files, analysed: results.flatMap((r) => r.analysed).sort(), rules };
 }
 
+/** Where a unit's result is stored: privlint's build, the configuration, the options and each file's path and content. */
+function unitResultKey(files: { path: string; digest: string }[], config: PrivlintConfig, options: EngineOptions): string {
+  return hash(engineBuild(), JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, ...files.map((f) => `${f.path}\0${f.digest}`).sort());
+}
+
+/**
+ * A unit's stored result, found from the digests its deferred sources were loaded with: an unchanged unit is
+ * neither read again nor handed to a worker.
+ */
+function storedUnitResult(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions): UnitResult | undefined {
+  if (!options.store || !sources.every((s) => s.digest !== undefined)) return undefined;
+  return options.store.getResult(unitResultKey(sources.map((s) => ({ path: s.path, digest: s.digest! })), config, options));
+}
+
 /** Analyse the sources of one unit as one project (or read its result from the store, when nothing changed). */
 export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): Promise<UnitResult> {
   if (!options.store) return computeUnit(sources, config, options);
-  const key = hash(engineBuild(), JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, ...sources.map((s) => `${s.path}\0${hash(s.text)}`).sort());
+  const key = unitResultKey(sources.map((s) => ({ path: s.path, digest: contentDigest(s.text) })), config, options);
   const cached = options.store.getResult(key);
   if (cached) return cached;
   // Texts changed where the analysis does not read them (a file that is not parsed, outside its macros): the

@@ -66,4 +66,22 @@ describe('deferred sources', () => {
     expect(new Set(result.findings.map((f) => f.loc.file))).toEqual(new Set(['a/main.c']));
     expect(result.diagnostics).toEqual([expect.objectContaining({ file: 'b/main.c', level: 'error', message: expect.stringMatching(/^cannot be read again: no longer exists/) })]);
   });
+
+  it.each([1, 2])('a unit whose stored result matches the digests it was loaded with is not read again (--jobs %i)', async (jobs) => {
+    const root = twoUnits();
+    const config = defaultConfig();
+    const cacheLocation = path.join(root, '.cache');
+    const first = await analyzeSources((await loadSources([root], config, root, { deferTexts: true })).sources, config, { jobs, cacheLocation });
+    expect(new Set(first.findings.map((f) => f.loc.file))).toEqual(new Set(['a/main.c', 'b/main.c']));
+    // Loaded as it was stored, then gone: its stored result stands, as if it had been read before it went.
+    const { sources } = await loadSources([root], config, root, { deferTexts: true });
+    rmSync(path.join(root, 'b', 'main.c'));
+    expect(await analyzeSources(sources, config, { jobs, cacheLocation })).toEqual(first);
+    // Loaded changed: analysed again (and read again, so its removal now shows).
+    writeFileSync(path.join(root, 'b', 'main.c'), UNCHECKED);
+    const changed = (await loadSources([root], config, root, { deferTexts: true })).sources;
+    rmSync(path.join(root, 'b', 'main.c'));
+    const again = await analyzeSources(changed, config, { jobs, cacheLocation });
+    expect(again.diagnostics).toEqual([expect.objectContaining({ file: 'b/main.c', message: expect.stringMatching(/^cannot be read again/) })]);
+  });
 });

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } 
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSources } from '../src/engine.js';
-import { readSource } from '../src/files.js';
+import { readSourceBytes } from '../src/files.js';
 import { build, root, run, sarifValidator, slowToAnalyse, tree } from './cli-helpers.js';
 
 beforeAll(build);
@@ -68,10 +68,10 @@ describe('hostile input', () => {
   it('files that vanish, change while read, are pipes or devices: a diagnostic, never a hang', async () => {
     const dir = tree({ 'gone.c': BAD });
     unlinkSync(path.join(dir, 'gone.c'));
-    expect(await readSource(path.join(dir, 'gone.c'), 'gone.c')).toEqual({ file: 'gone.c', level: 'error', message: 'cannot read file: no longer exists (deleted or renamed during the run)' });
+    expect(readSourceBytes(path.join(dir, 'gone.c'), 'gone.c')).toEqual({ file: 'gone.c', level: 'error', message: 'cannot read file: no longer exists (deleted or renamed during the run)' });
     // /proc files say they are empty and then read as text: the size read is not the size the file had.
-    expect(await readSource('/proc/self/status', 'status.c')).toMatchObject({ message: 'file changed while it was being read; skipped (run again once it is written)' });
-    expect(await readSource('/dev/zero', 'zero.c')).toMatchObject({ message: 'not a regular file (a pipe, socket or device); skipped' });
+    expect(readSourceBytes('/proc/self/status', 'status.c')).toMatchObject({ message: 'file changed while it was being read; skipped (run again once it is written)' });
+    expect(readSourceBytes('/dev/zero', 'zero.c')).toMatchObject({ message: 'not a regular file (a pipe, socket or device); skipped' });
     const fifoDir = tree({ 'ok.c': BAD });
     const fifo = spawnSync('mkfifo', [path.join(fifoDir, 'pipe.c')]);
     expect(fifo.status).toBe(0);

@@ -21,10 +21,15 @@ export interface ResultStore<T> {
   setResult(key: string, result: T): void;
 }
 
-export function hash(...parts: string[]): string {
+export function hash(...parts: (string | Uint8Array)[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
   return h.digest('hex').slice(0, 40);
+}
+
+/** The digest of a source's content, the same for its text and for its bytes (UTF-8). */
+export function contentDigest(content: string | Uint8Array): string {
+  return hash(content);
 }
 
 let buildId: string | undefined;

@@ -39,9 +39,8 @@ export class WorkerPool {
     return new WorkerPool(jobs);
   }
 
-  private constructor(readonly size: number) {
-    for (let i = 0; i < size; i++) this.spawn();
-  }
+  /** Threads are started when work is waiting (a run whose every unit is cached starts none), up to `size`. */
+  private constructor(readonly size: number) {}
 
   private spawn(): void {
     const w = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
@@ -64,10 +63,7 @@ export class WorkerPool {
       const at = this.idle.indexOf(w);
       if (at >= 0) this.idle.splice(at, 1);
       p?.reject(new WorkerLost(e.message));
-      if (!this.closed) {
-        this.spawn();
-        this.pump();
-      }
+      if (!this.closed) this.pump();
     };
     w.on('error', lost);
     w.on('exit', (code) => lost(new Error(`worker exited with status ${code}`)));
@@ -83,8 +79,10 @@ export class WorkerPool {
   }
 
   private pump(): void {
-    while (this.idle.length && this.queue.length) {
-      const w = this.idle.pop()!;
+    while (this.queue.length) {
+      if (!this.idle.length && this.workers.size < this.size) this.spawn();
+      const w = this.idle.pop();
+      if (!w) return;
       const { request, pending } = this.queue.shift()!;
       this.busy.set(w, pending);
       w.ref();
