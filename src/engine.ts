@@ -3,7 +3,7 @@ import { Project } from './analysis/project.js';
 import { ResultJudge } from './analysis/results.js';
 import { buildSupergraph, supergraphs, type Supergraph } from './analysis/supergraph.js';
 import { callVocabulary } from './call-meaning.js';
-import { mayDeclareNoreturn, noreturnNamesInText } from './c/frontend.js';
+import { mayDeclareNoreturn, noreturnNamesInText, noreturnShapesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
 import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
 import { unassignedGlobals } from './c/globals.js';
@@ -16,7 +16,7 @@ import { selectForParsing, type Selection } from './index/selection.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { contentDigest, DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
-import type { Diagnostic, FileModel, FunctionModel } from './model.js';
+import type { Diagnostic, FileModel, FunctionModel, MessageShape } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
 import { withSharedWalks } from './rules/support.js';
@@ -179,6 +179,8 @@ export interface PreparedProject {
 export interface UnitInputs {
   sources: SourceFile[];
   textNoreturn: string[];
+  /** Of those, the ones whose declared parameters take an error message (the fix writer's way of dying). */
+  textMessages: Record<string, MessageShape>;
   selection: Selection;
   tasks: ParseTask[];
   /** Files read and how many functions were kept, for PRIVLINT_TIMING. */
@@ -190,7 +192,9 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const constants = headerNumericConstants(sources);
   const controlMacros = [...headerControlMacros(sources)];
   // Headers and files that are not parsed still tell which functions never return.
-  const textNoreturn = sources.filter((s) => mayDeclareNoreturn(s.text)).flatMap((s) => noreturnNamesInText(s.text));
+  const declared = sources.filter((s) => mayDeclareNoreturn(s.text)).map((s) => ({ text: s.text, names: noreturnNamesInText(s.text) }));
+  const textNoreturn = declared.flatMap((d) => d.names);
+  const textMessages: Record<string, MessageShape> = Object.assign({}, ...declared.map((d) => noreturnShapesInText(d.text, d.names)));
   const vocabulary = callVocabulary(config);
   const selectable = sources.flatMap((s) => {
     const language = languageOf(s.path);
@@ -207,7 +211,7 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
     if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(src.language === 'c' ? { numericConstants: constantsUsedBy(text, constants), globalConstants: constantsUsedBy(text, globals) } : {}), controlMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
-  return { sources, textNoreturn, selection, tasks, indexed };
+  return { sources, textNoreturn, textMessages, selection, tasks, indexed };
 }
 
 /** A digest of the unit's inputs (see UnitInputs), with the texts of the files parsed. */
@@ -215,7 +219,7 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
   const texts = new Map(inputs.sources.map((s) => [s.path, s.text]));
   const [first] = inputs.tasks;
   return hash(
-    engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.selection.macros),
+    engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.textMessages), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
     ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}`),
   );
@@ -227,7 +231,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`) : (): void => {};
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
-  const { textNoreturn, selection, tasks, indexed } = given?.sources === sources ? given : unitInputs(sources, config, options);
+  const { textNoreturn, textMessages, selection, tasks, indexed } = given?.sources === sources ? given : unitInputs(sources, config, options);
   timing(indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
@@ -257,7 +261,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   linkNodeModules(files);
   const deadline = deadlineIn(unitTimeLimitMs());
   const blame = (): Culprit | undefined => largestFile(files);
-  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros));
+  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages));
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');

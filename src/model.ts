@@ -177,7 +177,7 @@ export interface CallEvent extends EventBase {
   /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */
   failsProcess?: true;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
-  args: { text: string; id: IdClass }[];
+  args: { text: string; id: IdClass; /** (C) A string literal, or one wrapped for translation (`_("…")`): a message. */ literal?: true }[];
 }
 
 export type PrivilegeEvent =
@@ -288,6 +288,9 @@ export interface Cfg {
   exit: number;
 }
 
+/** How a function takes an error message: one string, or a printf-like format and its arguments. */
+export type MessageShape = 'message' | 'format';
+
 export interface FunctionModel {
   name: string;
   /** (Node) Unique identity within the project that calls resolve to (`CallEvent.target`); C functions go by name. */
@@ -305,6 +308,8 @@ export interface FunctionModel {
   /** Visible only in its own file (C `static`). */
   isLocal: boolean;
   params: string[];
+  /** (C) The parameters take an error message: `(const char *msg)` ('message') or `(const char *fmt, ...)` ('format'). */
+  takesMessage?: MessageShape;
   returnsVoid: boolean;
   /** The program's entry: C `main`, a Node module's top level. */
   isEntry: boolean;

@@ -5,7 +5,7 @@
 import type { Project } from './analysis/project.js';
 import { BUILTIN_NORETURN } from './analysis/project.js';
 import type { PrivlintConfig } from './config.js';
-import type { DirOpenEvent, Language } from './model.js';
+import type { DirOpenEvent, Language, MessageShape } from './model.js';
 
 export type Platform = PrivlintConfig['platform'];
 
@@ -39,7 +39,7 @@ export interface CodeWriter {
 
 const dieCache = new WeakMap<Project, (what: string) => string>();
 
-/** The project's own way of dying (C): its most used noreturn function, else err(3), else perror + exit. */
+/** The project's own way of dying (C): its most used noreturn function that takes a message, else perror + exit. */
 export function projectDie(project: Project | undefined): (what: string) => string {
   if (!project) return computeDie(undefined);
   let die = dieCache.get(project);
@@ -52,23 +52,39 @@ export function projectDie(project: Project | undefined): (what: string) => stri
 
 const LIBC_ENDINGS = ['exit', '_exit', '_Exit', 'abort', 'quick_exit', 'longjmp', 'siglongjmp', 'pthread_exit', '__assert_fail'];
 
+/** err(3) and its variants: `err(1, "what")` is written for all of them. */
+const ERR_FAMILY = ['err', 'errx', 'errc'];
+
+/**
+ * The project's most called C function that never returns and takes an error message (`die(const char *msg)`,
+ * `fatal(const char *fmt, ...)`, err(3)): `usage(void)` or `cleanup_and_exit(int)` cannot say what failed. Only the
+ * calls that pass it written text count (`die("…")`, `die(_("…"))`): `usage(const char *progname)`, called with the
+ * program's name, takes a string that is no message.
+ */
 function computeDie(project: Project | undefined): (what: string) => string {
   const counts = new Map<string, number>();
+  const shapes = new Map<string, MessageShape | 'err' | undefined>();
+  const shapeOf = (name: string): MessageShape | 'err' | undefined => {
+    if (!shapes.has(name)) shapes.set(name, ERR_FAMILY.includes(name) ? 'err' : BUILTIN_NORETURN.includes(name) ? undefined : project!.messageShape(name));
+    return shapes.get(name);
+  };
   for (const fn of project?.functions ?? []) {
     if (fn.language !== 'c') continue;
     for (const call of project!.callsIn(fn)) {
       // Upper-case names are macros, often test assertions (`ASSERT_INT_EQ(a, b)`), not the program's error function.
       const isMacro = /^[A-Z0-9_]+$/.test(call.callee);
-      if (!isMacro && project!.nameDies(call.callee) && !LIBC_ENDINGS.includes(call.callee)) counts.set(call.callee, (counts.get(call.callee) ?? 0) + 1);
+      if (isMacro || LIBC_ENDINGS.includes(call.callee) || !project!.nameDies(call.callee) || !shapeOf(call.callee)) continue;
+      // The project's own calls show the string is a message: `die("cannot open")`, not `usage(progname)`.
+      if (shapeOf(call.callee) !== 'err' && !call.args[0]?.literal) continue;
+      counts.set(call.callee, (counts.get(call.callee) ?? 0) + 1);
     }
   }
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-  if (best === 'err' || best === 'errx' || best === 'errc') return (what) => `err(1, "${what}")`;
-  if (best && !BUILTIN_NORETURN.includes(best)) {
-    // A message-only function (`die("setuid")`) takes no format arguments; a printf-like one gets the error text.
-    const messageOnly = project!.functions.every((fn) => project!.callsIn(fn).every((c) => c.callee !== best || c.args.length <= 1));
-    return messageOnly ? (what) => `${best}("${what}")` : (what) => `${best}("${what}: %s", strerror(errno))`;
-  }
+  const shape = best && shapeOf(best);
+  if (shape === 'err') return (what) => `err(1, "${what}")`;
+  // A message-only function (`die("setuid")`) takes no format arguments; a printf-like one gets the error text.
+  if (shape === 'message') return (what) => `${best}("${what}")`;
+  if (shape === 'format') return (what) => `${best}("${what}: %s", strerror(errno))`;
   return (what) => `{ perror("${what}"); exit(1); }`;
 }
 

@@ -98,3 +98,59 @@ describe('edits', () => {
     expect(textEdit('f.c', text, 6, 8, '').range).toEqual({ startLine: 2, startColumn: 2, endLine: 2, endColumn: 4 });
   });
 });
+
+describe("the fix's error function (C)", () => {
+  /** The statement the unchecked-return fix writes for `setgid(g);` in a program made of `decls` and `calls`. */
+  async function fixFor(files: Record<string, string>): Promise<string> {
+    const sources = Object.entries(files).map(([p, text]) => ({ path: p, text }));
+    const { findings } = await analyzeSources(sources, defaultConfig());
+    const fix = findings.find((f) => f.ruleId === 'unchecked-return')?.autofix;
+    expect(fix).toBeDefined();
+    return fix!.edits.map((e) => e.replacement).join('\n');
+  }
+  const program = (decls: string, failures: string): string =>
+    `#include <unistd.h>\n#include <stdlib.h>\n${decls}\nint main(int argc, char **argv) {\n${failures}\n\tsetgid(1000);\n\tif (setuid(1000) != 0) exit(1);\n\treturn 0;\n}\n`;
+  const usage = 'static void usage(void) { exit(2); }\n';
+  const manyUsage = '\tif (argc < 2) usage();\n\tif (argc > 5) usage();\n\tif (argv[1][0] == \'-\') usage();\n';
+
+  it('takes the most called function that never returns and takes a format, not usage(void)', async () => {
+    const text = await fixFor({ 'a.c': program(`${usage}static void fatal(const char *fmt, ...) { exit(1); }\n`, `${manyUsage}\tif (argc == 4) fatal("x");\n`) });
+    expect(text).toContain('fatal("setgid: %s", strerror(errno))');
+    expect(text).not.toContain('usage(');
+  });
+
+  it('writes a message-only call for `(const char *msg)`', async () => {
+    const text = await fixFor({ 'a.c': program(`${usage}static void die(const char *msg) { exit(1); }\n`, `${manyUsage}\tif (argc == 4) die("x");\n`) });
+    expect(text).toContain('die("setgid")');
+  });
+
+  it('reads the parameters of a noreturn prototype in a header whose definition is not in the project', async () => {
+    const header = 'void bail(const char *, ...) __attribute__((noreturn));\n';
+    const text = await fixFor({ 'err.h': header, 'a.c': program(`#include "err.h"\n${usage}`, `${manyUsage}\tif (argc == 4) bail("x %d", argc);\n`) });
+    expect(text).toContain('bail("setgid: %s", strerror(errno))');
+  });
+
+  it('counts only calls that pass written text: usage(progname) takes a name, not a message', async () => {
+    const named = 'static void usage(const char *name) { exit(2); }\n';
+    const calls = '\tif (argc < 2) usage(argv[0]);\n\tif (argc > 5) usage(argv[0]);\n\tif (argc == 4) die(_("bad count"));\n';
+    const text = await fixFor({ 'a.c': program(`#define _(s) (s)\n${named}static void die(const char *msg) { exit(1); }\n`, calls) });
+    expect(text).toContain('die("setgid")');
+    const alone = await fixFor({ 'a.c': program(named, '\tif (argc < 2) usage(argv[0]);\n') });
+    expect(alone).toContain('{ perror("setgid"); exit(1); }');
+  });
+
+  it('reads a parameter wrapped in an annotation macro: error(FORMAT_STRING(const char *fmt), ...)', async () => {
+    const text = await fixFor({ 'a.c': program(`#define FORMAT_STRING(p) p\n${usage}static void error(FORMAT_STRING(const char *fmt), ...) { exit(1); }\n`, `${manyUsage}\tif (argc == 4) error("%s", argv[1]);\n`) });
+    expect(text).toContain('error("setgid: %s", strerror(errno))');
+    // Declared in a header whose text alone tells it never returns.
+    const header = '#define FORMAT_STRING(p) p\nvoid fail(FORMAT_STRING(const char *fmt), ...) __attribute__((noreturn));\n';
+    const declared = await fixFor({ 'fail.h': header, 'a.c': program(`#include "fail.h"\n${usage}`, `${manyUsage}\tif (argc == 4) fail("%s", argv[1]);\n`) });
+    expect(declared).toContain('fail("setgid: %s", strerror(errno))');
+  });
+
+  it('falls back to perror and exit when no error function takes a message', async () => {
+    const text = await fixFor({ 'a.c': program(`${usage}static void quit(int code) { exit(code); }\n`, `${manyUsage}\tif (argc == 4) quit(3);\n`) });
+    expect(text).toContain('{ perror("setgid"); exit(1); }');
+    expect(text).not.toMatch(/usage\(|quit\(/);
+  });
+});

@@ -1,6 +1,6 @@
 /** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
 import type { PrivlintConfig } from '../config.js';
-import { NOT_ROOT, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type PrivilegeEvent } from '../model.js';
+import { NOT_ROOT, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type MessageShape, type PrivilegeEvent } from '../model.js';
 import { forwardFacts } from './flow.js';
 import { copyPlain } from '../plain.js';
 
@@ -88,7 +88,7 @@ export class Project {
   /** The models analysed: those given, with a copy of each function whose events the project rewrites. */
   readonly files: FileModel[];
 
-  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = []) {
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}) {
     const files = (this.files = withOwnRewrites(given));
     this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];
     this.functions = files.flatMap((f) => f.functions);
@@ -463,6 +463,18 @@ export class Project {
    * A name that never returns wherever it is called from: a known or declared one, or a C function whose
    * definitions all never return (a test's stand-in aside, when the program has its own).
    */
+  /**
+   * How a C function takes an error message (`(const char *msg)`, `(const char *fmt, ...)`): from its definitions
+   * (all alike), else from a declaration of it (read from the text); undefined when it takes none or nothing tells.
+   */
+  messageShape(name: string): MessageShape | undefined {
+    const defs = this.byName.get(name)?.filter((d) => d.language === 'c');
+    if (!defs?.length) return Object.hasOwn(this.declaredMessages, name) ? this.declaredMessages[name] : undefined;
+    const real = defs.filter((d) => !isStandIn(d.file));
+    const shapes = new Set((real.length ? real : defs).map((d) => d.takesMessage));
+    return shapes.size === 1 ? [...shapes][0] : undefined;
+  }
+
   nameDies(name: string): boolean {
     if (this.dying.has(name)) return true;
     const defs = this.byName.get(name)?.filter((d) => d.language === 'c');

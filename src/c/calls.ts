@@ -258,10 +258,20 @@ function argumentReader(ctx: CallContext): ArgumentReader<Node> {
 
 const EXEC_FAMILY = /^f?exec(?:[lv]p?e?|vpe)$/;
 
+const STRING_TYPES = ['string_literal', 'concatenated_string'];
+
+/** A string literal, or one passed through a translation call (`_("…")`, `gettext("…")`): text written for a reader. */
+function isMessageText(arg: Node): boolean {
+  const a = unwrap(arg);
+  if (STRING_TYPES.includes(a.type)) return true;
+  const inner = a.type === 'call_expression' ? a.childForFieldName('arguments')?.namedChildren : undefined;
+  return inner?.length === 1 && STRING_TYPES.includes(unwrap(inner[0]!).type);
+}
+
 function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
   return {
     kind: 'call', api, callee: api,
-    args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx) })),
+    args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx), ...(isMessageText(a) ? { literal: true as const } : {}) })),
     ...(EXEC_FAMILY.test(api) ? { execs: true as const } : {}),
   };
 }

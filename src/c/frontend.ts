@@ -1,6 +1,6 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser, Tree } from 'web-tree-sitter';
-import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel } from '../model.js';
+import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel, type MessageShape } from '../model.js';
 import { createParser, parseBefore, unsafeTree } from '../parser.js';
 import { deadlineIn, fileTimeLimitError, fileTimeLimitMs, modelWithin } from '../time-limit.js';
 import type { CallVocabulary } from '../call-meaning.js';
@@ -269,6 +269,40 @@ export function noreturnNamesInText(source: string): string[] {
   return [...new Set(names)].filter((n) => !/^(if|while|for|switch|return|sizeof|__attribute__)$/.test(n));
 }
 
+/**
+ * How a parameter list (its text, parentheses included or not) can take an error message: `(const char *msg)` one
+ * message, `(const char *fmt, ...)` a format and its arguments; undefined for anything else (`(void)`, `(int, …)`).
+ */
+export function messageShape(paramText: string): MessageShape | undefined {
+  const inner = paramText
+    .trim()
+    .replace(/^\(([\s\S]*)\)$/, '$1')
+    // An annotation macro around a parameter (`FORMAT_STRING(const char *fmt)`): the parameter it wraps.
+    .replace(/\b[A-Z_][A-Z0-9_]*\s*\(([^()]*)\)/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (/[()]/.test(inner)) return undefined;
+  const parts = inner.split(',').map((p) => p.trim());
+  if (!/^(?:const )?char ?\* ?(?:(?:const|restrict|__restrict) )?(?:[A-Za-z_]\w*)?$/.test(parts[0]!)) return undefined;
+  if (parts.length === 1) return 'message';
+  return parts.length === 2 && parts[1] === '...' ? 'format' : undefined;
+}
+
+/** The functions declared never to return in a text whose parameters take a message (see messageShape). */
+export function noreturnShapesInText(source: string, names = noreturnNamesInText(source)): Record<string, MessageShape> {
+  const shapes: Record<string, MessageShape> = {};
+  for (const name of names) {
+    for (const m of source.matchAll(new RegExp(`(?<![\\w.>])${name}\\s*\\(((?:[^()]|\\([^()]*\\))*)\\)`, 'g'))) {
+      const shape = messageShape(m[1]!);
+      if (shape) {
+        shapes[name] = shape;
+        break;
+      }
+    }
+  }
+  return shapes;
+}
+
 function noreturnDeclarations(root: Node, source: string, declarations = descendantsOfType(root, ['declaration', 'function_definition'])): string[] {
   const names: string[] = noreturnNamesInText(source);
   for (const d of declarations) {
@@ -474,6 +508,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
         if (!fn || !body || !name) continue;
         const params = parameterNames(fn);
+        const takesMessage = messageShape(fn.childForFieldName('parameters')?.text ?? '');
         const sockets = accepted.filter((n) => locals.has(n));
         const localDescriptors = readDescriptors(def, defText).filter((n) => locals.has(n) && !sockets.includes(n));
         const localSockets = ownSockets.filter((n) => locals.has(n));
@@ -495,6 +530,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           language: 'c',
           loc: locOf(path, fn),
           params,
+          ...(takesMessage ? { takesMessage } : {}),
           isLocal: def.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
           returnsVoid: typeText === 'void' && !pointerReturn,
           isEntry,
