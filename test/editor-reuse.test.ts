@@ -3,7 +3,7 @@
  * analyses of a file, unit results found by what the analysis reads, and the ESLint plugin's answers given without
  * the engine. Each step is compared with a fresh analysis of the same texts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -200,5 +200,31 @@ describe('editor reuse', () => {
     const declaring = `${UTIL}\nstatic void fatal(const char *) __attribute__((noreturn));\n`;
     expect(await lint('util.c', declaring)).toEqual([]);
     expect(await lint('svc.c', svc())).toEqual(await cli({ 'svc.c': svc(), 'util.c': declaring }, 'svc.c'));
+  });
+
+  it('the plugin answers the same text again without the engine until another file is asked about or the configuration changes', async () => {
+    const dir = projectFolder({ 'svc.c': svc(), 'util.c': UTIL });
+    const config = path.join(dir, 'privlint.json');
+    writeFileSync(config, '{}\n');
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.strict });
+    const lint = async (name: string, text: string): Promise<string[]> => {
+      const [result] = await eslint.lintText(text, { filePath: path.join(dir, name) });
+      return result!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
+    };
+    const first = await lint('svc.c', svc());
+    expect(first.length).toBeGreaterThan(0);
+    const unasked = engineWaits.unasked;
+    expect(await lint('svc.c', svc())).toEqual(first);
+    expect(engineWaits.unasked).toBe(unasked + 1);
+    // another file asked about (a drop added to util.c): the engine is asked again, and then not
+    expect((await lint('util.c', `${UTIL}\nvoid\ngive_up(void)\n{\n\tsetuid(getuid());\n}\n`)).length).toBeGreaterThan(0);
+    expect(await lint('svc.c', svc())).toEqual(first);
+    expect(engineWaits.unasked).toBe(unasked + 1);
+    expect(await lint('svc.c', svc())).toEqual(first);
+    expect(engineWaits.unasked).toBe(unasked + 2);
+    // the configuration file written again: asked again
+    utimesSync(config, new Date(), new Date(Date.now() + 5_000));
+    expect(await lint('svc.c', svc())).toEqual(first);
+    expect(engineWaits.unasked).toBe(unasked + 2);
   });
 });

@@ -47,11 +47,36 @@ let generation = 0;
 
 const fingerprintOf = (text: string): string => lexicalFingerprint(text, noreturnNamesInText);
 
+/**
+ * The last answer for each file, with the text it was given for: the same text asked again while no other request
+ * has been made and the configuration file is unchanged (an editor linting an unchanged buffer again) gets it
+ * without the engine, which holds that text already.
+ */
+interface Answered {
+  text: string;
+  answer: EngineAnswer;
+  generation: number;
+  configFile?: string;
+  configStamp?: number;
+}
+
+const lastAnswers = new Map<string, Answered>();
+
+/** Nothing the engine was asked since, and the configuration file as it was: an answer given then stands. */
+function stillStands(given: { generation: number; configFile?: string; configStamp?: number }): boolean {
+  return given.generation === generation && (given.configFile === undefined || stamp(given.configFile) === given.configStamp);
+}
+
+/** The last answer for this file, when it was given for this text and still stands. */
+function repeatedAnswer(file: string, text: string, cwd: string): EngineAnswer | undefined {
+  const last = lastAnswers.get(`${cwd}\0${file}`);
+  return last && last.text === text && stillStands(last) ? last.answer : undefined;
+}
+
 /** The answer without the engine, when the file is quiet and this text keeps its fingerprint. */
 function quietAnswer(file: string, text: string, cwd: string): EngineAnswer | undefined {
   const quiet = quietFiles.get(`${cwd}\0${file}`);
-  if (!quiet || quiet.generation !== generation) return undefined;
-  if (quiet.configFile !== undefined && stamp(quiet.configFile) !== quiet.configStamp) return undefined;
+  if (!quiet || !stillStands(quiet)) return undefined;
   if (text !== quiet.text) {
     if (fingerprintOf(text) !== quiet.fingerprint) return undefined;
     quiet.text = text;
@@ -84,7 +109,7 @@ function startThread(): EngineThread {
 
 /** Analyse `file` (absolute) with this text in its project, as seen from `cwd`; blocks until the engine answers. */
 export function analyseSync(file: string, text: string, cwd: string): EngineAnswer {
-  const known = quietAnswer(file, text, cwd);
+  const known = quietAnswer(file, text, cwd) ?? repeatedAnswer(file, text, cwd);
   if (known) {
     engineWaits.unasked++;
     return known;
@@ -93,8 +118,11 @@ export function analyseSync(file: string, text: string, cwd: string): EngineAnsw
   try {
     const answer = request(file, text, cwd);
     const key = `${cwd}\0${file}`;
-    if (answer.quiet && !answer.error) quietFiles.set(key, { text, fingerprint: fingerprintOf(text), generation, configFile: answer.configFile, configStamp: answer.configStamp });
+    const config = { configFile: answer.configFile, configStamp: answer.configStamp };
+    if (answer.quiet && !answer.error) quietFiles.set(key, { text, fingerprint: fingerprintOf(text), generation, ...config });
     else quietFiles.delete(key);
+    if (!answer.error) lastAnswers.set(key, { text, answer, generation, ...config });
+    else lastAnswers.delete(key);
     return answer;
   } finally {
     engineWaits.requests++;
@@ -134,6 +162,7 @@ function request(file: string, text: string, cwd: string): EngineAnswer {
 /** End the engine thread (and drop its project indexes); the next request starts a new one. */
 export function stopEngineThread(): void {
   quietFiles.clear();
+  lastAnswers.clear();
   unsent.clear();
   if (!thread) return;
   thread.gone = true;
