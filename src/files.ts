@@ -121,7 +121,7 @@ export async function collectFiles(paths: string[], extraIgnores: string[], cwd:
       // Only directories, links and source files can matter; the ignore rules are asked about those alone.
       if (!isDir && !link && !languageOf(name)) continue;
       const full = path.join(dir, name);
-      if (!validUtf8(raw)) {
+      if (!isUtf8(raw)) {
         // The name cannot be written as a string: fs calls with it would reach another name, or none.
         if (!ignored(here, full, isDir) && (isDir || languageOf(name))) {
           diagnostics.push({ file: displayPath(full, cwd), level: 'error', message: `${isDir ? 'directory' : 'file'} name is not valid UTF-8; skipped (rename it to have it analysed)` });
@@ -174,21 +174,6 @@ function ancestorIgnores(dir: string): IgnoreLayer[] {
     cur = path.dirname(cur);
   }
   return layers;
-}
-
-function validUtf8(bytes: Buffer): boolean {
-  try {
-    UTF8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export interface SourceText {
-  /** Path as shown in reports. */
-  path: string;
-  text: string;
 }
 
 /** What is kept of a source read once (and checked) whose text is not: see `deferredSource`. */
