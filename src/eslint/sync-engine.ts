@@ -48,11 +48,13 @@ let generation = 0;
 const fingerprintOf = (text: string): string => lexicalFingerprint(text, noreturnNamesInText);
 
 /**
- * The last answer for each file, with the text it was given for: the same text asked again while no other request
- * has been made and the configuration file is unchanged (an editor linting an unchanged buffer again) gets it
- * without the engine, which holds that text already.
+ * The engine's last answer, with the file and text it was given for: the same text of the same file asked again
+ * while no other request has been made and the configuration file is unchanged (an editor linting an unchanged
+ * buffer again) gets it without the engine, which holds that text already. Only the last answer can still stand
+ * (any other request changes the generation), so only it is kept.
  */
 interface Answered {
+  key: string;
   text: string;
   answer: EngineAnswer;
   generation: number;
@@ -60,17 +62,17 @@ interface Answered {
   configStamp?: number;
 }
 
-const lastAnswers = new Map<string, Answered>();
+let lastAnswer: Answered | undefined;
 
 /** Nothing the engine was asked since, and the configuration file as it was: an answer given then stands. */
 function stillStands(given: { generation: number; configFile?: string; configStamp?: number }): boolean {
   return given.generation === generation && (given.configFile === undefined || stamp(given.configFile) === given.configStamp);
 }
 
-/** The last answer for this file, when it was given for this text and still stands. */
+/** The last answer, when it was given for this file and this text and still stands. */
 function repeatedAnswer(file: string, text: string, cwd: string): EngineAnswer | undefined {
-  const last = lastAnswers.get(`${cwd}\0${file}`);
-  return last && last.text === text && stillStands(last) ? last.answer : undefined;
+  const last = lastAnswer;
+  return last && last.key === `${cwd}\0${file}` && last.text === text && stillStands(last) ? last.answer : undefined;
 }
 
 /** The answer without the engine, when the file is quiet and this text keeps its fingerprint. */
@@ -121,8 +123,7 @@ export function analyseSync(file: string, text: string, cwd: string): EngineAnsw
     const config = { configFile: answer.configFile, configStamp: answer.configStamp };
     if (answer.quiet && !answer.error) quietFiles.set(key, { text, fingerprint: fingerprintOf(text), generation, ...config });
     else quietFiles.delete(key);
-    if (!answer.error) lastAnswers.set(key, { text, answer, generation, ...config });
-    else lastAnswers.delete(key);
+    lastAnswer = answer.error ? undefined : { key, text, answer, generation, ...config };
     return answer;
   } finally {
     engineWaits.requests++;
@@ -162,7 +163,7 @@ function request(file: string, text: string, cwd: string): EngineAnswer {
 /** End the engine thread (and drop its project indexes); the next request starts a new one. */
 export function stopEngineThread(): void {
   quietFiles.clear();
-  lastAnswers.clear();
+  lastAnswer = undefined;
   unsent.clear();
   if (!thread) return;
   thread.gone = true;
