@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeSources, loadSources } from '../src/engine.js';
 import { defaultConfig } from '../src/config.js';
 import { finishAnalysis } from '../src/outcome.js';
+import { contentDigest } from '../src/engine/cache.js';
 
 const UNCHECKED = '#include <unistd.h>\nint main(void) { setgid(100); if (setuid(100) != 0) return 1; return 0; }\n';
 const SUPPRESSED = '#include <unistd.h>\nint main(void) {\n\tsetgid(100); /* privlint-disable-line unchecked-return -- test */\n\tif (setuid(100) != 0) return 1;\n\treturn 0;\n}\n';
@@ -83,5 +84,21 @@ describe('deferred sources', () => {
     rmSync(path.join(root, 'b', 'main.c'));
     const again = await analyzeSources(changed, config, { jobs, cacheLocation });
     expect(again.diagnostics).toEqual([expect.objectContaining({ file: 'b/main.c', message: expect.stringMatching(/^cannot be read again/) })]);
+  });
+
+  it('files read one after another into one buffer each keep their own size, digest and text, large before small and small before large', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'privlint-deferred-'));
+    // Sizes around the buffer's first size (64 KiB) and past it, in the order the walk reads them (by name).
+    const contents = [5, 70_000, 300, 200_000, 65_536, 65_535, 0].map((n, i) => `/* ${i} */\n${'x'.repeat(n)}\nint f${i}(void) { return ${i}; }\n`);
+    contents.forEach((text, i) => writeFileSync(path.join(dir!, `f${i}.c`), text));
+    const { sources } = await loadSources([dir], defaultConfig(), dir, { deferTexts: true });
+    expect(sources.map((s) => s.path)).toEqual(contents.map((_, i) => `f${i}.c`));
+    sources.forEach((s, i) => {
+      expect(s.size).toBe(Buffer.byteLength(contents[i]!));
+      expect(s.digest).toBe(contentDigest(contents[i]!));
+      expect(s.text).toBe(contents[i]);
+    });
+    const whole = await loadSources([dir], defaultConfig(), dir);
+    expect(whole.sources.map((s) => s.text)).toEqual(contents);
   });
 });
