@@ -3,7 +3,7 @@
  * path reaches a test whose failing branch ends the process, returns an error to the caller, or retries,
  * instead of running on into the code that assumes the call succeeded.
  */
-import type { CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
+import type { CallEvent, CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
 import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
@@ -57,8 +57,18 @@ export class ResultJudge {
   /** The library call behind an event (itself, or the call inside a status-returning wrapper). */
   underlying(fn: FunctionModel, ev: PrivilegeEvent): PrivilegeEvent {
     if (ev.kind !== 'call') return ev;
-    const callee = this.project.resolveCall(ev, fn.file);
+    const callee = this.statusCallee(fn, ev);
     return (callee && this.statusFunctions.get(callee)) ?? ev;
+  }
+
+  /**
+   * The status function a call reaches: its callee, or (a call through a struct member, `ops->change(op)`) one of
+   * the functions stored in the member that returns a privilege call's status — the call may be that one.
+   */
+  private statusCallee(fn: FunctionModel, ev: CallEvent): FunctionModel | undefined {
+    const callee = this.project.resolveCall(ev, fn.file);
+    if (callee) return callee !== fn && this.statusFunctions.has(callee) ? callee : undefined;
+    return this.project.memberTargets(ev, fn.file).find((t) => t !== fn && this.statusFunctions.has(t));
   }
 
   /** Calls whose failure must be handled: drops, setgroups, chroot, chdir next to a chroot, status-returning wrappers. */
@@ -72,10 +82,8 @@ export class ResultJudge {
         return true;
       case 'chdir':
         return this.jailChdirs(fn).has(ev.id);
-      case 'call': {
-        const callee = this.project.resolveCall(ev, fn.file);
-        return callee !== undefined && callee !== fn && this.statusFunctions.has(callee);
-      }
+      case 'call':
+        return this.statusCallee(fn, ev) !== undefined;
       default:
         return false;
     }

@@ -27,6 +27,8 @@ export interface FileContext {
   locals?: ReadonlySet<string>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
+  /** Struct members the unit stores its functions in (c/members.ts): a call through one is a call event. */
+  memberCalls?: ReadonlySet<string>;
 }
 
 
@@ -765,7 +767,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];
