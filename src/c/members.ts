@@ -1,17 +1,18 @@
 /**
  * Functions reached through struct members: dispatch tables and handler pointers. `ops->change(op)` calls whatever
  * the program stored in the member `change` — by assignment (`p->change = change_uid;`), by a designated
- * initialiser (`.check = unix_check`), or by position in a brace initialiser of a struct whose definition declares
- * a function pointer there (`{ "unix", unix_parse, unix_check, unix_exit }` for `struct auth { const char *name;
- * void (*parse)(…); void (*check)(…); void (*exit)(void); }`). Read from the text of every file of the unit (headers
+ * initialiser (`.check = unix_check`), or by position in a brace initialiser of a variable declared with a struct
+ * type (its tag or typedef name) whose definition declares a function pointer there (`Auth list[] = { { "unix",
+ * unix_parse, unix_check, unix_exit }, … }` for `typedef struct { const char *name; void (*parse)(…); void
+ * (*check)(…); void (*exit)(void); } Auth;`). Read from the text of every file of the unit (headers
  * and every `#if` branch included), and only for names the unit defines as functions: the member may hold any of
  * them, so a call through it is a call of one of them.
  */
 import { perText } from '../text-memory.js';
 
-/** Comments, string and character literals blanked (spaces; newlines kept). */
+/** Comments, string and character literals, and preprocessor lines blanked (spaces; newlines kept). */
 function blankLiterals(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, (m) => (m.includes('\n') ? m.replace(/[^\n]/g, ' ') : ' '.repeat(m.length)));
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'|^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm, (m) => (m.includes('\n') ? m.replace(/[^\n]/g, ' ') : ' '.repeat(m.length)));
 }
 
 /** Split at commas (or `;`) outside parentheses and brackets. */
@@ -38,43 +39,56 @@ type Layout = (string | null)[];
 interface FileMembers {
   /** `member = name` (assignment or designated initialiser): member → names assigned. */
   assigned: [string, string][];
-  /** Struct layouts with at least one function-pointer field. */
-  layouts: Layout[];
-  /** Brace initialiser groups made of plain elements: each element's identifier (or null when it is no identifier). */
-  groups: (string | null)[][];
+  /** Struct layouts with at least one function-pointer field, by tag and by typedef name. */
+  layouts: [string, Layout][];
+  /** Brace initialiser groups of plain elements, with the type the initialised variable is declared with. */
+  groups: [string, (string | null)[]][];
 }
 
 const ASSIGNED = /(?:\.|->)\s*([A-Za-z_]\w*)\s*=(?!=)\s*(?:\(\s*[\w\s*]+\)\s*)?&?\s*([A-Za-z_]\w*)\s*(?=[;,}])/g;
-const STRUCT_BODY = /\b(?:struct|union)\s*(?:[A-Za-z_]\w*\s*)?\{([^{}]*)\}/g;
-const GROUP = /[=,{]\s*\{([^{}]*)\}/g;
+const STRUCT_BODY = /\b(?:struct|union)\s*([A-Za-z_]\w*)?\s*\{([^{}]*)\}\s*([A-Za-z_]\w*)?/g;
+/** `struct auth list[] = {`, `static Authentication auth_list[] = {`: the word before the variable is its type. */
+const INITIALISED = /\b([A-Za-z_]\w*)\s+\**\s*[A-Za-z_]\w*\s*(?:\[[^\]=;{}]*\]\s*)*=\s*\{/g;
 const FUNCTION_POINTER = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/;
 
 const membersOfText = perText((raw: string): FileMembers => {
   const text = blankLiterals(raw);
   const assigned: [string, string][] = [];
   for (const m of text.matchAll(ASSIGNED)) assigned.push([m[1]!, m[2]!]);
-  const layouts: Layout[] = [];
-  const bodies = new Set<number>();
+  const layouts: [string, Layout][] = [];
   for (const m of text.matchAll(STRUCT_BODY)) {
-    bodies.add(m.index + m[0].indexOf('{'));
     const layout: Layout = [];
-    for (const member of splitTop(m[1]!, ';')) {
-      if (!member || member.startsWith('#')) continue;
+    for (const member of splitTop(m[2]!, ';')) {
+      if (!member) continue;
       const pointer = FUNCTION_POINTER.exec(member);
       if (pointer) layout.push(pointer[1]!);
       // `int a, b;` declares two fields
       else for (let k = splitTop(member, ',').length; k > 0; k--) layout.push(null);
     }
-    if (layout.some((f) => f !== null)) layouts.push(layout);
+    if (!layout.some((f) => f !== null)) continue;
+    if (m[1]) layouts.push([m[1], layout]);
+    if (m[3]) layouts.push([m[3], layout]);
   }
-  const groups: (string | null)[][] = [];
-  if (layouts.length || /\(\s*\*/.test(text)) {
-    for (const m of text.matchAll(GROUP)) {
-      if (bodies.has(m.index + m[0].indexOf('{'))) continue;
-      const elements = splitTop(m[1]!, ',');
-      if (elements.length && elements[elements.length - 1] === '') elements.pop();
-      if (!elements.length || elements.some((e) => e.startsWith('.') || e.includes(';'))) continue;
-      groups.push(elements.map((e) => /^&?\s*([A-Za-z_]\w*)$/.exec(e)?.[1] ?? null));
+  const groups: [string, (string | null)[]][] = [];
+  for (const m of text.matchAll(INITIALISED)) {
+    const type = m[1]!;
+    // The innermost brace groups of the initialiser: one per struct (the initialiser itself for a single struct).
+    let depth = 0;
+    let open = -1;
+    for (let i = m.index + m[0].length - 1; i < text.length; i++) {
+      const c = text[i];
+      if (c === '{') {
+        depth++;
+        open = i;
+      } else if (c === '}') {
+        if (open >= 0) {
+          const elements = splitTop(text.slice(open + 1, i), ',');
+          if (elements.length && elements[elements.length - 1] === '') elements.pop();
+          if (elements.length && !elements.some((e) => e.startsWith('.') || e.includes(';'))) groups.push([type, elements.map((e) => /^&?\s*([A-Za-z_]\w*)$/.exec(e)?.[1] ?? null)]);
+        }
+        open = -1;
+        if (--depth === 0) break;
+      } else if (c === ';' && depth === 0) break;
     }
   }
   return { assigned, layouts, groups };
@@ -85,13 +99,14 @@ export function memberFunctions(texts: Iterable<string>, functionNames: Readonly
   const found = new Map<string, Set<string>>();
   const bind = (member: string, fn: string): void => void (found.get(member) ?? found.set(member, new Set()).get(member)!).add(fn);
   const files = [...texts].map(membersOfText);
-  const layouts = files.flatMap((f) => f.layouts);
+  const layouts = new Map<string, Layout[]>();
+  for (const f of files) for (const [name, layout] of f.layouts) (layouts.get(name) ?? layouts.set(name, []).get(name)!).push(layout);
   for (const f of files) {
     for (const [member, name] of f.assigned) if (functionNames.has(name)) bind(member, name);
-    for (const group of f.groups) {
+    for (const [type, group] of f.groups) {
       if (!group.some((e) => e !== null && functionNames.has(e))) continue;
-      // Every layout the group fits: its functions sit where the layout has function pointers.
-      for (const layout of layouts) {
+      // The layouts of the declared type the group fits: its functions sit where the layout has function pointers.
+      for (const layout of layouts.get(type) ?? []) {
         if (group.length > layout.length) continue;
         if (!group.every((e, i) => e === null || !functionNames.has(e) || layout[i] !== null)) continue;
         group.forEach((e, i) => {
