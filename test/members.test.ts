@@ -25,3 +25,14 @@ describe('functions stored in struct members (c/members.ts)', () => {
     expect(memberFunctions([text], names).size).toBe(0);
   });
 });
+
+describe('a member filled in several files', () => {
+  it('is left out: a registry dispatched by a key the analysis does not follow', () => {
+    const names = new Set(['auth_pass', 'cap_post_pass', 'one', 'two']);
+    const header = 'typedef struct { const char *command; int (*handler)(void *cmd); } cmdtable;\n';
+    const modA = 'static cmdtable auth_cmdtab[] = { { "PASS", auth_pass }, { NULL, NULL } };\n';
+    const modB = 'static cmdtable cap_cmdtab[] = { { "PASS", cap_post_pass }, { NULL, NULL } };\n';
+    const ops = 'void f(struct o *p) { p->run = one; }\nvoid g(struct o *p) { p->run = two; }\n';
+    expect(Object.fromEntries(memberFunctions([header, modA, modB, ops], names))).toEqual({ run: ['one', 'two'] });
+  });
+});

@@ -265,6 +265,11 @@ export class Project {
     return found;
   }
 
+  /** (C) How many functions the unit stores in the member a call goes through (parsed or not). */
+  memberStoredCount(call: CallEvent): number {
+    return call.member === undefined ? 0 : (this.members.get(call.member)?.length ?? 0);
+  }
+
   /**
    * The definition a name used in `fromFile` reaches, as a linker would find it: the same file first, then (C) the
    * exported one nearest in the tree (same directory, then the closest common ancestor). A Node module reaches

@@ -104,13 +104,17 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           seg = add(fn, node, chain);
           const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
           seg.returnOf = { call: ev.id, ...(kept ? { variable: kept } : {}) };
+          let inlined = 0;
           for (const t of alternatives) {
             if (nodes.length > budget) break;
             const inner = expand(t, [...chain, ev], bindParameters(project, fn, t, ev));
             before.succ.push(inner.entry);
             nodes[inner.exit]!.succ.push(seg.id);
+            inlined++;
           }
-          if (alternatives.length < stored.length || !before.succ.length) before.succ.push(seg.id);
+          // Functions stored in the member that are not inlined (no privilege change, not parsed, or past the
+          // budget): straight on.
+          if (inlined < project.memberStoredCount(ev)) before.succ.push(seg.id);
           continue;
         }
         seg.events.push(ev);

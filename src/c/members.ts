@@ -6,7 +6,10 @@
  * unix_parse, unix_check, unix_exit }, … }` for `typedef struct { const char *name; void (*parse)(…); void
  * (*check)(…); void (*exit)(void); } Auth;`). Read from the text of every file of the unit (headers
  * and every `#if` branch included), and only for names the unit defines as functions: the member may hold any of
- * them, so a call through it is a call of one of them.
+ * them, so a call through it is a call of one of them. Only a member filled in one file counts: a backend list or
+ * the handler a module sets. A member that many files fill (each module's command table of a plugin registry) is
+ * dispatched by a key the analysis does not follow (the command), and taking every handler for every call would
+ * make up paths no run takes.
  */
 import { perText } from '../text-memory.js';
 
@@ -97,11 +100,19 @@ const membersOfText = perText((raw: string): FileMembers => {
 /** Member name → the unit's functions that may be stored in it. */
 export function memberFunctions(texts: Iterable<string>, functionNames: ReadonlySet<string>): Map<string, string[]> {
   const found = new Map<string, Set<string>>();
-  const bind = (member: string, fn: string): void => void (found.get(member) ?? found.set(member, new Set()).get(member)!).add(fn);
+  /** The file each member was filled in; -1 once a second file fills it. */
+  const filledIn = new Map<string, number>();
+  let file = 0;
+  const bind = (member: string, fn: string): void => {
+    const first = filledIn.get(member);
+    filledIn.set(member, first === undefined || first === file ? file : -1);
+    (found.get(member) ?? found.set(member, new Set()).get(member)!).add(fn);
+  };
   const files = [...texts].map(membersOfText);
   const layouts = new Map<string, Layout[]>();
   for (const f of files) for (const [name, layout] of f.layouts) (layouts.get(name) ?? layouts.set(name, []).get(name)!).push(layout);
-  for (const f of files) {
+  for (const [index, f] of files.entries()) {
+    file = index;
     for (const [member, name] of f.assigned) if (functionNames.has(name)) bind(member, name);
     for (const [type, group] of f.groups) {
       if (!group.some((e) => e !== null && functionNames.has(e))) continue;
@@ -115,7 +126,7 @@ export function memberFunctions(texts: Iterable<string>, functionNames: Readonly
       }
     }
   }
-  return new Map([...found].map(([k, v]) => [k, [...v].sort()]));
+  return new Map([...found].filter(([k]) => filledIn.get(k)! >= 0).map(([k, v]) => [k, [...v].sort()]));
 }
 
 /** `p->member(` or `s.member(` (also `(*p)->member(`) in a text: a call through the member. */
