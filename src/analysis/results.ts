@@ -240,11 +240,15 @@ export class ResultJudge {
    * From node `id` every path ends — the process dies, or a `return <value>` reports the error — without
    * privilege calls or loops: an error path. 'returns' when some of those paths return to the caller.
    */
-  private errorPathFrom(fn: FunctionModel, id: number, memo = new Map<number, 'dies' | 'returns' | false>()): 'dies' | 'returns' | false {
-    const known = memo.get(id);
-    if (known !== undefined) return known;
-    memo.set(id, false); // a cycle is not an error path
+  private errorPathFrom(fn: FunctionModel, id: number, failing?: string, memo = new Map<string, 'dies' | 'returns' | false>()): 'dies' | 'returns' | false {
     const n = fn.cfg.nodes[id]!;
+    // The variable holding the call's failure until it is assigned again: its tests take their failing branch
+    // (`finalize_it: if (iRet != RS_RET_OK) exit(1);`).
+    const still = failing !== undefined && keepsFailure(n, failing) ? failing : undefined;
+    const key = `${id}|${still ?? ''}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    memo.set(key, false); // a cycle is not an error path
     let result: 'dies' | 'returns' | false;
     // `return 0;` (a constant that is not an error status) at the end of the success path is no error return.
     if (n.kind === 'return' && n.returnsValue) result = n.returnsConstant !== undefined && n.returnsConstant >= 0 ? false : 'returns';
@@ -253,10 +257,12 @@ export class ResultJudge {
     else if (this.project.isDyingNode(n)) result = 'dies';
     else if (!n.succ.length) result = false;
     else {
-      const outs = n.succ.map((s) => this.errorPathFrom(fn, s, memo));
+      const test = still !== undefined && n.kind === 'cond' ? failingTest(n, still) : undefined;
+      const next = test ? [n.succ[test.whenFails ? 0 : 1]!] : n.succ;
+      const outs = next.map((s) => this.errorPathFrom(fn, s, still, memo));
       result = outs.includes(false) ? false : outs.includes('returns') ? 'returns' : 'dies';
     }
-    memo.set(id, result);
+    memo.set(key, result);
     return result;
   }
 
@@ -286,6 +292,8 @@ export class ResultJudge {
       seen.add(key);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
+      // The call's status, as long as nothing on this path assigned the variable again.
+      const holding = failing !== undefined && !known.has(OVERWRITTEN) && keepsFailure(n, failing) ? failing : undefined;
       // The end of an entry is the end of the program, unless it started a server that goes on serving.
       if (id === exit && fn.isEntry && !fn.keepsRunning) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
@@ -305,7 +313,7 @@ export class ResultJudge {
           if (!fn.isEntry) returned = true;
           continue;
         }
-        const error = this.errorPathFrom(fn, id);
+        const error = this.errorPathFrom(fn, id, holding);
         if (error === 'dies' || (error === 'returns' && passesDuty)) {
           if (error === 'returns') returned = true;
           continue;
@@ -333,7 +341,8 @@ export class ResultJudge {
       for (const v of n.assigns ?? []) next.delete(v);
       for (const [v, truth] of Object.entries(n.constants ?? {})) next.set(v, truth);
       if (variable !== undefined) next.delete(variable);
-      const stillFailing = variable !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null) : undefined;
+      if (failing !== undefined && holding === undefined) next.set(OVERWRITTEN, true);
+      const stillFailing = variable !== undefined && n.kind === 'cond' && !next.has(OVERWRITTEN) ? failingTest(n, variable) : undefined;
       if (stillFailing) {
         work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next]);
         continue;
@@ -442,6 +451,25 @@ export class ResultJudge {
     }
     return c;
   }
+}
+
+/** A marker in a failure path's known flags: the variable that held the call's status has been assigned again. */
+const OVERWRITTEN = '\0overwritten';
+
+/**
+ * After `n`, `variable` may still hold a failure: `n` does not set it to a value that is no error status (`st =
+ * ST_OK;`, 0, NULL). Another failure status (`iRet = -1;`) or the status of a retry of the call (`rc = chroot(d);`,
+ * judged on its own) keeps the failure's branches.
+ */
+function keepsFailure(n: CfgNode, variable: string): boolean {
+  if (!n.assigns?.includes(variable) || n.accumulates?.includes(variable)) return true;
+  const value = n.values?.[variable];
+  return !((value !== undefined && value >= 0) || n.constants?.[variable] === false);
+}
+
+/** A condition's test of `variable` that tells which branch a failure status takes. */
+function failingTest(n: CfgNode, variable: string): Test | undefined {
+  return n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null);
 }
 
 /** The failure reaches the caller as a status on some path: every caller has the duty to test it. */

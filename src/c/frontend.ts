@@ -83,7 +83,8 @@ function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>,
 function localNames(def: Node): Set<string> {
   return new Set(
     descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
-      .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
+      // In `int rc = RS_RET_OK;` only `rc` is declared: the initial value names no local.
+      .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || (i.parent?.type === 'init_declarator' && i.parent.childForFieldName('declarator')?.id === i.id)) : [d.childForFieldName('declarator')]))
       .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
       .filter((n): n is string => !!n),
   );
