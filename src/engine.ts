@@ -12,7 +12,8 @@ import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText, readSourceBytes, sourceText } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
-import { selectForParsing, type Selection } from './index/selection.js';
+import { membersOf, selectForParsing, type Selection } from './index/selection.js';
+import { wordsOf } from './text-memory.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { contentDigest, DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
@@ -205,10 +206,14 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
     : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions, calls: vocabulary });
   // File-scope variables nothing sets, of those the parsed C code names.
   const globals = unassignedGlobals(sources, constants, selectable.filter((s) => s.language === 'c').flatMap((s) => selection.parse.get(s.path) ?? []));
+  // Struct members the unit stores its functions in: calls through them reach those functions.
+  selection.members ??= membersOf(selectable);
+  const members = selection.members;
   const tasks: ParseTask[] = [];
   selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);
-    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(src.language === 'c' ? { numericConstants: constantsUsedBy(text, constants), globalConstants: constantsUsedBy(text, globals) } : {}), controlMacros, vocabulary });
+    const memberCalls = src.language === 'c' && members.size ? [...wordsOf(text ?? '')].filter((w) => members.has(w)).sort() : [];
+    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(src.language === 'c' ? { numericConstants: constantsUsedBy(text, constants), globalConstants: constantsUsedBy(text, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
   return { sources, textNoreturn, textMessages, selection, tasks, indexed };
@@ -221,7 +226,8 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
   return hash(
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.textMessages), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
-    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}`),
+    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`),
+    JSON.stringify([...inputs.selection.members ?? []]),
   );
 }
 
@@ -235,7 +241,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing(indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
-    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.globalConstants ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
+    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.globalConstants ?? []), JSON.stringify(t.memberCalls ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
     const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>
@@ -261,7 +267,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   linkNodeModules(files);
   const deadline = deadlineIn(unitTimeLimitMs());
   const blame = (): Culprit | undefined => largestFile(files);
-  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages));
+  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages, selection.members));
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');

@@ -174,6 +174,8 @@ export interface CallEvent extends EventBase {
   target?: string | null;
   /** The call replaces the process image with another program (C's exec family), keeping ids and jail. */
   execs?: true;
+  /** (C) A call through this struct member (`ops->change(op)`): it reaches the functions stored in the member. */
+  member?: string;
   /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */
   failsProcess?: true;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */

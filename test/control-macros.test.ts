@@ -13,6 +13,10 @@ describe('control-flow macros', () => {
       condition: '(iRet = code) != RS_RET_OK', assignments: [], jump: { kind: 'goto', label: 'finalize_it' },
     });
     expect(controlMacro('CHKiRet', { params: ['code'], body: 'if (__builtin_expect(((iRet = code) != RS_RET_OK), 0)) goto finalize_it' })?.condition).toBe('((iRet = code) != RS_RET_OK)');
+    // The condition stores the argument: everything right of the `=`, up to the parenthesis that closes it.
+    expect(controlMacro('CHKiRet', { params: ['code'], body: 'if((iRet = (code)) != RS_RET_OK) goto finalize_it' })?.conditionAssignments).toEqual([{ variable: 'iRet', value: '(code)' }]);
+    expect(controlMacro('CHK', { params: ['x'], body: 'if ((rc = x != 0, rc)) goto out' })?.conditionAssignments).toEqual([{ variable: 'rc', value: 'x != 0' }]);
+    expect(controlMacro('CHK', { params: ['x'], body: 'if ((x) == r || r <= 0 || r >= 2) goto out' })?.conditionAssignments).toBeUndefined();
     expect(controlMacro('RETiRet', { params: undefined, body: 'return iRet' })?.jump).toEqual({ kind: 'return', value: 'iRet' });
     expect(controlMacro('MAIN_RETURN', { params: ['x'], body: 'return (x)' })?.jump).toEqual({ kind: 'return', value: '(x)' });
     expect(controlMacro('NEXT', { params: undefined, body: '{ log_it("skip"); continue; }' })?.jump).toEqual({ kind: 'continue' });
@@ -59,5 +63,30 @@ describe('control-flow macros', () => {
     expect(fn.cfg.nodes[check.succ[0]!]!.id).toBe(fail.id);
     const giveUp = fn.cfg.nodes.find((n) => n.constants?.rc === true)!;
     expect(giveUp.succ).toEqual([fail.id]);
+  });
+
+  it('records the variable a macro\'s condition stores the call\'s status in, as the condition written out does', async () => {
+    let id = 1;
+    const body = (check: string): string => [
+      '#define ST_OK 0',
+      '#define CHECK_OK(e) if ((st = (e)) != ST_OK) goto out',
+      'void f(int a) {',
+      '\tint st = ST_OK;',
+      `\t${check};`,
+      '\tserve();',
+      'out:',
+      '\tif (st != ST_OK) exit(1);',
+      '}',
+    ].join('\n');
+    for (const check of ['CHECK_OK(setuid(a))', 'if ((st = setuid(a)) != ST_OK) goto out']) {
+      const fn: FunctionModel = (await analyzeCFile('m.c', body(check), () => id++)).functions[0]!;
+      const node = fn.cfg.nodes.find((n) => n.events.some((e) => e.api === 'setuid'))!;
+      expect(node.events.find((e) => e.api === 'setuid')?.result).toEqual({ kind: 'tested', node: node.id, variable: 'st' });
+      expect(node.assigns).toContain('st');
+      expect(node.tests?.find((t) => 'variable' in t.subject && t.subject.variable === 'st')?.whenFails).toBe(true);
+      // `int st = ST_OK;` declares `st` only: ST_OK stays the constant 0 in the label's test.
+      const label = fn.cfg.nodes.find((n) => n.kind === 'cond' && n.loc?.line === 8)!;
+      expect(label.tests?.find((t) => 'variable' in t.subject && t.subject.variable === 'st')?.whenFails).toBe(true);
+    }
   });
 });

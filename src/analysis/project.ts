@@ -88,7 +88,7 @@ export class Project {
   /** The models analysed: those given, with a copy of each function whose events the project rewrites. */
   readonly files: FileModel[];
 
-  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}) {
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map()) {
     const files = (this.files = withOwnRewrites(given));
     this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];
     this.functions = files.flatMap((f) => f.functions);
@@ -248,6 +248,26 @@ export class Project {
   resolveCall(call: CallEvent, fromFile: string): FunctionModel | undefined {
     if (call.target === undefined) return this.resolve(call.callee, fromFile);
     return call.target === null ? undefined : this.byKey.get(call.target);
+  }
+
+  /**
+   * (C) The functions a call through a struct member may reach (`ops->change(op)`): those the unit stores in the
+   * member (c/members.ts), each resolved as a call of its name from the caller's file would be.
+   */
+  memberTargets(call: CallEvent, fromFile: string): FunctionModel[] {
+    if (call.member === undefined) return [];
+    const found: FunctionModel[] = [];
+    for (const name of this.members.get(call.member) ?? []) {
+      // A static function stored in a table of its own file is reached from the files that call through the table.
+      const fn = this.resolve(name, fromFile) ?? (this.byName.get(name)?.length === 1 ? this.byName.get(name)![0] : undefined);
+      if (fn && !found.includes(fn)) found.push(fn);
+    }
+    return found;
+  }
+
+  /** (C) How many functions the unit stores in the member a call goes through (parsed or not). */
+  memberStoredCount(call: CallEvent): number {
+    return call.member === undefined ? 0 : (this.members.get(call.member)?.length ?? 0);
   }
 
   /**
@@ -590,6 +610,8 @@ export class Project {
     const spread = (from: FunctionModel, to: FunctionModel): void => void (spreadsTo.get(from) ?? spreadsTo.set(from, []).get(from)!).push(to);
     for (const fn of this.functions) {
       for (const c of this.callsIn(fn)) {
+        // A call through a struct member may reach any function stored in it.
+        for (const t of this.memberTargets(c, fn.file)) spread(t, fn);
         const callee = this.resolveCall(c, fn.file);
         if (!callee) continue;
         spread(callee, fn);

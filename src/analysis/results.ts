@@ -3,7 +3,7 @@
  * path reaches a test whose failing branch ends the process, returns an error to the caller, or retries,
  * instead of running on into the code that assumes the call succeeded.
  */
-import type { CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
+import type { CallEvent, CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
 import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
@@ -57,8 +57,18 @@ export class ResultJudge {
   /** The library call behind an event (itself, or the call inside a status-returning wrapper). */
   underlying(fn: FunctionModel, ev: PrivilegeEvent): PrivilegeEvent {
     if (ev.kind !== 'call') return ev;
-    const callee = this.project.resolveCall(ev, fn.file);
+    const callee = this.statusCallee(fn, ev);
     return (callee && this.statusFunctions.get(callee)) ?? ev;
+  }
+
+  /**
+   * The status function a call reaches: its callee, or (a call through a struct member, `ops->change(op)`) one of
+   * the functions stored in the member that returns a privilege call's status — the call may be that one.
+   */
+  private statusCallee(fn: FunctionModel, ev: CallEvent): FunctionModel | undefined {
+    const callee = this.project.resolveCall(ev, fn.file);
+    if (callee) return callee !== fn && this.statusFunctions.has(callee) ? callee : undefined;
+    return this.project.memberTargets(ev, fn.file).find((t) => t !== fn && this.statusFunctions.has(t));
   }
 
   /** Calls whose failure must be handled: drops, setgroups, chroot, chdir next to a chroot, status-returning wrappers. */
@@ -72,10 +82,8 @@ export class ResultJudge {
         return true;
       case 'chdir':
         return this.jailChdirs(fn).has(ev.id);
-      case 'call': {
-        const callee = this.project.resolveCall(ev, fn.file);
-        return callee !== undefined && callee !== fn && this.statusFunctions.has(callee);
-      }
+      case 'call':
+        return this.statusCallee(fn, ev) !== undefined;
       default:
         return false;
     }
@@ -232,11 +240,15 @@ export class ResultJudge {
    * From node `id` every path ends — the process dies, or a `return <value>` reports the error — without
    * privilege calls or loops: an error path. 'returns' when some of those paths return to the caller.
    */
-  private errorPathFrom(fn: FunctionModel, id: number, memo = new Map<number, 'dies' | 'returns' | false>()): 'dies' | 'returns' | false {
-    const known = memo.get(id);
-    if (known !== undefined) return known;
-    memo.set(id, false); // a cycle is not an error path
+  private errorPathFrom(fn: FunctionModel, id: number, failing?: string, memo = new Map<string, 'dies' | 'returns' | false>()): 'dies' | 'returns' | false {
     const n = fn.cfg.nodes[id]!;
+    // The variable holding the call's failure until it is assigned again: its tests take their failing branch
+    // (`finalize_it: if (iRet != RS_RET_OK) exit(1);`).
+    const still = failing !== undefined && keepsFailure(n, failing) ? failing : undefined;
+    const key = `${id}|${still ?? ''}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    memo.set(key, false); // a cycle is not an error path
     let result: 'dies' | 'returns' | false;
     // `return 0;` (a constant that is not an error status) at the end of the success path is no error return.
     if (n.kind === 'return' && n.returnsValue) result = n.returnsConstant !== undefined && n.returnsConstant >= 0 ? false : 'returns';
@@ -245,10 +257,12 @@ export class ResultJudge {
     else if (this.project.isDyingNode(n)) result = 'dies';
     else if (!n.succ.length) result = false;
     else {
-      const outs = n.succ.map((s) => this.errorPathFrom(fn, s, memo));
+      const test = still !== undefined && n.kind === 'cond' ? failingTest(n, still) : undefined;
+      const next = test ? [n.succ[test.whenFails ? 0 : 1]!] : n.succ;
+      const outs = next.map((s) => this.errorPathFrom(fn, s, still, memo));
       result = outs.includes(false) ? false : outs.includes('returns') ? 'returns' : 'dies';
     }
-    memo.set(id, result);
+    memo.set(key, result);
     return result;
   }
 
@@ -278,6 +292,8 @@ export class ResultJudge {
       seen.add(key);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
+      // The call's status, as long as nothing on this path assigned the variable again.
+      const holding = failing !== undefined && !known.has(OVERWRITTEN) && keepsFailure(n, failing) ? failing : undefined;
       // The end of an entry is the end of the program, unless it started a server that goes on serving.
       if (id === exit && fn.isEntry && !fn.keepsRunning) continue;
       for (const [v, truth] of Object.entries(n.constants ?? {})) if (truth) failureStatus.add(v);
@@ -297,7 +313,7 @@ export class ResultJudge {
           if (!fn.isEntry) returned = true;
           continue;
         }
-        const error = this.errorPathFrom(fn, id);
+        const error = this.errorPathFrom(fn, id, holding);
         if (error === 'dies' || (error === 'returns' && passesDuty)) {
           if (error === 'returns') returned = true;
           continue;
@@ -325,7 +341,8 @@ export class ResultJudge {
       for (const v of n.assigns ?? []) next.delete(v);
       for (const [v, truth] of Object.entries(n.constants ?? {})) next.set(v, truth);
       if (variable !== undefined) next.delete(variable);
-      const stillFailing = variable !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null) : undefined;
+      if (failing !== undefined && holding === undefined) next.set(OVERWRITTEN, true);
+      const stillFailing = variable !== undefined && n.kind === 'cond' && !next.has(OVERWRITTEN) ? failingTest(n, variable) : undefined;
       if (stillFailing) {
         work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next]);
         continue;
@@ -434,6 +451,25 @@ export class ResultJudge {
     }
     return c;
   }
+}
+
+/** A marker in a failure path's known flags: the variable that held the call's status has been assigned again. */
+const OVERWRITTEN = '\0overwritten';
+
+/**
+ * After `n`, `variable` may still hold a failure: `n` does not set it to a value that is no error status (`st =
+ * ST_OK;`, 0, NULL). Another failure status (`iRet = -1;`) or the status of a retry of the call (`rc = chroot(d);`,
+ * judged on its own) keeps the failure's branches.
+ */
+function keepsFailure(n: CfgNode, variable: string): boolean {
+  if (!n.assigns?.includes(variable) || n.accumulates?.includes(variable)) return true;
+  const value = n.values?.[variable];
+  return !((value !== undefined && value >= 0) || n.constants?.[variable] === false);
+}
+
+/** A condition's test of `variable` that tells which branch a failure status takes. */
+function failingTest(n: CfgNode, variable: string): Test | undefined {
+  return n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null);
 }
 
 /** The failure reaches the caller as a status on some path: every caller has the duty to test it. */

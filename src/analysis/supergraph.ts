@@ -95,6 +95,28 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           nodes[inner.exit]!.succ.push(seg.id);
           continue;
         }
+        // A call through a struct member (`auth->check(…)`) reaches one of the functions stored in it: each one that
+        // changes privileges is inlined as a branch, and the others (which change none) are a branch straight on.
+        const stored = ev.kind === 'call' && ev.member !== undefined ? project.memberTargets(ev, fn.file) : [];
+        const alternatives = stored.map((t) => inlineTarget(ev as CallEvent, fn, t)).filter((t): t is FunctionModel => t !== undefined);
+        if (alternatives.length && ev.kind === 'call') {
+          const before = seg;
+          seg = add(fn, node, chain);
+          const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
+          seg.returnOf = { call: ev.id, ...(kept ? { variable: kept } : {}) };
+          let inlined = 0;
+          for (const t of alternatives) {
+            if (nodes.length > budget) break;
+            const inner = expand(t, [...chain, ev], bindParameters(project, fn, t, ev));
+            before.succ.push(inner.entry);
+            nodes[inner.exit]!.succ.push(seg.id);
+            inlined++;
+          }
+          // Functions stored in the member that are not inlined (no privilege change, not parsed, or past the
+          // budget): straight on.
+          if (inlined < project.memberStoredCount(ev)) before.succ.push(seg.id);
+          continue;
+        }
         seg.events.push(ev);
         if (ev.kind === 'call') {
           const callee2 = project.resolveCall(ev, fn.file);

@@ -20,6 +20,8 @@ export interface CallContext {
   locals?: ReadonlySet<string>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
+  /** Struct members the unit stores its functions in (c/members.ts): a call through one is a call event. */
+  memberCalls?: ReadonlySet<string>;
 }
 
 /** Calls that can change the process's capabilities (capability events): privilege code too. */
@@ -131,7 +133,7 @@ export function idGetterClass(callee: string): IdClass | undefined {
 /** Translate one call expression; undefined for calls of no interest that cannot be project functions. */
 export function classifyCall(call: Node, ctx: CallContext): EventShape | EventShape[] | undefined {
   const api = calleeName(call);
-  if (!api) return undefined;
+  if (!api) return memberCall(call, ctx);
   const args = callArguments(call);
   const reader = argumentReader(ctx);
   const named = vocabularyEvents([api], api, args, reader, ctx.vocabulary) ?? standardCallEvent(api, api, args, reader);
@@ -266,6 +268,21 @@ function isMessageText(arg: Node): boolean {
   if (STRING_TYPES.includes(a.type)) return true;
   const inner = a.type === 'call_expression' ? a.childForFieldName('arguments')?.namedChildren : undefined;
   return inner?.length === 1 && STRING_TYPES.includes(unwrap(inner[0]!).type);
+}
+
+/**
+ * `ops->change(op)`, `(*privs)->change(op)`, `s.check(…)`: a call through a struct member the unit stores its
+ * functions in. Its callee is the call's text (`(*privs)->change`), which names no function: the project resolves
+ * it by the member.
+ */
+function memberCall(call: Node, ctx: CallContext): EventShape | undefined {
+  if (!ctx.memberCalls?.size) return undefined;
+  const fn = call.childForFieldName('function');
+  const f = fn && unwrap(fn);
+  const member = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
+  if (!f || !member || !ctx.memberCalls.has(member)) return undefined;
+  const text = f.text.replace(/\s+/g, '');
+  return { ...callEvent(text, callArguments(call), ctx), member } as EventShape;
 }
 
 function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {

@@ -27,6 +27,8 @@ export interface FileContext {
   locals?: ReadonlySet<string>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
+  /** Struct members the unit stores its functions in (c/members.ts): a call through one is a call event. */
+  memberCalls?: ReadonlySet<string>;
 }
 
 
@@ -463,6 +465,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
       this.connect(ins, cond.id);
       for (const arg of args) this.collect(arg, cond, 'condition');
       cond.tests = this.macroTests(macro, args, cond);
+      this.macroConditionAssignments(macro, args, cond);
       jumpFrom = [{ from: cond.id, slot: 0 }];
       outs = [{ from: cond.id, slot: 1 }];
     } else {
@@ -494,6 +497,27 @@ export class FunctionCfgBuilder extends GraphBuilder {
       this.connect([{ from: ret.id, slot: -1 }], this.exitId);
     }
     return outs;
+  }
+
+  /**
+   * A control macro whose condition stores what is passed to it (`CHKiRet(f)` = `if ((iRet = (f)) != RS_RET_OK)
+   * goto finalize_it`), as the same condition written out does: the variable is assigned there, holds the result
+   * of the calls passed (tested again later, at the label the macro jumps to), and is tested by the condition.
+   */
+  private macroConditionAssignments(macro: ControlMacro, args: Node[], node: CfgNode): void {
+    const truth = this.ctx.macroCondition;
+    for (const a of macro.conditionAssignments ?? []) {
+      node.assigns = [...new Set([...(node.assigns ?? []), a.variable])];
+      node.updates = [...new Set([...(node.updates ?? []), a.variable])];
+      const operand = macroOperand(a.value, macro, args);
+      if (!operand || typeof operand === 'number') continue;
+      for (const ev of node.events) {
+        const call = this.callNodes.get(ev.id);
+        if (ev.result?.kind === 'tested' && ev.result.node === node.id && call && unwrap(operand).id === call.id) ev.result.variable = a.variable;
+      }
+      const param = macro.params?.[args.findIndex((arg) => arg.id === operand.id)];
+      if (truth && param !== undefined) (node.tests ??= []).push({ subject: { variable: a.variable }, whenFails: truth(macro, param, -1), whenNull: truth(macro, param, 0) });
+    }
   }
 
   /** How a control macro's condition tests the calls and variables passed to it. */
@@ -765,7 +789,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];

@@ -22,6 +22,8 @@ export interface ControlMacro {
   condition?: string;
   /** Assignments made before the jump: `iRet = (e)`. */
   assignments: { variable: string; value: string }[];
+  /** Assignments made by the condition itself, whichever way it goes: `(iRet = (f)) != RS_RET_OK` stores `f` in `iRet`. */
+  conditionAssignments?: { variable: string; value: string }[];
   jump: MacroJump;
 }
 
@@ -51,7 +53,32 @@ export function controlMacro(name: string, definition: MacroDefinition): Control
     if (assignment) assignments.push({ variable: assignment[1]!, value: assignment[2]!.trim() });
     else if (!/^[A-Za-z_]\w*\s*\([\s\S]*\)$/.test(s)) return undefined; // only calls (logging) besides assignments
   }
-  return { name, params: definition.params, ...(condition !== undefined ? { condition } : {}), assignments, jump };
+  const conditionAssignments = condition !== undefined ? assignmentsIn(condition) : [];
+  return { name, params: definition.params, ...(condition !== undefined ? { condition } : {}), ...(conditionAssignments.length ? { conditionAssignments } : {}), assignments, jump };
+}
+
+/**
+ * The plain assignments an expression makes (`(iRet = (f)) != RS_RET_OK`): the variable and the operand assigned,
+ * up to the parenthesis or comma that closes it (an assignment takes everything to its right: `v = f != 0` stores
+ * the comparison).
+ */
+function assignmentsIn(expr: string): { variable: string; value: string }[] {
+  const out: { variable: string; value: string }[] = [];
+  for (const m of expr.matchAll(/(?<![\w.>=!<&|^+\-*/%])\s*([A-Za-z_]\w*)\s*=(?!=)/g)) {
+    let depth = 0;
+    let end = m.index + m[0].length;
+    for (; end < expr.length; end++) {
+      const c = expr[end]!;
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && c === ',') break;
+    }
+    const value = expr.slice(m.index + m[0].length, end).trim();
+    if (value) out.push({ variable: m[1]!, value });
+  }
+  return out;
 }
 
 function jumpOf(statement: string): MacroJump | undefined {

@@ -83,7 +83,8 @@ function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>,
 function localNames(def: Node): Set<string> {
   return new Set(
     descendantsOfType(def, ['init_declarator', 'parameter_declaration', 'declaration'])
-      .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || i.parent?.type === 'init_declarator') : [d.childForFieldName('declarator')]))
+      // In `int rc = RS_RET_OK;` only `rc` is declared: the initial value names no local.
+      .flatMap((d) => (d.type === 'declaration' ? descendantsOfType(d, ['identifier']).filter((i) => i.parent?.type === 'declaration' || (i.parent?.type === 'init_declarator' && i.parent.childForFieldName('declarator')?.id === i.id)) : [d.childForFieldName('declarator')]))
       .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
       .filter((n): n is string => !!n),
   );
@@ -335,6 +336,8 @@ export interface ProjectContext {
   numericConstants?: ReadonlyMap<string, number>;
   /** File-scope variables the project never sets that the file names, with the value they keep (c/globals.ts): read in conditions. */
   globalConstants?: ReadonlyMap<string, number>;
+  /** Struct members the unit stores its functions in (c/members.ts): a call through one is a call event. */
+  memberCalls?: ReadonlySet<string>;
   controlMacros?: ReadonlyMap<string, MacroDefinition>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
@@ -472,14 +475,14 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       }
       const fileCtx = {
         file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers, conditionConstants,
-        controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary,
+        controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary, memberCalls: project.memberCalls,
         macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
       };
       const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root, nodes.of('preproc_def'))]);
       // An editor's host analyses the same file after each edit: functions whose text, place and file context are
       // unchanged take their model from the previous analysis (function-models.ts).
       const entryAliases = mainAliases(nodes.of('preproc_def'));
-      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings], [...entryAliases]]);
+      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...(project.memberCalls ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings], [...entryAliases]]);
       // A file that includes Windows' own headers whatever the build (a service wrapper another file includes under
       // `#ifdef _WIN32`) is not part of the programs privlint checks.
       const functions = windowsOnlyFile(nodes.of('preproc_include')) ? [] : nodes.of('function_definition');

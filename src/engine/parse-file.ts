@@ -18,6 +18,8 @@ export interface ParseTask {
   numericConstants?: [string, number][];
   /** File-scope variables the project never sets that the file names, with the value they keep (c/globals.ts). */
   globalConstants?: [string, number][];
+  /** Struct members the unit stores its functions in that the file names (c/members.ts): calls through them are calls. */
+  memberCalls?: string[];
   /** The project headers' control-flow macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`). */
   controlMacros: [string, MacroDefinition][];
   /** The configuration's checking wrappers and drop helpers. */
@@ -32,7 +34,7 @@ export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic
   const nextEventId = (): number => next++;
   try {
     return task.language === 'c'
-      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), numericConstants: new Map(task.numericConstants), globalConstants: new Map(task.globalConstants), controlMacros: new Map(task.controlMacros), vocabulary: task.vocabulary })
+      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), numericConstants: new Map(task.numericConstants), globalConstants: new Map(task.globalConstants), memberCalls: new Set(task.memberCalls), controlMacros: new Map(task.controlMacros), vocabulary: task.vocabulary })
       : await analyzeNodeFile(task.path, task.text, nextEventId, task.vocabulary);
   } catch (e) {
     const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;

@@ -12,6 +12,7 @@ import type { MacroModel } from '../model.js';
 import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
 import { BUILTIN_NORETURN } from '../analysis/project.js';
 import { scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
+import { callsMember, memberFunctions } from '../c/members.js';
 import { treesRemembered } from '../parser.js';
 import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
 
@@ -29,6 +30,8 @@ export interface Selection {
   /** Functions kept / functions found, for progress and the bench. */
   functionsKept: number;
   functionsFound: number;
+  /** (C) Struct members the unit stores its functions in, with those functions (c/members.ts). */
+  members?: Map<string, string[]>;
 }
 
 /** Identifiers that make a C function privilege code: the privilege and capability calls. */
@@ -64,6 +67,12 @@ export function selectForParsing(sources: SelectableSource[], vocabulary: Select
   return { parse, macros, ...counts };
 }
 
+/** The struct members of the C sources that hold their functions (for a run that parses every file whole). */
+export function membersOf(sources: SelectableSource[]): Map<string, string[]> {
+  const c = sources.filter((s) => s.language === 'c');
+  return memberFunctions(c.map((s) => s.text), new Set(c.flatMap((s) => scanned(s).functions.map((f) => f.name))));
+}
+
 /**
  * The lexical index of each file's latest text, when the tree memory is on (an editor's host, which selects again
  * after each edit of one file: the others are not scanned again).
@@ -83,7 +92,7 @@ interface Located extends LexicalFunction {
   file: string;
 }
 
-function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, parse: Map<string, string>, macros: MacroModel[]): { functionsKept: number; functionsFound: number } {
+function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, parse: Map<string, string>, macros: MacroModel[]): { functionsKept: number; functionsFound: number; members: Map<string, string[]> } {
   const indexes = new Map<string, CLexicalIndex>();
   const byName = new Map<string, Located[]>();
   const all: Located[] = [];
@@ -106,6 +115,18 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
     const list = usersOf.get(u) ?? [];
     list.push(f);
     usersOf.set(u, list);
+  }
+  // A call through a struct member the unit stores functions in uses each of them (`auth->check(…)`).
+  const texts = new Map(sources.map((s) => [s.path, s.text]));
+  const members = memberFunctions(sources.map((s) => s.text), new Set(byName.keys()));
+  if (members.size) for (const f of all) for (const u of f.uses) {
+    const stored = members.get(u);
+    if (!stored || !callsMember(texts.get(f.file)!.slice(f.start, f.end), u)) continue;
+    for (const name of stored) if (name !== f.name) {
+      const list = usersOf.get(name) ?? [];
+      if (!list.includes(f)) list.push(f);
+      usersOf.set(name, list);
+    }
   }
   const closeOverUsers = (seed: Iterable<Located>): Set<Located> => {
     const found = new Set(seed);
@@ -192,7 +213,7 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
     parse.set(src.path, kept.length === index.functions.length ? src.text : blanked(src, index.functions, kept));
     if (kept.length !== index.functions.length) macros.push(...index.macros);
   }
-  return { functionsKept: relevant.size, functionsFound: all.length };
+  return { functionsKept: relevant.size, functionsFound: all.length, members };
 }
 
 /** The latest blanked text of each file, in an editor's host (the same text and the same functions kept: the same text). */

@@ -1,0 +1,135 @@
+/**
+ * Functions reached through struct members: dispatch tables and handler pointers. `ops->change(op)` calls whatever
+ * the program stored in the member `change` — by assignment (`p->change = change_uid;`), by a designated
+ * initialiser (`.check = unix_check`), or by position in a brace initialiser of a variable declared with a struct
+ * type (its tag or typedef name) whose definition declares a function pointer there (`Auth list[] = { { "unix",
+ * unix_parse, unix_check, unix_exit }, … }` for `typedef struct { const char *name; void (*parse)(…); void
+ * (*check)(…); void (*exit)(void); } Auth;`). Read from the text of every file of the unit (headers
+ * and every `#if` branch included), and only for names the unit defines as functions: the member may hold any of
+ * them, so a call through it is a call of one of them. Only a member filled in one file counts: a backend list or
+ * the handler a module sets. A member that many files fill (each module's command table of a plugin registry) is
+ * dispatched by a key the analysis does not follow (the command), and taking every handler for every call would
+ * make up paths no run takes.
+ */
+import { perText } from '../text-memory.js';
+
+/** Comments, string and character literals, and preprocessor lines blanked (spaces; newlines kept). */
+function blankLiterals(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'|^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm, (m) => (m.includes('\n') ? m.replace(/[^\n]/g, ' ') : ' '.repeat(m.length)));
+}
+
+/** Split at commas (or `;`) outside parentheses and brackets. */
+function splitTop(text: string, sep: ',' | ';'): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === sep && depth === 0) {
+      parts.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(text.slice(from));
+  return parts.map((p) => p.trim());
+}
+
+/** The fields of one struct definition, in order: each field's name when it is a function pointer, else null. */
+type Layout = (string | null)[];
+
+interface FileMembers {
+  /** `member = name` (assignment or designated initialiser): member → names assigned. */
+  assigned: [string, string][];
+  /** Struct layouts with at least one function-pointer field, by tag and by typedef name. */
+  layouts: [string, Layout][];
+  /** Brace initialiser groups of plain elements, with the type the initialised variable is declared with. */
+  groups: [string, (string | null)[]][];
+}
+
+const ASSIGNED = /(?:\.|->)\s*([A-Za-z_]\w*)\s*=(?!=)\s*(?:\(\s*[\w\s*]+\)\s*)?&?\s*([A-Za-z_]\w*)\s*(?=[;,}])/g;
+const STRUCT_BODY = /\b(?:struct|union)\s*([A-Za-z_]\w*)?\s*\{([^{}]*)\}\s*([A-Za-z_]\w*)?/g;
+/** `struct auth list[] = {`, `static Authentication auth_list[] = {`: the word before the variable is its type. */
+const INITIALISED = /\b([A-Za-z_]\w*)\s+\**\s*[A-Za-z_]\w*\s*(?:\[[^\]=;{}]*\]\s*)*=\s*\{/g;
+const FUNCTION_POINTER = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/;
+
+const membersOfText = perText((raw: string): FileMembers => {
+  const text = blankLiterals(raw);
+  const assigned: [string, string][] = [];
+  for (const m of text.matchAll(ASSIGNED)) assigned.push([m[1]!, m[2]!]);
+  const layouts: [string, Layout][] = [];
+  for (const m of text.matchAll(STRUCT_BODY)) {
+    const layout: Layout = [];
+    for (const member of splitTop(m[2]!, ';')) {
+      if (!member) continue;
+      const pointer = FUNCTION_POINTER.exec(member);
+      if (pointer) layout.push(pointer[1]!);
+      // `int a, b;` declares two fields
+      else for (let k = splitTop(member, ',').length; k > 0; k--) layout.push(null);
+    }
+    if (!layout.some((f) => f !== null)) continue;
+    if (m[1]) layouts.push([m[1], layout]);
+    if (m[3]) layouts.push([m[3], layout]);
+  }
+  const groups: [string, (string | null)[]][] = [];
+  for (const m of text.matchAll(INITIALISED)) {
+    const type = m[1]!;
+    // The innermost brace groups of the initialiser: one per struct (the initialiser itself for a single struct).
+    let depth = 0;
+    let open = -1;
+    for (let i = m.index + m[0].length - 1; i < text.length; i++) {
+      const c = text[i];
+      if (c === '{') {
+        depth++;
+        open = i;
+      } else if (c === '}') {
+        if (open >= 0) {
+          const elements = splitTop(text.slice(open + 1, i), ',');
+          if (elements.length && elements[elements.length - 1] === '') elements.pop();
+          if (elements.length && !elements.some((e) => e.startsWith('.') || e.includes(';'))) groups.push([type, elements.map((e) => /^&?\s*([A-Za-z_]\w*)$/.exec(e)?.[1] ?? null)]);
+        }
+        open = -1;
+        if (--depth === 0) break;
+      } else if (c === ';' && depth === 0) break;
+    }
+  }
+  return { assigned, layouts, groups };
+});
+
+/** Member name → the unit's functions that may be stored in it. */
+export function memberFunctions(texts: Iterable<string>, functionNames: ReadonlySet<string>): Map<string, string[]> {
+  const found = new Map<string, Set<string>>();
+  /** The file each member was filled in; -1 once a second file fills it. */
+  const filledIn = new Map<string, number>();
+  let file = 0;
+  const bind = (member: string, fn: string): void => {
+    const first = filledIn.get(member);
+    filledIn.set(member, first === undefined || first === file ? file : -1);
+    (found.get(member) ?? found.set(member, new Set()).get(member)!).add(fn);
+  };
+  const files = [...texts].map(membersOfText);
+  const layouts = new Map<string, Layout[]>();
+  for (const f of files) for (const [name, layout] of f.layouts) (layouts.get(name) ?? layouts.set(name, []).get(name)!).push(layout);
+  for (const [index, f] of files.entries()) {
+    file = index;
+    for (const [member, name] of f.assigned) if (functionNames.has(name)) bind(member, name);
+    for (const [type, group] of f.groups) {
+      if (!group.some((e) => e !== null && functionNames.has(e))) continue;
+      // The layouts of the declared type the group fits: its functions sit where the layout has function pointers.
+      for (const layout of layouts.get(type) ?? []) {
+        if (group.length > layout.length) continue;
+        if (!group.every((e, i) => e === null || !functionNames.has(e) || layout[i] !== null)) continue;
+        group.forEach((e, i) => {
+          if (e !== null && functionNames.has(e)) bind(layout[i]!, e);
+        });
+      }
+    }
+  }
+  return new Map([...found].filter(([k]) => filledIn.get(k)! >= 0).map(([k, v]) => [k, [...v].sort()]));
+}
+
+/** `p->member(` or `s.member(` (also `(*p)->member(`) in a text: a call through the member. */
+export function callsMember(text: string, member: string): boolean {
+  return new RegExp(`(?:\\.|->)\\s*${member}\\s*\\(`).test(text);
+}
