@@ -191,7 +191,9 @@ function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [Supe
   for (const [v, conds] of askedOf) {
     // A test of the variable is reached but not gone past: the search along a branch stops there.
     const stop = new Uint32Array(g.nodes.length * words);
-    for (const id of testsOf.get(v)!) stop.fill(0xffffffff, id * words, (id + 1) * words);
+    // A test that first stores a new value (`(fp = g()) == NULL` after `(fp = f()) == NULL`) decides anew: the search
+    // goes through it, as through any other assignment.
+    for (const id of testsOf.get(v)!) if (!changedBy(g.nodes[id]!).some((c) => mentions(v, c))) stop.fill(0xffffffff, id * words, (id + 1) * words);
     const reach = backwardUnion(succ, words, gen, stop, preds);
     const guarding = conds.filter((n) => n.succ.length === 2 && !sameWords(reach, n.succ[0]! * words, n.succ[1]! * words, words)).length;
     if (guarding) counts.set(v, guarding);
@@ -665,7 +667,13 @@ function liveFlags(g: Supergraph): LiveFlags {
   const vars = flagVariables(g);
   // Flags a node reads: those it tests, and what an inlined call returned where it is taken (`r = f();`, `return f();`).
   const reads = g.nodes.map((n) => {
-    const read = flagTests(g, n).map((t) => t.variable);
+    // A condition that stores into a variable before testing it (`(fp = f()) == NULL`) tests the new value: the
+    // one that came in is forgotten there (applyConstants), so it is not read. Without this, a helper's local so
+    // tested is live all over the program and its value from the last call is told apart everywhere.
+    const changed = changedBy(n);
+    const read = flagTests(g, n)
+      .map((t) => t.variable)
+      .filter((f) => !changed.some((c) => mentions(f, c)));
     if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
     for (const arg of boundArguments(n)?.values() ?? []) read.push(...valueFlags(arg).filter((f) => vars.has(f)));
     for (const v of n.origin.increments ?? []) read.push(...valueFlags(v).filter((f) => vars.has(f)));
