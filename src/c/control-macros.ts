@@ -6,6 +6,7 @@
  * one into the jump it makes, so that an error exit written with them is seen as one.
  */
 import { branchesLeftOut } from './unix-build.js';
+import { splitOutside } from './split.js';
 
 /** A macro as written: its parameters (undefined for an object-like macro) and its body. */
 export interface MacroDefinition {
@@ -125,20 +126,7 @@ function matchingParen(text: string, open: number): number {
 
 /** The statements of a body split at the semicolons outside parentheses and braces. */
 function topLevelStatements(body: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '(' || c === '{') depth++;
-    else if (c === ')' || c === '}') depth--;
-    else if (c === ';' && depth === 0) {
-      out.push(body.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(body.slice(start).trim());
-  return out.filter((s) => s.length > 0);
+  return splitOutside(body, ';', '(){}').filter((s) => s.length > 0);
 }
 
 const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|\\\r?\n|\\)*)$/gm;

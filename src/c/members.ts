@@ -12,6 +12,7 @@
  * make up paths no run takes.
  */
 import { perText } from '../text-memory.js';
+import { splitOutside } from './split.js';
 
 /** Comments, string and character literals, and preprocessor lines blanked (spaces; newlines kept). */
 function blankLiterals(text: string): string {
@@ -19,22 +20,7 @@ function blankLiterals(text: string): string {
 }
 
 /** Split at commas (or `;`) outside parentheses and brackets. */
-function splitTop(text: string, sep: ',' | ';'): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (c === sep && depth === 0) {
-      parts.push(text.slice(from, i));
-      from = i + 1;
-    }
-  }
-  parts.push(text.slice(from));
-  return parts.map((p) => p.trim());
-}
+const splitTop = (text: string, sep: ',' | ';'): string[] => splitOutside(text, sep, '()[]');
 
 /** The fields of one struct definition, in order: each field's name when it is a function pointer, else null. */
 type Layout = (string | null)[];
