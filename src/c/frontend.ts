@@ -9,6 +9,7 @@ import { valueWhen } from './conditions.js';
 import { controlMacro, type ControlMacro, type MacroDefinition } from './control-macros.js';
 import { truthy } from '../values.js';
 import { FunctionCfgBuilder } from './cfg.js';
+import { mirrorTree } from '../syntax-mirror.js';
 import { unixBranchOnly } from './preprocess.js';
 import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
@@ -427,15 +428,16 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
   let tree = parseBefore(parser, source, deadline, path);
   if (!tree) throw fileTimeLimitError();
   let flattened = false;
-  let nodes = FileNodes.of(tree.rootNode, source);
+  let parsedText = source;
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
-    const retry = parseBefore(parser, unixBranchOnly(source), deadline, `${path}\0unix build`);
+    const unixText = unixBranchOnly(source);
+    const retry = parseBefore(parser, unixText, deadline, `${path}\0unix build`);
     if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
       tree.delete();
       tree = retry;
       flattened = true;
-      nodes = FileNodes.of(tree.rootNode, source);
+      parsedText = unixText;
     } else retry?.delete();
   }
   const unsafe = unsafeTree(tree, flattened ? `${path}\0unix build` : path);
@@ -443,15 +445,18 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     tree.delete();
     throw unsafe;
   }
+  // The model is read from a copy of the tree in plain objects (syntax-mirror.ts): the tree itself is let go.
+  const root = mirrorTree(tree, parsedText);
+  tree.delete();
+  const nodes = FileNodes.of(root, source);
   // The headers' constants, then the file's own (its macros as parsed, then as a Unix build defines them, and its enumerations).
-  const numbers = new Map([...(project.numericConstants ?? []), ...numericMacros(tree.rootNode, nodes.of('preproc_def')), ...numericConstants(source, project.numericConstants)]);
+  const numbers = new Map([...(project.numericConstants ?? []), ...numericMacros(root, nodes.of('preproc_def')), ...numericConstants(source, project.numericConstants)]);
   const macroConditions = new MacroConditions(parser, numbers);
   // In conditions, a variable nothing sets reads as the value it keeps (the file's macros and constants first).
   const conditionConstants = project.globalConstants?.size ? new Map([...project.globalConstants, ...numbers]) : numbers;
   try {
     // Building the model counts against the file's time limit too.
     return modelWithin(deadline, () => {
-      const root = tree.rootNode;
       const model: FileModel = {
         path,
         language: 'c',
@@ -550,7 +555,6 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       return model;
     });
   } finally {
-    tree.delete();
     macroConditions.dispose();
   }
 }

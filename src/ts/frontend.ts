@@ -3,6 +3,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import type { CallVocabulary } from '../call-meaning.js';
 import type { FileModel, FunctionModel, IdClass } from '../model.js';
 import { createParser, parseBefore, unsafeTree, type GrammarName } from '../parser.js';
+import { mirrorTree } from '../syntax-mirror.js';
 import { deadlineIn, fileTimeLimitError, fileTimeLimitMs, modelWithin } from '../time-limit.js';
 import { moduleConstants } from './accounts.js';
 import { ModuleBindings, stripExtension } from './bindings.js';
@@ -85,35 +86,33 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
     tree.delete();
     throw unsafe;
   }
-  try {
-    // Building the model counts against the file's time limit too.
-    return modelWithin(deadline, () => {
-      const root = tree.rootNode;
-      const moduleName = stripExtension(path);
-      const bindings = new ModuleBindings(root, path);
-      const idVariables = idVariablesOf(root, bindings);
-      const model: FileModel = { path, language: 'node', functions: [], noreturnNames: [...NODE_NORETURN], macros: [], idVariables: Object.fromEntries(idVariables), diagnostics: [] };
-      if (root.hasError) {
-        const first = descendantsOfType(root, ['ERROR'])[0] ?? root;
-        model.diagnostics.push({ file: path, level: 'warning', line: first.startPosition.row + 1, column: first.startPosition.column + 1, message: 'syntax error: part of this file could not be parsed; the rest was analysed' });
-      }
-      const sites = discoverFunctions(root, moduleName, bindings);
-      const ctx: NodeFileContext = {
-        file: path, nextEventId, bindings, idVariables, tainted: taintedVariables(root, bindings), constants: moduleConstants(root), sites,
-        targets: new CallTargets(root, path, sites, bindings), isTest: isTestModule(root, path),
-        functionNames: new Set([...sites.values()].map((s) => s.name).filter((n) => !n.startsWith('<'))),
-        startsService: startsService(root, bindings), vocabulary,
-      };
-      for (const site of sites.values()) {
-        const fn = functionModel(site, ctx);
-        if (fn) model.functions.push(fn);
-        else model.diagnostics.push({ file: path, level: 'warning', line: site.node.startPosition.row + 1, message: `function ${site.name} is nested too deeply to analyse; skipped (the rest of the file was analysed)` });
-      }
-      return model;
-    });
-  } finally {
-    tree.delete();
-  }
+  // The model is read from a copy of the tree in plain objects (syntax-mirror.ts): the tree itself is let go.
+  const root = mirrorTree(tree, source);
+  tree.delete();
+  // Building the model counts against the file's time limit too.
+  return modelWithin(deadline, () => {
+    const moduleName = stripExtension(path);
+    const bindings = new ModuleBindings(root, path);
+    const idVariables = idVariablesOf(root, bindings);
+    const model: FileModel = { path, language: 'node', functions: [], noreturnNames: [...NODE_NORETURN], macros: [], idVariables: Object.fromEntries(idVariables), diagnostics: [] };
+    if (root.hasError) {
+      const first = descendantsOfType(root, ['ERROR'])[0] ?? root;
+      model.diagnostics.push({ file: path, level: 'warning', line: first.startPosition.row + 1, column: first.startPosition.column + 1, message: 'syntax error: part of this file could not be parsed; the rest was analysed' });
+    }
+    const sites = discoverFunctions(root, moduleName, bindings);
+    const ctx: NodeFileContext = {
+      file: path, nextEventId, bindings, idVariables, tainted: taintedVariables(root, bindings), constants: moduleConstants(root), sites,
+      targets: new CallTargets(root, path, sites, bindings), isTest: isTestModule(root, path),
+      functionNames: new Set([...sites.values()].map((s) => s.name).filter((n) => !n.startsWith('<'))),
+      startsService: startsService(root, bindings), vocabulary,
+    };
+    for (const site of sites.values()) {
+      const fn = functionModel(site, ctx);
+      if (fn) model.functions.push(fn);
+      else model.diagnostics.push({ file: path, level: 'warning', line: site.node.startPosition.row + 1, message: `function ${site.name} is nested too deeply to analyse; skipped (the rest of the file was analysed)` });
+    }
+    return model;
+  });
 }
 
 /** The module starts something that keeps the event loop busy after its top level: a server's `listen`, a timer. */
