@@ -37,15 +37,20 @@ export interface CodeWriter {
   dropSequence(terms: SequenceTerms, platform?: Platform): string;
 }
 
-const dieCache = new WeakMap<Project, (what: string) => string>();
+const dieCache = new WeakMap<Project, Map<string, (what: string) => string>>();
 
-/** The project's own way of dying (C): its most used noreturn function that takes a message, else perror + exit. */
-export function projectDie(project: Project | undefined): (what: string) => string {
-  if (!project) return computeDie(undefined);
-  let die = dieCache.get(project);
+/**
+ * The project's own way of dying (C): its most used noreturn function that takes a message, else perror + exit.
+ * `file`: where the code is written: a static function of another file cannot be called there.
+ */
+export function projectDie(project: Project | undefined, file = ''): (what: string) => string {
+  if (!project) return computeDie(undefined, file);
+  let byFile = dieCache.get(project);
+  if (!byFile) dieCache.set(project, (byFile = new Map()));
+  let die = byFile.get(file);
   if (!die) {
-    die = computeDie(project);
-    dieCache.set(project, die);
+    die = computeDie(project, file);
+    byFile.set(file, die);
   }
   return die;
 }
@@ -61,23 +66,23 @@ const ERR_FAMILY = ['err', 'errx', 'errc'];
  * calls that pass it written text count (`die("…")`, `die(_("…"))`): `usage(const char *progname)`, called with the
  * program's name, takes a string that is no message.
  */
-function computeDie(project: Project | undefined): (what: string) => string {
+function computeDie(project: Project | undefined, file: string): (what: string) => string {
   const counts = new Map<string, number>();
   const shapes = new Map<string, MessageShape | 'err' | undefined>();
   const shapeOf = (name: string): MessageShape | 'err' | undefined => {
     if (!shapes.has(name)) shapes.set(name, ERR_FAMILY.includes(name) ? 'err' : BUILTIN_NORETURN.includes(name) ? undefined : project!.messageShape(name));
     return shapes.get(name);
   };
-  for (const fn of project?.functions ?? []) {
-    if (fn.language !== 'c') continue;
-    for (const call of project!.callsIn(fn)) {
-      // Upper-case names are macros, often test assertions (`ASSERT_INT_EQ(a, b)`), not the program's error function.
-      const isMacro = /^[A-Z0-9_]+$/.test(call.callee);
-      if (isMacro || LIBC_ENDINGS.includes(call.callee) || !project!.nameDies(call.callee) || !shapeOf(call.callee)) continue;
-      // The project's own calls show the string is a message: `die("cannot open")`, not `usage(progname)`.
-      if (shapeOf(call.callee) !== 'err' && !call.args[0]?.literal) continue;
-      counts.set(call.callee, (counts.get(call.callee) ?? 0) + 1);
-    }
+  // Counted in the text of every C file of the unit (its lexical index), parsed or not.
+  for (const [name, [all, withText]] of project?.callCounts ?? []) {
+    const localTo = project!.fileLocal.get(name);
+    if (localTo !== undefined && localTo !== file) continue;
+    // Upper-case names are macros, often test assertions (`ASSERT_INT_EQ(a, b)`), not the program's error function.
+    const isMacro = /^[A-Z0-9_]+$/.test(name);
+    if (isMacro || LIBC_ENDINGS.includes(name) || !project!.nameDies(name) || !shapeOf(name)) continue;
+    // The project's own calls show the string is a message: `die("cannot open")`, not `usage(progname)`.
+    const calls = shapeOf(name) === 'err' ? all : withText;
+    if (calls) counts.set(name, calls);
   }
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   const shape = best && shapeOf(best);
@@ -158,6 +163,6 @@ const nodeWriter: CodeWriter = {
 };
 
 /** The writer for a language; C uses the project's own dying function. */
-export function writerFor(language: Language, project?: Project): CodeWriter {
-  return language === 'node' ? nodeWriter : cWriter(projectDie(project));
+export function writerFor(language: Language, project?: Project, file?: string): CodeWriter {
+  return language === 'node' ? nodeWriter : cWriter(projectDie(project, file));
 }

@@ -130,6 +130,13 @@ describe("the fix's error function (C)", () => {
     expect(text).toContain('bail("setgid: %s", strerror(errno))');
   });
 
+  it('leaves out a static function of another file, which the code being fixed cannot call', async () => {
+    const other = '#include <stdlib.h>\nstatic void quit(const char *msg) __attribute__((noreturn));\nstatic void quit(const char *msg) { exit(1); }\nvoid load(int n) {\n\tif (n < 0) quit("negative");\n\tif (n > 9) quit("too many");\n\tif (n == 5) quit("five");\n}\n';
+    const text = await fixFor({ 'other.c': other, 'a.c': program('', '') });
+    expect(text).not.toContain('quit(');
+    expect(text).toContain('{ perror("setgid"); exit(1); }');
+  });
+
   it('counts only calls that pass written text: usage(progname) takes a name, not a message', async () => {
     const named = 'static void usage(const char *name) { exit(2); }\n';
     const calls = '\tif (argc < 2) usage(argv[0]);\n\tif (argc > 5) usage(argv[0]);\n\tif (argc == 4) die(_("bad count"));\n';

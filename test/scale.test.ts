@@ -2,13 +2,14 @@
  * The engine at scale: parsing only what can matter changes no finding, and a program's findings do not depend on
  * what else is in the run.
  */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config.js';
 import { analyzePaths } from '../src/engine.js';
 import { fixtureUnits } from '../src/testing/expectations.js';
+import { selectForParsing } from '../src/index/selection.js';
 
 const root = path.resolve(__dirname, '..');
 const strict = { ...defaultConfig(), ruleSet: 'strict' as const };
@@ -46,6 +47,77 @@ describe('parsing only what can matter', () => {
     const result = await analyzePaths([dir], strict, dir);
     expect(result.analysed).toEqual(['main.c']);
     expect(result.findings.map((f) => f.ruleId)).toContain('unchecked-return');
+  });
+  it('parses a function that reads input where it is called or handed to a function that calls it, not where it is only named', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'privlint-called-'));
+    writeFileSync(
+      path.join(dir, 'readers.c'),
+      [
+        '#include <stdlib.h>',
+        'const char *called_reader(void) { return getenv("CALLED"); }',
+        'void named_reader(int sig) { (void)sig; getenv("NAMED"); }',
+        'void handed_reader(void) { getenv("HANDED"); }',
+        'void run(void (*fn)(void)) { fn(); }',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'main.c'),
+      [
+        '#include <grp.h>',
+        '#include <signal.h>',
+        '#include <unistd.h>',
+        'const char *called_reader(void);',
+        'void named_reader(int);',
+        'void handed_reader(void);',
+        'void run(void (*)(void));',
+        'static void install(void) {',
+        '\tsignal(SIGHUP, named_reader);',
+        '\tif (setgroups(0, NULL) != 0)',
+        '\t\t_exit(1);',
+        '}',
+        'int main(void) {',
+        '\tinstall();',
+        '\tcalled_reader();',
+        '\trun(handed_reader);',
+        '\tif (setuid(getuid()) != 0)',
+        '\t\treturn 1;',
+        '\treturn 0;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const sources = ['main.c', 'readers.c'].map((f) => ({ path: f, text: readFileSync(path.join(dir, f), 'utf8'), language: 'c' as const }));
+    const parsed = selectForParsing(sources, { noreturn: [], inputFunctions: [] }).parse.get('readers.c') ?? '';
+    expect(parsed).toContain('getenv("CALLED")');
+    expect(parsed).toContain('getenv("HANDED")');
+    expect(parsed).not.toContain('getenv("NAMED")');
+    const filtered = await analyzePaths([dir], strict, dir);
+    const whole = await analyzePaths([dir], strict, dir, { prefilter: false });
+    expect(filtered.findings).toEqual(whole.findings);
+    expect(filtered.findings.map((f) => f.ruleId)).toContain('drop-after-input');
+  });
+
+  it('writes fixes with the project\'s way of dying, counted in every file, parsed or not', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'privlint-die-'));
+    writeFileSync(
+      path.join(dir, 'util.c'),
+      [
+        '#include <stdio.h>',
+        '#include <stdlib.h>',
+        'void fatal(const char *msg) __attribute__((noreturn));',
+        'void fatal(const char *msg) { fputs(msg, stderr); exit(1); }',
+        'int load(const char *p) { FILE *f = fopen(p, "r"); if (!f) fatal("cannot open"); fclose(f); return 0; }',
+        'int save(const char *p) { FILE *f = fopen(p, "w"); if (!f) fatal("cannot write"); fclose(f); return 0; }',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(dir, 'main.c'), '#include <unistd.h>\nint main(void) {\n\tsetuid(1000);\n\treturn 0;\n}\n');
+    for (const options of [{}, { prefilter: false }]) {
+      const result = await analyzePaths([dir], strict, dir, options);
+      const unchecked = result.findings.find((f) => f.ruleId === 'unchecked-return');
+      expect(unchecked?.fix, JSON.stringify(options)).toContain('fatal("setuid")');
+    }
   });
 });
 

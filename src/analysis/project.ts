@@ -88,7 +88,17 @@ export class Project {
   /** The models analysed: those given, with a copy of each function whose events the project rewrites. */
   readonly files: FileModel[];
 
-  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map()) {
+  /**
+   * How often the unit's C code calls each name, and how often with written text first; the functions static in
+   * one source file, with that file. From the lexical index of every file, parsed or not: the fix writer's way of
+   * dying must not depend on what was parsed.
+   */
+  readonly callCounts: ReadonlyMap<string, readonly [number, number]>;
+  readonly fileLocal: ReadonlyMap<string, string>;
+
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; fileLocal?: ReadonlyMap<string, string> } = {}) {
+    this.callCounts = lexical.callCounts ?? new Map();
+    this.fileLocal = lexical.fileLocal ?? new Map();
     const files = (this.files = withOwnRewrites(given));
     this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];
     this.functions = files.flatMap((f) => f.functions);

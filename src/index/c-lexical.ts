@@ -14,6 +14,17 @@ export interface LexicalFunction {
   end: number;
   /** Identifiers used in the definition (header and body). */
   uses: Set<string>;
+  /**
+   * Of those, the ones it calls: followed by `(` (`f(x)`, `ops->f(x)`, a function-like macro). A name only referred
+   * to (`signal(SIGHUP, on_hup)`, a test registered in a table) is not called by this function.
+   */
+  calls: Set<string>;
+  /**
+   * How often it calls each name (`counts[0]`), and how often with written text first (`counts[1]`): a string
+   * literal, or one passed through a translation call (`die("…")`, `fatal(_("…"))`). The fix writer's way of
+   * dying is the project's most called dying function that takes a message (sequence.ts).
+   */
+  callCounts: Map<string, [number, number]>;
   /** String literals that are a directory path (".", "/", "..", or ending in "/"): `open(".", …)` opens a directory. */
   directoryPath: boolean;
   /** The body calls one of the function's parameters (`proc(cycle, data)`): a function pointer handed in. */
@@ -22,6 +33,8 @@ export interface LexicalFunction {
   lastCall: string | undefined;
   /** The body has a `return` statement. */
   returns: boolean;
+  /** Declared `static`: other files cannot call it (unless it is defined in a header they include). */
+  isStatic: boolean;
 }
 
 export interface CLexicalIndex {
@@ -67,7 +80,7 @@ export function scanC(text: string): CLexicalIndex {
   /** Tokens of the current top-level declaration, up to a `{` at depth 0. */
   let head: HeadToken[] = [];
   let headStart = 0;
-  let current: { name: string; start: number; uses: Set<string>; directoryPath: boolean; params: Set<string>; callsParameter: boolean; lastCall: string | undefined; returns: boolean } | undefined;
+  let current: { name: string; start: number; uses: Set<string>; calls: Set<string>; callCounts: Map<string, [number, number]>; directoryPath: boolean; params: Set<string>; callsParameter: boolean; lastCall: string | undefined; returns: boolean; isStatic: boolean } | undefined;
   /** Brace depth at each open `#if`, and whether its current branch is one that does not count. */
   const conditionals: { depth: number; skipping: boolean }[] = [];
   /** Per `#if`/`#elif`/`#else` (by the offset of its `#`): whether its branch is the one that counts. */
@@ -123,6 +136,11 @@ export function scanC(text: string): CLexicalIndex {
         } else {
           current.uses.add(word);
           if (nextNonSpace(text, j) === LPAREN) {
+            current.calls.add(word);
+            const counts = current.callCounts.get(word) ?? [0, 0];
+            counts[0]++;
+            if (startsWithText(text, text.indexOf('(', j) + 1)) counts[1]++;
+            current.callCounts.set(word, counts);
             current.lastCall = word;
             if (current.params.has(word)) current.callsParameter = true;
           }
@@ -168,15 +186,15 @@ export function scanC(text: string): CLexicalIndex {
   function openTopLevel(at: number): void {
     const fn = functionHead(head);
     if (fn) {
-      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), directoryPath: false, params: fn.params, callsParameter: false, lastCall: undefined, returns: false };
+      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), calls: new Set(), callCounts: new Map(), directoryPath: false, params: fn.params, callsParameter: false, lastCall: undefined, returns: false, isStatic: head.some((t) => t.kind === 'ident' && t.text === 'static') };
     }
     void at;
   }
 
   function closeTopLevel(end: number): void {
     if (current) {
-      const { name, start, uses, directoryPath, callsParameter, lastCall, returns } = current;
-      functions.push({ name, start, end, uses, directoryPath, callsParameter, lastCall, returns });
+      const { name, start, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic } = current;
+      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic });
       current = undefined;
     }
     resetHead(end);
@@ -228,6 +246,10 @@ function functionHead(head: HeadToken[]): { name: string; params: Set<string> } 
 }
 
 /** The names of the parameters declared in the parenthesised list starting at `open`: the last identifier of each. */
+/**
+ * The names a parameter list declares: the last identifier of each parameter, and every identifier of one that
+ * nests parentheses (`void (*fn)(void)` declares `fn`; its other words are type names, never called).
+ */
 function parameterNames(head: HeadToken[], open: number): Set<string> {
   const names = new Set<string>();
   let parenDepth = 0;
@@ -238,8 +260,10 @@ function parameterNames(head: HeadToken[], open: number): Set<string> {
     else if (t.kind === ')') {
       parenDepth--;
       if (parenDepth === 0) break;
-    } else if (t.kind === 'ident') lastIdent = t.text;
-    else if (t.text === ',' && parenDepth === 1) {
+    } else if (t.kind === 'ident') {
+      if (parenDepth > 1) names.add(t.text);
+      lastIdent = t.text;
+    } else if (t.text === ',' && parenDepth === 1) {
       if (lastIdent) names.add(lastIdent);
       lastIdent = undefined;
     }
@@ -287,6 +311,25 @@ function literalEnd(text: string, i: number, quote: number): number {
   return n;
 }
 
+/**
+ * The argument list starting at `i` begins with written text: a string literal, or a translation call of one
+ * (`_("…")`, `gettext("…")`), as the front-end's `literal` arguments are.
+ */
+function startsWithText(text: string, i: number): boolean {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  if (c === DQUOTE) return true;
+  if (!isIdentStart(c)) return false;
+  TRANSLATED_TEXT.lastIndex = i;
+  return TRANSLATED_TEXT.test(text);
+}
+
+const TRANSLATED_TEXT = /[A-Za-z_]\w*\s*\(\s*"/y;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === NL || c === 13;
+}
+
 function nextNonSpace(text: string, i: number): number {
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -306,7 +349,7 @@ function nextNonSpace(text: string, i: number): number {
 export function lexicalFingerprint(text: string, noreturnNames: (text: string) => string[]): string {
   const index = scanC(text);
   return JSON.stringify([
-    index.functions.map((f) => [f.name, [...f.uses], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns]),
+    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic]),
     index.macros,
     [...index.topLevelUses],
     index.unbalanced,

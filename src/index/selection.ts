@@ -32,6 +32,10 @@ export interface Selection {
   functionsFound: number;
   /** (C) Struct members the unit stores its functions in, with those functions (c/members.ts). */
   members?: Map<string, string[]>;
+  /** (C) How often the unit's functions call each name, and how often with written text first (c-lexical.ts). */
+  callCounts?: Map<string, [number, number]>;
+  /** (C) Functions static in one source file, with that file (`fileLocalFunctions`). */
+  fileLocal?: Map<string, string>;
 }
 
 /** Identifiers that make a C function privilege code: the privilege and capability calls. */
@@ -65,6 +69,34 @@ export function selectForParsing(sources: SelectableSource[], vocabulary: Select
   const counts = selectC(c, vocabulary, parse, macros);
   selectNode(sources.filter((s) => s.language === 'node'), parse, vocabularyPrivilegeNames(vocabulary.calls));
   return { parse, macros, ...counts };
+}
+
+/** How often the functions of the C sources call each name, and how often with written text first. */
+export function callCountsOf(sources: SelectableSource[]): Map<string, [number, number]> {
+  const total = new Map<string, [number, number]>();
+  for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) for (const [name, [all, withText]] of f.callCounts) {
+    const sum = total.get(name) ?? [0, 0];
+    sum[0] += all;
+    sum[1] += withText;
+    total.set(name, sum);
+  }
+  return total;
+}
+
+/**
+ * The functions every definition of which is static in one source file (not a header, whose static functions each
+ * file that includes it compiles), with that file: no other file can call them.
+ */
+export function fileLocalFunctions(sources: SelectableSource[]): Map<string, string> {
+  const local = new Map<string, string>();
+  const visible = new Set<string>();
+  for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) {
+    if (!f.isStatic || /\.(?:h|hh|hpp|hxx)$/i.test(src.path)) visible.add(f.name);
+    else if (local.has(f.name) && local.get(f.name) !== src.path) visible.add(f.name);
+    else local.set(f.name, src.path);
+  }
+  for (const name of visible) local.delete(name);
+  return local;
 }
 
 /** The struct members of the C sources that hold their functions (for a run that parses every file whole). */
@@ -109,34 +141,42 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
       byName.set(f.name, list);
     }
   }
-  // Who uses each defined name: the reverse edges of the lexical call graph.
+  // Who uses each defined name (calls it or refers to it), and who calls it: the reverse edges of the lexical
+  // call graph. A privilege function only referred to (a signal handler, a table's entry) makes its user relevant;
+  // a summary (input read, dying) reaches a caller only through calls, as the analysis applies it.
   const usersOf = new Map<string, Located[]>();
+  const callersOf = new Map<string, Located[]>();
+  /** `unique`: `f` cannot be on the list yet (each name a function uses is visited once). */
+  const addEdge = (edges: Map<string, Located[]>, name: string, f: Located, unique = false): void => {
+    const list = edges.get(name) ?? [];
+    if (unique || !list.includes(f)) list.push(f);
+    edges.set(name, list);
+  };
   for (const f of all) for (const u of f.uses) if (byName.has(u) && u !== f.name) {
-    const list = usersOf.get(u) ?? [];
-    list.push(f);
-    usersOf.set(u, list);
+    addEdge(usersOf, u, f, true);
+    if (f.calls.has(u)) addEdge(callersOf, u, f, true);
   }
-  // A call through a struct member the unit stores functions in uses each of them (`auth->check(…)`).
+  // A call through a struct member the unit stores functions in uses and calls each of them (`auth->check(…)`).
   const texts = new Map(sources.map((s) => [s.path, s.text]));
   const members = memberFunctions(sources.map((s) => s.text), new Set(byName.keys()));
   if (members.size) for (const f of all) for (const u of f.uses) {
     const stored = members.get(u);
     if (!stored || !callsMember(texts.get(f.file)!.slice(f.start, f.end), u)) continue;
     for (const name of stored) if (name !== f.name) {
-      const list = usersOf.get(name) ?? [];
-      if (!list.includes(f)) list.push(f);
-      usersOf.set(name, list);
+      addEdge(usersOf, name, f);
+      addEdge(callersOf, name, f);
     }
   }
-  const closeOverUsers = (seed: Iterable<Located>): Set<Located> => {
+  const closeOver = (edges: Map<string, Located[]>, seed: Iterable<Located>): Set<Located> => {
     const found = new Set(seed);
     const work = [...found];
-    while (work.length) for (const user of usersOf.get(work.pop()!.name) ?? []) if (!found.has(user)) {
+    while (work.length) for (const user of edges.get(work.pop()!.name) ?? []) if (!found.has(user)) {
       found.add(user);
       work.push(user);
     }
     return found;
   };
+  const closeOverUsers = (seed: Iterable<Located>): Set<Located> => closeOver(usersOf, seed);
   const usesAny = (f: LexicalFunction, names: ReadonlySet<string>): boolean => {
     for (const u of f.uses) if (names.has(u)) return true;
     return false;
@@ -176,15 +216,21 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   const directoryChanges = new Set([...DIRECTORY_CHANGES, ...wrappersOf(vocabulary.calls, 'chdir', 'fchdir')]);
   // A function that dies on some paths only (`if (!p) fatal(…)`) needs no parse for that: only whole deaths,
   // and input read or directory changes made anywhere below, are part of a callee's summary.
-  const summarised = closeOverUsers(all.filter((f) => usesAny(f, inputNames) || (hasChroot && usesAny(f, directoryChanges))));
+  const summarised = closeOver(callersOf, all.filter((f) => usesAny(f, inputNames) || (hasChroot && usesAny(f, directoryChanges))));
   for (const f of all) if (dying.has(f.name)) summarised.add(f);
   // An account lookup that dies when the account is missing (`if (!(pw = getpwnam(n))) fatal(…); return pw;`) never
   // returns NULL: its caller's `if (pw == NULL) return;` before a drop is then never taken.
   for (const f of all) if (usesAny(f, ACCOUNT_LOOKUPS) && diesOrGates(f)) summarised.add(f);
+  // Down from the relevant functions, along what they call. A function they only refer to is reached when they hand
+  // it to a function that calls its parameter (`run(handler)`): the analysis binds it there.
+  const takesFunctions = (f: LexicalFunction): boolean => {
+    for (const c of f.calls) if (byName.get(c)?.some((callee) => callee.callsParameter)) return true;
+    return false;
+  };
   const work = [...relevant];
   while (work.length) {
     const f = work.pop()!;
-    for (const u of f.uses) for (const callee of byName.get(u) ?? []) {
+    for (const u of takesFunctions(f) ? f.uses : f.calls) for (const callee of byName.get(u) ?? []) {
       if (relevant.has(callee)) continue;
       // and functions that call a function pointer they are handed (`ngx_spawn_process(cycle, proc, …)`)
       if (summarised.has(callee) || callee.callsParameter) {

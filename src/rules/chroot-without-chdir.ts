@@ -49,9 +49,9 @@ export const chrootWithoutChdir: Rule = {
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is not followed by chdir("/") (or another absolute path) on every path: the working directory stays outside the jail and relative paths lead out of it.`,
-            fix: `Change into the jail right after it:\n${writerIn(ctx, g.root.language).chdirIntoJail(e.path)}`,
+            fix: `Change into the jail right after it:\n${writerIn(ctx, g.root).chdirIntoJail(e.path)}`,
             related: callPath(node),
-            edit: { kind: 'insert-after', at: e.loc, code: writerIn(ctx, g.root.language).chdirToRoot() },
+            edit: { kind: 'insert-after', at: e.loc, code: writerIn(ctx, g.root).chdirToRoot() },
           });
         },
       );

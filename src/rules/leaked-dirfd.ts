@@ -48,7 +48,7 @@ export const leakedDirfd: Rule = {
             ctx.report({
               loc: open.loc,
               message: `directory descriptor \`${open.handle}\` from ${oneLine(open.text, 60)} is still open when ${oneLine(e.text, 60)} runs (line ${e.loc.line}): fchdir(${open.handle}) leads back out${e.kind === 'chroot' ? ' of the jail' : ' with the access it was opened with'}.`,
-              fix: `Close it before ${e.api}(): ${writerIn(ctx, g.root.language).closeDir(open)}; (or open it with O_CLOEXEC and close it before the jail is entered).`,
+              fix: `Close it before ${e.api}(): ${writerIn(ctx, g.root).closeDir(open)}; (or open it with O_CLOEXEC and close it before the jail is entered).`,
               related: [...callPath(node), { loc: e.loc, message: `${e.api}() runs with \`${open.handle}\` still open` }],
             });
           }

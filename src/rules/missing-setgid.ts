@@ -59,7 +59,7 @@ export const missingSetgid: Rule = {
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} drops the user id, but no setgid()/setresgid() drops the group id on every path through it: the process keeps its group id (often 0, root's group).`,
-            fix: `Drop the group id first, while still root:\n${writerIn(ctx, g.root.language).setAllIds('gid', terms.gid, ctx.project.config.platform)}\nThe whole sequence:\n${sequenceIn(ctx, g)}`,
+            fix: `Drop the group id first, while still root:\n${writerIn(ctx, g.root).setAllIds('gid', terms.gid, ctx.project.config.platform)}\nThe whole sequence:\n${sequenceIn(ctx, g)}`,
             related: callPath(node),
           });
         },

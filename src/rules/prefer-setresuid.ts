@@ -45,7 +45,7 @@ export const preferSetresuid: Rule = {
   check(ctx) {
     const platform = ctx.project.config.platform;
     for (const g of ctx.graphs) {
-      const writer = writerIn(ctx, g.root.language);
+      const writer = writerIn(ctx, g.root);
       const report = (e: SetIdEvent, node: Parameters<typeof callPath>[0], why: string): void =>
         ctx.report({
           loc: e.loc,

@@ -3,7 +3,7 @@ import { loginClassSets } from '../login-class.js';
 import { constantsAfter, flagRanking, flagsKey, followEdge, liveOnly } from '../analysis/paths.js';
 import { RankedWork, reversePostorder } from '../analysis/flow.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
-import { type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
+import { type FunctionModel, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
 import type { RelatedLocation, RuleContext } from './rule.js';
 
@@ -312,13 +312,13 @@ export function codeTerms(ctx: RuleContext, events: Iterable<PrivilegeEvent>): S
   return { uid: uid ?? 'uid', gid: gid ?? 'gid', user, jail };
 }
 
-/** The writer for the language of the code at hand. */
-export function writerIn(ctx: RuleContext, language: Language): CodeWriter {
-  return writerFor(language, ctx.project);
+/** The writer for the language of the code at hand, with the ways of dying its file can call. */
+export function writerIn(ctx: RuleContext, at: FunctionModel): CodeWriter {
+  return writerFor(at.language, ctx.project, at.file);
 }
 
 /** The canonical sequence in the graph's language, with the expressions its code uses. */
 export function sequenceIn(ctx: RuleContext, g: Supergraph): string {
   const events = g.nodes.flatMap((n) => n.events);
-  return writerIn(ctx, g.root.language).dropSequence(codeTerms(ctx, events), ctx.project.config.platform);
+  return writerIn(ctx, g.root).dropSequence(codeTerms(ctx, events), ctx.project.config.platform);
 }

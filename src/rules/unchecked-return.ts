@@ -168,7 +168,7 @@ export const uncheckedReturn: Rule = {
         const call = oneLine(ev.text);
         const node = fn.language === 'node';
         const through = inner !== ev ? ` (${ev.api}() ${node ? 'lets the exception of' : 'returns the result of'} ${oneLine(inner.text)}${node ? ' through' : ''})` : '';
-        const writer = writerIn(ctx, fn.language);
+        const writer = writerIn(ctx, fn);
         const testOf = (text: string): string => (inner !== ev ? writer.checkedStatus(text, ev.api) : writer.checked(text, ev.api));
         const test = testOf(call);
         const statementOnly = ev.result?.kind === 'discarded' || ev.result?.kind === 'void-cast';

@@ -82,8 +82,8 @@ export const unverifiedDrop: Rule = {
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is the last permanent drop on some path, and nothing verifies it held: no attempt to regain root is shown to fail, and no check of the ids ends the process.`,
-            fix: `Verify the drop right after it:\n${writerIn(ctx, g.root.language).verifyDrop()}`,
-            edit: { kind: 'insert-after', at: e.loc, code: writerIn(ctx, g.root.language).verifyDrop() },
+            fix: `Verify the drop right after it:\n${writerIn(ctx, g.root).verifyDrop()}`,
+            edit: { kind: 'insert-after', at: e.loc, code: writerIn(ctx, g.root).verifyDrop() },
             related: callPath(node),
           });
         });
