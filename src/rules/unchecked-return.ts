@@ -1,5 +1,5 @@
 import { reachable } from '../analysis/flow.js';
-import { failureIndex, failureReaches } from '../analysis/paths.js';
+import { failureIndex, failureReaches, reachedAvoiding } from '../analysis/paths.js';
 import { buildSupergraph, type Supergraph, type SuperNode } from '../analysis/supergraph.js';
 import type { FunctionModel, PrivilegeEvent } from '../model.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -81,28 +81,31 @@ function functionOf(ctx: RuleContext, ev: PrivilegeEvent): FunctionModel | undef
 /**
  * Every path from the graph's entry to the `index`-th event of `node` passes a groups call that succeeded (`if
  * (setgroups(0, NULL) == -1) return -1;` before an unchecked `initgroups`): a failure of the later call leaves the
- * groups that call set, never root's. A groups call whose failure is handled ends the paths through it; one tested
- * where it is made lets only its failure branch go on.
+ * groups that call set, never root's. A groups call whose failure is handled ends the paths through it; so does one
+ * tested where it is made, whose failure does not reach the call judged.
  */
 function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index: number): boolean {
   const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => ctx.judge.needsCheck(n.fn, e) && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && ctx.judge.judge(n.fn, e).status === 'checked';
   if (node.events.slice(0, index).some((e) => checkedGroups(node, e))) return true;
-  const seen = new Set<number>([g.entry]);
-  const work = [g.entry];
-  while (work.length) {
-    const id = work.pop()!;
-    if (id === node.id) return false;
-    const n = g.nodes[id]!;
-    if (n.events.some((e) => checkedGroups(n, e))) continue;
-    const tested = n.events.filter((e) => ctx.judge.underlying(n.fn, e).kind === 'set-groups').map((e) => failureIndex(n, e)).find((i) => i !== undefined);
-    n.succ.forEach((s, i) => {
-      if (tested !== undefined && i !== tested) return;
-      if (seen.has(s)) return;
-      seen.add(s);
-      work.push(s);
-    });
-  }
-  return true;
+  const target = node.events[index]!;
+  // A groups call tested where it is made: its success set the groups, and its failure must not reach the call
+  // judged. The search keeps the flags the walks follow, so a failure a helper returns (`if (initgroups(…) == -1)
+  // return -1;` in `set_up(pw)`, `if (set_up(pw) < 0) return -1;` in its caller) takes its callers' failure branches.
+  let leaks = false;
+  const judged = new Map<number, boolean>();
+  const ends = (n: SuperNode): boolean => {
+    const known = judged.get(n.id);
+    if (known !== undefined) return known;
+    let result = n.events.some((e) => checkedGroups(n, e));
+    const tested = result ? -1 : n.events.findIndex((e) => e.id !== target.id && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && failureIndex(n, e) !== undefined);
+    if (tested >= 0) {
+      result = true;
+      if (failureReaches(g, n, tested, n.events[tested]!, (e) => e.id === target.id, () => false, false)) leaks = true;
+    }
+    judged.set(n.id, result);
+    return result;
+  };
+  return !reachedAvoiding(g, node.id, ends) && !leaks;
 }
 
 /**
