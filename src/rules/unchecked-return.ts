@@ -87,6 +87,7 @@ function functionOf(ctx: RuleContext, ev: PrivilegeEvent): FunctionModel | undef
 function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index: number): boolean {
   const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => ctx.judge.needsCheck(n.fn, e) && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && ctx.judge.judge(n.fn, e).status === 'checked';
   if (node.events.slice(0, index).some((e) => checkedGroups(node, e))) return true;
+  if (setBeforeOnNodes(ctx, g, node, checkedGroups)) return true;
   const target = node.events[index]!;
   // A groups call tested where it is made: its success set the groups, and its failure must not reach the call
   // judged. The search keeps the flags the walks follow, so a failure a helper returns (`if (initgroups(…) == -1)
@@ -100,12 +101,39 @@ function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index
     const tested = result ? -1 : n.events.findIndex((e) => e.id !== target.id && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && failureIndex(n, e) !== undefined);
     if (tested >= 0) {
       result = true;
-      if (failureReaches(g, n, tested, n.events[tested]!, (e) => e.id === target.id, () => false, false)) leaks = true;
+      // A second groups call on the failure path (`set_groups(a) != 0 && set_groups(b) != 0`): its success set the
+      // groups, so only its failure branch is followed.
+      const again = (e: PrivilegeEvent, at: SuperNode): boolean => e.id !== target.id && ctx.judge.underlying(at.fn, e).kind === 'set-groups';
+      if (failureReaches(g, n, tested, n.events[tested]!, (e) => e.id === target.id, () => false, false, false, again)) leaks = true;
     }
     judged.set(n.id, result);
     return result;
   };
   return !reachedAvoiding(g, node.id, ends) && !leaks;
+}
+
+/**
+ * The search of `groupsSetBefore` on the graph's nodes alone, without flags: a groups call whose failure is handled
+ * ends the paths through it; one tested where it is made lets only its failure branch go on. It cannot tell a failure
+ * a helper returns from its success once its caller tests the status, but it never grows with the flags.
+ */
+function setBeforeOnNodes(ctx: RuleContext, g: Supergraph, node: SuperNode, checkedGroups: (n: SuperNode, e: PrivilegeEvent) => boolean): boolean {
+  const seen = new Set<number>([g.entry]);
+  const work = [g.entry];
+  while (work.length) {
+    const id = work.pop()!;
+    if (id === node.id) return false;
+    const n = g.nodes[id]!;
+    if (n.events.some((e) => checkedGroups(n, e))) continue;
+    const tested = n.events.filter((e) => ctx.judge.underlying(n.fn, e).kind === 'set-groups').map((e) => failureIndex(n, e)).find((i) => i !== undefined);
+    n.succ.forEach((s, i) => {
+      if (tested !== undefined && i !== tested) return;
+      if (seen.has(s)) return;
+      seen.add(s);
+      work.push(s);
+    });
+  }
+  return true;
 }
 
 /**
