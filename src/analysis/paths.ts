@@ -1116,6 +1116,33 @@ export function failureReaches(
   return false;
 }
 
+/**
+ * Some path from the graph's entry, consistent with the flags the walks follow (so a failure a helper returns takes
+ * its callers' failure branches), reaches `target` without passing a node `ends` stops at or one that dies. True
+ * also when the search grows too large to tell.
+ */
+export function reachedAvoiding(g: Supergraph, target: number, ends: (n: SuperNode) => boolean): boolean {
+  const start = knownFlags(g).get(g.entry);
+  if (!start) return false;
+  const seen = new Set<string>();
+  const stack: [number, Map<string, boolean>][] = [[g.entry, start]];
+  while (stack.length) {
+    const [id, flags] = stack.pop()!;
+    const visit = firstVisit(g, seen, id, flags);
+    if (visit === 'too many') return true;
+    if (!visit) continue;
+    if (id === target) return true;
+    const n = g.nodes[id]!;
+    if (n.dies || ends(n)) continue;
+    const after = constantsAfter(g, n, flags);
+    n.succ.forEach((s, i) => {
+      const along = followEdge(g, n, i, after);
+      if (along) stack.push([s, liveOnly(g, s, along)]);
+    });
+  }
+  return false;
+}
+
 /** Some state of a never-finishing loop lies on a cycle of states that do not end: the path goes round for ever. */
 function goesRound(edges: Map<string, string[]>, ended: Set<string>, foreverStates: Set<string>): boolean {
   if (!foreverStates.size) return false;

@@ -121,8 +121,20 @@ export class ResultJudge {
     return ids;
   }
 
+  /**
+   * The calls being judged, innermost last: a failure path that reaches a retry of the same effect judges the retry
+   * (see `retryOf`), and a retry that leads back to a call on this stack repairs nothing.
+   */
+  private readonly judging: PrivilegeEvent[] = [];
+
   judge(fn: FunctionModel, ev: PrivilegeEvent): Verdict {
-    const v = this.judgeUse(fn, ev);
+    this.judging.push(ev);
+    let v: Verdict;
+    try {
+      v = this.judgeUse(fn, ev);
+    } finally {
+      this.judging.pop();
+    }
     // A temporary drop that fails and returns an error has not entered the section meant to run unprivileged:
     // the caller stays as privileged as it was, which is what it expects on an error.
     if (returnsStatus(v) && this.underlying(fn, ev).kind === 'set-id' && (this.underlying(fn, ev) as { scope: string }).scope === 'effective') return v.status === 'unchecked' ? { status: 'unchecked', why: v.why } : CHECKED;
@@ -292,6 +304,14 @@ export class ResultJudge {
       seen.add(key);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n) || n.jump) continue;
+      // A second attempt at the same effect, whose own failure ends the process or returns an error (`(set_groups(a)
+      // != 0 && set_groups(b) != 0) || setgid(g) != 0` → die): its success made the effect, its failure is handled.
+      const retry = this.retryOf(fn, n);
+      if (retry?.status === 'checked') continue;
+      if (retry?.status === 'returned') {
+        returned = true;
+        continue;
+      }
       // The call's status, as long as nothing on this path assigned the variable again.
       const holding = failing !== undefined && !known.has(OVERWRITTEN) && keepsFailure(n, failing) ? failing : undefined;
       // The end of an entry is the end of the program, unless it started a server that goes on serving.
@@ -353,6 +373,27 @@ export class ResultJudge {
     }
     if (unchecked) return returned ? { ...unchecked, alsoReturned: true } : unchecked;
     return returned ? { status: 'returned' } : CHECKED;
+  }
+
+  /**
+   * The verdict on a retry at `n` of the effect of the call being judged: the first privilege step of `n` is a call
+   * that makes the same effect (through a status-returning wrapper or not) and needs a check. Undefined when `n`
+   * makes no such retry, or when the retry is itself being judged (a failure loop repairs nothing).
+   */
+  private retryOf(fn: FunctionModel, n: CfgNode): Verdict | undefined {
+    const ev = this.judging.at(-1);
+    if (!ev || !n.events.length) return undefined;
+    const effect = this.underlying(fn, ev);
+    for (const e of n.events) {
+      if (e.id === ev.id) return undefined;
+      if (!this.needsCheck(fn, e)) {
+        if (isPrivilegeStep(e)) return undefined;
+        continue;
+      }
+      if (!sameEffect(effect, this.underlying(fn, e)) || this.judging.some((j) => j.id === e.id)) return undefined;
+      return this.judge(fn, e);
+    }
+    return undefined;
   }
 
   private readonly constantsCache = new Map<FunctionModel, Map<number, Map<string, boolean>>>();
@@ -475,6 +516,15 @@ function failingTest(n: CfgNode, variable: string): Test | undefined {
 /** The failure reaches the caller as a status on some path: every caller has the duty to test it. */
 function returnsStatus(v: Verdict): boolean {
   return v.status === 'returned' || (v.status === 'unchecked' && v.alsoReturned === true);
+}
+
+/**
+ * Two privilege calls that make the same effect: groups set, a gid or uid dropped (a permanent drop also makes an
+ * effective one), a root changed.
+ */
+function sameEffect(a: PrivilegeEvent, b: PrivilegeEvent): boolean {
+  if (a.kind === 'set-id' && b.kind === 'set-id') return a.idKind === b.idKind && a.direction === 'drop' && b.direction === 'drop' && (a.scope === b.scope || b.scope === 'permanent');
+  return a.kind === b.kind && (a.kind === 'set-groups' || a.kind === 'chroot');
 }
 
 /** A step of the drop sequence itself, not the work it prepares. */

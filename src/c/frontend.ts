@@ -320,6 +320,13 @@ function noreturnDeclarations(root: Node, source: string, declarations = descend
 }
 
 /** How much of the file the parser could not make sense of. */
+/** Blocks at the top level of a file: function bodies whose head the parse did not join to them. */
+function orphanBlocks(root: Node): number {
+  let count = 0;
+  for (const c of root.children) if (c.type === 'compound_statement') count++;
+  return count;
+}
+
 function errorBytes(root: Node, errors = descendantsOfType(root, ['ERROR'])): number {
   let total = 0;
   for (const e of errors) if (e.parent?.type !== 'ERROR') total += e.endIndex - e.startIndex;
@@ -433,7 +440,11 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
     const unixText = unixBranchOnly(source);
     const retry = parseBefore(parser, unixText, deadline, `${path}\0unix build`);
-    if (retry && errorBytes(retry.rootNode) < errorBytes(tree.rootNode)) {
+    // A function head split by `#if` (`#if A int f(x, y) #else int f(x) #endif { … }`) parses with made-up `;`s
+    // only, no ERROR bytes: its body is left as a block outside any function. A retry without such a block wins.
+    const before = errorBytes(tree.rootNode);
+    const after = retry ? errorBytes(retry.rootNode) : Infinity;
+    if (retry && (after < before || (after === before && orphanBlocks(tree.rootNode) > orphanBlocks(retry.rootNode)))) {
       tree.delete();
       tree = retry;
       flattened = true;

@@ -11,6 +11,8 @@
  * matching of the lexical index, which must agree with it), it is the branch a Unix build surely compiles, else the
  * first compiled branch — unless that one is a stub without a statement and another has privilege code — else none
  * (the implicit empty `#else`). Two real Unix builds (`#ifdef HAVE_CAPABILITIES … #else setreuid(…)`) keep the first.
+ * A build option the file tests both ways (`#ifdef NO_ROOT` in one place, `#ifndef NO_ROOT` in another) is read as
+ * not defined in every one of its tests, so that the branches kept are those of one build, the default one.
  */
 import type { Node } from 'web-tree-sitter';
 import { STATUS_CALLS } from './calls.js';
@@ -269,20 +271,64 @@ export function unixBranches(text: string): UnixBranches {
   const directives = ANY_CONDITIONAL.test(text) ? conditionalDirectives(text) : [];
   const chosen = new Map<number, boolean>();
   const open: ConditionalDirective[][] = [];
-  const decide = (group: ConditionalDirective[], closedAt: number): void => {
-    const branches = group.map((d, i) => ({ kind: d.kind as ConditionalKind, condition: d.condition, body: text.slice(d.end, group[i + 1]?.at ?? closedAt) }));
-    const decision = decideGroup(branches);
-    group.forEach((d, i) => chosen.set(d.at, i === decision.chosen));
+  const groups: { heads: ConditionalDirective[]; branches: BranchSource[] }[] = [];
+  const close = (heads: ConditionalDirective[], closedAt: number): void => {
+    groups.push({ heads, branches: heads.map((d, i) => ({ kind: d.kind as ConditionalKind, condition: d.condition, body: text.slice(d.end, heads[i + 1]?.at ?? closedAt) })) });
   };
   for (const d of directives) {
     if (d.kind === 'if' || d.kind === 'ifdef' || d.kind === 'ifndef') open.push([d]);
     else if (d.kind === 'endif') {
       const group = open.pop();
-      if (group) decide(group, d.at);
+      if (group) close(group, d.at);
     } else open.at(-1)?.push(d);
   }
-  while (open.length) decide(open.pop()!, text.length);
+  while (open.length) close(open.pop()!, text.length);
+  // A build option the file tests both ways (`#ifdef X` here, `#ifndef X` there) is one choice for the whole file:
+  // the kept branches must be those of one build, never the `#ifdef X` code of one and the `#ifndef X` code of the
+  // other. The build read is the one without the option, the default a plain `./configure && make` gives.
+  const undefinedMacros = testedBothWays(groups.map((g) => g.branches));
+  for (const { heads, branches } of groups) {
+    const decision = decideGroup(branches);
+    let pick = decision.chosen;
+    const test = definednessOf(branches[0]!);
+    if (test && undefinedMacros.has(test.name)) {
+      // `#ifndef X` holds: its own branch, if a Unix build compiles it. `#ifdef X` does not: the first later branch
+      // a Unix build compiles (`#else`), or none.
+      if (test.negated) pick = decision.compiled[0] ? 0 : pick;
+      else pick = decision.compiled.findIndex((c, i) => i > 0 && c);
+    }
+    heads.forEach((d, i) => chosen.set(d.at, i === pick));
+  }
   return { directives, chosen };
+}
+
+/**
+ * `#ifdef X`, `#ifndef X`, `#if defined(X)`, `#if !defined(X)` whose truth a Unix build does not decide: X, and
+ * whether the test is negated.
+ */
+function definednessOf(branch: BranchSource): { name: string; negated: boolean } | undefined {
+  if (conditionTruth(branch.kind, branch.condition) !== null) return undefined;
+  const text = withoutComments(branch.condition).trim();
+  if (branch.kind === 'ifdef' || branch.kind === 'ifndef') {
+    const name = firstWord(text);
+    return name ? { name, negated: branch.kind === 'ifndef' } : undefined;
+  }
+  if (branch.kind !== 'if') return undefined;
+  const m = /^(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(text);
+  return m ? { name: (m[2] ?? m[3])!, negated: m[1] === '!' } : undefined;
+}
+
+/** The macros that some group of the file tests as defined and another as not defined (on their own). */
+function testedBothWays(groups: readonly BranchSource[][]): Set<string> {
+  const ways = new Map<string, Set<boolean>>();
+  for (const branches of groups) {
+    const test = definednessOf(branches[0]!);
+    if (!test) continue;
+    const seen = ways.get(test.name) ?? new Set<boolean>();
+    seen.add(test.negated);
+    ways.set(test.name, seen);
+  }
+  return new Set([...ways].filter(([, seen]) => seen.size === 2).map(([name]) => name));
 }
 
 /** A quick look for a conditional directive anywhere in the text, before the exact scan. */

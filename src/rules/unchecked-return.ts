@@ -1,5 +1,5 @@
 import { reachable } from '../analysis/flow.js';
-import { failureIndex, failureReaches } from '../analysis/paths.js';
+import { failureIndex, failureReaches, reachedAvoiding } from '../analysis/paths.js';
 import { buildSupergraph, type Supergraph, type SuperNode } from '../analysis/supergraph.js';
 import type { FunctionModel, PrivilegeEvent } from '../model.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -24,36 +24,42 @@ const needsGroups = (e: PrivilegeEvent): boolean => (isPermanentDrop(e) && e.tar
  * reach the call; a call no entry reaches keeps its finding.
  */
 function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<number, boolean>()): boolean {
-  const groups = ev.kind === 'set-groups';
-  const gid = ev.kind === 'set-id' && ev.idKind === 'gid' && ev.scope === 'permanent' && ev.direction === 'drop';
+  // A project function that returns a groups call's status (`add_groups(list)`) makes that call's effect.
+  const owner = functionOf(ctx, ev);
+  const inner = owner ? ctx.judge.underlying(owner, ev) : ev;
+  const groups = inner.kind === 'set-groups';
+  const gid = inner.kind === 'set-id' && inner.idKind === 'gid' && inner.scope === 'permanent' && inner.direction === 'drop';
   if (!groups && !gid) return false;
   const known = memo.get(ev.id);
   if (known !== undefined) return known;
   memo.set(ev.id, false); // a repair that leads back here repairs nothing
-  const sameEffect = (e: PrivilegeEvent): boolean => (groups ? e.kind === 'set-groups' : isPermanentDrop(e, 'gid'));
+  const sameEffect = (e: PrivilegeEvent, at: SuperNode): boolean => {
+    const made = ctx.judge.underlying(at.fn, e);
+    return groups ? made.kind === 'set-groups' : isPermanentDrop(made, 'gid');
+  };
   // The same effect made again, checked — or with a failure that is itself repaired in time.
   const repairs = (e: PrivilegeEvent, at: SuperNode): boolean =>
-    e.id !== ev.id && sameEffect(e) && ctx.judge.needsCheck(at.fn, e) && (ctx.judge.judge(at.fn, e).status === 'checked' || repairedLater(ctx, e, memo));
+    e.id !== ev.id && e.id !== inner.id && sameEffect(e, at) && ctx.judge.needsCheck(at.fn, e) && (ctx.judge.judge(at.fn, e).status === 'checked' || repairedLater(ctx, e, memo));
   // The same effect made again and tested where it is made, its failure not handled everywhere (`if
   // (setgroups(0, NULL) != 0 && nerrs) err(…);`): its success repairs, its failure branch is followed on this path.
-  const redoes = (e: PrivilegeEvent, at: SuperNode): boolean => e.id !== ev.id && sameEffect(e) && ctx.judge.needsCheck(at.fn, e);
+  const redoes = (e: PrivilegeEvent, at: SuperNode): boolean => e.id !== ev.id && e.id !== inner.id && sameEffect(e, at) && ctx.judge.needsCheck(at.fn, e);
   const harmless = (g: Supergraph, node: SuperNode, i: number, e: PrivilegeEvent, orReturn = false): boolean =>
     (!failureReaches(g, node, i, e, groups ? needsGroups : dropsUser, repairs, gid, orReturn, redoes) && !skipsDrop(g, node, i, e)) || (groups && groupsSetBefore(ctx, g, node, i));
-  let result = judgedOnEntries(ctx, ev, (g, node, i, e) => harmless(g, node, i, e));
+  let result = judgedOnEntries(ctx, ev, inner, (g, node, i, e) => harmless(g, node, i, e));
   // No program entry reaches the call (a command's main called through a table, a library function): judged in
   // its own function, where a return to the unknown callers counts as going on to a drop — if the function shows
   // the uid drop it makes on some path (`if (user) become(pw); else if (group) setgroups(…);`); where it shows
   // none, its drop may be hidden from the analysis (a macro, an unresolved call), and the finding stays.
   if (result === undefined) {
-    const fn = functionOf(ctx, ev);
+    const fn = owner;
     result = false;
     const g = fn && buildSupergraph(ctx.project, fn);
     if (g && g.nodes.some((n) => n.events.some(dropsUser))) {
-      const at = g.nodes.filter((n) => !n.chain.length && n.events.some((e) => e.id === ev.id));
-      result = at.length > 0 && at.every((n) => {
-        const i = n.events.findIndex((e) => e.id === ev.id);
-        return harmless(g, n, i, n.events[i]!, true);
+      const sites = g.nodes.flatMap((n) => {
+        const site = n.chain.length <= 1 ? siteIn(n, ev, inner) : undefined;
+        return site && (n.chain.length === 0 || n.chain[0]!.id === ev.id) ? [{ n, ...site }] : [];
       });
+      result = sites.length > 0 && sites.every(({ n, i, e }) => harmless(g, n, i, e, true));
     }
   }
   memo.set(ev.id, result);
@@ -75,12 +81,43 @@ function functionOf(ctx: RuleContext, ev: PrivilegeEvent): FunctionModel | undef
 /**
  * Every path from the graph's entry to the `index`-th event of `node` passes a groups call that succeeded (`if
  * (setgroups(0, NULL) == -1) return -1;` before an unchecked `initgroups`): a failure of the later call leaves the
- * groups that call set, never root's. A groups call whose failure is handled ends the paths through it; one tested
- * where it is made lets only its failure branch go on.
+ * groups that call set, never root's. A groups call whose failure is handled ends the paths through it; so does one
+ * tested where it is made, whose failure does not reach the call judged.
  */
 function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index: number): boolean {
-  const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => e.kind === 'set-groups' && ctx.judge.needsCheck(n.fn, e) && ctx.judge.judge(n.fn, e).status === 'checked';
+  const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => ctx.judge.needsCheck(n.fn, e) && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && ctx.judge.judge(n.fn, e).status === 'checked';
   if (node.events.slice(0, index).some((e) => checkedGroups(node, e))) return true;
+  if (setBeforeOnNodes(ctx, g, node, checkedGroups)) return true;
+  const target = node.events[index]!;
+  // A groups call tested where it is made: its success set the groups, and its failure must not reach the call
+  // judged. The search keeps the flags the walks follow, so a failure a helper returns (`if (initgroups(…) == -1)
+  // return -1;` in `set_up(pw)`, `if (set_up(pw) < 0) return -1;` in its caller) takes its callers' failure branches.
+  let leaks = false;
+  const judged = new Map<number, boolean>();
+  const ends = (n: SuperNode): boolean => {
+    const known = judged.get(n.id);
+    if (known !== undefined) return known;
+    let result = n.events.some((e) => checkedGroups(n, e));
+    const tested = result ? -1 : n.events.findIndex((e) => e.id !== target.id && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && failureIndex(n, e) !== undefined);
+    if (tested >= 0) {
+      result = true;
+      // A second groups call on the failure path (`set_groups(a) != 0 && set_groups(b) != 0`): its success set the
+      // groups, so only its failure branch is followed.
+      const again = (e: PrivilegeEvent, at: SuperNode): boolean => e.id !== target.id && ctx.judge.underlying(at.fn, e).kind === 'set-groups';
+      if (failureReaches(g, n, tested, n.events[tested]!, (e) => e.id === target.id, () => false, false, false, again)) leaks = true;
+    }
+    judged.set(n.id, result);
+    return result;
+  };
+  return !reachedAvoiding(g, node.id, ends) && !leaks;
+}
+
+/**
+ * The search of `groupsSetBefore` on the graph's nodes alone, without flags: a groups call whose failure is handled
+ * ends the paths through it; one tested where it is made lets only its failure branch go on. It cannot tell a failure
+ * a helper returns from its success once its caller tests the status, but it never grows with the flags.
+ */
+function setBeforeOnNodes(ctx: RuleContext, g: Supergraph, node: SuperNode, checkedGroups: (n: SuperNode, e: PrivilegeEvent) => boolean): boolean {
   const seen = new Set<number>([g.entry]);
   const work = [g.entry];
   while (work.length) {
@@ -88,7 +125,7 @@ function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index
     if (id === node.id) return false;
     const n = g.nodes[id]!;
     if (n.events.some((e) => checkedGroups(n, e))) continue;
-    const tested = n.events.filter((e) => e.kind === 'set-groups').map((e) => failureIndex(n, e)).find((i) => i !== undefined);
+    const tested = n.events.filter((e) => ctx.judge.underlying(n.fn, e).kind === 'set-groups').map((e) => failureIndex(n, e)).find((i) => i !== undefined);
     n.succ.forEach((s, i) => {
       if (tested !== undefined && i !== tested) return;
       if (seen.has(s)) return;
@@ -99,15 +136,30 @@ function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index
   return true;
 }
 
+/**
+ * Where a node of a program graph makes the call `ev`: the call itself, or — a project function that returns the
+ * status of `inner` (its privilege call), inlined into the graph — `inner` as reached through this call.
+ */
+function siteIn(node: SuperNode, ev: PrivilegeEvent, inner: PrivilegeEvent): { i: number; e: PrivilegeEvent } | undefined {
+  let i = node.events.findIndex((e) => e.id === ev.id);
+  if (i < 0 && inner !== ev && node.chain.some((c) => c.id === ev.id)) i = node.events.findIndex((e) => e.id === inner.id);
+  return i < 0 ? undefined : { i, e: node.events[i]! };
+}
+
 /** `holds` wherever a program entry's paths reach `ev`; undefined when no entry reaches it. */
-function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, holds: (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent) => boolean): boolean | undefined {
+function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, inner: PrivilegeEvent, holds: (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent) => boolean): boolean | undefined {
   let reached = false;
-  for (const g of ctx.entryGraphsWith(ev.id)) {
-    for (const node of g.nodes) {
-      const i = node.events.findIndex((e) => e.id === ev.id);
-      if (i < 0) continue;
-      reached = true;
-      if (!holds(g, node, i, node.events[i]!)) return false;
+  const judged = new Set<Supergraph>();
+  for (const id of inner === ev ? [ev.id] : [ev.id, inner.id]) {
+    for (const g of ctx.entryGraphsWith(id)) {
+      if (judged.has(g)) continue;
+      judged.add(g);
+      for (const node of g.nodes) {
+        const site = siteIn(node, ev, inner);
+        if (!site) continue;
+        reached = true;
+        if (!holds(g, node, site.i, site.e)) return false;
+      }
     }
   }
   return reached ? true : undefined;
@@ -150,7 +202,7 @@ export const uncheckedReturn: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-252', 'external/cwe/cwe-273'],
   core: true,
   docs: {
-    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, a first attempt whose failure is counted and a second attempt that ends the process when it fails too (`if (setgroups(0, NULL) != 0 && nerrs) err(…);`), a groups call before a return to the invoking user (`setuid(getuid())`, which keeps that user\'s own groups), and a gid drop made again, checked, before the uid drop are not flagged; a failure that reaches the drop or the unprivileged work unrepaired is.',
+    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, a first attempt whose failure branch makes a second attempt at the same effect that ends the process (or returns an error) when it fails too (`if ((set_groups(a) != 0 && set_groups(b) != 0) || setgid(g) != 0) die(…);`), a first attempt whose failure is counted and a second attempt that ends the process when it fails too (`if (setgroups(0, NULL) != 0 && nerrs) err(…);`), a groups call before a return to the invoking user (`setuid(getuid())`, which keeps that user\'s own groups), and a gid drop made again, checked, before the uid drop are not flagged (also when the call is a project function that returns the status of such a call, such as one that adds groups to those already set with a check); a failure that reaches the drop or the unprivileged work unrepaired is.',
     why: 'These calls fail for ordinary reasons: RLIMIT_NPROC reached, a missing capability, a seccomp or SELinux policy, a uid that does not exist in a container. When a drop fails silently the process keeps running as root while every later line of the program assumes it does not. `assert()` disappears when NDEBUG is defined, so it is not a check.',
     example: 'setgroups(1, &pw->pw_gid);\n(void)setgid(pw->pw_gid);\nif (setuid(pw->pw_uid) != 0)\n\tsyslog(LOG_ERR, "setuid failed");\nserve();',
     useInstead: 'if (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "cannot drop privileges");\nserve();',
