@@ -9,6 +9,7 @@
  * node it returns. The copy holds no wasm memory: the tree can be deleted once it is made.
  */
 import type { Node, Point, Tree } from 'web-tree-sitter';
+import { lineAt, lineStartsOf } from './line-index.js';
 
 /** The type id web-tree-sitter gives ERROR nodes. */
 const ERROR_TYPE_ID = 65535;
@@ -77,14 +78,8 @@ class MirrorTree {
   /** Row and column of a text index (columns count UTF-16 code units, as web-tree-sitter reports them for a string). */
   point(index: number): Point {
     const starts = (this.lineStarts ??= lineStartsOf(this.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: index - starts[lo]! };
+    const row = lineAt(starts, index);
+    return { row, column: index - starts[row]! };
   }
 
   /** The index just past the subtree of node `i` (its descendants are the nodes between). */
@@ -105,12 +100,6 @@ class MirrorTree {
     }
     return this.errors[i] === 1;
   }
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 /** A view of one node of a copied tree. Two views of the same node have the same `id`. */

@@ -1,4 +1,5 @@
 import { branchesLeftOut, unixBranches } from './unix-build.js';
+import { lineAt, lineStartsOf } from '../line-index.js';
 
 /**
  * A fallback for files whose `#if` blocks split C syntax in ways the parser cannot recover from (a brace
@@ -10,18 +11,8 @@ import { branchesLeftOut, unixBranches } from './unix-build.js';
  */
 export function unixBranchOnly(source: string): string {
   const lines = source.split('\n');
-  const lineStarts = [0];
-  for (let i = 0; i < lines.length - 1; i++) lineStarts.push(lineStarts[i]! + lines[i]!.length + 1);
-  const lineOf = (offset: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineStarts = lineStartsOf(source);
+  const lineOf = (offset: number): number => lineAt(lineStarts, offset);
   const branches = unixBranches(source);
   const blankLines = new Set<number>();
   for (const d of branches.directives) for (let l = lineOf(d.at); l <= lineOf(d.end); l++) blankLines.add(l);

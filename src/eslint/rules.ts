@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { RuleDefinition, RuleTextEdit, SourceLocation } from '@eslint/core';
 import { languageOf } from '../files.js';
 import { docsUrl } from '../links.js';
+import { lineStartsOf } from '../line-index.js';
 import { RULES } from '../rules/index.js';
 import type { Rule } from '../rules/rule.js';
 import { inRuleSet } from '../rules/sets.js';
@@ -63,12 +64,6 @@ interface FileVerdict {
 }
 
 const verdicts = new WeakMap<object, FileVerdict>();
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
 
 function verdictFor(context: RuleContextLike): FileVerdict | undefined {
   const { sourceCode } = context;
