@@ -24,7 +24,7 @@ const scales = option('--scale', '1,2,4').split(',').map(Number);
 const skip = new Set(option('--skip', '').split(',').filter(Boolean));
 const corpus = path.resolve(args[0] ?? '');
 if (!args[0] || !existsSync(corpus)) {
-  console.error('usage: npm run bench -- <corpus dir> [--runs N] [--scale 1,2,4] [--skip parse,scaling,cache,incremental,alone,eslint]');
+  console.error('usage: npm run bench -- <corpus dir> [--runs N] [--scale 1,2,4] [--skip parse,prefilter,scaling,cache,incremental,alone,eslint]');
   process.exit(2);
 }
 const GNU_TIME = '/usr/bin/time';
@@ -93,6 +93,19 @@ table(rows, grep);
 const togetherJ1 = findingsOf(path.join(work, 'out.json'));
 const jobsDiffer = together.filter((f) => !togetherJ1.includes(f)).length + togetherJ1.filter((f) => !together.includes(f)).length;
 console.log(`\nprivlint / grep: ${fmt(one.wall / grep.wall, 1)}× wall (goal ≤ 10×); peak RSS ${fmt(one.rss, 0)} MB (goal ≤ 500 MB); ${together.length} findings; default --jobs vs --jobs 1: ${jobsDiffer} differences\n`);
+
+// 1b. Parsing only what can matter changes no finding: the same run with every file parsed whole (one run).
+if (!skip.has('prefilter')) {
+  process.stderr.write('without the prefilter\n');
+  const whole = measure(process.execPath, privlint([corpus]), { env: { ...process.env, PRIVLINT_PREFILTER: 'off' } });
+  const wholeFindings = findingsOf(path.join(work, 'out.json'));
+  const missing = wholeFindings.filter((f) => !together.includes(f));
+  const extra = together.filter((f) => !wholeFindings.includes(f));
+  console.log(`every file parsed whole (PRIVLINT_PREFILTER=off, one run): ${fmt(whole.wall)} s wall, ${fmt(whole.cpu)} CPU s, ${fmt(whole.rss, 0)} MB; ${wholeFindings.length} findings; with vs without the prefilter: ${missing.length + extra.length} differences (goal 0)`);
+  for (const f of missing.slice(0, 10)) console.log(`- only without the prefilter: ${f}`);
+  for (const f of extra.slice(0, 10)) console.log(`- only with the prefilter: ${f}`);
+  console.log('');
+}
 
 // 2. Scaling: 1×, 2×, 4× copies of the corpus (hard links: no extra disk).
 if (!skip.has('scaling')) {

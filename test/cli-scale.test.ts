@@ -40,6 +40,18 @@ describe('scale options give one answer', () => {
     }
   });
 
+  it('PRIVLINT_PREFILTER=off parses every file whole and writes the same SARIF', () => {
+    const r = run(['.', '-f', 'sarif', '-o', 'whole.sarif', '--jobs', '1'], dir, { PRIVLINT_PREFILTER: 'off', PRIVLINT_TIMING: '1' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(readFileSync(path.join(dir, 'whole.sarif'), 'utf8')).toBe(plain);
+    // The index reports what the selection kept: nothing is selected when every file is parsed whole.
+    const kept = (stderr: string): string[] => [...stderr.matchAll(/to parse, (\d+) of (\d+) functions/g)].map((m) => `${m[1]}/${m[2]}`);
+    expect(kept(r.stderr).length).toBeGreaterThan(0);
+    expect(kept(r.stderr).every((k) => k === '0/0')).toBe(true);
+    const selected = run(['.', '-f', 'json', '--jobs', '1'], dir, { PRIVLINT_TIMING: '1' });
+    expect(kept(selected.stderr).some((k) => k !== '0/0')).toBe(true);
+  });
+
   it('the shards merged are the unsharded run', () => {
     const shards = ['1/3', '2/3', '3/3'].map((k, i) => {
       const r = run(['.', '-f', 'sarif', '-o', `shard${i}.sarif`, '--shard', k], dir);
