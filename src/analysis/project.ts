@@ -40,6 +40,12 @@ export interface ForkValues {
   variables: Set<string>;
 }
 
+/** A C function definition as the lexical index sees it: where it is, and whether it is static. */
+export interface LexicalDefinition {
+  file: string;
+  isStatic: boolean;
+}
+
 export class Project {
   readonly functions: FunctionModel[];
   private readonly byName = new Map<string, FunctionModel[]>();
@@ -95,10 +101,13 @@ export class Project {
    */
   readonly callCounts: ReadonlyMap<string, readonly [number, number]>;
   readonly fileLocal: ReadonlyMap<string, string>;
+  /** (C) Every definition of each name in the unit's files, parsed or not (the lexical index), for call resolution. */
+  private readonly definitions: ReadonlyMap<string, readonly LexicalDefinition[]>;
 
-  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; fileLocal?: ReadonlyMap<string, string> } = {}) {
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; fileLocal?: ReadonlyMap<string, string>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]> } = {}) {
     this.callCounts = lexical.callCounts ?? new Map();
     this.fileLocal = lexical.fileLocal ?? new Map();
+    this.definitions = lexical.definitions ?? new Map();
     const files = (this.files = withOwnRewrites(given));
     this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];
     this.functions = files.flatMap((f) => f.functions);
@@ -288,7 +297,7 @@ export class Project {
   resolve(name: string, fromFile: string): FunctionModel | undefined {
     const defs = this.byName.get(name);
     if (!defs) return undefined;
-    if (defs.length === 1) return defs[0]!.file === fromFile || (linkable(defs[0]!) && !this.nodeFiles.has(fromFile)) ? defs[0] : undefined;
+    if (defs.length === 1 && (this.definitions.get(name)?.length ?? 0) <= 1) return defs[0]!.file === fromFile || (linkable(defs[0]!) && !this.nodeFiles.has(fromFile)) ? defs[0] : undefined;
     const key = `${name}\0${fromFile}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
     const found = this.resolveAmong(defs, fromFile);
@@ -299,25 +308,16 @@ export class Project {
   private readonly resolved = new Map<string, FunctionModel | undefined>();
 
   private resolveAmong(defs: FunctionModel[], fromFile: string): FunctionModel | undefined {
-    const local = defs.find((d) => d.file === fromFile);
-    if (local || this.nodeFiles.has(fromFile)) return local;
-    let candidates = defs.filter(linkable);
-    // A test's, fuzzer's or example's stand-in is linked into that test, not into the program: where the program
-    // has a definition of its own, the stand-in is not the one its calls reach.
-    if (!isStandIn(fromFile)) {
-      const real = candidates.filter((d) => !isStandIn(d.file));
-      if (real.length) candidates = real;
+    if (this.nodeFiles.has(fromFile)) return defs.find((d) => d.file === fromFile);
+    // Where some definitions of the name were not parsed (C), the linker's choice is made among all of them: a call
+    // whose nearest definition was left unparsed reaches a function whose summary does not matter, not a farther
+    // definition that happens to be parsed.
+    const lexical = defs[0]!.language === 'c' ? this.definitions.get(defs[0]!.name) : undefined;
+    if (lexical && lexical.length > defs.length) {
+      const nearest = nearestDefinition(lexical, fromFile, (d) => !d.isStatic || isHeader(d.file));
+      return nearest && defs.find((d) => d.file === nearest.file);
     }
-    let best: FunctionModel | undefined;
-    let bestShared = -1;
-    for (const d of candidates) {
-      const shared = sharedDirectoryDepth(d.file, fromFile);
-      if (shared > bestShared) {
-        best = d;
-        bestShared = shared;
-      }
-    }
-    return best;
+    return nearestDefinition(defs, fromFile, linkable);
   }
 
   private readonly callCache = new Map<FunctionModel, CallEvent[]>();
@@ -691,7 +691,37 @@ export class Project {
  * which every file that includes the header compiles as its own.
  */
 function linkable(d: FunctionModel): boolean {
-  return !d.isLocal || (d.language === 'c' && /\.(?:h|hh|hpp|hxx)$/i.test(d.file));
+  return !d.isLocal || (d.language === 'c' && isHeader(d.file));
+}
+
+function isHeader(file: string): boolean {
+  return /\.(?:h|hh|hpp|hxx)$/i.test(file);
+}
+
+/**
+ * The definition a name used in `fromFile` reaches, as a linker would find it: the file's own, else the linkable one
+ * nearest in the tree (sharing the most leading directories; the first of equals), a test's stand-in only from a test.
+ */
+function nearestDefinition<T extends { file: string }>(defs: readonly T[], fromFile: string, isLinkable: (d: T) => boolean): T | undefined {
+  const local = defs.find((d) => d.file === fromFile);
+  if (local) return local;
+  let candidates = defs.filter(isLinkable);
+  // A test's, fuzzer's or example's stand-in is linked into that test, not into the program: where the program
+  // has a definition of its own, the stand-in is not the one its calls reach.
+  if (!isStandIn(fromFile)) {
+    const real = candidates.filter((d) => !isStandIn(d.file));
+    if (real.length) candidates = real;
+  }
+  let best: T | undefined;
+  let bestShared = -1;
+  for (const d of candidates) {
+    const shared = sharedDirectoryDepth(d.file, fromFile);
+    if (shared > bestShared) {
+      best = d;
+      bestShared = shared;
+    }
+  }
+  return best;
 }
 
 /** How many leading directories two paths share. */

@@ -36,6 +36,8 @@ export interface Selection {
   callCounts?: Map<string, [number, number]>;
   /** (C) Functions static in one source file, with that file (`fileLocalFunctions`). */
   fileLocal?: Map<string, string>;
+  /** (C) Every function definition of the unit, parsed or not, by name (`definitionsOf`). */
+  definitions?: Map<string, { file: string; isStatic: boolean }[]>;
 }
 
 /** Identifiers that make a C function privilege code: the privilege and capability calls. */
@@ -97,6 +99,17 @@ export function fileLocalFunctions(sources: SelectableSource[]): Map<string, str
   }
   for (const name of visible) local.delete(name);
   return local;
+}
+
+/** Every function definition of the C sources, by name, in the sources' order: what a call's resolution chooses among. */
+export function definitionsOf(sources: SelectableSource[]): Map<string, { file: string; isStatic: boolean }[]> {
+  const found = new Map<string, { file: string; isStatic: boolean }[]>();
+  for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) {
+    const list = found.get(f.name) ?? [];
+    list.push({ file: src.path, isStatic: f.isStatic });
+    found.set(f.name, list);
+  }
+  return found;
 }
 
 /** The struct members of the C sources that hold their functions (for a run that parses every file whole). */
