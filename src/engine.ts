@@ -12,7 +12,7 @@ import { defaultConfig, type PrivlintConfig } from './config.js';
 import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText, readSourceBytes, sourceText } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
-import { callCountsOf, definitionsOf, fileLocalFunctions, membersOf, selectForParsing, type Selection } from './index/selection.js';
+import { callCountsOf, definitionsOf, membersOf, selectForParsing, type Selection } from './index/selection.js';
 import { wordsOf } from './text-memory.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
@@ -209,7 +209,6 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   // Struct members the unit stores its functions in: calls through them reach those functions.
   selection.members ??= membersOf(selectable);
   selection.callCounts ??= callCountsOf(selectable);
-  selection.fileLocal ??= fileLocalFunctions(selectable);
   selection.definitions ??= definitionsOf(selectable);
   const members = selection.members;
   const tasks: ParseTask[] = [];
@@ -230,7 +229,7 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.textMessages), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
     ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`),
-    JSON.stringify([...inputs.selection.members ?? []]), JSON.stringify([...inputs.selection.callCounts ?? []]), JSON.stringify([...inputs.selection.fileLocal ?? []]), JSON.stringify([...inputs.selection.definitions ?? []]),
+    JSON.stringify([...inputs.selection.members ?? []]), JSON.stringify([...inputs.selection.callCounts ?? []]), JSON.stringify([...inputs.selection.definitions ?? []]),
   );
 }
 
@@ -270,7 +269,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   linkNodeModules(files);
   const deadline = deadlineIn(unitTimeLimitMs());
   const blame = (): Culprit | undefined => largestFile(files);
-  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages, selection.members, { callCounts: selection.callCounts, fileLocal: selection.fileLocal, definitions: selection.definitions }));
+  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages, selection.members, { callCounts: selection.callCounts, definitions: selection.definitions }));
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');

@@ -75,8 +75,7 @@ function computeDie(project: Project | undefined, file: string): (what: string) 
   };
   // Counted in the text of every C file of the unit (its lexical index), parsed or not.
   for (const [name, [all, withText]] of project?.callCounts ?? []) {
-    const localTo = project!.fileLocal.get(name);
-    if (localTo !== undefined && localTo !== file) continue;
+    if (!project!.callableFrom(name, file)) continue;
     // Upper-case names are macros, often test assertions (`ASSERT_INT_EQ(a, b)`), not the program's error function.
     const isMacro = /^[A-Z0-9_]+$/.test(name);
     if (isMacro || LIBC_ENDINGS.includes(name) || !project!.nameDies(name) || !shapeOf(name)) continue;

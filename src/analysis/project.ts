@@ -95,18 +95,15 @@ export class Project {
   readonly files: FileModel[];
 
   /**
-   * How often the unit's C code calls each name, and how often with written text first; the functions static in
-   * one source file, with that file. From the lexical index of every file, parsed or not: the fix writer's way of
-   * dying must not depend on what was parsed.
+   * How often the unit's C code calls each name, and how often with written text first. From the lexical index of
+   * every file, parsed or not: the fix writer's way of dying must not depend on what was parsed.
    */
   readonly callCounts: ReadonlyMap<string, readonly [number, number]>;
-  readonly fileLocal: ReadonlyMap<string, string>;
   /** (C) Every definition of each name in the unit's files, parsed or not (the lexical index), for call resolution. */
   private readonly definitions: ReadonlyMap<string, readonly LexicalDefinition[]>;
 
-  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; fileLocal?: ReadonlyMap<string, string>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]> } = {}) {
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]> } = {}) {
     this.callCounts = lexical.callCounts ?? new Map();
-    this.fileLocal = lexical.fileLocal ?? new Map();
     this.definitions = lexical.definitions ?? new Map();
     const files = (this.files = withOwnRewrites(given));
     this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];
@@ -306,6 +303,15 @@ export class Project {
   }
 
   private readonly resolved = new Map<string, FunctionModel | undefined>();
+
+  /**
+   * (C) Whether code in `file` can call `name` as far as the definitions tell: not when every definition is static
+   * in another source file (a header's static functions are compiled into each file that includes it).
+   */
+  callableFrom(name: string, file: string): boolean {
+    const defs = this.definitions.get(name);
+    return !defs?.length || defs.some((d) => d.file === file || !d.isStatic || isHeader(d.file));
+  }
 
   private resolveAmong(defs: FunctionModel[], fromFile: string): FunctionModel | undefined {
     if (this.nodeFiles.has(fromFile)) return defs.find((d) => d.file === fromFile);

@@ -34,8 +34,6 @@ export interface Selection {
   members?: Map<string, string[]>;
   /** (C) How often the unit's functions call each name, and how often with written text first (c-lexical.ts). */
   callCounts?: Map<string, [number, number]>;
-  /** (C) Functions static in one source file, with that file (`fileLocalFunctions`). */
-  fileLocal?: Map<string, string>;
   /** (C) Every function definition of the unit, parsed or not, by name (`definitionsOf`). */
   definitions?: Map<string, { file: string; isStatic: boolean }[]>;
 }
@@ -83,22 +81,6 @@ export function callCountsOf(sources: SelectableSource[]): Map<string, [number, 
     total.set(name, sum);
   }
   return total;
-}
-
-/**
- * The functions every definition of which is static in one source file (not a header, whose static functions each
- * file that includes it compiles), with that file: no other file can call them.
- */
-export function fileLocalFunctions(sources: SelectableSource[]): Map<string, string> {
-  const local = new Map<string, string>();
-  const visible = new Set<string>();
-  for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) {
-    if (!f.isStatic || /\.(?:h|hh|hpp|hxx)$/i.test(src.path)) visible.add(f.name);
-    else if (local.has(f.name) && local.get(f.name) !== src.path) visible.add(f.name);
-    else local.set(f.name, src.path);
-  }
-  for (const name of visible) local.delete(name);
-  return local;
 }
 
 /** Every function definition of the C sources, by name, in the sources' order: what a call's resolution chooses among. */
