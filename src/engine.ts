@@ -17,7 +17,7 @@ import { wordsOf } from './text-memory.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { contentDigest, DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
-import type { Diagnostic, FileModel, FunctionModel, MessageShape } from './model.js';
+import type { Diagnostic, FileModel, FunctionModel, MessageShape, SourceLoc } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
 import { withSharedWalks } from './rules/support.js';
@@ -113,7 +113,8 @@ export interface EngineOptions {
   /**
    * (internal) Only the findings located in this file are wanted (the project index answering for one edited file):
    * a program graph that covers none of the file's functions is not checked, since every finding is located at an
-   * event of a function its graph covers. The project-wide questions are still asked.
+   * event of a function its graph covers; and the rules ask their path questions only of the file's events
+   * (`RuleContext.decidedAt`).
    */
   focus?: string;
   /** (tests) Check every program graph, also those without an event any rule reports at (`REPORTED_AT`). */
@@ -384,6 +385,8 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   const pendingFixes: PendingFix[] = [];
   const seen = new Set<string>();
   const rules = enabledRules(config);
+  // Asked for one file's findings (the project index), those of the other files are neither sought nor kept.
+  const wanted = (loc: SourceLoc): boolean => options.focus === undefined || loc.file === options.focus;
   // Out of time, the file to leave out is the one with the most of the program being checked.
   let checking: Supergraph | undefined;
   const blame = (): Culprit | undefined => largestInGraphs(checking ? [checking] : []) ?? largestFile(models);
@@ -401,10 +404,10 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
           graphs,
           projectPass,
           entryGraphsWith,
-          reportedAt: (loc) => seen.has(`${rule.id}|${loc.file}|${loc.line}|${loc.column}`),
+          decidedAt: (loc) => !wanted(loc) || seen.has(`${rule.id}|${loc.file}|${loc.line}|${loc.column}`),
           report(f) {
             const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
-            if (seen.has(key)) return;
+            if (seen.has(key) || !wanted(f.loc)) return;
             seen.add(key);
             const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
             const { edit, ...rest } = f;

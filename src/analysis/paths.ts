@@ -395,13 +395,22 @@ export function flagsKey(g: Supergraph, flags: ReadonlyMap<string, boolean>): st
   let order = flagOrderCache.get(g);
   if (!order) flagOrderCache.set(g, (order = new Map(flagRanking(g).map((v, i) => [v, i]))));
   const codes: number[] = [];
-  for (const [v, value] of flags) {
-    const place = order.get(v);
-    // A flag outside the ranking (none is expected) keeps its name in the key.
-    if (place === undefined) return [...flags].map(([k, b]) => `${k}=${b}`).sort().join(',');
-    codes.push((place << 1) | (value ? 1 : 0));
+  let unranked = false;
+  flags.forEach((value, v) => {
+    const place = order!.get(v);
+    if (place === undefined) unranked = true;
+    else codes.push((place << 1) | (value ? 1 : 0));
+  });
+  // A flag outside the ranking (none is expected) keeps its name in the key.
+  if (unranked) return [...flags].map(([k, b]) => `${k}=${b}`).sort().join(',');
+  // In place, by insertion (a handful of codes: Array.prototype.sort would copy them first).
+  for (let i = 1; i < codes.length; i++) {
+    const c = codes[i]!;
+    let j = i - 1;
+    for (; j >= 0 && codes[j]! > c; j--) codes[j + 1] = codes[j]!;
+    codes[j + 1] = c;
   }
-  return String.fromCharCode(...codes.sort((a, b) => a - b));
+  return String.fromCharCode(...codes);
 }
 
 /**

@@ -200,7 +200,7 @@ export class Project {
         Object.assign(input, { kind: 'input', source: 'network', connection: true });
         converted = true;
       }
-      if (converted) this.callCache.delete(fn);
+      if (converted) ownFacts.delete(fn);
     }
   }
 
@@ -225,7 +225,7 @@ export class Project {
         Object.assign(call, { kind: 'call', callee: e.api, args: [] });
         changed = true;
       }
-      if (changed) this.callCache.delete(fn);
+      if (changed) ownFacts.delete(fn);
     }
   }
 
@@ -326,15 +326,8 @@ export class Project {
     return nearestDefinition(defs, fromFile, linkable);
   }
 
-  private readonly callCache = new Map<FunctionModel, CallEvent[]>();
-
   callsIn(fn: FunctionModel): CallEvent[] {
-    let calls = this.callCache.get(fn);
-    if (!calls) {
-      calls = fn.cfg.nodes.flatMap((n) => n.events.filter((e): e is CallEvent => e.kind === 'call'));
-      this.callCache.set(fn, calls);
-    }
-    return calls;
+    return ownFactsOf(fn).calls;
   }
 
   /**
@@ -598,13 +591,13 @@ export class Project {
   private findPrivileged(): void {
     for (const fn of this.functions) {
       if (this.isShim(fn)) continue;
-      const events = fn.cfg.nodes.flatMap((n) => n.events);
-      if (events.some((e) => PRIVILEGE_KINDS.has(e.kind)) || leaksDirectoryHandle(fn) || this.gatesOnRoot(fn)) this.privileged.add(fn);
+      const own = ownFactsOf(fn);
+      if (own.changesPrivileges || own.leaksDirectoryHandle || this.gatesOnRoot(fn)) this.privileged.add(fn);
     }
-    if (this.functions.some((f) => f.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chroot')))) {
+    if (this.functions.some((f) => ownFactsOf(f).chroots)) {
       for (const fn of this.functions) {
         if (this.privileged.has(fn) || this.isShim(fn)) continue;
-        if (fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'chdir'))) this.jailHelpers.add(fn);
+        if (ownFactsOf(fn).changesDirectory) this.jailHelpers.add(fn);
       }
       // and their wrappers (`xchdir()` → `chdir_or_warn()` → chdir)
       for (let changed = true; changed; ) {
@@ -648,15 +641,14 @@ export class Project {
   /** The nodes of a function from which its end can be reached without a call that never returns. */
   private returningNodes(fn: FunctionModel): Set<number> {
     const { nodes, exit } = fn.cfg;
-    const preds = new Map<number, number[]>();
-    for (const n of nodes) for (const s of n.succ) if (s >= 0) (preds.get(s) ?? preds.set(s, []).get(s)!).push(n.id);
+    const { predecessors } = ownFactsOf(fn);
     const found = new Set<number>();
     const work = [exit];
     while (work.length) {
       const id = work.pop()!;
       if (found.has(id) || this.isDyingNode(nodes[id]!)) continue;
       found.add(id);
-      work.push(...(preds.get(id) ?? []));
+      work.push(...predecessors[id]!);
     }
     return found;
   }
@@ -736,12 +728,55 @@ const STAND_IN_DIRECTORY = /^(?:tests?|testing|unit[-_]?tests?|test[-_]?suite|fu
 const STAND_IN_FILE = /^(?:tests?|fuzz|fuzzer|mock|stub)[-_]|[-_](?:tests?|fuzz|fuzzer|mock|mocks|stub|stubs)\.[ch]$/i;
 
 /**
+ * What one function's model alone tells, whatever the rest of the project: remembered per model object, since
+ * models are not changed after parsing (a cache hands the same C model to every analysis of its file, so an edit
+ * of one file leaves the others' facts as they were). A copy the project rewrites (`withOwnRewrites`) forgets them.
+ */
+interface OwnFacts {
+  calls: CallEvent[];
+  /** A uid, gid, groups, chroot or capability change. */
+  changesPrivileges: boolean;
+  chroots: boolean;
+  changesDirectory: boolean;
+  leaksDirectoryHandle: boolean;
+  mayBeRewritten: boolean;
+  /** Each node's predecessors, by node id. */
+  predecessors: number[][];
+}
+
+const ownFacts = new WeakMap<FunctionModel, OwnFacts>();
+
+function ownFactsOf(fn: FunctionModel): OwnFacts {
+  let facts = ownFacts.get(fn);
+  if (facts) return facts;
+  const { nodes } = fn.cfg;
+  const calls: CallEvent[] = [];
+  let changesPrivileges = false;
+  let chroots = false;
+  let changesDirectory = false;
+  const predecessors: number[][] = nodes.map(() => []);
+  for (const n of nodes) {
+    for (const e of n.events) {
+      if (e.kind === 'call') calls.push(e);
+      else if (e.kind === 'chdir') changesDirectory = true;
+      if (PRIVILEGE_KINDS.has(e.kind)) changesPrivileges = true;
+      if (e.kind === 'chroot') chroots = true;
+    }
+    for (const s of n.succ) if (s >= 0) predecessors[s]!.push(n.id);
+  }
+  facts = { calls, changesPrivileges, chroots, changesDirectory, leaksDirectoryHandle: leaksDirectoryHandle(fn), mayBeRewritten: mayBeRewritten(fn), predecessors };
+  ownFacts.set(fn, facts);
+  return facts;
+}
+
+/**
  * The models with a copy of each function that has an event the project may rewrite (`classifyGlobalTargets`,
  * `classifySocketReads`, `unmarkLocalSocketReads`, `markProbes`), and of its file: the models given stay as they
  * are, so that a cache can hand the same model to every analysis of its file. The others are shared.
  */
 function withOwnRewrites(files: FileModel[]): FileModel[] {
-  return files.map((f) => (f.functions.some(mayBeRewritten) ? { ...f, functions: f.functions.map((fn) => (mayBeRewritten(fn) ? copyPlain(fn) : fn)) } : f));
+  const rewritten = (fn: FunctionModel): boolean => ownFactsOf(fn).mayBeRewritten;
+  return files.map((f) => (f.functions.some(rewritten) ? { ...f, functions: f.functions.map((fn) => (rewritten(fn) ? copyPlain(fn) : fn)) } : f));
 }
 
 function mayBeRewritten(fn: FunctionModel): boolean {

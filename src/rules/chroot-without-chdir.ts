@@ -44,7 +44,7 @@ export const chrootWithoutChdir: Rule = {
         (e, before, node, flags) => {
           if (e.kind !== 'chroot' || e.path === '.') return;
           if (before.size === 1 && before.has(CWD + e.path)) return;
-          if (ctx.reportedAt(e.loc)) return; // reported from an earlier state: the first report stands
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, node.events.indexOf(e), e, entersJail, undefined, flags)) return;
           ctx.report({
             loc: e.loc,

@@ -45,7 +45,7 @@ export const chrootWithoutDrop: Rule = {
           // unless it kept the capability to chroot again across its uid change.
           if (e.kind !== 'chroot' || !before.has(NOT_DROPPED) || (knownNotRoot(flags) && !keepsChrootCapability(before))) return;
           const settles = (later: PrivilegeEvent): boolean => dropsUser(later, after.get(later.id));
-          if (ctx.reportedAt(e.loc)) return; // reported from an earlier state: the first report stands
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, node.events.indexOf(e), e, settles, (later) => later.kind === 'chdir', flags)) return;
           ctx.report({
             loc: e.loc,

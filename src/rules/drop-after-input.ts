@@ -68,7 +68,7 @@ export const dropAfterInput: Rule = {
           const severe = network || kind === 'setuid';
           if (!severe && ruleSet !== 'strict') return;
           // A drop that only prepares another program (every path goes on to exec it) does not shield this one's parsing.
-          if (ctx.reportedAt(e.loc)) return; // reported from an earlier state: the first report stands
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, node.events.indexOf(e), e, isExec, undefined, flags)) return;
           const sources = [...new Set(inputs.map((i) => SOURCE_WORDS[i.source]))].join(', ');
           const first = inputs[0]!;

@@ -51,7 +51,7 @@ export const missingSetgid: Rule = {
         },
         (e, before, node, flags) => {
           if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(GID_KEPT) || knownNotRoot(flags)) return;
-          if (ctx.reportedAt(e.loc)) return; // reported from an earlier state: the first report stands
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, node.events.indexOf(e), e, setsGid, undefined, flags)) return;
           // The walks' states may have given up the flags that tie the drop to its gid: checked again with all of them.
           if (!reachedWithout(g, node, node.events.indexOf(e), setsGid, GID_KEPT)) return;

@@ -37,7 +37,7 @@ export const missingSetgroups: Rule = {
           if (!isPermanentDrop(e) || e.target !== 'other' || !before.has(NO_GROUPS) || knownNotRoot(flags)) return;
           // A process that keeps CAP_SETGID across the uid change may set its groups afterwards.
           const keptSetgid = mayHold(capabilities.get(e.id) ?? new Set(), CAP_SETGID);
-          if (ctx.reportedAt(e.loc)) return; // reported from an earlier state: the first report stands
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (keptSetgid && !continuesWithout(g, node, node.events.indexOf(e), e, (later) => later.kind === 'set-groups', undefined, flags)) return;
           // The walks' states may have given up the flags that tie the drop to its groups: checked again with all of them.
           if (!reachedWithout(g, node, node.events.indexOf(e), (earlier) => earlier.kind === 'set-groups', NO_GROUPS)) return;

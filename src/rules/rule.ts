@@ -76,11 +76,12 @@ export interface RuleContext {
   entryGraphsWith(eventId: number): Iterable<Supergraph>;
   report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
   /**
-   * This rule has reported a finding at `loc` already. A rule asked about one event once per walk state (each
-   * combination of flags that reaches it) skips its path questions for the states after the first that reported:
-   * a second report at the same place is not kept anyway.
+   * No finding of this rule at `loc` would be kept: it reported one there already, or the engine answers for another
+   * file only (the project index asked for one file's findings: `EngineOptions.focus`). A rule skips its path
+   * questions there: asked about one event once per walk state (each combination of flags that reaches it), it asks
+   * them for the first state that reports; asked about a graph that runs the file's code, only for that file's events.
    */
-  reportedAt(loc: SourceLoc): boolean;
+  decidedAt(loc: SourceLoc): boolean;
 }
 
 export interface Rule extends RuleMeta {

@@ -2,6 +2,7 @@
 import { loginClassSets } from '../login-class.js';
 import { constantsAfter, flagRanking, flagsKey, followEdge, liveOnly } from '../analysis/paths.js';
 import { RankedWork, reversePostorder } from '../analysis/flow.js';
+import { SetPool } from '../analysis/set-pool.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { type FunctionModel, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
@@ -132,14 +133,8 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
   const keyOf = (flags: Map<string, boolean>): string => flagsKey(g, flags);
   const flagsOfKey = new Map<string, Map<string, boolean>>();
   /** Equal fact sets are one set: states are many and their facts mostly alike (stored sets are never changed). */
-  const factSets = new Map<string, Set<string>>();
-  const shared = (facts: Set<string>): Set<string> => {
-    const key = [...facts].sort().join('\n');
-    const known = factSets.get(key);
-    if (known) return known;
-    factSets.set(key, facts);
-    return facts;
-  };
+  const factSets = new SetPool();
+  const shared = (facts: Set<string>): Set<string> => factSets.intern(facts);
   const arrive = (id: number, next: FlowState): void => {
     let parts = states.get(id);
     if (!parts) states.set(id, (parts = new Map()));

@@ -56,7 +56,7 @@ export const temporaryDrop: Rule = {
           if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
           // After a permanent drop of the same id (setgid(g) then setegid(g)) the saved id is no longer root.
           if (!before.has(e.idKind)) return;
-          if (ctx.reportedAt(e.loc)) return; // reported from an earlier state: the first report stands
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, i, e, (l) => settles(e, l))) return;
           flagged.add(e.id);
           ctx.report({

@@ -213,7 +213,7 @@ export const uncheckedReturn: Rule = {
     for (const fn of ctx.project.functions) {
       if (ctx.project.isShim(fn)) continue;
       for (const node of fn.cfg.nodes) for (const ev of node.events) {
-        if (!ctx.judge.needsCheck(fn, ev)) continue;
+        if (ctx.decidedAt(ev.loc) || !ctx.judge.needsCheck(fn, ev)) continue;
         const verdict = ctx.judge.judge(fn, ev);
         if (verdict.status !== 'unchecked' || repairedLater(ctx, ev)) continue;
         const inner = ctx.judge.underlying(fn, ev);

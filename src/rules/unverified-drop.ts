@@ -77,7 +77,7 @@ export const unverifiedDrop: Rule = {
       const settles = (e: PrivilegeEvent): boolean => verified.has(e.id) || isPermanentDrop(e);
       for (const node of g.nodes) {
         node.events.forEach((e, i) => {
-          if (ctx.reportedAt(e.loc)) return; // reported from an earlier state: the first report stands
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!isPermanentDrop(e) || !continuesWithout(g, node, i, e, settles)) return;
           ctx.report({
             loc: e.loc,
