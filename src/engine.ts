@@ -13,7 +13,7 @@ import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { callCountsOf, definitionsOf, membersOf, selectForParsing, type Selection } from './index/selection.js';
-import { wordsOf } from './text-memory.js';
+import { perText, wordsOf } from './text-memory.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { contentDigest, DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
@@ -194,9 +194,9 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const constants = headerNumericConstants(sources);
   const controlMacros = [...headerControlMacros(sources)];
   // Headers and files that are not parsed still tell which functions never return.
-  const declared = sources.filter((s) => mayDeclareNoreturn(s.text)).map((s) => ({ text: s.text, names: noreturnNamesInText(s.text) }));
+  const declared = sources.flatMap((s) => noreturnDeclaredIn(s.text) ?? []);
   const textNoreturn = declared.flatMap((d) => d.names);
-  const textMessages: Record<string, MessageShape> = Object.assign({}, ...declared.map((d) => noreturnShapesInText(d.text, d.names)));
+  const textMessages: Record<string, MessageShape> = Object.assign({}, ...declared.map((d) => d.shapes));
   const vocabulary = callVocabulary(config);
   const selectable = sources.flatMap((s) => {
     const language = languageOf(s.path);
@@ -477,15 +477,24 @@ function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
+/** The names a text declares never to return, with how each takes a message (remembered per text in an editor's host). */
+const noreturnDeclaredIn = perText((text: string): { names: string[]; shapes: Record<string, MessageShape> } | null => {
+  if (!mayDeclareNoreturn(text)) return null;
+  const names = noreturnNamesInText(text);
+  return { names, shapes: noreturnShapesInText(text, names) };
+});
+
+/** A header's `#define NAME "text"` (remembered per text in an editor's host). */
+const stringMacrosIn = perText((text: string): [string, string][] =>
+  text.includes('#') ? [...text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+"([^"\\\n]*)"[ \t]*$/gm)].map((m) => [m[1]!, m[2]!]) : [],
+);
+
 /** `#define NAME "text"` in the project's headers, for files that use the name (`getpwnam(RUNAS_USER)`). */
 function headerStringMacros(sources: SourceFile[]): Map<string, string> {
   const macros = new Map<string, string>();
   for (const src of sources) {
-    if (!src.path.endsWith('.h') || !src.text.includes('#')) continue;
-    for (const m of src.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+"([^"\\\n]*)"[ \t]*$/gm)) {
-      const [, name, value] = m;
-      macros.set(name!, macros.has(name!) && macros.get(name!) !== value ? '' : value!);
-    }
+    if (!src.path.endsWith('.h')) continue;
+    for (const [name, value] of stringMacrosIn(src.text)) macros.set(name, macros.has(name) && macros.get(name) !== value ? '' : value);
   }
   for (const [name, value] of macros) if (!value) macros.delete(name); // defined differently in different headers
   return macros;

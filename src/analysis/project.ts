@@ -121,13 +121,11 @@ export class Project {
     this.classifyGlobalTargets();
     this.classifySocketReads();
     this.inferDying();
+    this.dyingKeys = new Map();
     for (const fn of this.functions) if (fn.language === 'c' && !fn.returnsVoid && this.returnsNonNull(fn)) this.neverNull.add(fn);
     this.findCheckingMacros();
     this.markProbes();
-    for (const fn of this.functions) for (const call of this.callsIn(fn)) {
-      const callee = this.resolveCall(call, fn.file);
-      if (callee && callee !== fn) this.called.add(callee);
-    }
+    for (const fn of this.functions) for (const callee of this.calleesOf(fn)) if (callee && callee !== fn) this.called.add(callee);
     this.findPrivileged();
     this.findInputReaders();
     this.findForkValues();
@@ -142,10 +140,8 @@ export class Project {
     for (const f of this.files) for (const [name, cls] of Object.entries(f.idVariables)) globals.set(name, globals.has(name) && globals.get(name) !== cls ? 'other' : cls);
     if (!globals.size) return;
     // A name also assigned anything else, anywhere, holds more than the id.
-    for (const fn of this.functions) for (const node of fn.cfg.nodes) for (const name of node.assigns ?? []) {
-      if (globals.has(name) && !node.events.some((e) => e.kind === 'call' && /(?:^|_)get[e]?[ug]id$/.test(e.callee))) globals.set(name, 'other');
-    }
-    for (const fn of this.functions) for (const node of fn.cfg.nodes) for (const e of node.events) {
+    for (const fn of this.functions) for (const name of ownFactsOf(fn).assignedOtherThanId) if (globals.has(name)) globals.set(name, 'other');
+    for (const fn of this.rewritable()) for (const node of fn.cfg.nodes) for (const e of node.events) {
       if (e.kind !== 'set-id' || !e.targetGlobal) continue;
       const cls = globals.get(e.targetText);
       if (cls === 'invoker') e.target = 'invoker';
@@ -169,8 +165,8 @@ export class Project {
     // A parameter holds a connection when every call of its function hands one in: a helper that reads any
     // descriptor it is given (`read_write(fd, …)`, called with files too) does not read the network for all callers.
     const callSites = new Map<FunctionModel, { caller: FunctionModel; call: CallEvent }[]>();
-    for (const fn of this.functions) for (const call of this.callsIn(fn)) {
-      const callee = this.resolveCall(call, fn.file);
+    for (const fn of this.functions) for (const [i, call] of this.callsIn(fn).entries()) {
+      const callee = this.calleesOf(fn)[i];
       if (!callee || callee.language !== 'c' || !callee.params.length) continue;
       const list = callSites.get(callee) ?? [];
       list.push({ caller: fn, call });
@@ -187,7 +183,7 @@ export class Project {
         changed = true;
       });
     }
-    for (const fn of this.functions) {
+    for (const fn of this.rewritable()) {
       let converted = false;
       for (const node of fn.cfg.nodes) for (const e of node.events) {
         if (e.kind === 'input' && e.source === 'network' && e.descriptor !== undefined && holds(fn, e.descriptor)) e.connection = true;
@@ -212,7 +208,7 @@ export class Project {
   private unmarkLocalSocketReads(): void {
     const globals = new Set(this.files.flatMap((f) => f.localSocketGlobals ?? []));
     if (!globals.size && !this.functions.some((fn) => fn.localSockets?.length)) return;
-    for (const fn of this.functions) {
+    for (const fn of this.rewritable()) {
       let changed = false;
       for (const node of fn.cfg.nodes) for (const e of node.events) {
         if (e.kind !== 'input' || e.source !== 'network' || e.descriptor === undefined) continue;
@@ -235,6 +231,8 @@ export class Project {
     for (let changed = true; changed; ) {
       changed = false;
       for (const fn of this.functions) {
+        // Only a fork, or a call of a function that returns one, gives a function fork values.
+        if (!ownFactsOf(fn).forks && !(returners.size && this.calleesOf(fn).some((c) => c && returners.has(c)))) continue;
         const values: ForkValues = { events: new Set(), variables: new Set() };
         let returns = false;
         for (const node of fn.cfg.nodes) for (const e of node.events) {
@@ -330,6 +328,25 @@ export class Project {
     return ownFactsOf(fn).calls;
   }
 
+  /** The function each call of `fn` reaches (`resolveCall`, in `callsIn` order), resolved once per project. */
+  calleesOf(fn: FunctionModel): (FunctionModel | undefined)[] {
+    const calls = this.callsIn(fn);
+    const known = this.callees.get(fn);
+    if (known?.calls === calls) return known.callees;
+    const callees = calls.map((c) => this.resolveCall(c, fn.file));
+    this.callees.set(fn, { calls, callees });
+    return callees;
+  }
+
+  private readonly callees = new Map<FunctionModel, { calls: CallEvent[]; callees: (FunctionModel | undefined)[] }>();
+
+  /** The functions with an event the project may rewrite (the copies `withOwnRewrites` made): the others have none. */
+  private rewritable(): FunctionModel[] {
+    return (this.rewritableFunctions ??= this.functions.filter((fn) => ownFactsOf(fn).mayBeRewritten));
+  }
+
+  private rewritableFunctions: FunctionModel[] | undefined;
+
   /**
    * A node that lets the path go on only when its calls worked: a condition one of whose branches ends the process
    * on an error (`if (sscanf(arg, "%u:%u", &u, &g) < 2) errx(…)`, `if (!parse(u, s)) die(…)`).
@@ -391,12 +408,13 @@ export class Project {
     return node.events.some((e) => this.isDyingCall(e));
   }
 
-  isDyingCall(e: PrivilegeEvent): boolean {
+  /** `reached`: the definition the call reaches from its own file, when the caller has resolved it already. */
+  isDyingCall(e: PrivilegeEvent, reached?: () => FunctionModel | undefined): boolean {
     if (e.kind !== 'call') return false;
     if (e.target !== undefined) return (e.target !== null && this.dying.has(e.target)) || this.configuredNoreturn.has(e.callee);
     if (this.dying.has(e.callee)) return true;
     // A C function dies as the definition the call reaches does.
-    const def = this.dyingDefinitions.size ? this.resolve(e.callee, e.loc.file) : undefined;
+    const def = this.dyingDefinitions.size ? (reached ? reached() : this.resolve(e.callee, e.loc.file)) : undefined;
     if (def && this.dyingDefinitions.has(def)) return true;
     // glibc error(3)/error_at_line(3) exit when their status is not 0.
     if (e.callee === 'error' || e.callee === 'error_at_line') {
@@ -416,30 +434,77 @@ export class Project {
    * (a server loop that never ends is not dying: it keeps running).
    */
   private inferDying(): void {
-    const macros = this.allMacros;
-    for (let changed = true; changed; ) {
-      changed = false;
+    const macros = this.allMacros.filter((m) => !/\bif\b|\?/.test(m.body));
+    // Whether a function's calls die changes only when a name it calls dies (or, Node, the function a call reaches):
+    // after the first round, only the callers of what died in the last one are looked at again.
+    const callersOf = new Map<string, Set<FunctionModel>>();
+    for (const fn of this.functions) for (const c of this.callsIn(fn)) for (const name of c.target ? [c.callee, c.target] : [c.callee]) {
+      let callers = callersOf.get(name);
+      if (!callers) callersOf.set(name, (callers = new Set()));
+      callers.add(fn);
+    }
+    let pending: readonly FunctionModel[] = this.functions;
+    for (let died: string[] = ['']; died.length; ) {
+      died = [];
       for (const m of macros) {
-        if (this.dying.has(m.name) || /\bif\b|\?/.test(m.body)) continue;
-        if (this.callsDying(m.body)) {
-          this.dying.add(m.name);
-          changed = true;
-        }
+        if (this.dying.has(m.name) || !this.callsDying(m.body)) continue;
+        this.dying.add(m.name);
+        died.push(m.name);
       }
-      for (const fn of this.functions) {
+      for (const fn of pending) {
         const name = fn.key ?? fn.name;
         if (this.dying.has(name) || this.dyingDefinitions.has(fn) || fn.isEntry) continue;
         if (fn.declaredNoreturn || this.alwaysDies(fn)) {
           if (fn.key === undefined) this.dyingDefinitions.add(fn);
           else this.dying.add(name);
-          changed = true;
+          died.push(name);
         }
       }
+      // Macros are looked at again after anything died: they die by the names they use.
+      const again = new Set(died.flatMap((name) => [...(callersOf.get(name) ?? [])]));
+      pending = again.size ? this.functions.filter((fn) => again.has(fn)) : [];
     }
+  }
+
+  /**
+   * The nodes of `fn` that end the process, as a key: those of its calls that never return. Once the project knows
+   * every dying function (after `inferDying`) the key of each function is kept.
+   */
+  private dyingKeyOf(fn: FunctionModel): string {
+    let key = this.dyingKeys?.get(fn);
+    if (key !== undefined) return key;
+    const { calls, callNodes } = ownFactsOf(fn);
+    key = '';
+    let last = -1;
+    calls.forEach((call, i) => {
+      // A call made from the function's own file reaches what `calleesOf` resolved.
+      const reached = call.loc.file === fn.file ? (): FunctionModel | undefined => this.calleesOf(fn)[i] : undefined;
+      if (callNodes[i] !== last && this.isDyingCall(call, reached)) key += `${(last = callNodes[i]!)},`;
+    });
+    this.dyingKeys?.set(fn, key);
+    return key;
+  }
+
+  /** Set once the dying functions are all known: each function's `dyingKeyOf`. */
+  private dyingKeys: Map<FunctionModel, string> | undefined;
+
+  /** The facts of `fn` that depend on which of its nodes die, remembered across projects (`DyingFacts`). */
+  private dyingFactsOf(fn: FunctionModel): DyingFacts {
+    let byKey = dyingFacts.get(fn);
+    if (!byKey) dyingFacts.set(fn, (byKey = new Map()));
+    const key = this.dyingKeyOf(fn);
+    let facts = byKey.get(key);
+    if (!facts) byKey.set(key, (facts = {}));
+    return facts;
   }
 
   /** Every return `fn` can reach returns a variable tested non-NULL on every path to it since it was last assigned. */
   private returnsNonNull(fn: FunctionModel): boolean {
+    const facts = this.dyingFactsOf(fn);
+    return (facts.returnsNonNull ??= this.computeReturnsNonNull(fn));
+  }
+
+  private computeReturnsNonNull(fn: FunctionModel): boolean {
     const { nodes, entry } = fn.cfg;
     // Must facts: the variables known non-NULL on every path into each node (undefined: not reached yet).
     const known = new Map<number, Set<string>>([[entry, new Set()]]);
@@ -513,6 +578,11 @@ export class Project {
   }
 
   private alwaysDies(fn: FunctionModel): boolean {
+    const facts = this.dyingFactsOf(fn);
+    return (facts.alwaysDies ??= this.computeAlwaysDies(fn));
+  }
+
+  private computeAlwaysDies(fn: FunctionModel): boolean {
     const { nodes, entry, exit } = fn.cfg;
     const seen = new Set<number>();
     const onStack = new Set<number>();
@@ -544,7 +614,7 @@ export class Project {
    * (`if (setuid(0) != -1) fatal(...)`, `if (setgid(old_gid) != -1 || setegid(old_gid) != -1) fatal(...)`).
    */
   private markProbes(): void {
-    for (const fn of this.functions) {
+    for (const fn of this.rewritable()) {
       for (const node of fn.cfg.nodes) {
         if (node.kind !== 'cond') continue;
         for (const t of node.tests ?? []) {
@@ -560,6 +630,11 @@ export class Project {
 
   /** The function refuses to go on as root, or as non-root (`if (geteuid() == 0) errx(...)`): callers learn which. */
   private gatesOnRoot(fn: FunctionModel): boolean {
+    const facts = this.dyingFactsOf(fn);
+    return (facts.gatesOnRoot ??= this.computeGatesOnRoot(fn));
+  }
+
+  private computeGatesOnRoot(fn: FunctionModel): boolean {
     return fn.cfg.nodes.some(
       (n) => n.kind === 'cond' && n.tests?.some((t) => 'variable' in t.subject && t.subject.variable === NOT_ROOT) && n.succ.some((s) => this.diesFrom(fn, s)),
     );
@@ -604,7 +679,9 @@ export class Project {
         changed = false;
         for (const fn of this.functions) {
           if (this.privileged.has(fn) || this.jailHelpers.has(fn)) continue;
-          if (this.callsIn(fn).some((c) => { const callee = this.resolve(c.callee, fn.file); return callee !== undefined && this.jailHelpers.has(callee); })) {
+          // By name (a Node call too: the function of that name in its own module).
+          const callees = this.calleesOf(fn);
+          if (this.callsIn(fn).some((c, i) => { const callee = c.target === undefined ? callees[i] : this.resolve(c.callee, fn.file); return callee !== undefined && this.jailHelpers.has(callee); })) {
             this.jailHelpers.add(fn);
             changed = true;
           }
@@ -612,16 +689,17 @@ export class Project {
       }
     }
     // Functions that call through a function-pointer parameter (`proc(cycle, data)`), by parameter name.
-    const callsThroughParameter = new Set(this.functions.filter((f) => this.callsIn(f).some((c) => f.params.includes(c.callee))));
+    const callsThroughParameter = new Set(this.functions.filter((f) => ownFactsOf(f).callsParameter));
     // What a function's becoming privileged makes privileged: its callers, and the functions that call a parameter
     // it is handed to (`spawn(cycle, worker)`). One pass over the calls, then a worklist.
     const spreadsTo = new Map<FunctionModel, FunctionModel[]>();
     const spread = (from: FunctionModel, to: FunctionModel): void => void (spreadsTo.get(from) ?? spreadsTo.set(from, []).get(from)!).push(to);
     for (const fn of this.functions) {
-      for (const c of this.callsIn(fn)) {
+      const callees = this.calleesOf(fn);
+      for (const [i, c] of this.callsIn(fn).entries()) {
         // A call through a struct member may reach any function stored in it.
-        for (const t of this.memberTargets(c, fn.file)) spread(t, fn);
-        const callee = this.resolveCall(c, fn.file);
+        if (c.member !== undefined) for (const t of this.memberTargets(c, fn.file)) spread(t, fn);
+        const callee = callees[i];
         if (!callee) continue;
         spread(callee, fn);
         if (!callsThroughParameter.has(callee)) continue;
@@ -638,8 +716,31 @@ export class Project {
     }
   }
 
+  /**
+   * On the paths of `fn` that return to its caller: the first input read (not argv), and the calls (indexes into
+   * `callsIn`), in order.
+   */
+  private returningReads(fn: FunctionModel): { direct?: InputEvent; calls: number[] } {
+    const facts = this.dyingFactsOf(fn);
+    if (facts.returningReads) return facts.returningReads;
+    const returning = this.returningNodes(fn);
+    let direct: InputEvent | undefined;
+    for (const n of fn.cfg.nodes) if (returning.has(n.id)) {
+      direct = n.events.find((e): e is InputEvent => e.kind === 'input' && e.source !== 'argv');
+      if (direct) break;
+    }
+    const { callNodes } = ownFactsOf(fn);
+    const calls = direct ? [] : callNodes.flatMap((node, i) => (returning.has(node) ? [i] : []));
+    return (facts.returningReads = { ...(direct ? { direct } : {}), calls });
+  }
+
   /** The nodes of a function from which its end can be reached without a call that never returns. */
   private returningNodes(fn: FunctionModel): Set<number> {
+    const facts = this.dyingFactsOf(fn);
+    return (facts.returningNodes ??= this.computeReturningNodes(fn));
+  }
+
+  private computeReturningNodes(fn: FunctionModel): Set<number> {
     const { nodes, exit } = fn.cfg;
     const { predecessors } = ownFactsOf(fn);
     const found = new Set<number>();
@@ -657,21 +758,21 @@ export class Project {
     const configured = new Set(this.config.inputFunctions);
     // Only a read on a path that returns to the caller comes before what the caller does next: one followed by the
     // end of the process (`_EXIT()` → a cleanup that asks a helper process over a socket) reads nothing for it.
-    const calls = new Map<FunctionModel, CallEvent[]>();
+    /** The calls of each function on a path that returns (indexes into `callsIn`). */
+    const calls = new Map<FunctionModel, number[]>();
     for (const fn of this.functions) {
-      const returning = this.returningNodes(fn);
-      const events = fn.cfg.nodes.filter((n) => returning.has(n.id)).flatMap((n) => n.events);
-      const direct = events.find((e): e is InputEvent => e.kind === 'input' && e.source !== 'argv');
-      if (direct) this.inputReaders.set(fn, direct);
+      const reads = this.returningReads(fn);
+      if (reads.direct) this.inputReaders.set(fn, reads.direct);
       else if (configured.has(fn.name)) this.inputReaders.set(fn, { kind: 'input', source: 'config', id: -1, api: fn.name, text: fn.name, loc: fn.loc });
-      else calls.set(fn, events.filter((e): e is CallEvent => e.kind === 'call'));
+      else calls.set(fn, reads.calls);
     }
     for (let changed = true; changed; ) {
       changed = false;
       for (const fn of this.functions) {
         if (this.inputReaders.has(fn)) continue;
-        for (const c of calls.get(fn)!) {
-          const callee = this.resolveCall(c, fn.file);
+        const callees = this.calleesOf(fn);
+        for (const i of calls.get(fn)!) {
+          const callee = callees[i];
           const input = callee && this.inputReaders.get(callee);
           if (input) {
             this.inputReaders.set(fn, input);
@@ -734,6 +835,8 @@ const STAND_IN_FILE = /^(?:tests?|fuzz|fuzzer|mock|stub)[-_]|[-_](?:tests?|fuzz|
  */
 interface OwnFacts {
   calls: CallEvent[];
+  /** The node of each call (`calls[i]` is in node `callNodes[i]`). */
+  callNodes: number[];
   /** A uid, gid, groups, chroot or capability change. */
   changesPrivileges: boolean;
   chroots: boolean;
@@ -742,29 +845,56 @@ interface OwnFacts {
   mayBeRewritten: boolean;
   /** Each node's predecessors, by node id. */
   predecessors: number[][];
+  /** Names the function assigns other than from an id getter (`uid = getuid();` is one). */
+  assignedOtherThanId: Set<string>;
+  forks: boolean;
+  /** It calls through a function-pointer parameter (`proc(cycle, data)`), by the parameter's name. */
+  callsParameter: boolean;
 }
 
 const ownFacts = new WeakMap<FunctionModel, OwnFacts>();
+
+/**
+ * What a function's model tells once it is known which of its nodes end the process (they call a function that
+ * never returns): remembered per model object and per set of such nodes, which is all these facts read of the rest
+ * of the project. An edit elsewhere that leaves a function's dying calls as they were leaves them as they were.
+ */
+interface DyingFacts {
+  alwaysDies?: boolean;
+  returnsNonNull?: boolean;
+  gatesOnRoot?: boolean;
+  returningNodes?: Set<number>;
+  returningReads?: { direct?: InputEvent; calls: number[] };
+}
+
+const dyingFacts = new WeakMap<FunctionModel, Map<string, DyingFacts>>();
 
 function ownFactsOf(fn: FunctionModel): OwnFacts {
   let facts = ownFacts.get(fn);
   if (facts) return facts;
   const { nodes } = fn.cfg;
   const calls: CallEvent[] = [];
+  const callNodes: number[] = [];
   let changesPrivileges = false;
   let chroots = false;
   let changesDirectory = false;
+  let forks = false;
   const predecessors: number[][] = nodes.map(() => []);
+  const assignedOtherThanId = new Set<string>();
   for (const n of nodes) {
+    if (n.assigns?.length && !n.events.some((e) => e.kind === 'call' && /(?:^|_)get[e]?[ug]id$/.test(e.callee))) for (const name of n.assigns) assignedOtherThanId.add(name);
     for (const e of n.events) {
-      if (e.kind === 'call') calls.push(e);
-      else if (e.kind === 'chdir') changesDirectory = true;
+      if (e.kind === 'call') {
+        calls.push(e);
+        callNodes.push(n.id);
+      } else if (e.kind === 'chdir') changesDirectory = true;
       if (PRIVILEGE_KINDS.has(e.kind)) changesPrivileges = true;
       if (e.kind === 'chroot') chroots = true;
+      if (e.kind === 'fork') forks = true;
     }
     for (const s of n.succ) if (s >= 0) predecessors[s]!.push(n.id);
   }
-  facts = { calls, changesPrivileges, chroots, changesDirectory, leaksDirectoryHandle: leaksDirectoryHandle(fn), mayBeRewritten: mayBeRewritten(fn), predecessors };
+  facts = { calls, callNodes, changesPrivileges, chroots, changesDirectory, leaksDirectoryHandle: leaksDirectoryHandle(fn), mayBeRewritten: mayBeRewritten(fn), predecessors, assignedOtherThanId, forks, callsParameter: calls.some((c) => fn.params.includes(c.callee)) };
   ownFacts.set(fn, facts);
   return facts;
 }

@@ -5,6 +5,7 @@
  * (`CHKiRet(f)` = `if ((iRet = f) != RS_RET_OK) goto finalize_it`). The CFG builder turns a statement that invokes
  * one into the jump it makes, so that an error exit written with them is seen as one.
  */
+import { perText } from '../text-memory.js';
 import { branchesLeftOut } from './unix-build.js';
 import { splitOutside } from './split.js';
 
@@ -139,16 +140,25 @@ const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|
 export function headerControlMacros(sources: readonly { path: string; text: string }[]): Map<string, MacroDefinition> {
   const found = new Map<string, MacroDefinition | null>();
   for (const src of sources) {
-    if (!src.path.endsWith('.h') || !JUMP_WORDS.test(src.text)) continue;
-    const leftOut = branchesLeftOut(src.text);
-    for (const m of src.text.matchAll(DEFINE)) {
-      const [, name, params, body] = m;
-      if (!JUMP_WORDS.test(body!) || leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
-      const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() };
-      if (!controlMacro(name!, definition)) continue;
-      const before = found.get(name!);
-      found.set(name!, before === undefined || (before && JSON.stringify(before) === JSON.stringify(definition)) ? definition : null);
+    if (!src.path.endsWith('.h')) continue;
+    for (const [name, definition] of controlMacrosIn(src.text)) {
+      const before = found.get(name);
+      found.set(name, before === undefined || (before && JSON.stringify(before) === JSON.stringify(definition)) ? definition : null);
     }
   }
   return new Map([...found].filter((e): e is [string, MacroDefinition] => e[1] !== null));
 }
+
+/** A header's control macros, in order (remembered per text in an editor's host). */
+const controlMacrosIn = perText((text: string): [string, MacroDefinition][] => {
+  if (!JUMP_WORDS.test(text)) return [];
+  const leftOut = branchesLeftOut(text);
+  const found: [string, MacroDefinition][] = [];
+  for (const m of text.matchAll(DEFINE)) {
+    const [, name, params, body] = m;
+    if (!JUMP_WORDS.test(body!) || leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
+    const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() };
+    if (controlMacro(name!, definition)) found.push([name!, definition]);
+  }
+  return found;
+});

@@ -14,6 +14,7 @@ import { BUILTIN_NORETURN } from '../analysis/project.js';
 import { scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
 import { callsMember, memberFunctions } from '../c/members.js';
 import { treesRemembered } from '../parser.js';
+import { wordsOf } from '../text-memory.js';
 import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
 
 export interface SelectableSource {
@@ -147,20 +148,22 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
     if (unique || !list.includes(f)) list.push(f);
     edges.set(name, list);
   };
-  for (const f of all) for (const u of f.uses) if (byName.has(u) && u !== f.name) {
-    addEdge(usersOf, u, f, true);
-    if (f.calls.has(u)) addEdge(callersOf, u, f, true);
-  }
-  // A call through a struct member the unit stores functions in uses and calls each of them (`auth->check(…)`).
   const texts = new Map(sources.map((s) => [s.path, s.text]));
   const members = memberFunctions(sources.map((s) => s.text), new Set(byName.keys()));
-  if (members.size) for (const f of all) for (const u of f.uses) {
-    const stored = members.get(u);
-    if (!stored || !callsMember(texts.get(f.file)!.slice(f.start, f.end), u)) continue;
-    for (const name of stored) if (name !== f.name) {
-      addEdge(usersOf, name, f);
-      addEdge(callersOf, name, f);
+  /** Member calls, added once every direct edge is in (a name a function also calls directly is not added twice). */
+  const memberUses: [Located, string[]][] = [];
+  for (const f of all) for (const u of f.uses) {
+    if (byName.has(u) && u !== f.name) {
+      addEdge(usersOf, u, f, true);
+      if (f.calls.has(u)) addEdge(callersOf, u, f, true);
     }
+    // A call through a struct member the unit stores functions in uses and calls each of them (`auth->check(…)`).
+    const stored = members.size ? members.get(u) : undefined;
+    if (stored && callsMember(texts.get(f.file)!.slice(f.start, f.end), u)) memberUses.push([f, stored]);
+  }
+  for (const [f, stored] of memberUses) for (const name of stored) if (name !== f.name) {
+    addEdge(usersOf, name, f);
+    addEdge(callersOf, name, f);
   }
   const closeOver = (edges: Map<string, Located[]>, seed: Iterable<Located>): Set<Located> => {
     const found = new Set(seed);
@@ -173,6 +176,11 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   };
   const closeOverUsers = (seed: Iterable<Located>): Set<Located> => closeOver(usersOf, seed);
   const usesAny = (f: LexicalFunction, names: ReadonlySet<string>): boolean => {
+    // Through the smaller of the two sets.
+    if (names.size < f.uses.size) {
+      for (const n of names) if (f.uses.has(n)) return true;
+      return false;
+    }
     for (const u of f.uses) if (names.has(u)) return true;
     return false;
   };
@@ -181,7 +189,7 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   const dying = new Set<string>([...BUILTIN_NORETURN, ...vocabulary.noreturn]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const m of allMacros) if (!dying.has(m.name) && [...m.body.matchAll(/[A-Za-z_]\w*/g)].some((w) => dying.has(w[0]))) {
+    for (const m of allMacros) if (!dying.has(m.name) && usesAnyWord(wordsOf(m.body), dying)) {
       dying.add(m.name);
       grew = true;
     }
@@ -281,6 +289,11 @@ function blankExcept(text: string, functions: LexicalFunction[], keep: Set<Lexic
   }
   parts.push(text.slice(at));
   return parts.join('');
+}
+
+function usesAnyWord(words: ReadonlySet<string>, names: ReadonlySet<string>): boolean {
+  for (const w of words) if (names.has(w)) return true;
+  return false;
 }
 
 function selectNode(sources: SelectableSource[], parse: Map<string, string>, privilegeFunctions: string[]): void {
