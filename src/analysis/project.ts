@@ -736,13 +736,9 @@ export class Project {
 
   /** The nodes of a function from which its end can be reached without a call that never returns. */
   private returningNodes(fn: FunctionModel): Set<number> {
-    const facts = this.dyingFactsOf(fn);
-    return (facts.returningNodes ??= this.computeReturningNodes(fn));
-  }
-
-  private computeReturningNodes(fn: FunctionModel): Set<number> {
     const { nodes, exit } = fn.cfg;
-    const { predecessors } = ownFactsOf(fn);
+    const predecessors: number[][] = nodes.map(() => []);
+    for (const n of nodes) for (const s of n.succ) if (s >= 0) predecessors[s]!.push(n.id);
     const found = new Set<number>();
     const work = [exit];
     while (work.length) {
@@ -843,16 +839,16 @@ interface OwnFacts {
   changesDirectory: boolean;
   leaksDirectoryHandle: boolean;
   mayBeRewritten: boolean;
-  /** Each node's predecessors, by node id. */
-  predecessors: number[][];
   /** Names the function assigns other than from an id getter (`uid = getuid();` is one). */
-  assignedOtherThanId: Set<string>;
+  assignedOtherThanId: ReadonlySet<string>;
   forks: boolean;
   /** It calls through a function-pointer parameter (`proc(cycle, data)`), by the parameter's name. */
   callsParameter: boolean;
 }
 
 const ownFacts = new WeakMap<FunctionModel, OwnFacts>();
+
+const NOTHING_ASSIGNED: ReadonlySet<string> = new Set();
 
 /**
  * What a function's model tells once it is known which of its nodes end the process (they call a function that
@@ -863,7 +859,6 @@ interface DyingFacts {
   alwaysDies?: boolean;
   returnsNonNull?: boolean;
   gatesOnRoot?: boolean;
-  returningNodes?: Set<number>;
   returningReads?: { direct?: InputEvent; calls: number[] };
 }
 
@@ -879,10 +874,9 @@ function ownFactsOf(fn: FunctionModel): OwnFacts {
   let chroots = false;
   let changesDirectory = false;
   let forks = false;
-  const predecessors: number[][] = nodes.map(() => []);
-  const assignedOtherThanId = new Set<string>();
+  let assignedOtherThanId: Set<string> | undefined;
   for (const n of nodes) {
-    if (n.assigns?.length && !n.events.some((e) => e.kind === 'call' && /(?:^|_)get[e]?[ug]id$/.test(e.callee))) for (const name of n.assigns) assignedOtherThanId.add(name);
+    if (n.assigns?.length && !n.events.some((e) => e.kind === 'call' && /(?:^|_)get[e]?[ug]id$/.test(e.callee))) for (const name of n.assigns) (assignedOtherThanId ??= new Set()).add(name);
     for (const e of n.events) {
       if (e.kind === 'call') {
         calls.push(e);
@@ -892,9 +886,8 @@ function ownFactsOf(fn: FunctionModel): OwnFacts {
       if (e.kind === 'chroot') chroots = true;
       if (e.kind === 'fork') forks = true;
     }
-    for (const s of n.succ) if (s >= 0) predecessors[s]!.push(n.id);
   }
-  facts = { calls, callNodes, changesPrivileges, chroots, changesDirectory, leaksDirectoryHandle: leaksDirectoryHandle(fn), mayBeRewritten: mayBeRewritten(fn), predecessors, assignedOtherThanId, forks, callsParameter: calls.some((c) => fn.params.includes(c.callee)) };
+  facts = { calls, callNodes, changesPrivileges, chroots, changesDirectory, leaksDirectoryHandle: leaksDirectoryHandle(fn), mayBeRewritten: mayBeRewritten(fn), assignedOtherThanId: assignedOtherThanId ?? NOTHING_ASSIGNED, forks, callsParameter: calls.some((c) => fn.params.includes(c.callee)) };
   ownFacts.set(fn, facts);
   return facts;
 }
