@@ -229,7 +229,7 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
   return hash(
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.textMessages), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
-    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${hash(t.text)}\0${hash(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`),
+    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${textDigest(t.text)}\0${textDigest(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`),
     JSON.stringify([...inputs.selection.members ?? []]), JSON.stringify([...inputs.selection.callCounts ?? []]), JSON.stringify([...inputs.selection.definitions ?? []]),
   );
 }
@@ -244,7 +244,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing(indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
-    const key = options.store && hash(engineBuild(), t.path, t.language, t.text, JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.globalConstants ?? []), JSON.stringify(t.memberCalls ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
+    const key = options.store && hash(engineBuild(), t.path, t.language, textDigest(t.text), JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.globalConstants ?? []), JSON.stringify(t.memberCalls ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
     const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>
@@ -354,7 +354,7 @@ function storedUnitResult(sources: SourceFile[], config: PrivlintConfig, options
 /** Analyse the sources of one unit as one project (or read its result from the store, when nothing changed). */
 export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): Promise<UnitResult> {
   if (!options.store) return computeUnit(sources, config, options);
-  const key = unitResultKey(sources.map((s) => ({ path: s.path, digest: contentDigest(s.text) })), config, options);
+  const key = unitResultKey(sources.map((s) => ({ path: s.path, digest: textDigest(s.text) })), config, options);
   const cached = options.store.getResult(key);
   if (cached) return cached;
   // Texts changed where the analysis does not read them (a file that is not parsed, outside its macros): the
@@ -476,6 +476,9 @@ export function compareFindings(a: Finding, b: Finding): number {
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
+
+/** A text's digest (remembered per text in an editor's host, which asks again for every file at each edit). */
+const textDigest = perText(contentDigest);
 
 /** The names a text declares never to return, with how each takes a message (remembered per text in an editor's host). */
 const noreturnDeclaredIn = perText((text: string): { names: string[]; shapes: Record<string, MessageShape> } | null => {
