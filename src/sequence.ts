@@ -67,29 +67,38 @@ const ERR_FAMILY = ['err', 'errx', 'errc'];
  * program's name, takes a string that is no message.
  */
 function computeDie(project: Project | undefined, file: string): (what: string) => string {
-  const counts = new Map<string, number>();
-  const shapes = new Map<string, MessageShape | 'err' | undefined>();
-  const shapeOf = (name: string): MessageShape | 'err' | undefined => {
-    if (!shapes.has(name)) shapes.set(name, ERR_FAMILY.includes(name) ? 'err' : BUILTIN_NORETURN.includes(name) ? undefined : project!.messageShape(name));
-    return shapes.get(name);
-  };
-  // Counted in the text of every C file of the unit (its lexical index), parsed or not.
-  for (const [name, [all, withText]] of project?.callCounts ?? []) {
-    if (!project!.callableFrom(name, file)) continue;
-    // Upper-case names are macros, often test assertions (`ASSERT_INT_EQ(a, b)`), not the program's error function.
-    const isMacro = /^[A-Z0-9_]+$/.test(name);
-    if (isMacro || LIBC_ENDINGS.includes(name) || !project!.nameDies(name) || !shapeOf(name)) continue;
-    // The project's own calls show the string is a message: `die("cannot open")`, not `usage(progname)`.
-    const calls = shapeOf(name) === 'err' ? all : withText;
-    if (calls) counts.set(name, calls);
-  }
-  const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-  const shape = best && shapeOf(best);
+  // Of the unit's ways of dying, those the file can call.
+  const counts = project ? dyingCallsOf(project).filter(([name]) => project.callableFrom(name, file)) : [];
+  const [best, , shape] = counts.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
   if (shape === 'err') return (what) => `err(1, "${what}")`;
   // A message-only function (`die("setuid")`) takes no format arguments; a printf-like one gets the error text.
   if (shape === 'message') return (what) => `${best}("${what}")`;
   if (shape === 'format') return (what) => `${best}("${what}: %s", strerror(errno))`;
   return (what) => `{ perror("${what}"); exit(1); }`;
+}
+
+const dyingCallsCache = new WeakMap<Project, [string, number, MessageShape | 'err'][]>();
+
+/**
+ * The names the unit's C code calls that never return and take a message, with how often they are called with a
+ * message (any call for err(3) and its variants), counted in the text of every C file of the unit (its lexical
+ * index), parsed or not.
+ */
+function dyingCallsOf(project: Project): [string, number, MessageShape | 'err'][] {
+  let found = dyingCallsCache.get(project);
+  if (found) return found;
+  found = [];
+  for (const [name, [all, withText]] of project.callCounts) {
+    // Upper-case names are macros, often test assertions (`ASSERT_INT_EQ(a, b)`), not the program's error function.
+    if (/^[A-Z0-9_]+$/.test(name) || LIBC_ENDINGS.includes(name) || !project.nameDies(name)) continue;
+    const shape = ERR_FAMILY.includes(name) ? 'err' : BUILTIN_NORETURN.includes(name) ? undefined : project.messageShape(name);
+    if (!shape) continue;
+    // The project's own calls show the string is a message: `die("cannot open")`, not `usage(progname)`.
+    const calls = shape === 'err' ? all : withText;
+    if (calls) found.push([name, calls, shape]);
+  }
+  dyingCallsCache.set(project, found);
+  return found;
 }
 
 function cWriter(die: (what: string) => string): CodeWriter {

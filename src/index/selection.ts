@@ -107,8 +107,17 @@ export function membersOf(sources: SelectableSource[]): Map<string, string[]> {
  */
 const scans = new Map<string, { text: string; index: CLexicalIndex }>();
 
+/** The index of each source object, for the passes of one unit over the same sources (selection, counts, definitions). */
+const scansOfSource = new WeakMap<SelectableSource, { text: string; index: CLexicalIndex }>();
+
 function scanned(src: SelectableSource): CLexicalIndex {
-  if (!treesRemembered()) return scanC(src.text);
+  if (!treesRemembered()) {
+    const known = scansOfSource.get(src);
+    if (known?.text === src.text) return known.index;
+    const index = scanC(src.text);
+    scansOfSource.set(src, { text: src.text, index });
+    return index;
+  }
   const kept = scans.get(src.path);
   if (kept?.text === src.text) return kept.index;
   const index = scanC(src.text);
