@@ -784,8 +784,8 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
   while (work.size) {
     const id = work.take();
     const node = g.nodes[id]!;
-    const out = new Map(states.get(id));
-    applyConstants(g, node, out);
+    // A node that changes no flag passes its state on as it is (never changed: what is stored below is a copy).
+    const out = constantsAfter(g, node, states.get(id)!);
     node.succ.forEach((s, index) => {
       const edge = followEdge(g, node, index, out);
       if (!edge) return;
