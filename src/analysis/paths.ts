@@ -96,7 +96,7 @@ function flagVariables(g: Supergraph): Set<string> {
   if (vars) return vars;
   const testedIn = new Map<string, Set<object>>();
   const constant = new Set<string>();
-  const guards = new Map<string, number>();
+  const guards = new Map<string, GuardCount>();
   // Conditions (in the source) that test each variable: `if (user) setgid(…); … if (user) setuid(…);` tests it twice.
   const testSites = new Map<string, Set<object>>();
   const testsAt: [SuperNode, string][] = [];
@@ -129,13 +129,13 @@ function flagVariables(g: Supergraph): Set<string> {
   const reaches = reachingNodes(g, privilegeNodes);
   const asked = testsAt.filter(([n, v]) => candidate(v) && n.succ.some((s) => reaches[s]));
   for (const [v, count] of guardCounts(g, testsAt, asked, privilegeNodes)) guards.set(v, count);
-  vars = new Set(
-    [...testedIn]
-      .filter(([v]) => candidate(v) && guards.has(v))
-      .sort((a, b) => lateRank(a[0]) - lateRank(b[0]) || guards.get(b[0])! - guards.get(a[0])! || b[1].size - a[1].size)
-      .map(([v]) => v)
-      .slice(0, MAX_FLAGS),
-  );
+  // The variables followed are those whose guarding tests lie on the most paths (each inlined copy of a test is a
+  // place where following the variable keeps a path from taking a branch it cannot take). Among them, those whose
+  // tests guard the most conditions of the source rank first: where too many combinations meet, a helper's local
+  // or option, tested at every reply, is given up before the program's own state, tested in two places.
+  const byCopies = (a: [string, Set<object>], b: [string, Set<object>]): number => lateRank(a[0]) - lateRank(b[0]) || guards.get(b[0])!.copies - guards.get(a[0])!.copies || b[1].size - a[1].size;
+  const followed = [...testedIn].filter(([v]) => candidate(v) && guards.has(v)).sort(byCopies).slice(0, MAX_FLAGS);
+  vars = new Set(followed.sort((a, b) => lateRank(a[0]) - lateRank(b[0]) || guards.get(b[0])!.conditions - guards.get(a[0])!.conditions || byCopies(a, b)).map(([v]) => v));
   // A variable passed to a followed parameter, and set to known values where it lives, is followed too.
   for (const n of g.nodes) for (const [p, arg] of boundArguments(n) ?? []) if (vars.has(p) && constant.has(arg)) vars.add(arg);
   // A variable that keeps whether the process was root is followed with the process's own flag, and so is a
@@ -159,6 +159,12 @@ function flagVariables(g: Supergraph): Set<string> {
 
 const MAX_FLAGS = 12;
 
+/** How many conditions of the source that test a variable guard privilege calls, and in how many inlined copies. */
+interface GuardCount {
+  conditions: number;
+  copies: number;
+}
+
 /**
  * The calls whose running or not a flag may decide, for choosing the flags worth following: id and group changes,
  * chroot, and a chdir that enters a jail (`chdir("/")` after it, `chdir(dir)` before `chroot(dir)` or `chroot(".")`):
@@ -168,13 +174,13 @@ function decidedByFlags(e: PrivilegeEvent, jails: ReadonlySet<string>): boolean 
   return e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot' || (e.kind === 'chdir' && jails.size > 0 && (e.path === '/' || jails.has(e.path)));
 }
 /**
- * How many of the `asked` tests of each variable guard privilege calls: one branch reaches a privilege call that the
- * other does not. Each branch is followed, however far, until the variable is tested again (a loop back to the same
+ * How many of the `asked` tests of each variable guard privilege calls (one branch reaches a privilege call that the
+ * other does not), as conditions of the source and as inlined copies. Each branch is followed, however far, until the variable is tested again (a loop back to the same
  * test proves nothing). No distance counts: how much unrelated code lies between a test and the calls (a function
  * inlined there or not) must not decide which variables are followed.
  */
-function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [SuperNode, string][], privilegeNodes: Uint8Array): Map<string, number> {
-  const counts = new Map<string, number>();
+function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [SuperNode, string][], privilegeNodes: Uint8Array): Map<string, GuardCount> {
+  const counts = new Map<string, GuardCount>();
   if (!asked.length) return counts;
   // One bit per privilege node: a function inlined twice shares its event objects, so nodes are what is compared.
   let bit = 0;
@@ -188,17 +194,101 @@ function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [Supe
   for (const [n, v] of testsAt) (testsOf.get(v) ?? testsOf.set(v, []).get(v)!).push(n.id);
   const askedOf = new Map<string, SuperNode[]>();
   for (const [n, v] of asked) (askedOf.get(v) ?? askedOf.set(v, []).get(v)!).push(n);
+  const skipped = new Set<object>();
   for (const [v, conds] of askedOf) {
+    skipped.clear();
     // A test of the variable is reached but not gone past: the search along a branch stops there.
     const stop = new Uint32Array(g.nodes.length * words);
     // A test that first stores a new value (`(fp = g()) == NULL` after `(fp = f()) == NULL`) decides anew: the search
     // goes through it, as through any other assignment.
     for (const id of testsOf.get(v)!) if (!changedBy(g.nodes[id]!).some((c) => mentions(v, c))) stop.fill(0xffffffff, id * words, (id + 1) * words);
     const reach = backwardUnion(succ, words, gen, stop, preds);
-    const guarding = conds.filter((n) => n.succ.length === 2 && !sameWords(reach, n.succ[0]! * words, n.succ[1]! * words, words)).length;
-    if (guarding) counts.set(v, guarding);
+    // Conditions of the source, each counted once (a helper inlined at every reply is one condition, not hundreds),
+    // and the copies of them that guard: the first rank where too many combinations meet, the second chooses the
+    // variables followed (flagVariables).
+    const guarding = new Map<object, boolean[]>();
+    let copies = 0;
+    for (const n of conds) {
+      if (n.succ.length !== 2) continue;
+      const [a, b] = [n.succ[0]! * words, n.succ[1]! * words];
+      if (sameWords(reach, a, b, words)) continue;
+      let round = guarding.get(n.origin);
+      if (!round) {
+        if (skipped.has(n.origin)) continue;
+        // A loop's exit test (`if (done != 0) break;` after `done++`): the branch that goes round, within the
+        // function, comes back to this test with a new value, and then it may take the other branch. It reaches
+        // what the other branch reaches, so the test guards only what the other branch cannot reach.
+        round = [0, 1].map((i) => comesRound(g, n, i, v, stop, words));
+        if (differing(reach, a, b, words, round).every((d) => d === 0)) {
+          skipped.add(n.origin);
+          continue;
+        }
+        guarding.set(n.origin, round);
+      }
+      copies++;
+    }
+    if (!guarding.size) continue;
+    counts.set(v, { conditions: guarding.size, copies });
   }
   return counts;
+}
+
+/**
+ * Does branch `index` of the test `cond` of `variable` come back round to the same test, within the function (as
+ * inlined there: its own nodes and those of the functions inlined into it), through a node that changes the
+ * variable, and without meeting another test of it (`stop`)? A loop counter's exit test does; a flag tested in a
+ * command loop whose branch only goes round to the next command does not (the flag is the same when it comes back).
+ */
+function comesRound(g: Supergraph, cond: SuperNode, index: number, variable: string, stop: Uint32Array, words: number): boolean {
+  const chain = cond.chain;
+  const inside = (n: SuperNode): boolean => n.chain === chain || (n.chain.length > chain.length && chain.every((c, i) => n.chain[i] === c));
+  const start = cond.succ[index]!;
+  // Forward from the branch, inside the function, not past the test itself or another test of the variable.
+  const seen = new Set<number>([start]);
+  const work = [start];
+  let back = false;
+  while (work.length) {
+    const id = work.pop()!;
+    const n = g.nodes[id]!;
+    if (stop[id * words] !== 0) continue;
+    for (const s of n.succ) {
+      if (s === cond.id) {
+        back = true;
+        continue;
+      }
+      if (seen.has(s) || !inside(g.nodes[s]!)) continue;
+      seen.add(s);
+      work.push(s);
+    }
+  }
+  if (!back) return false;
+  if (changedBy(cond).some((c) => mentions(variable, c))) return true;
+  // Among the nodes seen, those that lead back to the test: one of them must change the variable.
+  const leads = new Set<number>();
+  const preds = new Map<number, number[]>();
+  for (const id of seen) for (const s of g.nodes[id]!.succ) if (seen.has(s) || s === cond.id) (preds.get(s) ?? preds.set(s, []).get(s)!).push(id);
+  const toward = [...(preds.get(cond.id) ?? [])];
+  for (const id of toward) leads.add(id);
+  while (toward.length) {
+    const id = toward.pop()!;
+    if (changedBy(g.nodes[id]!).some((c) => mentions(variable, c))) return true;
+    for (const p of preds.get(id) ?? []) if (!leads.has(p)) {
+      leads.add(p);
+      toward.push(p);
+    }
+  }
+  return false;
+}
+
+/** Per word, the bits of the privilege nodes one branch reaches and the other not (a branch that comes round reaches both). */
+function differing(reach: Uint32Array, a: number, b: number, words: number, round: boolean[]): number[] {
+  const out: number[] = [];
+  for (let w = 0; w < words; w++) {
+    const x = reach[a + w]!;
+    const y = reach[b + w]!;
+    out.push(((round[0] ? x | y : x) ^ (round[1] ? x | y : y)) >>> 0);
+  }
+  return out;
 }
 
 function sameWords(bits: Uint32Array, a: number, b: number, words: number): boolean {

@@ -61,6 +61,29 @@ const MAX_PARTITIONS_PER_NODE = 32;
 /** Where too many combinations met, the most telling flags are kept while they make no more than this many. */
 const WIDENED_PARTITIONS = 16;
 
+/** A widened node: the flags it keeps, every state that arrived there, and the ranked flags those carried. */
+interface Widened {
+  kept?: Set<string>;
+  arrived: Map<string, FlowState>;
+  present: Set<string>;
+  /** How many times the kept flags were chosen here. */
+  chosen: number;
+}
+
+/**
+ * How many times a widened node chooses its flags again because a flag not seen there before arrived. Each such
+ * choice follows a new flag, so there are no more than the ranking's length; between two, the flags kept only
+ * shrink (a choice made again because too many combinations met keeps a shorter head, the states that arrived only
+ * growing). This bounds the first further, for graphs that follow many flags.
+ */
+const MAX_CHOICES = 64;
+
+function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const v of a) if (!b.has(v)) return false;
+  return true;
+}
+
 /** The flags in `kept` only (the same map when none is left out). */
 function keepOnly(flags: Map<string, boolean>, kept: ReadonlySet<string>): Map<string, boolean> {
   for (const v of flags.keys()) if (!kept.has(v)) return new Map([...flags].filter(([k]) => kept.has(k)));
@@ -127,49 +150,125 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     waiting.add(key);
     work.add(id);
   };
-  /** Nodes where too many flag combinations met: the flags still told apart there. */
-  const widened = new Map<number, Set<string>>();
+  /**
+   * Nodes where too many flag combinations met: the flags still told apart there (`kept`), and every state that
+   * arrived there with all its flags (`arrived`, one per combination), so that the flags kept are chosen again over
+   * all of them whenever a flag not seen there before arrives: which flags a node keeps does not depend on the order
+   * in which states reach it.
+   */
+  const widened = new Map<number, Widened>();
   const ranking = flagRanking(g);
+  const rankOf = new Map(ranking.map((v, i) => [v, i]));
   const keyOf = (flags: Map<string, boolean>): string => flagsKey(g, flags);
   const flagsOfKey = new Map<string, Map<string, boolean>>();
   /** Equal fact sets are one set: states are many and their facts mostly alike (stored sets are never changed). */
   const factSets = new SetPool();
   const shared = (facts: Set<string>): Set<string> => factSets.intern(facts);
+  /**
+   * The longest head of the ranking, among the flags present, that tells no more than WIDENED_PARTITIONS of the
+   * states apart (more flags never tell fewer apart, so a binary search finds it: graphs follow a hundred flags and
+   * more). Whether the process is root, and which process of a fork it is, are given up last.
+   */
+  const headFor = (present: ReadonlySet<string>, all: Iterable<FlowState>): Set<string> => {
+    const ordered = ranking.filter((v) => present.has(v));
+    const flagSets = [...all].map((p) => p.flags);
+    const fits = (k: number): boolean => {
+      const head = new Set(ordered.slice(0, k));
+      return new Set(flagSets.map((f) => keyOf(keepOnly(f, head)))).size <= WIDENED_PARTITIONS;
+    };
+    let low = 0;
+    let high = ordered.length;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (fits(mid)) low = mid;
+      else high = mid - 1;
+    }
+    return new Set(ordered.slice(0, low));
+  };
+  /**
+   * Choose the flags a widened node keeps over every state that arrived there, and rebuild its states from those:
+   * the states whose facts or flags are new are carried on again. The states already carried on from the node stay
+   * where they went: each is what some paths that arrived here carry, only told apart by other flags.
+   */
+  const rechoose = (id: number, w: Widened, always: boolean): void => {
+    const keep = headFor(w.present, w.arrived.values());
+    const parts = states.get(id)!;
+    if (!always && w.kept && sameMembers(keep, w.kept)) return;
+    w.kept = keep;
+    w.chosen++;
+    const old = new Map(parts);
+    parts.clear();
+    for (const a of w.arrived.values()) {
+      const flags = keepOnly(a.flags, keep);
+      const key = keyOf(flags);
+      const cur = parts.get(key);
+      if (!cur) {
+        let canonical = flagsOfKey.get(key);
+        if (!canonical) flagsOfKey.set(key, (canonical = flags));
+        parts.set(key, { facts: a.facts.slice(), flags: canonical });
+        continue;
+      }
+      cur.facts = cur.facts.map((into, i) => union(into, a.facts[i]!));
+    }
+    for (const [key, p] of parts) {
+      const before = old.get(key);
+      if (!before || p.facts.some((f, i) => f !== before.facts[i])) enqueue(id, key);
+    }
+  };
+  const union = (into: Set<string>, facts: Set<string>): Set<string> => {
+    if (facts === into) return into;
+    let grown: Set<string> | undefined;
+    for (const f of facts) if (!into.has(f)) (grown ??= new Set(into)).add(f);
+    return grown ? shared(grown) : into;
+  };
   const arrive = (id: number, next: FlowState): void => {
     let parts = states.get(id);
     if (!parts) states.set(id, (parts = new Map()));
-    const kept = widened.get(id);
-    const flags = kept ? keepOnly(next.flags, kept) : next.flags;
-    const key = keyOf(flags);
-    if (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE) {
-      // Too many flag combinations here: give up the least telling flags until few enough remain (whether the
-      // process is root, and which process of a fork it is, are given up last).
-      const all = [...parts.values()].map((p) => p.flags).concat([flags]);
-      // The longest head of the ranking, among the flags present here, that still tells few enough combinations
-      // apart (more flags never tell fewer apart, so a binary search finds it: graphs follow a hundred flags and
-      // more). Flags that arrive later are given up, as they were before: keeping them lets the partitions at a
-      // widened node grow again after each widening.
-      const present = ranking.filter((v) => all.some((f) => f.has(v)));
-      const fits = (k: number): boolean => {
-        const head = new Set(present.slice(0, k));
-        return new Set(all.map((f) => keyOf(keepOnly(f, head)))).size <= WIDENED_PARTITIONS;
-      };
-      let low = 0;
-      let high = present.length;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (fits(mid)) low = mid;
-        else high = mid - 1;
+    const w = widened.get(id);
+    if (w) {
+      // Kept with all its flags, for choosing again later; a ranked flag not seen here before chooses again now.
+      const rawKey = keyOf(next.flags);
+      const seen = w.arrived.get(rawKey);
+      if (!seen) {
+        let canonical = flagsOfKey.get(rawKey);
+        if (!canonical) flagsOfKey.set(rawKey, (canonical = next.flags));
+        w.arrived.set(rawKey, { facts: next.facts.slice(), flags: canonical });
+      } else seen.facts = seen.facts.map((into, i) => union(into, next.facts[i]!));
+      // The first flag given up here: a new flag ranked below it changes nothing, the head stops before it.
+      let cut = Infinity;
+      for (const v of w.present) if (!w.kept!.has(v)) cut = Math.min(cut, rankOf.get(v)!);
+      let fresh = false;
+      for (const v of next.flags.keys()) {
+        const rank = rankOf.get(v);
+        if (rank === undefined || w.present.has(v)) continue;
+        w.present.add(v);
+        if (rank < cut && w.chosen < MAX_CHOICES) fresh = true;
       }
-      const keep = new Set(present.slice(0, low));
-      widened.set(id, keep);
-      const old = [...parts.values()];
-      parts.clear();
-      for (const p of old) merge(parts, id, { facts: p.facts, flags: keepOnly(p.flags, keep) });
-      merge(parts, id, { facts: next.facts, flags: keepOnly(flags, keep) });
+      if (fresh) {
+        const before = w.kept;
+        rechoose(id, w, false);
+        if (w.kept !== before) return;
+      }
+      const flags = keepOnly(next.flags, w.kept!);
+      const key = keyOf(flags);
+      if (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE) {
+        rechoose(id, w, true);
+        return;
+      }
+      merge(parts, id, { facts: next.facts, flags }, key);
       return;
     }
-    merge(parts, id, { facts: next.facts, flags }, key);
+    const key = keyOf(next.flags);
+    if (!parts.has(key) && parts.size >= MAX_PARTITIONS_PER_NODE) {
+      // Too many flag combinations here: give up the least telling flags until few enough remain.
+      const nw: Widened = { arrived: new Map(parts), present: new Set(), chosen: 0 };
+      merge(nw.arrived, -1, next, key);
+      for (const a of nw.arrived.values()) for (const v of a.flags.keys()) if (rankOf.has(v)) nw.present.add(v);
+      widened.set(id, nw);
+      rechoose(id, nw, true);
+      return;
+    }
+    merge(parts, id, next, key);
   };
   const merge = (parts: Map<string, FlowState>, id: number, next: FlowState, key = keyOf(next.flags)): void => {
     const cur = parts.get(key);
@@ -179,7 +278,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
       let flags = flagsOfKey.get(key);
       if (!flags) flagsOfKey.set(key, (flags = next.flags));
       parts.set(key, { facts: next.facts.slice(), flags });
-      enqueue(id, key);
+      if (id >= 0) enqueue(id, key);
       return;
     }
     let grew = false;
@@ -193,7 +292,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
         grew = true;
       }
     });
-    if (grew) enqueue(id, key);
+    if (grew && id >= 0) enqueue(id, key);
   };
   /**
    * The facts after a node's events, per walk, for each set of facts before them: the same facts reach a node under
