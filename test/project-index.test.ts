@@ -106,3 +106,38 @@ describe('ProjectIndex: one file asked for', () => {
     expect(asked.sort()).toEqual([...whole].sort());
   });
 });
+
+describe('ProjectIndex: the selection of the last edit taken over', () => {
+  // In an editor's host the choice of functions to parse stands while nothing it reads changes (a comment, a
+  // number); an edit that names something new chooses again. Each answer must be the whole run's on the same texts.
+  it('follows edits that keep and that change what the selection reads', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'privlint-choice-'));
+    writeFileSync(path.join(dir, 'Makefile'), 'all:\n');
+    const main = '#include <unistd.h>\nvoid helper(void);\nint main(void) {\n\thelper();\n\treturn 0;\n}\n';
+    const quiet = 'void helper(void) {\n\tint n = 1;\n\t(void)n;\n}\n';
+    const dropping = '#include <unistd.h>\nvoid helper(void) {\n\tsetuid(getuid());\n}\n';
+    writeFileSync(path.join(dir, 'main.c'), main);
+    writeFileSync(path.join(dir, 'helper.c'), dropping);
+    const index = await ProjectIndex.open(dir, strict, dir);
+    const helper = path.join(dir, 'helper.c');
+    const whole = async (text: string): Promise<string[]> => {
+      writeFileSync(helper, text);
+      return summary(await analyzePaths(['.'], strict, dir)).filter((s) => s.startsWith('helper.c:'));
+    };
+    const edits = [
+      quiet, // nothing to parse
+      '/* x */\n' + quiet.replace('1', '2'), // the same choice
+      dropping, // a drop appears: helper (and main, which calls it) must be parsed
+      `/* a comment */\n\n${dropping}`, // the same choice, positions moved
+      quiet, // the drop is gone again
+      dropping.replace('setuid(getuid());', 'int r = 3;\n\t(void)r;\n\tsetuid(getuid());'),
+    ];
+    for (const text of edits) {
+      const answer = summary(await index.update(helper, text));
+      expect(answer).toEqual(await whole(text));
+    }
+    // The edits above did find something where the drop is, and nothing where it is not.
+    expect(summary(await index.update(helper, dropping)).length).toBeGreaterThan(0);
+    expect(summary(await index.update(helper, quiet))).toEqual([]);
+  });
+});

@@ -146,6 +146,34 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
       byName.set(f.name, list);
     }
   }
+  const members = memberFunctions(sources.map((s) => s.text), new Set(byName.keys()));
+  const relevant = chosenRelevant(sources, indexes, members, vocabulary, () => chooseRelevant(sources, all, byName, allMacros, members, vocabulary));
+  const privilegeNames = new Set([...PRIVILEGE_NAMES, ...vocabularyPrivilegeNames(vocabulary.calls)]);
+  const relevantNames = new Set([...relevant].map((f) => f.name));
+  for (const src of sources) {
+    const index = indexes.get(src.path)!;
+    const kept = index.functions.filter((f) => relevant.has(f as Located));
+    if (index.unbalanced) {
+      // Function ranges cannot be trusted: parse the whole file if it has anything to do with the program's privilege code.
+      if (index.functions.some((f) => relevantNames.has(f.name)) || [...index.topLevelUses].some((u) => privilegeNames.has(u) || relevantNames.has(u))) parse.set(src.path, src.text);
+      else macros.push(...index.macros);
+      continue;
+    }
+    if (!kept.length) {
+      macros.push(...index.macros);
+      continue;
+    }
+    parse.set(src.path, kept.length === index.functions.length ? src.text : blanked(src, index.functions, kept));
+    if (kept.length !== index.functions.length) macros.push(...index.macros);
+  }
+  return { functionsKept: relevant.size, functionsFound: all.length, members };
+}
+
+/**
+ * The functions that can affect a finding (see the file's comment), from the lexical indexes of the unit: privilege
+ * code and its users up to the entries, and the callees whose summaries matter.
+ */
+function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map<string, Located[]>, allMacros: MacroModel[], members: Map<string, string[]>, vocabulary: SelectionVocabulary): Set<Located> {
   // Who uses each defined name (calls it or refers to it), and who calls it: the reverse edges of the lexical
   // call graph. A privilege function only referred to (a signal handler, a table's entry) makes its user relevant;
   // a summary (input read, dying) reaches a caller only through calls, as the analysis applies it.
@@ -158,7 +186,6 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
     edges.set(name, list);
   };
   const texts = new Map(sources.map((s) => [s.path, s.text]));
-  const members = memberFunctions(sources.map((s) => s.text), new Set(byName.keys()));
   /** Member calls, added once every direct edge is in (a name a function also calls directly is not added twice). */
   const memberUses: [Located, string[]][] = [];
   for (const f of all) for (const u of f.uses) {
@@ -254,24 +281,50 @@ function selectC(sources: SelectableSource[], vocabulary: SelectionVocabulary, p
   // Functions that read an id (`uid = getuid();` in main): a global set there names the account a drop elsewhere
   // returns to (the project resolves such globals from every parsed file's id variables).
   for (const f of all) if (usesAny(f, ID_GETTERS)) relevant.add(f);
-  const relevantNames = new Set([...relevant].map((f) => f.name));
-  for (const src of sources) {
-    const index = indexes.get(src.path)!;
-    const kept = index.functions.filter((f) => relevant.has(f as Located));
-    if (index.unbalanced) {
-      // Function ranges cannot be trusted: parse the whole file if it has anything to do with the program's privilege code.
-      if (index.functions.some((f) => relevantNames.has(f.name)) || [...index.topLevelUses].some((u) => privilegeNames.has(u) || relevantNames.has(u))) parse.set(src.path, src.text);
-      else macros.push(...index.macros);
-      continue;
-    }
-    if (!kept.length) {
-      macros.push(...index.macros);
-      continue;
-    }
-    parse.set(src.path, kept.length === index.functions.length ? src.text : blanked(src, index.functions, kept));
-    if (kept.length !== index.functions.length) macros.push(...index.macros);
+  return relevant;
+}
+
+/** The last choice of relevant functions in an editor's host: what it was made from, and where the chosen were. */
+let lastChoice: { vocabulary: string; shapes: string[]; places: Set<number>[] } | undefined;
+
+/**
+ * `choose()`, or in an editor's host the last choice again when nothing it reads changed: each file's index without
+ * its positions, the member calls of its functions, and the vocabulary (an edit of a comment, a string, a number, or
+ * of code that names nothing new). The chosen functions are taken over by place (file, function).
+ */
+function chosenRelevant(sources: SelectableSource[], indexes: Map<string, CLexicalIndex>, members: Map<string, string[]>, vocabulary: SelectionVocabulary, choose: () => Set<Located>): Set<Located> {
+  if (!treesRemembered()) return choose();
+  const membersKey = JSON.stringify([...members]);
+  const shapes = sources.map((src) => `${src.path}\0${shapeOf(indexes.get(src.path)!, src.text, members, membersKey)}`);
+  const vocabularyKey = JSON.stringify([[...vocabulary.noreturn], [...vocabulary.inputFunctions], vocabulary.calls ?? null]);
+  const last = lastChoice;
+  if (last && last.vocabulary === vocabularyKey && last.shapes.length === shapes.length && last.shapes.every((k, i) => k === shapes[i])) {
+    const relevant = new Set<Located>();
+    sources.forEach((src, i) => indexes.get(src.path)!.functions.forEach((f, j) => last.places[i]!.has(j) && relevant.add(f as Located)));
+    return relevant;
   }
-  return { functionsKept: relevant.size, functionsFound: all.length, members };
+  const relevant = choose();
+  lastChoice = { vocabulary: vocabularyKey, shapes, places: sources.map((src) => new Set(indexes.get(src.path)!.functions.flatMap((f, j) => (relevant.has(f as Located) ? [j] : [])))) };
+  return relevant;
+}
+
+const shapes = new WeakMap<CLexicalIndex, { members: string; shape: string }>();
+
+/** What the choice reads of one file's index: everything but positions, and the struct members its functions call through. */
+function shapeOf(index: CLexicalIndex, text: string, members: Map<string, string[]>, membersKey: string): string {
+  const known = shapes.get(index);
+  if (known?.members === membersKey) return known.shape;
+  const shape = JSON.stringify([
+    index.unbalanced,
+    [...index.topLevelUses].sort(),
+    index.macros.map((m) => [m.name, m.params, m.body]),
+    index.functions.map((f) => [
+      f.name, [...f.uses].sort(), [...f.calls].sort(), f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic,
+      members.size ? [...f.uses].filter((u) => members.has(u) && callsMember(text.slice(f.start, f.end), u)).sort() : [],
+    ]),
+  ]);
+  shapes.set(index, { members: membersKey, shape });
+  return shape;
 }
 
 /** The latest blanked text of each file, in an editor's host (the same text and the same functions kept: the same text). */
