@@ -33,7 +33,8 @@ export class SetPool {
   }
 }
 
-function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+/** Two sets with the same members. */
+export function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   if (a === b) return true;
   if (a.size !== b.size) return false;
   for (const member of a) if (!b.has(member)) return false;

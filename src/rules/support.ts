@@ -2,7 +2,7 @@
 import { loginClassSets } from '../login-class.js';
 import { constantsAfter, flagRanking, flagsKey, followEdge, liveOnly } from '../analysis/paths.js';
 import { RankedWork, reversePostorder } from '../analysis/flow.js';
-import { SetPool } from '../analysis/set-pool.js';
+import { SetPool, sameMembers } from '../analysis/set-pool.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { type FunctionModel, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
 import { writerFor, type CodeWriter, type SequenceTerms } from '../sequence.js';
@@ -77,12 +77,6 @@ interface Widened {
  * growing). This bounds the first further, for graphs that follow many flags.
  */
 const MAX_CHOICES = 64;
-
-function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const v of a) if (!b.has(v)) return false;
-  return true;
-}
 
 /** The flags in `kept` only (the same map when none is left out). */
 function keepOnly(flags: Map<string, boolean>, kept: ReadonlySet<string>): Map<string, boolean> {
