@@ -22,7 +22,7 @@ import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
 import { withSharedWalks } from './rules/support.js';
 import { analysisWithin, cutByTimeLimit, deadlineIn, largestFile, largestInGraphs, leavingOutWhatOverruns, unitTimeLimitMs, type Culprit } from './time-limit.js';
-import { REPORTED_AT, type Finding, type Rule } from './rules/rule.js';
+import { PLACED_AT, REPORTED_AT, type Finding, type Rule } from './rules/rule.js';
 
 export interface SourceFile {
   /** Path as shown in reports (relative to the working directory). */
@@ -427,8 +427,10 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
     for (const g of supergraphs(project)) {
       if (options.focus !== undefined && ![...g.covered].some((fn) => fn.file === options.focus)) continue;
       // A program whose graph holds no uid, gid, groups or chroot change has no path to report on (a shell's
-      // callbacks whose only privilege code lies past the end of their graph).
+      // callbacks whose only privilege code lies past the end of their graph). Asked for one file's findings, a
+      // graph with no place for one in that file is not checked either (the file only leads to other files' drops).
       if (!options.everyGraph && !g.nodes.some((n) => n.events.some((e) => REPORTED_AT.has(e.kind)))) continue;
+      if (options.focus !== undefined && !g.nodes.some((n) => n.events.some((e) => PLACED_AT.has(e.kind) && wanted(e.loc)))) continue;
       graphCount++;
       nodeCount += g.nodes.length;
       checking = g;

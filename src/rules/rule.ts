@@ -58,6 +58,13 @@ export interface Finding {
  */
 export const REPORTED_AT: ReadonlySet<PrivilegeEvent['kind']> = new Set(['set-id', 'set-groups', 'chroot']);
 
+/**
+ * Where a finding about a path may be placed: at a `REPORTED_AT` event, or at the directory open that a jail or a
+ * drop leaves open (leaked-dirfd), which may lie in another file. A rule that places a finding anywhere else must add
+ * it here, or an editor asking for that file's findings is not given it.
+ */
+export const PLACED_AT: ReadonlySet<PrivilegeEvent['kind']> = new Set([...REPORTED_AT, 'dir-open']);
+
 export interface RuleContext {
   project: Project;
   judge: ResultJudge;
