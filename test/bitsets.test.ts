@@ -35,4 +35,21 @@ describe('backward data-flow on bitsets', () => {
     const live = backwardUnion(succ, 1, gen, new Uint32Array(3));
     expect(hasBit(live, 0, 31) && hasBit(live, 0, 0)).toBe(true);
   });
+
+  it('computes only the nodes asked for, as the whole fixpoint does, when they are closed under successors', () => {
+    // 0 → 1 → 2 → 1 (a loop), 2 → 3, 0 → 4; a bit made at 3 and at 4. Asked: the loop and its exit (1, 2, 3).
+    const succ = [[1, 4], [2], [1, 3], [], []];
+    const gen = new Uint32Array(5);
+    setBit(gen, 3, 5);
+    setBit(gen, 4, 7);
+    const kill = new Uint32Array(5);
+    const whole = backwardUnion(succ, 1, gen, kill);
+    const only = Uint8Array.from([0, 1, 1, 1, 0]);
+    const part = backwardUnion(succ, 1, gen, kill, undefined, only);
+    expect([1, 2, 3].map((n) => part[n])).toEqual([1, 2, 3].map((n) => whole[n]));
+    expect(hasBit(part, 1, 5)).toBe(true);
+    // The nodes not asked for are left empty (node 0 reaches both bits in the whole fixpoint).
+    expect([part[0], part[4]]).toEqual([0, 0]);
+    expect(hasBit(whole, 0, 5) && hasBit(whole, 0, 7)).toBe(true);
+  });
 });

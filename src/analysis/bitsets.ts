@@ -11,11 +11,20 @@ export function backwardUnion(
   kill: Uint32Array,
   /** The predecessors of each node, when the caller has them already (`predecessors(succ)`). */
   preds: readonly (readonly number[])[] = predecessors(succ),
+  /**
+   * The nodes whose bits are wanted, when not all are (`only[id]` set), closed under successors except past nodes
+   * that kill every bit: the others are left 0, so they must be nodes whose bits are 0 or are never read.
+   */
+  only?: Uint8Array,
 ): Uint32Array {
   const count = succ.length;
   const bits = new Uint32Array(count * words);
-  const work = Array.from({ length: count }, (_, id) => id);
-  const queued = new Uint8Array(count).fill(1);
+  const work: number[] = [];
+  const queued = new Uint8Array(count);
+  for (let id = 0; id < count; id++) if (!only || only[id]) {
+    work.push(id);
+    queued[id] = 1;
+  }
   // Each change sets at least one more bit of a node and queues its predecessors: past this many visits the
   // fixpoint is not converging (a bug), and an error says so instead of a run that never ends.
   let visits = count + preds.reduce((sum, p) => sum + p.length, 0) * 32 * words;
@@ -37,7 +46,7 @@ export function backwardUnion(
       }
     }
     if (!changed) continue;
-    for (const p of preds[id]!) if (!queued[p]) {
+    for (const p of preds[id]!) if (!queued[p] && (!only || only[p])) {
       queued[p] = 1;
       work.push(p);
     }

@@ -128,7 +128,7 @@ function flagVariables(g: Supergraph): Set<string> {
   for (const n of g.nodes) if (n.events.some((e) => decidedByFlags(e, jails))) privilegeNodes[n.id] = 1;
   const reaches = reachingNodes(g, privilegeNodes);
   const asked = testsAt.filter(([n, v]) => candidate(v) && n.succ.some((s) => reaches[s]));
-  for (const [v, count] of guardCounts(g, testsAt, asked, privilegeNodes)) guards.set(v, count);
+  for (const [v, count] of guardCounts(g, testsAt, asked, privilegeNodes, reaches)) guards.set(v, count);
   // The variables followed are those whose guarding tests lie on the most paths (each inlined copy of a test is a
   // place where following the variable keeps a path from taking a branch it cannot take). Among them, those whose
   // tests guard the most conditions of the source rank first: where too many combinations meet, a helper's local
@@ -179,7 +179,7 @@ function decidedByFlags(e: PrivilegeEvent, jails: ReadonlySet<string>): boolean 
  * test proves nothing). No distance counts: how much unrelated code lies between a test and the calls (a function
  * inlined there or not) must not decide which variables are followed.
  */
-function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [SuperNode, string][], privilegeNodes: Uint8Array): Map<string, GuardCount> {
+function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [SuperNode, string][], privilegeNodes: Uint8Array, reaches: Uint8Array): Map<string, GuardCount> {
   const counts = new Map<string, GuardCount>();
   if (!asked.length) return counts;
   // One bit per privilege node: a function inlined twice shares its event objects, so nodes are what is compared.
@@ -202,7 +202,7 @@ function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [Supe
     // A test that first stores a new value (`(fp = g()) == NULL` after `(fp = f()) == NULL`) decides anew: the search
     // goes through it, as through any other assignment.
     for (const id of testsOf.get(v)!) if (!changedBy(g.nodes[id]!).some((c) => mentions(v, c))) stop.fill(0xffffffff, id * words, (id + 1) * words);
-    const reach = backwardUnion(succ, words, gen, stop, preds);
+    const reach = backwardUnion(succ, words, gen, stop, preds, branchesOf(conds, succ, stop, words, reaches));
     // Conditions of the source, each counted once (a helper inlined at every reply is one condition, not hundreds),
     // and the copies of them that guard: the first rank where too many combinations meet, the second chooses the
     // variables followed (flagVariables).
@@ -231,6 +231,27 @@ function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [Supe
     counts.set(v, { conditions: guarding.size, copies });
   }
   return counts;
+}
+
+/**
+ * The nodes whose reach the tests `conds` compare: those their branches lead to, not past a test that stops the
+ * search (`stop`, where every bit is killed), among the nodes that reach a privilege call (`reaches`; the others
+ * reach none). About half of a graph's nodes, for a variable tested once.
+ */
+function branchesOf(conds: SuperNode[], succ: readonly (readonly number[])[], stop: Uint32Array, words: number, reaches: Uint8Array): Uint8Array {
+  const found = new Uint8Array(succ.length);
+  const work: number[] = [];
+  const add = (id: number): void => {
+    if (found[id] || !reaches[id]) return;
+    found[id] = 1;
+    work.push(id);
+  };
+  for (const n of conds) for (const s of n.succ) add(s);
+  while (work.length) {
+    const id = work.pop()!;
+    if (stop[id * words] === 0) for (const s of succ[id]!) add(s);
+  }
+  return found;
 }
 
 /**
