@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Edit, Language, Parser, type Node, type ParseState, type Tree } from 'web-tree-sitter';
+import { mirrorTree } from './syntax-mirror.js';
 
 export type GrammarName = 'c' | 'typescript' | 'tsx';
 
@@ -144,71 +145,12 @@ function pointAt(text: string, index: number): { row: number; column: number } {
  */
 export const MAX_ERROR_NESTING = 200;
 
-/** How deep the tree goes, counted without recursion; stops counting past `limit`. */
-export function treeDepth(tree: Tree | Node, limit: number): number {
-  const cursor = tree.walk();
-  let depth = 0;
-  let max = 0;
-  try {
-    for (;;) {
-      if (cursor.gotoFirstChild()) {
-        depth++;
-        if (depth > max) max = depth;
-        if (max > limit) return max;
-        continue;
-      }
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return max;
-        depth--;
-      }
-    }
-  } finally {
-    cursor.delete();
-  }
-}
-
 /**
- * The depth of each top-level node without syntax errors, by its text, for the files whose trees are remembered:
- * after an edit, only the top-level nodes that changed (or hold errors) are walked again.
+ * The tree's copy (syntax-mirror.ts), or why it must not be analysed: syntax errors nested deeper than
+ * MAX_ERROR_NESTING. The copy's walk counts the depth (a cursor walk, no node lookup that recurses), and a tree
+ * with errors is not copied past it.
  */
-const depthMemory = new Map<string, Map<string, number>>();
-
-/** treeDepth, from the depths of the unchanged top-level nodes of the key's previous tree. */
-function rememberedDepth(tree: Tree, key: string, limit: number): number {
-  const previous = depthMemory.get(key);
-  const next = new Map<string, number>();
-  const cursor = tree.walk();
-  let max = 0;
-  try {
-    if (!cursor.gotoFirstChild()) return 0;
-    do {
-      const node = cursor.currentNode;
-      const text = node.hasError ? undefined : node.text;
-      let depth = text !== undefined ? previous?.get(text) : undefined;
-      depth ??= 1 + treeDepth(node, limit);
-      if (text !== undefined) next.set(text, depth);
-      if (depth > max) max = depth;
-      if (max > limit) return max;
-    } while (cursor.gotoNextSibling());
-  } finally {
-    cursor.delete();
-    depthMemory.delete(key);
-    depthMemory.set(key, next);
-    for (const oldest of depthMemory.keys()) {
-      if (depthMemory.size <= memoryLimit) break;
-      depthMemory.delete(oldest);
-    }
-  }
-  return max;
-}
-
-/**
- * The reason a parsed tree must not be analysed, or undefined when it is safe to walk. With a `memoryKey` (as for
- * parseBefore) and tree memory on, the depths of unchanged top-level nodes are taken from the key's previous tree.
- */
-export function unsafeTree(tree: Tree, memoryKey?: string): InputLimitError | undefined {
-  if (!tree.rootNode.hasError) return undefined;
-  const depth = memoryKey !== undefined && memoryLimit ? rememberedDepth(tree, memoryKey, MAX_ERROR_NESTING) : treeDepth(tree, MAX_ERROR_NESTING);
-  if (depth <= MAX_ERROR_NESTING) return undefined;
-  return new InputLimitError(`syntax errors nested more than ${MAX_ERROR_NESTING} levels deep; skipped (the parser cannot analyse them safely)`);
+export function mirrorIfSafe(tree: Tree, text: string): Node | InputLimitError {
+  const root = mirrorTree(tree, text, tree.rootNode.hasError ? MAX_ERROR_NESTING : Infinity);
+  return root ?? new InputLimitError(`syntax errors nested more than ${MAX_ERROR_NESTING} levels deep; skipped (the parser cannot analyse them safely)`);
 }

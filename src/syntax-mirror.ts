@@ -362,11 +362,16 @@ export class MirrorCursor {
   delete(): void {}
 }
 
+/** Thrown inside the copy's walk when the tree goes deeper than asked. */
+const TOO_DEEP = Symbol('too deep');
+
 /**
  * Copy a tree (parsed from `text`) out of the wasm module. The copy is read as web-tree-sitter nodes are (`Node`),
- * so that the front-ends' code reads either.
+ * so that the front-ends' code reads either. With `depthLimit`, a tree that goes deeper is not copied: undefined.
  */
-export function mirrorTree(tree: Tree, text: string): Node {
+export function mirrorTree(tree: Tree, text: string): Node;
+export function mirrorTree(tree: Tree, text: string, depthLimit: number): Node | undefined;
+export function mirrorTree(tree: Tree, text: string, depthLimit = Infinity): Node | undefined {
   const language = tree.language;
   const types = language.types;
   const copy = new MirrorTree(text, types, language.fields);
@@ -374,7 +379,8 @@ export function mirrorTree(tree: Tree, text: string): Node {
   const named = types.map((_, typeId) => language.nodeTypeIsNamed(typeId));
   const cursor = tree.walk();
   try {
-    const visit = (parent: number, fieldId: number): number => {
+    const visit = (parent: number, fieldId: number, depth: number): number => {
+      if (depth > depthLimit) throw TOO_DEEP;
       const typeId = cursor.nodeTypeId;
       const start = cursor.startIndex;
       const end = cursor.endIndex;
@@ -386,7 +392,7 @@ export function mirrorTree(tree: Tree, text: string): Node {
         const withFields = typeId !== ERROR_TYPE_ID;
         let previous = NONE;
         do {
-          const child = visit(id, withFields ? cursor.currentFieldId : 0);
+          const child = visit(id, withFields ? cursor.currentFieldId : 0, depth + 1);
           if (previous === NONE) copy.firstChildren[id] = child;
           else copy.nextSiblings[previous] = child;
           previous = child;
@@ -395,7 +401,10 @@ export function mirrorTree(tree: Tree, text: string): Node {
       }
       return id;
     };
-    visit(NONE, 0);
+    visit(NONE, 0, 0);
+  } catch (e) {
+    if (e === TOO_DEEP) return undefined;
+    throw e;
   } finally {
     cursor.delete();
   }

@@ -12,13 +12,13 @@ const TEXTS_REMEMBERED = 16_384;
 export function perText<T>(compute: (text: string) => T): (text: string) => T {
   const kept = new Map<string, T>();
   return (text) => {
+    // A one-shot run looks nothing up: a lookup hashes the whole text (about 1 % of a corpus run).
+    if (!treesRemembered()) return compute(text);
     const known = kept.get(text);
     if (known !== undefined) return known;
     const value = compute(text);
-    if (treesRemembered()) {
-      kept.set(text, value);
-      if (kept.size > TEXTS_REMEMBERED) kept.delete(kept.keys().next().value!);
-    }
+    kept.set(text, value);
+    if (kept.size > TEXTS_REMEMBERED) kept.delete(kept.keys().next().value!);
     return value;
   };
 }

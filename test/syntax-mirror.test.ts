@@ -97,4 +97,16 @@ describe('syntax mirror', () => {
     expect(copy.hasError).toBe(true);
     expect(copy.descendantsOfType('function_definition')[0]!.hasError).toBe(false);
   });
+
+  it('is not made past a depth limit (a tree whose syntax errors nest too deep is not walked: parser.ts mirrorIfSafe)', async () => {
+    const parser = await createParser('c');
+    const text = `int f(void) { return ${'('.repeat(30)}1${')'.repeat(30)}; }\n`;
+    const tree = parser.parse(text)!;
+    const depth = (n: Node): number => Math.max(0, ...n.children.map((c) => 1 + depth(c!)));
+    const deepest = depth(tree.rootNode);
+    expect(deepest).toBeGreaterThan(30);
+    expect(mirrorTree(tree, text, deepest)).toBeDefined();
+    expect(mirrorTree(tree, text, deepest - 1)).toBeUndefined();
+    tree.delete();
+  });
 });

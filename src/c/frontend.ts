@@ -1,7 +1,7 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel, type MessageShape } from '../model.js';
-import { createParser, parseBefore, unsafeTree } from '../parser.js';
+import { createParser, InputLimitError, mirrorIfSafe, parseBefore } from '../parser.js';
 import { deadlineIn, fileTimeLimitError, fileTimeLimitMs, modelWithin } from '../time-limit.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { idGetterClass } from './calls.js';
@@ -9,7 +9,6 @@ import { valueWhen } from './conditions.js';
 import { controlMacro, type ControlMacro, type MacroDefinition } from './control-macros.js';
 import { truthy } from '../values.js';
 import { FunctionCfgBuilder } from './cfg.js';
-import { mirrorTree } from '../syntax-mirror.js';
 import { unixBranchOnly } from './preprocess.js';
 import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
@@ -327,10 +326,23 @@ function orphanBlocks(root: Node): number {
   return count;
 }
 
-function errorBytes(root: Node, errors = descendantsOfType(root, ['ERROR'])): number {
-  let total = 0;
-  for (const e of errors) if (e.parent?.type !== 'ERROR') total += e.endIndex - e.startIndex;
-  if (root.type === 'ERROR') total += root.endIndex - root.startIndex;
+/**
+ * The bytes inside ERROR nodes (an ERROR inside another counted once). Only nodes that hold an error are gone into,
+ * and each node's parent is the one the walk came from: no `parent` lookup, which recurses in the parser runtime
+ * over deep error recovery (parser.ts, MAX_ERROR_NESTING), and no walk of the error-free code.
+ */
+function errorBytes(root: Node): number {
+  let total = root.type === 'ERROR' ? root.endIndex - root.startIndex : 0;
+  const work: [Node, boolean][] = [[root, root.type === 'ERROR']];
+  while (work.length) {
+    const [node, inError] = work.pop()!;
+    for (const child of node.children) {
+      if (!child?.hasError) continue;
+      const isError = child.type === 'ERROR';
+      if (isError && !inError) total += child.endIndex - child.startIndex;
+      work.push([child, isError]);
+    }
+  }
   return total;
 }
 
@@ -451,14 +463,10 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       parsedText = unixText;
     } else retry?.delete();
   }
-  const unsafe = unsafeTree(tree, flattened ? `${path}\0unix build` : path);
-  if (unsafe) {
-    tree.delete();
-    throw unsafe;
-  }
   // The model is read from a copy of the tree in plain objects (syntax-mirror.ts): the tree itself is let go.
-  const root = mirrorTree(tree, parsedText);
+  const root = mirrorIfSafe(tree, parsedText);
   tree.delete();
+  if (root instanceof InputLimitError) throw root;
   const nodes = FileNodes.of(root, source);
   // The headers' constants, then the file's own (its macros as parsed, then as a Unix build defines them, and its enumerations).
   const numbers = new Map([...(project.numericConstants ?? []), ...numericMacros(root, nodes.of('preproc_def')), ...numericConstants(source, project.numericConstants)]);

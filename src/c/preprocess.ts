@@ -10,6 +10,16 @@ import { lineAt, lineStartsOf } from '../line-index.js';
  * line of its own stands for its code.
  */
 export function unixBranchOnly(source: string): string {
+  // A file is read as a Unix build twice in a row: for the retry of its parse, and for its constants.
+  if (lastUnixBuild?.source === source) return lastUnixBuild.text;
+  const text = unixBuildOf(source);
+  lastUnixBuild = { source, text };
+  return text;
+}
+
+let lastUnixBuild: { source: string; text: string } | undefined;
+
+function unixBuildOf(source: string): string {
   const lines = source.split('\n');
   const lineStarts = lineStartsOf(source);
   const lineOf = (offset: number): number => lineAt(lineStarts, offset);

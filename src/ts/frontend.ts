@@ -2,8 +2,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import type { CallVocabulary } from '../call-meaning.js';
 import type { FileModel, FunctionModel, IdClass } from '../model.js';
-import { createParser, parseBefore, unsafeTree, type GrammarName } from '../parser.js';
-import { mirrorTree } from '../syntax-mirror.js';
+import { createParser, InputLimitError, mirrorIfSafe, parseBefore, type GrammarName } from '../parser.js';
 import { deadlineIn, fileTimeLimitError, fileTimeLimitMs, modelWithin } from '../time-limit.js';
 import { moduleConstants } from './accounts.js';
 import { ModuleBindings, stripExtension } from './bindings.js';
@@ -81,14 +80,10 @@ export async function analyzeNodeFile(path: string, source: string, nextEventId:
   const deadline = deadlineIn(fileTimeLimitMs());
   const tree = parseBefore(parser, source, deadline);
   if (!tree) throw fileTimeLimitError();
-  const unsafe = unsafeTree(tree);
-  if (unsafe) {
-    tree.delete();
-    throw unsafe;
-  }
   // The model is read from a copy of the tree in plain objects (syntax-mirror.ts): the tree itself is let go.
-  const root = mirrorTree(tree, source);
+  const root = mirrorIfSafe(tree, source);
   tree.delete();
+  if (root instanceof InputLimitError) throw root;
   // Building the model counts against the file's time limit too.
   return modelWithin(deadline, () => {
     const moduleName = stripExtension(path);
