@@ -18,3 +18,12 @@ export function lineAt(starts: readonly number[], offset: number): number {
   }
   return lo;
 }
+
+/** The text as spaces, its line breaks kept: what is blanked out keeps every offset, line and column of the rest. */
+export function blankedKeepingLines(text: string): string {
+  if (!text.includes('\n')) return ' '.repeat(text.length);
+  return text
+    .split('\n')
+    .map((line) => ' '.repeat(line.length))
+    .join('\n');
+}

@@ -7,6 +7,7 @@
  */
 import { perText, wordsOf } from '../text-memory.js';
 import { unixBranchOnly } from './preprocess.js';
+import { blankedKeepingLines } from '../line-index.js';
 
 /** A number as C writes it: decimal, hex or octal, with integer suffixes, a sign, parentheses and a cast to an id type. */
 export function numberOf(text: string, known: ReadonlyMap<string, number>): number | undefined {
@@ -34,7 +35,7 @@ const ENUM_BODY = /\benum\b\s*(?:[A-Za-z_]\w*\s*)?\{([^{}]*)\}/g;
 
 /** Comments out of the way (kept as spaces so that nothing else moves). */
 function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, blankedKeepingLines);
 }
 
 /** The code a Unix build compiles, without comments (kept per text in an editor's host: edit after edit, most files are unchanged). */

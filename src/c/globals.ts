@@ -9,6 +9,7 @@
  */
 import { perText, wordsOf } from '../text-memory.js';
 import { numberOf, numericConstants } from './constants.js';
+import { blankedKeepingLines } from '../line-index.js';
 
 /**
  * What one file defines: the scalar variables it defines at file scope (with the text of their initialiser), and
@@ -32,7 +33,7 @@ interface Scanned {
 
 /** Comments, string and character literals blanked (kept as spaces, newlines kept), so that nothing else moves. */
 function blankLiterals(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, (m) => (m.includes('\n') ? m.replace(/[^\n]/g, ' ') : ' '.repeat(m.length)));
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'/g, blankedKeepingLines);
 }
 
 /** Comments, literals, directives (skipped, directives kept as ranges), and the punctuation that tells scopes and statements. */

@@ -13,10 +13,11 @@
  */
 import { perText } from '../text-memory.js';
 import { splitOutside } from './split.js';
+import { blankedKeepingLines } from '../line-index.js';
 
 /** Comments, string and character literals, and preprocessor lines blanked (spaces; newlines kept). */
 function blankLiterals(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'|^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm, (m) => (m.includes('\n') ? m.replace(/[^\n]/g, ' ') : ' '.repeat(m.length)));
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'|^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm, blankedKeepingLines);
 }
 
 /** Split at commas (or `;`) outside parentheses and brackets. */

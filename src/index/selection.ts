@@ -16,6 +16,7 @@ import { callsMember, memberFunctions } from '../c/members.js';
 import { treesRemembered } from '../parser.js';
 import { wordsOf } from '../text-memory.js';
 import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
+import { blankedKeepingLines } from '../line-index.js';
 
 export interface SelectableSource {
   path: string;
@@ -346,7 +347,7 @@ function blankExcept(text: string, functions: LexicalFunction[], keep: Set<Lexic
   let at = 0;
   for (const f of functions) {
     if (keep.has(f)) continue;
-    parts.push(text.slice(at, f.start), text.slice(f.start, f.end).replace(/[^\n]/g, ' '));
+    parts.push(text.slice(at, f.start), blankedKeepingLines(text.slice(f.start, f.end)));
     at = f.end;
   }
   parts.push(text.slice(at));
