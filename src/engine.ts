@@ -206,7 +206,12 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
     ? { parse: new Map(selectable.map((s) => [s.path, s.text])), macros: [], functionsKept: 0, functionsFound: 0 }
     : selectForParsing(selectable, { noreturn: [...config.noreturn, ...textNoreturn], inputFunctions: config.inputFunctions, calls: vocabulary });
   // File-scope variables nothing sets, of those the parsed C code names.
-  const globals = unassignedGlobals(sources, constants, selectable.filter((s) => s.language === 'c').flatMap((s) => selection.parse.get(s.path) ?? []));
+  // The names each C file parsed uses, found once: for the globals, the struct member calls and the constants below.
+  const wordsParsed = new Map(selectable.flatMap((s) => {
+    const text = s.language === 'c' ? selection.parse.get(s.path) : undefined;
+    return text === undefined ? [] : [[s.path, wordsOf(text)] as const];
+  }));
+  const globals = unassignedGlobals(sources, constants, [...wordsParsed.values()]);
   // Struct members the unit stores its functions in: calls through them reach those functions.
   selection.members ??= membersOf(selectable);
   selection.callCounts ??= callCountsOf(selectable);
@@ -215,8 +220,10 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const tasks: ParseTask[] = [];
   selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);
-    const memberCalls = src.language === 'c' && members.size ? [...wordsOf(text ?? '')].filter((w) => members.has(w)).sort() : [];
-    if (text !== undefined) tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(src.language === 'c' ? { numericConstants: constantsUsedBy(text, constants), globalConstants: constantsUsedBy(text, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, vocabulary });
+    if (text === undefined) return;
+    const words = wordsParsed.get(src.path);
+    const memberCalls = words && members.size ? [...words].filter((w) => members.has(w)).sort() : [];
+    tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(words ? { numericConstants: constantsUsedBy(words, constants), globalConstants: constantsUsedBy(words, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
   return { sources, textNoreturn, textMessages, selection, tasks, indexed };

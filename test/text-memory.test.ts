@@ -6,14 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { unassignedGlobals } from '../src/c/globals.js';
 import { rememberTrees } from '../src/parser.js';
-import { perText } from '../src/text-memory.js';
+import { perText, wordsOf } from '../src/text-memory.js';
 
 const A = 'int verbose = 0;\nint level = 2;\nvoid f(void) { if (verbose) g(level); }\n';
 /** b.c, edit after edit: it sets `level`, then nothing, then `verbose`. */
 const B = ['void h(void) { level = 3; }\n', 'void h(void) { g(0); }\n', 'void h(void) { verbose++; }\n'];
 
 function globalsOf(b: string): [string, number][] {
-  return [...unassignedGlobals([{ path: 'a.c', text: A }, { path: 'b.c', text: b }], new Map(), [A, b])].sort();
+  return [...unassignedGlobals([{ path: 'a.c', text: A }, { path: 'b.c', text: b }], new Map(), [A, b].map(wordsOf))].sort();
 }
 
 describe('per-text memory', () => {

@@ -290,10 +290,15 @@ function reclassifyRestores(g: Supergraph): void {
       else facts.delete(e.idKind);
     } else facts.delete(e.idKind);
   };
+  // Only a return to the invoker after an effective drop to another account is changed: most graphs have neither.
+  const returnsToInvoker = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.scope === 'permanent' && e.direction === 'drop' && e.target === 'invoker';
+  const dropsEffectively = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.scope === 'effective' && e.direction === 'drop' && e.target !== 'invoker';
+  if (!g.nodes.some((n) => n.events.some(returnsToInvoker)) || !g.nodes.some((n) => n.events.some(dropsEffectively))) return;
   const pending = forwardFacts(g.nodes, g.entry, [], (facts, node) => {
     for (const e of node.events) track(facts, e);
   });
   for (const node of g.nodes) {
+    if (!node.events.some(returnsToInvoker)) continue;
     const facts = new Set(pending.get(node.id));
     node.events = node.events.map((e) => {
       if (e.kind !== 'set-id') return e;

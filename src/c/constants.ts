@@ -5,7 +5,7 @@
  * `#ifdef __CYGWIN__` that gives root another id). A name given two different values is left out: which one holds
  * depends on the build.
  */
-import { perText, wordsOf } from '../text-memory.js';
+import { perText } from '../text-memory.js';
 import { unixBranchOnly } from './preprocess.js';
 import { blankedKeepingLines } from '../line-index.js';
 
@@ -119,11 +119,11 @@ function computeHeaderConstants(list: { path: string; text: string }[]): Map<str
   return known;
 }
 
-/** The constants of `known` that `text` names: what a file's analysis needs of its project's headers. */
-export function constantsUsedBy(text: string, known: ReadonlyMap<string, number>): [string, number][] {
+/** The constants of `known` among the names a file uses (`wordsOf` its text): what its analysis needs of its project's headers. */
+export function constantsUsedBy(words: Iterable<string>, known: ReadonlyMap<string, number>): [string, number][] {
   if (!known.size) return [];
   const out: [string, number][] = [];
-  for (const w of wordsOf(text)) {
+  for (const w of words) {
     const v = known.get(w);
     if (v !== undefined) out.push([w, v]);
   }

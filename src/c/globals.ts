@@ -7,7 +7,7 @@
  * another program of the same project, behind a build option, in a macro — keeps the variable a variable. A name
  * defined twice with different initial values, or with one that is not a number, is left out.
  */
-import { perText, wordsOf } from '../text-memory.js';
+import { perText } from '../text-memory.js';
 import { numberOf, numericConstants } from './constants.js';
 import { blankedKeepingLines } from '../line-index.js';
 
@@ -201,13 +201,12 @@ function namesSet(text: string, names: ReadonlySet<string>, pattern: RegExp): Se
  * The file-scope scalar variables of a project's C files that no file of it ever sets, with the value they keep
  * (their initialiser, or 0). `known`: the numeric constants of the project's headers (an initialiser may name one).
  */
-export function unassignedGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly string[]): Map<string, number> {
+export function unassignedGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly ReadonlySet<string>[]): Map<string, number> {
   const values = new Map<string, number | null>();
   const setters = new Set<string>();
   const texts: string[] = [];
-  // The words of each text, found once here (and kept per text in an editor's host).
-  let words: ReadonlySet<string>[] | undefined;
-  const wanted = (name: string): boolean => !usedIn || (words ??= usedIn.map(wordsOf)).some((w) => w.has(name));
+  // `usedIn`: the names each text analysed uses (`wordsOf`).
+  const wanted = (name: string): boolean => !usedIn || usedIn.some((w) => w.has(name));
   const asked = new Map<string, boolean>();
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
