@@ -77,11 +77,12 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
     covered.add(fn);
     if (fn.runsOnce) ranOnce.add(fn);
     const { cfg } = fn;
-    const first = new Map<number, SuperNode>();
-    const last = new Map<number, SuperNode>();
+    // By the function's node ids (its nodes' indexes): the first and the last segment each node became.
+    const first: SuperNode[] = new Array(cfg.nodes.length);
+    const last: SuperNode[] = new Array(cfg.nodes.length);
     for (const node of cfg.nodes) {
       let seg = add(fn, node, chain);
-      first.set(node.id, seg);
+      first[node.id] = seg;
       for (const original of node.events) {
         if (seg.dies) break;
         const ev = bindEvent(original, binding);
@@ -138,21 +139,21 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
         }
       }
       if (node.tests) seg.tests = bindTests(node.tests, binding, fn);
-      last.set(node.id, seg);
+      last[node.id] = seg;
     }
     for (const node of cfg.nodes) {
-      const seg = last.get(node.id)!;
+      const seg = last[node.id]!;
       if (seg.dies) continue;
       const impossible = impossibleBranch(node, binding);
       node.succ.forEach((s, i) => {
         if (s < 0) return;
         // A branch the caller's arguments rule out leads where the other one does.
         const target = impossible === i ? node.succ[1 - i]! : s;
-        seg.succ.push(first.get(target)!.id);
+        seg.succ.push(first[target]!.id);
       });
     }
     stack.pop();
-    return { entry: first.get(cfg.entry)!.id, exit: last.get(cfg.exit)!.id };
+    return { entry: first[cfg.entry]!.id, exit: last[cfg.exit]!.id };
   };
 
   const { entry, exit } = expand(root, [], new Map());
