@@ -430,6 +430,10 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   analysisWithin(deadline, blame, () => {
     check([], true);
     checking = undefined;
+    // Asked for one file's findings where the file has no place for one (it only calls other files' privilege
+    // code), no program's graph is made.
+    const focusFile = options.focus === undefined ? undefined : models.find((m) => m.path === options.focus);
+    if (focusFile && !focusFile.functions.some((fn) => fn.cfg.nodes.some((n) => n.events.some((e) => PLACED_AT.has(e.kind))))) return;
     // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
     for (const g of supergraphs(project)) {
       if (options.focus !== undefined && ![...g.covered].some((fn) => fn.file === options.focus)) continue;
