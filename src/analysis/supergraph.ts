@@ -47,6 +47,14 @@ export interface Supergraph {
   forkValues?: ReadonlyMap<FunctionModel, ForkValues>;
 }
 
+/** The events of a segment that has none (most have none): one shared array, never changed. */
+const NO_EVENTS: PrivilegeEvent[] = Object.freeze([]) as unknown as PrivilegeEvent[];
+
+function addEvent(seg: SuperNode, ev: PrivilegeEvent): void {
+  if (seg.events === NO_EVENTS) seg.events = [ev];
+  else seg.events.push(ev);
+}
+
 /** Inlining stops past this size of one program's graph: calls are then kept as plain calls. No budget is shared between programs. */
 const MAX_NODES = 40_000;
 const MAX_DEPTH = 24;
@@ -60,7 +68,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
 
   const add = (fn: FunctionModel, origin: CfgNode, chain: CallEvent[]): SuperNode => {
     checkTime();
-    const n: SuperNode = { id: nodes.length, fn, origin, events: [], succ: [], dies: false, chain };
+    const n: SuperNode = { id: nodes.length, fn, origin, events: NO_EVENTS, succ: [], dies: false, chain };
     nodes.push(n);
     return n;
   };
@@ -118,11 +126,11 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           if (inlined < project.memberStoredCount(ev)) before.succ.push(seg.id);
           continue;
         }
-        seg.events.push(ev);
+        addEvent(seg, ev);
         if (ev.kind === 'call') {
           const callee2 = project.resolveCall(ev, fn.file);
           const input = callee2 && project.inputReaders.get(callee2);
-          if (input) seg.events.push(summaryInput(ev, input));
+          if (input) addEvent(seg, summaryInput(ev, input));
           const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
           if (kept && callee2 && project.neverNull.has(callee2)) (seg.nonNull ??= []).push(kept);
           ev.args.forEach((a, i) => {
