@@ -397,9 +397,9 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   // Out of time, the file to leave out is the one with the most of the program being checked.
   let checking: Supergraph | undefined;
   const blame = (): Culprit | undefined => largestInGraphs(checking ? [checking] : []) ?? largestFile(models);
-  const findEntryGraphs = entryGraphFinder(project);
+  const entryGraphs = entryGraphFinder(project);
   const entryGraphsWith = function* (eventId: number): Iterable<Supergraph> {
-    for (const g of findEntryGraphs(eventId)) yield (checking = g);
+    for (const g of entryGraphs.with(eventId)) yield (checking = g);
   };
   const check = (graphs: Supergraph[], projectPass: boolean): void =>
     withSharedWalks(() => {
@@ -435,7 +435,10 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
     const focusFile = options.focus === undefined ? undefined : models.find((m) => m.path === options.focus);
     if (focusFile && !focusFile.functions.some((fn) => fn.cfg.nodes.some((n) => n.events.some((e) => PLACED_AT.has(e.kind))))) return;
     // One program's graph at a time: made, checked by every rule in one shared pass, and let go.
-    for (const g of supergraphs(project)) {
+    // A program entry's graph the project pass still holds is the one this would make: the same object, so that
+    // what the rules derive from it (its flags, their tests) is derived once. (No question about entries is asked
+    // after the project pass.)
+    for (const g of supergraphs(project, { made: entryGraphs.take })) {
       if (options.focus !== undefined && ![...g.covered].some((fn) => fn.file === options.focus)) continue;
       // A program whose graph holds no uid, gid, groups or chroot change has no path to report on (a shell's
       // callbacks whose only privilege code lies past the end of their graph). Asked for one file's findings, a
@@ -458,27 +461,38 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
 
 /**
  * The graphs of program entries that reach an event, for questions about the whole program. Each entry's graph is
- * made once to learn which events it reaches, then let go; a question makes again only the graphs it needs.
+ * made once to learn which events it reaches; the last few made or asked for are kept, the others let go, and a
+ * question makes again only the graphs it needs. `take` hands a kept graph over (to the pass over every program's
+ * graph, once the questions are asked) and forgets it.
  */
-function entryGraphFinder(project: Project): (eventId: number) => Iterable<Supergraph> {
+function entryGraphFinder(project: Project): { with: (eventId: number) => Iterable<Supergraph>; take: (root: FunctionModel) => Supergraph | undefined } {
   let reached: Map<FunctionModel, Set<number>> | undefined;
   const recent: Supergraph[] = [];
-  return function* (eventId) {
+  const keep = (g: Supergraph): void => {
+    recent.unshift(g);
+    recent.length = Math.min(recent.length, 4);
+  };
+  const kept = (root: FunctionModel): Supergraph | undefined => recent.find((r) => r.root === root);
+  function* withEvent(eventId: number): Iterable<Supergraph> {
     if (!reached) {
       reached = new Map();
-      for (const g of supergraphs(project, { only: (root) => root.isEntry })) reached.set(g.root, new Set(g.nodes.flatMap((n) => n.events.map((e) => e.id))));
+      for (const g of supergraphs(project, { only: (root) => root.isEntry })) {
+        reached.set(g.root, new Set(g.nodes.flatMap((n) => n.events.map((e) => e.id))));
+        keep(g);
+      }
     }
     for (const [root, ids] of reached) {
       if (!ids.has(eventId)) continue;
-      let g = recent.find((r) => r.root === root);
-      if (!g) {
-        g = buildSupergraph(project, root);
-        recent.unshift(g);
-        recent.length = Math.min(recent.length, 4);
-      }
+      let g = kept(root);
+      if (!g) keep((g = buildSupergraph(project, root)));
       yield g;
     }
+  }
+  const take = (root: FunctionModel): Supergraph | undefined => {
+    const i = recent.findIndex((r) => r.root === root);
+    return i < 0 ? undefined : recent.splice(i, 1)[0];
   };
+  return { with: withEvent, take };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -1244,6 +1244,28 @@ export function failureReaches(
 export function reachedAvoiding(g: Supergraph, target: number, ends: (n: SuperNode) => boolean): boolean {
   const start = knownFlags(g).get(g.entry);
   if (!start) return false;
+  // First only through the nodes that can lead to the target (the states elsewhere cannot reach it): a path found,
+  // or too many states among these alone, is the answer. Otherwise the search over every state says whether there
+  // are too many to tell (its answer does not depend on the order states are taken in: found, too many, or all seen).
+  const toward = leadingTo(g, target);
+  if (toward[g.entry] && searchAvoiding(g, start, target, ends, toward)) return true;
+  return searchAvoiding(g, start, target, ends, undefined);
+}
+
+/** The nodes with a path to `target` that passes no node that dies (the target included). */
+function leadingTo(g: Supergraph, target: number): Uint8Array {
+  const preds = predecessors(g);
+  const marks = new Uint8Array(g.nodes.length);
+  marks[target] = 1;
+  const work = [target];
+  while (work.length) for (const p of preds[work.pop()!]!) if (!marks[p] && !g.nodes[p]!.dies) {
+    marks[p] = 1;
+    work.push(p);
+  }
+  return marks;
+}
+
+function searchAvoiding(g: Supergraph, start: Map<string, boolean>, target: number, ends: (n: SuperNode) => boolean, only: Uint8Array | undefined): boolean {
   const seen = new Set<string>();
   const stack: [number, Map<string, boolean>][] = [[g.entry, start]];
   while (stack.length) {
@@ -1256,6 +1278,7 @@ export function reachedAvoiding(g: Supergraph, target: number, ends: (n: SuperNo
     if (n.dies || ends(n)) continue;
     const after = constantsAfter(g, n, flags);
     n.succ.forEach((s, i) => {
+      if (only && !only[s]) return;
       const along = followEdge(g, n, i, after);
       if (along) stack.push([s, liveOnly(g, s, along)]);
     });

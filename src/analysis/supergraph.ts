@@ -326,6 +326,8 @@ function summaryInput(call: CallEvent, input: InputEvent): InputEvent {
 export interface GraphOptions {
   /** Only the roots this accepts (the roots' order puts program entries first, so nothing else changes). */
   only?: (root: FunctionModel) => boolean;
+  /** A graph of the root already made (the same as `buildSupergraph` would make: the project has not changed). */
+  made?: (root: FunctionModel) => Supergraph | undefined;
 }
 
 /**
@@ -333,7 +335,7 @@ export interface GraphOptions {
  * Graphs are made one at a time, so that a caller can analyse each and let it go before the next.
  */
 export function* supergraphs(project: Project, options: GraphOptions = {}): Generator<Supergraph> {
-  const { only } = options;
+  const { only, made } = options;
   const covered = new Set<FunctionModel>();
   const roots = [
     ...project.functions.filter((f) => f.isEntry && project.privileged.has(f)),
@@ -344,7 +346,7 @@ export function* supergraphs(project: Project, options: GraphOptions = {}): Gene
   const rest = project.functions.filter((f) => project.privileged.has(f) && !isRoot.has(f));
   for (const root of [...roots, ...rest]) {
     if ((covered.has(root) && !isRoot.has(root)) || (only && !only(root))) continue;
-    const g = buildSupergraph(project, root);
+    const g = made?.(root) ?? buildSupergraph(project, root);
     for (const f of g.covered) covered.add(f);
     yield g;
   }
