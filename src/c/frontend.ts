@@ -16,7 +16,15 @@ import { compiledOnUnix } from './unix-build.js';
 import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 import { functionMemory } from './function-models.js';
 
-const NORETURN_MARKERS = /\b(noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b/;
+/**
+ * A word that marks a declaration as never returning: the standard spellings (`noreturn`, C11 `_Noreturn`, BSD
+ * `__dead`), and the attribute macros projects name after them, upper case with NORETURN as their last word
+ * (`NORETURN`, `ATTRIB_NORETURN`, `G_GNUC_NORETURN`, `PROJ_GCC_NORETURN`) or lower case ending in noreturn
+ * (`__noreturn__`, `__attribute_noreturn__`, flex's `yynoreturn`).
+ */
+const NORETURN_WORD = String.raw`(?:_Noreturn|__dead2?|_*(?:[a-z][a-z0-9_]*)?noreturn_*|(?:[A-Z][A-Z0-9]*_+|_+)*NORETURN)`;
+
+const NORETURN_MARKERS = new RegExp(String.raw`\b${NORETURN_WORD}\b`);
 
 let parserPromise: Promise<Parser> | undefined;
 function cParser(): Promise<Parser> {
@@ -233,10 +241,10 @@ function macrosOf(root: Node, defs = descendantsOfType(root, ['preproc_function_
 }
 
 /** `static void NORETURN\nerror(...)`: found in the text too, for prototypes the parser could not make sense of. */
-const NORETURN_BEFORE_NAME = /\b(?:noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b(?:\s*\)\s*\)|\s*\]\s*\])?\s*(?<=[\s)\]])(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(/g;
+const NORETURN_BEFORE_NAME = new RegExp(String.raw`\b${NORETURN_WORD}\b(?:\s*\)\s*\)|\s*\]\s*\])?\s*(?<=[\s)\]])(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(`, 'g');
 
 /** `void die(const char *) NORETURN FAST_FUNC;`, `void fatal(...) __attribute__((noreturn));`: the marker after the parameters. */
-const NORETURN_MARKER = /\b(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN)\b|__attribute__\s*\(\((?:[^()]|\([^()]*\))*?\b_{0,2}noreturn_{0,2}\b/g;
+const NORETURN_MARKER = new RegExp(String.raw`\b${NORETURN_WORD}\b|__attribute__\s*\(\((?:[^()]|\([^()]*\))*?\b_{0,2}noreturn_{0,2}\b`, 'g');
 
 /**
  * A quick look before the exact scan: the text may declare a function that never returns, in any of the spellings
@@ -245,7 +253,8 @@ const NORETURN_MARKER = /\b(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN
 export function mayDeclareNoreturn(text: string): boolean {
   return /noreturn|NORETURN|__dead/i.test(text);
 }
-const NAME_BEFORE_MARKER = /([A-Za-z_]\w*)\s*\((?:[^;{}()]|\([^;{}()]*\))*\)\s*(?:[A-Z_][A-Z0-9_]*\b\s*)*$/;
+/** The declared name before a marker: attribute macros, with their arguments, may stand between (`SVC_PRINTF(1, 2)`). */
+const NAME_BEFORE_MARKER = /([A-Za-z_]\w*)\s*\((?:[^;{}()]|\([^;{}()]*\))*\)\s*(?:(?:[A-Z_][A-Z0-9_]*|__attribute__)\b\s*(?:\((?:[^;{}()]|\([^;{}()]*\))*\)\s*)?)*$/;
 
 /** Names declared never to return, read from the text (also where the parser could not follow). */
 export function noreturnNamesInText(source: string): string[] {
