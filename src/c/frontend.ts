@@ -53,18 +53,36 @@ function parameterNames(fnDecl: Node): string[] {
 /** Text that can hold an id getter's call (`getuid()`, `x_geteuid()`, `getpwuid(`): without it there is nothing to find. */
 const ID_GETTER_TEXT = /get(?:e?[ug]id|pwuid(?:_r)?)\s*\(/;
 
-/** Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. */
-function idVariables(root: Node, text = root.text, calls?: Node[]): Map<string, IdClass> {
+/** An id getter's call, through parentheses and casts: the class of id it reads (`getuid()`, `getpwuid(getuid())`). */
+function getterClassOf(node: Node): IdClass | undefined {
+  let n = node;
+  while (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
+    const inner = n.type === 'cast_expression' ? n.childForFieldName('value') : n.namedChild(0);
+    if (!inner) return undefined;
+    n = inner;
+  }
+  if (n.type !== 'call_expression') return undefined;
+  const callee = calleeName(n) ?? '';
+  const cls = idGetterClass(callee);
+  if (cls || (callee !== 'getpwuid' && callee !== 'getpwuid_r')) return cls;
+  // `pw = getpwuid(getuid())`: the invoking user's entry, so pw->pw_uid is the invoker.
+  const arg = n.childForFieldName('arguments')?.namedChild(0);
+  return arg && idGetterClass(calleeName(unwrap(arg)) ?? '') === 'invoker' ? 'invoker' : undefined;
+}
+
+/**
+ * Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. A variable also
+ * given another value (`run.uid = getuid();` as the default, then `run.uid = pw->pw_uid;` for a configured
+ * account) holds more than that id: it is another id, as one given two different getters' values is.
+ * `nodes`: the calls and assignments of `root`, when the caller has found them already.
+ */
+function idVariables(root: Node, text = root.text, nodes?: Node[]): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
   if (!ID_GETTER_TEXT.test(text)) return names;
-  for (const call of calls ?? descendantsOfType(root, ['call_expression'])) {
-    const callee = calleeName(call) ?? '';
-    let cls = idGetterClass(callee);
-    // `pw = getpwuid(getuid())`: the invoking user's entry, so pw->pw_uid is the invoker.
-    if (!cls && (callee === 'getpwuid' || callee === 'getpwuid_r')) {
-      const arg = call.childForFieldName('arguments')?.namedChild(0);
-      if (arg && idGetterClass(calleeName(unwrap(arg)) ?? '') === 'invoker') cls = 'invoker';
-    }
+  const found = nodes ?? descendantsOfType(root, ['call_expression', 'assignment_expression']);
+  for (const call of found) {
+    if (call.type !== 'call_expression') continue;
+    const cls = getterClassOf(call);
     if (!cls) continue;
     let p = call.parent;
     while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
@@ -72,6 +90,16 @@ function idVariables(root: Node, text = root.text, calls?: Node[]): Map<string, 
     if (p?.type === 'assignment_expression') name = unwrap(p.childForFieldName('left')!).text;
     if (p?.type === 'init_declarator') name = declaratorName(p.childForFieldName('declarator'));
     if (name) names.set(name, names.has(name) && names.get(name) !== cls ? 'other' : cls);
+  }
+  if (!names.size) return names;
+  for (const a of found) {
+    if (a.type !== 'assignment_expression') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (!left || !right) continue;
+    const name = unwrap(left).text;
+    if (!names.has(name) || (a.childForFieldName('operator')?.text === '=' && getterClassOf(right) === names.get(name))) continue;
+    names.set(name, 'other');
   }
   return names;
 }
@@ -427,9 +455,9 @@ class FileNodes {
   private constructor(private readonly found: Node[]) {}
 
   static of(root: Node, source: string): FileNodes {
-    // Calls are many: found only when the text can hold an id getter's call (what idVariables reads them for).
+    // Calls and assignments are many: found only when the text can hold an id getter's call (what idVariables reads them for).
     // (ERROR is not asked for with other kinds: web-tree-sitter then finds nothing of any kind.)
-    const kinds = ['declaration', 'function_definition', 'preproc_def', 'preproc_function_def', 'preproc_include', ...(ID_GETTER_TEXT.test(source) ? ['call_expression'] : [])];
+    const kinds = ['declaration', 'function_definition', 'preproc_def', 'preproc_function_def', 'preproc_include', ...(ID_GETTER_TEXT.test(source) ? ['call_expression', 'assignment_expression'] : [])];
     return new FileNodes(descendantsOfType(root, kinds));
   }
 
@@ -483,7 +511,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         functions: [],
         noreturnNames: noreturnDeclarations(root, source, nodes.of('declaration', 'function_definition')),
         macros: macrosOf(root, nodes.of('preproc_function_def')),
-        idVariables: Object.fromEntries(idVariables(root, source, nodes.of('call_expression'))),
+        idVariables: Object.fromEntries(idVariables(root, source, nodes.of('call_expression', 'assignment_expression'))),
         diagnostics: [],
       };
       if (root.hasError) {
