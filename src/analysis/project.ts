@@ -12,7 +12,17 @@ export const BUILTIN_NORETURN = [
 
 /** `exit(0)`: the program finished its work. */
 export function isSuccessfulExit(e: PrivilegeEvent): boolean {
-  return e.kind === 'call' && /^_?_?[eE]xit$/.test(e.callee) && /^(0|EXIT_SUCCESS)$/.test(e.args[0]?.text ?? '');
+  return e.kind === 'call' && /^_?_?[eE]xit$/.test(e.callee) && exitStatus(e) === 0;
+}
+
+/** The status a call ending the process gives, when the code shows it (`1`, `EXIT_FAILURE`, a constant the project defines). */
+function exitStatus(e: CallEvent): number | undefined {
+  const arg = e.args[0];
+  if (!arg) return undefined;
+  if (arg.value !== undefined) return arg.value;
+  if (/^(?:0|EXIT_SUCCESS)$/.test(arg.text)) return 0;
+  if (/^(?:[1-9]\d*|EXIT_FAILURE)$/.test(arg.text)) return Number(arg.text) || 1;
+  return undefined;
 }
 
 /**
@@ -23,7 +33,10 @@ export function isSuccessfulExit(e: PrivilegeEvent): boolean {
 export function isErrorExit(e: PrivilegeEvent): boolean {
   if (e.kind !== 'call') return false;
   if (e.failsProcess || /^(?:abort|__assert_fail)$/.test(e.callee)) return true;
-  if (/^(?:_?_?[eE]xit|quick_exit|process\.exit)$/.test(e.callee)) return /^(?:[1-9]\d*|EXIT_FAILURE)$/.test(e.args[0]?.text ?? '');
+  if (/^(?:_?_?[eE]xit|quick_exit|process\.exit)$/.test(e.callee)) {
+    const status = exitStatus(e);
+    return status !== undefined && status !== 0;
+  }
   return /"|'|`/.test(e.text);
 }
 
@@ -418,8 +431,8 @@ export class Project {
     if (def && this.dyingDefinitions.has(def)) return true;
     // glibc error(3)/error_at_line(3) exit when their status is not 0.
     if (e.callee === 'error' || e.callee === 'error_at_line') {
-      const status = Number(e.args[0]?.text);
-      return Number.isFinite(status) && status !== 0;
+      const status = exitStatus(e);
+      return status !== undefined && status !== 0;
     }
     return false;
   }
