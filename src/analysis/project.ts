@@ -43,6 +43,12 @@ export function isErrorExit(e: PrivilegeEvent): boolean {
 /** Reads from a descriptor: network input when the descriptor is an accepted connection. */
 const SOCKET_READS = new Set(['read', 'readv']);
 
+/** An id written as a call of a function-like macro (`MY_UID(pw)`): the macro's name. */
+const MACRO_CALL = /^([A-Za-z_]\w*)\s*\([^()]*\)$/;
+
+/** A macro body that reads an id from the process (`getuid()`, `(getegid())`): '' for the real id, 'e' for the effective one. */
+const ID_GETTER_BODY = /^\(*\s*get(e?)[ug]id\s*\(\s*\)\s*\)*$/;
+
 const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
 
 const PRIVILEGE_KINDS = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot', 'capability']);
@@ -132,6 +138,7 @@ export class Project {
     for (const m of this.allMacros) if (!this.macros.has(m.name)) this.macros.set(m.name, m);
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.classifyGlobalTargets();
+    this.classifyMacroTargets();
     this.classifySocketReads();
     this.inferDying();
     this.dyingKeys = new Map();
@@ -159,6 +166,22 @@ export class Project {
       const cls = globals.get(e.targetText);
       if (cls === 'invoker') e.target = 'invoker';
       else if (cls === 'saved-effective' && e.direction === 'drop') Object.assign(e, { target: cls, direction: 'raise' });
+    }
+  }
+
+  /**
+   * `setuid(MY_UID(pw))` where the project defines `#define MY_UID(pw) getuid()`: the macro reads the id from the
+   * process, as the call it stands for would (the invoker's, or the saved effective id).
+   */
+  private classifyMacroTargets(): void {
+    for (const fn of this.rewritable()) for (const node of fn.cfg.nodes) for (const e of node.events) {
+      if (e.kind !== 'set-id' || e.target !== 'other') continue;
+      const name = MACRO_CALL.exec(e.targetText)?.[1];
+      const macro = name !== undefined ? this.macros.get(name) : undefined;
+      const getter = macro && ID_GETTER_BODY.exec(macro.body.trim())?.[1];
+      if (getter === undefined) continue;
+      if (getter === '') e.target = 'invoker';
+      else if (e.direction === 'drop') Object.assign(e, { target: 'saved-effective', direction: 'raise' });
     }
   }
 
@@ -919,7 +942,7 @@ function mayBeRewritten(fn: FunctionModel): boolean {
   return fn.cfg.nodes.some((node) =>
     node.events.some(
       (e) =>
-        (e.kind === 'set-id' && (e.targetGlobal || (node.kind === 'cond' && e.direction === 'drop'))) ||
+        (e.kind === 'set-id' && (e.targetGlobal || (node.kind === 'cond' && e.direction === 'drop') || (fn.language === 'c' && e.target === 'other' && MACRO_CALL.test(e.targetText)))) ||
         (e.kind === 'input' && e.source === 'network' && e.descriptor !== undefined) ||
         (e.kind === 'call' && SOCKET_READS.has(e.callee)),
     ),
