@@ -13,7 +13,7 @@ import { mirrorTree } from '../syntax-mirror.js';
 import { unixBranchOnly } from './preprocess.js';
 import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
-import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
+import { callArguments, calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 import { functionMemory } from './function-models.js';
 
 /**
@@ -70,6 +70,15 @@ function getterClassOf(node: Node): IdClass | undefined {
   return arg && idGetterClass(calleeName(unwrap(arg)) ?? '') === 'invoker' ? 'invoker' : undefined;
 }
 
+/** `pw = pwcopy(pw)`, `uid = (uid_t)uid`: the value is the variable's own, copied or converted. */
+function copiesItself(value: Node, name: string): boolean {
+  const v = unwrap(value);
+  if (v.text === name) return true;
+  if (v.type !== 'call_expression') return false;
+  const args = callArguments(v);
+  return args.length > 0 && args.every((a) => unwrap(a).text === name);
+}
+
 /**
  * Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. A variable also
  * given another value (`run.uid = getuid();` as the default, then `run.uid = pw->pw_uid;` for a configured
@@ -98,7 +107,7 @@ function idVariables(root: Node, text = root.text, nodes?: Node[]): Map<string, 
     const right = a.childForFieldName('right');
     if (!left || !right) continue;
     const name = unwrap(left).text;
-    if (!names.has(name) || (a.childForFieldName('operator')?.text === '=' && getterClassOf(right) === names.get(name))) continue;
+    if (!names.has(name) || (a.childForFieldName('operator')?.text === '=' && (getterClassOf(right) === names.get(name) || copiesItself(right, name)))) continue;
     names.set(name, 'other');
   }
   return names;
