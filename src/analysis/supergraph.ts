@@ -137,6 +137,11 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           else if (isErrorExit(ev)) seg.exitsOnError = true;
         }
       }
+      // The program's own `return 3;` from main ends the process with that status, as exit(3) would.
+      if (!chain.length && fn.isEntry && fn.language === 'c' && !seg.dies && node.kind === 'return' && node.returnsConstant !== undefined && node.returnsConstant !== 0) {
+        seg.dies = true;
+        seg.exitsOnError = true;
+      }
       if (node.tests) seg.tests = bindTests(node.tests, binding, fn);
       last.set(node.id, seg);
     }
