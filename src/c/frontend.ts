@@ -22,7 +22,8 @@ import { functionMemory } from './function-models.js';
  * (`NORETURN`, `ATTRIB_NORETURN`, `G_GNUC_NORETURN`, `PROJ_GCC_NORETURN`) or lower case ending in noreturn
  * (`__noreturn__`, `__attribute_noreturn__`, flex's `yynoreturn`).
  */
-const NORETURN_WORD = String.raw`(?:_Noreturn|__dead2?|_*(?:[a-z][a-z0-9_]*)?noreturn_*|(?:[A-Z][A-Z0-9]*_+|_+)*NORETURN)`;
+// (Each alternative reads a word in one way only: the search runs over every file's text.)
+const NORETURN_WORD = String.raw`(?:_Noreturn|__dead2?|_*(?:[a-z][a-z0-9_]*)?noreturn_*|(?:[A-Z_][A-Z0-9_]*_)?NORETURN)`;
 
 const NORETURN_MARKERS = new RegExp(String.raw`\b${NORETURN_WORD}\b`);
 
