@@ -82,8 +82,9 @@ function copiesItself(value: Node, name: string): boolean {
 
 /**
  * Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. A variable also
- * given another value (`run.uid = getuid();` as the default, then `run.uid = pw->pw_uid;` for a configured
- * account) holds more than that id: it is another id, as one given two different getters' values is.
+ * given a value that is none of the process's ids (`run.uid = getuid();` as the default, then `run.uid =
+ * pw->pw_uid;` for a configured account) holds more than that id: it is another id, as one given two different
+ * getters' values is.
  * `nodes`: the calls and assignments of `root`, when the caller has found them already.
  */
 function idVariables(root: Node, text = root.text, nodes?: Node[]): Map<string, IdClass> {
@@ -108,7 +109,8 @@ function idVariables(root: Node, text = root.text, nodes?: Node[]): Map<string, 
     const right = a.childForFieldName('right');
     if (!left || !right) continue;
     const name = unwrap(left).text;
-    if (!names.has(name) || (a.childForFieldName('operator')?.text === '=' && (getterClassOf(right) === names.get(name) || copiesItself(right, name)))) continue;
+    // Another of the process's ids (`elevuid = realuid;`, `x = geteuid();`) is not another account's.
+    if (!names.has(name) || (a.childForFieldName('operator')?.text === '=' && (getterClassOf(right) !== undefined || names.has(unwrap(right).text) || copiesItself(right, name)))) continue;
     names.set(name, 'other');
   }
   return names;
