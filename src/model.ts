@@ -179,7 +179,14 @@ export interface CallEvent extends EventBase {
   /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */
   failsProcess?: true;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
-  args: { text: string; id: IdClass; /** (C) A string literal, or one wrapped for translation (`_("…")`): a message. */ literal?: true }[];
+  args: {
+    text: string;
+    id: IdClass;
+    /** (C) A string literal, or one wrapped for translation (`_("…")`): a message. */
+    literal?: true;
+    /** (C) The argument's numeric value, when the code gives one: a literal, or a constant it names (`EXIT_FAILURE`, `#define ERR_EXIT 1`). */
+    value?: number;
+  }[];
 }
 
 export type PrivilegeEvent =

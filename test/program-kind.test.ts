@@ -48,6 +48,9 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/bad.c', { ruleSet: 'strict' })).toEqual(['27:note']);
     expect(await severities('ts/drop-after-input/bad.ts')).toEqual([]);
     expect(await severities('ts/drop-after-input/bad.ts', { ruleSet: 'strict' })).toEqual(['11:note']);
+    // Its own ids as the default, replaced by the service account's before the drop: no return to an invoker.
+    expect(await severities('c/drop-after-input/daemon-default-ids.c')).toEqual([]);
+    expect(await severities('c/drop-after-input/daemon-default-ids.c', { ruleSet: 'strict' })).toEqual(['45:note']);
   });
 
   it('programKind overrides the inference', async () => {

@@ -12,7 +12,17 @@ export const BUILTIN_NORETURN = [
 
 /** `exit(0)`: the program finished its work. */
 export function isSuccessfulExit(e: PrivilegeEvent): boolean {
-  return e.kind === 'call' && /^_?_?[eE]xit$/.test(e.callee) && /^(0|EXIT_SUCCESS)$/.test(e.args[0]?.text ?? '');
+  return e.kind === 'call' && /^_?_?[eE]xit$/.test(e.callee) && exitStatus(e) === 0;
+}
+
+/** The status a call ending the process gives, when the code shows it (`1`, `EXIT_FAILURE`, a constant the project defines). */
+function exitStatus(e: CallEvent): number | undefined {
+  const arg = e.args[0];
+  if (!arg) return undefined;
+  if (arg.value !== undefined) return arg.value;
+  if (/^(?:0|EXIT_SUCCESS)$/.test(arg.text)) return 0;
+  if (/^(?:[1-9]\d*|EXIT_FAILURE)$/.test(arg.text)) return Number(arg.text) || 1;
+  return undefined;
 }
 
 /**
@@ -23,12 +33,21 @@ export function isSuccessfulExit(e: PrivilegeEvent): boolean {
 export function isErrorExit(e: PrivilegeEvent): boolean {
   if (e.kind !== 'call') return false;
   if (e.failsProcess || /^(?:abort|__assert_fail)$/.test(e.callee)) return true;
-  if (/^(?:_?_?[eE]xit|quick_exit|process\.exit)$/.test(e.callee)) return /^(?:[1-9]\d*|EXIT_FAILURE)$/.test(e.args[0]?.text ?? '');
+  if (/^(?:_?_?[eE]xit|quick_exit|process\.exit)$/.test(e.callee)) {
+    const status = exitStatus(e);
+    return status !== undefined && status !== 0;
+  }
   return /"|'|`/.test(e.text);
 }
 
 /** Reads from a descriptor: network input when the descriptor is an accepted connection. */
 const SOCKET_READS = new Set(['read', 'readv']);
+
+/** An id written as a call of a function-like macro (`MY_UID(pw)`): the macro's name. */
+const MACRO_CALL = /^([A-Za-z_]\w*)\s*\([^()]*\)$/;
+
+/** A macro body that reads an id from the process (`getuid()`, `(getegid())`): '' for the real id, 'e' for the effective one. */
+const ID_GETTER_BODY = /^\(*\s*get(e?)[ug]id\s*\(\s*\)\s*\)*$/;
 
 const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
 
@@ -119,6 +138,7 @@ export class Project {
     for (const m of this.allMacros) if (!this.macros.has(m.name)) this.macros.set(m.name, m);
     for (const n of [...BUILTIN_NORETURN, ...config.noreturn, ...files.flatMap((f) => f.noreturnNames)]) this.dying.add(n);
     this.classifyGlobalTargets();
+    this.classifyMacroTargets();
     this.classifySocketReads();
     this.inferDying();
     this.dyingKeys = new Map();
@@ -146,6 +166,22 @@ export class Project {
       const cls = globals.get(e.targetText);
       if (cls === 'invoker') e.target = 'invoker';
       else if (cls === 'saved-effective' && e.direction === 'drop') Object.assign(e, { target: cls, direction: 'raise' });
+    }
+  }
+
+  /**
+   * `setuid(MY_UID(pw))` where the project defines `#define MY_UID(pw) getuid()`: the macro reads the id from the
+   * process, as the call it stands for would (the invoker's, or the saved effective id).
+   */
+  private classifyMacroTargets(): void {
+    for (const fn of this.rewritable()) for (const node of fn.cfg.nodes) for (const e of node.events) {
+      if (e.kind !== 'set-id' || e.target !== 'other') continue;
+      const name = MACRO_CALL.exec(e.targetText)?.[1];
+      const macro = name !== undefined ? this.macros.get(name) : undefined;
+      const getter = macro && ID_GETTER_BODY.exec(macro.body.trim())?.[1];
+      if (getter === undefined) continue;
+      if (getter === '') e.target = 'invoker';
+      else if (e.direction === 'drop') Object.assign(e, { target: 'saved-effective', direction: 'raise' });
     }
   }
 
@@ -418,8 +454,8 @@ export class Project {
     if (def && this.dyingDefinitions.has(def)) return true;
     // glibc error(3)/error_at_line(3) exit when their status is not 0.
     if (e.callee === 'error' || e.callee === 'error_at_line') {
-      const status = Number(e.args[0]?.text);
-      return Number.isFinite(status) && status !== 0;
+      const status = exitStatus(e);
+      return status !== undefined && status !== 0;
     }
     return false;
   }
@@ -906,7 +942,7 @@ function mayBeRewritten(fn: FunctionModel): boolean {
   return fn.cfg.nodes.some((node) =>
     node.events.some(
       (e) =>
-        (e.kind === 'set-id' && (e.targetGlobal || (node.kind === 'cond' && e.direction === 'drop'))) ||
+        (e.kind === 'set-id' && (e.targetGlobal || (node.kind === 'cond' && e.direction === 'drop') || (fn.language === 'c' && e.target === 'other' && MACRO_CALL.test(e.targetText)))) ||
         (e.kind === 'input' && e.source === 'network' && e.descriptor !== undefined) ||
         (e.kind === 'call' && SOCKET_READS.has(e.callee)),
     ),

@@ -328,8 +328,13 @@ export class ResultJudge {
         // nor is the program's shared cleanup when it returns the failure status the failure path set.
         // Outside main, only where some path does return the status to the caller (a tail that only dies is judged
         // as an error path below).
-        const reported = fn.isEntry || (passesDuty && this.reachesReturnOf(fn, id, failing !== undefined ? new Set([...failureStatus, failing]) : failureStatus));
-        if (reported && this.returnsOnly(fn, id, failureStatus, failing)) {
+        // A status set before the call (`int r = -1;`, `int r = 255;` in main) that the failure path still holds, where
+        // the success path changed it on the way here (`r = 0;` before `finish:`): it tells the two paths apart.
+        const joined = this.mustConstants(fn).get(id);
+        const statuses = new Set(failureStatus);
+        for (const [v, truth] of known) if (truth && atCall.get(v) === true && joined?.get(v) !== true) statuses.add(v);
+        const reported = fn.isEntry || (passesDuty && this.reachesReturnOf(fn, id, failing !== undefined ? new Set([...statuses, failing]) : statuses));
+        if (reported && this.returnsOnly(fn, id, statuses, failing)) {
           if (!fn.isEntry) returned = true;
           continue;
         }

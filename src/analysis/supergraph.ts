@@ -146,6 +146,11 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           else if (isErrorExit(ev)) seg.exitsOnError = true;
         }
       }
+      // The program's own `return 3;` from main ends the process with that status, as exit(3) would.
+      if (!chain.length && fn.isEntry && fn.language === 'c' && !seg.dies && node.kind === 'return' && node.returnsConstant !== undefined && node.returnsConstant !== 0) {
+        seg.dies = true;
+        seg.exitsOnError = true;
+      }
       if (node.tests) seg.tests = bindTests(node.tests, binding, fn);
       last[node.id] = seg;
     }
@@ -288,8 +293,10 @@ function boundPasswdField(text: string, binding: Binding): { text: string; id: I
 
 /**
  * `setuid(getuid())` while only the effective uid is dropped to another account is a restore in a daemon started
- * by root (OpenSSH's restore_uid() where saved ids do not work): the real uid is root there. After an effective
- * drop to the invoking user (`seteuid(getuid())` in a set-user-ID program) it is the permanent drop it looks like.
+ * by root (OpenSSH's restore_uid() where saved ids do not work): the real uid is root there. So is
+ * `seteuid(ruid)` with the real uid kept from before the drop (`ruid = getuid()`), the effective form of the same
+ * switch back. After an effective drop to the invoking user (`seteuid(getuid())` in a set-user-ID program) it is
+ * the permanent drop it looks like.
  */
 function reclassifyRestores(g: Supergraph): void {
   const track = (facts: Set<string>, e: PrivilegeEvent): void => {
@@ -311,7 +318,9 @@ function reclassifyRestores(g: Supergraph): void {
     const facts = new Set(pending.get(node.id));
     node.events = node.events.map((e) => {
       if (e.kind !== 'set-id') return e;
-      const restore = e.scope === 'permanent' && e.direction === 'drop' && e.target === 'invoker' && facts.has(e.idKind);
+      // Back to the real id while an effective drop to another account holds: permanently (`setuid(getuid())`), or
+      // effectively (`seteuid(ruid)` with `ruid = getuid()` kept from before): the end of the temporary drop.
+      const restore = e.direction === 'drop' && e.target === 'invoker' && facts.has(e.idKind);
       track(facts, e);
       return restore ? { ...e, direction: 'raise' } : e;
     });

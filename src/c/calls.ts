@@ -285,10 +285,33 @@ function memberCall(call: Node, ctx: CallContext): EventShape | undefined {
   return { ...callEvent(text, callArguments(call), ctx), member } as EventShape;
 }
 
+/**
+ * Status constants of the C library's headers (<stdlib.h>, <sysexits.h>): the values an exit status names. A
+ * project's own definition of the name comes first.
+ */
+const STATUS_CONSTANTS: ReadonlyMap<string, number> = new Map([
+  ['EXIT_SUCCESS', 0], ['EXIT_FAILURE', 1],
+  ['EX_OK', 0], ['EX_USAGE', 64], ['EX_DATAERR', 65], ['EX_NOINPUT', 66], ['EX_NOUSER', 67], ['EX_NOHOST', 68],
+  ['EX_UNAVAILABLE', 69], ['EX_SOFTWARE', 70], ['EX_OSERR', 71], ['EX_OSFILE', 72], ['EX_CANTCREAT', 73],
+  ['EX_IOERR', 74], ['EX_TEMPFAIL', 75], ['EX_PROTOCOL', 76], ['EX_NOPERM', 77], ['EX_CONFIG', 78],
+]);
+
+/** The numeric value of a call's argument: a literal, or a constant the file or the C library names. */
+function argumentValue(node: Node, ctx: CallContext): number | undefined {
+  const literal = numericValue(node);
+  if (literal !== undefined) return literal;
+  const n = unwrap(node);
+  if (n.type !== 'identifier' || ctx.locals?.has(n.text)) return undefined;
+  return ctx.numericMacros?.get(n.text) ?? STATUS_CONSTANTS.get(n.text);
+}
+
 function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
   return {
     kind: 'call', api, callee: api,
-    args: args.map((a) => ({ text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx), ...(isMessageText(a) ? { literal: true as const } : {}) })),
+    args: args.map((a) => {
+      const value = argumentValue(a, ctx);
+      return { text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx), ...(isMessageText(a) ? { literal: true as const } : {}), ...(value !== undefined ? { value } : {}) };
+    }),
     ...(EXEC_FAMILY.test(api) ? { execs: true as const } : {}),
   };
 }

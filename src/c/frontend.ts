@@ -12,10 +12,19 @@ import { FunctionCfgBuilder } from './cfg.js';
 import { unixBranchOnly } from './preprocess.js';
 import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
-import { calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
+import { callArguments, calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 import { functionMemory } from './function-models.js';
 
-const NORETURN_MARKERS = /\b(noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b/;
+/**
+ * A word that marks a declaration as never returning: the standard spellings (`noreturn`, C11 `_Noreturn`, BSD
+ * `__dead`), and the attribute macros projects name after them, upper case with NORETURN as their last word
+ * (`NORETURN`, `ATTRIB_NORETURN`, `G_GNUC_NORETURN`, `PROJ_GCC_NORETURN`) or lower case ending in noreturn
+ * (`__noreturn__`, `__attribute_noreturn__`, flex's `yynoreturn`).
+ */
+// (Each alternative reads a word in one way only: the search runs over every file's text.)
+const NORETURN_WORD = String.raw`(?:_Noreturn|__dead2?|_*(?:[a-z][a-z0-9_]*)?noreturn_*|(?:[A-Z_][A-Z0-9_]*_)?NORETURN)`;
+
+const NORETURN_MARKERS = new RegExp(String.raw`\b${NORETURN_WORD}\b`);
 
 let parserPromise: Promise<Parser> | undefined;
 function cParser(): Promise<Parser> {
@@ -44,18 +53,46 @@ function parameterNames(fnDecl: Node): string[] {
 /** Text that can hold an id getter's call (`getuid()`, `x_geteuid()`, `getpwuid(`): without it there is nothing to find. */
 const ID_GETTER_TEXT = /get(?:e?[ug]id|pwuid(?:_r)?)\s*\(/;
 
-/** Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. */
-function idVariables(root: Node, text = root.text, calls?: Node[]): Map<string, IdClass> {
+/** An id getter's call, through parentheses and casts: the class of id it reads (`getuid()`, `getpwuid(getuid())`). */
+function getterClassOf(node: Node): IdClass | undefined {
+  let n = node;
+  while (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
+    const inner = n.type === 'cast_expression' ? n.childForFieldName('value') : n.namedChild(0);
+    if (!inner) return undefined;
+    n = inner;
+  }
+  if (n.type !== 'call_expression') return undefined;
+  const callee = calleeName(n) ?? '';
+  const cls = idGetterClass(callee);
+  if (cls || (callee !== 'getpwuid' && callee !== 'getpwuid_r')) return cls;
+  // `pw = getpwuid(getuid())`: the invoking user's entry, so pw->pw_uid is the invoker.
+  const arg = n.childForFieldName('arguments')?.namedChild(0);
+  return arg && idGetterClass(calleeName(unwrap(arg)) ?? '') === 'invoker' ? 'invoker' : undefined;
+}
+
+/** `pw = pwcopy(pw)`, `uid = (uid_t)uid`: the value is the variable's own, copied or converted. */
+function copiesItself(value: Node, name: string): boolean {
+  const v = unwrap(value);
+  if (v.text === name) return true;
+  if (v.type !== 'call_expression') return false;
+  const args = callArguments(v);
+  return args.length > 0 && args.every((a) => unwrap(a).text === name);
+}
+
+/**
+ * Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. A variable also
+ * given a value that is none of the process's ids (`run.uid = getuid();` as the default, then `run.uid =
+ * pw->pw_uid;` for a configured account) holds more than that id: it is another id, as one given two different
+ * getters' values is.
+ * `nodes`: the calls and assignments of `root`, when the caller has found them already.
+ */
+function idVariables(root: Node, text = root.text, nodes?: Node[]): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
   if (!ID_GETTER_TEXT.test(text)) return names;
-  for (const call of calls ?? descendantsOfType(root, ['call_expression'])) {
-    const callee = calleeName(call) ?? '';
-    let cls = idGetterClass(callee);
-    // `pw = getpwuid(getuid())`: the invoking user's entry, so pw->pw_uid is the invoker.
-    if (!cls && (callee === 'getpwuid' || callee === 'getpwuid_r')) {
-      const arg = call.childForFieldName('arguments')?.namedChild(0);
-      if (arg && idGetterClass(calleeName(unwrap(arg)) ?? '') === 'invoker') cls = 'invoker';
-    }
+  const found = nodes ?? descendantsOfType(root, ['call_expression', 'assignment_expression']);
+  for (const call of found) {
+    if (call.type !== 'call_expression') continue;
+    const cls = getterClassOf(call);
     if (!cls) continue;
     let p = call.parent;
     while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
@@ -63,6 +100,17 @@ function idVariables(root: Node, text = root.text, calls?: Node[]): Map<string, 
     if (p?.type === 'assignment_expression') name = unwrap(p.childForFieldName('left')!).text;
     if (p?.type === 'init_declarator') name = declaratorName(p.childForFieldName('declarator'));
     if (name) names.set(name, names.has(name) && names.get(name) !== cls ? 'other' : cls);
+  }
+  if (!names.size) return names;
+  for (const a of found) {
+    if (a.type !== 'assignment_expression') continue;
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (!left || !right) continue;
+    const name = unwrap(left).text;
+    // Another of the process's ids (`elevuid = realuid;`, `x = geteuid();`) is not another account's.
+    if (!names.has(name) || (a.childForFieldName('operator')?.text === '=' && (getterClassOf(right) !== undefined || names.has(unwrap(right).text) || copiesItself(right, name)))) continue;
+    names.set(name, 'other');
   }
   return names;
 }
@@ -232,10 +280,10 @@ function macrosOf(root: Node, defs = descendantsOfType(root, ['preproc_function_
 }
 
 /** `static void NORETURN\nerror(...)`: found in the text too, for prototypes the parser could not make sense of. */
-const NORETURN_BEFORE_NAME = /\b(?:noreturn|__noreturn__|_Noreturn|__dead2?|NORETURN|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN|__NORETURN)\b(?:\s*\)\s*\)|\s*\]\s*\])?\s*(?<=[\s)\]])(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(/g;
+const NORETURN_BEFORE_NAME = new RegExp(String.raw`\b${NORETURN_WORD}\b(?:\s*\)\s*\)|\s*\]\s*\])?\s*(?<=[\s)\]])(?:[A-Z_][A-Z0-9_]*\s*\([^()]*\)\s*|[A-Za-z_]\w*\s+|\*\s*)*?([A-Za-z_]\w*)\s*\(`, 'g');
 
 /** `void die(const char *) NORETURN FAST_FUNC;`, `void fatal(...) __attribute__((noreturn));`: the marker after the parameters. */
-const NORETURN_MARKER = /\b(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN|G_GNUC_NORETURN)\b|__attribute__\s*\(\((?:[^()]|\([^()]*\))*?\b_{0,2}noreturn_{0,2}\b/g;
+const NORETURN_MARKER = new RegExp(String.raw`\b${NORETURN_WORD}\b|__attribute__\s*\(\((?:[^()]|\([^()]*\))*?\b_{0,2}noreturn_{0,2}\b`, 'g');
 
 /**
  * A quick look before the exact scan: the text may declare a function that never returns, in any of the spellings
@@ -244,7 +292,8 @@ const NORETURN_MARKER = /\b(?:NORETURN|__dead2?|ATTR_NORETURN|ATTRIBUTE_NORETURN
 export function mayDeclareNoreturn(text: string): boolean {
   return /noreturn|NORETURN|__dead/i.test(text);
 }
-const NAME_BEFORE_MARKER = /([A-Za-z_]\w*)\s*\((?:[^;{}()]|\([^;{}()]*\))*\)\s*(?:[A-Z_][A-Z0-9_]*\b\s*)*$/;
+/** The declared name before a marker: attribute macros, with their arguments, may stand between (`SVC_PRINTF(1, 2)`). */
+const NAME_BEFORE_MARKER = /([A-Za-z_]\w*)\s*\((?:[^;{}()]|\([^;{}()]*\))*\)\s*(?:(?:[A-Z_][A-Z0-9_]*|__attribute__)\b\s*(?:\((?:[^;{}()]|\([^;{}()]*\))*\)\s*)?)*$/;
 
 /** Names declared never to return, read from the text (also where the parser could not follow). */
 export function noreturnNamesInText(source: string): string[] {
@@ -430,9 +479,9 @@ class FileNodes {
   private constructor(private readonly found: Node[]) {}
 
   static of(root: Node, source: string): FileNodes {
-    // Calls are many: found only when the text can hold an id getter's call (what idVariables reads them for).
+    // Calls and assignments are many: found only when the text can hold an id getter's call (what idVariables reads them for).
     // (ERROR is not asked for with other kinds: web-tree-sitter then finds nothing of any kind.)
-    const kinds = ['declaration', 'function_definition', 'preproc_def', 'preproc_function_def', 'preproc_include', ...(ID_GETTER_TEXT.test(source) ? ['call_expression'] : [])];
+    const kinds = ['declaration', 'function_definition', 'preproc_def', 'preproc_function_def', 'preproc_include', ...(ID_GETTER_TEXT.test(source) ? ['call_expression', 'assignment_expression'] : [])];
     return new FileNodes(descendantsOfType(root, kinds));
   }
 
@@ -482,7 +531,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         functions: [],
         noreturnNames: noreturnDeclarations(root, source, nodes.of('declaration', 'function_definition')),
         macros: macrosOf(root, nodes.of('preproc_function_def')),
-        idVariables: Object.fromEntries(idVariables(root, source, nodes.of('call_expression'))),
+        idVariables: Object.fromEntries(idVariables(root, source, nodes.of('call_expression', 'assignment_expression'))),
         diagnostics: [],
       };
       if (root.hasError) {

@@ -18,7 +18,7 @@ function endsSoon(g: Supergraph, id: number, depth = END_DISTANCE): boolean {
   return n.succ.every((s) => endsSoon(g, s, depth - 1));
 }
 
-/** A test at or shortly after `start` with a branch that ends the process. */
+/** A test at or shortly after `start`, with no other work between, with a branch that ends the process. */
 function testThatEnds(g: Supergraph, start: SuperNode): boolean {
   const seen = new Set<number>();
   let frontier = [start.id];
@@ -28,6 +28,8 @@ function testThatEnds(g: Supergraph, start: SuperNode): boolean {
       if (seen.has(id)) continue;
       seen.add(id);
       const n = g.nodes[id]!;
+      // Other work between the read and a test (`log(...); … if (write_pidfile()) exit(1);`): that test is not of the ids.
+      if (id !== start.id && n.events.some((e) => e.kind === 'call' && !ID_QUERY.test(e.callee))) continue;
       if (n.origin.kind === 'cond' && n.succ.some((s) => endsSoon(g, s))) return true;
       next.push(...n.succ);
     }
