@@ -306,8 +306,9 @@ function reclassifyRestores(g: Supergraph): void {
       else facts.delete(e.idKind);
     } else facts.delete(e.idKind);
   };
-  // Only a return to the invoker after an effective drop to another account is changed: most graphs have neither.
-  const returnsToInvoker = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.scope === 'permanent' && e.direction === 'drop' && e.target === 'invoker';
+  // Only a return to the invoker (for good or effectively) after an effective drop to another account is changed:
+  // most graphs have neither.
+  const returnsToInvoker = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.direction === 'drop' && e.target === 'invoker';
   const dropsEffectively = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.scope === 'effective' && e.direction === 'drop' && e.target !== 'invoker';
   if (!g.nodes.some((n) => n.events.some(returnsToInvoker)) || !g.nodes.some((n) => n.events.some(dropsEffectively))) return;
   const pending = forwardFacts(g.nodes, g.entry, [], (facts, node) => {
