@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type PrivlintConfig } from '../src/config.js';
 import { analyzeSources } from '../src/engine.js';
+import { analyzeCFile } from '../src/c/frontend.js';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 
@@ -25,6 +26,16 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/setuid-two-drops.c')).toEqual(['29:error', '33:error']);
     // A return to the invoker's group (after logging as group root) shows an invoker as well as one to its uid.
     expect(await severities('c/drop-after-input/setuid-group-return.c')).toEqual(['49:error']);
+    expect(await severities('c/drop-after-input/setuid-group-return-sentinel.c')).toEqual(['49:error']);
+  });
+
+  it('a variable holding the invoker\'s id keeps it when 0 or -1 is put there for "none" (not when another account\'s id is)', async () => {
+    const text = readFileSync(path.join(fixtures, 'c/drop-after-input/setuid-group-return-sentinel.c'), 'utf8');
+    let id = 1;
+    const model = await analyzeCFile('sentinel.c', text, () => id++);
+    expect(model.idVariables).toEqual({ oldgid: 'invoker' });
+    const other = await analyzeCFile('other.c', text.replace('oldgid = 0; /*', 'oldgid = pw_gid_of(to); /*'), () => id++);
+    expect(other.idVariables).toEqual({ oldgid: 'other' });
   });
 
   it('a server that reads a network request, then drops: error', async () => {

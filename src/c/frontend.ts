@@ -70,6 +70,11 @@ function getterClassOf(node: Node): IdClass | undefined {
   return arg && idGetterClass(calleeName(unwrap(arg)) ?? '') === 'invoker' ? 'invoker' : undefined;
 }
 
+/** `0`, `-1`, `(uid_t)-1`: a value that stands for no id. */
+function isNoneValue(value: Node): boolean {
+  return /^(?:0|-1|\([\w\s]+\)\s*-1)$/.test(unwrap(value).text.trim());
+}
+
 /** `pw = pwcopy(pw)`, `uid = (uid_t)uid`: the value is the variable's own, copied or converted. */
 function copiesItself(value: Node, name: string): boolean {
   const v = unwrap(value);
@@ -108,8 +113,9 @@ function idVariables(root: Node, text = root.text, nodes?: Node[]): Map<string, 
     const right = a.childForFieldName('right');
     if (!left || !right) continue;
     const name = unwrap(left).text;
-    // Another of the process's ids (`elevuid = realuid;`, `x = geteuid();`) is not another account's.
-    if (!names.has(name) || (a.childForFieldName('operator')?.text === '=' && (getterClassOf(right) !== undefined || names.has(unwrap(right).text) || copiesItself(right, name)))) continue;
+    // Another of the process's ids (`elevuid = realuid;`, `x = geteuid();`) is not another account's, nor is 0 or
+    // -1 put there to mean "none" (`oldgid = 0;` where the switch to group root failed: do not switch back).
+    if (!names.has(name) || (a.childForFieldName('operator')?.text === '=' && (getterClassOf(right) !== undefined || names.has(unwrap(right).text) || copiesItself(right, name) || isNoneValue(right)))) continue;
     names.set(name, 'other');
   }
   return names;
