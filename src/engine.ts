@@ -8,7 +8,7 @@ import { headerControlMacros } from './c/control-macros.js';
 import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
 import { unassignedGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
-import { defaultConfig, type PrivlintConfig } from './config.js';
+import { defaultConfig, type PrivlintConfig, type SeverityLevel } from './config.js';
 import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText, readSourceBytes, sourceText } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
@@ -390,7 +390,8 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   const { project, judge, diagnostics, models, timing, deadline } = await prepareProject(sources, config, options, inputs);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
-  const seen = new Set<string>();
+  /** The finding kept for each rule and place: the first, unless a later one there is more severe. */
+  const seen = new Map<string, Finding>();
   const rules = enabledRules(config);
   // Asked for one file's findings (the project index), those of the other files are neither sought nor kept.
   const wanted = (loc: SourceLoc): boolean => options.focus === undefined || loc.file === options.focus;
@@ -411,14 +412,26 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
           graphs,
           projectPass,
           entryGraphsWith,
-          decidedAt: (loc) => !wanted(loc) || seen.has(`${rule.id}|${loc.file}|${loc.line}|${loc.column}`),
+          // Decided once what is kept there is as severe as the rule can be (drop-after-input's note for one
+          // program does not stop the question for another, whose answer there is an error).
+          decidedAt: (loc) => {
+            const kept = seen.get(`${rule.id}|${loc.file}|${loc.line}|${loc.column}`);
+            return !wanted(loc) || (kept !== undefined && severityRank(kept.severity) >= severityRank(configured && configured !== 'off' ? configured : rule.severity));
+          },
           report(f) {
             const key = `${rule.id}|${f.loc.file}|${f.loc.line}|${f.loc.column}`;
-            if (seen.has(key) || !wanted(f.loc)) return;
-            seen.add(key);
+            if (!wanted(f.loc)) return;
             const severity = configured && configured !== 'off' ? configured : (f.severity ?? rule.severity);
+            const kept = seen.get(key);
+            if (kept && severityRank(kept.severity) >= severityRank(severity)) return;
             const { edit, ...rest } = f;
             const finding: Finding = { ...rest, ruleId: rule.id, severity };
+            if (kept) {
+              findings.splice(findings.indexOf(kept), 1);
+              const fix = pendingFixes.findIndex((p) => p.finding === kept);
+              if (fix >= 0) pendingFixes.splice(fix, 1);
+            }
+            seen.set(key, finding);
             findings.push(finding);
             if (edit) pendingFixes.push({ finding, intent: edit });
           },
@@ -457,6 +470,10 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   annotateFunctions(findings, models);
   return { findings, diagnostics, analysed: models.map((f) => f.path) };
+}
+
+function severityRank(severity: SeverityLevel): number {
+  return severity === 'error' ? 2 : severity === 'warning' ? 1 : 0;
 }
 
 /**

@@ -29,6 +29,15 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/setuid-group-return-sentinel.c')).toEqual(['49:error']);
   });
 
+  it('a drop shared by a daemon and a set-user-ID tool: the error, whichever program is checked first (strict as recommended)', async () => {
+    const dir = path.join(fixtures, 'c/drop-after-input/shared-drop-two-programs.project');
+    const sources = ['daemon.c', 'drop.c', 'tool.c'].map((f) => ({ path: f, text: readFileSync(path.join(dir, f), 'utf8') }));
+    for (const ruleSet of ['recommended', 'strict'] as const) {
+      const result = await analyzeSources(sources, { ...defaultConfig(), ruleSet });
+      expect(result.findings.filter((f) => f.ruleId === 'drop-after-input').map((f) => `${f.loc.file}:${f.loc.line}:${f.severity}`), ruleSet).toEqual(['drop.c:13:error']);
+    }
+  });
+
   it('a variable holding the invoker\'s id keeps it when 0 or -1 is put there for "none" (not when another account\'s id is)', async () => {
     const text = readFileSync(path.join(fixtures, 'c/drop-after-input/setuid-group-return-sentinel.c'), 'utf8');
     let id = 1;
