@@ -13,6 +13,7 @@ import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { callCountsOf, definitionsOf, membersOf, selectForParsing, type Selection } from './index/selection.js';
+import { scanC } from './index/c-lexical.js';
 import { perText, wordsOf } from './text-memory.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
@@ -134,6 +135,13 @@ export interface UnitResult {
   findings: Finding[];
   diagnostics: Diagnostic[];
   analysed: string[];
+  /**
+   * Asked for one C file's findings (`EngineOptions.focus`): the file was parsed and holds nothing a finding can be
+   * placed at (no event of a kind in `PLACED_AT`, no call whose result must be checked), and which of its functions
+   * were parsed (their places in its lexical index, or all of them). The project index answers later texts of
+   * the file from this while its lexical index stays the same (project-index.ts).
+   */
+  quietFocus?: { kept: number[] | 'whole' };
 }
 
 export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd(), options: EngineOptions = {}): Promise<AnalysisResult> {
@@ -170,6 +178,8 @@ export interface PreparedProject {
   timing: (label: string) => void;
   /** When the analysis of the unit's programs must end (its time limit, counted from the end of parsing). */
   deadline: number;
+  /** The text parsed of each file parsed (its irrelevant functions blanked). */
+  parsedTexts: ReadonlyMap<string, string>;
 }
 
 /**
@@ -281,7 +291,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');
-  return { project, judge, diagnostics, models: project.files, timing, deadline };
+  return { project, judge, diagnostics, models: project.files, timing, deadline, parsedTexts: new Map(tasks.map((t) => [t.path, t.text])) };
 }
 
 /** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
@@ -387,7 +397,7 @@ function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: Eng
 }
 
 async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs): Promise<UnitResult> {
-  const { project, judge, diagnostics, models, timing, deadline } = await prepareProject(sources, config, options, inputs);
+  const { project, judge, diagnostics, models, timing, deadline, parsedTexts } = await prepareProject(sources, config, options, inputs);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   /** The finding kept for each rule and place: the first, unless a later one there is more severe. */
@@ -469,7 +479,29 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   timing('rules');
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   annotateFunctions(findings, models);
-  return { findings, diagnostics, analysed: models.map((f) => f.path) };
+  const quietFocus = options.focus === undefined ? undefined : quietFile(options.focus, project, judge, sources, parsedTexts);
+  return { findings, diagnostics, analysed: models.map((f) => f.path), ...(quietFocus ? { quietFocus } : {}) };
+}
+
+/**
+ * A parsed C file no finding can be placed in: none of its functions' events is of a kind a rule reports at
+ * (`PLACED_AT`) or is a call whose result must be checked (unchecked-return's own places); with the functions of
+ * its lexical index that were parsed.
+ */
+function quietFile(file: string, project: Project, judge: ResultJudge, sources: SourceFile[], parsedTexts: ReadonlyMap<string, string>): UnitResult['quietFocus'] {
+  const parsed = parsedTexts.get(file);
+  const text = sources.find((s) => s.path === file)?.text;
+  if (parsed === undefined || text === undefined || languageOf(file) !== 'c') return undefined;
+  for (const fn of project.functions) {
+    if (fn.file !== file) continue;
+    for (const node of fn.cfg.nodes) for (const e of node.events) if (PLACED_AT.has(e.kind) || judge.needsCheck(fn, e)) return undefined;
+  }
+  if (parsed === text) return { kept: 'whole' };
+  const kept: number[] = [];
+  scanC(text).functions.forEach((f, i) => {
+    if (parsed.slice(f.start, f.end) === text.slice(f.start, f.end)) kept.push(i);
+  });
+  return { kept };
 }
 
 function severityRank(severity: SeverityLevel): number {

@@ -11,14 +11,37 @@ import { analyzeUnit, compareFindings, loadSources, type SourceFile, type UnitRe
 import { MemoryStore } from './engine/cache.js';
 import { rememberTrees } from './parser.js';
 import { UnitFinder } from './engine/units.js';
-import { displayPath } from './files.js';
+import { displayPath, languageOf } from './files.js';
+import { diagnosticsOfCleanParse, noreturnNamesInText } from './c/frontend.js';
+import { lexicalFingerprint, scanC, type LexicalFunction } from './index/c-lexical.js';
+import { blankExcept } from './index/selection.js';
 import type { Diagnostic } from './model.js';
 import type { Finding } from './rules/rule.js';
 
 const indexes = new Map<string, Promise<ProjectIndex>>();
 
+/**
+ * A C file whose last analysis found nothing a finding can be placed at (`UnitResult.quietFocus`), with the lexical
+ * fingerprint of that text and which of its functions were parsed, while no other text of the project has changed
+ * (`changes`). A later text with the same fingerprint keeps the file's functions, and the names each one uses and
+ * calls, so the analysis would keep the same functions of it (the selection reads the lexical index) and find no
+ * new event in them: no finding. Its diagnostics are those of the parse of its new text as the analysis would
+ * parse it (the same functions blanked), when that parse has no syntax error; otherwise the whole analysis runs.
+ */
+interface QuietFile {
+  file: string;
+  fingerprint: string;
+  kept: number[] | 'whole';
+  changes: number;
+}
+
 export class ProjectIndex {
   private readonly store = new MemoryStore<UnitResult>();
+  /** Texts recorded that differ from those held before: any of them may change what another file's analysis reads. */
+  private changes = 0;
+  private quiet: QuietFile | undefined;
+  /** (tests, bench) Updates answered from `quiet` without analysing the unit. */
+  quietAnswers = 0;
 
   private constructor(
     /** The project's folder (its unit). */
@@ -55,26 +78,63 @@ export class ProjectIndex {
    * whether the analysis parsed it (a file that is not parsed can have no findings).
    */
   async update(file: string, text?: string): Promise<{ findings: Finding[]; diagnostics: Diagnostic[]; parsed: boolean }> {
+    const quietAnswer = text === undefined ? undefined : await this.quietAnswer(file, text);
     const shown = this.record(file, text);
+    if (quietAnswer) {
+      this.quiet!.changes = this.changes;
+      this.quietAnswers++;
+      return { findings: [], diagnostics: quietAnswer, parsed: true };
+    }
     const sources: SourceFile[] = [...this.texts].map(([p, t]) => ({ path: p, text: t }));
     // Only this file's findings are asked for: programs that do not run its code are not checked (EngineOptions.focus).
     const result = await analyzeUnit(sources, this.config, { store: this.store, focus: shown });
-    return {
-      findings: result.findings.filter((f) => f.loc.file === shown).sort(compareFindings),
-      diagnostics: result.diagnostics.filter((d) => d.file === shown),
-      parsed: result.analysed.includes(shown),
-    };
+    const findings = result.findings.filter((f) => f.loc.file === shown).sort(compareFindings);
+    const diagnostics = result.diagnostics.filter((d) => d.file === shown);
+    this.quiet = result.quietFocus && !findings.length ? await this.quietFrom(shown, result.quietFocus.kept, diagnostics) : undefined;
+    return { findings, diagnostics, parsed: result.analysed.includes(shown) };
+  }
+
+  /**
+   * Remember a quiet file (see QuietFile), if the diagnostics its parse alone gives are those the analysis gave:
+   * then the parse alone stands for the analysis of its next texts.
+   */
+  private async quietFrom(shown: string, kept: number[] | 'whole', diagnostics: Diagnostic[]): Promise<QuietFile | undefined> {
+    const text = this.texts.get(shown)!;
+    const index = scanC(text);
+    const alone = await diagnosticsOfCleanParse(shown, parsedText(text, index.functions, kept));
+    if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
+    return { file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), kept, changes: this.changes };
+  }
+
+  /** The diagnostics of a quiet file's new text, when its findings are known to be none (see QuietFile). */
+  private async quietAnswer(file: string, text: string): Promise<Diagnostic[] | undefined> {
+    const quiet = this.quiet;
+    const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
+    if (!quiet || quiet.file !== shown || quiet.changes !== this.changes || languageOf(shown) !== 'c') return undefined;
+    const index = scanC(text);
+    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint) return undefined;
+    return diagnosticsOfCleanParse(shown, parsedText(text, index.functions, quiet.kept));
   }
 
   /** Take the file's current text without analysing anything (the next update judges with it); its shown path. */
   record(file: string, text?: string): string {
     const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
-    if (text !== undefined) this.texts.set(shown, text);
+    if (text !== undefined && this.texts.get(shown) !== text) {
+      this.texts.set(shown, text);
+      this.changes++;
+    }
     return shown;
   }
 
   /** Forget a file (deleted or closed without saving): the rest is judged without it. */
   remove(file: string): void {
-    this.texts.delete(displayPath(path.resolve(this.cwd, file), this.cwd));
+    if (this.texts.delete(displayPath(path.resolve(this.cwd, file), this.cwd))) this.changes++;
   }
+}
+
+/** The text the analysis parses of a file: the file, or the file with the functions not `kept` blanked. */
+function parsedText(text: string, functions: LexicalFunction[], kept: number[] | 'whole'): string {
+  if (kept === 'whole') return text;
+  const keep = new Set(kept.map((i) => functions[i]!));
+  return blankExcept(text, functions, keep);
 }

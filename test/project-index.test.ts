@@ -141,3 +141,53 @@ describe('ProjectIndex: the selection of the last edit taken over', () => {
     expect(summary(await index.update(helper, quiet))).toEqual([]);
   });
 });
+
+describe('ProjectIndex: a file with no place for a finding, answered from its parse', () => {
+  // A parsed file none of whose events can carry a finding (opts.c only reads options) is answered, while its
+  // lexical index stays the same and no other text changed, from the parse of its new text alone. Every answer
+  // must be the whole run's on the same texts; the count tells which were answered so.
+  it('answers edits that keep the lexical index from the parse, and analyses the others', async () => {
+    const dir = copyOfFixture();
+    const opts = path.join(dir, 'opts.c');
+    const original = readFileSync(opts, 'utf8');
+    const split = original.replace('\ts->port = 7;\n', '#ifdef LEGACY\n\tif (argc > 2) {\n#else\n\tif (argc > 1) {\n#endif\n\t\ts->port = 7;\n\t}\n');
+    const index = await open(dir, 'opts.c');
+    const whole = async (file: string, text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
+      writeFileSync(file, text);
+      const run = await analyzePaths(['.'], strict, dir);
+      const shown = path.basename(file);
+      return { findings: summary(run).filter((s) => s.startsWith(`${shown}:`)), diagnostics: run.diagnostics.filter((d) => d.file === shown).map((d) => `${d.line}: ${d.message}`) };
+    };
+    const answer = async (file: string, text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
+      const r = await index.update(file, text);
+      return { findings: summary(r), diagnostics: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
+    };
+    const edits: [string, string, boolean][] = [
+      // text, what it is, answered from the parse
+      [original, 'the file as it is (analysed: nothing known yet)', false],
+      [`/* moved */\n\n${original}`, 'a comment, lines moved', true],
+      [original.replace('s->port = 7', 's->port = 8'), 'a number', true],
+      [original.replace('s->port = 7;', 's->port = (7;'), 'a syntax error: analysed', false],
+      [original, 'back', false],
+      [original.replace('s->port = 7;', 's->port = 7;\n\tchroot("/var/empty");'), 'a privilege call: a new name, analysed', false],
+      [split, 'conditionals that split the syntax: analysed', false],
+      [split.replace('s->port = 7', 's->port = 9'), 'the same, a number changed: the Unix build read again', true],
+    ];
+    for (const [text, what, fromParse] of edits) {
+      const before = index.quietAnswers;
+      expect(await answer(opts, text), what).toEqual(await whole(opts, text));
+      expect(index.quietAnswers - before, what).toBe(fromParse ? 1 : 0);
+    }
+    // The edits did find something and tell something where they should.
+    expect((await answer(opts, edits[5]![0])).findings.length).toBeGreaterThan(0);
+    expect((await answer(opts, edits[3]![0])).diagnostics.length).toBe(1);
+    expect((await answer(opts, split)).diagnostics).toEqual([expect.stringContaining('analysed as a Unix build')]);
+    // Another file's text changed in between: the next edit is analysed.
+    await answer(opts, original);
+    await index.update(path.join(dir, 'main.c'), `/* changed */\n${readFileSync(path.join(dir, 'main.c'), 'utf8')}`);
+    await answer(opts, original);
+    const before = index.quietAnswers;
+    await answer(opts, `${original}\n`);
+    expect(index.quietAnswers).toBe(before + 1);
+  });
+});

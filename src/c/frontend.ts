@@ -496,11 +496,13 @@ class FileNodes {
   }
 }
 
-export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
-  const parser = await cParser();
-  const deadline = deadlineIn(fileTimeLimitMs());
+/**
+ * The tree privlint reads a C text from: its parse, or — when conditionals split the syntax — the parse of its Unix
+ * build (one branch of each `#if`), when that one makes more sense. Null when the parse was stopped at `deadline`.
+ */
+function parseForAnalysis(parser: Parser, path: string, source: string, deadline: number): { tree: Tree; flattened: boolean; parsedText: string } | null {
   let tree = parseBefore(parser, source, deadline, path);
-  if (!tree) throw fileTimeLimitError();
+  if (!tree) return null;
   let flattened = false;
   let parsedText = source;
   if (tree.rootNode.hasError) {
@@ -518,8 +520,59 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       parsedText = unixText;
     } else retry?.delete();
   }
+  return { tree, flattened, parsedText };
+}
+
+/** What the parse tells the user about a file: that part of it could not be parsed, or that its Unix build was read. */
+function syntaxDiagnostics(path: string, root: Node, flattened: boolean): FileModel['diagnostics'] {
+  if (root.hasError) {
+    const first = firstError(root);
+    return [{
+      file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
+      message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', read as a Unix build compiles it (one branch of each #if, feature macros\' code as code)' : ''}`,
+    }];
+  }
+  return flattened
+    ? [{ file: path, level: 'warning', message: 'conditional compilation or feature macros split the syntax of this file: it was analysed as a Unix build compiles it (one branch of each #if, feature macros\' code as code)' }]
+    : [];
+}
+
+/** The first ERROR node in document order, going only into nodes that hold an error. */
+function firstError(root: Node): Node | undefined {
+  if (root.type === 'ERROR') return root;
+  for (const child of root.children) {
+    if (!child?.hasError) continue;
+    const found = firstError(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The diagnostics `analyzeCFile` gives for this text (the file's text as it is parsed: its irrelevant functions
+ * blanked), when the tree it reads has no syntax error; undefined when it has one, or when the parse was stopped
+ * (only a whole analysis says what then). An editor's host answers with this for a file that has nothing a
+ * finding can be placed at, while its lexical index stays the same (project-index.ts).
+ */
+export async function diagnosticsOfCleanParse(path: string, source: string): Promise<FileModel['diagnostics'] | undefined> {
+  const parsed = parseForAnalysis(await cParser(), path, source, deadlineIn(fileTimeLimitMs()));
+  if (!parsed) return undefined;
+  try {
+    return parsed.tree.rootNode.hasError ? undefined : syntaxDiagnostics(path, parsed.tree.rootNode, parsed.flattened);
+  } finally {
+    parsed.tree.delete();
+  }
+}
+
+export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
+  const parser = await cParser();
+  const deadline = deadlineIn(fileTimeLimitMs());
+  const parsed = parseForAnalysis(parser, path, source, deadline);
+  if (!parsed) throw fileTimeLimitError();
+  const { tree, parsedText, flattened } = parsed;
   // The model is read from a copy of the tree in plain objects (syntax-mirror.ts): the tree itself is let go.
   const root = mirrorIfSafe(tree, parsedText);
+  const diagnostics = root instanceof InputLimitError ? [] : syntaxDiagnostics(path, tree.rootNode, flattened);
   tree.delete();
   if (root instanceof InputLimitError) throw root;
   const nodes = FileNodes.of(root, source);
@@ -538,20 +591,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         noreturnNames: noreturnDeclarations(root, source, nodes.of('declaration', 'function_definition')),
         macros: macrosOf(root, nodes.of('preproc_function_def')),
         idVariables: Object.fromEntries(idVariables(root, source, nodes.of('call_expression', 'assignment_expression'))),
-        diagnostics: [],
+        diagnostics,
       };
-      if (root.hasError) {
-        const first = descendantsOfType(root, ['ERROR'])[0] ?? root.descendantsOfType('MISSING' as never)[0];
-        model.diagnostics.push({
-          file: path, level: 'warning', line: first ? first.startPosition.row + 1 : undefined,
-          message: `part of this file could not be parsed (macros or syntax errors); the rest was analysed${flattened ? ', read as a Unix build compiles it (one branch of each #if, feature macros\' code as code)' : ''}`,
-        });
-      } else if (flattened) {
-        model.diagnostics.push({
-          file: path, level: 'warning',
-          message: 'conditional compilation or feature macros split the syntax of this file: it was analysed as a Unix build compiles it (one branch of each #if, feature macros\' code as code)',
-        });
-      }
       const fileCtx = {
         file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers, conditionConstants,
         controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary, memberCalls: project.memberCalls,

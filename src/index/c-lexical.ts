@@ -346,8 +346,7 @@ function nextNonSpace(text: string, i: number): number {
  * not parsed with the same fingerprint give the project the same analysis, and the file itself no findings: the
  * ESLint plugin answers such an edit without asking the engine (eslint/sync-engine.ts).
  */
-export function lexicalFingerprint(text: string, noreturnNames: (text: string) => string[]): string {
-  const index = scanC(text);
+export function lexicalFingerprint(text: string, noreturnNames: (text: string) => string[], index: CLexicalIndex = scanC(text)): string {
   return JSON.stringify([
     index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic]),
     index.macros,

@@ -342,7 +342,7 @@ function blanked(src: SelectableSource, functions: LexicalFunction[], kept: Lexi
 }
 
 /** The text with every function but `keep` replaced by spaces (newlines kept, so offsets, lines and columns stay). */
-function blankExcept(text: string, functions: LexicalFunction[], keep: Set<LexicalFunction>): string {
+export function blankExcept(text: string, functions: LexicalFunction[], keep: Set<LexicalFunction>): string {
   const parts: string[] = [];
   let at = 0;
   for (const f of functions) {
