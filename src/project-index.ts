@@ -12,7 +12,7 @@ import { MemoryStore } from './engine/cache.js';
 import { rememberTrees } from './parser.js';
 import { UnitFinder } from './engine/units.js';
 import { displayPath, languageOf } from './files.js';
-import { diagnosticsOfCleanParse, noreturnNamesInText } from './c/frontend.js';
+import { diagnosticsOfParse, noreturnNamesInText } from './c/frontend.js';
 import { lexicalFingerprint, scanC, type LexicalFunction } from './index/c-lexical.js';
 import { blankExcept } from './index/selection.js';
 import type { Diagnostic } from './model.js';
@@ -26,7 +26,7 @@ const indexes = new Map<string, Promise<ProjectIndex>>();
  * (`changes`). A later text with the same fingerprint keeps the file's functions, and the names each one uses and
  * calls, so the analysis would keep the same functions of it (the selection reads the lexical index) and find no
  * new event in them: no finding. Its diagnostics are those of the parse of its new text as the analysis would
- * parse it (the same functions blanked), when that parse has no syntax error; otherwise the whole analysis runs.
+ * parse it (the same functions blanked).
  */
 interface QuietFile {
   file: string;
@@ -101,7 +101,7 @@ export class ProjectIndex {
   private async quietFrom(shown: string, kept: number[] | 'whole', diagnostics: Diagnostic[]): Promise<QuietFile | undefined> {
     const text = this.texts.get(shown)!;
     const index = scanC(text);
-    const alone = await diagnosticsOfCleanParse(shown, parsedText(text, index.functions, kept));
+    const alone = await diagnosticsOfParse(shown, parsedText(text, index.functions, kept));
     if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
     return { file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), kept, changes: this.changes };
   }
@@ -113,7 +113,7 @@ export class ProjectIndex {
     if (!quiet || quiet.file !== shown || quiet.changes !== this.changes || languageOf(shown) !== 'c') return undefined;
     const index = scanC(text);
     if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint) return undefined;
-    return diagnosticsOfCleanParse(shown, parsedText(text, index.functions, quiet.kept));
+    return diagnosticsOfParse(shown, parsedText(text, index.functions, quiet.kept));
   }
 
   /** Take the file's current text without analysing anything (the next update judges with it); its shown path. */

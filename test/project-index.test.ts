@@ -167,9 +167,10 @@ describe('ProjectIndex: a file with no place for a finding, answered from its pa
       [original, 'the file as it is (analysed: nothing known yet)', false],
       [`/* moved */\n\n${original}`, 'a comment, lines moved', true],
       [original.replace('s->port = 7', 's->port = 8'), 'a number', true],
-      [original.replace('s->port = 7;', 's->port = (7;'), 'a syntax error: analysed', false],
-      [original, 'back', false],
+      [original.replace('s->port = 7;', 's->port = (7;'), 'a syntax error: its diagnostic from the parse', true],
+      [original, 'back', true],
       [original.replace('s->port = 7;', 's->port = 7;\n\tchroot("/var/empty");'), 'a privilege call: a new name, analysed', false],
+      [original.replace('s->port = 7;', `s->port = 1${' + argc'.repeat(300)} 1;`), 'errors nested too deep: analysed (and refused)', false],
       [split, 'conditionals that split the syntax: analysed', false],
       [split.replace('s->port = 7', 's->port = 9'), 'the same, a number changed: the Unix build read again', true],
     ];
@@ -182,6 +183,7 @@ describe('ProjectIndex: a file with no place for a finding, answered from its pa
     expect((await answer(opts, edits[5]![0])).findings.length).toBeGreaterThan(0);
     expect((await answer(opts, edits[3]![0])).diagnostics.length).toBe(1);
     expect((await answer(opts, split)).diagnostics).toEqual([expect.stringContaining('analysed as a Unix build')]);
+    expect((await answer(opts, edits[6]![0])).diagnostics).toEqual([expect.stringContaining('nested more than')]);
     // Another file's text changed in between: the next edit is analysed.
     await answer(opts, original);
     await index.update(path.join(dir, 'main.c'), `/* changed */\n${readFileSync(path.join(dir, 'main.c'), 'utf8')}`);

@@ -550,17 +550,20 @@ function firstError(root: Node): Node | undefined {
 
 /**
  * The diagnostics `analyzeCFile` gives for this text (the file's text as it is parsed: its irrelevant functions
- * blanked), when the tree it reads has no syntax error; undefined when it has one, or when the parse was stopped
- * (only a whole analysis says what then). An editor's host answers with this for a file that has nothing a
- * finding can be placed at, while its lexical index stays the same (project-index.ts).
+ * blanked), from its parse alone; undefined when the parse was stopped or its tree is one the analysis refuses
+ * (errors nested too deep): only a whole analysis says what then. An editor's host answers with this for a file
+ * that has nothing a finding can be placed at, while its lexical index stays the same (project-index.ts).
  */
-export async function diagnosticsOfCleanParse(path: string, source: string): Promise<FileModel['diagnostics'] | undefined> {
+export async function diagnosticsOfParse(path: string, source: string): Promise<FileModel['diagnostics'] | undefined> {
   const parsed = parseForAnalysis(await cParser(), path, source, deadlineIn(fileTimeLimitMs()));
   if (!parsed) return undefined;
+  const { tree, parsedText, flattened } = parsed;
   try {
-    return parsed.tree.rootNode.hasError ? undefined : syntaxDiagnostics(path, parsed.tree.rootNode, parsed.flattened);
+    // The analysis reads a copy of the tree, and refuses a tree with errors nested too deep: so does this.
+    if (tree.rootNode.hasError && mirrorIfSafe(tree, parsedText) instanceof InputLimitError) return undefined;
+    return syntaxDiagnostics(path, tree.rootNode, flattened);
   } finally {
-    parsed.tree.delete();
+    tree.delete();
   }
 }
 
