@@ -12,6 +12,9 @@
 //              line in the middle of the file (inside a function: that function changes, the lines below keep
 //              their place), and a line added at the end. "without engine" counts the edited lints the plugin
 //              answered without asking the engine (a file it did not parse, whose edit changes nothing it reads).
+//              The engine answers such edits of a file it parsed but where no finding can be placed from the parse
+//              of the new text alone (project-index.ts); an edit that names something new is analysed in full:
+//   named      a declaration with a new name each time (`int edit_3 = 3;`) typed at the start of the middle line.
 // "eslint side" is the time outside the wait for the engine thread: ESLint itself, the C AST, privlint's rules.
 // By default each file is linted alone (copied into a project of its own); --in-project lints it where it is, in
 // its whole corpus project (at most 11 edited runs there: each re-analyses the project's unit).
@@ -94,6 +97,7 @@ for (const { file, target } of files) {
   const middle = text.indexOf('\n', text.length >> 1) + 1;
   const inside = (i) => `${text.slice(0, middle)}/* edit ${i} */${text.slice(middle)}`;
   const atEnd = (i) => `${text}\n/* edit ${i} */\n`;
+  const named = (i) => `${text.slice(0, middle)}int edit_${String(i).replace('-', 'w')} = 1; ${text.slice(middle)}`;
   const findings = (await lint(text)).messages.length;
   for (let i = 0; i < 3; i++) await lint(text); // warm: grammar, index, JIT
   const unchanged = await timed(runs, () => lint(text));
@@ -107,6 +111,8 @@ for (const { file, target } of files) {
   without += engineWaits.unasked;
   const editedAtEnd = await timed(editRuns, (i) => lint(atEnd(i)));
   without = engineWaits.unasked - without;
+  for (let i = 1; i <= WARM_EDITS; i++) await lint(named(-i));
+  const editedNamed = await timed(editRuns, (i) => lint(named(i)));
   const lines = text.split('\n').length;
   const kind = target === 5 ? 'no privilege calls' : 'drop sequence';
   const verdict = (x) => (x <= target ? 'met' : 'not met');
@@ -114,9 +120,9 @@ for (const { file, target } of files) {
   console.log(
     `${path.relative(values.corpus, file)} (${lines} lines, ${kind}, ${findings} problems): ` +
       `unchanged ${ms(unchanged.total)} (CPU ${ms(unchanged.cpu)}); edited inside ${edited(editedInside)}, at the end ${edited(editedAtEnd)}; ` +
-      `${without} of ${2 * editRuns} edited lints without engine; ` +
-      `target ≤${target} ms: ${verdict(unchanged.total)} unchanged, ${verdict(editedInside.total)} edited inside, ${verdict(editedAtEnd.total)} at the end ` +
-      `(in CPU time: ${verdict(unchanged.cpu)}, ${verdict(editedInside.cpu)}, ${verdict(editedAtEnd.cpu)}); load average now ${load()}`,
+      `${without} of ${2 * editRuns} edited lints without engine; a new name typed in ${edited(editedNamed)}; ` +
+      `target ≤${target} ms: ${verdict(unchanged.total)} unchanged, ${verdict(editedInside.total)} edited inside, ${verdict(editedAtEnd.total)} at the end, ${verdict(editedNamed.total)} a new name ` +
+      `(in CPU time: ${verdict(unchanged.cpu)}, ${verdict(editedInside.cpu)}, ${verdict(editedAtEnd.cpu)}, ${verdict(editedNamed.cpu)}); load average now ${load()}`,
   );
 }
 stopEngineThread();
