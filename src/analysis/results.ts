@@ -353,6 +353,12 @@ export class ResultJudge {
         unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
         continue;
       }
+      // The same for a variable that holds 0 when the failure path reaches the shared `return r;`, as on every path
+      // there (`int r = 0; if (chroot(d) < 0) goto out; … out: return r;`): success and failure look alike.
+      if (passesDuty && okRegion.has(id) && n.kind === 'return' && n.returnsVariable !== undefined && zeroOnEveryPath(known, this.mustConstants(fn).get(id), n.returnsVariable)) {
+        unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
+        continue;
+      }
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
         continue;
@@ -547,4 +553,13 @@ function decidedBranch(n: CfgNode, known: ReadonlyMap<string, boolean>): number 
     return taken ? 0 : 1;
   }
   return undefined;
+}
+
+/**
+ * The variable holds 0 (or NULL) on this path and on every path to the node (`joined`: what holds whichever way
+ * the node is reached): what it carries cannot tell this path from the others. (Constants are known as truth
+ * values: two non-zero values may differ.)
+ */
+function zeroOnEveryPath(known: ReadonlyMap<string, boolean>, joined: ReadonlyMap<string, boolean> | undefined, variable: string): boolean {
+  return known.get(variable) === false && joined?.get(variable) === false;
 }
