@@ -137,11 +137,11 @@ export interface UnitResult {
   analysed: string[];
   /**
    * Asked for one C file's findings (`EngineOptions.focus`): the file was parsed and holds nothing a finding can be
-   * placed at (no event of a kind in `PLACED_AT`, no call whose result must be checked), and which of its functions
-   * were parsed (their places in its lexical index, or all of them). The project index answers later texts of
-   * the file from this while its lexical index stays the same (project-index.ts).
+   * placed at (no event of a kind in `PLACED_AT`, no call whose result must be checked), which of its functions
+   * were parsed (their places in its lexical index, or all of them), and the digest of the text parsed. The project
+   * index answers later texts of the file from this while its lexical index stays the same (project-index.ts).
    */
-  quietFocus?: { kept: number[] | 'whole' };
+  quietFocus?: { kept: number[] | 'whole'; parsedDigest: string };
 }
 
 export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd(), options: EngineOptions = {}): Promise<AnalysisResult> {
@@ -496,12 +496,13 @@ function quietFile(file: string, project: Project, judge: ResultJudge, sources: 
     if (fn.file !== file) continue;
     for (const node of fn.cfg.nodes) for (const e of node.events) if (PLACED_AT.has(e.kind) || judge.needsCheck(fn, e)) return undefined;
   }
-  if (parsed === text) return { kept: 'whole' };
+  const parsedDigest = contentDigest(parsed);
+  if (parsed === text) return { kept: 'whole', parsedDigest };
   const kept: number[] = [];
   scanC(text).functions.forEach((f, i) => {
     if (parsed.slice(f.start, f.end) === text.slice(f.start, f.end)) kept.push(i);
   });
-  return { kept };
+  return { kept, parsedDigest };
 }
 
 function severityRank(severity: SeverityLevel): number {

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { analyzeUnit, compareFindings, loadSources, type SourceFile, type UnitResult } from './engine.js';
-import { MemoryStore } from './engine/cache.js';
+import { contentDigest, MemoryStore } from './engine/cache.js';
 import { rememberTrees } from './parser.js';
 import { UnitFinder } from './engine/units.js';
 import { displayPath, languageOf } from './files.js';
@@ -90,18 +90,20 @@ export class ProjectIndex {
     const result = await analyzeUnit(sources, this.config, { store: this.store, focus: shown });
     const findings = result.findings.filter((f) => f.loc.file === shown).sort(compareFindings);
     const diagnostics = result.diagnostics.filter((d) => d.file === shown);
-    this.quiet = result.quietFocus && !findings.length ? await this.quietFrom(shown, result.quietFocus.kept, diagnostics) : undefined;
+    this.quiet = result.quietFocus && !findings.length ? await this.quietFrom(shown, result.quietFocus, diagnostics) : undefined;
     return { findings, diagnostics, parsed: result.analysed.includes(shown) };
   }
 
   /**
-   * Remember a quiet file (see QuietFile), if the diagnostics its parse alone gives are those the analysis gave:
-   * then the parse alone stands for the analysis of its next texts.
+   * Remember a quiet file (see QuietFile), if the text blanked here is the one the analysis parsed and its parse
+   * alone gives the diagnostics the analysis gave: then the parse alone stands for the analysis of its next texts.
    */
-  private async quietFrom(shown: string, kept: number[] | 'whole', diagnostics: Diagnostic[]): Promise<QuietFile | undefined> {
+  private async quietFrom(shown: string, { kept, parsedDigest }: NonNullable<UnitResult['quietFocus']>, diagnostics: Diagnostic[]): Promise<QuietFile | undefined> {
     const text = this.texts.get(shown)!;
     const index = scanC(text);
-    const alone = await diagnosticsOfParse(shown, parsedText(text, index.functions, kept));
+    const parsed = parsedText(text, index.functions, kept);
+    if (contentDigest(parsed) !== parsedDigest) return undefined;
+    const alone = await diagnosticsOfParse(shown, parsed);
     if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
     return { file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), kept, changes: this.changes };
   }
