@@ -4,6 +4,10 @@ import type { Rule } from './rule.js';
 import { callPath, deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents, writerIn } from './support.js';
 
 const OPEN_DIR = 'dir:';
+/** `dir-returned:<id>`: an inlined function returns the open handle (`return dp;`) to its caller. */
+const RETURNED = 'dir-returned:';
+/** `dir-kept-as:<id>:<variable>`: the caller keeps the handle a function returned in its own variable (`dir = xopendir(p);`). */
+const KEPT_AS = 'dir-kept-as:';
 
 export const leakedDirfd: Rule = {
   id: 'leaked-dirfd',
@@ -26,8 +30,10 @@ export const leakedDirfd: Rule = {
       // program that never chroots, walks out of nothing.
       if (!g.nodes.some((n) => n.events.some((e) => e.kind === 'chroot'))) continue;
       const byId = eventIndex(g);
+      /** The open is kept in `handle`: the variable it was opened into, or one a caller keeps it in. */
+      const keptIn = (facts: ReadonlySet<string>, id: number, handle: string): boolean => (byId.get(id) as DirOpenEvent).handle === handle || facts.has(`${KEPT_AS}${id}:${handle}`);
       const closeHandle = (facts: Set<string>, handle: string): void => {
-        for (const id of factIds(facts, OPEN_DIR)) if ((byId.get(id) as DirOpenEvent).handle === handle) facts.delete(OPEN_DIR + id);
+        for (const id of factIds(facts, OPEN_DIR)) if (keptIn(facts, id, handle)) facts.delete(OPEN_DIR + id);
       };
       walkEvents(
         g,
@@ -59,6 +65,16 @@ export const leakedDirfd: Rule = {
           for (const id of factIds(facts, OPEN_DIR)) {
             const open = byId.get(id)!;
             if (failureIndex(node, open, open.api === 'opendir' || open.api === 'fdopendir') === index) (refined ??= new Set(facts)).delete(OPEN_DIR + id);
+          }
+          // A wrapper that returns the handle (`return dp;`) hands it to its caller, which keeps it under its own
+          // name (`dir = xopendir(".");`) and closes it by that name.
+          const returned = node.origin.kind === 'return' ? node.origin.returnsVariable : undefined;
+          if (returned !== undefined) for (const id of factIds(facts, OPEN_DIR)) if (keptIn(facts, id, returned)) (refined ??= new Set(facts)).add(RETURNED + id);
+          const after = g.nodes[node.succ[index]!]!.returnOf;
+          if (after) for (const id of factIds(refined ?? facts, RETURNED)) {
+            refined ??= new Set(facts);
+            refined.delete(RETURNED + id);
+            if (after.variable !== undefined) refined.add(`${KEPT_AS}${id}:${after.variable}`);
           }
           return refined;
         },
