@@ -55,6 +55,11 @@ describe('parseReadyText', () => {
     expect(parseReadyText('#define X SVC_FUNC\nint SVC_FUNC_NOT(void);\n', defs)).toBe('#define X SVC_FUNC\nint SVC_FUNC_NOT(void);\n');
   });
 
+  it('makes a type written as a call\'s argument in a function body one name; prototypes and expressions stay', () => {
+    const src = 'int f(struct item *, int);\nvoid g(void) {\n\tp = list_entry(n, struct item, link);\n\ts = va_arg(ap, const char *);\n\th(a * b, c);\n}\n';
+    expect(parseReadyText(src)).toBe('int f(struct item *, int);\nvoid g(void) {\n\tp = list_entry(n, struct_item, link);\n\ts = va_arg(ap, const_char__);\n\th(a * b, c);\n}\n');
+  });
+
   it('reads a definition as an annotation only when it is nothing but attributes', () => {
     expect(macroShape({ params: undefined, body: '__attribute__ ((__unused__))' })).toBe('annotation');
     expect(macroShape({ params: undefined, body: '' })).toBe('annotation');
@@ -64,6 +69,16 @@ describe('parseReadyText', () => {
     expect(macroShape({ params: undefined, body: '42' })).toBeUndefined();
     expect(macroShape({ params: ['v', 'h'], body: 'for ((v) = (h); (v); (v) = (v)->next)' })).toBe('iteration');
     expect(macroShape({ params: ['x'], body: 'do { f(x); } while (0)' })).toBeUndefined();
+  });
+
+  it('does not take a macro defined as itself, or two defined as each other, for annotations', () => {
+    const defs = new Map([
+      ['SHUT_WR', { params: undefined, body: 'SHUT_WR' }],
+      ['O_NONBLOCK', { params: undefined, body: 'O_NDELAY' }],
+      ['O_NDELAY', { params: undefined, body: 'O_NONBLOCK' }],
+    ]);
+    const src = 'void f(int s) {\n\tshutdown(s, SHUT_WR);\n\topen("x", O_RDONLY|O_NONBLOCK);\n}\n';
+    expect(parseReadyText(src, defs)).toBe(src);
   });
 
   it('a file whose only parse errors came from such macros gets no parse diagnostic; a really broken file keeps it', async () => {

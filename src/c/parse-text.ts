@@ -86,7 +86,7 @@ function matchingParen(text: string, open: number): number {
   return -1;
 }
 
-const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|\\\r?\n|\\)*)$/gm;
+const DEFINE_AT = /#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)\n]*\))?/g;
 
 /**
  * The definitions in a text (a header, or the file itself) of the macros that shape the syntax: annotation and
@@ -97,12 +97,18 @@ export const shapeMacrosIn = perText((text: string): [string, MacroDefinition][]
   if (!text.includes('define')) return [];
   let leftOut: [number, number][] | undefined;
   const found: [string, MacroDefinition][] = [];
-  for (const m of text.matchAll(DEFINE)) {
-    const [, name, params, body] = m;
-    const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() };
+  // (A search for `#…define` then a look back to the line's start: a `^`-anchored search is slow over blanked text.)
+  for (const m of text.matchAll(DEFINE_AT)) {
+    let start = m.index;
+    while (start > 0 && (text.charCodeAt(start - 1) === 32 || text.charCodeAt(start - 1) === 9)) start--;
+    if (start > 0 && text.charCodeAt(start - 1) !== 10) continue;
+    const [, name, params] = m;
+    const bodyStart = m.index + m[0].length;
+    const bodyEnd = endOfDirective(text, bodyStart);
+    const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: text.slice(bodyStart, bodyEnd).trim() };
     if (!macroShape(definition)) continue;
     leftOut ??= branchesLeftOut(text);
-    if (leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
+    if (leftOut.some(([from, to]) => start >= from && start < to)) continue;
     found.push([name!, definition]);
   }
   return found;
@@ -113,22 +119,23 @@ export const shapeMacrosIn = perText((text: string): [string, MacroDefinition][]
  * annotation body checked to be annotations themselves (`#define MAIN_EXTERNALLY_VISIBLE EXTERNALLY_VISIBLE`).
  */
 function shapeMacros(definitions: ReadonlyMap<string, MacroDefinition>): { annotations: Map<string, MacroDefinition>; iterations: Set<string> } {
-  const annotations = new Map<string, MacroDefinition>();
+  const candidates = new Map<string, MacroDefinition>();
   const iterations = new Set<string>();
   for (const [name, d] of definitions) {
     const shape = macroShape(d);
-    if (shape === 'annotation') annotations.set(name, d);
+    if (shape === 'annotation') candidates.set(name, d);
     else if (shape === 'iteration' && d.params !== undefined) iterations.add(name);
   }
-  // Drop annotation bodies that name something not an annotation, until nothing changes.
-  for (let changed = true; changed; ) {
-    changed = false;
+  // The least fixpoint: a body that names other macros is an annotation once those are, so that a macro defined as
+  // itself (`#define SHUT_WR SHUT_WR`) or two defined as each other (`O_NONBLOCK`, `O_NDELAY`) are not.
+  const annotations = new Map<string, MacroDefinition>();
+  for (let added = true; added; ) {
+    added = false;
     const names = new Set(annotations.keys());
-    for (const [name, d] of annotations) {
-      if (macroShape(d, names) !== 'annotation') {
-        annotations.delete(name);
-        changed = true;
-      }
+    for (const [name, d] of candidates) {
+      if (annotations.has(name) || macroShape(d, names) !== 'annotation') continue;
+      annotations.set(name, d);
+      added = true;
     }
   }
   return { annotations, iterations };
@@ -140,6 +147,9 @@ const NOT_CALLS = new Set([
   '_Static_assert', 'static_assert', 'va_arg', '__builtin_offsetof', '__extension__',
 ]);
 const LOOP_HEAD_WORDS = new Set(['if', 'while', 'for', 'switch']);
+/** A type written as a call's argument: qualifiers, `struct`/`union`/`enum` or a built-in type, a name, stars. */
+const TYPE_ARGUMENT = /^([ \t]*)((?:(?:const|volatile|struct|union|enum|unsigned|signed|long|short)[ \t]+)*)([A-Za-z_]\w*)((?:[ \t]*\*)*)([ \t]*)$/;
+const PRIMITIVE_TYPES = new Set(['char', 'short', 'int', 'long', 'float', 'double', 'void', '_Bool', 'unsigned', 'signed']);
 
 /**
  * The text to parse: `source` with annotation macros blanked and iteration macros' heads made loops (see above).
@@ -150,19 +160,27 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
   const own = shapeMacrosIn(source);
   const definitions = own.length ? new Map([...project, ...own]) : project;
   const { annotations, iterations } = definitions.size ? shapeMacros(definitions) : { annotations: new Map<string, MacroDefinition>(), iterations: new Set<string>() };
-  const out: string[] = [];
-  let changed = false;
-  let copied = 0;
+  /** Same-length replacements, applied at the end in order of place (one that overlaps an earlier one is dropped). */
+  const edits: [number, number, string][] = [];
   const replace = (start: number, end: number, text: string): void => {
-    out.push(source.slice(copied, start), text);
-    copied = end;
-    changed = true;
+    edits.push([start, end, text]);
   };
+  let loopCall = false;
   const n = source.length;
   /** Brace kinds: a function body (or a block inside one), or anything else (struct, initializer, `extern "C"`). */
   const braces: boolean[] = [];
-  /** For each open parenthesis: whether it opens the head of an if/while/for/switch. */
-  const parens: boolean[] = [];
+  /** Each open parenthesis: whether it opens the head of an if/while/for/switch, or a call's arguments inside a function body (and where the current argument starts). */
+  const parens: { head: boolean; call: boolean; arg: number }[] = [];
+  /** A call's argument that is a type (`list_entry(p, struct item, link)`, `va_arg(ap, char *)`): one name instead. */
+  const typeArgument = (start: number, end: number): void => {
+    if (end - start > 120) return;
+    const text = source.slice(start, end);
+    const m = TYPE_ARGUMENT.exec(text);
+    if (!m || !(m[2] || m[4] || PRIMITIVE_TYPES.has(m[3]!))) return;
+    const from = start + m[1]!.length;
+    const to = end - m[5]!.length;
+    replace(from, to, source.slice(from, to).replace(/[\s*]/g, '_'));
+  };
   // The previous significant token: ';', '{', '}', ':', ')', 'head)' (the close of a statement head), a word, or other.
   let prev = ';';
   let prevWord = '';
@@ -223,10 +241,10 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
       if (inBody && !NOT_CALLS.has(word) && (prev === ';' || prev === '{' || prev === '}' || prev === ':' || prev === 'head)' || (prev === 'word' && (prevWord === 'else' || prevWord === 'do')))) {
         const loop = loopHead(source, i, j, iterations.has(word));
         if (loop) {
-          replace(i, loop.end, loop.text);
-          i = loop.end;
-          prev = 'head)';
-          continue;
+          // The arguments are scanned on as a call's (types among them made names), then closed as a loop's head.
+          replace(i, j, loop.head);
+          replace(loop.close, loop.close + 1, ')');
+          loopCall = true;
         }
       }
       prev = 'word';
@@ -246,15 +264,33 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
         prev = '}';
         break;
       case 40 /* ( */:
-        parens.push(prev === 'word' && LOOP_HEAD_WORDS.has(prevWord));
+        parens.push({
+          head: loopCall || (prev === 'word' && LOOP_HEAD_WORDS.has(prevWord)),
+          call: prev === 'word' && (!NOT_CALLS.has(prevWord) || prevWord === 'va_arg') && braces.length > 0 && braces[braces.length - 1]!,
+          arg: i + 1,
+        });
+        loopCall = false;
         prev = '(';
         break;
       case 41 /* ) */:
-        prev = parens.pop() ? 'head)' : ')';
+        {
+          const p = parens.pop();
+          if (p?.call) typeArgument(p.arg, i);
+          prev = p?.head ? 'head)' : ')';
+        }
         break;
       case 59 /* ; */:
         prev = ';';
         break;
+      case 44 /* , */: {
+        const p = parens[parens.length - 1];
+        if (p?.call) {
+          typeArgument(p.arg, i);
+          p.arg = i + 1;
+        }
+        prev = 'other';
+        break;
+      }
       case 58 /* : */:
         prev = source.charCodeAt(i + 1) === 58 ? 'other' : ':';
         break;
@@ -263,17 +299,25 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
     }
     i++;
   }
-  if (!changed) return source;
+  if (!edits.length) return source;
+  edits.sort((a, b) => a[0] - b[0]);
+  const out: string[] = [];
+  let copied = 0;
+  for (const [start, end, text] of edits) {
+    if (start < copied) continue;
+    out.push(source.slice(copied, start), text);
+    copied = end;
+  }
   out.push(source.slice(copied));
   return out.join('');
 }
 
 /**
  * At a call at statement position (`name` from `start` to `nameEnd`): the loop head it stands for, when its
- * arguments are followed by a block (or, for a known iteration macro, by any statement): the rewritten text up to
- * the end of what is replaced.
+ * arguments are followed by a block (or, for a known iteration macro, by any statement): what replaces the name, and
+ * the place of the `)` that closes the head (a space or tab before the body).
  */
-function loopHead(source: string, start: number, nameEnd: number, iteration: boolean): { end: number; text: string } | undefined {
+function loopHead(source: string, start: number, nameEnd: number, iteration: boolean): { head: string; close: number } | undefined {
   if (source.charCodeAt(nameEnd) !== 40) return undefined; // `name(` written together, as macro calls are
   const close = closingParen(source, nameEnd);
   if (close < 0) return undefined;
@@ -287,8 +331,7 @@ function loopHead(source: string, start: number, nameEnd: number, iteration: boo
   const room = gap.search(/[ \t]/);
   if (nameLength < 7 || room < 0 || /\/[*/]/.test(gap.slice(0, room))) return undefined;
   const head = `while(${'_'.repeat(nameLength - 6)}`;
-  const at = close + 1 + room;
-  return { end: at + 1, text: `${head}${source.slice(nameEnd, at)})` };
+  return { head, close: close + 1 + room };
 }
 
 function blank(text: string): string {
