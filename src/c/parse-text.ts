@@ -141,6 +141,23 @@ function shapeMacros(definitions: ReadonlyMap<string, MacroDefinition>): { annot
   return { annotations, iterations };
 }
 
+const NO_SHAPES = { annotations: new Map<string, MacroDefinition>(), iterations: new Set<string>() };
+/** The last few sets of definitions read, by their text: the files of one project share their headers' macros. */
+const shapesKept = new Map<string, ReturnType<typeof shapeMacros>>();
+
+function shapesOf(definitions: ReadonlyMap<string, MacroDefinition>): ReturnType<typeof shapeMacros> {
+  if (!definitions.size) return NO_SHAPES;
+  let key = '';
+  for (const [name, d] of definitions) key += `${name}\0${d.params?.join(',') ?? '\u0001'}\0${d.body}\0`;
+  let shapes = shapesKept.get(key);
+  if (!shapes) {
+    shapes = shapeMacros(definitions);
+    shapesKept.set(key, shapes);
+    if (shapesKept.size > 4) shapesKept.delete(shapesKept.keys().next().value!);
+  }
+  return shapes;
+}
+
 const NOT_CALLS = new Set([
   'if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'default', 'goto', 'typeof', '__typeof__', '__typeof',
   '_Alignof', 'alignof', '__alignof__', 'offsetof', 'defined', '__attribute__', '__attribute', '__asm__', '__asm', 'asm', '_Generic',
@@ -159,13 +176,15 @@ const PRIMITIVE_TYPES = new Set(['char', 'short', 'int', 'long', 'float', 'doubl
 export function parseReadyText(source: string, project: ReadonlyMap<string, MacroDefinition> = new Map()): string {
   const own = shapeMacrosIn(source);
   const definitions = own.length ? new Map([...project, ...own]) : project;
-  const { annotations, iterations } = definitions.size ? shapeMacros(definitions) : { annotations: new Map<string, MacroDefinition>(), iterations: new Set<string>() };
+  const { annotations, iterations } = shapesOf(definitions);
   /** Same-length replacements, applied at the end in order of place (one that overlaps an earlier one is dropped). */
   const edits: [number, number, string][] = [];
   const replace = (start: number, end: number, text: string): void => {
     edits.push([start, end, text]);
   };
   let loopCall = false;
+  // Look-aheads over a call's arguments, bounded in all to a few times the file's length (hostile input stays linear).
+  const budget = { left: 4 * source.length + 4096 };
   const n = source.length;
   /** Brace kinds: a function body (or a block inside one), or anything else (struct, initializer, `extern "C"`). */
   const braces: boolean[] = [];
@@ -229,7 +248,7 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
         }
         const open = nextSignificant(source, j);
         if (source.charCodeAt(open) === 40) {
-          const close = closingParen(source, open);
+          const close = closingParen(source, open, budget);
           if (close > 0) {
             replace(i, close + 1, blank(source.slice(i, close + 1)));
             i = close + 1;
@@ -239,7 +258,7 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
       }
       const inBody = braces.length > 0 && braces[braces.length - 1]!;
       if (inBody && !NOT_CALLS.has(word) && (prev === ';' || prev === '{' || prev === '}' || prev === ':' || prev === 'head)' || (prev === 'word' && (prevWord === 'else' || prevWord === 'do')))) {
-        const loop = loopHead(source, i, j, iterations.has(word));
+        const loop = loopHead(source, i, j, iterations.has(word), budget);
         if (loop) {
           // The arguments are scanned on as a call's (types among them made names), then closed as a loop's head.
           replace(i, j, loop.head);
@@ -317,9 +336,9 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
  * arguments are followed by a block (or, for a known iteration macro, by any statement): what replaces the name, and
  * the place of the `)` that closes the head (a space or tab before the body).
  */
-function loopHead(source: string, start: number, nameEnd: number, iteration: boolean): { head: string; close: number } | undefined {
+function loopHead(source: string, start: number, nameEnd: number, iteration: boolean, budget: { left: number }): { head: string; close: number } | undefined {
   if (source.charCodeAt(nameEnd) !== 40) return undefined; // `name(` written together, as macro calls are
-  const close = closingParen(source, nameEnd);
+  const close = closingParen(source, nameEnd, budget);
   if (close < 0) return undefined;
   const next = nextSignificant(source, close + 1);
   if (next >= source.length) return undefined;
@@ -402,11 +421,20 @@ function nextSignificant(source: string, i: number): number {
   return n;
 }
 
-/** The `)` that closes the `(` at `open`, strings and comments skipped; -1 when none (or a `;`/`{`/`}` comes first at depth 1 of a block). */
-function closingParen(source: string, open: number): number {
+/**
+ * The `)` that closes the `(` at `open`, strings and comments skipped; -1 when none, when a `;`, `{` or `}` comes
+ * first (no macro call's arguments: a statement), or when the look-ahead budget of the file is spent.
+ */
+function closingParen(source: string, open: number, budget: { left: number }): number {
   const n = source.length;
   let depth = 0;
-  for (let i = open; i < n; ) {
+  const start = open;
+  let i = open;
+  while (i < n) {
+    if (i - start > budget.left) {
+      budget.left = 0;
+      return -1;
+    }
     const c = source.charCodeAt(i);
     if (c === 34 || c === 39) {
       i = endOfQuoted(source, i);
@@ -417,9 +445,14 @@ function closingParen(source: string, open: number): number {
       continue;
     }
     if (c === 40) depth++;
-    else if (c === 41 && --depth === 0) return i;
-    else if (c === 123 || c === 125) return -1; // a block inside the arguments: not a plain macro call
+    else if (c === 41 && --depth === 0) {
+      budget.left -= i - start;
+      return i;
+    }
+    else if (c === 123 || c === 125 || c === 59) break;
     i++;
+    if (depth === 0) break;
   }
+  budget.left -= i - start;
   return -1;
 }
