@@ -50,6 +50,7 @@ describe('parseReadyText', () => {
     expect(out).toContain('void say(const char *fmt, ...)                 ;');
     expect(out).toContain('\twhile(_______(it, &all, entry)){');
     expect(out).toContain('\twhile(___(it, head)\n)');
+    expect(parseReadyText('void f(void) {\n\tlist_for_each (p, procs) {\n\t}\n}\n')).toBe('void f(void) {\n\twhile(_______ (p, procs)){\n\t}\n}\n');
     // Unchanged: calls followed by `;`, a macro-made function at file level, short names, preprocessor lines.
     expect(parseReadyText('TEST_CASE(one) {\n}\nvoid f(void) { g(x); if (a) h(y); }\n', defs)).toBe('TEST_CASE(one) {\n}\nvoid f(void) { g(x); if (a) h(y); }\n');
     expect(parseReadyText('#define X SVC_FUNC\nint SVC_FUNC_NOT(void);\n', defs)).toBe('#define X SVC_FUNC\nint SVC_FUNC_NOT(void);\n');

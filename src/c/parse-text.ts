@@ -337,8 +337,10 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
  * the place of the `)` that closes the head (a space or tab before the body).
  */
 function loopHead(source: string, start: number, nameEnd: number, iteration: boolean, budget: { left: number }): { head: string; close: number } | undefined {
-  if (source.charCodeAt(nameEnd) !== 40) return undefined; // `name(` written together, as macro calls are
-  const close = closingParen(source, nameEnd, budget);
+  let open = nameEnd;
+  while (source.charCodeAt(open) === 32 || source.charCodeAt(open) === 9) open++;
+  if (source.charCodeAt(open) !== 40) return undefined; // `name(` or `name (` on one line
+  const close = closingParen(source, open, budget);
   if (close < 0) return undefined;
   const next = nextSignificant(source, close + 1);
   if (next >= source.length) return undefined;
