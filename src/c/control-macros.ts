@@ -8,6 +8,7 @@
 import { perText } from '../text-memory.js';
 import { branchesLeftOut } from './unix-build.js';
 import { splitOutside } from './split.js';
+import { shapeMacrosIn } from './parse-text.js';
 
 /** A macro as written: its parameters (undefined for an object-like macro) and its body. */
 export interface MacroDefinition {
@@ -135,13 +136,15 @@ const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|
 /**
  * The control-flow macros a header defines (`#define ABORT_FINALIZE(e) do { … goto finalize_it; } while (0)`),
  * for the files that include it: of alternatives under `#if`, the branch a Unix build compiles (see unix-build.ts).
- * A name defined differently in two headers is left out.
+ * With them, the macros that shape the syntax (annotation and iteration macros, parse-text.ts: the text handed to
+ * the parser is made readable with them; they are no control-flow macros). A name defined differently in two
+ * headers is left out.
  */
 export function headerControlMacros(sources: readonly { path: string; text: string }[]): Map<string, MacroDefinition> {
   const found = new Map<string, MacroDefinition | null>();
   for (const src of sources) {
     if (!src.path.endsWith('.h')) continue;
-    for (const [name, definition] of controlMacrosIn(src.text)) {
+    for (const [name, definition] of [...controlMacrosIn(src.text), ...shapeMacrosIn(src.text)]) {
       const before = found.get(name);
       found.set(name, before === undefined || (before && JSON.stringify(before) === JSON.stringify(definition)) ? definition : null);
     }

@@ -10,6 +10,7 @@ import { controlMacro, type ControlMacro, type MacroDefinition } from './control
 import { truthy } from '../values.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { unixBranchOnly } from './preprocess.js';
+import { parseReadyText } from './parse-text.js';
 import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
 import { callArguments, calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
@@ -413,6 +414,7 @@ export interface ProjectContext {
   globalConstants?: ReadonlyMap<string, number>;
   /** Struct members the unit stores its functions in (c/members.ts): a call through one is a call event. */
   memberCalls?: ReadonlySet<string>;
+  /** Control-flow macros of the project's headers, and those that shape the syntax (parse-text.ts). */
   controlMacros?: ReadonlyMap<string, MacroDefinition>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
@@ -499,15 +501,17 @@ class FileNodes {
 /**
  * The tree privlint reads a C text from: its parse, or — when conditionals split the syntax — the parse of its Unix
  * build (one branch of each `#if`), when that one makes more sense. Null when the parse was stopped at `deadline`.
+ * The text parsed has the annotation and iteration macros of `macros` (the project's headers' shape macros) and of
+ * the file made readable to the grammar, offsets kept (parse-text.ts).
  */
-function parseForAnalysis(parser: Parser, path: string, source: string, deadline: number): { tree: Tree; flattened: boolean; parsedText: string } | null {
-  let tree = parseBefore(parser, source, deadline, path);
+function parseForAnalysis(parser: Parser, path: string, source: string, deadline: number, macros?: ReadonlyMap<string, MacroDefinition>): { tree: Tree; flattened: boolean; parsedText: string } | null {
+  let parsedText = parseReadyText(source, macros);
+  let tree = parseBefore(parser, parsedText, deadline, path);
   if (!tree) return null;
   let flattened = false;
-  let parsedText = source;
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
-    const unixText = unixBranchOnly(source);
+    const unixText = parseReadyText(unixBranchOnly(source), macros);
     const retry = parseBefore(parser, unixText, deadline, `${path}\0unix build`);
     // A function head split by `#if` (`#if A int f(x, y) #else int f(x) #endif { … }`) parses with made-up `;`s
     // only, no ERROR bytes: its body is left as a block outside any function. A retry without such a block wins.
@@ -554,8 +558,8 @@ function firstError(root: Node): Node | undefined {
  * (errors nested too deep): only a whole analysis says what then. An editor's host answers with this for a file
  * that has nothing a finding can be placed at, while its lexical index stays the same (project-index.ts).
  */
-export async function diagnosticsOfParse(path: string, source: string): Promise<FileModel['diagnostics'] | undefined> {
-  const parsed = parseForAnalysis(await cParser(), path, source, deadlineIn(fileTimeLimitMs()));
+export async function diagnosticsOfParse(path: string, source: string, macros?: ReadonlyMap<string, MacroDefinition>): Promise<FileModel['diagnostics'] | undefined> {
+  const parsed = parseForAnalysis(await cParser(), path, source, deadlineIn(fileTimeLimitMs()), macros);
   if (!parsed) return undefined;
   const { tree, parsedText, flattened } = parsed;
   try {
@@ -570,7 +574,7 @@ export async function diagnosticsOfParse(path: string, source: string): Promise<
 export async function analyzeCFile(path: string, source: string, nextEventId: () => number, project: ProjectContext = {}): Promise<FileModel> {
   const parser = await cParser();
   const deadline = deadlineIn(fileTimeLimitMs());
-  const parsed = parseForAnalysis(parser, path, source, deadline);
+  const parsed = parseForAnalysis(parser, path, source, deadline, project.controlMacros);
   if (!parsed) throw fileTimeLimitError();
   const { tree, parsedText, flattened } = parsed;
   // The model is read from a copy of the tree in plain objects (syntax-mirror.ts): the tree itself is let go.
