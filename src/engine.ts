@@ -138,10 +138,11 @@ export interface UnitResult {
   /**
    * Asked for one C file's findings (`EngineOptions.focus`): the file was parsed and holds nothing a finding can be
    * placed at (no event of a kind in `PLACED_AT`, no call whose result must be checked), which of its functions
-   * were parsed (their places in its lexical index, or all of them), and the digest of the text parsed. The project
+   * were parsed (their places in its lexical index, or all of them), the digest of the text parsed and the headers'
+   * macros it was parsed with. The project
    * index answers later texts of the file from this while its lexical index stays the same (project-index.ts).
    */
-  quietFocus?: { kept: number[] | 'whole'; parsedDigest: string };
+  quietFocus?: { kept: number[] | 'whole'; parsedDigest: string; controlMacros: ParseTask['controlMacros'] };
 }
 
 export async function analyzePaths(paths: string[], config: PrivlintConfig = defaultConfig(), cwd = process.cwd(), options: EngineOptions = {}): Promise<AnalysisResult> {
@@ -178,8 +179,8 @@ export interface PreparedProject {
   timing: (label: string) => void;
   /** When the analysis of the unit's programs must end (its time limit, counted from the end of parsing). */
   deadline: number;
-  /** The text parsed of each file parsed (its irrelevant functions blanked). */
-  parsedTexts: ReadonlyMap<string, string>;
+  /** What each file parsed was parsed from: its text (its irrelevant functions blanked) and the project's context. */
+  tasks: readonly ParseTask[];
 }
 
 /**
@@ -291,7 +292,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');
-  return { project, judge, diagnostics, models: project.files, timing, deadline, parsedTexts: new Map(tasks.map((t) => [t.path, t.text])) };
+  return { project, judge, diagnostics, models: project.files, timing, deadline, tasks };
 }
 
 /** Analyse sources: each unit apart (programs are separate), results merged in a stable order. */
@@ -397,7 +398,7 @@ function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: Eng
 }
 
 async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs): Promise<UnitResult> {
-  const { project, judge, diagnostics, models, timing, deadline, parsedTexts } = await prepareProject(sources, config, options, inputs);
+  const { project, judge, diagnostics, models, timing, deadline, tasks } = await prepareProject(sources, config, options, inputs);
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   /** The finding kept for each rule and place: the first, unless a later one there is more severe. */
@@ -479,7 +480,7 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   timing('rules');
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   annotateFunctions(findings, models);
-  const quietFocus = options.focus === undefined ? undefined : quietFile(options.focus, project, judge, sources, parsedTexts);
+  const quietFocus = options.focus === undefined ? undefined : quietFile(options.focus, project, judge, sources, tasks);
   return { findings, diagnostics, analysed: models.map((f) => f.path), ...(quietFocus ? { quietFocus } : {}) };
 }
 
@@ -488,21 +489,22 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
  * (`PLACED_AT`) or is a call whose result must be checked (unchecked-return's own places); with the functions of
  * its lexical index that were parsed.
  */
-function quietFile(file: string, project: Project, judge: ResultJudge, sources: SourceFile[], parsedTexts: ReadonlyMap<string, string>): UnitResult['quietFocus'] {
-  const parsed = parsedTexts.get(file);
+function quietFile(file: string, project: Project, judge: ResultJudge, sources: SourceFile[], tasks: readonly ParseTask[]): UnitResult['quietFocus'] {
+  const task = tasks.find((t) => t.path === file);
   const text = sources.find((s) => s.path === file)?.text;
-  if (parsed === undefined || text === undefined || languageOf(file) !== 'c') return undefined;
+  if (task === undefined || text === undefined || task.language !== 'c') return undefined;
+  const { text: parsed, controlMacros } = task;
   for (const fn of project.functions) {
     if (fn.file !== file) continue;
     for (const node of fn.cfg.nodes) for (const e of node.events) if (PLACED_AT.has(e.kind) || judge.needsCheck(fn, e)) return undefined;
   }
   const parsedDigest = contentDigest(parsed);
-  if (parsed === text) return { kept: 'whole', parsedDigest };
+  if (parsed === text) return { kept: 'whole', parsedDigest, controlMacros };
   const kept: number[] = [];
   scanC(text).functions.forEach((f, i) => {
     if (parsed.slice(f.start, f.end) === text.slice(f.start, f.end)) kept.push(i);
   });
-  return { kept, parsedDigest };
+  return { kept, parsedDigest, controlMacros };
 }
 
 function severityRank(severity: SeverityLevel): number {

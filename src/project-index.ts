@@ -13,6 +13,7 @@ import { rememberTrees } from './parser.js';
 import { UnitFinder } from './engine/units.js';
 import { displayPath, languageOf } from './files.js';
 import { diagnosticsOfParse, noreturnNamesInText } from './c/frontend.js';
+import type { MacroDefinition } from './c/control-macros.js';
 import { lexicalFingerprint, scanC, type LexicalFunction } from './index/c-lexical.js';
 import { blankExcept } from './index/selection.js';
 import type { Diagnostic } from './model.js';
@@ -32,6 +33,8 @@ interface QuietFile {
   file: string;
   fingerprint: string;
   kept: number[] | 'whole';
+  /** The headers' macros the file is parsed with (c/parse-text.ts): the other texts are unchanged, so are they. */
+  macros: ReadonlyMap<string, MacroDefinition>;
   changes: number;
 }
 
@@ -98,14 +101,15 @@ export class ProjectIndex {
    * Remember a quiet file (see QuietFile), if the text blanked here is the one the analysis parsed and its parse
    * alone gives the diagnostics the analysis gave: then the parse alone stands for the analysis of its next texts.
    */
-  private async quietFrom(shown: string, { kept, parsedDigest }: NonNullable<UnitResult['quietFocus']>, diagnostics: Diagnostic[]): Promise<QuietFile | undefined> {
+  private async quietFrom(shown: string, { kept, parsedDigest, controlMacros }: NonNullable<UnitResult['quietFocus']>, diagnostics: Diagnostic[]): Promise<QuietFile | undefined> {
     const text = this.texts.get(shown)!;
     const index = scanC(text);
     const parsed = parsedText(text, index.functions, kept);
     if (contentDigest(parsed) !== parsedDigest) return undefined;
-    const alone = await diagnosticsOfParse(shown, parsed);
+    const macros = new Map(controlMacros);
+    const alone = await diagnosticsOfParse(shown, parsed, macros);
     if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
-    return { file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), kept, changes: this.changes };
+    return { file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), kept, macros, changes: this.changes };
   }
 
   /** The diagnostics of a quiet file's new text, when its findings are known to be none (see QuietFile). */
@@ -115,7 +119,7 @@ export class ProjectIndex {
     if (!quiet || quiet.file !== shown || quiet.changes !== this.changes || languageOf(shown) !== 'c') return undefined;
     const index = scanC(text);
     if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint) return undefined;
-    return diagnosticsOfParse(shown, parsedText(text, index.functions, quiet.kept));
+    return diagnosticsOfParse(shown, parsedText(text, index.functions, quiet.kept), quiet.macros);
   }
 
   /** Take the file's current text without analysing anything (the next update judges with it); its shown path. */
