@@ -256,7 +256,7 @@ export interface CfgNode {
   tests?: Test[];
   /** return node: it returns a value (non-void). */
   returnsValue?: boolean;
-  /** return node: the value is a constant failure status (`return -1;`). */
+  /** return node: the value is a constant failure status (`return -1;`), or a truth value's failure (`return false;`). */
   returnsFailure?: true;
   /** return node: the value is this constant (`return 0;`, `return -1;`). */
   returnsConstant?: number;
