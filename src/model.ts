@@ -74,7 +74,7 @@ export interface SetIdEvent extends EventBase {
   targetUser?: string;
   /** The target id's numeric value, when the code gives it (a literal, or a macro/constant defined as one). */
   targetValue?: number;
-  /** The target is a global variable the function does not set (`setuid(uid)`): another file may say what it holds. */
+  /** The target is a variable of the file, not of the function (`setuid(uid)`): another file may say what it holds. */
   targetGlobal?: true;
   /**
    * The target is a choice made by a variable (`seteuid(on ? saved_euid : getuid())`): what each side is, so that
@@ -256,7 +256,7 @@ export interface CfgNode {
   tests?: Test[];
   /** return node: it returns a value (non-void). */
   returnsValue?: boolean;
-  /** return node: the value is a constant failure status (`return -1;`). */
+  /** return node: the value is a constant failure status (`return -1;`), or a truth value's failure (`return false;`). */
   returnsFailure?: true;
   /** return node: the value is this constant (`return 0;`, `return -1;`). */
   returnsConstant?: number;
@@ -330,6 +330,8 @@ export interface FunctionModel {
   localSockets?: string[];
   /** (C) Locals (not accepted connections) that the function reads with read()/readv(): a global of the same name is not the one read. */
   localDescriptors?: string[];
+  /** (C) Names the function assigns that are none of its parameters or locals: the globals (and file statics) it sets. */
+  assignsGlobals?: string[];
   cfg: Cfg;
 }
 

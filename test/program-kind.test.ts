@@ -71,6 +71,13 @@ describe('drop-after-input: severity by program kind', () => {
     // Its own ids as the default, replaced by the service account's before the drop: no return to an invoker.
     expect(await severities('c/drop-after-input/daemon-default-ids.c')).toEqual([]);
     expect(await severities('c/drop-after-input/daemon-default-ids.c', { ruleSet: 'strict' })).toEqual(['45:note']);
+    // Globals another file sets to the configured account's ids; the drop's file reads the ids into them only after it.
+    const dir = path.join(fixtures, 'c/missing-setgroups/global-ids-set-elsewhere.project');
+    const sources = ['conf.h', 'conf.c', 'main.c'].map((f) => ({ path: f, text: readFileSync(path.join(dir, f), 'utf8') }));
+    for (const ruleSet of ['recommended', 'strict'] as const) {
+      const result = await analyzeSources(sources, { ...defaultConfig(), ruleSet });
+      expect(result.findings.filter((f) => f.ruleId === 'drop-after-input').map((f) => `${f.loc.file}:${f.loc.line}:${f.severity}`), ruleSet).toEqual(ruleSet === 'strict' ? ['main.c:23:note'] : []);
+    }
   });
 
   it('programKind overrides the inference', async () => {

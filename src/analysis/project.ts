@@ -161,12 +161,39 @@ export class Project {
     if (!globals.size) return;
     // A name also assigned anything else, anywhere, holds more than the id.
     for (const fn of this.functions) for (const name of ownFactsOf(fn).assignedOtherThanId) if (globals.has(name)) globals.set(name, 'other');
+    const accounts = this.assignedInOtherFiles(globals);
     for (const fn of this.rewritable()) for (const node of fn.cfg.nodes) for (const e of node.events) {
       if (e.kind !== 'set-id' || !e.targetGlobal) continue;
       const cls = globals.get(e.targetText);
-      if (cls === 'invoker') e.target = 'invoker';
+      // Its own file reads the id from the process into it (`ServerUID = getuid();`, often only to record the ids
+      // after the drop), another file gives it an account's (`ServerUID = pw->pw_uid;` in the configuration).
+      if (e.target === 'invoker') {
+        if (accounts.has(e.targetText)) e.target = 'other';
+      } else if (cls === 'invoker') e.target = 'invoker';
       else if (cls === 'saved-effective' && e.direction === 'drop') Object.assign(e, { target: cls, direction: 'raise' });
     }
+  }
+
+  /**
+   * Globals that a file which never reads an id from the process into them assigns another value (`ServerUID =
+   * pw->pw_uid;` in the configuration's file): an account's id, not the process's. 0 and -1 ("none") are not one.
+   * A file that also reads an id into the name has already told its assignments apart (`idVariables`).
+   */
+  private assignedInOtherFiles(globals: ReadonlyMap<string, IdClass>): Set<string> {
+    const names = new Set<string>();
+    const ownIds = new Map(this.files.map((f) => [f.path, f.idVariables]));
+    for (const fn of this.functions) {
+      const set = fn.assignsGlobals?.filter((name) => globals.has(name) && !(name in (ownIds.get(fn.file) ?? {})));
+      if (!set?.length) continue;
+      for (const node of fn.cfg.nodes) for (const name of node.assigns ?? []) {
+        if (!set.includes(name)) continue;
+        const value = node.values?.[name];
+        if (value === 0 || value === -1) continue;
+        if (node.events.some((e) => e.kind === 'call' && /(?:^|_)get[e]?[ug]id$/.test(e.callee))) continue;
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   /**

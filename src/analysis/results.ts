@@ -263,7 +263,7 @@ export class ResultJudge {
     memo.set(key, false); // a cycle is not an error path
     let result: 'dies' | 'returns' | false;
     // `return 0;` (a constant that is not an error status) at the end of the success path is no error return.
-    if (n.kind === 'return' && n.returnsValue) result = n.returnsConstant !== undefined && n.returnsConstant >= 0 ? false : 'returns';
+    if (n.kind === 'return' && n.returnsValue) result = n.returnsConstant !== undefined && n.returnsConstant >= 0 && !n.returnsFailure ? false : 'returns';
     // Closing descriptors on the way out is cleanup, not work (`errret: if (fd >= 0) close(fd); return -1;`).
     else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input' && e.kind !== 'dir-close')) result = false;
     else if (this.project.isDyingNode(n)) result = 'dies';
@@ -349,7 +349,7 @@ export class ResultJudge {
       // The success path's own `return 0;` (a constant that is not an error status, the same whichever way the call
       // went): the caller cannot tell the failure apart, so no duty passes to it. A shared error exit (`errret:
       // return -1;`) still hands the failure on.
-      if (passesDuty && okRegion.has(id) && n.kind === 'return' && n.returnsConstant !== undefined && n.returnsConstant >= 0) {
+      if (passesDuty && okRegion.has(id) && n.kind === 'return' && n.returnsConstant !== undefined && n.returnsConstant >= 0 && !n.returnsFailure) {
         unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
         continue;
       }

@@ -78,7 +78,8 @@ function setId(id: IdKind, api: string, scope: IdScope, targetNode: Node | undef
   const targetUser = targetNode && accountOf(unwrap(targetNode), ctx);
   const targetValue = targetNode && (numericValue(targetNode) ?? ctx.numericMacros?.get(unwrap(targetNode).text));
   const n = targetNode && unwrap(targetNode);
-  const global = target === 'other' && n?.type === 'identifier' && ctx.locals !== undefined && !ctx.locals.has(n.text) && ctx.numericMacros?.get(n.text) === undefined;
+  // A variable of the file, not the function's: the project may know more of it (`classifyGlobalTargets`).
+  const global = (target === 'other' || target === 'invoker') && n?.type === 'identifier' && ctx.locals !== undefined && !ctx.locals.has(n.text) && ctx.numericMacros?.get(n.text) === undefined;
   const cond = n?.type === 'conditional_expression' ? n.childForFieldName('condition') : null;
   const chooser = cond ? unwrap(cond) : undefined;
   const choice =

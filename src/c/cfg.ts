@@ -55,6 +55,12 @@ function numericConstant(value: Node): number | undefined {
   return v === null || !Number.isFinite(v) ? undefined : v;
 }
 
+/** `false`, `FALSE`: a truth value's failure, not the 0 of a status that means success (`return false;` of a bool function). */
+function isFalse(expr: Node): boolean {
+  const e = unwrap(expr);
+  return e.type === 'false' || e.text === 'false' || e.text === 'FALSE';
+}
+
 function isShortCircuit(expr: Node): boolean {
   const e = unwrap(expr);
   if (e.type === 'conditional_expression') return true;
@@ -388,7 +394,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const n = this.simple(node, ins, expr ? [expr] : [], 'return');
     n.returnsValue = !!expr;
     const value = expr ? constantNumber(expr) : null;
-    if (value !== null && value < 0) n.returnsFailure = true;
+    if ((value !== null && value < 0) || (expr && isFalse(expr))) n.returnsFailure = true;
     if (value !== null) n.returnsConstant = value;
     if (expr) n.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
     if (expr && unwrap(expr).type === 'identifier') n.returnsVariable = unwrap(expr).text;

@@ -48,9 +48,10 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
       const n = Number(expr.text.replace(/[uUlL]+$/, ''));
       return Number.isFinite(n) ? n : null;
     }
-    case 'true': return true;
+    // stdbool's `true` and `false` are the integer constants 1 and 0 (`return true;` is a number its caller tests).
+    case 'true': return 1;
     case 'null': return 0;
-    case 'false': return false;
+    case 'false': return 0;
     case 'identifier':
       return namedConstant(expr.text);
     // A string literal, an address: pointers that are never NULL.

@@ -654,6 +654,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           model.diagnostics.push({ file: path, level: 'warning', line: def.startPosition.row + 1, message: `function ${name} is nested too deeply to analyse; skipped (the rest of the file was analysed)` });
           continue;
         }
+        const assignsGlobals = [...new Set(cfg.nodes.flatMap((n) => n.assigns ?? []))].filter((n) => !locals.has(n) && !params.includes(n));
         const fnModel: FunctionModel = {
           name,
           file: path,
@@ -668,6 +669,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           ...(sockets.length ? { sockets } : {}),
           ...(localDescriptors.length ? { localDescriptors } : {}),
           ...(localSockets.length ? { localSockets } : {}),
+          ...(assignsGlobals.length ? { assignsGlobals } : {}),
           cfg,
         };
         model.functions.push(fnModel);

@@ -10,10 +10,14 @@ const ID_QUERY = /(^|\.)get(e|res)?[ug]id$/;
 const TEST_DISTANCE = 6;
 const END_DISTANCE = 3;
 
-/** From `id`, within a few nodes that only make calls (logging), the process ends. */
+/**
+ * From `id`, within a few nodes that only make calls (logging), the process ends, or the function hands a failure
+ * status to its caller (`return -1;` in a drop helper whose caller ends the process on it).
+ */
 function endsSoon(g: Supergraph, id: number, depth = END_DISTANCE): boolean {
   const n = g.nodes[id]!;
   if (n.dies) return !n.exitsNormally;
+  if (n.origin.kind === 'return' && n.origin.returnsFailure && !n.fn.isEntry) return true;
   if (depth === 0 || n.events.some((e) => e.kind !== 'call') || !n.succ.length) return false;
   return n.succ.every((s) => endsSoon(g, s, depth - 1));
 }
