@@ -405,8 +405,15 @@ export function writerIn(ctx: RuleContext, at: FunctionModel): CodeWriter {
   return writerFor(at.language, ctx.project, at.file);
 }
 
+/** The sequence written for each graph (its events and its root's file decide it), once per graph. */
+const sequences = new WeakMap<Supergraph, string>();
+
 /** The canonical sequence in the graph's language, with the expressions its code uses. */
 export function sequenceIn(ctx: RuleContext, g: Supergraph): string {
-  const events = g.nodes.flatMap((n) => n.events);
-  return writerIn(ctx, g.root).dropSequence(codeTerms(ctx, events), ctx.project.config.platform);
+  let sequence = sequences.get(g);
+  if (sequence === undefined) {
+    const events = g.nodes.flatMap((n) => n.events);
+    sequences.set(g, (sequence = writerIn(ctx, g.root).dropSequence(codeTerms(ctx, events), ctx.project.config.platform)));
+  }
+  return sequence;
 }

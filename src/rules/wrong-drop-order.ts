@@ -50,6 +50,7 @@ export const wrongDropOrder: Rule = {
           const drop = factIds(before, UID_DOWN).map((id) => byId.get(id)!)[0];
           // A process that kept the capability the call needs across the uid change can still make it.
           if (!drop || !mayLack(before, capabilityNeeded(e)!)) return;
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} runs after ${oneLine(drop.text)} (line ${drop.loc.line}) dropped the user id: without root it fails or keeps the privilege. Order: groups, then gid, then uid${e.kind === 'chroot' ? ', with chroot before all of them' : ''}.`,
