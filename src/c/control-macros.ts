@@ -7,7 +7,7 @@
  */
 import { perText } from '../text-memory.js';
 import { branchesLeftOut } from './unix-build.js';
-import { splitOutside } from './split.js';
+import { matchingParen, splitOutside } from './split.js';
 import { shapeMacrosIn } from './parse-text.js';
 
 /** A macro as written: its parameters (undefined for an object-like macro) and its body. */
@@ -115,15 +115,6 @@ function balanced(text: string): boolean {
     if (depth < 0) return false;
   }
   return depth === 0;
-}
-
-function matchingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
 }
 
 /** The statements of a body split at the semicolons outside parentheses and braces. */

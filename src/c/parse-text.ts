@@ -19,6 +19,7 @@
 import { branchesLeftOut } from './unix-build.js';
 import type { MacroDefinition } from './control-macros.js';
 import { perText } from '../text-memory.js';
+import { matchingParen } from './split.js';
 
 /** What a macro definition means for the parse: attributes only, a loop head, or neither. */
 export type MacroShape = 'annotation' | 'iteration';
@@ -75,15 +76,6 @@ function endsInLoopHead(body: string): boolean {
     else if (body[i] === '(' && --depth === 0) return /(?:^|[\s;{}])(?:for|while)\s*$/.test(body.slice(0, i)) && !/\bdo\b/.test(body.slice(0, i));
   }
   return false;
-}
-
-function matchingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
 }
 
 const DEFINE_AT = /#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)\n]*\))?/g;

@@ -20,3 +20,13 @@ export function splitOutside(text: string, separator: string, nesting: string): 
   parts.push(text.slice(from).trim());
   return parts;
 }
+
+/** The index of the `)` that closes the `(` at `open` (-1 when it is not closed). */
+export function matchingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
