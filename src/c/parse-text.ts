@@ -20,6 +20,7 @@ import { branchesLeftOut } from './unix-build.js';
 import type { MacroDefinition } from './control-macros.js';
 import { perText } from '../text-memory.js';
 import { matchingParen } from './split.js';
+import { directiveEnd, isIdentPart, isIdentStart, literalEnd } from './lexing.js';
 
 /** What a macro definition means for the parse: attributes only, a loop head, or neither. */
 export type MacroShape = 'annotation' | 'iteration';
@@ -96,7 +97,7 @@ export const shapeMacrosIn = perText((text: string): [string, MacroDefinition][]
     if (start > 0 && text.charCodeAt(start - 1) !== 10) continue;
     const [, name, params] = m;
     const bodyStart = m.index + m[0].length;
-    const bodyEnd = endOfDirective(text, bodyStart);
+    const bodyEnd = directiveEnd(text, bodyStart);
     const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: text.slice(bodyStart, bodyEnd).trim() };
     if (!macroShape(definition)) continue;
     leftOut ??= branchesLeftOut(text);
@@ -209,7 +210,7 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
       continue;
     }
     if (c === 35 /* # */ && lineStart) {
-      i = endOfDirective(source, i);
+      i = directiveEnd(source, i);
       continue;
     }
     if (c === 47 /* / */ && source.charCodeAt(i + 1) === 42) {
@@ -223,13 +224,13 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
     }
     lineStart = false;
     if (c === 34 || c === 39) {
-      i = endOfQuoted(source, i);
+      i = literalEnd(source, i);
       prev = 'other';
       continue;
     }
-    if (isWordStart(c)) {
+    if (isIdentStart(c)) {
       let j = i + 1;
-      while (j < n && isWordPart(source.charCodeAt(j))) j++;
+      while (j < n && isIdentPart(source.charCodeAt(j))) j++;
       const word = source.slice(i, j);
       const annotation = annotations.get(word);
       if (annotation) {
@@ -351,31 +352,6 @@ function blank(text: string): string {
   return text.replace(/[^\n\r]/g, ' ');
 }
 
-function isWordStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-function isWordPart(c: number): boolean {
-  return isWordStart(c) || (c >= 48 && c <= 57);
-}
-
-/** The end of a preprocessor directive starting at `i` (its continuation lines and comments included). */
-function endOfDirective(source: string, i: number): number {
-  const n = source.length;
-  while (i < n) {
-    const c = source.charCodeAt(i);
-    if (c === 10) return i;
-    if (c === 92 /* \ */ && source.charCodeAt(i + 1) === 10) i += 2;
-    else if (c === 92 && source.charCodeAt(i + 1) === 13 && source.charCodeAt(i + 2) === 10) i += 3;
-    else if (c === 47 && source.charCodeAt(i + 1) === 42) {
-      const end = source.indexOf('*/', i + 2);
-      i = end < 0 ? n : end + 2;
-    } else if (c === 34 || c === 39) i = endOfQuoted(source, i);
-    else i++;
-  }
-  return n;
-}
-
 function endOfLineComment(source: string, i: number): number {
   const n = source.length;
   while (i < n) {
@@ -383,19 +359,6 @@ function endOfLineComment(source: string, i: number): number {
     if (c === 10) return i;
     if (c === 92 && source.charCodeAt(i + 1) === 10) i += 2;
     else i++;
-  }
-  return n;
-}
-
-/** The end of a string or character literal starting at `i` (at the end of its line if unterminated). */
-function endOfQuoted(source: string, i: number): number {
-  const quote = source.charCodeAt(i);
-  const n = source.length;
-  for (let j = i + 1; j < n; j++) {
-    const c = source.charCodeAt(j);
-    if (c === 92) j++;
-    else if (c === quote) return j + 1;
-    else if (c === 10) return j;
   }
   return n;
 }
@@ -431,7 +394,7 @@ function closingParen(source: string, open: number, budget: { left: number }): n
     }
     const c = source.charCodeAt(i);
     if (c === 34 || c === 39) {
-      i = endOfQuoted(source, i);
+      i = literalEnd(source, i);
       continue;
     }
     if (c === 47 && (source.charCodeAt(i + 1) === 42 || source.charCodeAt(i + 1) === 47)) {

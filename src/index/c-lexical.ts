@@ -5,6 +5,7 @@
  * counts for brace matching, the one the front-end's parse recovery keeps (the branch a Unix build compiles).
  */
 import { unixBranches } from '../c/unix-build.js';
+import { directiveEnd, isIdentPart, isIdentStart, literalEnd } from '../c/lexing.js';
 import type { MacroModel } from '../model.js';
 
 export interface LexicalFunction {
@@ -58,12 +59,6 @@ const HEAD_MACROS = /^(?:__attribute__|__declspec|__asm__|asm|__asm|_Alignas|ali
 const SLASH = 47, STAR = 42, NL = 10, BACKSLASH = 92, DQUOTE = 34, SQUOTE = 39, HASH = 35;
 const LBRACE = 123, RBRACE = 125, LPAREN = 40, RPAREN = 41, SEMI = 59, EQUALS = 61;
 
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-}
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
-}
 
 interface HeadToken {
   kind: 'ident' | '(' | ')' | '=' | 'other';
@@ -119,7 +114,7 @@ export function scanC(text: string): CLexicalIndex {
     }
     lineStart = false;
     if (c === DQUOTE || c === SQUOTE) {
-      const end = literalEnd(text, i, c);
+      const end = literalEnd(text, i);
       if (c === DQUOTE && current && isDirectoryPath(text.slice(i + 1, end - 1))) current.directoryPath = true;
       if (!skipping() && depth === 0) pushHead('other', '"', i);
       i = end;
@@ -279,36 +274,6 @@ function isDirectoryPath(s: string): boolean {
 function lineEnd(text: string, i: number): number {
   const e = text.indexOf('\n', i);
   return e < 0 ? text.length : e;
-}
-
-/** The end of a preprocessor directive: its line, continued by backslashes, with comments skipped. */
-function directiveEnd(text: string, i: number): number {
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === NL) return i;
-    if (c === BACKSLASH && text.charCodeAt(i + 1) === NL) i += 2;
-    else if (c === BACKSLASH && text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === NL) i += 3;
-    else if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
-    } else i++;
-  }
-  return n;
-}
-
-/** The end of a string or character literal (an unterminated one ends at its line). */
-function literalEnd(text: string, i: number, quote: number): number {
-  const n = text.length;
-  let j = i + 1;
-  while (j < n) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) j += 2;
-    else if (c === quote) return j + 1;
-    else if (c === NL) return j;
-    else j++;
-  }
-  return n;
 }
 
 /**
