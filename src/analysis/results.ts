@@ -378,12 +378,25 @@ export class ResultJudge {
         work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next]);
         continue;
       }
-      const decided = n.kind === 'cond' ? decidedBranch(n, next) : undefined;
+      const decided = n.kind === 'cond' ? (decidedBranch(n, next) ?? this.nonZeroTargetBranch(n)) : undefined;
       if (decided !== undefined) work.push([n.succ[decided]!, next]);
       else for (const s of n.succ) work.push([s, next]);
     }
     if (unchecked) return returned ? { ...unchecked, alsoReturned: true } : unchecked;
     return returned ? { status: 'returned' } : CHECKED;
+  }
+
+  /**
+   * On the failure path of an id change: a test of the id it was asked to set (`if (setuid(pw->pw_uid) < 0 &&
+   * pw->pw_uid) exit(1);`). Where that id is 0 the call changes to root, which is no drop (SPEC: calls that raise
+   * privilege are exempt; the process stays what it was): only the branch where the id is not 0 can go on after a
+   * failed drop. The index of that branch, or undefined.
+   */
+  private nonZeroTargetBranch(n: CfgNode): number | undefined {
+    const ev = this.judging.at(-1);
+    if (!ev || ev.kind !== 'set-id' || ev.direction !== 'drop' || !ev.targetText || n.succ.length !== 2) return undefined;
+    const test = n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === ev.targetText && typeof t.whenNull === 'boolean' && !t.alsoWhenAbsent);
+    return test ? (test.whenNull ? 1 : 0) : undefined;
   }
 
   /**
