@@ -1,8 +1,10 @@
 import { CAPABILITY_START, capabilitiesAfter, droppedForGood, keepsChrootCapability, trackCapabilities } from '../analysis/capabilities.js';
-import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
-import type { PrivilegeEvent } from '../model.js';
+import { continuesWithout, failureSuccessor, knownNotRoot } from '../analysis/paths.js';
+import type { Project } from '../analysis/project.js';
+import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
+import type { FunctionModel, PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, isLoginContextDrop, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
+import { callPath, isExec, isLoginContextDrop, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
 
@@ -15,6 +17,76 @@ function dropsUser(e: PrivilegeEvent, capabilities: ReadonlySet<string> | undefi
   return (isPermanentDrop(e) || e.kind === 'capability') && capabilities !== undefined && droppedForGood(capabilities);
 }
 
+/** exec() of a program chosen at run time (its path is not a string literal): the command a launcher was asked to run. */
+function runsChosenCommand(e: PrivilegeEvent): boolean {
+  return isExec(e) && e.kind === 'call' && e.args[0] !== undefined && e.args[0].literal !== true;
+}
+
+/**
+ * `e` runs a command chosen at run time: an exec of one, or a call of a project function that never returns and
+ * execs one, itself or through the functions it calls (`run_or_die(argv)` → `run(argv[0], argv)` → `execvp`): such
+ * a function is not inlined, its exec is in its body.
+ */
+function startsChosenCommand(project: Project, e: PrivilegeEvent, fromFile: string): boolean {
+  if (runsChosenCommand(e)) return true;
+  if (e.kind !== 'call' || !project.isDyingCall(e)) return false;
+  const callee = project.resolveCall(e, fromFile);
+  return callee !== undefined && execsChosen(project, callee, 2, new Set());
+}
+
+function execsChosen(project: Project, fn: FunctionModel, depth: number, seen: Set<FunctionModel>): boolean {
+  if (seen.has(fn)) return false;
+  seen.add(fn);
+  return fn.cfg.nodes.some((n) =>
+    n.events.some((x) => {
+      if (runsChosenCommand(x)) return true;
+      if (x.kind !== 'call' || depth === 0) return false;
+      const callee = project.resolveCall(x, fn.file);
+      return callee !== undefined && execsChosen(project, callee, depth - 1, seen);
+    }),
+  );
+}
+
+/**
+ * A jail launcher (chroot(1), switch_root): after the chroot the program does nothing but start a command chosen at
+ * run time. Some path execs such a command, and no path changes an id or the groups, reads input other than the
+ * command line and the environment, forks or opens a directory before it (paths that fail, report and end or return
+ * are no work). The process is root because its invoker is, and it hands the jail to the command it was asked to
+ * run, with the invoker's ids: there is no drop to miss.
+ */
+function launches(project: Project, g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent): boolean {
+  // Choosing the command (its arguments, $SHELL) is part of starting it.
+  const chooses = (x: PrivilegeEvent): boolean => x.kind === 'input' && (x.source === 'argv' || x.source === 'options' || x.source === 'environment');
+  const works = (x: PrivilegeEvent): boolean => x.kind !== 'call' && x.kind !== 'chdir' && x.kind !== 'dir-close' && !chooses(x);
+  const launched = (x: PrivilegeEvent, n: SuperNode): boolean => startsChosenCommand(project, x, n.fn.file);
+  const rest = node.events.slice(index + 1);
+  let launch = false;
+  for (const x of rest) {
+    if (launched(x, node)) return true;
+    if (works(x)) return false;
+  }
+  const fail = failureSuccessor(node, e);
+  const seen = new Set<number>();
+  const stack = node.succ.filter((s) => s !== fail);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const n = g.nodes[id]!;
+    let stop = false;
+    for (const x of n.events) {
+      if (launched(x, n)) {
+        launch = true;
+        stop = true;
+        break;
+      }
+      if (works(x)) return false;
+    }
+    if (!stop) for (const s of n.succ) if (!seen.has(s)) stack.push(s);
+  }
+  return launch;
+}
+
 export const chrootWithoutDrop: Rule = {
   id: 'chroot-without-drop',
   severity: 'warning',
@@ -24,7 +96,7 @@ export const chrootWithoutDrop: Rule = {
   tags: ['security', 'chroot', 'privilege', 'external/cwe/cwe-243'],
   core: false,
   docs: {
-    what: 'Flags chroot() when some path after it (across functions) goes on — to the end of the program, or into a loop that never ends — without a permanent drop of the user id (setuid, setresuid, setreuid to a non-root id). A drop that keeps CAP_SYS_CHROOT (all capabilities after `prctl(PR_SET_KEEPCAPS, 1)`, or a libcap-ng/libcap set that includes it) is no drop here until the capability is given up: a process that can chroot again can leave the jail. Paths that end the process, the failure branch of the chroot itself, and a chroot in a function nobody in the project calls that does nothing more afterwards (its callers may drop) need nothing.',
+    what: 'Flags chroot() when some path after it (across functions) goes on — to the end of the program, or into a loop that never ends — without a permanent drop of the user id (setuid, setresuid, setreuid to a non-root id). A drop that keeps CAP_SYS_CHROOT (all capabilities after `prctl(PR_SET_KEEPCAPS, 1)`, or a libcap-ng/libcap set that includes it) is no drop here until the capability is given up: a process that can chroot again can leave the jail. Paths that end the process, the failure branch of the chroot itself, and a chroot in a function nobody in the project calls that does nothing more afterwards (its callers may drop) need nothing. A jail launcher (chroot(1), switch_root) is not flagged either: when no path after the chroot changes an id and every path that goes on ends in exec() of a command chosen at run time (not a literal path), the process only hands the jail to the command its (root) invoker asked for.',
     why: 'A chroot jail only holds an unprivileged process. Root inside the jail can leave it: mkdir("x"), chroot("x"), then chdir("..") repeatedly climbs above the old root, because the second chroot moves "/" below the working directory. Root can also mknod a disk device or ptrace a process outside. The jail is only worth something once the user id is dropped for good.',
     example: 'if (chdir("/var/empty") == -1 || chroot(".") == -1)\n\terr(1, "chroot");\nserve();\t/* still root inside the jail */',
     useInstead: 'if (chdir("/var/empty") == -1 || chroot(".") == -1)\n\terr(1, "chroot");\nif (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve();',
@@ -47,6 +119,7 @@ export const chrootWithoutDrop: Rule = {
           const settles = (later: PrivilegeEvent): boolean => dropsUser(later, after.get(later.id));
           if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, node.events.indexOf(e), e, settles, (later) => later.kind === 'chdir', flags)) return;
+          if (launches(ctx.project, g, node, node.events.indexOf(e), e)) return;
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is not followed by a permanent drop of the user id on every path: the process stays root inside the jail, and root leaves a chroot (a second chroot into a subdirectory, then chdir("..")).`,
