@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Edit, Language, Parser, type Node, type ParseState, type Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, type Node, type ParseState, type Point, type Tree } from 'web-tree-sitter';
+import { lineAt, lineStartsOf } from './line-index.js';
 import { mirrorTree } from './syntax-mirror.js';
 
 export type GrammarName = 'c' | 'typescript' | 'tsx';
@@ -50,20 +51,31 @@ export async function createParser(name: GrammarName): Promise<Parser> {
 /** A limit that stops one file's analysis (time, size): its message is the diagnostic, and the other files go on. */
 export class InputLimitError extends Error {}
 
-/**
- * Parse, giving up at `deadline` (a Date.now() value): null when the parse was stopped. With a `memoryKey` (a file's
- * path) and tree memory turned on (`rememberTrees`), the text is parsed incrementally from the tree of the key's
- * previous text: an editor's host parses the same file again after each small edit.
- */
-export function parseBefore(parser: Parser, text: string, deadline: number, memoryKey?: string): Tree | null {
+/** How a text is parsed besides its deadline (`parseBefore`). */
+export interface ParseWay {
+  /**
+   * The key of the text's previous version (a file's path): with tree memory turned on (`rememberTrees`), the text
+   * is parsed incrementally from the tree of the key's previous text (an editor's host parses a file after each edit).
+   */
+  memoryKey?: string;
+  /**
+   * A tree of a text of the same length whose line breaks are where this text's are (the same file read another way:
+   * its Unix build): the text is parsed from it, again only where the two differ. Used when no tree is remembered.
+   */
+  from?: { tree: Tree; text: string };
+}
+
+/** Parse, giving up at `deadline` (a Date.now() value): null when the parse was stopped. */
+export function parseBefore(parser: Parser, text: string, deadline: number, way: ParseWay = {}): Tree | null {
   // The callback's result stops the parse when true (web-tree-sitter 0.27 types it as returning void).
   const progressCallback = (() => Date.now() > deadline) as unknown as (state: ParseState) => void;
+  const { memoryKey } = way;
   const prior = memoryKey !== undefined && memoryLimit ? treeMemory.get(memoryKey) : undefined;
   let old: Tree | undefined;
   if (prior) {
     old = prior.tree.copy();
     old.edit(treeEdit(prior.text, text, editBetween(prior.text, text)));
-  }
+  } else if (way.from) old = editedForSameLength(way.from.tree, way.from.text, text);
   const tree = parser.parse(text, old ?? null, { progressCallback });
   old?.delete();
   if (!tree) {
@@ -72,6 +84,34 @@ export function parseBefore(parser: Parser, text: string, deadline: number, memo
   }
   if (memoryKey !== undefined && memoryLimit) remember(memoryKey, text, tree);
   return tree;
+}
+
+/**
+ * A copy of `tree` (the parse of `before`) edited where `after` differs, for an incremental parse of `after`: the
+ * two have the same length and their line breaks at the same places (else undefined). Differences
+ * fewer than `GAP` characters apart are one edit.
+ */
+function editedForSameLength(tree: Tree, before: string, after: string): Tree | undefined {
+  if (before.length !== after.length) return undefined;
+  const edits: [number, number][] = [];
+  const GAP = 80;
+  for (let i = 0; i < before.length; i++) {
+    if (before.charCodeAt(i) === after.charCodeAt(i)) continue;
+    let end = i;
+    for (; end < before.length && before.charCodeAt(end) !== after.charCodeAt(end); end++) if (before.charCodeAt(end) === 10 || after.charCodeAt(end) === 10) return undefined;
+    const last = edits[edits.length - 1];
+    if (last && i - last[1] < GAP) last[1] = end;
+    else edits.push([i, end]);
+    i = end - 1;
+  }
+  const copy = tree.copy();
+  const starts = lineStartsOf(before);
+  const point = (offset: number): Point => {
+    const row = lineAt(starts, offset);
+    return { row, column: offset - starts[row]! };
+  };
+  for (const [start, end] of edits) copy.edit(new Edit({ startIndex: start, oldEndIndex: end, newEndIndex: end, startPosition: point(start), oldEndPosition: point(end), newEndPosition: point(end) }));
+  return copy;
 }
 
 /** The last tree parsed for each key, most recent last (a Map keeps insertion order). */

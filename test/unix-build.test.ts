@@ -4,6 +4,7 @@ import { analyzeCFile } from '../src/c/frontend.js';
 import { unixBranchOnly } from '../src/c/preprocess.js';
 import { decideGroup, isNonUnixPlatform, type BranchSource } from '../src/c/unix-build.js';
 import { scanC } from '../src/index/c-lexical.js';
+import { createParser, parseBefore } from '../src/parser.js';
 
 const branch = (kind: BranchSource['kind'], condition: string, body = ''): BranchSource => ({ kind, condition, body });
 
@@ -92,6 +93,21 @@ describe('parse recovery and the lexical index read the same build', () => {
     const out = unixBranchOnly(lines.join('\n')).split('\n');
     expect(out.map((l) => l.length)).toEqual(lines.map((l) => l.length));
     expect(out.map((l) => l.trim())).toEqual(['count = 0;', 'fin:', 'if (n > max) n = max;', 'F(a) + G(b;)', 'CALL(x);', 'LOG("a: %d", n)']);
+  });
+
+  it('parses the Unix build from the first tree, again only where it differs, into the tree a fresh parse makes', async () => {
+    const parser = await createParser('c');
+    const first = parseBefore(parser, split, Infinity)!;
+    expect(first.rootNode.hasError).toBe(true);
+    const unix = unixBranchOnly(split);
+    const fresh = parseBefore(parser, unix, Infinity)!;
+    const incremental = parseBefore(parser, unix, Infinity, { from: { tree: first, text: split } })!;
+    expect(incremental.rootNode.toString()).toBe(fresh.rootNode.toString());
+    expect(incremental.rootNode.hasError).toBe(false);
+    // The first tree is the caller's: still whole, still the first text's.
+    expect(first.rootNode.toString()).not.toBe(fresh.rootNode.toString());
+    expect(first.rootNode.hasError).toBe(true);
+    for (const t of [first, fresh, incremental]) t.delete();
   });
 
   it('finds the functions the recovered parse finds, with the same ranges', async () => {

@@ -506,13 +506,13 @@ class FileNodes {
  */
 function parseForAnalysis(parser: Parser, path: string, source: string, deadline: number, macros?: ReadonlyMap<string, MacroDefinition>): { tree: Tree; flattened: boolean; parsedText: string } | null {
   let parsedText = parseReadyText(source, macros);
-  let tree = parseBefore(parser, parsedText, deadline, path);
+  let tree = parseBefore(parser, parsedText, deadline, { memoryKey: path });
   if (!tree) return null;
   let flattened = false;
   if (tree.rootNode.hasError) {
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
     const unixText = parseReadyText(unixBranchOnly(source), macros);
-    const retry = parseBefore(parser, unixText, deadline, `${path}\0unix build`);
+    const retry = parseBefore(parser, unixText, deadline, { memoryKey: `${path}\0unix build`, from: { tree, text: parsedText } });
     // A function head split by `#if` (`#if A int f(x, y) #else int f(x) #endif { … }`) parses with made-up `;`s
     // only, no ERROR bytes: its body is left as a block outside any function. A retry without such a block wins.
     const before = errorBytes(tree.rootNode);

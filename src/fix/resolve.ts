@@ -22,7 +22,7 @@ export async function attachEdits(pending: PendingFix[], texts: ReadonlyMap<stri
     const text = texts.get(file);
     if (text === undefined || languageOf(file) !== 'c') continue; // Node: no editor yet
     const parser = await createParser('c');
-    const tree = parseBefore(parser, text, Infinity, `${file}\0whole text`);
+    const tree = parseBefore(parser, text, Infinity, { memoryKey: `${file}\0whole text` });
     if (!tree) continue;
     try {
       const editor = new CEditor(file, text, tree);
