@@ -236,6 +236,17 @@ function capabilityTexts(root: Node, text = root.text): Map<string, string> {
   return texts;
 }
 
+/**
+ * Variables the function sets to namespace flags that may include a new user namespace: `flags |= CLONE_NEWUSER;`,
+ * `flags = CLONE_NEWNS | CLONE_NEWUSER;` (an `unshare(flags)` may then give the process a full capability set).
+ */
+function newUserFlags(text: string): Set<string> | undefined {
+  if (!text.includes('CLONE_NEWUSER')) return undefined;
+  const names = new Set<string>();
+  for (const m of text.matchAll(/([A-Za-z_]\w*(?:\s*(?:\.|->)\s*[A-Za-z_]\w*)*)\s*\|?=(?!=)[^;{}]*\bCLONE_NEWUSER\b/g)) names.add(m[1]!.replace(/\s+/g, ''));
+  return names.size ? names : undefined;
+}
+
 /** Object-like macros defined as a string literal: `#define RUNAS "nobody"`. */
 function stringMacros(root: Node, defs = descendantsOfType(root, ['preproc_def'])): Map<string, string> {
   const values = new Map<string, string>();
@@ -632,7 +643,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const counted = reuse?.counting(nextEventId);
         // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
         locals ??= localNames(def);
-        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def, defText), locals };
+        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def, defText), newUserFlags: newUserFlags(defText), locals };
         const fn = functionDeclarator(def.childForFieldName('declarator'));
         const body = def.childForFieldName('body');
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
