@@ -13,6 +13,7 @@ import { unixBranchOnly } from './preprocess.js';
 import { parseReadyText } from './parse-text.js';
 import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
+import { unsignedGlobals } from './unsigned.js';
 import { callArguments, calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 import { functionMemory } from './function-models.js';
 
@@ -611,16 +612,18 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         idVariables: Object.fromEntries(idVariables(root, source, nodes.of('call_expression', 'assignment_expression'))),
         diagnostics,
       };
+      const unsignedGlobalNames = unsignedGlobals(nodes.of('declaration'));
       const fileCtx = {
         file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers, conditionConstants,
         controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary, memberCalls: project.memberCalls,
         macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
+        unsignedGlobals: new Set(unsignedGlobalNames),
       };
       const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root, nodes.of('preproc_def'))]);
       // An editor's host analyses the same file after each edit: functions whose text, place and file context are
       // unchanged take their model from the previous analysis (function-models.ts).
       const entryAliases = mainAliases(nodes.of('preproc_def'));
-      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...(project.memberCalls ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings], [...entryAliases]]);
+      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...(project.memberCalls ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings], [...entryAliases], unsignedGlobalNames]);
       // A file that includes Windows' own headers whatever the build (a service wrapper another file includes under
       // `#ifdef _WIN32`) is not part of the programs privlint checks.
       const functions = windowsOnlyFile(nodes.of('preproc_include')) ? [] : nodes.of('function_definition');
