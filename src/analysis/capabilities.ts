@@ -12,13 +12,18 @@ import type { Supergraph } from './supergraph.js';
 
 const KEEP_ON = 'caps:keep-on';
 const KEEP_OFF = 'caps:keep-off';
-/** The uid was changed for good away from root. */
+/** The uid was changed for good away from root (on some path). */
 const UID_DROPPED = 'caps:uid-dropped';
+/**
+ * The uid may still be root: on some path no change for good away from root happened yet (or root was regained).
+ * Facts are may-facts merged over paths, so UID_DROPPED alone does not say the uid is dropped on every path.
+ */
+const UID_ROOT = 'caps:uid-root';
 /** One possible capability set: `*` all, `?` unknown, `+A,B` only these, `-A,B` all but these. */
 const HELD = 'caps:held=';
 
 /** The facts at a program's start: root with every capability, and the permitted set not kept across a uid change. */
-export const CAPABILITY_START: readonly string[] = [KEEP_OFF, `${HELD}*`];
+export const CAPABILITY_START: readonly string[] = [KEEP_OFF, `${HELD}*`, UID_ROOT];
 
 export const CAP_SETGID = 'CAP_SETGID';
 export const CAP_SYS_CHROOT = 'CAP_SYS_CHROOT';
@@ -90,11 +95,15 @@ export function trackCapabilities(facts: Set<string>, e: PrivilegeEvent): void {
     }
   }
   if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe' || e.target === 'unchanged') return;
-  if (e.direction === 'raise') return replaceVariants(facts, [{ all: true, except: new Set() }]);
+  if (e.direction === 'raise') {
+    facts.add(UID_ROOT);
+    return replaceVariants(facts, [{ all: true, except: new Set() }]);
+  }
   // Changing the effective uid away from 0 clears the effective capabilities; changing all three clears the
   // permitted ones too, unless they are kept.
   if (e.scope === 'effective') return replaceVariants(facts, [NONE]);
   facts.add(UID_DROPPED);
+  facts.delete(UID_ROOT);
   if (!facts.has(KEEP_OFF)) return;
   replaceVariants(facts, facts.has(KEEP_ON) ? [...variants(facts), NONE] : [NONE]);
 }
@@ -117,9 +126,13 @@ export function mayHold(facts: ReadonlySet<string>, cap: string): boolean {
   return false;
 }
 
-/** The uid was changed for good, and the process holds no capability to chroot again: it cannot leave a jail. */
+/**
+ * The uid was changed for good on every path, and the process holds no capability to chroot again: it cannot leave
+ * a jail. A path that never changed its uid stays root whatever its capability set (an unknown set after
+ * `unshare(flags)` or `cap_set_proc(caps)` gets the benefit of the doubt only where the uid is already dropped).
+ */
 export function droppedForGood(facts: ReadonlySet<string>): boolean {
-  return facts.has(UID_DROPPED) && !mayHold(facts, CAP_SYS_CHROOT);
+  return facts.has(UID_DROPPED) && !facts.has(UID_ROOT) && !mayHold(facts, CAP_SYS_CHROOT);
 }
 
 /** The uid was changed for good on some path, but CAP_SYS_CHROOT may be kept. */

@@ -312,6 +312,11 @@ export class ResultJudge {
         returned = true;
         continue;
       }
+      // A restore of the original ids, each checked (`if (seteuid(0) != 0 || setegid(egid) != 0) abort();`), reached
+      // straight from the failure (the work the switch guarded skipped): nothing ran believing the call worked, and
+      // after a restore of the same id the process is what it is whichever way the call went.
+      const restore = this.restoreAt(fn, n);
+      if (restore === 'restores') continue;
       // The call's status, as long as nothing on this path assigned the variable again.
       const holding = failing !== undefined && !known.has(OVERWRITTEN) && keepsFailure(n, failing) ? failing : undefined;
       // The end of an entry is the end of the program, unless it started a server that goes on serving.
@@ -323,7 +328,7 @@ export class ResultJudge {
       // A failure recorded in a flag (`failed = 1;`) while the rest of the drop sequence is attempted: judged where
       // the flag is tested, or where the path does other work.
       const recorded = [...failureStatus].some((v) => known.get(v) === true) && n.events.length > 0 && n.events.every(isPrivilegeStep);
-      if (okRegion.has(id) && doesWork(n) && !recorded) {
+      if (okRegion.has(id) && doesWork(n) && !recorded && restore !== 'passes') {
         // A shared error path (`err: perror(); exit(1);`, or cleanup then `return -1`) is not the success path;
         // nor is the program's shared cleanup when it returns the failure status the failure path set.
         // Outside main, only where some path does return the status to the caller (a tail that only dies is judged
@@ -384,6 +389,30 @@ export class ResultJudge {
     }
     if (unchecked) return returned ? { ...unchecked, alsoReturned: true } : unchecked;
     return returned ? { status: 'returned' } : CHECKED;
+  }
+
+  /**
+   * `n` only restores ids, each restore checked (a raise back to root or to a saved id, whose failure ends the
+   * process): 'restores' when one of them sets the kind of id (uid, gid) of the call being judged; 'passes' when they
+   * are of the other kind and every way on from `n` goes only through such restores (or dies) to one of the judged
+   * kind (`seteuid(0) != 0 || setegid(egid) != 0` after a failed setegid()); else undefined.
+   */
+  private restoreAt(fn: FunctionModel, n: CfgNode, depth = 0): 'restores' | 'passes' | undefined {
+    const ev = this.judging.at(-1);
+    if (!ev || !n.events.length || depth > 8) return undefined;
+    const judged = this.underlying(fn, ev);
+    if (judged.kind !== 'set-id' || judged.direction !== 'drop') return undefined;
+    let same = false;
+    for (const e of n.events) {
+      const u = this.underlying(fn, e);
+      if (e.id === ev.id || u.kind !== 'set-id' || u.direction !== 'raise' || this.judging.some((j) => j.id === e.id)) return undefined;
+      if (this.judge(fn, e).status !== 'checked') return undefined;
+      if (u.idKind === judged.idKind) same = true;
+    }
+    if (same) return 'restores';
+    // The restore's own failure branch ends the process (`syslog(…); exit(1);`): only the other way goes on.
+    const onward = n.succ.filter((s) => this.errorPathFrom(fn, s) !== 'dies').map((s) => fn.cfg.nodes[s]!);
+    return onward.length && onward.every((s) => this.restoreAt(fn, s, depth + 1) !== undefined) ? 'passes' : undefined;
   }
 
   /**

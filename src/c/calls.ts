@@ -16,6 +16,8 @@ export interface CallContext {
   numericMacros?: ReadonlyMap<string, number>;
   /** Variables holding a capability set read from text: `caps = cap_from_text("cap_setgid=ep")`. */
   capabilityTexts?: ReadonlyMap<string, string>;
+  /** Variables the function sets to flags that may include CLONE_NEWUSER: `flags |= CLONE_NEWUSER;` → flags. */
+  newUserFlags?: ReadonlySet<string>;
   /** The parameters and locals of the function: any other name is a global, maybe set in another file. */
   locals?: ReadonlySet<string>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
@@ -210,7 +212,10 @@ function capabilityCall(api: string, args: Node[], ctx: CallContext): EventShape
     case 'unshare':
       // A new user namespace gives the process a full capability set inside it, whatever its uid: it can set its
       // ids, its groups and chroot there again (as after prctl(PR_SET_KEEPCAPS, 1) with every capability kept).
-      return /\bCLONE_NEWUSER\b/.test(args[0]?.text ?? '') ? event('set', ['*']) : undefined;
+      if (/\bCLONE_NEWUSER\b/.test(args[0]?.text ?? '')) return event('set', ['*']);
+      // Flags collected in a variable (`flags |= CLONE_NEWUSER;` for some options): whether this path asked for a
+      // user namespace is not known, so neither is the capability set after the call.
+      return args[0] && ctx.newUserFlags?.has(unwrap(args[0]).text) ? event('set', null) : undefined;
     case 'capng_clear':
       return event('clear', []);
     case 'capng_fill':

@@ -7,6 +7,7 @@ import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth, valueWhen, withNamedConstants } from './conditions.js';
 import type { ControlMacro } from './control-macros.js';
 import { signBranches } from '../values.js';
+import { unsignedVariables } from './unsigned.js';
 import { callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 import { branchCode, chainHead, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
 
@@ -23,6 +24,9 @@ export interface FileContext {
   /** The truth of a control macro's condition when its parameter `param` holds `value`; null when unknown. */
   macroCondition?: (macro: ControlMacro, param: string, value: number | boolean) => boolean | null;
   capabilityTexts?: ReadonlyMap<string, string>;
+  newUserFlags?: ReadonlySet<string>;
+  /** The variables the file declares at file scope with an unsigned type (unsigned.ts). */
+  unsignedGlobals?: ReadonlySet<string>;
   /** The parameters and locals of the function built. */
   locals?: ReadonlySet<string>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
@@ -188,8 +192,8 @@ function storedFailure(value: Node | null, call: Node): 0 | -1 | null {
 }
 
 /** The branches of a test of `subject` by its sign (see `signBranches`). */
-function signTest(cond: Node, subject: Node): Pick<Test, 'whenNull' | 'whenPositive'> {
-  return signBranches((value) => branchWhenFails(cond, subject, value));
+function signTest(cond: Node, subject: Node, unsigned = false): Pick<Test, 'whenNull' | 'whenPositive'> {
+  return signBranches((value) => branchWhenFails(cond, subject, value, unsigned));
 }
 
 /** What a call returns when it fails: NULL for the calls that return a pointer, else -1. */
@@ -226,7 +230,11 @@ export class FunctionCfgBuilder extends GraphBuilder {
     super(ctx.file);
   }
 
+  /** The function's variables of an unsigned type (its own and the file's it does not hide). */
+  private unsigned: ReadonlySet<string> = new Set();
+
   build(body: Node): Cfg {
+    if (body.parent) this.unsigned = unsignedVariables(body.parent, this.ctx.unsignedGlobals);
     return withNamedConstants(this.ctx.conditionConstants ?? this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
   }
 
@@ -637,7 +645,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;
       if (v.parent?.type === 'call_expression' && v.parent.childForFieldName('function')?.id === v.id) continue;
-      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v), ...signTest(cond, v) };
+      // An unsigned variable is never negative: `depth > 0` is `depth != 0`.
+      const unsigned = v.type === 'identifier' && this.unsigned.has(v.text);
+      const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v, -1, unsigned), ...signTest(cond, v, unsigned) };
       if (isBareTest(cond, v)) test.boolean = true;
       tests.push(test);
     }
@@ -795,7 +805,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, newUserFlags: this.ctx.newUserFlags, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];

@@ -34,6 +34,27 @@ const ENTRY_STRINGS = new Set(['pw_name', 'pw_dir', 'pw_shell', 'gr_name']);
 /** A parenthesised type name: `(uid_t)`, `(unsigned)`, `(int)`. */
 const TYPE_NAME = /^\(\s*(?:\w+_t|unsigned|signed|int|long|short|char)\s*\)$/;
 
+/**
+ * The subject of the evaluation is a variable of an unsigned type: it is never negative. A negative value given to
+ * it (the -1 a failing call returns, the negative values a test by sign is tried at) converts to a value above every
+ * bound: compared by `<`, `<=`, `>`, `>=` with a constant of 0 or more it is the greater (`n > 0` is `n != 0`).
+ * `==` and `!=` convert the constant too (`n == (unsigned)-1` holds for -1) and are read as they are.
+ */
+let unsignedSubject = false;
+
+const RELATIONAL = new Set(['<', '<=', '>', '>=']);
+
+/** `n > 0`, `0 < n` with an unsigned `n` that holds a negative value: the comparison's truth, or undefined. */
+function unsignedComparison(op: string, left: Node, right: Node, subject: Node | undefined, failure: number | boolean): Value | undefined {
+  if (!unsignedSubject || !subject || !RELATIONAL.has(op) || typeof failure !== 'number' || failure >= 0) return undefined;
+  const bare = (n: Node): Node => (n.type === 'parenthesized_expression' && n.namedChildCount === 1 ? bare(n.namedChild(0)!) : n);
+  const onLeft = bare(left).id === subject.id;
+  if (!onLeft && bare(right).id !== subject.id) return undefined;
+  const bound = evaluate(onLeft ? right : left, subject, failure);
+  if (typeof bound !== 'number' || bound < 0) return undefined;
+  return onLeft ? op === '>' || op === '>=' : op === '<' || op === '<=';
+}
+
 /** Value of `expr` when `subject` (a node inside it, or none) evaluates to `failure` (-1, or 0 for NULL). */
 function evaluate(expr: Node, subject: Node | undefined, failure: number | boolean = -1): Value {
   if (subject && expr.id === subject.id) return failure;
@@ -99,6 +120,8 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
         const v = evaluate(right, subject, failure);
         return typeof v === 'number' ? -v : null;
       }
+      const unsigned = unsignedComparison(op, left, right, subject, failure);
+      if (unsigned !== undefined) return unsigned;
       return binaryValue(op, evaluate(left, subject, failure), () => evaluate(right, subject, failure));
     }
   }
@@ -110,10 +133,19 @@ export function valueWhen(expr: Node, subject: Node, value: number | boolean): V
   return evaluate(expr, subject, value);
 }
 
-/** true: the condition holds when the subject failed; false: it does not; null: cannot tell. */
-export function branchWhenFails(condition: Node, subject: Node, failure = -1): boolean | null {
-  const v = evaluate(condition, subject, failure);
-  return v === null ? null : truthy(v);
+/**
+ * true: the condition holds when the subject failed; false: it does not; null: cannot tell. `unsigned`: the subject
+ * is a variable of an unsigned type (see `unsignedSubject`).
+ */
+export function branchWhenFails(condition: Node, subject: Node, failure = -1, unsigned = false): boolean | null {
+  const outer = unsignedSubject;
+  unsignedSubject = unsigned;
+  try {
+    const v = evaluate(condition, subject, failure);
+    return v === null ? null : truthy(v);
+  } finally {
+    unsignedSubject = outer;
+  }
 }
 
 /** The number a constant expression evaluates to (`-1`, `EXIT_FAILURE`), or null. */

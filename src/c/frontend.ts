@@ -13,6 +13,7 @@ import { unixBranchOnly } from './preprocess.js';
 import { parseReadyText } from './parse-text.js';
 import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
+import { unsignedGlobals } from './unsigned.js';
 import { callArguments, calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 import { functionMemory } from './function-models.js';
 
@@ -234,6 +235,17 @@ function capabilityTexts(root: Node, text = root.text): Map<string, string> {
     if (text !== undefined && name) texts.set(name, text);
   }
   return texts;
+}
+
+/**
+ * Variables the function sets to namespace flags that may include a new user namespace: `flags |= CLONE_NEWUSER;`,
+ * `flags = CLONE_NEWNS | CLONE_NEWUSER;` (an `unshare(flags)` may then give the process a full capability set).
+ */
+function newUserFlags(text: string): Set<string> | undefined {
+  if (!text.includes('CLONE_NEWUSER')) return undefined;
+  const names = new Set<string>();
+  for (const m of text.matchAll(/([A-Za-z_]\w*(?:\s*(?:\.|->)\s*[A-Za-z_]\w*)*)\s*\|?=(?!=)[^;{}]*\bCLONE_NEWUSER\b/g)) names.add(m[1]!.replace(/\s+/g, ''));
+  return names.size ? names : undefined;
 }
 
 /** Object-like macros defined as a string literal: `#define RUNAS "nobody"`. */
@@ -600,16 +612,18 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         idVariables: Object.fromEntries(idVariables(root, source, nodes.of('call_expression', 'assignment_expression'))),
         diagnostics,
       };
+      const unsignedGlobalNames = unsignedGlobals(nodes.of('declaration'));
       const fileCtx = {
         file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers, conditionConstants,
         controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary, memberCalls: project.memberCalls,
         macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
+        unsignedGlobals: new Set(unsignedGlobalNames),
       };
       const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root, nodes.of('preproc_def'))]);
       // An editor's host analyses the same file after each edit: functions whose text, place and file context are
       // unchanged take their model from the previous analysis (function-models.ts).
       const entryAliases = mainAliases(nodes.of('preproc_def'));
-      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...(project.memberCalls ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings], [...entryAliases]]);
+      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...(project.memberCalls ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings], [...entryAliases], unsignedGlobalNames]);
       // A file that includes Windows' own headers whatever the build (a service wrapper another file includes under
       // `#ifdef _WIN32`) is not part of the programs privlint checks.
       const functions = windowsOnlyFile(nodes.of('preproc_include')) ? [] : nodes.of('function_definition');
@@ -632,7 +646,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const counted = reuse?.counting(nextEventId);
         // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
         locals ??= localNames(def);
-        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def, defText), locals };
+        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def, defText), newUserFlags: newUserFlags(defText), locals };
         const fn = functionDeclarator(def.childForFieldName('declarator'));
         const body = def.childForFieldName('body');
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;
