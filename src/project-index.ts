@@ -16,6 +16,7 @@ import { diagnosticsOfParse, noreturnNamesInText } from './c/frontend.js';
 import type { MacroDefinition } from './c/control-macros.js';
 import { lexicalFingerprint, scanC, type LexicalFunction } from './index/c-lexical.js';
 import { blankExcept } from './index/selection.js';
+import { nextTextRound } from './text-memory.js';
 import type { Diagnostic } from './model.js';
 import type { Finding } from './rules/rule.js';
 
@@ -81,6 +82,7 @@ export class ProjectIndex {
    * whether the analysis parsed it (a file that is not parsed can have no findings).
    */
   async update(file: string, text?: string): Promise<{ findings: Finding[]; diagnostics: Diagnostic[]; parsed: boolean }> {
+    nextTextRound();
     const quietAnswer = text === undefined ? undefined : await this.quietAnswer(file, text);
     const shown = this.record(file, text);
     if (quietAnswer) {

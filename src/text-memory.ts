@@ -5,20 +5,38 @@
  */
 import { treesRemembered } from './parser.js';
 
-/** How many texts each memory keeps (every file of a large project; the oldest go first). */
+/** How many texts each memory keeps at most (every file of a large project). */
 const TEXTS_REMEMBERED = 16_384;
+
+let round = 0;
+
+/**
+ * The next round of lookups: an editor's host calls it before each update. A memory keeps the texts asked for in its
+ * last two rounds and lets the others go: the file being edited had a new text in each, and its earlier ones are
+ * never asked for again. (Kept, they held every version typed; and V8 hashes a string longer than 16,383
+ * characters by its length alone, so each lookup compared the new text with every kept version of the same length.)
+ */
+export function nextTextRound(): void {
+  round++;
+}
 
 /** `compute`, remembered per text while trees are remembered. */
 export function perText<T>(compute: (text: string) => T): (text: string) => T {
-  const kept = new Map<string, T>();
+  let current = new Map<string, T>();
+  let previous = new Map<string, T>();
+  let roundOfCurrent = round;
   return (text) => {
     // A one-shot run looks nothing up: a lookup hashes the whole text (about 1 % of a corpus run).
     if (!treesRemembered()) return compute(text);
-    const known = kept.get(text);
-    if (known !== undefined) return known;
-    const value = compute(text);
-    kept.set(text, value);
-    if (kept.size > TEXTS_REMEMBERED) kept.delete(kept.keys().next().value!);
+    if (roundOfCurrent !== round) {
+      previous = current;
+      current = new Map();
+      roundOfCurrent = round;
+    }
+    const known = current.get(text) ?? previous.get(text);
+    const value = known !== undefined ? known : compute(text);
+    current.set(text, value);
+    if (current.size > TEXTS_REMEMBERED) current.delete(current.keys().next().value!);
     return value;
   };
 }
