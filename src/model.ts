@@ -214,6 +214,12 @@ export const NOT_ROOT = '$not-root';
  */
 export const SAME_IDS = '$same-ids';
 
+/**
+ * Prefix of a pseudo-variable for conditions that compare a value with the process's effective id
+ * (`pw->pw_uid != geteuid()`): `${EFFECTIVE_ID}uid:pw->pw_uid`, truthy when the value is the effective uid.
+ */
+export const EFFECTIVE_ID = '$effective-id:';
+
 /** Pseudo-variable for conditions that tell the two processes of a fork apart: truthy in the parent. */
 export const FORK_PARENT = '$fork-parent';
 

@@ -1,6 +1,6 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
-import { FORK_PARENT, NOT_ROOT, SAME_IDS, type PrivilegeEvent, type Test } from '../model.js';
+import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, type PrivilegeEvent, type Test } from '../model.js';
 import { RankedWork, reachable, reversePostorder } from './flow.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
@@ -121,7 +121,7 @@ function flagVariables(g: Supergraph): Set<string> {
   }
   // A sentinel test (`u.gid != -1`) of a value some call fills: the fill says it is not the sentinel.
   for (const v of testedIn.keys()) if (v.endsWith(MINUS_ONE) && filled.some((f) => isPartOf(v.slice(0, -MINUS_ONE.length), f))) constant.add(v);
-  const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && v !== SAME_IDS && !v.startsWith(RETURNED) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
+  const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && v !== SAME_IDS && !v.startsWith(RETURNED) && !v.startsWith(EFFECTIVE_ID) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
   // Whether a test guards privilege calls is asked only of the variables that could be followed (it walks the graph).
   const privilegeNodes = new Uint8Array(g.nodes.length);
   const jails = new Set(g.nodes.flatMap((n) => n.events.flatMap((e) => (e.kind === 'chroot' ? [e.path] : []))));

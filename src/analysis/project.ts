@@ -47,6 +47,8 @@ const SOCKET_READS = new Set(['read', 'readv']);
 const MACRO_CALL = /^([A-Za-z_]\w*)\s*\([^()]*\)$/;
 
 /** A macro body that reads an id from the process (`getuid()`, `(getegid())`): '' for the real id, 'e' for the effective one. */
+/** A macro body that is one exec call: `execvp(prog, argv)`, `(execv(p, a))`; group 1 the first argument, when a name. */
+const MACRO_EXEC = /^\(?\s*f?exec(?:[lv]p?e?|vpe)\s*\(\s*(?:([A-Za-z_]\w*)\s*,|[^,]*,)[^;]*\)\s*\)?$/;
 const ID_GETTER_BODY = /^\(*\s*get(e?)[ug]id\s*\(\s*\)\s*\)*$/;
 
 const SHIM_NAMES = /^(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot)$/;
@@ -194,6 +196,20 @@ export class Project {
       }
     }
     return names;
+  }
+
+  /**
+   * `RUN(prog, argv)` where no project function of that name is defined and the project defines `#define RUN(p, a)
+   * execvp(p, a)`: the call is that exec. The argument the call passes as the program (undefined when the macro's
+   * program is not one of its parameters, `execl("/bin/x", …)`), or null when the call is no such macro.
+   */
+  macroExecProgram(e: CallEvent, fromFile: string): CallEvent['args'][number] | undefined | null {
+    const macro = this.macros.get(e.callee);
+    if (!macro || this.resolveCall(e, fromFile)) return null;
+    const body = MACRO_EXEC.exec(macro.body.trim());
+    if (!body) return null;
+    const index = macro.params.indexOf(body[1]!);
+    return index >= 0 ? e.args[index] : undefined;
   }
 
   /**

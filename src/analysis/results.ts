@@ -3,7 +3,7 @@
  * path reaches a test whose failing branch ends the process, returns an error to the caller, or retries,
  * instead of running on into the code that assumes the call succeeded.
  */
-import type { CallEvent, CfgNode, FunctionModel, PrivilegeEvent, Test } from '../model.js';
+import { EFFECTIVE_ID, type CallEvent, type CfgNode, type FunctionModel, type PrivilegeEvent, type Test } from '../model.js';
 import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
@@ -383,7 +383,7 @@ export class ResultJudge {
         work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next]);
         continue;
       }
-      const decided = n.kind === 'cond' ? (decidedBranch(n, next) ?? this.nonZeroTargetBranch(n)) : undefined;
+      const decided = n.kind === 'cond' ? (decidedBranch(n, next) ?? this.noDropBranch(n)) : undefined;
       if (decided !== undefined) work.push([n.succ[decided]!, next]);
       else for (const s of n.succ) work.push([s, next]);
     }
@@ -416,14 +416,24 @@ export class ResultJudge {
   }
 
   /**
-   * On the failure path of an id change: a test of the id it was asked to set (`if (setuid(pw->pw_uid) < 0 &&
-   * pw->pw_uid) exit(1);`). Where that id is 0 the call changes to root, which is no drop (SPEC: calls that raise
-   * privilege are exempt; the process stays what it was): only the branch where the id is not 0 can go on after a
-   * failed drop. The index of that branch, or undefined.
+   * On the failure path of an id change, a test that tells where the call had nothing to drop; the index of the
+   * branch where it had, or undefined. Only that branch can go on after a failed drop:
+   * - the id it was asked to set (`if (setuid(pw->pw_uid) < 0 && pw->pw_uid) exit(1);`): where it is 0 the call
+   *   changes to root, which is no drop (SPEC: calls that raise privilege are exempt; the process stays what it was);
+   * - the id compared with the effective one (`&& pw->pw_uid != geteuid()`): where they are the same the process has
+   *   that id already. (Not the real id: a set-user-ID program's drop to its invoker always has it.)
+   * - errno ENOSYS (`if (errno == ENOSYS) return;`) after a set-id or set-groups call: those calls are missing only
+   *   from a kernel built without multi-user support, where every process is root and there is no id to drop to.
    */
-  private nonZeroTargetBranch(n: CfgNode): number | undefined {
+  private noDropBranch(n: CfgNode): number | undefined {
     const ev = this.judging.at(-1);
-    if (!ev || ev.kind !== 'set-id' || ev.direction !== 'drop' || !ev.targetText || n.succ.length !== 2) return undefined;
+    if (!ev || n.succ.length !== 2 || !((ev.kind === 'set-id' && ev.direction === 'drop') || ev.kind === 'set-groups')) return undefined;
+    const flag = (name: string): Test | undefined => n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === name && t.boolean && typeof t.whenNull === 'boolean');
+    const notMissing = flag('errno == ENOSYS') ?? flag('ENOSYS == errno');
+    if (notMissing) return notMissing.whenNull ? 0 : 1;
+    if (ev.kind !== 'set-id' || !ev.targetText) return undefined;
+    const other = flag(`${EFFECTIVE_ID}${ev.idKind}:${ev.targetText}`);
+    if (other) return other.whenNull ? 0 : 1;
     const test = n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === ev.targetText && typeof t.whenNull === 'boolean' && !t.alsoWhenAbsent);
     return test ? (test.whenNull ? 1 : 0) : undefined;
   }

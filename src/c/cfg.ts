@@ -1,6 +1,6 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import { NOT_ROOT, SAME_IDS, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { EFFECTIVE_ID, NOT_ROOT, SAME_IDS, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
@@ -160,6 +160,29 @@ function comparisonTest(cond: Node): Test | undefined {
   if (complement) negated = !negated;
   const name = `${left.text} ${complement ?? op} ${right.text}`.replace(/\s+/g, ' ');
   return { subject: { variable: name }, whenFails: !negated, whenNull: negated, boolean: true };
+}
+
+/**
+ * `pw->pw_uid != geteuid()`, `g == getegid()`: whether a value is the process's effective id, as the pseudo-flag
+ * `${EFFECTIVE_ID}<uid|gid>:<value text>` (truthy when it is), so that the failure path of a change to that value can
+ * tell where the change had nothing to do.
+ */
+function effectiveIdTest(cond: Node): Test | undefined {
+  if (!/\bgete[ug]id\b/.test(cond.text)) return undefined;
+  const { expr: c, negated } = withoutNegation(cond);
+  const op = c.type === 'binary_expression' ? c.child(1)?.text : undefined;
+  if (op !== '==' && op !== '!=') return undefined;
+  const sides = [c.childForFieldName('left'), c.childForFieldName('right')].map((s) => (s ? unwrap(s) : undefined));
+  const getter = (s: Node | undefined): 'uid' | 'gid' | undefined => {
+    if (s?.type !== 'call_expression' || (s.childForFieldName('arguments')?.namedChildCount ?? 1) !== 0) return undefined;
+    const name = s.childForFieldName('function')?.text;
+    return name === 'geteuid' ? 'uid' : name === 'getegid' ? 'gid' : undefined;
+  };
+  const at = sides.findIndex((s) => getter(s) !== undefined);
+  const value = sides[1 - at];
+  if (at < 0 || !value || hasEffects(value)) return undefined;
+  const trueWhenSame = (op === '==') !== negated;
+  return { subject: { variable: `${EFFECTIVE_ID}${getter(sides[at])}:${value.text}` }, whenFails: trueWhenSame, whenNull: !trueWhenSame, boolean: true };
 }
 
 /** The option bits a name or an or of names sets: `OPT_A | OPT_B`. */
@@ -641,6 +664,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (rootTest) tests.push(rootTest);
     const sameIds = this.sameIdsTestOf(cond);
     if (sameIds) tests.push(sameIds);
+    const effectiveId = effectiveIdTest(cond);
+    if (effectiveId) tests.push(effectiveId);
     const subjects = [cond, ...cond.descendantsOfType(['identifier', 'field_expression']).filter((n): n is Node => n !== null)];
     for (const v of subjects) {
       if (v.type !== 'identifier' && v.type !== 'field_expression') continue;

@@ -17,9 +17,14 @@ function dropsUser(e: PrivilegeEvent, capabilities: ReadonlySet<string> | undefi
   return (isPermanentDrop(e) || e.kind === 'capability') && capabilities !== undefined && droppedForGood(capabilities);
 }
 
-/** exec() of a program chosen at run time (its path is not a string literal): the command a launcher was asked to run. */
-function runsChosenCommand(e: PrivilegeEvent): boolean {
-  return isExec(e) && e.kind === 'call' && e.args[0] !== undefined && e.args[0].literal !== true;
+/**
+ * exec() of a program chosen at run time (its path is not a string literal): the command a launcher was asked to
+ * run. Also through a function-like macro of the project that stands for an exec (`#define RUN(p, a) execvp(p, a)`).
+ */
+function runsChosenCommand(project: Project, e: PrivilegeEvent, fromFile: string): boolean {
+  if (e.kind !== 'call') return false;
+  const program = isExec(e) ? e.args[0] : project.macroExecProgram(e, fromFile);
+  return program !== undefined && program !== null && program.literal !== true;
 }
 
 /**
@@ -28,7 +33,7 @@ function runsChosenCommand(e: PrivilegeEvent): boolean {
  * a function is not inlined, its exec is in its body.
  */
 function startsChosenCommand(project: Project, e: PrivilegeEvent, fromFile: string): boolean {
-  if (runsChosenCommand(e)) return true;
+  if (runsChosenCommand(project, e, fromFile)) return true;
   if (e.kind !== 'call' || !project.isDyingCall(e)) return false;
   const callee = project.resolveCall(e, fromFile);
   return callee !== undefined && execsChosen(project, callee, 2, new Set());
@@ -39,7 +44,7 @@ function execsChosen(project: Project, fn: FunctionModel, depth: number, seen: S
   seen.add(fn);
   return fn.cfg.nodes.some((n) =>
     n.events.some((x) => {
-      if (runsChosenCommand(x)) return true;
+      if (runsChosenCommand(project, x, fn.file)) return true;
       if (x.kind !== 'call' || depth === 0) return false;
       const callee = project.resolveCall(x, fn.file);
       return callee !== undefined && execsChosen(project, callee, depth - 1, seen);
@@ -96,7 +101,7 @@ export const chrootWithoutDrop: Rule = {
   tags: ['security', 'chroot', 'privilege', 'external/cwe/cwe-243'],
   core: false,
   docs: {
-    what: 'Flags chroot() when some path after it (across functions) goes on — to the end of the program, or into a loop that never ends — without a permanent drop of the user id (setuid, setresuid, setreuid to a non-root id). A drop that keeps CAP_SYS_CHROOT (all capabilities after `prctl(PR_SET_KEEPCAPS, 1)`, or a libcap-ng/libcap set that includes it) is no drop here until the capability is given up: a process that can chroot again can leave the jail. Paths that end the process, the failure branch of the chroot itself, and a chroot in a function nobody in the project calls that does nothing more afterwards (its callers may drop) need nothing. A jail launcher (chroot(1), switch_root) is not flagged either: when no path after the chroot changes an id and every path that goes on ends in exec() of a command chosen at run time (not a literal path), the process only hands the jail to the command its (root) invoker asked for.',
+    what: 'Flags chroot() when some path after it (across functions) goes on — to the end of the program, or into a loop that never ends — without a permanent drop of the user id (setuid, setresuid, setreuid to a non-root id). A drop that keeps CAP_SYS_CHROOT (all capabilities after `prctl(PR_SET_KEEPCAPS, 1)`, or a libcap-ng/libcap set that includes it) is no drop here until the capability is given up: a process that can chroot again can leave the jail. Paths that end the process, the failure branch of the chroot itself, and a chroot in a function nobody in the project calls that does nothing more afterwards (its callers may drop) need nothing. A jail launcher (chroot(1), switch_root) is not flagged either: when no path after the chroot changes an id and every path that goes on ends in exec() of a command chosen at run time (not a literal path; also through a project macro that stands for an exec), the process only hands the jail to the command its (root) invoker asked for.',
     why: 'A chroot jail only holds an unprivileged process. Root inside the jail can leave it: mkdir("x"), chroot("x"), then chdir("..") repeatedly climbs above the old root, because the second chroot moves "/" below the working directory. Root can also mknod a disk device or ptrace a process outside. The jail is only worth something once the user id is dropped for good.',
     example: 'if (chdir("/var/empty") == -1 || chroot(".") == -1)\n\terr(1, "chroot");\nserve();\t/* still root inside the jail */',
     useInstead: 'if (chdir("/var/empty") == -1 || chroot(".") == -1)\n\terr(1, "chroot");\nif (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve();',
