@@ -8,7 +8,8 @@
  */
 import type { PrivilegeEvent } from '../model.js';
 import { forwardFacts } from './flow.js';
-import type { Supergraph } from './supergraph.js';
+import { failureIndex } from './paths.js';
+import type { Supergraph, SuperNode } from './supergraph.js';
 
 const KEEP_ON = 'caps:keep-on';
 const KEEP_OFF = 'caps:keep-off';
@@ -19,6 +20,8 @@ const UID_DROPPED = 'caps:uid-dropped';
  * Facts are may-facts merged over paths, so UID_DROPPED alone does not say the uid is dropped on every path.
  */
 const UID_ROOT = 'caps:uid-root';
+/** Root regained by the raise with this event id (`caps:uid-root@12`): gone again on that raise's failure branch. */
+const UID_REGAINED = 'caps:uid-root@';
 /** One possible capability set: `*` all, `?` unknown, `+A,B` only these, `-A,B` all but these. */
 const HELD = 'caps:held=';
 
@@ -26,6 +29,7 @@ const HELD = 'caps:held=';
 export const CAPABILITY_START: readonly string[] = [KEEP_OFF, `${HELD}*`, UID_ROOT];
 
 export const CAP_SETGID = 'CAP_SETGID';
+const CAP_SETUID = 'CAP_SETUID';
 export const CAP_SYS_CHROOT = 'CAP_SYS_CHROOT';
 
 /** The capability a call needs when the process is no longer root: setgid()/setgroups() CAP_SETGID, chroot() CAP_SYS_CHROOT. */
@@ -96,7 +100,10 @@ export function trackCapabilities(facts: Set<string>, e: PrivilegeEvent): void {
   }
   if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe' || e.target === 'unchanged') return;
   if (e.direction === 'raise') {
-    facts.add(UID_ROOT);
+    // Root comes back only where the uid may still be root (a temporary drop keeps it saved) or CAP_SETUID may be
+    // held: after a drop for good without it the raise fails — a verification (`if (setuid(0) != -1) die();`).
+    // On the raise's failure branch nothing was regained (`regainFailed`).
+    if (!facts.has(UID_ROOT) && mayHold(facts, CAP_SETUID)) facts.add(UID_REGAINED + e.id);
     return replaceVariants(facts, [{ all: true, except: new Set() }]);
   }
   // Changing the effective uid away from 0 clears the effective capabilities; changing all three clears the
@@ -104,6 +111,7 @@ export function trackCapabilities(facts: Set<string>, e: PrivilegeEvent): void {
   if (e.scope === 'effective') return replaceVariants(facts, [NONE]);
   facts.add(UID_DROPPED);
   facts.delete(UID_ROOT);
+  for (const f of facts) if (f.startsWith(UID_REGAINED)) facts.delete(f);
   if (!facts.has(KEEP_OFF)) return;
   replaceVariants(facts, facts.has(KEEP_ON) ? [...variants(facts), NONE] : [NONE]);
 }
@@ -132,7 +140,27 @@ export function mayHold(facts: ReadonlySet<string>, cap: string): boolean {
  * `unshare(flags)` or `cap_set_proc(caps)` gets the benefit of the doubt only where the uid is already dropped).
  */
 export function droppedForGood(facts: ReadonlySet<string>): boolean {
-  return facts.has(UID_DROPPED) && !facts.has(UID_ROOT) && !mayHold(facts, CAP_SYS_CHROOT);
+  return facts.has(UID_DROPPED) && !mayBeRoot(facts) && !mayHold(facts, CAP_SYS_CHROOT);
+}
+
+function mayBeRoot(facts: ReadonlySet<string>): boolean {
+  if (facts.has(UID_ROOT)) return true;
+  for (const f of facts) if (f.startsWith(UID_REGAINED)) return true;
+  return false;
+}
+
+/**
+ * The facts along the `index`-th branch of `node`: on the failure branch of a raise, root was not regained
+ * (`if (setuid(0) != -1) die();` goes on only where the raise failed). Undefined when the branch changes nothing.
+ */
+export function regainFailed(facts: ReadonlySet<string>, node: SuperNode, index: number): Set<string> | undefined {
+  let out: Set<string> | undefined;
+  for (const e of node.events) {
+    if (e.kind !== 'set-id' || e.direction !== 'raise' || !facts.has(UID_REGAINED + e.id) || failureIndex(node, e) !== index) continue;
+    out ??= new Set(facts);
+    out.delete(UID_REGAINED + e.id);
+  }
+  return out;
 }
 
 /** The uid was changed for good on some path, but CAP_SYS_CHROOT may be kept. */
@@ -146,9 +174,18 @@ const afterCache = new WeakMap<Supergraph, Map<number, Set<string>>>();
 export function capabilitiesAfter(g: Supergraph): Map<number, Set<string>> {
   let after = afterCache.get(g);
   if (after) return after;
-  const before = forwardFacts(g.nodes, g.entry, CAPABILITY_START, (facts, node) => {
-    for (const e of node.events) trackCapabilities(facts, e);
-  });
+  const before = forwardFacts(
+    g.nodes,
+    g.entry,
+    CAPABILITY_START,
+    (facts, node) => {
+      for (const e of node.events) trackCapabilities(facts, e);
+    },
+    (facts, node, index) => {
+      const along = regainFailed(facts, node, index);
+      if (along) for (const f of facts) if (!along.has(f)) facts.delete(f);
+    },
+  );
   after = new Map();
   for (const node of g.nodes) {
     if (!node.events.length) continue;

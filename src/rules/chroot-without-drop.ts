@@ -1,4 +1,4 @@
-import { CAPABILITY_START, capabilitiesAfter, droppedForGood, keepsChrootCapability, trackCapabilities } from '../analysis/capabilities.js';
+import { CAPABILITY_START, capabilitiesAfter, droppedForGood, keepsChrootCapability, regainFailed, trackCapabilities } from '../analysis/capabilities.js';
 import { continuesWithout, failureSuccessor, knownNotRoot } from '../analysis/paths.js';
 import type { Project } from '../analysis/project.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
@@ -132,6 +132,7 @@ export const chrootWithoutDrop: Rule = {
             related: [...callPath(node), { loc: e.loc, message: 'chroot() as root; no permanent drop follows on some path' }],
           });
         },
+        regainFailed,
       );
     }
   },
