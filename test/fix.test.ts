@@ -99,6 +99,27 @@ describe('edits', () => {
   });
 });
 
+describe('the verification the unverified-drop fix inserts', () => {
+  const drop = (keep: string): string =>
+    `#include <cap-ng.h>\n#include <err.h>\n#include <pwd.h>\n#include <unistd.h>\nvoid serve(void);\nint main(void) {\n\tstruct passwd *pw = getpwnam("svc");\n\tif (pw == NULL) errx(1, "svc");\n\tcapng_clear(CAPNG_SELECT_BOTH);\n\tcapng_updatev(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, ${keep}, -1);\n\tif (capng_change_id(pw->pw_uid, pw->pw_gid, CAPNG_DROP_SUPP_GRP) != 0)\n\t\terrx(1, "capng_change_id");\n\tserve();\n\treturn 0;\n}\n`;
+  const unverified = async (keep: string) => {
+    const { findings } = await analyzeSources([{ path: 'd.c', text: drop(keep) }], strict);
+    return findings.find((f) => f.ruleId === 'unverified-drop');
+  };
+
+  it('is inserted right after a drop that keeps no CAP_SETUID', async () => {
+    const f = await unverified('CAP_NET_BIND_SERVICE');
+    expect(f?.autofix?.edits.map((e) => e.replacement).join('')).toMatch(/setuid\(0\) != -1/);
+  });
+
+  it('is not inserted where CAP_SETUID is kept across the drop: root can be regained there, the probe would end a correct program', async () => {
+    const f = await unverified('CAP_SETUID, CAP_NET_BIND_SERVICE');
+    expect(f).toBeDefined();
+    expect(f!.autofix).toBeUndefined();
+    expect(f!.fix).toMatch(/CAP_SETUID is kept/);
+  });
+});
+
 describe("the fix's error function (C)", () => {
   /** The statement the unchecked-return fix writes for `setgid(g);` in a program made of `decls` and `calls`. */
   async function fixFor(files: Record<string, string>): Promise<string> {

@@ -29,7 +29,7 @@ const HELD = 'caps:held=';
 export const CAPABILITY_START: readonly string[] = [KEEP_OFF, `${HELD}*`, UID_ROOT];
 
 export const CAP_SETGID = 'CAP_SETGID';
-const CAP_SETUID = 'CAP_SETUID';
+export const CAP_SETUID = 'CAP_SETUID';
 export const CAP_SYS_CHROOT = 'CAP_SYS_CHROOT';
 
 /** The capability a call needs when the process is no longer root: setgid()/setgroups() CAP_SETGID, chroot() CAP_SYS_CHROOT. */

@@ -1,3 +1,4 @@
+import { CAP_SETUID, capabilitiesAfter, mayHold } from '../analysis/capabilities.js';
 import { continuesWithout } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { PrivilegeEvent } from '../model.js';
@@ -80,16 +81,23 @@ export const unverifiedDrop: Rule = {
   check(ctx) {
     for (const g of ctx.graphs) {
       const verified = verifications(g);
+      const capabilities = capabilitiesAfter(g);
       const settles = (e: PrivilegeEvent): boolean => verified.has(e.id) || isPermanentDrop(e);
       for (const node of g.nodes) {
         node.events.forEach((e, i) => {
           if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!isPermanentDrop(e) || !continuesWithout(g, node, i, e, settles)) return;
+          // With CAP_SETUID kept across the change (libcap-ng, PR_SET_KEEPCAPS), regaining root right after it
+          // succeeds: a probe there would end a correct program. The verification belongs after the capabilities
+          // are given up, which no local edit knows; the finding says so and carries no edit.
+          const after = capabilities.get(e.id);
+          const keepsSetuid = after !== undefined && mayHold(after, CAP_SETUID);
+          const verify = writerIn(ctx, g.root).verifyDrop();
           ctx.report({
             loc: e.loc,
             message: `${oneLine(e.text)} is the last permanent drop on some path, and nothing verifies it held: no attempt to regain root is shown to fail, and no check of the ids ends the process.`,
-            fix: `Verify the drop right after it:\n${writerIn(ctx, g.root).verifyDrop()}`,
-            edit: { kind: 'insert-after', at: e.loc, code: writerIn(ctx, g.root).verifyDrop() },
+            fix: keepsSetuid ? `CAP_SETUID is kept across this change, so root can still be regained here: give up the kept capabilities, then verify the drop:\n${verify}` : `Verify the drop right after it:\n${verify}`,
+            ...(keepsSetuid ? {} : { edit: { kind: 'insert-after' as const, at: e.loc, code: verify } }),
             related: callPath(node),
           });
         });
