@@ -1,5 +1,10 @@
 /** Character-level reading of C text shared by the lexical index (index/c-lexical.ts) and the parse rewrite (parse-text.ts). */
 
+/** White space other than a line break (a line break ends a preprocessor line: the readers track it). */
+export function isSpaceInLine(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
 export function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }

@@ -20,7 +20,7 @@ import { branchesLeftOut } from './unix-build.js';
 import type { MacroDefinition } from './control-macros.js';
 import { perText } from '../text-memory.js';
 import { matchingParen } from './split.js';
-import { directiveEnd, isIdentPart, isIdentStart, literalEnd } from './lexing.js';
+import { directiveEnd, isIdentPart, isIdentStart, isSpaceInLine, literalEnd } from './lexing.js';
 
 /** What a macro definition means for the parse: attributes only, a loop head, or neither. */
 export type MacroShape = 'annotation' | 'iteration';
@@ -205,7 +205,7 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
       i++;
       continue;
     }
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+    if (isSpaceInLine(c)) {
       i++;
       continue;
     }

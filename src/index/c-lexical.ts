@@ -5,7 +5,7 @@
  * counts for brace matching, the one the front-end's parse recovery keeps (the branch a Unix build compiles).
  */
 import { unixBranches } from '../c/unix-build.js';
-import { directiveEnd, isIdentPart, isIdentStart, literalEnd } from '../c/lexing.js';
+import { directiveEnd, isIdentPart, isIdentStart, isSpaceInLine, literalEnd } from '../c/lexing.js';
 import type { MacroModel } from '../model.js';
 
 export interface LexicalFunction {
@@ -92,7 +92,7 @@ export function scanC(text: string): CLexicalIndex {
       i++;
       continue;
     }
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+    if (isSpaceInLine(c)) {
       i++;
       continue;
     }
