@@ -141,6 +141,9 @@ function flagVariables(g: Supergraph): Set<string> {
   // A variable that keeps whether the process was root is followed with the process's own flag, and so is a
   // test of such a copy made while the process is still as it was (`if (i_am_root)`: a test of the process itself).
   if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable) || testedIn.has(c.variable)))) vars.add(NOT_ROOT);
+  // The real uid apart from the effective one, where the code tests the real uid (`getuid() != 0`) and changes
+  // only the effective one somewhere.
+  if (vars.has(NOT_ROOT) && g.nodes.some((n) => valueTests(n).some((t) => t.real)) && g.nodes.some((n) => n.events.some(isEffectiveUidChange))) vars.add(REAL_ROOT);
   // What an inlined function returned (a privilege helper's status), wherever its caller tests it, directly or in
   // the variable it keeps it in: always followed, and forgotten after the test.
   for (const n of g.nodes) {
@@ -158,6 +161,18 @@ function flagVariables(g: Supergraph): Set<string> {
 }
 
 const MAX_FLAGS = 12;
+
+/**
+ * Whether the real uid is root where the effective one may not be: true after an effective-only drop (`seteuid(u)`)
+ * made while the process was root (the real uid stays root), false (unknown) after one made while that was not
+ * known. Absent, the real uid is taken to be the effective one (a process started as root or as a user, not a
+ * set-user-ID program's mix). A test of the real uid (`getuid() != 0`) is then decided by it, not by NOT_ROOT.
+ */
+const REAL_ROOT = '$real-root';
+
+function isEffectiveUidChange(e: PrivilegeEvent): boolean {
+  return e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'effective' && e.direction !== 'probe';
+}
 
 /** How many conditions of the source that test a variable guard privilege calls, and in how many inlined copies. */
 interface GuardCount {
@@ -394,7 +409,8 @@ function computeValueTests(node: SuperNode): FlagTest[] {
     if (!('variable' in t.subject) || !t.boolean || t.whenFails === null || t.whenNull === null || t.whenNull === undefined || t.whenFails === t.whenNull) continue;
     const whenTrue = t.whenFails ? 0 : 1;
     const whenFalse = t.whenNull ? 0 : 1;
-    out.push({ variable: name, byIndex: node.succ.map((_, i) => (i === whenTrue ? true : i === whenFalse ? false : undefined)) });
+    const real = name === NOT_ROOT && !t.effective ? { real: true as const } : {};
+    out.push({ variable: name, byIndex: node.succ.map((_, i) => (i === whenTrue ? true : i === whenFalse ? false : undefined)), ...real });
   }
   return out;
 }
@@ -532,7 +548,7 @@ export function flagRanking(g: Supergraph): string[] {
   const vars = flagVariables(g);
   // Variables that keep whether the process is root come with the process's own flag.
   const rootCopies = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []).filter((v) => vars.has(v)));
-  const first = [NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => vars.has(v)).concat([...rootCopies]);
+  const first = [NOT_ROOT, FORK_PARENT, SAME_IDS, REAL_ROOT].filter((v) => vars.has(v)).concat([...rootCopies]);
   // Which way the build went (`$defined:X`) is given up first where too many combinations meet: the program's own
   // variables tell its paths apart; a build choice only keeps two builds' code from mixing.
   const rest = [...vars].filter((v) => !first.includes(v));
@@ -622,6 +638,15 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
     // A chroot that goes on proves the process root: a drop helper's `if (geteuid() != 0) return;` after it does not return.
     if (e.kind === 'chroot') flags.set(NOT_ROOT, false);
     if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe') continue;
+    // The real uid: unchanged by an effective-only change (root if the process was root before a drop), the
+    // effective one again after a permanent change.
+    if (vars.has(REAL_ROOT)) {
+      if (e.scope !== 'effective') flags.delete(REAL_ROOT);
+      else if (e.direction === 'drop' && e.target !== 'unchanged' && !flags.has(REAL_ROOT)) {
+        const before = flags.get(NOT_ROOT);
+        if (before !== true) flags.set(REAL_ROOT, before === false);
+      }
+    }
     // After seteuid(u) the effective uid is not root: `geteuid() != 0` holds until a raise.
     if (e.direction === 'raise') flags.set(NOT_ROOT, false);
     else if (e.target !== 'unchanged') flags.set(NOT_ROOT, true);
@@ -679,6 +704,8 @@ type FlagTest = {
   byIndex: (boolean | undefined)[];
   /** A test by sign: the value tested and the signs that lead to each successor (its flags are judged together). */
   signs?: { value: string; at: Sign[][] };
+  /** A NOT_ROOT test of the real uid (`getuid() != 0`): decided by REAL_ROOT where that is known. */
+  real?: true;
 };
 const flagTestCache = new WeakMap<Supergraph, FlagTest[][]>();
 
@@ -851,7 +878,7 @@ export function liveOnly(g: Supergraph, node: number, flags: Map<string, boolean
   let out = flags;
   // Whether the process is root is never forgotten: rules ask it at every drop (`knownNotRoot`). Nor which
   // process of a fork the path is in: the child's and the parent's paths must not meet again.
-  for (const v of flags.keys()) if (!isLive(live, node, v) && v !== NOT_ROOT && v !== FORK_PARENT) {
+  for (const v of flags.keys()) if (!isLive(live, node, v) && v !== NOT_ROOT && v !== FORK_PARENT && v !== REAL_ROOT) {
     if (out === flags) out = new Map(flags);
     out.delete(v);
   }
@@ -873,9 +900,15 @@ export function followEdge(g: Supergraph, node: SuperNode, index: number, flags:
       out.set(t.variable, implied);
       continue;
     }
-    const known = flags.get(t.variable);
     const implied = t.byIndex[index];
     if (implied === undefined) continue;
+    // The real uid, known apart from the effective one: root (true), or not known (false); the effective stays as it is.
+    const realRoot = t.real ? flags.get(REAL_ROOT) : undefined;
+    if (realRoot !== undefined) {
+      if (realRoot && implied) return undefined;
+      continue;
+    }
+    const known = flags.get(t.variable);
     if (known !== undefined && known !== implied) return undefined;
     if (out === flags) out = new Map(flags);
     out.set(t.variable, implied);

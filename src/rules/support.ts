@@ -1,6 +1,6 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
-import { constantsAfter, flagRanking, flagsKey, followEdge, liveOnly } from '../analysis/paths.js';
+import { constantsAfter, flagRanking, flagsKey, followEdge, knownNotRoot, liveOnly } from '../analysis/paths.js';
 import { RankedWork, reversePostorder } from '../analysis/flow.js';
 import { SetPool, sameMembers } from '../analysis/set-pool.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
@@ -88,10 +88,15 @@ function keepOnly(flags: Map<string, boolean>, kept: ReadonlySet<string>): Map<s
 /** One rule's question over a graph: facts to follow forward, and what to do with the facts before each event. */
 interface Walk {
   init: string[];
-  transfer: (facts: Set<string>, ev: PrivilegeEvent) => void;
+  /**
+   * `notRoot`: the process is known not to be root before the event's node (`knownNotRoot`), told only to walks
+   * that ask for it (`rootAware`): the facts after a node are otherwise shared by every combination of flags.
+   */
+  transfer: (facts: Set<string>, ev: PrivilegeEvent, notRoot: boolean) => void;
   visit: (ev: PrivilegeEvent, before: ReadonlySet<string>, node: SuperNode, flags: ReadonlyMap<string, boolean>) => void;
   /** What an edge tells (a branch of a test): new facts for it, or undefined when it changes nothing. */
   edge?: (facts: ReadonlySet<string>, node: SuperNode, index: number) => Set<string> | undefined;
+  rootAware?: boolean;
 }
 
 /** Walks asked for while the rules run together: answered by one pass over each graph. */
@@ -111,8 +116,9 @@ export function walkEvents(
   transfer: Walk['transfer'],
   visit: Walk['visit'],
   edge?: Walk['edge'],
+  options?: { rootAware?: boolean },
 ): void {
-  const walk = { init, transfer, visit, edge };
+  const walk: Walk = { init, transfer, visit, edge, rootAware: options?.rootAware };
   if (!pending) return runWalks(g, [walk]);
   const list = pending.get(g);
   if (list) list.push(walk);
@@ -293,14 +299,15 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
    * many combinations of flags, and equal sets are one object (`shared`), so each is carried through once.
    */
   const after = new Map<number, Map<Set<string>, Set<string>>>();
-  const factsAfter = (node: SuperNode, w: number, before: Set<string>): Set<string> => {
-    const key = node.id * walks.length + w;
+  const factsAfter = (node: SuperNode, w: number, before: Set<string>, flags: ReadonlyMap<string, boolean>): Set<string> => {
+    const notRoot = rootAwareness(walks[w]!, flags);
+    const key = (node.id * walks.length + w) * 2 + (notRoot ? 1 : 0);
     let known = after.get(key);
     if (!known) after.set(key, (known = new Map()));
     let out = known.get(before);
     if (!out) {
       const next = new Set(before);
-      for (const ev of node.events) walks[w]!.transfer(next, ev);
+      for (const ev of node.events) walks[w]!.transfer(next, ev, notRoot);
       known.set(before, (out = shared(next)));
     }
     return out;
@@ -312,7 +319,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     if (!state) return; // merged away meanwhile
     const node = g.nodes[id]!;
     // Facts pass through nodes without events unchanged: shared, not copied (arrive() copies what it keeps).
-    const facts = node.events.length ? state.facts.map((f, w) => factsAfter(node, w, f)) : state.facts;
+    const facts = node.events.length ? state.facts.map((f, w) => factsAfter(node, w, f, state.flags)) : state.facts;
     const flags = constantsAfter(g, node, state.flags);
     node.succ.forEach((s, index) => {
       const along = followEdge(g, node, index, flags);
@@ -343,11 +350,16 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
           walk.visit(ev, cur, node, state.flags);
           if (i === node.events.length - 1) return;
           if (cur === state.facts[w]) cur = new Set(cur);
-          walk.transfer(cur, ev);
+          walk.transfer(cur, ev, rootAwareness(walk, state.flags));
         });
       }
     }
   });
+}
+
+/** Whether a walk is told that the process is known not to be root (only walks that ask are). */
+function rootAwareness(walk: Walk, flags: ReadonlyMap<string, boolean>): boolean {
+  return walk.rootAware === true && knownNotRoot(flags);
 }
 
 /**
