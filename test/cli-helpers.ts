@@ -39,18 +39,19 @@ export function sarifValidator(): ReturnType<Ajv['compile']> {
 }
 
 /**
- * A C program whose analysis is slow while it parses and models in milliseconds: `main` calls f0, and each of f0…f39
- * calls the next three times, with privilege calls and three input reads tested on the way. Inlined into one
- * program's graph, that is 40,000 nodes (the inlining budget) with many flags to tell paths apart: about 20 s
- * without a limit on a quiet machine, in one graph, so that a limit always stops the same program. (`prefix` names
- * the functions: two such files can share a unit.)
+ * A C program whose analysis is slow while it parses and models in milliseconds: `main` calls f0, and each of f0…f21
+ * calls the next three times, with privilege calls and six input reads tested on the way. Inlined into one
+ * program's graph (the chain stays within the inlining depth, so no function is a program of its own), that is
+ * 40,000 nodes (the inlining budget) with many flags to tell paths apart: about 3.5 s of analysis without a limit on
+ * a quiet machine, in one graph, so that a limit always stops the same program. (`prefix` names the functions: two
+ * such files can share a unit.)
  */
 export function slowToAnalyse(prefix: string): string {
-  const depth = 40;
+  const depth = 22;
   const lines = ['#include <err.h>', '#include <stdlib.h>', '#include <unistd.h>'];
   lines.push(`static void ${prefix}${depth}(int a) { if (a > 1) { if (setgid(a) != 0) err(1, "g"); } else if (setuid(a) != 0) err(1, "u"); }`);
   for (let i = depth - 1; i >= 0; i--) {
-    const reads = [0, 1].map((k) => ` int w${k} = getenv("Y${k}") != NULL; if (w${k}) setegid(a + ${k});`).join('');
+    const reads = [0, 1, 2, 3, 4].map((k) => ` int w${k} = getenv("Y${k}") != NULL; if (w${k}) setegid(a + ${k});`).join('');
     lines.push(`static void ${prefix}${i}(int a) { int v = getenv("X") != NULL;${reads} if (a > ${i}) ${prefix}${i + 1}(a - 1); else ${prefix}${i + 1}(a + 1); if (v) seteuid(a); ${prefix}${i + 1}(a * 2); }`);
   }
   lines.push(`int main(int argc, char **argv) { (void)argv; ${prefix}0(argc); return 0; }`);
