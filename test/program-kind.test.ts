@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type PrivlintConfig } from '../src/config.js';
 import { analyzeSources } from '../src/engine.js';
 import { analyzeCFile } from '../src/c/frontend.js';
+import { checkUnit } from '../src/testing/expectations.js';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 
@@ -51,6 +52,7 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/per-request.c')).toEqual(['34:error']);
     expect(await severities('c/drop-after-input/network-child.c')).toEqual(['24:error']);
     expect(await severities('ts/drop-after-input/network.ts')).toEqual(['10:error']);
+    expect(await severities('js/drop-after-input/per-request.js')).toEqual(['13:error']);
     // read() of a descriptor accept() returned, handed to the function that reads it.
     expect(await severities('c/drop-after-input/accepted-socket.c')).toEqual(['22:error']);
     // The network read decides, however many reads of the administrator's input come first.
@@ -89,6 +91,16 @@ describe('drop-after-input: severity by program kind', () => {
     for (const f of ['c/drop-after-input/bad.c', 'c/drop-after-input/setuid-options.c', 'c/drop-after-input/per-request.c']) {
       expect(await severities(f, { programKind: 'library', ruleSet: 'strict' })).toEqual([]);
     }
+  });
+
+  it('programKind set in a project\'s privlint.json', async () => {
+    const root = path.resolve(fixtures, '..');
+    const kinds = async (unit: string): Promise<string[]> =>
+      (await checkUnit(path.join(fixtures, unit), new Set(['drop-after-input']), root)).findings.map((f) => `${path.basename(f.loc.file)}:${f.loc.line}:${f.severity}`);
+    // A daemon by its drop (a named account), set-user-ID by its configuration: the options are the invoker's.
+    expect(await kinds('ts/drop-after-input/setuid-kind.project')).toEqual(['helper.ts:11:error']);
+    // A library: no input of its own, nothing to report (a note in the strict set without the configuration).
+    expect(await kinds('c/drop-after-input/library-kind.project')).toEqual([]);
   });
 
   it('nothing when the drop comes first', async () => {
