@@ -85,15 +85,17 @@ async function unitConfig(unit: string): Promise<PrivlintConfig> {
   return text === undefined ? defaultConfig() : parseConfig(JSON.parse(text), file);
 }
 
-/** Analyse one unit and compare with its annotations, for the given rules. */
+/** Analyse one unit and compare with its annotations, for the given rules and every rule an annotation names. */
 export async function checkUnit(unit: string, rules: Set<string>, cwd: string, options: EngineOptions = {}): Promise<UnitResult> {
   const files = await sourceFiles(unit);
   const expectations: Expectation[] = [];
   for (const f of files) expectations.push(...parseExpectations(displayPath(f, cwd), await fs.readFile(f, 'utf8')));
   // Every rule runs (the strict set); only the rules asked about are compared.
   const result = await analyzePaths([path.relative(cwd, unit)], { ...(await unitConfig(unit)), ruleSet: 'strict' }, cwd, options);
-  const findings = result.findings.filter((f) => rules.has(f.ruleId));
-  const expected = new Set(expectations.filter((e) => e.kind === 'ruleid' && rules.has(e.ruleId)).map((e) => key(e.file, e.line, e.ruleId)));
+  // A rule an annotation names is asserted exactly in that unit too: an annotation is never left unchecked.
+  const asked = new Set([...rules, ...expectations.map((e) => e.ruleId)]);
+  const findings = result.findings.filter((f) => asked.has(f.ruleId));
+  const expected = new Set(expectations.filter((e) => e.kind === 'ruleid' && asked.has(e.ruleId)).map((e) => key(e.file, e.line, e.ruleId)));
   const actual = new Set(findings.map((f) => key(f.loc.file, f.loc.line, f.ruleId)));
   return {
     unit: path.relative(cwd, unit),
