@@ -152,9 +152,10 @@ export interface ForkEvent extends EventBase {
 
 /**
  * A change to the process's Linux capabilities (SPEC `wrong-drop-order`, `chroot-without-drop`): `keep` lets the
- * permitted set survive the change of uid (`prctl(PR_SET_KEEPCAPS, 1)`, libcap-ng's `capng_change_id`), `no-keep`
- * does not (the default); `add`/`remove` raise or drop `caps` (`capng_update`); `set` makes them exactly `caps`
- * (`capset`, `cap_set_proc`); `clear` leaves none.
+ * permitted set survive the change of uid (`prctl(PR_SET_KEEPCAPS, 1)`, SECBIT_KEEP_CAPS, libcap-ng's
+ * `capng_change_id`), `no-keep` does not (the default); `add`/`remove` raise or drop `caps` (`capng_update`); `set`
+ * makes them exactly `caps` (`capset`, `cap_set_proc`; `unshare(CLONE_NEWUSER)`); `clear` leaves none. A raise
+ * brings back only what is still permitted (src/analysis/capabilities.ts).
  */
 export interface CapabilityEvent extends EventBase {
   kind: 'capability';

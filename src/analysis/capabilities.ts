@@ -1,7 +1,10 @@
 /**
  * Linux capabilities along a path, as facts for the rules' walks (may-facts: each holds on some path). A process
  * started by root holds every capability; a change of uid away from root clears them unless the permitted set is
- * kept (`prctl(PR_SET_KEEPCAPS, 1)`, libcap-ng's `capng_change_id`); capset/libcap/libcap-ng calls change them.
+ * kept (`prctl(PR_SET_KEEPCAPS, 1)`, SECBIT_KEEP_CAPS, libcap-ng's `capng_change_id`); capset/libcap/libcap-ng calls
+ * change them. Each possible set is paired with a bound of the permitted set: a raise (capset, cap_set_proc,
+ * capng_update) can only bring back what is still permitted, and nothing raises the permitted set again but root's
+ * return or a new user namespace (capabilities(7)).
  * What matters to the rules: may the process lack CAP_SETGID or CAP_SYS_CHROOT where it calls setgid() or chroot()
  * after the uid change (`wrong-drop-order`), and may it still hold CAP_SYS_CHROOT for good after the uid change
  * (`chroot-without-drop`: a process that can chroot again can leave the jail).
@@ -22,11 +25,14 @@ const UID_DROPPED = 'caps:uid-dropped';
 const UID_ROOT = 'caps:uid-root';
 /** Root regained by the raise with this event id (`caps:uid-root@12`): gone again on that raise's failure branch. */
 const UID_REGAINED = 'caps:uid-root@';
-/** One possible capability set: `*` all, `?` unknown, `+A,B` only these, `-A,B` all but these. */
+/**
+ * One possible capability set and a bound of its permitted set, `held/permitted`, each written `*` all, `?` unknown,
+ * `+A,B` only these, `-A,B` all but these. What is held beyond the permitted bound is not held (a raise of it fails).
+ */
 const HELD = 'caps:held=';
 
 /** The facts at a program's start: root with every capability, and the permitted set not kept across a uid change. */
-export const CAPABILITY_START: readonly string[] = [KEEP_OFF, `${HELD}*`, UID_ROOT];
+export const CAPABILITY_START: readonly string[] = [KEEP_OFF, `${HELD}*/*`, UID_ROOT];
 
 export const CAP_SETGID = 'CAP_SETGID';
 export const CAP_SETUID = 'CAP_SETUID';
@@ -40,15 +46,17 @@ export function capabilityNeeded(e: PrivilegeEvent): string | undefined {
 }
 
 type HeldSet = { all: true; except: Set<string> } | { all: false; only: Set<string> } | 'unknown';
+/** A possible capability set with the bound of the permitted set it was raised within. */
+type Variant = { held: HeldSet; permitted: HeldSet };
 
-function parse(variant: string): HeldSet {
+function parseSet(variant: string): HeldSet {
   if (variant === '?') return 'unknown';
   if (variant === '*') return { all: true, except: new Set() };
   const names = new Set(variant.slice(1).split(',').filter(Boolean));
   return variant[0] === '-' ? { all: true, except: names } : { all: false, only: names };
 }
 
-function format(held: HeldSet): string {
+function formatSet(held: HeldSet): string {
   if (held === 'unknown') return '?';
   if (held.all) return held.except.size ? `-${[...held.except].sort().join(',')}` : '*';
   return `+${[...held.only].sort().join(',')}`;
@@ -65,18 +73,36 @@ function change(held: HeldSet, action: 'add' | 'remove', caps: string[] | null):
   return held.all ? { all: true, except: new Set([...held.except, ...caps]) } : { all: false, only: new Set([...held.only].filter((c) => !caps.includes(c))) };
 }
 
-function variants(facts: Set<string>): HeldSet[] {
-  const out: HeldSet[] = [];
-  for (const f of facts) if (f.startsWith(HELD)) out.push(parse(f.slice(HELD.length)));
+/** The permitted bound after a capset()/cap_set_proc() to `caps`: it can only narrow (an unknown set keeps the bound). */
+function narrow(permitted: HeldSet, caps: string[] | null): HeldSet {
+  if (caps === null || caps.includes('*')) return permitted;
+  if (permitted === 'unknown') return { all: false, only: new Set(caps) };
+  return { all: false, only: new Set(caps.filter((c) => includes(permitted, c))) };
+}
+
+function includes(set: Exclude<HeldSet, 'unknown'>, cap: string): boolean {
+  return set.all ? !set.except.has(cap) : set.only.has(cap);
+}
+
+function variants(facts: Set<string>): Variant[] {
+  const out: Variant[] = [];
+  for (const f of facts) {
+    if (!f.startsWith(HELD)) continue;
+    const [held, permitted] = f.slice(HELD.length).split('/');
+    out.push({ held: parseSet(held!), permitted: parseSet(permitted ?? '*') });
+  }
   return out;
 }
 
-function replaceVariants(facts: Set<string>, next: HeldSet[]): void {
+function replaceVariants(facts: Set<string>, next: Variant[]): void {
   for (const f of [...facts]) if (f.startsWith(HELD)) facts.delete(f);
-  for (const v of next) facts.add(HELD + format(v));
+  for (const v of next) facts.add(`${HELD}${formatSet(v.held)}/${formatSet(v.permitted)}`);
 }
 
 const NONE: HeldSet = { all: false, only: new Set() };
+const ALL: HeldSet = { all: true, except: new Set() };
+/** Nothing held and nothing left to raise: after a change of uid away from root that kept nothing. */
+const EMPTIED: Variant = { held: NONE, permitted: NONE };
 
 /** How an event changes the capability facts. */
 export function trackCapabilities(facts: Set<string>, e: PrivilegeEvent): void {
@@ -91,11 +117,16 @@ export function trackCapabilities(facts: Set<string>, e: PrivilegeEvent): void {
         facts.add(KEEP_OFF);
         return;
       case 'clear':
-        return replaceVariants(facts, [NONE]);
-      case 'set':
-        return replaceVariants(facts, [e.caps === null ? 'unknown' : change(NONE, 'add', e.caps)]);
+        return replaceVariants(facts, variants(facts).map((v) => ({ held: NONE, permitted: v.permitted })));
+      case 'set': {
+        const held: HeldSet = e.caps === null ? 'unknown' : change(NONE, 'add', e.caps);
+        // A new user namespace gives a full set inside it whatever was permitted before (`unshare(CLONE_NEWUSER)`);
+        // capset() and cap_set_proc() cannot raise the permitted set, only narrow it.
+        if (e.api === 'unshare') return replaceVariants(facts, [{ held, permitted: e.caps === null ? 'unknown' : ALL }]);
+        return replaceVariants(facts, variants(facts).map((v) => ({ held, permitted: narrow(v.permitted, e.caps) })));
+      }
       default:
-        return replaceVariants(facts, variants(facts).map((v) => change(v, e.action as 'add' | 'remove', e.caps)));
+        return replaceVariants(facts, variants(facts).map((v) => ({ held: change(v.held, e.action as 'add' | 'remove', e.caps), permitted: v.permitted })));
     }
   }
   if (e.kind !== 'set-id' || e.idKind !== 'uid' || e.direction === 'probe' || e.target === 'unchanged') return;
@@ -104,32 +135,34 @@ export function trackCapabilities(facts: Set<string>, e: PrivilegeEvent): void {
     // held: after a drop for good without it the raise fails — a verification (`if (setuid(0) != -1) die();`).
     // On the raise's failure branch nothing was regained (`regainFailed`).
     if (!facts.has(UID_ROOT) && mayHold(facts, CAP_SETUID)) facts.add(UID_REGAINED + e.id);
-    return replaceVariants(facts, [{ all: true, except: new Set() }]);
+    return replaceVariants(facts, [{ held: ALL, permitted: ALL }]);
   }
-  // Changing the effective uid away from 0 clears the effective capabilities; changing all three clears the
-  // permitted ones too, unless they are kept.
-  if (e.scope === 'effective') return replaceVariants(facts, [NONE]);
+  // Changing the effective uid away from 0 clears the effective capabilities (the permitted ones stay, to be raised
+  // again); changing all three clears the permitted ones too, unless they are kept.
+  if (e.scope === 'effective') return replaceVariants(facts, variants(facts).map((v) => ({ held: NONE, permitted: v.permitted })));
   facts.add(UID_DROPPED);
   facts.delete(UID_ROOT);
   for (const f of facts) if (f.startsWith(UID_REGAINED)) facts.delete(f);
-  if (!facts.has(KEEP_OFF)) return;
-  replaceVariants(facts, facts.has(KEEP_ON) ? [...variants(facts), NONE] : [NONE]);
+  // libcap-ng's change applies the capabilities chosen before it (capng_clear/capng_update) to the permitted set.
+  const kept = variants(facts).map((v) => (e.api === 'capng_change_id' ? { held: v.held, permitted: v.held } : v));
+  if (!facts.has(KEEP_OFF)) return replaceVariants(facts, kept);
+  replaceVariants(facts, facts.has(KEEP_ON) ? [...kept, EMPTIED] : [EMPTIED]);
 }
 
 /** On some path the process may lack `cap` (an unknown set is given the benefit of the doubt). */
 export function mayLack(facts: ReadonlySet<string>, cap: string): boolean {
-  for (const v of variants(facts as Set<string>)) {
-    if (v === 'unknown') continue;
-    if (v.all ? v.except.has(cap) : !v.only.has(cap)) return true;
+  for (const { held, permitted } of variants(facts as Set<string>)) {
+    if (permitted !== 'unknown' && !includes(permitted, cap)) return true;
+    if (held !== 'unknown' && !includes(held, cap)) return true;
   }
   return false;
 }
 
 /** On some path the process may still hold `cap` (an unknown set is given the benefit of the doubt). */
 export function mayHold(facts: ReadonlySet<string>, cap: string): boolean {
-  for (const v of variants(facts as Set<string>)) {
-    if (v === 'unknown') continue;
-    if (v.all ? !v.except.has(cap) : v.only.has(cap)) return true;
+  for (const { held, permitted } of variants(facts as Set<string>)) {
+    if (held === 'unknown' || (permitted !== 'unknown' && !includes(permitted, cap))) continue;
+    if (includes(held, cap)) return true;
   }
   return false;
 }

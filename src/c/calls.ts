@@ -196,6 +196,12 @@ function capabilityCall(api: string, args: Node[], ctx: CallContext): EventShape
   const event = (action: CapabilityAction, caps: string[] | null): EventShape => ({ kind: 'capability', api, action, caps });
   switch (api) {
     case 'prctl': {
+      // The securebits SECBIT_KEEP_CAPS and SECBIT_NO_SETUID_FIXUP keep the capabilities across the uid change as
+      // PR_SET_KEEPCAPS does; bits not written out (or masked out with `~`) say nothing.
+      if (args[0]?.text === 'PR_SET_SECUREBITS') {
+        const bits = args[1]?.text ?? '';
+        return /\bSECBIT_(?:KEEP_CAPS|NO_SETUID_FIXUP)\b/.test(bits) && !bits.includes('~') ? event('keep', null) : undefined;
+      }
       if (args[0]?.text !== 'PR_SET_KEEPCAPS') return undefined;
       const value = args[1] ? numericValue(args[1]) : undefined;
       return value === undefined ? undefined : event(value ? 'keep' : 'no-keep', null);
