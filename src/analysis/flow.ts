@@ -67,13 +67,23 @@ export function reachable<N extends { id: number; succ: number[] }>(nodes: N[], 
 
 /** Nodes that lie on a cycle. */
 export function cyclicNodes<N extends { id: number; succ: number[] }>(nodes: N[]): Set<number> {
+  const result = new Set<number>();
+  cycleComponents(nodes).forEach((c, id) => {
+    if (c >= 0) result.add(id);
+  });
+  return result;
+}
+
+/** For each node (by id), the strongly connected component of the cycles it lies on; -1 for a node on no cycle. */
+export function cycleComponents<N extends { id: number; succ: number[] }>(nodes: N[]): Int32Array {
   // Tarjan's strongly connected components, iterative.
   const index = new Map<number, number>();
   const low = new Map<number, number>();
   const onStack = new Set<number>();
   const stack: number[] = [];
-  const result = new Set<number>();
+  const result = new Int32Array(nodes.length).fill(-1);
   let counter = 0;
+  let components = 0;
   for (const start of nodes) {
     if (index.has(start.id)) continue;
     const frames: { id: number; i: number }[] = [{ id: start.id, i: 0 }];
@@ -108,7 +118,10 @@ export function cyclicNodes<N extends { id: number; succ: number[] }>(nodes: N[]
           onStack.delete(w);
           component.push(w);
         } while (w !== f.id);
-        if (component.length > 1 || nodes[f.id]!.succ.includes(f.id)) for (const c of component) result.add(c);
+        if (component.length > 1 || nodes[f.id]!.succ.includes(f.id)) {
+          for (const c of component) result[c] = components;
+          components++;
+        }
       }
     }
   }

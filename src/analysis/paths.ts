@@ -1,7 +1,7 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
 import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, type PrivilegeEvent, type Test } from '../model.js';
-import { RankedWork, reachable, reversePostorder } from './flow.js';
+import { cycleComponents, RankedWork, reachable, reversePostorder } from './flow.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
 
@@ -1107,11 +1107,30 @@ function searchFrom(
   return false;
 }
 
+const restoringCache = new WeakMap<Supergraph, Int32Array>();
+
+/** The nodes of the loops (strongly connected components) in which an event that `restores` happens on some path. */
+function restoringLoops(g: Supergraph, restores: (e: PrivilegeEvent) => boolean): Set<number> {
+  let components = restoringCache.get(g);
+  if (!components) restoringCache.set(g, (components = cycleComponents(g.nodes)));
+  const restoring = new Set<number>();
+  for (const n of g.nodes) if (components[n.id]! >= 0 && n.events.some(restores)) restoring.add(components[n.id]!);
+  const nodes = new Set<number>();
+  if (restoring.size) components.forEach((c, id) => {
+    if (restoring.has(c)) nodes.add(id);
+  });
+  return nodes;
+}
+
 /**
  * After `ev` (the `index`-th event of `node`) succeeded, does some path go on — to the end of the program, or
  * into a loop that never ends — without an event that `settles` it? Paths that end the process on an error do
  * not count; any other end of the process (`exit(0)`, `exit(status)`) does. Branches on flag variables are followed consistently
  * (`if (!privileged) return;` in a restore helper is not taken after a drop made only when privileged).
+ * With `restores`: a loop in which such an event happens on some path (a privilege-separation monitor that goes
+ * back to the privileged id for the requests that need it) keeps the change on purpose; ending the process straight
+ * out of it (nothing done between the loop and the end, whatever the status) is that loop's end, not a path on. A
+ * loop that never ends still goes on for ever on the paths round it that make no restore.
  */
 export function continuesWithout(
   g: Supergraph,
@@ -1123,8 +1142,11 @@ export function continuesWithout(
   incidental: (e: PrivilegeEvent) => boolean = () => false,
   /** The flags known on the path that reached the event (a walk's partition); else those known on every path. */
   along?: ReadonlyMap<string, boolean>,
+  /** Deliberate restores: a loop with one is a service loop that keeps the change on purpose (see above). */
+  restores?: (e: PrivilegeEvent) => boolean,
 ): boolean {
   const works = (events: PrivilegeEvent[]): boolean => events.some((e) => !incidental(e));
+  const serving = restores ? restoringLoops(g, restores) : undefined;
   if (node.events.slice(index + 1).some(settles)) return false;
   if (node.dies) return !node.exitsOnError;
   const forever = foreverNodes(g);
@@ -1142,19 +1164,20 @@ export function continuesWithout(
   const ended = new Set<string>();
   const foreverStates = new Set<string>();
   // `worked`: the path did something after the event, so returning from a function nobody calls is no excuse.
-  const stack: [number, Map<string, boolean>, boolean, string | undefined][] = [];
-  const keyOf = (id: number, worked: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${flagsKey(g, flags)}`;
-  const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean, parent: string | undefined): void => {
+  // `served`: the path came out of a restoring loop (`serving`) and has done nothing since.
+  const stack: [number, Map<string, boolean>, boolean, boolean, string | undefined][] = [];
+  const keyOf = (id: number, worked: boolean, served: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${served ? 's' : ''}|${flagsKey(g, flags)}`;
+  const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean, served: boolean, parent: string | undefined): void => {
     from.succ.forEach((s, i) => {
       if (s === skip) return;
       const along = followEdge(g, from, i, flags);
-      if (along) stack.push([s, liveOnly(g, s, along), worked, parent]);
+      if (along) stack.push([s, liveOnly(g, s, along), worked, served, parent]);
     });
   };
-  push(node, start, fail, works(node.events.slice(index + 1)), undefined);
+  push(node, start, fail, works(node.events.slice(index + 1)), false, undefined);
   while (stack.length) {
-    const [id, flags, workedBefore, parent] = stack.pop()!;
-    const key = keyOf(id, workedBefore, flags);
+    const [id, flags, workedBefore, servedBefore, parent] = stack.pop()!;
+    const key = keyOf(id, workedBefore, servedBefore, flags);
     if (parent !== undefined) edges.get(parent)!.push(key);
     if (seen.has(key)) continue;
     if (seen.size > MAX_STATES) return false;
@@ -1167,23 +1190,27 @@ export function continuesWithout(
     }
     // exec() goes on as another program, with the privileges and the jail this one has.
     if (n.events.some(isExec)) return true;
+    const inLoop = serving?.has(id) === true;
+    // A dying segment's last event is the call that ends the process: the end itself, not work.
+    const served = inLoop || (servedBefore && !works(n.dies ? n.events.slice(0, -1) : n.events));
     if (n.dies) {
-      // Ending the process other than on an error (`exit(0)`, `exit(status)`) is the program going on to its end.
-      if (!n.exitsOnError) return true;
+      // Ending the process other than on an error (`exit(0)`, `exit(status)`) is the program going on to its end,
+      // unless it is a restoring loop's end.
+      if (!n.exitsOnError && !served) return true;
       ended.add(key);
       continue;
     }
     const worked = workedBefore || works(n.events);
     if (id === g.exit) {
       // The end of a function nobody in the project calls: unknown callers may still settle it, unless it
-      // already went on working.
-      if (g.root.isEntry || worked) return true;
+      // already went on working. The program's end straight out of a restoring loop is that loop's end.
+      if (g.root.isEntry ? !served : worked) return true;
       ended.add(key);
       continue;
     }
     // Inside (or on the way into) a loop that never finishes: it goes on for ever if the path keeps going round.
     if (forever.has(id)) foreverStates.add(key);
-    push(n, constantsAfter(g, n, flags), failureSuccessor(n, ev), worked, key);
+    push(n, constantsAfter(g, n, flags), failureSuccessor(n, ev), worked, served, key);
   }
   return loopsForever(edges, ended) || goesRound(edges, ended, foreverStates);
 }

@@ -583,11 +583,13 @@ function returnsStatus(v: Verdict): boolean {
 
 /**
  * Two privilege calls that make the same effect: groups set, a gid or uid dropped (a permanent drop also makes an
- * effective one), a root changed.
+ * effective one), a root changed, a jail's working directory set.
  */
 function sameEffect(a: PrivilegeEvent, b: PrivilegeEvent): boolean {
   if (a.kind === 'set-id' && b.kind === 'set-id') return a.idKind === b.idKind && a.direction === 'drop' && b.direction === 'drop' && (a.scope === b.scope || b.scope === 'permanent');
-  return a.kind === b.kind && (a.kind === 'set-groups' || a.kind === 'chroot');
+  // A jail's working directory: a failed chdir left it where it was, and a later chdir that enters a jail (another
+  // one, chosen because the first directory is missing) sets it whatever the first did.
+  return a.kind === b.kind && (a.kind === 'set-groups' || a.kind === 'chroot' || a.kind === 'chdir');
 }
 
 /** A step of the drop sequence itself, not the work it prepares. */

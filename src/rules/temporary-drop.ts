@@ -10,6 +10,14 @@ function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
   return e.kind === 'set-id' && e.idKind === temp.idKind && (e.direction === 'raise' || e.scope === 'permanent');
 }
 
+/**
+ * The switch back of an effective-only switch of the same id (`seteuid(0)`): a loop that makes one is a monitor that
+ * brackets the requests needing root with the pair.
+ */
+function restores(temp: SetIdEvent, e: PrivilegeEvent): boolean {
+  return e.kind === 'set-id' && e.idKind === temp.idKind && e.direction === 'raise' && e.scope === 'effective';
+}
+
 /** Which saved ids may still be privileged: a permanent drop of the uid (gid) changes the saved uid (gid). */
 function trackSaved(facts: Set<string>, e: PrivilegeEvent): void {
   if (e.kind === 'set-id' && e.scope === 'permanent' && e.direction === 'drop' && e.target !== 'unchanged') facts.delete(e.idKind);
@@ -38,7 +46,7 @@ export const temporaryDrop: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process, and the failure branch of the call itself, need nothing; nor does an effective-only call made once the same id was dropped for good (`setgid(g)` then `setegid(g)`).',
+    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process on an error, and the failure branch of the call itself, need nothing; nor does the end of a privileged monitor\'s request loop that takes root back (seteuid(0)) for the requests needing it, when the process ends straight out of that loop; nor does an effective-only call made once the same id was dropped for good (`setgid(g)` then `setegid(g)`).',
     why: 'Changing only the effective id keeps root as the saved set-user-ID. Any code execution in the process — one memory-safety bug — can call seteuid(0) and is root again. A temporary drop is only correct around a short piece of work that is followed by a restore; for the rest of a program\'s life the drop must be permanent.',
     example: 'if (seteuid(pw->pw_uid) == -1)\n\terr(1, "seteuid");\nserve_clients();',
     useInstead: 'if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve_clients();',
@@ -57,7 +65,7 @@ export const temporaryDrop: Rule = {
           // After a permanent drop of the same id (setgid(g) then setegid(g)) the saved id is no longer root.
           if (!before.has(e.idKind)) return;
           if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
-          if (!continuesWithout(g, node, i, e, (l) => settles(e, l))) return;
+          if (!continuesWithout(g, node, i, e, (l) => settles(e, l), undefined, undefined, (l) => restores(e, l))) return;
           flagged.add(e.id);
           ctx.report({
             loc: e.loc,
