@@ -39,7 +39,7 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
   };
   // The same effect made again, checked — or with a failure that is itself repaired in time.
   const repairs = (e: PrivilegeEvent, at: SuperNode): boolean =>
-    e.id !== ev.id && e.id !== inner.id && sameEffect(e, at) && ctx.judge.needsCheck(at.fn, e) && (ctx.judge.judge(at.fn, e).status === 'checked' || repairedLater(ctx, e, memo));
+    e.id !== ev.id && e.id !== inner.id && sameEffect(e, at) && ctx.judge.needsCheck(at.fn, e) && (checkedOnChain(ctx, at, e) || repairedLater(ctx, e, memo));
   // The same effect made again and tested where it is made, its failure not handled everywhere (`if
   // (setgroups(0, NULL) != 0 && nerrs) err(…);`): its success repairs, its failure branch is followed on this path.
   const redoes = (e: PrivilegeEvent, at: SuperNode): boolean => e.id !== ev.id && e.id !== inner.id && sameEffect(e, at) && ctx.judge.needsCheck(at.fn, e);
@@ -66,6 +66,23 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
   return result;
 }
 
+/**
+ * The call `e` (made at `at`) is checked where its failure ends up: where it is made, or — a helper or callback that
+ * passes the failure on (a status it returns, a Node exception it does not catch) — at the calls that led to it in
+ * the program's graph, innermost first, until one of them handles it (`becomeAccount()` at a module's top level,
+ * whose exception ends the process; a `listen` callback, whose uncaught exception does too).
+ */
+function checkedOnChain(ctx: RuleContext, at: SuperNode, e: PrivilegeEvent): boolean {
+  let verdict = ctx.judge.judge(at.fn, e);
+  for (let k = at.chain.length - 1; verdict.status === 'returned' && k >= 0; k--) {
+    const call = at.chain[k]!;
+    const caller = functionOf(ctx, call);
+    if (!caller) return false;
+    verdict = ctx.judge.judge(caller, call);
+  }
+  return verdict.status === 'checked';
+}
+
 const functionCache = new WeakMap<RuleContext['project'], Map<number, FunctionModel>>();
 
 function functionOf(ctx: RuleContext, ev: PrivilegeEvent): FunctionModel | undefined {
@@ -85,7 +102,7 @@ function functionOf(ctx: RuleContext, ev: PrivilegeEvent): FunctionModel | undef
  * tested where it is made, whose failure does not reach the call judged.
  */
 function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index: number): boolean {
-  const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => ctx.judge.needsCheck(n.fn, e) && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && ctx.judge.judge(n.fn, e).status === 'checked';
+  const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => ctx.judge.needsCheck(n.fn, e) && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && checkedOnChain(ctx, n, e);
   if (node.events.slice(0, index).some((e) => checkedGroups(node, e))) return true;
   if (setBeforeOnNodes(ctx, g, node, checkedGroups)) return true;
   const target = node.events[index]!;
