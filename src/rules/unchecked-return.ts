@@ -210,6 +210,11 @@ function skipsDrop(g: Supergraph, node: SuperNode, index: number, ev: PrivilegeE
   return dropsAfterSuccess && !failureReaches(g, node, index, ev, dropsUser, () => false, false);
 }
 
+/** A Node status helper's value tested, the process ended when it reports a failure. */
+function nodeStatusTest(call: string, what: string): string {
+  return `if (!${call.replace(/;\s*$/, '')}) {\n  console.error('${what} failed');\n  process.exit(1);\n}`;
+}
+
 export const uncheckedReturn: Rule = {
   id: 'unchecked-return',
   severity: 'error',
@@ -236,15 +241,20 @@ export const uncheckedReturn: Rule = {
         const inner = ctx.judge.underlying(fn, ev);
         const call = oneLine(ev.text);
         const node = fn.language === 'node';
-        const through = inner !== ev ? ` (${ev.api}() ${node ? 'lets the exception of' : 'returns the result of'} ${oneLine(inner.text)}${node ? ' through' : ''})` : '';
+        // A Node helper that catches the failure and returns it (`catch { return false; }`): its value is the status.
+        const returned = node ? ctx.judge.failureReturned(fn, ev) : undefined;
+        const through =
+          inner === ev ? '' : returned ? ` (${ev.api}() catches the failure of ${oneLine(inner.text)} and returns it)` : ` (${ev.api}() ${node ? 'lets the exception of' : 'returns the result of'} ${oneLine(inner.text)}${node ? ' through' : ''})`;
         const writer = writerIn(ctx, fn);
-        const testOf = (text: string): string => (inner !== ev ? writer.checkedStatus(text, ev.api) : writer.checked(text, ev.api));
+        const testOf = (text: string): string => (returned ? nodeStatusTest(text, ev.api) : inner !== ev ? writer.checkedStatus(text, ev.api) : writer.checked(text, ev.api));
         const test = testOf(call);
-        const statementOnly = ev.result?.kind === 'discarded' || ev.result?.kind === 'void-cast';
+        const use = returned ? (ev as { value?: PrivilegeEvent['result'] }).value : ev.result;
+        // Rewriting the statement into a test is safe where the failure value is known (`false`).
+        const statementOnly = (use?.kind === 'discarded' || use?.kind === 'void-cast') && (!returned || returned.value === 0);
         ctx.report({
           loc: ev.loc,
           message: `${call}${through}: ${verdict.why}; if it fails, the process keeps ${whatIsKept(inner)}.`,
-          fix: `${node ? 'Let the failure end the process (rethrow, or exit in the handler):' : 'Test the result and end the process when it fails:'}\n${test}`,
+          fix: `${node && !returned ? 'Let the failure end the process (rethrow, or exit in the handler):' : 'Test the result and end the process when it fails:'}\n${test}`,
           related: inner !== ev ? [{ loc: inner.loc, message: `the privilege call whose result ${ev.api}() returns` }] : [],
           edit: statementOnly ? { kind: 'replace-statement', at: ev.loc, code: testOf(ev.text) } : undefined,
         });
