@@ -179,6 +179,13 @@ export interface CallEvent extends EventBase {
   member?: string;
   /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */
   failsProcess?: true;
+  /**
+   * (Node) How the caller uses the value the call returns (`result` is then what becomes of the exception the call
+   * may throw): a project function that catches a failure and returns it (`catch { return false; }`) hands the duty
+   * to this use. Absent where the front-end cannot tell (a callback the event loop runs, a value used in an
+   * expression it does not follow).
+   */
+  value?: ResultUse;
   /** Argument texts (string literals unquoted) and what each is as an id, for binding the callee's parameters. */
   args: {
     text: string;

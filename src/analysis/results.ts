@@ -3,14 +3,16 @@
  * path reaches a test whose failing branch ends the process, returns an error to the caller, or retries,
  * instead of running on into the code that assumes the call succeeded.
  */
-import { EFFECTIVE_ID, type CallEvent, type CfgNode, type FunctionModel, type PrivilegeEvent, type Test } from '../model.js';
+import { EFFECTIVE_ID, type CallEvent, type CfgNode, type FunctionModel, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
 
 export type Verdict =
   | { status: 'checked' }
-  | { status: 'returned' } // passed to the caller: the duty moves to every caller
+  // passed to the caller: the duty moves to every caller. `thrown`: (Node) as an exception the function does not
+  // catch, not as a value it returns.
+  | { status: 'returned'; thrown?: true }
   // `alsoReturned`: on other failure paths the status reaches the caller (`return -1;`), so the callers still
   // have the duty for those, besides this call's own finding.
   | { status: 'unchecked'; why: string; alsoReturned?: boolean };
@@ -36,6 +38,12 @@ function jailStep(facts: Set<string>, e: PrivilegeEvent): void {
 export class ResultJudge {
   /** Functions that report a privilege call's failure to their caller, with the call. */
   readonly statusFunctions = new Map<FunctionModel, PrivilegeEvent>();
+  /**
+   * (Node) How each status function hands a failure to its callers: as an exception it lets through (`throws`), or
+   * as a value it returns (`value`: what it returns on failure — 0 for `false`, or null when that is not known),
+   * after catching the exception (`catch { return false; }`).
+   */
+  private readonly nodeChannels = new Map<FunctionModel, { throws: boolean; value?: 0 | null }>();
   private readonly cycles = new Map<FunctionModel, Set<number>>();
 
   constructor(private readonly project: Project) {
@@ -43,7 +51,13 @@ export class ResultJudge {
       changed = false;
       for (const fn of project.functions) {
         // A Node function with no `return` value still hands its uncaught exceptions to its callers.
-        if (fn.isEntry || (fn.returnsVoid && fn.language === 'c') || this.statusFunctions.has(fn) || project.isShim(fn)) continue;
+        if (fn.isEntry || (fn.returnsVoid && fn.language === 'c') || project.isShim(fn)) continue;
+        // A Node function may hand failures on both ways: every call is looked at until nothing more is learnt.
+        if (fn.language === 'node') {
+          for (const node of fn.cfg.nodes) for (const ev of node.events) if (this.needsCheck(fn, ev) && this.learnChannels(fn, ev)) changed = true;
+          continue;
+        }
+        if (this.statusFunctions.has(fn)) continue;
         for (const node of fn.cfg.nodes) for (const ev of node.events) {
           if (!this.statusFunctions.has(fn) && this.needsCheck(fn, ev) && returnsStatus(this.judge(fn, ev))) {
             this.statusFunctions.set(fn, this.underlying(fn, ev));
@@ -52,6 +66,66 @@ export class ResultJudge {
         }
       }
     }
+  }
+
+  /** (Node) Record how the failure of `ev` reaches the callers of `fn`, if it does; true when that is new. */
+  private learnChannels(fn: FunctionModel, ev: PrivilegeEvent): boolean {
+    const inner = this.underlying(fn, ev);
+    // A temporary drop that fails and returns an error leaves the caller as privileged as it was (see `judge`).
+    if (inner.kind === 'set-id' && inner.scope === 'effective') return false;
+    let grew = false;
+    this.judging.push(ev);
+    try {
+      for (const { verdict, channel } of this.nodePieces(fn, ev)) {
+        if (!returnsStatus(verdict)) continue;
+        if (!this.statusFunctions.has(fn)) {
+          this.statusFunctions.set(fn, inner);
+          grew = true;
+        }
+        let known = this.nodeChannels.get(fn);
+        if (!known) this.nodeChannels.set(fn, (known = { throws: false }));
+        if (channel === 'throws' && !known.throws) {
+          known.throws = true;
+          grew = true;
+        }
+        if (channel === 'value' && known.value === undefined) {
+          known.value = failureValue(fn);
+          grew = true;
+        }
+      }
+    } finally {
+      this.judging.pop();
+    }
+    return grew;
+  }
+
+  /**
+   * (Node) The verdicts on a call's failure, by the way it reaches this function: the exception (its `result`: a
+   * `try` around it, or none), unless the callee never lets one through; the value a status function returns on
+   * failure (its `value`). `channel` is how a failure this function does not handle reaches its own callers.
+   */
+  private nodePieces(fn: FunctionModel, ev: PrivilegeEvent): { verdict: Verdict; channel: 'throws' | 'value' }[] {
+    const callee = ev.kind === 'call' ? this.statusCallee(fn, ev) : undefined;
+    const known = callee ? this.nodeChannels.get(callee) : undefined;
+    const pieces: { verdict: Verdict; channel: 'throws' | 'value' }[] = [];
+    if (!known || known.throws) {
+      const verdict = this.judgeResult(fn, ev, ev.result);
+      // A function with no `return` value can hand a failure on only as an exception.
+      pieces.push({ verdict, channel: fn.returnsVoid || (verdict.status === 'returned' && verdict.thrown) ? 'throws' : 'value' });
+    }
+    // A value other than `false` on failure (an error object, null, -1): either branch of its test may be the failure.
+    if (known?.value !== undefined && ev.kind === 'call') pieces.push({ verdict: valueWording(this.judgeResult(fn, ev, ev.value, known.value === 0 ? 0 : null)), channel: 'value' });
+    return pieces;
+  }
+
+  /**
+   * (Node) The call's callee reports a failure only by the value it returns (`catch { return false; }`), never by
+   * an exception: what it returns then (0 for `false`, null when not known); undefined for other calls.
+   */
+  failureReturned(fn: FunctionModel, ev: PrivilegeEvent): { value: 0 | null } | undefined {
+    const callee = ev.kind === 'call' ? this.statusCallee(fn, ev) : undefined;
+    const known = callee ? this.nodeChannels.get(callee) : undefined;
+    return known?.value !== undefined && !known.throws ? { value: known.value } : undefined;
   }
 
   /** The library call behind an event (itself, or the call inside a status-returning wrapper). */
@@ -142,7 +216,18 @@ export class ResultJudge {
   }
 
   private judgeUse(fn: FunctionModel, ev: PrivilegeEvent): Verdict {
-    const use = ev.result;
+    if (fn.language === 'node' && ev.kind === 'call') {
+      const pieces = this.nodePieces(fn, ev).map((p) => p.verdict);
+      return pieces.find((v) => v.status === 'unchecked') ? worst(pieces) : (pieces.find((v) => v.status === 'returned') ?? CHECKED);
+    }
+    return this.judgeResult(fn, ev, ev.result);
+  }
+
+  /**
+   * The verdict on one use of a call's result; `failsAs`: the value a failure gives, where the callee says it (a
+   * Node status function's returned value), else the use's own (-1 unless it records another).
+   */
+  private judgeResult(fn: FunctionModel, ev: PrivilegeEvent, use: ResultUse | undefined, failsAs?: 0 | -1 | null): Verdict {
     if (!use) return CHECKED;
     switch (use.kind) {
       case 'discarded':
@@ -161,11 +246,11 @@ export class ResultJudge {
         return { status: 'unchecked', why: `it is passed to ${use.callee}(), a macro that does not end the process when it fails` };
       }
       case 'returned':
-        return fn.isEntry ? CHECKED : { status: 'returned' };
+        return fn.isEntry ? CHECKED : fn.language === 'node' && failsAs === undefined ? { status: 'returned', thrown: true } : { status: 'returned' };
       case 'tested':
-        return this.judgeTest(fn, use.node, (t) => 'event' in t.subject && t.subject.event === ev.id, use.node, use.variable);
+        return this.judgeTest(fn, use.node, (t) => 'event' in t.subject && t.subject.event === ev.id, use.node, use.variable, failsAs ?? -1);
       case 'stored':
-        return this.judgeStored(fn, use.variable, use.node, use.failsAs ?? -1);
+        return this.judgeStored(fn, use.variable, use.node, failsAs ?? use.failsAs ?? -1);
     }
   }
 
@@ -219,7 +304,7 @@ export class ResultJudge {
         : [[node.succ[test.whenFails ? 0 : 1]!, [node.succ[test.whenFails ? 1 : 0]!]]];
     let best: Verdict | undefined;
     for (const [fail, ok] of candidates) {
-      const v = this.failureBranch(fn, fail, ok, callNode, variable, failsAs === -1 ? variable : undefined);
+      const v = this.failureBranch(fn, fail, ok, callNode, variable, failsAs === -1 ? variable : undefined, failsAs);
       if (v.status === 'checked') return v;
       if (v.status === 'returned') best = v;
       best ??= v;
@@ -231,7 +316,7 @@ export class ResultJudge {
    * The success continuation of a tested call: what runs when it succeeded, assuming the other privilege calls
    * tested on the way succeed too (their failure handlers are not part of it).
    */
-  private successRegion(fn: FunctionModel, okStarts: number[], variable: string | undefined): Set<number> {
+  private successRegion(fn: FunctionModel, okStarts: number[], variable: string | undefined, failsAs: 0 | -1 | null = -1): Set<number> {
     const { nodes } = fn.cfg;
     const seen = new Set<number>();
     const work = [...okStarts];
@@ -241,11 +326,29 @@ export class ResultJudge {
       seen.add(id);
       const n = nodes[id]!;
       if (this.project.isDyingNode(n)) continue;
-      const privilegeTest = n.kind === 'cond' ? n.tests?.find((t) => t.whenFails !== null && ('event' in t.subject || t.subject.variable === variable)) : undefined;
-      if (privilegeTest) work.push(n.succ[privilegeTest.whenFails ? 1 : 0]!);
+      // The variable holding the status: where it holds 0 on failure (`ok = call() == 0`, a Node `false`), its
+      // test takes the branch for 0.
+      const privilegeTest =
+        n.kind === 'cond'
+          ? n.tests?.find((t) => ('event' in t.subject ? t.whenFails !== null : t.subject.variable === variable && (failsAs === 0 ? typeof t.whenNull === 'boolean' : failsAs === -1 && t.whenFails !== null)))
+          : undefined;
+      const fails = privilegeTest && ('variable' in privilegeTest.subject && failsAs === 0 ? privilegeTest.whenNull : privilegeTest.whenFails);
+      if (privilegeTest) work.push(n.succ[fails ? 1 : 0]!);
       else work.push(...n.succ);
     }
     return seen;
+  }
+
+  /** The constant every return of a success region gives, when they all give the same one (and there is one). */
+  private successReturns(region: ReadonlySet<number>, nodes: readonly CfgNode[]): number | undefined {
+    let value: number | undefined;
+    for (const id of region) {
+      const n = nodes[id]!;
+      if (n.kind !== 'return') continue;
+      if (n.returnsConstant === undefined || n.returnsFailure || (value !== undefined && value !== n.returnsConstant)) return undefined;
+      value = n.returnsConstant;
+    }
+    return value;
   }
 
   /**
@@ -278,9 +381,9 @@ export class ResultJudge {
     return result;
   }
 
-  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number, variable: string | undefined, failing?: string): Verdict {
+  private failureBranch(fn: FunctionModel, failStart: number, okStarts: number[], callNode: number, variable: string | undefined, failing?: string, failsAs: 0 | -1 | null = -1): Verdict {
     const { nodes, exit } = fn.cfg;
-    const okRegion = this.successRegion(fn, okStarts, variable);
+    const okRegion = this.successRegion(fn, okStarts, variable, failsAs);
     const cyclic = this.cyclesOf(fn);
     const doesWork = (n: CfgNode): boolean => n.events.length > 0 || cyclic.has(n.id) || n.id === exit;
     const passesDuty = !fn.isEntry && !fn.returnsVoid;
@@ -292,6 +395,8 @@ export class ResultJudge {
     if (variable !== undefined) atCall.delete(variable);
     const work: [number, Map<string, boolean>][] = [[failStart, atCall]];
     let returned = false;
+    // (Node) A retry on the failure path whose own exception the function lets through.
+    let thrownOn = false;
     // The first path on which the failure goes on unnoticed; the walk goes on to learn whether other failure paths
     // report it to the caller.
     let unchecked: { status: 'unchecked'; why: string } | undefined;
@@ -309,7 +414,8 @@ export class ResultJudge {
       const retry = this.retryOf(fn, n);
       if (retry?.status === 'checked') continue;
       if (retry?.status === 'returned') {
-        returned = true;
+        if (retry.thrown) thrownOn = true;
+        else returned = true;
         continue;
       }
       // A restore of the original ids, each checked (`if (seteuid(0) != 0 || setegid(egid) != 0) abort();`), reached
@@ -364,6 +470,12 @@ export class ResultJudge {
         unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
         continue;
       }
+      // A return of its own with the constant every return of the success path gives (`catch (e) { log(e); return
+      // true; }` where the `try` ends with `return true;`): the caller cannot tell the failure apart either.
+      if (passesDuty && n.kind === 'return' && n.returnsConstant !== undefined && n.returnsConstant >= 0 && !n.returnsFailure && this.successReturns(okRegion, nodes) === n.returnsConstant) {
+        unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
+        continue;
+      }
       if (n.kind === 'return' && n.returnsValue && !fn.returnsVoid) {
         if (passesDuty) returned = true;
         continue;
@@ -378,7 +490,7 @@ export class ResultJudge {
       for (const [v, truth] of Object.entries(n.constants ?? {})) next.set(v, truth);
       if (variable !== undefined) next.delete(variable);
       if (failing !== undefined && holding === undefined) next.set(OVERWRITTEN, true);
-      const stillFailing = variable !== undefined && n.kind === 'cond' && !next.has(OVERWRITTEN) ? failingTest(n, variable) : undefined;
+      const stillFailing = variable !== undefined && n.kind === 'cond' && !next.has(OVERWRITTEN) ? failingTest(n, variable, failsAs) : undefined;
       if (stillFailing) {
         work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, next]);
         continue;
@@ -387,8 +499,8 @@ export class ResultJudge {
       if (decided !== undefined) work.push([n.succ[decided]!, next]);
       else for (const s of n.succ) work.push([s, next]);
     }
-    if (unchecked) return returned ? { ...unchecked, alsoReturned: true } : unchecked;
-    return returned ? { status: 'returned' } : CHECKED;
+    if (unchecked) return returned || thrownOn ? { ...unchecked, alsoReturned: true } : unchecked;
+    return returned ? { status: 'returned' } : thrownOn ? { status: 'returned', thrown: true } : CHECKED;
   }
 
   /**
@@ -572,8 +684,33 @@ function keepsFailure(n: CfgNode, variable: string): boolean {
 }
 
 /** A condition's test of `variable` that tells which branch a failure status takes. */
-function failingTest(n: CfgNode, variable: string): Test | undefined {
-  return n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && t.whenFails !== null);
+function failingTest(n: CfgNode, variable: string, failsAs: 0 | -1 | null = -1): Test | undefined {
+  if (failsAs === null) return undefined;
+  const t = n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === variable && (failsAs === 0 ? typeof t.whenNull === 'boolean' : t.whenFails !== null));
+  // A variable that holds 0 (false) on failure takes the branch its test takes for 0.
+  return t && failsAs === 0 ? { ...t, whenFails: t.whenNull ?? null } : t;
+}
+
+/** A returned value's failure goes on unnoticed as a status does, not as an exception does: said so. */
+function valueWording(v: Verdict): Verdict {
+  if (v.status !== 'unchecked') return v;
+  for (const how of ['returns', 'continues'] as const) if (v.why === continuesAfterFailure('node', how)) return { ...v, why: continuesAfterFailure('c', how) };
+  return v;
+}
+
+/** The verdicts' worst: a failure unchecked on one way, still handed to the caller if another way does. */
+function worst(verdicts: Verdict[]): Verdict {
+  const unchecked = verdicts.find((v): v is Extract<Verdict, { status: 'unchecked' }> => v.status === 'unchecked');
+  if (!unchecked) return verdicts.find((v) => v.status === 'returned') ?? CHECKED;
+  return verdicts.some(returnsStatus) && !unchecked.alsoReturned ? { ...unchecked, alsoReturned: true } : unchecked;
+}
+
+/**
+ * (Node) What a function returns when it reports a failure by its value: 0 when it returns `false` somewhere (a
+ * boolean status), null when that is not known (an error object, a string, -1).
+ */
+function failureValue(fn: FunctionModel): 0 | null {
+  return fn.cfg.nodes.some((n) => n.kind === 'return' && n.returnsFailure && n.returnsConstant === 0) ? 0 : null;
 }
 
 /** The failure reaches the caller as a status on some path: every caller has the duty to test it. */

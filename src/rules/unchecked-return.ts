@@ -39,7 +39,7 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
   };
   // The same effect made again, checked — or with a failure that is itself repaired in time.
   const repairs = (e: PrivilegeEvent, at: SuperNode): boolean =>
-    e.id !== ev.id && e.id !== inner.id && sameEffect(e, at) && ctx.judge.needsCheck(at.fn, e) && (ctx.judge.judge(at.fn, e).status === 'checked' || repairedLater(ctx, e, memo));
+    e.id !== ev.id && e.id !== inner.id && sameEffect(e, at) && ctx.judge.needsCheck(at.fn, e) && (checkedOnChain(ctx, at, e) || repairedLater(ctx, e, memo));
   // The same effect made again and tested where it is made, its failure not handled everywhere (`if
   // (setgroups(0, NULL) != 0 && nerrs) err(…);`): its success repairs, its failure branch is followed on this path.
   const redoes = (e: PrivilegeEvent, at: SuperNode): boolean => e.id !== ev.id && e.id !== inner.id && sameEffect(e, at) && ctx.judge.needsCheck(at.fn, e);
@@ -66,6 +66,23 @@ function repairedLater(ctx: RuleContext, ev: PrivilegeEvent, memo = new Map<numb
   return result;
 }
 
+/**
+ * The call `e` (made at `at`) is checked where its failure ends up: where it is made, or — a helper or callback that
+ * passes the failure on (a status it returns, a Node exception it does not catch) — at the calls that led to it in
+ * the program's graph, innermost first, until one of them handles it (`becomeAccount()` at a module's top level,
+ * whose exception ends the process; a `listen` callback, whose uncaught exception does too).
+ */
+function checkedOnChain(ctx: RuleContext, at: SuperNode, e: PrivilegeEvent): boolean {
+  let verdict = ctx.judge.judge(at.fn, e);
+  for (let k = at.chain.length - 1; verdict.status === 'returned' && k >= 0; k--) {
+    const call = at.chain[k]!;
+    const caller = functionOf(ctx, call);
+    if (!caller) return false;
+    verdict = ctx.judge.judge(caller, call);
+  }
+  return verdict.status === 'checked';
+}
+
 const functionCache = new WeakMap<RuleContext['project'], Map<number, FunctionModel>>();
 
 function functionOf(ctx: RuleContext, ev: PrivilegeEvent): FunctionModel | undefined {
@@ -85,7 +102,7 @@ function functionOf(ctx: RuleContext, ev: PrivilegeEvent): FunctionModel | undef
  * tested where it is made, whose failure does not reach the call judged.
  */
 function groupsSetBefore(ctx: RuleContext, g: Supergraph, node: SuperNode, index: number): boolean {
-  const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => ctx.judge.needsCheck(n.fn, e) && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && ctx.judge.judge(n.fn, e).status === 'checked';
+  const checkedGroups = (n: SuperNode, e: PrivilegeEvent): boolean => ctx.judge.needsCheck(n.fn, e) && ctx.judge.underlying(n.fn, e).kind === 'set-groups' && checkedOnChain(ctx, n, e);
   if (node.events.slice(0, index).some((e) => checkedGroups(node, e))) return true;
   if (setBeforeOnNodes(ctx, g, node, checkedGroups)) return true;
   const target = node.events[index]!;
@@ -193,6 +210,11 @@ function skipsDrop(g: Supergraph, node: SuperNode, index: number, ev: PrivilegeE
   return dropsAfterSuccess && !failureReaches(g, node, index, ev, dropsUser, () => false, false);
 }
 
+/** A Node status helper's value tested, the process ended when it reports a failure. */
+function nodeStatusTest(call: string, what: string): string {
+  return `if (!${call.replace(/;\s*$/, '')}) {\n  console.error('${what} failed');\n  process.exit(1);\n}`;
+}
+
 export const uncheckedReturn: Rule = {
   id: 'unchecked-return',
   severity: 'error',
@@ -202,7 +224,7 @@ export const uncheckedReturn: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-252', 'external/cwe/cwe-273'],
   core: true,
   docs: {
-    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, a first attempt whose failure branch makes a second attempt at the same effect that ends the process (or returns an error) when it fails too (`if ((set_groups(a) != 0 && set_groups(b) != 0) || setgid(g) != 0) die(…);`), a first attempt whose failure is counted and a second attempt that ends the process when it fails too (`if (setgroups(0, NULL) != 0 && nerrs) err(…);`), a groups call before a return to the invoking user (`setuid(getuid())`, which keeps that user\'s own groups), a gid drop made again, checked, before the uid drop, and a jail chdir whose failure branch enters a jail with a chdir of its own, checked (`if (chdir(site_dir) != 0) { if (chdir(home) != 0 || chroot(home) != 0 || chdir("/") != 0) die(…); }`) are not flagged (also when the call is a project function that returns the status of such a call, such as one that adds groups to those already set with a check); a failure that reaches the drop or the unprivileged work unrepaired is.',
+    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged; in Node, so does a helper that catches the exception and returns a failure value (`catch { return false; }`), whose callers must test the value (ignoring it, or only logging it, is flagged at the call), while one that returns its success value whichever way the call went (`return true;` after a catch that only logs) is flagged inside. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, a first attempt whose failure branch makes a second attempt at the same effect that ends the process (or returns an error) when it fails too (`if ((set_groups(a) != 0 && set_groups(b) != 0) || setgid(g) != 0) die(…);`), a first attempt whose failure is counted and a second attempt that ends the process when it fails too (`if (setgroups(0, NULL) != 0 && nerrs) err(…);`), a groups call before a return to the invoking user (`setuid(getuid())`, which keeps that user\'s own groups), a gid drop made again, checked, before the uid drop, and a jail chdir whose failure branch enters a jail with a chdir of its own, checked (`if (chdir(site_dir) != 0) { if (chdir(home) != 0 || chroot(home) != 0 || chdir("/") != 0) die(…); }`) are not flagged (also when the call is a project function that returns the status of such a call, such as one that adds groups to those already set with a check, and when the repair is made in a helper or a Node callback whose failure its caller handles: a `listen` callback, or a helper the top level calls, that lets the exception end the process); a failure that reaches the drop or the unprivileged work unrepaired is.',
     why: 'These calls fail for ordinary reasons: RLIMIT_NPROC reached, a missing capability, a seccomp or SELinux policy, a uid that does not exist in a container. When a drop fails silently the process keeps running as root while every later line of the program assumes it does not. `assert()` disappears when NDEBUG is defined, so it is not a check.',
     example: 'setgroups(1, &pw->pw_gid);\n(void)setgid(pw->pw_gid);\nif (setuid(pw->pw_uid) != 0)\n\tsyslog(LOG_ERR, "setuid failed");\nserve();',
     useInstead: 'if (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "cannot drop privileges");\nserve();',
@@ -219,15 +241,20 @@ export const uncheckedReturn: Rule = {
         const inner = ctx.judge.underlying(fn, ev);
         const call = oneLine(ev.text);
         const node = fn.language === 'node';
-        const through = inner !== ev ? ` (${ev.api}() ${node ? 'lets the exception of' : 'returns the result of'} ${oneLine(inner.text)}${node ? ' through' : ''})` : '';
+        // A Node helper that catches the failure and returns it (`catch { return false; }`): its value is the status.
+        const returned = node ? ctx.judge.failureReturned(fn, ev) : undefined;
+        const through =
+          inner === ev ? '' : returned ? ` (${ev.api}() catches the failure of ${oneLine(inner.text)} and returns it)` : ` (${ev.api}() ${node ? 'lets the exception of' : 'returns the result of'} ${oneLine(inner.text)}${node ? ' through' : ''})`;
         const writer = writerIn(ctx, fn);
-        const testOf = (text: string): string => (inner !== ev ? writer.checkedStatus(text, ev.api) : writer.checked(text, ev.api));
+        const testOf = (text: string): string => (returned ? nodeStatusTest(text, ev.api) : inner !== ev ? writer.checkedStatus(text, ev.api) : writer.checked(text, ev.api));
         const test = testOf(call);
-        const statementOnly = ev.result?.kind === 'discarded' || ev.result?.kind === 'void-cast';
+        const use = returned ? (ev as { value?: PrivilegeEvent['result'] }).value : ev.result;
+        // Rewriting the statement into a test is safe where the failure value is known (`false`).
+        const statementOnly = (use?.kind === 'discarded' || use?.kind === 'void-cast') && (!returned || returned.value === 0);
         ctx.report({
           loc: ev.loc,
           message: `${call}${through}: ${verdict.why}; if it fails, the process keeps ${whatIsKept(inner)}.`,
-          fix: `${node ? 'Let the failure end the process (rethrow, or exit in the handler):' : 'Test the result and end the process when it fails:'}\n${test}`,
+          fix: `${node && !returned ? 'Let the failure end the process (rethrow, or exit in the handler):' : 'Test the result and end the process when it fails:'}\n${test}`,
           related: inner !== ev ? [{ loc: inner.loc, message: `the privilege call whose result ${ev.api}() returns` }] : [],
           edit: statementOnly ? { kind: 'replace-statement', at: ev.loc, code: testOf(ev.text) } : undefined,
         });

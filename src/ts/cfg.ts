@@ -51,7 +51,17 @@ interface Collected {
   surely?: boolean;
   /** The call is followed by a `.catch()` that swallows its failure. */
   swallowed?: string;
+  /**
+   * (A call of a project function) What the statement does with the value the call returns; `condition` when it
+   * is (part of) a condition, where `condition()` records the test.
+   */
+  value?: ValueShape;
+  /** The call's syntax, for a value used in a condition. */
+  call?: Node;
 }
+
+/** How an expression uses a call's value, as far as the statement it is in shows. */
+type ValueShape = Exclude<ResultUse, { kind: 'tested' } | { kind: 'stored' } | { kind: 'assert' } | { kind: 'handled' } | { kind: 'swallowed' }> | { kind: 'stored'; variable: string } | { kind: 'condition' };
 
 /** Kinds of events whose calls throw on failure. */
 const THROWING = new Set<PrivilegeEvent['kind']>(['set-id', 'set-groups', 'chroot', 'chdir', 'dir-open']);
@@ -220,6 +230,19 @@ export class NodeCfgBuilder extends GraphBuilder {
     const last = this.place(ast, ins, expr ? this.collect(expr) : []);
     last.kind = 'return';
     last.returnsValue = expr !== undefined;
+    // `return true;` / `return false;` (a boolean status: false is the failure), `return -1;`, `return 0;`.
+    const literal = expr ? unwrapParens(expr) : undefined;
+    if (literal?.type === 'true') last.returnsConstant = 1;
+    else if (literal?.type === 'false') {
+      last.returnsConstant = 0;
+      last.returnsFailure = true;
+    } else if (literal && (literal.type === 'number' || (literal.type === 'unary_expression' && literal.child(0)?.text === '-' && literal.childForFieldName('argument')?.type === 'number'))) {
+      const n = Number(literal.text.replace(/\s+/g, ''));
+      if (Number.isInteger(n)) {
+        last.returnsConstant = n;
+        if (n < 0) last.returnsFailure = true;
+      }
+    }
     if (expr) last.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
     this.connect([{ from: last.id, slot: -1 }], this.exitId);
     return [];
@@ -299,6 +322,12 @@ export class NodeCfgBuilder extends GraphBuilder {
         cur.events.push(item.event);
       }
     }
+    // The value a call returns: the variable it is stored in is assigned where the statement ends.
+    for (const item of items) {
+      const v = item.value;
+      if (!v || v.kind === 'condition' || item.event.kind !== 'call') continue;
+      item.event.value = v.kind === 'stored' ? { kind: 'stored', variable: v.variable, node: cur.id } : v;
+    }
     return cur;
   }
 
@@ -363,10 +392,21 @@ export class NodeCfgBuilder extends GraphBuilder {
     const e = unwrapParens(expr);
     const short = this.shortCircuit(e, ins, 'ternary_expression', isShortCircuit);
     if (short) return short;
-    const before = this.place(e, ins, this.collect(e));
+    const items = this.collect(e);
+    const before = this.place(e, ins, items);
     const node = this.newNode('cond', e);
     this.connect([{ from: before.id, slot: -1 }], node.id);
     node.tests = this.testsOf(e);
+    // A project function's value tested here (`if (!trySetUid(uid))`): the branch taken when it is falsy, as a
+    // status helper's `false` on failure (the judge tries both branches for a callee that fails with another value).
+    for (const item of items) {
+      if (item.value?.kind !== 'condition' || item.event.kind !== 'call') continue;
+      const subject = valueSubject(item.call!, e);
+      if (!subject) continue;
+      item.event.value = { kind: 'tested', node: node.id };
+      const falsy = conditionWhen(e, subject, 0);
+      node.tests.push({ subject: { event: item.event.id }, whenFails: falsy, whenNull: falsy });
+    }
     return { t: [{ from: node.id, slot: 0 }], f: [{ from: node.id, slot: 1 }] };
   }
 
@@ -438,7 +478,8 @@ export class NodeCfgBuilder extends GraphBuilder {
     for (const shape of shapes) {
       // A call whose meaning handles its failure inside (a checking wrapper, a drop helper) ends the process rather than throw.
       const throws = !shape.result && (THROWING.has(shape.kind) || (shape.kind === 'call' && !shape.api.startsWith('process.')));
-      out.push({ event: this.event(shape, call), throws, swallowed });
+      const value = throws && shape.kind === 'call' && call.type === 'call_expression' ? valueShape(call) : undefined;
+      out.push({ event: this.event(shape, call), throws, swallowed, ...(value ? { value, call } : {}) });
     }
     this.addCallbacks(call, out, swallowed);
   }
@@ -468,6 +509,63 @@ export class NodeCfgBuilder extends GraphBuilder {
       out.push({ event, throws: role === 'now', later: role === 'later' || role === 'event', ...(surely ? { surely } : {}), swallowed });
     }
   }
+}
+
+/** Syntax a value passes through unchanged, or only negated or compared, on its way to a statement. */
+const VALUE_THROUGH = new Set(['parenthesized_expression', 'await_expression', 'as_expression', 'non_null_expression', 'satisfies_expression', 'type_assertion', 'binary_expression', 'unary_expression']);
+
+/** What the statement that holds `call` does with its value (undefined where that is not followed). */
+function valueShape(call: Node): ValueShape | undefined {
+  let child = call;
+  for (let p = call.parent; p; child = p, p = p.parent) {
+    if (p.type === 'unary_expression' && p.child(0)?.text === 'void') return { kind: 'void-cast' };
+    if (VALUE_THROUGH.has(p.type)) continue;
+    switch (p.type) {
+      case 'expression_statement':
+        // `ok && tryDrop();`: each operand is a condition of its own.
+        return isShortCircuit(namedChildren(p)[0] ?? p) && child.id !== call.id ? { kind: 'condition' } : { kind: 'discarded' };
+      case 'if_statement':
+      case 'while_statement':
+      case 'do_statement':
+        return p.childForFieldName('condition')?.id === child.id ? { kind: 'condition' } : undefined;
+      case 'for_statement':
+        return p.childForFieldName('condition')?.id === child.id ? { kind: 'condition' } : undefined;
+      case 'ternary_expression':
+        return p.childForFieldName('condition')?.id === child.id ? { kind: 'condition' } : undefined;
+      case 'variable_declarator': {
+        const name = p.childForFieldName('name');
+        return name?.type === 'identifier' && p.childForFieldName('value')?.id === child.id ? { kind: 'stored', variable: name.text } : undefined;
+      }
+      case 'assignment_expression': {
+        const left = p.childForFieldName('left');
+        return left && p.childForFieldName('right')?.id === child.id && p.parent?.type === 'expression_statement' ? { kind: 'stored', variable: left.text } : undefined;
+      }
+      case 'return_statement':
+        return { kind: 'returned' };
+      case 'arrow_function':
+        return p.childForFieldName('body')?.id === child.id ? { kind: 'returned' } : undefined;
+      case 'arguments':
+        return { kind: 'passed', callee: p.parent?.childForFieldName('function')?.text ?? '' };
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The node standing for `call`'s value in the condition `cond` (the call, or the `await` around it), when the value
+ * reaches the condition only negated, compared or combined; undefined when it does not reach `cond`.
+ */
+function valueSubject(call: Node, cond: Node): Node | undefined {
+  let subject = call;
+  for (let p = call.parent; p && subject.id !== cond.id; subject = p, p = p.parent) {
+    if (!VALUE_THROUGH.has(p.type)) return undefined;
+  }
+  if (subject.id !== cond.id) return undefined;
+  let s = call;
+  while (s.parent && s.id !== cond.id && (s.parent.type === 'await_expression' || s.parent.type === 'parenthesized_expression' || s.parent.type === 'non_null_expression' || s.parent.type === 'as_expression')) s = s.parent;
+  return s;
 }
 
 /** Syntax that runs what it holds on some paths only. */
