@@ -259,6 +259,22 @@ export interface Test {
   effective?: true;
 }
 
+/** The classes of integer values a `ValueTable` tells apart, with the values each is tried at. */
+export const VALUE_CLASSES = [
+  { name: 'minus-one', values: [-1] },
+  { name: 'negative', values: [-2, -1000] },
+  { name: 'zero', values: [0] },
+  { name: 'one', values: [1] },
+  { name: 'many', values: [2, 3, 1000] },
+] as const;
+export type ValueClass = (typeof VALUE_CLASSES)[number]['name'];
+
+/** See `CfgNode.valueTable`. */
+export interface ValueTable {
+  variables: string[];
+  truth: (boolean | null)[];
+}
+
 export type NodeKind = 'entry' | 'exit' | 'stmt' | 'cond' | 'return' | 'branch';
 
 export interface CfgNode {
@@ -287,6 +303,14 @@ export interface CfgNode {
   updates?: string[];
   /** Of `updates`, those counted up by a positive constant (`n++`, `n += 2`): a value that was 0 or more is positive after. */
   increments?: string[];
+  /** Of `updates`, those counted up or down by exactly one (`n++`, `--n`, `n += 1`, `n -= 1`): the step, 1 or -1. */
+  steps?: Record<string, 1 | -1>;
+  /**
+   * A condition over one or two integer variables and numbers, with no call (`up + down > 1`, `depth == 2`): its
+   * truth for each combination of the variables' value classes (`VALUE_CLASSES`, the first variable's class varying
+   * slowest), null where the class does not decide it. Given where it tells more than the sign of one variable.
+   */
+  valueTable?: ValueTable;
   /**
    * Variables given whether the process is root (`i_am_root = (0 == getuid());`): `notRoot` when the variable is
    * truthy for a process that is not root. They hold what was true when they were assigned.

@@ -1,6 +1,6 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
-import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, type PrivilegeEvent, type Test } from '../model.js';
+import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, VALUE_CLASSES, type PrivilegeEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
 import { cycleComponents, RankedWork, reachable, reversePostorder } from './flow.js';
 import type { Supergraph, SuperNode } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
@@ -152,6 +152,8 @@ function flagVariables(g: Supergraph): Set<string> {
     for (const f of [...valueFlags(kept), ...valueFlags(RETURNED + n.returnOf!.call)]) vars.add(f);
   }
   for (const v of testedIn.keys()) if (v.startsWith(RETURNED)) vars.add(v);
+  // Nesting counters the graph tests: always followed, by their exact small values (0, 1, more).
+  for (const v of graphCounters(g)) for (const f of counterFlags(v)) vars.add(f);
   // Whether the real and the effective uid are the same, wherever the code asks (`if (getuid() != geteuid())`).
   if (testedIn.has(SAME_IDS)) vars.add(SAME_IDS);
   // Which process of a fork the path is in is followed whenever the code tells them apart.
@@ -354,6 +356,109 @@ function reachingNodes(g: Supergraph, targets: Uint8Array): Uint8Array {
 /** The flag that says a tested value is positive, next to the one that says it is not 0 (`v`): `v>0`. */
 const POSITIVE = '>0';
 const MINUS_ONE = '=-1';
+/** The flag that says a nesting counter is exactly 1 (`v=1`); with `v` and `v>0` it tells 0, 1 and more apart. */
+const ONE = '=1';
+
+/** The flags that hold a nesting counter's value. */
+function counterFlags(v: string): string[] {
+  return [v, v + POSITIVE, v + MINUS_ONE, v + ONE];
+}
+
+const countersCache = new WeakMap<Supergraph, Set<string>>();
+
+/**
+ * The project's nesting counters (`Supergraph.counters`) that some condition of the graph tests: by sign
+ * (`if (depth > 0)`) or in a value table (`if (up + down > 1)`).
+ */
+function graphCounters(g: Supergraph): Set<string> {
+  let found = countersCache.get(g);
+  if (found) return found;
+  found = new Set();
+  if (g.counters?.size) {
+    for (const n of g.nodes) {
+      for (const v of n.origin.valueTable?.variables ?? []) if (g.counters.has(v)) found.add(v);
+      for (const t of n.origin.tests ?? []) if ('variable' in t.subject && g.counters.has(t.subject.variable)) found.add(t.subject.variable);
+    }
+  }
+  countersCache.set(g, found);
+  return found;
+}
+
+/** Whether a flag is one of a followed nesting counter's. */
+function isCounter(vars: ReadonlySet<string>, v: string): boolean {
+  return vars.has(v + ONE);
+}
+
+/**
+ * The flags a path starts with at the graph's entry: each nesting counter at the value it starts with. For `main`
+ * that is the program's start; a function nobody in the project calls (a handler, a callback) is taken to run
+ * outside every bracket its counters count: at rest.
+ */
+export function entryFlags(g: Supergraph): Map<string, boolean> {
+  const flags = new Map<string, boolean>();
+  const counters = graphCounters(g);
+  if (!counters.size) return flags;
+  const vars = flagVariables(g);
+  // A root that is no program's start and reads or counts a counter itself is one of its bracket's helpers,
+  // called at any depth: its value there is unknown.
+  const own = g.root.isEntry ? undefined : new Set(g.nodes.filter((n) => !n.chain.length).flatMap((n) => [...(n.origin.valueTable?.variables ?? []), ...(n.origin.tests ?? []).flatMap((t) => ('variable' in t.subject ? [t.subject.variable] : [])), ...changedBy(n)]));
+  for (const v of counters) if (!own?.has(v)) setValue(flags, vars, v, g.counters!.get(v));
+  return flags;
+}
+
+/** The value classes of a counter's exact value, given its flags on the path. */
+function knownClasses(flags: ReadonlyMap<string, boolean>, v: string): ValueClass[] {
+  const truth = flags.get(v);
+  const positive = flags.get(v + POSITIVE);
+  const minusOne = flags.get(v + MINUS_ONE);
+  const one = flags.get(v + ONE);
+  return CLASS_NAMES.filter((c) => (truth === undefined || (c !== 'zero') === truth) && (positive === undefined || (c === 'one' || c === 'many') === positive) && (minusOne === undefined || (c === 'minus-one') === minusOne) && (one === undefined || (c === 'one') === one));
+}
+
+const CLASS_NAMES: ValueClass[] = VALUE_CLASSES.map((c) => c.name);
+
+/** Set a counter's flags to what the classes it may be in have in common (a flag they differ on is forgotten). */
+function setClasses(flags: Map<string, boolean>, vars: ReadonlySet<string>, v: string, classes: readonly ValueClass[]): void {
+  const judge = (f: string, has: (c: ValueClass) => boolean): void => {
+    if (!vars.has(f)) return;
+    const all = classes.length > 0 && classes.every(has);
+    const none = classes.length > 0 && !classes.some(has);
+    if (all || none) flags.set(f, all);
+    else flags.delete(f);
+  };
+  judge(v, (c) => c !== 'zero');
+  judge(v + POSITIVE, (c) => c === 'one' || c === 'many');
+  judge(v + MINUS_ONE, (c) => c === 'minus-one');
+  judge(v + ONE, (c) => c === 'one');
+}
+
+/** The classes a value of `c` is in after a step of one (`n++`: 1, `n--`: -1). */
+function stepped(c: ValueClass, step: 1 | -1): ValueClass[] {
+  if (step === 1) return c === 'minus-one' ? ['zero'] : c === 'negative' ? ['negative', 'minus-one'] : c === 'zero' ? ['one'] : ['many'];
+  return c === 'many' ? ['one', 'many'] : c === 'one' ? ['zero'] : c === 'zero' ? ['minus-one'] : ['negative'];
+}
+
+/**
+ * A value table's verdict on one successor: false when no combination of the classes its variables may be in
+ * leads there; else the classes of each variable that do (an undecided combination leads both ways).
+ */
+function tableAlong(table: ValueTable, flags: ReadonlyMap<string, boolean>, index: number): ValueClass[][] | false {
+  const possible = table.variables.map((v) => knownClasses(flags, v));
+  const found = table.variables.map(() => new Set<ValueClass>());
+  const width = CLASS_NAMES.length;
+  const walk = (i: number, at: number, chosen: ValueClass[]): void => {
+    if (i === table.variables.length) {
+      const truth = table.truth[at];
+      if (truth !== null && truth !== undefined && (truth ? 0 : 1) !== index) return;
+      chosen.forEach((c, k) => found[k]!.add(c));
+      return;
+    }
+    for (const c of possible[i]!) walk(i + 1, at * width + CLASS_NAMES.indexOf(c), [...chosen, c]);
+  };
+  walk(0, 0, []);
+  if (found.some((f) => f.size === 0)) return false;
+  return found.map((f) => CLASS_NAMES.filter((c) => f.has(c)));
+}
 /** The value an inlined call returned, as the caller tests it: `$ret:<call event id>`. */
 const RETURNED = '$ret:';
 
@@ -437,7 +542,7 @@ function judgeSigns(signs: Sign[], property: (s: Sign) => boolean): boolean | un
 
 /** Set what is known of a value (a constant, or undefined: unknown) as its flags. */
 function setValue(flags: Map<string, boolean>, vars: ReadonlySet<string>, name: string, value: number | undefined): void {
-  for (const [flag, truth] of [[name, value === undefined ? undefined : value !== 0], [name + POSITIVE, value === undefined ? undefined : value > 0], [name + MINUS_ONE, value === undefined ? undefined : value === -1]] as const) {
+  for (const [flag, truth] of [[name, value === undefined ? undefined : value !== 0], [name + POSITIVE, value === undefined ? undefined : value > 0], [name + MINUS_ONE, value === undefined ? undefined : value === -1], [name + ONE, value === undefined ? undefined : value === 1]] as const) {
     if (!vars.has(flag)) continue;
     if (truth === undefined) flags.delete(flag);
     else flags.set(flag, truth);
@@ -596,9 +701,12 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   // known value), and nothing else of the caller's variables of the same names.
   const passed = passedValues(node, flags);
   // A count that was 0 or more and is counted up is positive (`nerrs++` after `int nerrs = 0;`).
-  const grown = node.origin.increments?.filter((v) => vars.has(v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
+  // A nesting counter counted by one: its exact value moves with it.
+  const steps = node.origin.steps ? Object.entries(node.origin.steps).filter(([v]) => isCounter(vars, v)).map(([v, k]) => [v, knownClasses(flags, v).flatMap((c) => stepped(c, k))] as const) : undefined;
+  const grown = node.origin.increments?.filter((v) => vars.has(v) && !isCounter(vars, v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
   for (const v of changedBy(node)) forget(flags, v);
   for (const v of grown ?? []) setValue(flags, vars, v, 1);
+  for (const [v, classes] of steps ?? []) setClasses(flags, vars, v, [...new Set(classes)]);
   passed?.forEach((values, p) => copyValue(flags, vars, values, p));
   for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
     flags.set(v, value);
@@ -658,7 +766,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
  * it names (`ctx->options = 0` forgets `options & OPT_X`).
  */
 function mentions(flag: string, variable: string): boolean {
-  if (flag === variable || flag === variable + POSITIVE || flag === variable + MINUS_ONE) return true;
+  if (flag === variable || flag === variable + POSITIVE || flag === variable + MINUS_ONE || flag === variable + ONE) return true;
   if (!flag.includes(' ')) return false;
   const field = /(?:\.|->)(\w+)$/.exec(variable)?.[1];
   return mentionsName(flag, variable) || (field !== undefined && mentionsName(flag, field));
@@ -706,6 +814,8 @@ type FlagTest = {
   signs?: { value: string; at: Sign[][] };
   /** A NOT_ROOT test of the real uid (`getuid() != 0`): decided by REAL_ROOT where that is known. */
   real?: true;
+  /** A condition on nesting counters' exact values (`up + down > 1`): `variable` names the first. */
+  table?: ValueTable;
 };
 const flagTestCache = new WeakMap<Supergraph, FlagTest[][]>();
 
@@ -723,6 +833,8 @@ function flagTests(g: Supergraph, node: SuperNode): FlagTest[] {
 
 function testsOfFlags(g: Supergraph, n: SuperNode, vars: ReadonlySet<string>): FlagTest[] {
   const tests: FlagTest[] = valueTests(n).filter((t) => vars.has(t.variable));
+  const table = n.origin.valueTable;
+  if (table && table.variables.every((v) => isCounter(vars, v))) tests.push({ variable: table.variables[0]!, byIndex: [], table });
   if (vars.has(NOT_ROOT)) tests.push(...rootCopyTests(g, n));
   const fork = vars.has(FORK_PARENT) ? forkBranches(g, n) : undefined;
   if (fork) tests.push({ variable: FORK_PARENT, byIndex: fork });
@@ -819,11 +931,12 @@ function liveFlags(g: Supergraph): LiveFlags {
     // tested is live all over the program and its value from the last call is told apart everywhere.
     const changed = changedBy(n);
     const read = flagTests(g, n)
-      .map((t) => t.variable)
+      .flatMap((t) => (t.table ? t.table.variables.flatMap(counterFlags) : [t.variable]))
       .filter((f) => !changed.some((c) => mentions(f, c)));
     if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
     for (const arg of boundArguments(n)?.values() ?? []) read.push(...valueFlags(arg).filter((f) => vars.has(f)));
-    for (const v of n.origin.increments ?? []) read.push(...valueFlags(v).filter((f) => vars.has(f)));
+    for (const v of n.origin.increments ?? []) read.push(...counterFlags(v).filter((f) => vars.has(f)));
+    for (const v of Object.keys(n.origin.steps ?? {})) read.push(...counterFlags(v).filter((f) => vars.has(f)));
     return read;
   });
   const index = new Map<string, number>();
@@ -890,6 +1003,17 @@ export function followEdge(g: Supergraph, node: SuperNode, index: number, flags:
   checkTime();
   let out = flags;
   for (const t of flagTests(g, node)) {
+    if (t.table) {
+      const along = tableAlong(t.table, out, index);
+      if (!along) return undefined;
+      const vars = flagVariables(g);
+      t.table.variables.forEach((v, k) => {
+        if (along[k]!.length === knownClasses(out, v).length) return;
+        if (out === flags) out = new Map(flags);
+        setClasses(out, vars, v, along[k]!);
+      });
+      continue;
+    }
     if (t.signs) {
       // `v` and `v>0` together: a value known to be negative cannot take the branch of `v >= 0`.
       const possible = knownSigns(out, t.signs.value).filter((sg) => t.signs!.at[index]?.includes(sg));
@@ -898,6 +1022,9 @@ export function followEdge(g: Supergraph, node: SuperNode, index: number, flags:
       if (implied === undefined || out.get(t.variable) === implied) continue;
       if (out === flags) out = new Map(flags);
       out.set(t.variable, implied);
+      // A counter's flags agree with each other (`v=1` is false once `v` is).
+      const vars = flagVariables(g);
+      if (isCounter(vars, t.signs.value)) setClasses(out, vars, t.signs.value, knownClasses(out, t.signs.value));
       continue;
     }
     const implied = t.byIndex[index];
@@ -920,7 +1047,7 @@ export function followEdge(g: Supergraph, node: SuperNode, index: number, flags:
 function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
   let states = flagCache.get(g);
   if (states) return states;
-  states = new Map([[g.entry, new Map()]]);
+  states = new Map([[g.entry, entryFlags(g)]]);
   // In reverse postorder: a node is taken once most paths into it have narrowed what it knows (the result is the same
   // in any order; this one takes each node fewer times).
   const work = new RankedWork(reversePostorder(g.nodes.map((n) => n.succ), g.entry));
@@ -1012,6 +1139,8 @@ function searchWithout(g: Supergraph, node: SuperNode, index: number, clears: (e
     if (decidesNear(g, n, t.variable, marks, inside)) relevant.add(t.variable);
   }
   for (const v of [...relevant]) for (const f of valueFlags(v)) if (!relevant.has(f) && region.some((n) => valueTests(n).some((t) => t.variable === f))) relevant.add(f);
+  // Nesting counters, whole: their value tables and steps need every flag of them.
+  for (const v of graphCounters(g)) if (own.has(v + ONE) && region.some((n) => n.origin.valueTable?.variables.includes(v) || valueTests(n).some((t) => t.variable === v))) for (const f of counterFlags(v)) relevant.add(f);
   // The rankings and caches of the graph's own flags are made before the search follows others.
   flagRanking(g);
   const startFlags = new Map([...start].filter(([v]) => relevant.has(v)));

@@ -120,11 +120,17 @@ export class Project {
    * every file, parsed or not: the fix writer's way of dying must not depend on what was parsed.
    */
   readonly callCounts: ReadonlyMap<string, readonly [number, number]>;
+  /**
+   * (C) Nesting counters: file-scope integers that the project only counts up and down by one and sets to numbers
+   * (c/globals.ts `counterGlobals`), with the value each starts with. Paths follow their exact small values.
+   */
+  readonly counters: ReadonlyMap<string, number>;
   /** (C) Every definition of each name in the unit's files, parsed or not (the lexical index), for call resolution. */
   private readonly definitions: ReadonlyMap<string, readonly LexicalDefinition[]>;
 
-  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]> } = {}) {
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]>; counters?: ReadonlyMap<string, number> } = {}) {
     this.callCounts = lexical.callCounts ?? new Map();
+    this.counters = lexical.counters ?? new Map();
     this.definitions = lexical.definitions ?? new Map();
     const files = (this.files = withOwnRewrites(given));
     this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];

@@ -45,6 +45,8 @@ export interface Supergraph {
   covered: Set<FunctionModel>;
   /** Where functions hold the value of a fork (the project's `forkValues`): tests of it tell child from parent. */
   forkValues?: ReadonlyMap<FunctionModel, ForkValues>;
+  /** The project's nesting counters, with the value each starts with (`Project.counters`). */
+  counters?: ReadonlyMap<string, number>;
 }
 
 /** The events of a segment that has none (most have none): one shared array, never changed. */
@@ -170,7 +172,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   };
 
   const { entry, exit } = expand(root, [], new Map());
-  const graph = { root, nodes, entry, exit, covered, forkValues: project.forkValues };
+  const graph = { root, nodes, entry, exit, covered, forkValues: project.forkValues, ...(project.counters.size ? { counters: project.counters } : {}) };
   reclassifyRestores(graph);
   return graph;
 }

@@ -4,7 +4,7 @@ import { EFFECTIVE_ID, NOT_ROOT, SAME_IDS, type Platform, type Cfg, type CfgNode
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
-import { branchWhenFails, constantNumber, constantTruth, valueWhen, withNamedConstants } from './conditions.js';
+import { branchWhenFails, constantNumber, constantTruth, valueTableOf, valueWhen, withNamedConstants } from './conditions.js';
 import type { ControlMacro } from './control-macros.js';
 import { signBranches } from '../values.js';
 import { unsignedVariables } from './unsigned.js';
@@ -680,6 +680,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (mask) tests.push(mask);
     const comparison = comparisonTest(cond);
     if (comparison) tests.push(comparison);
+    const table = valueTableOf(cond, this.unsigned);
+    if (table) node.valueTable = table;
     return tests;
   }
 
@@ -797,6 +799,15 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const counted = updated.filter((a) => (a.type === 'update_expression' ? a.child(0)?.text === '++' || a.child(1)?.text === '++' : a.child(1)?.text === '+=' && /^[1-9]\d*$/.test(a.childForFieldName('right')?.text ?? '')));
     const increments = counted.map((a) => unwrap((a.type === 'update_expression' ? a.childForFieldName('argument') : a.childForFieldName('left')) ?? a).text);
     if (increments.length) node.increments = [...new Set([...(node.increments ?? []), ...increments])];
+    // `n++`, `--n`, `n += 1`, `n -= 1`: a count that moves by one (a nesting counter's exact value follows).
+    const steps = new Map<string, 1 | -1 | 0>();
+    for (const a of updated) {
+      const op = a.type === 'update_expression' ? (a.child(0)?.text === '++' || a.child(1)?.text === '++' ? 1 : -1) : a.childForFieldName('right')?.text.trim() === '1' ? (a.child(1)?.text === '+=' ? 1 : a.child(1)?.text === '-=' ? -1 : 0) : 0;
+      const target = unwrap((a.type === 'update_expression' ? a.childForFieldName('argument') : a.childForFieldName('left')) ?? a);
+      // Changed twice in one expression, or otherwise: no single step.
+      steps.set(target.text, steps.has(target.text) || target.type !== 'identifier' ? 0 : op);
+    }
+    for (const [v, k] of steps) if (k) (node.steps ??= {})[v] = k;
     // A condition assigns too (`if (!(pw = getpwnam(u)))`, `while ((n = read(…)) > 0)`): what the variable held
     // before is forgotten there, and the condition's own test of it tells the branches apart.
     if (!node.assigns && assigns) {

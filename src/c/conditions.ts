@@ -1,6 +1,7 @@
 /** Abstract evaluation of C conditions: which branch runs when a privilege call (or the variable holding its result) reports failure (-1). */
 import type { Node } from 'web-tree-sitter';
 
+import { VALUE_CLASSES, type ValueTable } from '../model.js';
 import { binaryValue, truthy, unaryValue, type Value } from '../values.js';
 
 const CONSTANT_NAMES: Record<string, number> = { true: 1, TRUE: 1, false: 0, FALSE: 0, NULL: 0, EXIT_SUCCESS: 0, EXIT_FAILURE: 1 };
@@ -74,7 +75,7 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
     case 'null': return 0;
     case 'false': return 0;
     case 'identifier':
-      return namedConstant(expr.text);
+      return bound?.get(expr.text) ?? namedConstant(expr.text);
     // A string literal, an address: pointers that are never NULL.
     case 'string_literal':
     case 'concatenated_string':
@@ -122,6 +123,12 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
       }
       const unsigned = unsignedComparison(op, left, right, subject, failure);
       if (unsigned !== undefined) return unsigned;
+      // In a value table, sums and differences of its variables (`up + down > 1`).
+      if (bound && (op === '+' || op === '-')) {
+        const a = evaluate(left, subject, failure);
+        const b = evaluate(right, subject, failure);
+        return typeof a === 'number' && typeof b === 'number' ? (op === '+' ? a + b : a - b) : null;
+      }
       return binaryValue(op, evaluate(left, subject, failure), () => evaluate(right, subject, failure));
     }
   }
@@ -146,6 +153,66 @@ export function branchWhenFails(condition: Node, subject: Node, failure = -1, un
   } finally {
     unsignedSubject = outer;
   }
+}
+
+/**
+ * The value table of a condition (see `CfgNode.valueTable`): over its one or two variables (names that are no
+ * constant), where it calls nothing and reads no member; for one variable only where it names a number other than 0.
+ * Undefined when there is none or it decides nothing.
+ */
+export function valueTableOf(condition: Node, unsigned: ReadonlySet<string>): ValueTable | undefined {
+  if (condition.descendantsOfType(['call_expression', 'field_expression', 'subscript_expression']).length) return undefined;
+  const variables = [...new Set(condition.descendantsOfType('identifier').flatMap((n) => (n && namedConstant(n.text) === null ? [n.text] : [])))];
+  if (!variables.length || variables.length > 2) return undefined;
+  if (variables.length === 1 && !condition.descendantsOfType('number_literal').some((n) => n && constantNumber(n) !== 0)) return undefined;
+  const truth = valueTable(condition, variables, unsigned);
+  return truth.some((t) => t !== null) ? { variables, truth } : undefined;
+}
+
+/** While a value table is made: the value each of its variables is tried at. */
+let bound: ReadonlyMap<string, number> | undefined;
+
+/**
+ * The truth of `condition` for each combination of the value classes of `variables` (VALUE_CLASSES, the first
+ * variable's class varying slowest): a class decides when every value it is tried at gives the same truth. An
+ * unsigned variable is never negative: its negative classes decide nothing (C would convert them).
+ */
+export function valueTable(condition: Node, variables: readonly string[], unsigned: ReadonlySet<string>): (boolean | null)[] {
+  const out: (boolean | null)[] = [];
+  const values = new Map<string, number>();
+  const outer = bound;
+  bound = values;
+  try {
+    const combine = (i: number, classes: number[]): void => {
+      if (i === variables.length) {
+        out.push(truthOver(condition, variables, classes, 0, values, unsigned));
+        return;
+      }
+      for (let c = 0; c < VALUE_CLASSES.length; c++) combine(i + 1, [...classes, c]);
+    };
+    combine(0, []);
+  } finally {
+    bound = outer;
+  }
+  return out;
+}
+
+/** The truth shared by every value of the classes from the `i`-th variable on, or null. */
+function truthOver(condition: Node, variables: readonly string[], classes: number[], i: number, values: Map<string, number>, unsigned: ReadonlySet<string>): boolean | null {
+  if (i === variables.length) {
+    const v = evaluate(condition, undefined);
+    return v === null ? null : truthy(v);
+  }
+  const cls = VALUE_CLASSES[classes[i]!]!;
+  if (unsigned.has(variables[i]!) && cls.values[0]! < 0) return null;
+  let truth: boolean | null | undefined;
+  for (const x of cls.values) {
+    values.set(variables[i]!, x);
+    const t = truthOver(condition, variables, classes, i + 1, values, unsigned);
+    if (t === null || (truth !== undefined && t !== truth)) return null;
+    truth = t;
+  }
+  return truth ?? null;
 }
 
 /** The number a constant expression evaluates to (`-1`, `EXIT_FAILURE`), or null. */

@@ -244,3 +244,69 @@ export function unassignedGlobals(files: Iterable<{ path: string; text: string }
   }
   return out;
 }
+
+/** A step by one: `name++`, `name--`, `name += 1`, `name -= 1` (after the name); `++name`, `--name` (before it). */
+const STEP_AFTER = /^[\s)]*(?:\+\+|--|[-+]=\s*1\s*[;),])/;
+const STEP_BEFORE = /(?:\+\+|--)[\s(]*$/;
+/** `name = 0;`, `name = other = 0;`, `name = (unsigned) 1,`: a number (or a constant's name), alone. */
+const CONSTANT_AFTER = /^[\s)]*=(?!=)\s*(?:[A-Za-z_]\w*\s*=(?!=)\s*)*([-+(\w][\w\s()+-]*?)\s*[;),]/;
+/** Names counted by one somewhere (`n++`, `--n`, `n += 1`): the candidates for nesting counters. */
+const STEPPED = /([A-Za-z_]\w*)[\s)]*(?:\+\+|--|[-+]=\s*1\s*[;),])|(?:\+\+|--)[\s(]*([A-Za-z_]\w*)/g;
+
+/**
+ * Nesting counters: the file-scope integer variables of a project's C files (defined once, or always with the same
+ * initial value) that some code counts up or down by one, and that every file sets only so or to a number
+ * (`depth++`, `depth--`, `depth = 0`, `a = b = 0`): never through a pointer, a macro, or to another value. With the
+ * value each starts with (the initialiser, or 0). Their exact small values are followed along paths. `known`: the
+ * numeric constants of the project's headers (an initialiser or an assignment may name one).
+ */
+export function counterGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly ReadonlySet<string>[]): Map<string, number> {
+  const texts: string[] = [];
+  const stepped = new Set<string>();
+  for (const f of files) {
+    if (!/\.[ch]$/.test(f.path)) continue;
+    texts.push(f.text);
+    if (!f.text.includes('++') && !f.text.includes('--') && !/[-+]=/.test(f.text)) continue;
+    for (const m of f.text.matchAll(STEPPED)) stepped.add(m[1] ?? m[2]!);
+  }
+  const wanted = (name: string): boolean => stepped.has(name) && (!usedIn || usedIn.some((w) => w.has(name)));
+  const values = new Map<string, number | null>();
+  for (const text of texts) {
+    for (const [name, init] of rememberedDefinitions(text).defined) {
+      if (!wanted(name) || values.get(name) === null) continue;
+      const value = init === undefined ? 0 : numberOf(init, known) ?? null;
+      const before = values.get(name);
+      values.set(name, before === undefined || before === value ? value : null);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [name, value] of values) if (value !== null) out.set(name, value);
+  if (!out.size) return out;
+  const pattern = new RegExp(`\\b(?:${[...out.keys()].join('|')})\\b`, 'g');
+  for (const text of texts) {
+    let s: Scanned | undefined;
+    for (const m of text.matchAll(pattern)) {
+      const name = m[0];
+      if (!out.has(name)) continue;
+      const at = m.index;
+      const after = text.slice(at + name.length, at + name.length + 80);
+      const before = text.slice(Math.max(0, at - 12), at);
+      const step = STEP_BEFORE.test(before) || STEP_AFTER.test(after);
+      const sets = step || SET_BEFORE.test(before) || SET_AFTER.test(after);
+      if (!sets) continue;
+      s ??= scan(text);
+      const inCode = countBelow(s.opens, at) - countBelow(s.closes, at) > 0;
+      if (inDirective(s, at)) {
+        out.delete(name);
+        continue;
+      }
+      // At file scope `=` initialises (read above).
+      if (!inCode && !step) continue;
+      if (step) continue;
+      const constant = CONSTANT_AFTER.exec(after);
+      if (!constant || numberOf(constant[1]!, known) === undefined) out.delete(name);
+    }
+    if (!out.size) return out;
+  }
+  return out;
+}

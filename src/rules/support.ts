@@ -1,6 +1,6 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
-import { constantsAfter, flagRanking, flagsKey, followEdge, knownNotRoot, liveOnly } from '../analysis/paths.js';
+import { constantsAfter, entryFlags, flagRanking, flagsKey, followEdge, knownNotRoot, liveOnly } from '../analysis/paths.js';
 import { RankedWork, reversePostorder } from '../analysis/flow.js';
 import { SetPool, sameMembers } from '../analysis/set-pool.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
@@ -313,7 +313,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     return out;
   };
   const refinesEdges = walks.some((w) => w.edge);
-  arrive(g.entry, { facts: walks.map((w) => new Set(w.init)), flags: new Map() });
+  arrive(g.entry, { facts: walks.map((w) => new Set(w.init)), flags: entryFlags(g) });
   function carryOn(id: number, key: string): void {
     const state = states.get(id)?.get(key);
     if (!state) return; // merged away meanwhile
