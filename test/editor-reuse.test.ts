@@ -227,4 +227,44 @@ describe('editor reuse', () => {
     expect(await lint('svc.c', svc())).toEqual(first);
     expect(engineWaits.unasked).toBe(unasked + 2);
   });
+
+  it('the plugin asks the engine ahead, from the C parse, only about a file the rules asked about before, and takes the answer only for the same text and working directory', async () => {
+    const dir = projectFolder({ 'svc.c': svc(), 'util.c': UTIL });
+    writeFileSync(path.join(dir, 'privlint.json'), '{ "noreturn": ["fatal"] }\n');
+    const other = path.dirname(dir); // ESLint lints no file outside its working directory
+    const lintIn = (cwd: string) => {
+      const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: plugin.configs.strict });
+      return async (text: string): Promise<string[]> => {
+        const [result] = await eslint.lintText(text, { filePath: path.join(dir, 'svc.c') });
+        return result!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+      };
+    };
+    const lint = lintIn(dir);
+    /** The text linted by a new engine thread, first asked after the parse. */
+    const afresh = async (text: string): Promise<string[]> => {
+      stopEngineThread();
+      const before = engineWaits.ahead;
+      const messages = await lint(text);
+      expect(engineWaits.ahead).toBe(before);
+      return messages;
+    };
+    stopEngineThread();
+    const ahead = engineWaits.ahead;
+    const first = await lint(svc());
+    expect(first.length).toBeGreaterThan(0);
+    expect(engineWaits.ahead).toBe(ahead); // never asked about before: nothing asked ahead
+    // each edit is asked ahead, and the answer taken is the one asking after the parse gives
+    const edits = [svc(true), `/* top */\n${svc()}`, svc().replace('drop_user(1000, 1000);', 'drop_user(1000, 1000);\n\tdrop_user(1, 1);')];
+    const answers: string[][] = [];
+    for (const text of edits) answers.push(await lint(text));
+    expect(engineWaits.ahead).toBe(ahead + edits.length);
+    for (const [i, text] of edits.entries()) expect(await afresh(text)).toEqual(answers[i]);
+    // asked ahead from the working directory the rules last asked from: another one's rules do not take that answer
+    // (there, privlint.json is not found: `fatal` is not noreturn, and the findings differ)
+    const fromOther = await lintIn(other)(svc());
+    stopEngineThread();
+    expect(await lintIn(other)(svc())).toEqual(fromOther);
+    expect(fromOther).not.toEqual(await afresh(svc()));
+    expect(await lint(svc(true))).toEqual(answers[0]);
+  });
 });

@@ -6,7 +6,9 @@
 import { Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { DirectiveType, File, FileProblem, Language, OkParseResult, ParseResult, RulesConfig, SourceLocation, SourceRange } from '@eslint/core';
+import path from 'node:path';
 import { editBetween, loadGrammar, treeEdit } from '../parser.js';
+import { analyseAhead } from './sync-engine.js';
 
 /** A named node of the tree-sitter-c tree. Anonymous tokens (punctuation, keywords) are not nodes. */
 export interface CNode {
@@ -447,6 +449,8 @@ export const cLanguage: Language<{ LangOptions: CLanguageOptions; Code: CSourceC
 
   parse(file: File): ParseResult<CNode> {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
+    // The engine thread starts on this text now (a file the rules asked about before), while this one parses it.
+    if (path.isAbsolute(file.path)) analyseAhead(path.resolve(file.path), text);
     const result = parseC(text, file.path);
     if (!result) return { ok: false, errors: [{ message: 'tree-sitter could not parse the file', line: 1, column: 1 }] };
     return { ok: true, ast: result.ast, comments: result.comments };
