@@ -3,7 +3,7 @@
  * analyses of a file, unit results found by what the analysis reads, and the ESLint plugin's answers given without
  * the engine. Each step is compared with a fresh analysis of the same texts.
  */
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -266,5 +266,36 @@ describe('editor reuse', () => {
     expect(await lintIn(other)(svc())).toEqual(fromOther);
     expect(fromOther).not.toEqual(await afresh(svc()));
     expect(await lint(svc(true))).toEqual(answers[0]);
+  });
+
+  it('the engine thread reads the configuration again when a file it is or could be read from changed', async () => {
+    const outer = projectFolder();
+    const dir = path.join(outer, 'svc');
+    projectFolder({ 'svc.c': svc(), 'util.c': UTIL }, dir);
+    rmSync(path.join(dir, 'privlint.json'));
+    rmSync(path.join(dir, '.git'), { recursive: true });
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.strict });
+    const lint = async (text: string): Promise<string[]> => {
+      const [result] = await eslint.lintText(text, { filePath: path.join(dir, 'svc.c') });
+      return result!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+    };
+    const afresh = async (text: string): Promise<string[]> => {
+      stopEngineThread();
+      return lint(text);
+    };
+    // the configuration of the folder above (`{}`), then one written in the working directory, then changed there
+    const plain = await lint(svc());
+    writeFileSync(path.join(dir, 'privlint.json'), '{ "noreturn": ["fatal"] }\n');
+    const noreturn = await lint(`\n${svc()}`);
+    expect(noreturn).toEqual(await afresh(`\n${svc()}`));
+    expect(noreturn).not.toEqual(plain.map((m) => m.replace(/^(\d+)/, (l) => String(Number(l) + 1))));
+    await lint(svc());
+    writeFileSync(path.join(dir, 'privlint.json'), '{}\n');
+    expect(await lint(`\n\n${svc()}`)).toEqual(await afresh(`\n\n${svc()}`));
+    // the one above changed: read again too
+    rmSync(path.join(dir, 'privlint.json'));
+    await lint(svc());
+    writeFileSync(path.join(outer, 'privlint.json'), '{ "noreturn": ["fatal"] }\n');
+    expect(await lint(`\n${svc()}`)).toEqual(noreturn);
   });
 });
