@@ -374,8 +374,15 @@ export class CSourceCode extends TextSourceCodeBase<{ LangOptions: CLanguageOpti
 
   override getLoc(node: CNode): SourceLocation {
     if (node === this.ast) {
-      // The whole text: from line 1, column 1 to just past its last character.
-      this.#rootLoc ??= { start: { line: 1, column: 1 }, end: { line: this.lines.length, column: this.lines.at(-1)!.length + 1 } };
+      // The whole text: from line 1, column 1 to just past its last character. ESLint asks for it at each
+      // getLocFromIndex: counted without splitting the text into lines (\n ends a line, \r\n too, a lone \r not,
+      // as the line ends of TextSourceCodeBase: the line count and the last line's length of `lines`).
+      if (!this.#rootLoc) {
+        const { text } = this;
+        let lines = 1;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+        this.#rootLoc = { start: { line: 1, column: 1 }, end: { line: lines, column: text.length - text.lastIndexOf('\n') } };
+      }
       return this.#rootLoc;
     }
     let loc = this.#locs.get(node);
