@@ -457,7 +457,12 @@ export const cLanguage: Language<{ LangOptions: CLanguageOptions; Code: CSourceC
   parse(file: File): ParseResult<CNode> {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
     // The engine thread starts on this text now (a file the rules asked about before), while this one parses it.
-    if (path.isAbsolute(file.path)) analyseAhead(path.resolve(file.path), text);
+    // Whatever goes wrong there is the rules' to report when they ask: never a parse error.
+    try {
+      if (path.isAbsolute(file.path)) analyseAhead(path.resolve(file.path), text);
+    } catch {
+      // the rules ask again
+    }
     const result = parseC(text, file.path);
     if (!result) return { ok: false, errors: [{ message: 'tree-sitter could not parse the file', line: 1, column: 1 }] };
     return { ok: true, ast: result.ast, comments: result.comments };
