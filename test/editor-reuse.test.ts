@@ -3,7 +3,7 @@
  * analyses of a file, unit results found by what the analysis reads, and the ESLint plugin's answers given without
  * the engine. Each step is compared with a fresh analysis of the same texts.
  */
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -226,5 +226,76 @@ describe('editor reuse', () => {
     utimesSync(config, new Date(), new Date(Date.now() + 5_000));
     expect(await lint('svc.c', svc())).toEqual(first);
     expect(engineWaits.unasked).toBe(unasked + 2);
+  });
+
+  it('the plugin asks the engine ahead, from the C parse, only about a file the rules asked about before, and takes the answer only for the same text and working directory', async () => {
+    const dir = projectFolder({ 'svc.c': svc(), 'util.c': UTIL });
+    writeFileSync(path.join(dir, 'privlint.json'), '{ "noreturn": ["fatal"] }\n');
+    const other = path.dirname(dir); // ESLint lints no file outside its working directory
+    const lintIn = (cwd: string) => {
+      const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: plugin.configs.strict });
+      return async (text: string): Promise<string[]> => {
+        const [result] = await eslint.lintText(text, { filePath: path.join(dir, 'svc.c') });
+        return result!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+      };
+    };
+    const lint = lintIn(dir);
+    /** The text linted by a new engine thread, first asked after the parse. */
+    const afresh = async (text: string): Promise<string[]> => {
+      stopEngineThread();
+      const before = engineWaits.ahead;
+      const messages = await lint(text);
+      expect(engineWaits.ahead).toBe(before);
+      return messages;
+    };
+    stopEngineThread();
+    const ahead = engineWaits.ahead;
+    const first = await lint(svc());
+    expect(first.length).toBeGreaterThan(0);
+    expect(engineWaits.ahead).toBe(ahead); // never asked about before: nothing asked ahead
+    // each edit is asked ahead, and the answer taken is the one asking after the parse gives
+    const edits = [svc(true), `/* top */\n${svc()}`, svc().replace('drop_user(1000, 1000);', 'drop_user(1000, 1000);\n\tdrop_user(1, 1);')];
+    const answers: string[][] = [];
+    for (const text of edits) answers.push(await lint(text));
+    expect(engineWaits.ahead).toBe(ahead + edits.length);
+    for (const [i, text] of edits.entries()) expect(await afresh(text)).toEqual(answers[i]);
+    // asked ahead from the working directory the rules last asked from: another one's rules do not take that answer
+    // (there, privlint.json is not found: `fatal` is not noreturn, and the findings differ)
+    const fromOther = await lintIn(other)(svc());
+    stopEngineThread();
+    expect(await lintIn(other)(svc())).toEqual(fromOther);
+    expect(fromOther).not.toEqual(await afresh(svc()));
+    expect(await lint(svc(true))).toEqual(answers[0]);
+  });
+
+  it('the engine thread reads the configuration again when a file it is or could be read from changed', async () => {
+    const outer = projectFolder();
+    const dir = path.join(outer, 'svc');
+    projectFolder({ 'svc.c': svc(), 'util.c': UTIL }, dir);
+    rmSync(path.join(dir, 'privlint.json'));
+    rmSync(path.join(dir, '.git'), { recursive: true });
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.strict });
+    const lint = async (text: string): Promise<string[]> => {
+      const [result] = await eslint.lintText(text, { filePath: path.join(dir, 'svc.c') });
+      return result!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+    };
+    const afresh = async (text: string): Promise<string[]> => {
+      stopEngineThread();
+      return lint(text);
+    };
+    // the configuration of the folder above (`{}`), then one written in the working directory, then changed there
+    const plain = await lint(svc());
+    writeFileSync(path.join(dir, 'privlint.json'), '{ "noreturn": ["fatal"] }\n');
+    const noreturn = await lint(`\n${svc()}`);
+    expect(noreturn).toEqual(await afresh(`\n${svc()}`));
+    expect(noreturn).not.toEqual(plain.map((m) => m.replace(/^(\d+)/, (l) => String(Number(l) + 1))));
+    await lint(svc());
+    writeFileSync(path.join(dir, 'privlint.json'), '{}\n');
+    expect(await lint(`\n\n${svc()}`)).toEqual(await afresh(`\n\n${svc()}`));
+    // the one above changed: read again too
+    rmSync(path.join(dir, 'privlint.json'));
+    await lint(svc());
+    writeFileSync(path.join(outer, 'privlint.json'), '{ "noreturn": ["fatal"] }\n');
+    expect(await lint(`\n${svc()}`)).toEqual(noreturn);
   });
 });

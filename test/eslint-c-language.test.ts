@@ -62,6 +62,16 @@ describe('the privlint/c language', () => {
     expect(messages).toMatchObject([{ line: 3, column: 10 }]);
   });
 
+  it('places the end of the text as the lines ESLint counts do, whatever the line ends', () => {
+    for (const text of ['', 'int x;', 'int x;\n', 'int x;\r\n', 'int x;\r', 'a\r\nb\rc\n\nd', '\n\n', 'x\u2028y\n z']) {
+      const parsed = cLanguage.parse({ body: text, path: 'x.c', physicalPath: 'x.c', bom: false } as never);
+      const code = cLanguage.createSourceCode({ body: text, path: 'x.c', physicalPath: 'x.c', bom: false } as never, parsed as never);
+      const lines = code.lines;
+      expect(code.getLoc(code.ast).end).toEqual({ line: lines.length, column: lines.at(-1)!.length + 1 });
+      expect(code.getLocFromIndex(text.length)).toEqual({ line: lines.length, column: lines.at(-1)!.length + 1 });
+    }
+  });
+
   it('keeps comments, with their text between the delimiters', () => {
     const linter = new Linter();
     let comments: { value: string }[] = [];

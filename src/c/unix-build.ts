@@ -16,6 +16,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { STATUS_CALLS } from './calls.js';
+import { perText } from '../text-memory.js';
 
 export type ConditionalKind = 'if' | 'ifdef' | 'ifndef' | 'elif' | 'elifdef' | 'elifndef' | 'else';
 
@@ -265,9 +266,12 @@ export interface UnixBranches {
 /**
  * The conditional directives of a C file, and for each branch whether it is the one kept where only one can be.
  * Comments, strings and character literals are skipped; a directive is a `#` first on its line (after blanks and
- * comments).
+ * comments). Remembered per text in an editor's host (a file's text is read as a Unix build by the lexical index,
+ * the parse and its retry); the result is shared: not to be changed.
  */
-export function unixBranches(text: string): UnixBranches {
+export const unixBranches = perText(unixBranchesOf);
+
+function unixBranchesOf(text: string): UnixBranches {
   const directives = ANY_CONDITIONAL.test(text) ? conditionalDirectives(text) : [];
   const chosen = new Map<number, boolean>();
   const open: ConditionalDirective[][] = [];

@@ -6,7 +6,9 @@
 import { Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
 import type { DirectiveType, File, FileProblem, Language, OkParseResult, ParseResult, RulesConfig, SourceLocation, SourceRange } from '@eslint/core';
+import path from 'node:path';
 import { editBetween, loadGrammar, treeEdit } from '../parser.js';
+import { analyseAhead } from './sync-engine.js';
 
 /** A named node of the tree-sitter-c tree. Anonymous tokens (punctuation, keywords) are not nodes. */
 export interface CNode {
@@ -372,8 +374,15 @@ export class CSourceCode extends TextSourceCodeBase<{ LangOptions: CLanguageOpti
 
   override getLoc(node: CNode): SourceLocation {
     if (node === this.ast) {
-      // The whole text: from line 1, column 1 to just past its last character.
-      this.#rootLoc ??= { start: { line: 1, column: 1 }, end: { line: this.lines.length, column: this.lines.at(-1)!.length + 1 } };
+      // The whole text: from line 1, column 1 to just past its last character. ESLint asks for it at each
+      // getLocFromIndex: counted without splitting the text into lines (\n ends a line, \r\n too, a lone \r not,
+      // as the line ends of TextSourceCodeBase: the line count and the last line's length of `lines`).
+      if (!this.#rootLoc) {
+        const { text } = this;
+        let lines = 1;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+        this.#rootLoc = { start: { line: 1, column: 1 }, end: { line: lines, column: text.length - text.lastIndexOf('\n') } };
+      }
       return this.#rootLoc;
     }
     let loc = this.#locs.get(node);
@@ -447,6 +456,13 @@ export const cLanguage: Language<{ LangOptions: CLanguageOptions; Code: CSourceC
 
   parse(file: File): ParseResult<CNode> {
     const text = typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
+    // The engine thread starts on this text now (a file the rules asked about before), while this one parses it.
+    // Whatever goes wrong there is the rules' to report when they ask: never a parse error.
+    try {
+      if (path.isAbsolute(file.path)) analyseAhead(path.resolve(file.path), text);
+    } catch {
+      // the rules ask again
+    }
     const result = parseC(text, file.path);
     if (!result) return { ok: false, errors: [{ message: 'tree-sitter could not parse the file', line: 1, column: 1 }] };
     return { ok: true, ast: result.ast, comments: result.comments };
