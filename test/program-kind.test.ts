@@ -96,3 +96,20 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/good.c', { ruleSet: 'strict' })).toEqual([]);
   });
 });
+
+describe('a test of the real uid by program kind', () => {
+  const wrongOrder = async (fixture: string, config: Partial<PrivlintConfig> = {}): Promise<number[]> => {
+    const text = readFileSync(path.join(fixtures, fixture), 'utf8');
+    const result = await analyzeSources([{ path: fixture, text }], { ...defaultConfig(), ...config });
+    return result.findings.filter((f) => f.ruleId === 'wrong-drop-order').map((f) => f.loc.line);
+  };
+
+  it('`getuid() != 0` is "not root" only where the real uid is the effective one: not in a set-user-ID program', async () => {
+    // Inferred: the set-user-ID program is still root on the invoker's branch; the daemon is not.
+    expect(await wrongOrder('c/wrong-drop-order/suid-root-real-uid-test.c')).toEqual([25]);
+    expect(await wrongOrder('c/wrong-drop-order/daemon-real-uid-test.c')).toEqual([]);
+    // `programKind` overrides the inference both ways.
+    expect(await wrongOrder('c/wrong-drop-order/daemon-real-uid-test.c', { programKind: 'setuid' })).toEqual([23]);
+    expect(await wrongOrder('c/wrong-drop-order/suid-root-real-uid-test.c', { programKind: 'daemon' })).toEqual([]);
+  });
+});

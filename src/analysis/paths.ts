@@ -142,8 +142,8 @@ function flagVariables(g: Supergraph): Set<string> {
   // test of such a copy made while the process is still as it was (`if (i_am_root)`: a test of the process itself).
   if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable) || testedIn.has(c.variable)))) vars.add(NOT_ROOT);
   // The real uid apart from the effective one, where the code tests the real uid (`getuid() != 0`) and changes
-  // only the effective one somewhere.
-  if (vars.has(NOT_ROOT) && g.nodes.some((n) => valueTests(n).some((t) => t.real)) && g.nodes.some((n) => n.events.some(isEffectiveUidChange))) vars.add(REAL_ROOT);
+  // only the effective one somewhere, or is a set-user-ID program (the two differ from the start).
+  if (vars.has(NOT_ROOT) && g.nodes.some((n) => valueTests(n).some((t) => t.real)) && (g.setUserId || g.nodes.some((n) => n.events.some(isEffectiveUidChange)))) vars.add(REAL_ROOT);
   // What an inlined function returned (a privilege helper's status), wherever its caller tests it, directly or in
   // the variable it keeps it in: always followed, and forgotten after the test.
   for (const n of g.nodes) {
@@ -165,10 +165,16 @@ const MAX_FLAGS = 12;
 /**
  * Whether the real uid is root where the effective one may not be: true after an effective-only drop (`seteuid(u)`)
  * made while the process was root (the real uid stays root), false (unknown) after one made while that was not
- * known. Absent, the real uid is taken to be the effective one (a process started as root or as a user, not a
- * set-user-ID program's mix). A test of the real uid (`getuid() != 0`) is then decided by it, not by NOT_ROOT.
+ * known, and from the start of a set-user-ID program (the invoker's real uid, root's effective one: `entryFlags`).
+ * Absent, the real uid is taken to be the effective one (a process started as root or as a user, or after a
+ * permanent uid change). A test of the real uid (`getuid() != 0`) is then decided by it, not by NOT_ROOT.
  */
 const REAL_ROOT = '$real-root';
+
+/** What is known where a graph's program starts: in a set-user-ID program, that the real uid is not the effective one's. */
+export function entryFlags(g: Supergraph): Map<string, boolean> {
+  return g.setUserId && flagVariables(g).has(REAL_ROOT) ? new Map([[REAL_ROOT, false]]) : new Map();
+}
 
 function isEffectiveUidChange(e: PrivilegeEvent): boolean {
   return e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'effective' && e.direction !== 'probe';
@@ -920,7 +926,7 @@ export function followEdge(g: Supergraph, node: SuperNode, index: number, flags:
 function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
   let states = flagCache.get(g);
   if (states) return states;
-  states = new Map([[g.entry, new Map()]]);
+  states = new Map([[g.entry, entryFlags(g)]]);
   // In reverse postorder: a node is taken once most paths into it have narrowed what it knows (the result is the same
   // in any order; this one takes each node fewer times).
   const work = new RankedWork(reversePostorder(g.nodes.map((n) => n.succ), g.entry));
@@ -1006,7 +1012,7 @@ function searchWithout(g: Supergraph, node: SuperNode, index: number, clears: (e
   marks[node.id] = 1;
   for (const n of region) if (n.events.some(clears)) marks[n.id] = 1;
   const own = flagVariables(g);
-  const relevant = new Set([NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => own.has(v)));
+  const relevant = new Set([NOT_ROOT, FORK_PARENT, SAME_IDS, REAL_ROOT].filter((v) => own.has(v)));
   for (const n of region) for (const t of valueTests(n)) {
     if (relevant.has(t.variable) || t.variable.startsWith(RETURNED)) continue;
     if (decidesNear(g, n, t.variable, marks, inside)) relevant.add(t.variable);
