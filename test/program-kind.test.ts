@@ -113,3 +113,15 @@ describe('a test of the real uid by program kind', () => {
     expect(await wrongOrder('c/wrong-drop-order/suid-root-real-uid-test.c', { programKind: 'daemon' })).toEqual([]);
   });
 });
+
+describe('drop-after-input: a copy of the environment\'s pointer is not a read of it', () => {
+  it('cites the walk or the parser the copy is handed to, not the copy', async () => {
+    const fixture = 'c/drop-after-input/environ-copy-read.c';
+    const text = readFileSync(path.join(fixtures, fixture), 'utf8');
+    const result = await analyzeSources([{ path: fixture, text }], defaultConfig());
+    const messages = result.findings.filter((f) => f.ruleId === 'drop-after-input').map((f) => f.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).not.toMatch(/= environ/);
+    expect(messages[0]).toMatch(/environ-copy-read\.c:(25|27)\)/);
+  });
+});
