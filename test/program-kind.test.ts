@@ -108,3 +108,52 @@ describe('drop-after-input: severity by program kind', () => {
     expect(await severities('c/drop-after-input/good.c', { ruleSet: 'strict' })).toEqual([]);
   });
 });
+
+describe('a test of the real uid by program kind', () => {
+  const wrongOrder = async (fixture: string, config: Partial<PrivlintConfig> = {}): Promise<number[]> => {
+    const text = readFileSync(path.join(fixtures, fixture), 'utf8');
+    const result = await analyzeSources([{ path: fixture, text }], { ...defaultConfig(), ...config });
+    return result.findings.filter((f) => f.ruleId === 'wrong-drop-order').map((f) => f.loc.line);
+  };
+
+  it('`getuid() != 0` is "not root" only where the real uid is the effective one: not in a set-user-ID program', async () => {
+    // Inferred: the set-user-ID program is still root on the invoker's branch; the daemon is not.
+    expect(await wrongOrder('c/wrong-drop-order/suid-root-real-uid-test.c')).toEqual([25]);
+    expect(await wrongOrder('c/wrong-drop-order/daemon-real-uid-test.c')).toEqual([]);
+    // `programKind` overrides the inference both ways.
+    expect(await wrongOrder('c/wrong-drop-order/daemon-real-uid-test.c', { programKind: 'setuid' })).toEqual([23]);
+    expect(await wrongOrder('c/wrong-drop-order/suid-root-real-uid-test.c', { programKind: 'daemon' })).toEqual([]);
+  });
+});
+
+describe('drop-after-input: a copy of the environment\'s pointer is not a read of it', () => {
+  it('cites the walk or the parser the copy is handed to, not the copy', async () => {
+    const fixture = 'c/drop-after-input/environ-copy-read.c';
+    const text = readFileSync(path.join(fixtures, fixture), 'utf8');
+    const result = await analyzeSources([{ path: fixture, text }], defaultConfig());
+    const messages = result.findings.filter((f) => f.ruleId === 'drop-after-input').map((f) => f.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).not.toMatch(/= environ/);
+    expect(messages[0]).toMatch(/environ-copy-read\.c:(25|27)\)/);
+  });
+});
+
+describe('drop-after-input: input read while the effective uid was lowered', () => {
+  it('says so instead of "with full privilege", and cites the lowering', async () => {
+    const fixture = 'c/drop-after-input/lowered-before-options.c';
+    const text = readFileSync(path.join(fixtures, fixture), 'utf8');
+    const messages = async (source: string): Promise<string[]> =>
+      (await analyzeSources([{ path: fixture, text: source }], defaultConfig())).findings.filter((f) => f.ruleId === 'drop-after-input').map((f) => f.message);
+    const [raised] = await messages(text);
+    expect(raised).toMatch(/^setuid\(getuid\(\)\) is the first permanent drop, but .* with root only set aside \(.*\): seteuid\(getuid\(\)\) \(line 20\) had lowered the effective uid alone/);
+    expect(raised).not.toMatch(/full privilege|as root,/);
+    // Not raised again before the drop: that drop is made without root, and the message says what it may leave.
+    const [lowered] = await messages(text.replace('if (seteuid(0) == -1)\n\t\terr(1, "seteuid");\n', ''));
+    expect(lowered).toMatch(/^setuid\(getuid\(\)\) is the first drop meant to be permanent, made while seteuid\(getuid\(\)\) \(line 20\) has the effective uid lowered/);
+    // Options read before the lowering were read with full privilege.
+    const before = text.replace(/(\tif \(seteuid\(getuid\(\)\) == -1\)\n\t\terr\(1, "seteuid"\);\n)([\s\S]*?verbose = 1;\n)/, '$2$1');
+    expect(before).not.toEqual(text);
+    const [full] = await messages(before);
+    expect(full).toMatch(/is the first permanent drop, but .* with full privilege/);
+  });
+});

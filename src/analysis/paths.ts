@@ -142,8 +142,8 @@ function flagVariables(g: Supergraph): Set<string> {
   // test of such a copy made while the process is still as it was (`if (i_am_root)`: a test of the process itself).
   if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable) || testedIn.has(c.variable)))) vars.add(NOT_ROOT);
   // The real uid apart from the effective one, where the code tests the real uid (`getuid() != 0`) and changes
-  // only the effective one somewhere.
-  if (vars.has(NOT_ROOT) && g.nodes.some((n) => valueTests(n).some((t) => t.real)) && g.nodes.some((n) => n.events.some(isEffectiveUidChange))) vars.add(REAL_ROOT);
+  // only the effective one somewhere, or is a set-user-ID program (the two differ from the start).
+  if (vars.has(NOT_ROOT) && g.nodes.some((n) => valueTests(n).some((t) => t.real)) && (g.setUserId || g.nodes.some((n) => n.events.some(isEffectiveUidChange)))) vars.add(REAL_ROOT);
   // What an inlined function returned (a privilege helper's status), wherever its caller tests it, directly or in
   // the variable it keeps it in: always followed, and forgotten after the test.
   for (const n of g.nodes) {
@@ -167,8 +167,9 @@ const MAX_FLAGS = 12;
 /**
  * Whether the real uid is root where the effective one may not be: true after an effective-only drop (`seteuid(u)`)
  * made while the process was root (the real uid stays root), false (unknown) after one made while that was not
- * known. Absent, the real uid is taken to be the effective one (a process started as root or as a user, not a
- * set-user-ID program's mix). A test of the real uid (`getuid() != 0`) is then decided by it, not by NOT_ROOT.
+ * known, and from the start of a set-user-ID program (the invoker's real uid, root's effective one: `entryFlags`).
+ * Absent, the real uid is taken to be the effective one (a process started as root or as a user, or after a
+ * permanent uid change). A test of the real uid (`getuid() != 0`) is then decided by it, not by NOT_ROOT.
  */
 const REAL_ROOT = '$real-root';
 
@@ -390,12 +391,14 @@ function isCounter(vars: ReadonlySet<string>, v: string): boolean {
 }
 
 /**
- * The flags a path starts with at the graph's entry: each nesting counter at the value it starts with. For `main`
- * that is the program's start; a function nobody in the project calls (a handler, a callback) is taken to run
- * outside every bracket its counters count: at rest.
+ * The flags a path starts with at the graph's entry: in a set-user-ID program, that the real uid is not the
+ * effective one's (`REAL_ROOT` unknown); and each nesting counter at the value it starts with. For `main` that is
+ * the program's start; a function nobody in the project calls (a handler, a callback) is taken to run outside
+ * every bracket its counters count: at rest.
  */
 export function entryFlags(g: Supergraph): Map<string, boolean> {
   const flags = new Map<string, boolean>();
+  if (g.setUserId && flagVariables(g).has(REAL_ROOT)) flags.set(REAL_ROOT, false);
   const counters = graphCounters(g);
   if (!counters.size) return flags;
   const vars = flagVariables(g);
@@ -1133,7 +1136,7 @@ function searchWithout(g: Supergraph, node: SuperNode, index: number, clears: (e
   marks[node.id] = 1;
   for (const n of region) if (n.events.some(clears)) marks[n.id] = 1;
   const own = flagVariables(g);
-  const relevant = new Set([NOT_ROOT, FORK_PARENT, SAME_IDS].filter((v) => own.has(v)));
+  const relevant = new Set([NOT_ROOT, FORK_PARENT, SAME_IDS, REAL_ROOT].filter((v) => own.has(v)));
   for (const n of region) for (const t of valueTests(n)) {
     if (relevant.has(t.variable) || t.variable.startsWith(RETURNED)) continue;
     if (decidesNear(g, n, t.variable, marks, inside)) relevant.add(t.variable);

@@ -6,6 +6,7 @@
 import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
 import { checkTime } from '../time-limit.js';
+import type { ProgramKind } from '../config.js';
 import { isErrorExit, isSuccessfulExit, type ForkValues, type Project } from './project.js';
 
 export interface SuperNode {
@@ -47,6 +48,12 @@ export interface Supergraph {
   forkValues?: ReadonlyMap<FunctionModel, ForkValues>;
   /** The project's nesting counters, with the value each starts with (`Project.counters`). */
   counters?: ReadonlyMap<string, number>;
+  /**
+   * A set-user-ID program (`programKind: setuid`, or, unless configured `daemon`, one of its drops returns to the
+   * invoking user): it starts with the invoker's real uid and root's effective one, so a test of the real uid
+   * (`getuid() != 0`) does not tell whether the process is root until a permanent uid change makes them the same.
+   */
+  setUserId?: true;
 }
 
 /** The events of a segment that has none (most have none): one shared array, never changed. */
@@ -172,9 +179,20 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   };
 
   const { entry, exit } = expand(root, [], new Map());
-  const graph = { root, nodes, entry, exit, covered, forkValues: project.forkValues, ...(project.counters.size ? { counters: project.counters } : {}) };
+  const graph: Supergraph = { root, nodes, entry, exit, covered, forkValues: project.forkValues, ...(project.counters.size ? { counters: project.counters } : {}) };
   reclassifyRestores(graph);
+  if (isSetUserIdProgram(graph, project.config.programKind)) graph.setUserId = true;
   return graph;
+}
+
+/**
+ * Whether a graph is a set-user-ID program's: `programKind` when it says `setuid` or `daemon`, else inferred from
+ * its drops (one that returns to the invoking user, uid or gid, for good or for a while: a daemon started by root
+ * has no invoker to return to, its real ids are root's).
+ */
+export function isSetUserIdProgram(g: Supergraph, configured: ProgramKind | undefined): boolean {
+  if (configured === 'setuid' || configured === 'daemon') return configured === 'setuid';
+  return g.nodes.some((n) => n.events.some((e) => e.kind === 'set-id' && e.direction === 'drop' && e.target === 'invoker'));
 }
 
 /** What the caller passed for each parameter of an inlined function (and the function, for a function pointer). */

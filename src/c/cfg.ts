@@ -256,8 +256,15 @@ export class FunctionCfgBuilder extends GraphBuilder {
   /** The function's variables of an unsigned type (its own and the file's it does not hide). */
   private unsigned: ReadonlySet<string> = new Set();
 
+  /**
+   * The function's locals that hold the environment itself (`char **env = environ;`, `for (ev = environ; …)`): the
+   * copy reads nothing; walking it, dereferencing it or handing it on does, as for `environ`.
+   */
+  private environmentCopies: ReadonlySet<string> = new Set();
+
   build(body: Node): Cfg {
     if (body.parent) this.unsigned = unsignedVariables(body.parent, this.ctx.unsignedGlobals);
+    this.environmentCopies = environmentCopies(body, this.environmentNames(), this.ctx.locals);
     return withNamedConstants(this.ctx.conditionConstants ?? this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
   }
 
@@ -763,7 +770,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     // environ), and for the assignments, updates and initialisations (in document order), not for every node.
     const changes: Node[] = [];
     const cursor = expr.walk();
-    const inputNames = new Set([this.inputParams.argv, this.inputParams.envp, 'environ'].filter((n): n is string => !!n));
+    const inputNames = new Set([this.inputParams.argv, ...this.environmentNames(), ...this.environmentCopies].filter((n): n is string => !!n));
     const inputLengths = new Set([...inputNames].map((n) => n.length));
     const visit = (ownCode: boolean): void => {
       const type = cursor.nodeType;
@@ -826,12 +833,20 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
   }
 
+  /** The names the environment itself goes by in this function: `environ`, and main's envp parameter. */
+  private environmentNames(): string[] {
+    return this.inputParams.envp ? ['environ', this.inputParams.envp] : ['environ'];
+  }
+
   private addInputReference(id: Node, node: CfgNode): void {
     const name = id.text;
     const isArgv = name === this.inputParams.argv && !(id.parent?.type === 'subscript_expression' && id.parent.childForFieldName('index')?.text === '0');
-    const isEnv = name === 'environ' || name === this.inputParams.envp;
+    const isEnv = name === 'environ' || name === this.inputParams.envp || this.environmentCopies.has(name);
     if (!isArgv && !isEnv) return;
     if (id.parent?.type === 'parameter_declaration') return;
+    // The environment's pointer copied into a local that holds it, stepped (`ev++`), or replaced (`environ = clean;`)
+    // reads none of it.
+    if (!isArgv && !readsEnvironment(id, this.environmentCopies)) return;
     node.events.push({
       kind: 'input', id: this.ctx.nextEventId(), api: name, text: id.parent?.text ?? name,
       loc: locOf(this.ctx.file, id), source: isArgv ? 'argv' : 'environment',
@@ -956,4 +971,77 @@ function platformTested(node: Node): { platform: Platform; negated: boolean } | 
   const platforms = new Set(names.flatMap((n) => PLATFORM_MACROS[n!] ?? []));
   const [platform] = platforms;
   return platforms.size === 1 && platform ? { platform, negated } : undefined;
+}
+
+/** The parent of a value, past the parentheses and casts around it, and the node it is the value as. */
+function valueParent(id: Node): { parent: Node | null; value: Node } {
+  let value = id;
+  let parent = id.parent;
+  while (parent && (parent.type === 'parenthesized_expression' || parent.type === 'cast_expression')) {
+    value = parent;
+    parent = parent.parent;
+  }
+  return { parent, value };
+}
+
+/** `x = <name>` or `T *x = <name>` (the value alone, maybe in parentheses or a cast): the local it is copied into. */
+function copiedInto(id: Node): string | undefined {
+  const { parent, value } = valueParent(id);
+  if (parent?.type === 'init_declarator' && parent.childForFieldName('value')?.id === value.id) return declaratorName(parent.childForFieldName('declarator'));
+  if (parent?.type === 'assignment_expression' && parent.child(1)?.text === '=' && parent.childForFieldName('right')?.id === value.id) {
+    const left = parent.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The locals of a function that hold the environment's pointer (`char **env = environ;`, `ev = env;`), copy of a copy
+ * too. Only locals: a copy kept in a global or a structure is read where this function cannot see, so the copy
+ * stays the read.
+ */
+function environmentCopies(body: Node, names: readonly string[], locals: ReadonlySet<string> | undefined): Set<string> {
+  const copies = new Set<string>();
+  if (!locals || !names.some((n) => body.text.includes(n))) return copies;
+  const ids = body.descendantsOfType('identifier').filter((n): n is Node => n !== null);
+  // Declared in the body, also without a value (`char **ev;`, which the function's locals may not list).
+  const own = new Set([...locals, ...ids.filter(isDeclaredName).map((i) => i.text)]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const id of ids) {
+      if (!names.includes(id.text) && !copies.has(id.text)) continue;
+      const into = copiedInto(id);
+      if (into && own.has(into) && !names.includes(into) && !copies.has(into)) {
+        copies.add(into);
+        grew = true;
+      }
+    }
+  }
+  return copies;
+}
+
+/**
+ * Whether a reference of the environment (or of a local copy of it) reads it: not where it is only copied into a
+ * local that holds it, stepped (`ev++`, `ev += 1`), assigned (`environ = clean;`, `ev = environ;`'s `ev`), or declared.
+ */
+function readsEnvironment(id: Node, copies: ReadonlySet<string>): boolean {
+  const into = copiedInto(id);
+  if (into && copies.has(into)) return false;
+  const { parent, value } = valueParent(id);
+  if (!parent) return true;
+  if (parent.type === 'update_expression') return false;
+  if (parent.type === 'assignment_expression' && parent.childForFieldName('left')?.id === value.id) return false;
+  return !isDeclaredName(id);
+}
+
+/** The name a declaration declares (`ev` in `char **ev = …;` or `char **ev;`), not a use of it. */
+function isDeclaredName(id: Node): boolean {
+  let d = id;
+  for (let up = id.parent; up; d = up, up = up.parent) {
+    const asDeclarator = up.childrenForFieldName('declarator').some((c) => c?.id === d.id);
+    if (!asDeclarator) return false;
+    if (up.type === 'init_declarator' || up.type === 'declaration' || up.type === 'parameter_declaration') return true;
+    if (!up.type.endsWith('_declarator')) return false;
+  }
+  return false;
 }

@@ -1,10 +1,18 @@
-import type { InputEvent } from '../model.js';
+import type { InputEvent, PrivilegeEvent } from '../model.js';
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, eventIndex, factIds, isExec, isPermanentDrop, oneLine, programKindOf, sequenceIn, walkEvents } from './support.js';
+import { callPath, deleteFacts, eventIndex, factIds, isExec, isPermanentDrop, oneLine, programKindOf, sequenceIn, walkEvents } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
 const INPUT = 'input:';
+/** The effective uid lowered (`seteuid(getuid())`) and not raised since: the saved uid is still root. */
+const LOWERED = 'lowered:';
+/** An input read while the effective uid was lowered: not with full privilege, but root could still be taken back. */
+const READ_LOWERED = 'read-lowered:';
+
+function lowersEffectiveUid(e: PrivilegeEvent): boolean {
+  return e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'effective' && e.direction === 'drop' && e.target !== 'unchanged';
+}
 
 const SOURCE_WORDS: Record<InputEvent['source'], string> = {
   argv: 'command-line arguments',
@@ -30,6 +38,8 @@ export const dropAfterInput: Rule = {
       '- **error** — a server that reads a network request (`recv`, `recvfrom`, a socket `data` handler) and only then drops, such as a per-request drop: the data comes from anyone who can connect.',
       '- **note**, in the `strict` set only — a daemon started by root that reads its own options and root-owned configuration before dropping to a service account. This is the normal pattern (the administrator\'s input, parsed with full privilege); dropping first still narrows what a parser bug can do.',
       '',
+      'Input read while only the effective uid was lowered (`seteuid(getuid())`, not raised again since) counts too: the saved uid is still root, so code running then can take root back; the message says the input was read with root only set aside, not with full privilege. A copy of the environment\'s pointer (`char **env = environ;`) is not a read of it; walking or handing on the copy is.',
+      '',
       'The program\'s kind is inferred from its drops (one back to the invoking user, `getuid()` or `getgid()`: set-user-ID; only to other accounts: daemon). Set `programKind` in the configuration to `setuid`, `daemon` or `library` (no program entry of its own: nothing is reported) when the inference is wrong.',
     ].join('\n'),
     why: 'Parsers are where memory-safety bugs live. Every byte parsed before the drop is parsed with full privilege, so a bug in option, environment, configuration or protocol handling becomes a root compromise instead of a compromise of an unprivileged account. It is worst where someone else controls the bytes: the invoking user of a set-user-ID program, or a network peer.',
@@ -53,9 +63,17 @@ export const dropAfterInput: Rule = {
           // administrator's options and configuration first.
           if (e.kind === 'input' && facts.has(NOT_DROPPED)) {
             const kept = factIds(facts, INPUT);
-            if (kept.length < 3 || (e.connection && !kept.some((id) => (byId.get(id) as InputEvent | undefined)?.connection))) facts.add(INPUT + e.id);
+            if (kept.length < 3 || (e.connection && !kept.some((id) => (byId.get(id) as InputEvent | undefined)?.connection))) {
+              facts.add(INPUT + e.id);
+              const by = factIds(facts, LOWERED)[0];
+              if (by !== undefined) facts.add(`${READ_LOWERED}${e.id}@${by}`);
+            }
           }
           if (isPermanentDrop(e)) facts.delete(NOT_DROPPED);
+          if (e.kind === 'set-id' && e.idKind === 'uid' && (e.direction === 'raise' || lowersEffectiveUid(e) || isPermanentDrop(e))) {
+            deleteFacts(facts, LOWERED);
+            if (lowersEffectiveUid(e) && facts.has(NOT_DROPPED)) facts.add(LOWERED + e.id);
+          }
         },
         (e, before, node, flags) => {
           if (!isPermanentDrop(e) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
@@ -71,12 +89,28 @@ export const dropAfterInput: Rule = {
           if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, node.events.indexOf(e), e, isExec, undefined, flags)) return;
           const sources = [...new Set(inputs.map((i) => SOURCE_WORDS[i.source]))].join(', ');
-          const first = inputs[0]!;
+          // Reads made while the effective uid was lowered (`seteuid(getuid())`) were not made with full privilege:
+          // the saved uid was still root. Where every read shown was, the message says so, and cites the lowering.
+          const lowered = readsLowered(before);
+          const full = inputs.filter((i) => !lowered.has(i.id));
+          const first = full[0] ?? inputs[0]!;
           const related = inputs.slice(0, 3).map((i) => ({ loc: i.loc, message: readDescription(i) }));
+          const loweredBy = lowered.get(first.id);
+          const lowering = loweredBy === undefined ? undefined : byId.get(loweredBy);
+          const cited = `(${oneLine(first.text, 50)}, ${first.loc.file}:${first.loc.line})`;
+          const privilege = full.length || !lowering
+            ? `with full privilege ${cited}`
+            : `with root only set aside ${cited}: ${oneLine(lowering.text, 40)} (line ${lowering.loc.line}) had lowered the effective uid alone, and the saved uid, still root, let code running then take root back`;
+          // A drop made while the effective uid is still lowered is not made as root: on Linux setuid() then changes
+          // the effective uid alone, and the saved uid stays root.
+          const still = factIds(before, LOWERED).map((id) => byId.get(id)!)[0];
+          const what = still
+            ? `is the first drop meant to be permanent, made while ${oneLine(still.text, 40)} (line ${still.loc.line}) has the effective uid lowered (without root, ${e.api}() may change the effective uid alone and leave the saved uid root)`
+            : 'is the first permanent drop';
           ctx.report({
             severity: severe ? 'error' : 'note',
             loc: e.loc,
-            message: `${oneLine(e.text)} is the first permanent drop, but the program reads ${sources} before it, with full privilege (${oneLine(first.text, 50)}, ${first.loc.file}:${first.loc.line})${whoseInput(kind, network)}.`,
+            message: `${oneLine(e.text)} ${what}, but the program reads ${sources} before it, ${privilege}${whoseInput(kind, network, !full.length && !!lowering)}.`,
             fix: `Drop privileges before parsing input: do the privileged work, then\n${sequenceIn(ctx, g)}`,
             related: [...related, ...callPath(node), { loc: e.loc, message: 'first permanent drop' }],
           });
@@ -86,9 +120,20 @@ export const dropAfterInput: Rule = {
   },
 };
 
-function whoseInput(kind: 'setuid' | 'daemon', network: boolean): string {
-  if (network) return '; network data comes from anyone who can connect, and it is parsed as root';
-  if (kind === 'setuid') return '; this set-user-ID program parsed, as root, the input of the user who runs it';
+/** The reads made while the effective uid was lowered: input event id → the lowering's event id. */
+function readsLowered(facts: ReadonlySet<string>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const f of facts) if (f.startsWith(READ_LOWERED)) {
+    const [input, by] = f.slice(READ_LOWERED.length).split('@').map(Number);
+    if (!out.has(input!) || by! < out.get(input!)!) out.set(input!, by!);
+  }
+  return out;
+}
+
+function whoseInput(kind: 'setuid' | 'daemon', network: boolean, lowered: boolean): string {
+  const as = lowered ? 'while it could become root again' : 'as root';
+  if (network) return `; network data comes from anyone who can connect, and it is parsed ${as}`;
+  if (kind === 'setuid') return lowered ? '; this set-user-ID program parsed the input of the user who runs it while it could become root again' : '; this set-user-ID program parsed, as root, the input of the user who runs it';
   return '; in a daemon started by root this is its administrator\'s input, but dropping first keeps a parser bug from running as root';
 }
 

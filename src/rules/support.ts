@@ -35,17 +35,11 @@ export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daem
   const configured = ctx.project.config.programKind;
   if (configured === 'library') return undefined;
   if (configured === 'setuid' || configured === 'daemon') return configured;
-  let kind = kindCache.get(g);
-  if (!kind) {
-    // Any return to the invoker counts: its uid or its gid (`setgid(getgid())` after writing a log as group root),
-    // for good or for a while. A daemon started by root has no invoker to return to: its real ids are root's.
-    kind = g.nodes.some((n) => n.events.some((e) => e.kind === 'set-id' && e.direction === 'drop' && e.target === 'invoker')) ? 'setuid' : 'daemon';
-    kindCache.set(g, kind);
-  }
-  return kind;
+  // Any return to the invoker counts: its uid or its gid (`setgid(getgid())` after writing a log as group root),
+  // for good or for a while. A daemon started by root has no invoker to return to: its real ids are root's.
+  // (`Supergraph.setUserId`, inferred when the graph was built.)
+  return g.setUserId ? 'setuid' : 'daemon';
 }
-
-const kindCache = new WeakMap<Supergraph, 'setuid' | 'daemon'>();
 
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {
   return e.kind === 'set-id' && e.direction === 'drop';

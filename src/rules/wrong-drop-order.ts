@@ -26,7 +26,7 @@ export const wrongDropOrder: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-696', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Follows every path, across functions and files, and flags setgid-family calls, setgroups/initgroups and chroot that run after the user id was dropped (setuid, setresuid, setreuid, seteuid to a non-root id). A gid change back to the real gid (`setegid(getgid())`) needs no privilege and is not flagged, nor a call after a uid change made where the process is known not to be root (started by an ordinary user, `if (getuid() != 0) setuid(getuid());`): it had no root to lose. A test of the real uid after `seteuid(u)` made as root takes the root branch: the real uid is still root. Not when the process kept the capability the call needs across the uid change: CAP_SETGID for setgid/setgroups, CAP_SYS_CHROOT for chroot, kept with `prctl(PR_SET_KEEPCAPS, 1)` (and not given up since) or chosen with libcap-ng (`capng_update` then `capng_change_id`), libcap (`cap_set_proc`) or `capset`.',
+    what: 'Follows every path, across functions and files, and flags setgid-family calls, setgroups/initgroups and chroot that run after the user id was dropped (setuid, setresuid, setreuid, seteuid to a non-root id). A gid change back to the real gid (`setegid(getgid())`) needs no privilege and is not flagged, nor a call after a uid change made where the process is known not to be root (a daemon started by an ordinary user, `if (getuid() != 0) setuid(pw->pw_uid);`): it had no root to lose. A test of the real uid tells that only where real and effective uid are the same: not in a set-user-ID program (it returns to the invoking user somewhere, or `programKind` says so) before its permanent drop, where `getuid() != 0` is the invoker and the process is still root, nor after `seteuid(u)` made as root, where the real uid is still root. Not when the process kept the capability the call needs across the uid change: CAP_SETGID for setgid/setgroups, CAP_SYS_CHROOT for chroot, kept with `prctl(PR_SET_KEEPCAPS, 1)` (and not given up since) or chosen with libcap-ng (`capng_update` then `capng_change_id`), libcap (`cap_set_proc`) or `capset`.',
     why: 'Once the process is no longer root, setgid(), setgroups() and chroot() need privileges it does not have: they fail, or — for setgid() of an unprivileged process — change only the effective group and leave the saved group id at 0, so the group privilege can be taken back. Either way the process keeps the group or the file system view it meant to give up.',
     example: 'if (setuid(pw->pw_uid) == -1)\n\terr(1, "setuid");\nif (setgid(pw->pw_gid) == -1)\t/* no longer root: fails */\n\terr(1, "setgid");',
     useInstead: 'if (setgroups(1, &pw->pw_gid) == -1)\n\terr(1, "setgroups");\nif (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1)\n\terr(1, "setresgid");\nif (setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "setresuid");',
@@ -41,8 +41,8 @@ export const wrongDropOrder: Rule = {
         (facts, e, notRoot) => {
           if (e.kind === 'set-id' && e.idKind === 'uid') {
             if (e.direction === 'raise') deleteFacts(facts, UID_DOWN);
-            // A process known not to be root (a non-root start, tested: `if (getuid() != 0)`) has no root to lose:
-            // its `setuid(getuid())` changes nothing a later setgid needs. After an earlier drop, that drop is the one kept.
+            // A process known not to be root (a non-root start, tested: `if (getuid() != 0)` where the real uid is the
+            // effective one) has no root to lose: its uid change changes nothing a later setgid needs. After an earlier drop, that drop is the one kept.
             else if (e.direction === 'drop' && !notRoot) facts.add(UID_DOWN + e.id);
           }
           trackCapabilities(facts, e);
