@@ -137,8 +137,11 @@ describe('hostile input', () => {
       expect(notes).toEqual([expect.stringMatching(expected)]);
       expect(new Set(log.runs[0].results.map(resultFile))).toEqual(new Set(['a-bad.c', 'other/c-bad.c', 'z-bad.c']));
       expect(r.status).toBe(1);
-      first ??= r.stdout;
-      expect(r.stdout).toBe(first);
+      // Which file is blamed is the same; why (the phase the limit struck in: the project's summaries, or one
+      // program's graph) depends on the machine's load, and is left out of the comparison.
+      const sameBlame = r.stdout.replace(/this file, .+?, was left out/g, 'this file, …, was left out');
+      first ??= sameBlame;
+      expect(sameBlame).toBe(first);
     }
     const text = run(['.'], dir, { PRIVLINT_UNIT_TIME_LIMIT_MS: '1000' }).stdout;
     expect(text).toMatch(/^slow\.c: input error: analysing the unit's programs took longer than 1 s/m);
