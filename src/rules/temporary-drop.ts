@@ -3,7 +3,7 @@ import { continuesWithout } from '../analysis/paths.js';
 import type { Supergraph } from '../analysis/supergraph.js';
 import type { PrivilegeEvent, SetIdEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, oneLine, sequenceIn } from './support.js';
+import { callPath, deleteFacts, eventIndex, factIds, oneLine, sequenceIn, walkEvents, writerIn } from './support.js';
 
 /** A later call that ends the temporary state: a deliberate restore, or a permanent drop of the same id. */
 function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
@@ -18,14 +18,44 @@ function restores(temp: SetIdEvent, e: PrivilegeEvent): boolean {
   return e.kind === 'set-id' && e.idKind === temp.idKind && e.direction === 'raise' && e.scope === 'effective';
 }
 
-/** Which saved ids may still be privileged: a permanent drop of the uid (gid) changes the saved uid (gid). */
+/**
+ * The effective uid set aside by an effective-only drop (`lowered:<event id>`): root is kept as the saved uid, and
+ * until it is taken back (seteuid(0), or capabilities raised again) the process has no privilege to change its ids.
+ */
+const LOWERED = 'lowered:';
+
+/** Plain setuid()/setgid() (C, `process.setuid`): all three ids only when the caller is privileged, else only the effective id. */
+function isPlainSetId(e: PrivilegeEvent): e is SetIdEvent {
+  return e.kind === 'set-id' && e.scope === 'permanent' && /(^|\.)set[ug]id$/.test(e.api);
+}
+
+/** A capability raise that may give back CAP_SETUID/CAP_SETGID (capset, cap_set_proc, capng_update): ids can be changed again. */
+function regainsSetIdCapability(e: PrivilegeEvent): boolean {
+  return e.kind === 'capability' && (e.action === 'set' || e.action === 'add') && (e.caps === null || e.caps.some((c) => c === '*' || c === 'CAP_SETUID' || c === 'CAP_SETGID'));
+}
+
+/**
+ * Which saved ids may still be privileged: a permanent drop of the uid (gid) changes the saved uid (gid) — unless it
+ * is a plain setuid()/setgid() made while the effective uid may be set aside (then only the effective id changes).
+ */
 function trackSaved(facts: Set<string>, e: PrivilegeEvent): void {
-  if (e.kind === 'set-id' && e.scope === 'permanent' && e.direction === 'drop' && e.target !== 'unchanged') facts.delete(e.idKind);
+  if (regainsSetIdCapability(e)) deleteFacts(facts, LOWERED);
+  if (e.kind !== 'set-id') return;
+  if (e.idKind === 'uid' && e.direction === 'raise') deleteFacts(facts, LOWERED);
+  if (e.idKind === 'uid' && e.scope === 'effective' && e.direction === 'drop' && e.target !== 'unchanged' && facts.has('uid')) facts.add(LOWERED + e.id);
+  if (e.scope === 'permanent' && e.direction === 'drop' && e.target !== 'unchanged') {
+    if (isPlainSetId(e) && factIds(facts, LOWERED).length) return;
+    facts.delete(e.idKind);
+    if (e.idKind === 'uid') deleteFacts(facts, LOWERED);
+  }
 }
 
 const savedCache = new WeakMap<Supergraph, Map<number, Set<string>>>();
 
-/** Before each node: the ids (`uid`, `gid`) whose saved value may still be the privileged one on some path. */
+/**
+ * Before each node: the ids (`uid`, `gid`) whose saved value may still be the privileged one on some path, and the
+ * effective-only uid drops (`lowered:<id>`) that may have set root aside without taking it back.
+ */
 function savedIdsBefore(g: Supergraph): Map<number, Set<string>> {
   let states = savedCache.get(g);
   if (!states) {
@@ -46,7 +76,7 @@ export const temporaryDrop: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process on an error, and the failure branch of the call itself, need nothing; nor does the end of a privileged monitor\'s request loop that takes root back (seteuid(0)) for the requests needing it, when the process ends straight out of that loop; nor does an effective-only call made once the same id was dropped for good (`setgid(g)` then `setegid(g)`).',
+    what: 'Flags seteuid()/setegid(), setreuid(-1, u)/setregid(-1, g) and setresuid/setresgid that leave the saved id unchanged, when some path after it (across functions) goes on — to the end of the program or into a loop that never ends — without a deliberate restore (seteuid(0), seteuid(saved_euid)) or a permanent drop of the same id. Paths that end the process on an error, and the failure branch of the call itself, need nothing; nor does the end of a privileged monitor\'s request loop that takes root back (seteuid(0)) for the requests needing it, when the process ends straight out of that loop; nor does an effective-only call made once the same id was dropped for good (`setgid(g)` then `setegid(g)`). Also flags a plain setuid(getuid())/setgid(getgid()) (C, `process.setuid`/`process.setgid`) made while the effective uid is set aside (an earlier seteuid(getuid()), with no seteuid(0) or capability raise since): made without root, setuid() changes only the effective id and the saved id keeps root — the classic set-user-ID pattern `seteuid(getuid()); … setuid(getuid());`. That call is the one reported (take root back first, or use setresuid(u, u, u)), not the seteuid() before it.',
     why: 'Changing only the effective id keeps root as the saved set-user-ID. Any code execution in the process — one memory-safety bug — can call seteuid(0) and is root again. A temporary drop is only correct around a short piece of work that is followed by a restore; for the rest of a program\'s life the drop must be permanent.',
     example: 'if (seteuid(pw->pw_uid) == -1)\n\terr(1, "seteuid");\nserve_clients();',
     useInstead: 'if (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve_clients();',
@@ -75,6 +105,28 @@ export const temporaryDrop: Rule = {
           });
         });
       }
+      // A plain setuid()/setgid() made while the effective uid is set aside (seteuid(getuid()) earlier, root kept as
+      // the saved uid) has no privilege: it changes only the effective id, and that is the call to fix. Only a return
+      // to the real id succeeds so (setuid(getuid())); another target is neither the real nor the saved uid and
+      // fails (EPERM), which the failure check handles. Followed with the flags (a helper's status tested by its
+      // caller), so that a failure that ends the process is not a path on.
+      let events: Map<number, PrivilegeEvent> | undefined;
+      walkEvents(g, ['uid', 'gid'], trackSaved, (e, before, node, flags) => {
+        const lowered = factIds(before, LOWERED);
+        if (!isPlainSetId(e) || e.direction !== 'drop' || e.target !== 'invoker' || !lowered.length || !before.has(e.idKind) || flagged.has(e.id)) return;
+        if (ctx.decidedAt(e.loc)) return;
+        if (!continuesWithout(g, node, node.events.indexOf(e), e, (l) => settles(e, l) || regainsSetIdCapability(l), undefined, flags)) return;
+        flagged.add(e.id);
+        events ??= eventIndex(g);
+        const by = events.get(lowered[0]!);
+        const taker = e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)';
+        ctx.report({
+          loc: e.loc,
+          message: `${oneLine(e.text)} is made where the effective uid may be set aside${by ? ` (${oneLine(by.text)})` : ''} with root kept as the saved uid: made without root, ${e.api}() changes only the effective ${e.idKind}, so the saved ${e.idKind} is still privileged and ${taker} brings it back.`,
+          fix: `Take root back first (seteuid(0)), then ${e.api}(); or set the real, effective and saved ${e.idKind}s explicitly:\n${writerIn(ctx, g.root).setAllIds(e.idKind, e.targetText, ctx.project.config.platform)}`,
+          related: [...(by ? [{ loc: by.loc, message: 'the effective uid set aside here' }] : []), ...callPath(node)],
+        });
+      });
     }
   },
 };
