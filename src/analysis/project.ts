@@ -419,6 +419,37 @@ export class Project {
 
   private readonly callees = new Map<FunctionModel, { calls: CallEvent[]; callees: (FunctionModel | undefined)[] }>();
 
+  /**
+   * The globals (file statics, fields of them) that a call of `fn` may set: those it assigns and those the project
+   * functions it calls, however deep, assign. A path that goes past such a call without inlining it (the callee
+   * changes no privileges) no longer knows what they hold: `uid = 0; parse_options(…); if (uid) setuid(uid);`.
+   */
+  globalsSetBy(fn: FunctionModel): readonly string[] {
+    const known = this.globalsSet.get(fn);
+    if (known) return known;
+    const names = new Set<string>();
+    const seen = new Set<FunctionModel>([fn]);
+    const work = [fn];
+    while (work.length) {
+      const f = work.pop()!;
+      const done = f === fn ? undefined : this.globalsSet.get(f);
+      if (done) {
+        for (const n of done) names.add(n);
+        continue;
+      }
+      for (const n of f.assignsGlobals ?? []) names.add(n);
+      for (const c of this.calleesOf(f)) if (c && !seen.has(c)) {
+        seen.add(c);
+        work.push(c);
+      }
+    }
+    const out = [...names];
+    this.globalsSet.set(fn, out);
+    return out;
+  }
+
+  private readonly globalsSet = new Map<FunctionModel, readonly string[]>();
+
   /** The functions with an event the project may rewrite (the copies `withOwnRewrites` made): the others have none. */
   private rewritable(): FunctionModel[] {
     return (this.rewritableFunctions ??= this.functions.filter((fn) => ownFactsOf(fn).mayBeRewritten));
