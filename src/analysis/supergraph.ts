@@ -138,8 +138,8 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           if (input) addEvent(seg, summaryInput(ev, input));
           const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
           if (kept && callee2 && project.neverNull.has(callee2)) (seg.nonNull ??= []).push(kept);
-          const setGlobals = callee2 ? project.globalsSetBy(callee2) : undefined;
-          if (setGlobals?.length) (seg.clobbers ??= []).push(...setGlobals);
+          const setGlobals = project.globalsSetByCall(ev, fn, callee2);
+          if (setGlobals.length) (seg.clobbers ??= []).push(...setGlobals);
           ev.args.forEach((a, i) => {
             const target = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(a.text.trim())?.[1];
             if (target && (project.endsOnFailure(fn, node) || (callee2 !== undefined && callee2 !== fn && project.fillsParameter(callee2, i)))) (seg.fills ??= []).push(target);

@@ -10,7 +10,7 @@
 import { vocabularyPrivilegeNames, wrappersOf, type CallVocabulary } from '../call-meaning.js';
 import type { MacroModel } from '../model.js';
 import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
-import { BUILTIN_NORETURN } from '../analysis/project.js';
+import { BUILTIN_NORETURN, type LexicalDefinition } from '../analysis/project.js';
 import { scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
 import { callsMember, memberFunctions } from '../c/members.js';
 import { treesRemembered } from '../parser.js';
@@ -37,7 +37,7 @@ export interface Selection {
   /** (C) How often the unit's functions call each name, and how often with written text first (c-lexical.ts). */
   callCounts?: Map<string, [number, number]>;
   /** (C) Every function definition of the unit, parsed or not, by name (`definitionsOf`). */
-  definitions?: Map<string, { file: string; isStatic: boolean }[]>;
+  definitions?: Map<string, LexicalDefinition[]>;
 }
 
 /** Identifiers that make a C function privilege code: the privilege and capability calls. */
@@ -85,13 +85,24 @@ export function callCountsOf(sources: SelectableSource[]): Map<string, [number, 
   return total;
 }
 
-/** Every function definition of the C sources, by name, in the sources' order: what a call's resolution chooses among. */
-export function definitionsOf(sources: SelectableSource[]): Map<string, { file: string; isStatic: boolean }[]> {
-  const found = new Map<string, { file: string; isStatic: boolean }[]>();
+/**
+ * Every function definition of the C sources, by name, in the sources' order: what a call's resolution chooses among;
+ * with the names each assigns that it does not declare (`assigns`) and the unit's functions it calls (`calls`), read
+ * from the text whether it is parsed or not: the globals a call may set (`Project.globalsSetByCall`).
+ */
+export function definitionsOf(sources: SelectableSource[]): Map<string, LexicalDefinition[]> {
+  const found = new Map<string, LexicalDefinition[]>();
+  const called: [LexicalDefinition, Set<string>][] = [];
   for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) {
     const list = found.get(f.name) ?? [];
-    list.push({ file: src.path, isStatic: f.isStatic });
+    const def: LexicalDefinition = { file: src.path, isStatic: f.isStatic, ...(f.assigns.size ? { assigns: [...f.assigns] } : {}) };
+    list.push(def);
     found.set(f.name, list);
+    called.push([def, f.calls]);
+  }
+  for (const [def, calls] of called) {
+    const own = [...calls].filter((c) => found.has(c));
+    if (own.length) def.calls = own;
   }
   return found;
 }
