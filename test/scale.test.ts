@@ -114,7 +114,7 @@ describe('parsing only what can matter', () => {
       '',
     ].join('\n');
     const [fn] = scanC(text).functions;
-    expect([...fn!.assigns].sort()).toEqual(['count', 'last', 'level', 'mode', 'run_as', 'st', 'table', 'target']);
+    expect([...fn!.assigns].sort()).toEqual(['count', 'last', 'level', 'mode', 'run_as', 'st.f->g', 'table', 'target']);
   });
 
   it('writes fixes with the project\'s way of dying, counted in every file, parsed or not', async () => {

@@ -37,10 +37,11 @@ export interface LexicalFunction {
   /** Declared `static`: other files cannot call it (unless it is defined in a header they include). */
   isStatic: boolean;
   /**
-   * The names its body assigns (`x = …`, `x += …`, `x++`, `--x`, `x.f = …`, `x[i] = …`: the base name) that are
-   * none of its parameters and that it does not declare (`uid_t x = …;`, `struct passwd *pw, *gr;`): the globals it
-   * may set. A superset where the text is ambiguous to a scanner (a declaration behind a macro counts as an
-   * assignment); what a pointer points to (`*p = …`) is not the name's.
+   * The names its body assigns (`x = …`, `x += …`, `x++`, `--x`; `x.f = …` and `x->f = …`: the fields' path;
+   * `x[i].f = …`: the name subscripted) whose base is none of its parameters and that it does not declare
+   * (`uid_t x = …;`, `struct passwd *pw, *gr;`): the globals it may set. A superset where the text is ambiguous to
+   * a scanner (a declaration behind a macro counts as an assignment); what a pointer points to (`*p = …`) is not
+   * the name's.
    */
   assigns: Set<string>;
 }
@@ -211,7 +212,8 @@ export function scanC(text: string): CLexicalIndex {
   function closeTopLevel(end: number): void {
     if (current) {
       const { name, start, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, body, params } = current;
-      const assigns = new Set([...body.assigned].filter((n) => !body.declared.has(n) && !params.has(n)));
+      const base = (n: string): string => /^\w+/.exec(n)![0];
+      const assigns = new Set([...body.assigned].filter((n) => !body.declared.has(base(n)) && !params.has(base(n))));
       functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns });
       current = undefined;
     }
@@ -291,16 +293,23 @@ function bodyWord(b: BodyTokens, word: string, text: string, end: number, depth:
     b.assigned.add(word);
     return;
   }
-  // Past the fields and subscripts (`x.f[i]->g`), the operator.
+  // Past the fields and subscripts (`x.f[i]->g`), the operator. The name assigned is the fields' path up to the first
+  // subscript (`st.caps = …` sets `st.caps`, not `st.uid`; `ids[i].uid = …` sets some of `ids`).
   let k = end;
+  let assigned = word;
+  let subscripted = false;
   for (;;) {
     while (k < text.length && isSpace(text.charCodeAt(k))) k++;
     const ch = text.charCodeAt(k);
     if (ch === 46 || (ch === 45 && text.charCodeAt(k + 1) === 62)) {
-      k += ch === 46 ? 1 : 2;
+      const op = ch === 46 ? '.' : '->';
+      k += op.length;
       while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+      const field = k;
       while (k < text.length && isIdentPart(text.charCodeAt(k))) k++;
+      if (!subscripted) assigned += op + text.slice(field, k);
     } else if (ch === 91) {
+      subscripted = true;
       let open = 0;
       for (; k < text.length; k++) {
         const d = text.charCodeAt(k);
@@ -316,7 +325,7 @@ function bodyWord(b: BodyTokens, word: string, text: string, end: number, depth:
   if (!op) return;
   // `*p = …` sets what p points to; `*p++` moves p.
   if (prev === '*' && op !== '++' && op !== '--') return;
-  b.assigned.add(word);
+  b.assigned.add(assigned);
 }
 
 /** Punctuation in a body at `i`: the state of `BodyTokens`; how many characters the token takes. */
