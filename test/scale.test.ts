@@ -10,6 +10,7 @@ import { defaultConfig } from '../src/config.js';
 import { analyzePaths } from '../src/engine.js';
 import { fixtureUnits } from '../src/testing/expectations.js';
 import { selectForParsing } from '../src/index/selection.js';
+import { scanC } from '../src/index/c-lexical.js';
 
 const root = path.resolve(__dirname, '..');
 const strict = { ...defaultConfig(), ruleSet: 'strict' as const };
@@ -96,6 +97,24 @@ describe('parsing only what can matter', () => {
     const whole = await analyzePaths([dir], strict, dir, { prefilter: false });
     expect(filtered.findings).toEqual(whole.findings);
     expect(filtered.findings.map((f) => f.ruleId)).toContain('drop-after-input');
+  });
+
+  it('reads from every function\'s text the names it assigns and does not declare, parsed or not', () => {
+    const text = [
+      'static int level, mode;',
+      'void set(int argc, char **argv, struct opts *o) {',
+      '\tuid_t uid = 0, gid, *ids;',
+      '\tstruct passwd *pw, *gr = NULL;',
+      '\tchar *p = argv[0];',
+      '\tfor (int i = 0; i < argc; i++) level++;',
+      '\tgid = 1; uid += 2; *p = 0; *p++ = 1; o->user = p; ++count; table[argc] = 1; st.f->g[1] = 2; mode <<= 1;',
+      '\tif (argc == 2 && level <= 3 && mode != 1) run_as = target = 3;',
+      '\tdone: last = 0;',
+      '}',
+      '',
+    ].join('\n');
+    const [fn] = scanC(text).functions;
+    expect([...fn!.assigns].sort()).toEqual(['count', 'last', 'level', 'mode', 'run_as', 'st.f->g', 'table', 'target']);
   });
 
   it('writes fixes with the project\'s way of dying, counted in every file, parsed or not', async () => {

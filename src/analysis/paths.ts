@@ -790,8 +790,8 @@ function mentionsName(flag: string, variable: string): boolean {
 function changedBy(node: SuperNode): string[] {
   const { assigns, updates, kind } = node.origin;
   const params = kind === 'entry' && node.chain.length ? node.fn.params : [];
-  if (!updates && !params.length) return assigns ?? [];
-  return [...(assigns ?? []), ...(updates ?? []), ...params];
+  if (!updates && !params.length && !node.clobbers) return assigns ?? [];
+  return [...(assigns ?? []), ...(updates ?? []), ...params, ...(node.clobbers ?? [])];
 }
 
 /** An assignment to `variable` forgets the flags that depend on it. */

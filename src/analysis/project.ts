@@ -65,6 +65,10 @@ export interface ForkValues {
 export interface LexicalDefinition {
   file: string;
   isStatic: boolean;
+  /** The names it assigns that it does not declare: the globals it may set (index/c-lexical.ts). */
+  assigns?: string[];
+  /** The names it calls that the unit defines. */
+  calls?: string[];
 }
 
 export class Project {
@@ -424,6 +428,96 @@ export class Project {
   }
 
   private readonly callees = new Map<FunctionModel, { calls: CallEvent[]; callees: (FunctionModel | undefined)[] }>();
+
+  /**
+   * The globals a call `call` in `caller` may set when it is not inlined. For C, read from the lexical index of the
+   * whole unit (`definitionsOf`): the definition the call reaches as a linker would find it and the definitions it
+   * calls, however deep, whether they are parsed or not, so that the answer does not depend on which functions the
+   * selection parsed. Otherwise (Node, or no index) from the parsed functions (`globalsSetBy`).
+   */
+  globalsSetByCall(call: CallEvent, caller: FunctionModel, callee: FunctionModel | undefined): readonly string[] {
+    if (caller.language === 'c' && this.definitions.size) {
+      const def = /^[A-Za-z_]\w*$/.test(call.callee) ? this.lexicalTarget(call.callee, caller.file) : undefined;
+      return def ? this.lexicalGlobalsSet(def) : [];
+    }
+    return callee ? this.globalsSetBy(callee) : [];
+  }
+
+  /** (C) The lexical definition a call of `name` from `fromFile` reaches: its own file's, else the nearest linkable one. */
+  private lexicalTarget(name: string, fromFile: string): LexicalDefinition | undefined {
+    const defs = this.definitions.get(name);
+    if (!defs?.length) return undefined;
+    if (defs.length === 1) return defs[0]!.file === fromFile || !defs[0]!.isStatic || isHeader(defs[0]!.file) ? defs[0] : undefined;
+    const key = `${name}\0${fromFile}`;
+    if (this.lexicalTargets.has(key)) return this.lexicalTargets.get(key);
+    const found = nearestDefinition(defs, fromFile, (d) => !d.isStatic || isHeader(d.file));
+    this.lexicalTargets.set(key, found);
+    return found;
+  }
+
+  private readonly lexicalTargets = new Map<string, LexicalDefinition | undefined>();
+
+  /** (C) What `def` and the definitions it calls, however deep, assign (`LexicalDefinition.assigns`), once per definition. */
+  private lexicalGlobalsSet(def: LexicalDefinition): readonly string[] {
+    const known = this.lexicalSets.get(def);
+    if (known) return known;
+    const names = new Set<string>();
+    const seen = new Set<LexicalDefinition>([def]);
+    const work = [def];
+    while (work.length) {
+      const d = work.pop()!;
+      // A finished answer is the whole of what its definition reaches.
+      const done = d === def ? undefined : this.lexicalSets.get(d);
+      if (done) {
+        for (const n of done) names.add(n);
+        continue;
+      }
+      for (const n of d.assigns ?? []) names.add(n);
+      for (const c of d.calls ?? []) {
+        const t = this.lexicalTarget(c, d.file);
+        if (t && !seen.has(t)) {
+          seen.add(t);
+          work.push(t);
+        }
+      }
+    }
+    const out = [...names];
+    this.lexicalSets.set(def, out);
+    return out;
+  }
+
+  private readonly lexicalSets = new Map<LexicalDefinition, readonly string[]>();
+
+  /**
+   * The globals (file statics, fields of them) that a call of `fn` may set: those it assigns and those the project
+   * functions it calls, however deep, assign. A path that goes past such a call without inlining it (the callee
+   * changes no privileges) no longer knows what they hold: `uid = 0; parse_options(…); if (uid) setuid(uid);`.
+   */
+  globalsSetBy(fn: FunctionModel): readonly string[] {
+    const known = this.globalsSet.get(fn);
+    if (known) return known;
+    const names = new Set<string>();
+    const seen = new Set<FunctionModel>([fn]);
+    const work = [fn];
+    while (work.length) {
+      const f = work.pop()!;
+      const done = f === fn ? undefined : this.globalsSet.get(f);
+      if (done) {
+        for (const n of done) names.add(n);
+        continue;
+      }
+      for (const n of f.assignsGlobals ?? []) names.add(n);
+      for (const c of this.calleesOf(f)) if (c && !seen.has(c)) {
+        seen.add(c);
+        work.push(c);
+      }
+    }
+    const out = [...names];
+    this.globalsSet.set(fn, out);
+    return out;
+  }
+
+  private readonly globalsSet = new Map<FunctionModel, readonly string[]>();
 
   /** The functions with an event the project may rewrite (the copies `withOwnRewrites` made): the others have none. */
   private rewritable(): FunctionModel[] {

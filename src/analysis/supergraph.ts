@@ -35,6 +35,11 @@ export interface SuperNode {
    * the program survives the call only when it worked, or the callee is a project function that always fills them.
    */
   fills?: string[];
+  /**
+   * Globals a call this segment makes may set without being inlined (a project function that changes no privileges,
+   * or one past the inlining limits, sets them, or a function it calls does): what was known of them is forgotten.
+   */
+  clobbers?: string[];
 }
 
 export interface Supergraph {
@@ -142,6 +147,8 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           if (input) addEvent(seg, summaryInput(ev, input));
           const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
           if (kept && callee2 && project.neverNull.has(callee2)) (seg.nonNull ??= []).push(kept);
+          const setGlobals = project.globalsSetByCall(ev, fn, callee2);
+          if (setGlobals.length) (seg.clobbers ??= []).push(...setGlobals);
           ev.args.forEach((a, i) => {
             const target = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(a.text.trim())?.[1];
             if (target && (project.endsOnFailure(fn, node) || (callee2 !== undefined && callee2 !== fn && project.fillsParameter(callee2, i)))) (seg.fills ??= []).push(target);

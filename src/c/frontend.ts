@@ -668,7 +668,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
           model.diagnostics.push({ file: path, level: 'warning', line: def.startPosition.row + 1, message: `function ${name} is nested too deeply to analyse; skipped (the rest of the file was analysed)` });
           continue;
         }
-        const assignsGlobals = [...new Set(cfg.nodes.flatMap((n) => n.assigns ?? []))].filter((n) => !locals.has(n) && !params.includes(n));
+        // A field of a parameter or local (`o->user`, `pw.pw_uid`) is the function's own too: only the base name tells.
+        const baseOf = (n: string): string => /^[A-Za-z_]\w*/.exec(n)?.[0] ?? n;
+        const assignsGlobals = [...new Set(cfg.nodes.flatMap((n) => n.assigns ?? []))].filter((n) => !locals.has(baseOf(n)) && !params.includes(baseOf(n)));
         const fnModel: FunctionModel = {
           name,
           file: path,

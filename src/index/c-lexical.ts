@@ -36,6 +36,14 @@ export interface LexicalFunction {
   returns: boolean;
   /** Declared `static`: other files cannot call it (unless it is defined in a header they include). */
   isStatic: boolean;
+  /**
+   * The names its body assigns (`x = …`, `x += …`, `x++`, `--x`; `x.f = …` and `x->f = …`: the fields' path;
+   * `x[i].f = …`: the name subscripted) whose base is none of its parameters and that it does not declare
+   * (`uid_t x = …;`, `struct passwd *pw, *gr;`): the globals it may set. A superset where the text is ambiguous to
+   * a scanner (a declaration behind a macro counts as an assignment); what a pointer points to (`*p = …`) is not
+   * the name's.
+   */
+  assigns: Set<string>;
 }
 
 export interface CLexicalIndex {
@@ -46,6 +54,12 @@ export interface CLexicalIndex {
   /** Brace matching failed (unbalanced braces): the file's function ranges cannot be trusted. */
   unbalanced: boolean;
 }
+
+/** Keywords that can start or continue a declaration's type (`static const unsigned long x`). */
+const TYPE_KEYWORDS = new Set([
+  'struct', 'union', 'enum', 'static', 'extern', 'const', 'volatile', 'inline', 'register', 'auto',
+  'int', 'char', 'void', 'long', 'short', 'unsigned', 'signed', 'float', 'double',
+]);
 
 const KEYWORDS = new Set([
   'if', 'else', 'while', 'for', 'do', 'switch', 'case', 'default', 'return', 'break', 'continue', 'goto', 'sizeof',
@@ -75,7 +89,7 @@ export function scanC(text: string): CLexicalIndex {
   /** Tokens of the current top-level declaration, up to a `{` at depth 0. */
   let head: HeadToken[] = [];
   let headStart = 0;
-  let current: { name: string; start: number; uses: Set<string>; calls: Set<string>; callCounts: Map<string, [number, number]>; directoryPath: boolean; params: Set<string>; callsParameter: boolean; lastCall: string | undefined; returns: boolean; isStatic: boolean } | undefined;
+  let current: { name: string; start: number; uses: Set<string>; calls: Set<string>; callCounts: Map<string, [number, number]>; directoryPath: boolean; params: Set<string>; callsParameter: boolean; lastCall: string | undefined; returns: boolean; isStatic: boolean; body: BodyTokens } | undefined;
   /** Brace depth at each open `#if`, and whether its current branch is one that does not count. */
   const conditionals: { depth: number; skipping: boolean }[] = [];
   /** Per `#if`/`#elif`/`#else` (by the offset of its `#`): whether its branch is the one that counts. */
@@ -126,6 +140,7 @@ export function scanC(text: string): CLexicalIndex {
       const word = text.slice(i, j);
       // Every branch of an #if uses its identifiers; only the first one shapes the braces.
       if (current) {
+        bodyWord(current.body, word, text, j, depth);
         if (KEYWORDS.has(word)) {
           if (word === 'return') current.returns = true;
         } else {
@@ -144,6 +159,14 @@ export function scanC(text: string): CLexicalIndex {
       if (!skipping() && depth === 0) pushHead('ident', word, i);
       i = j;
       continue;
+    }
+    // In a body: the punctuation the assignments are told by (every branch of an #if, as for the names used).
+    if (current && depth > 0) {
+      const width = bodyPunctuation(current.body, text, i, c, depth);
+      if (width > 1) {
+        i += width;
+        continue;
+      }
     }
     if (skipping()) {
       i++;
@@ -181,15 +204,17 @@ export function scanC(text: string): CLexicalIndex {
   function openTopLevel(at: number): void {
     const fn = functionHead(head);
     if (fn) {
-      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), calls: new Set(), callCounts: new Map(), directoryPath: false, params: fn.params, callsParameter: false, lastCall: undefined, returns: false, isStatic: head.some((t) => t.kind === 'ident' && t.text === 'static') };
+      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), calls: new Set(), callCounts: new Map(), directoryPath: false, params: fn.params, callsParameter: false, lastCall: undefined, returns: false, isStatic: head.some((t) => t.kind === 'ident' && t.text === 'static'), body: newBody() };
     }
     void at;
   }
 
   function closeTopLevel(end: number): void {
     if (current) {
-      const { name, start, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic } = current;
-      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic });
+      const { name, start, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, body, params } = current;
+      const base = (n: string): string => /^\w+/.exec(n)![0];
+      const assigns = new Set([...body.assigned].filter((n) => !body.declared.has(base(n)) && !params.has(base(n))));
+      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns });
       current = undefined;
     }
     resetHead(end);
@@ -212,6 +237,116 @@ export function scanC(text: string): CLexicalIndex {
       }
     }
   }
+}
+
+/**
+ * What a function body's tokens tell of its assignments, token by token: the names assigned, the names declared,
+ * and the state that tells a declaration (`T x`, `T *x`, `T x, *y` at the start of a statement or of a `for`) from
+ * an expression.
+ */
+interface BodyTokens {
+  assigned: Set<string>;
+  declared: Set<string>;
+  /** The previous token (a name, or punctuation: `->`, `++` and `--` are one token), and the one before it. */
+  prev: string;
+  /** The token before the run of `*` that ends at `prev` (`char **p`: `char`). */
+  beforeStars: string;
+  /** Every token since the statement began is a type's (a name, a type keyword, `*`), and a name or keyword was one. */
+  typeish: boolean;
+  typed: boolean;
+  /** Parentheses open in the body. */
+  parens: number;
+  /** In a declaration statement: the parentheses and braces open where it began (its declarators' commas are there). */
+  declaring: { parens: number; depth: number } | undefined;
+  /** After such a comma: the next name (past `*`) is declared too. */
+  nextDeclared: boolean;
+}
+
+function newBody(): BodyTokens {
+  return { assigned: new Set(), declared: new Set(), prev: '{', beforeStars: '', typeish: true, typed: false, parens: 0, declaring: undefined, nextDeclared: false };
+}
+
+const ASSIGNING = /^(?:=(?!=)|[-+*/%&|^]=|<<=|>>=|\+\+|--)/;
+
+/** A name in a body (`end`: just past it): a declaration, an assignment of it, or neither. */
+function bodyWord(b: BodyTokens, word: string, text: string, end: number, depth: number): void {
+  const prev = b.prev;
+  b.prev = word;
+  if (KEYWORDS.has(word)) {
+    if (TYPE_KEYWORDS.has(word)) b.typed = true;
+    else b.typeish = false;
+    return;
+  }
+  if (prev === '.' || prev === '->') {
+    b.typeish = false;
+    return;
+  }
+  const afterType = (p: string): boolean => p !== '' && (TYPE_KEYWORDS.has(p) || (isIdentStart(p.charCodeAt(0)) && !KEYWORDS.has(p)));
+  if ((b.typeish && b.typed && (afterType(prev) || (prev === '*' && afterType(b.beforeStars)))) || b.nextDeclared) {
+    b.declared.add(word);
+    b.declaring ??= { parens: b.parens, depth };
+    b.nextDeclared = false;
+    return;
+  }
+  b.typed = true;
+  if (prev === '++' || prev === '--') {
+    b.assigned.add(word);
+    return;
+  }
+  // Past the fields and subscripts (`x.f[i]->g`), the operator. The name assigned is the fields' path up to the first
+  // subscript (`st.caps = …` sets `st.caps`, not `st.uid`; `ids[i].uid = …` sets some of `ids`).
+  let k = end;
+  let assigned = word;
+  let subscripted = false;
+  for (;;) {
+    while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+    const ch = text.charCodeAt(k);
+    if (ch === 46 || (ch === 45 && text.charCodeAt(k + 1) === 62)) {
+      const op = ch === 46 ? '.' : '->';
+      k += op.length;
+      while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+      const field = k;
+      while (k < text.length && isIdentPart(text.charCodeAt(k))) k++;
+      if (!subscripted) assigned += op + text.slice(field, k);
+    } else if (ch === 91) {
+      subscripted = true;
+      let open = 0;
+      for (; k < text.length; k++) {
+        const d = text.charCodeAt(k);
+        if (d === 91) open++;
+        else if (d === 93 && --open === 0) break;
+        else if (d === SEMI || d === LBRACE || d === RBRACE) break;
+      }
+      if (text.charCodeAt(k) !== 93) return;
+      k++;
+    } else break;
+  }
+  const op = ASSIGNING.exec(text.slice(k, k + 3))?.[0];
+  if (!op) return;
+  // `*p = …` sets what p points to; `*p++` moves p.
+  if (prev === '*' && op !== '++' && op !== '--') return;
+  b.assigned.add(assigned);
+}
+
+/** Punctuation in a body at `i`: the state of `BodyTokens`; how many characters the token takes. */
+function bodyPunctuation(b: BodyTokens, text: string, i: number, c: number, depth: number): number {
+  const next = text.charCodeAt(i + 1);
+  let token = String.fromCharCode(c);
+  if ((c === 45 && (next === 62 || next === 45)) || (c === 43 && next === 43)) token += String.fromCharCode(next);
+  const prev = b.prev;
+  if (token === '*') {
+    if (prev !== '*') b.beforeStars = prev;
+  } else if (c === SEMI || c === LBRACE || c === RBRACE || (c === LPAREN && prev === 'for')) {
+    b.typeish = true;
+    b.typed = false;
+    b.declaring = undefined;
+    b.nextDeclared = false;
+  } else b.typeish = false;
+  if (c === LPAREN) b.parens++;
+  else if (c === RPAREN) b.parens--;
+  if (c === 44 && b.declaring && b.declaring.parens === b.parens && b.declaring.depth === depth) b.nextDeclared = true;
+  b.prev = token;
+  return token.length;
 }
 
 /** The function a top-level `{` opens, from the tokens of its declaration's head; undefined for types and initialisers. */
@@ -313,7 +448,7 @@ function nextNonSpace(text: string, i: number): number {
  */
 export function lexicalFingerprint(text: string, noreturnNames: (text: string) => string[], index: CLexicalIndex = scanC(text)): string {
   return JSON.stringify([
-    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic]),
+    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic, [...f.assigns]]),
     index.macros,
     [...index.topLevelUses],
     index.unbalanced,

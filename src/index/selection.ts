@@ -10,7 +10,7 @@
 import { vocabularyPrivilegeNames, wrappersOf, type CallVocabulary } from '../call-meaning.js';
 import type { MacroModel } from '../model.js';
 import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
-import { BUILTIN_NORETURN } from '../analysis/project.js';
+import { BUILTIN_NORETURN, type LexicalDefinition } from '../analysis/project.js';
 import { scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
 import { callsMember, memberFunctions } from '../c/members.js';
 import { treesRemembered } from '../parser.js';
@@ -37,7 +37,7 @@ export interface Selection {
   /** (C) How often the unit's functions call each name, and how often with written text first (c-lexical.ts). */
   callCounts?: Map<string, [number, number]>;
   /** (C) Every function definition of the unit, parsed or not, by name (`definitionsOf`). */
-  definitions?: Map<string, { file: string; isStatic: boolean }[]>;
+  definitions?: Map<string, LexicalDefinition[]>;
 }
 
 /** Identifiers that make a C function privilege code: the privilege and capability calls. */
@@ -52,6 +52,8 @@ const DIRECTORY_CHANGES = new Set(['chdir', 'fchdir']);
 /** Account and group lookups: they return NULL when the name or id is unknown. */
 const ACCOUNT_LOOKUPS = new Set(['getpwnam', 'getpwuid', 'getgrnam', 'getgrgid', 'getpwnam_r', 'getpwuid_r', 'getgrnam_r', 'getgrgid_r']);
 const ACCEPT_NAMES = new Set(['accept', 'accept4']);
+/** The exec family (c/calls.ts EXEC_FAMILY). */
+const EXEC_CALLS = ['execl', 'execlp', 'execle', 'execv', 'execvp', 'execve', 'execvpe', 'fexecve', 'fexecl', 'fexeclp', 'fexecle', 'fexecv', 'fexecvp'];
 const SOCKET_READ_NAMES = ['read', 'readv'];
 const LOCAL_DOMAINS = new Set(['AF_NETLINK', 'PF_NETLINK', 'AF_UNIX', 'PF_UNIX', 'AF_LOCAL', 'PF_LOCAL', 'AF_ROUTE', 'PF_ROUTE']);
 
@@ -85,13 +87,24 @@ export function callCountsOf(sources: SelectableSource[]): Map<string, [number, 
   return total;
 }
 
-/** Every function definition of the C sources, by name, in the sources' order: what a call's resolution chooses among. */
-export function definitionsOf(sources: SelectableSource[]): Map<string, { file: string; isStatic: boolean }[]> {
-  const found = new Map<string, { file: string; isStatic: boolean }[]>();
+/**
+ * Every function definition of the C sources, by name, in the sources' order: what a call's resolution chooses among;
+ * with the names each assigns that it does not declare (`assigns`) and the unit's functions it calls (`calls`), read
+ * from the text whether it is parsed or not: the globals a call may set (`Project.globalsSetByCall`).
+ */
+export function definitionsOf(sources: SelectableSource[]): Map<string, LexicalDefinition[]> {
+  const found = new Map<string, LexicalDefinition[]>();
+  const called: [LexicalDefinition, Set<string>][] = [];
   for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) {
     const list = found.get(f.name) ?? [];
-    list.push({ file: src.path, isStatic: f.isStatic });
+    const def: LexicalDefinition = { file: src.path, isStatic: f.isStatic, ...(f.assigns.size ? { assigns: [...f.assigns] } : {}) };
+    list.push(def);
     found.set(f.name, list);
+    called.push([def, f.calls]);
+  }
+  for (const [def, calls] of called) {
+    const own = [...calls].filter((c) => found.has(c));
+    if (own.length) def.calls = own;
   }
   return found;
 }
@@ -267,13 +280,30 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
     for (const c of f.calls) if (byName.get(c)?.some((callee) => callee.callsParameter)) return true;
     return false;
   };
+  // A dying function's exec, in its body or in a function it calls, two deep (`run_or_die(argv)` → `run(argv[0],
+  // argv)` → `execvp`), makes its call the start of a command: a jail launcher (chroot-without-drop's
+  // `execsChosen`). Those functions are parsed below a dying one kept: the exec calls and the macros that stand for one.
+  const execNames = new Set(EXEC_CALLS);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const m of allMacros) if (!execNames.has(m.name) && usesAnyWord(wordsOf(m.body), execNames)) {
+      execNames.add(m.name);
+      grew = true;
+    }
+  }
+  const execs = (f: LexicalFunction): boolean => usesAny(f, execNames);
+  /** Kept below a dying function on the way to an exec: the functions they call that exec are kept too. */
+  const towardExec = new Set<LexicalFunction>();
   const work = [...relevant];
   while (work.length) {
     const f = work.pop()!;
+    const launching = dying.has(f.name);
     for (const u of takesFunctions(f) ? f.uses : f.calls) for (const callee of byName.get(u) ?? []) {
       if (relevant.has(callee)) continue;
       // and functions that call a function pointer they are handed (`ngx_spawn_process(cycle, proc, …)`)
-      if (summarised.has(callee) || callee.callsParameter) {
+      const toExec = launching && (execs(callee) || [...callee.calls].some((c) => byName.get(c)?.some(execs)));
+      if (summarised.has(callee) || callee.callsParameter || toExec || (towardExec.has(f) && execs(callee))) {
+        if (toExec) towardExec.add(callee);
         relevant.add(callee);
         work.push(callee);
       }
