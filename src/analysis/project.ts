@@ -407,10 +407,20 @@ export class Project {
     // definition that happens to be parsed.
     const lexical = defs[0]!.language === 'c' ? this.definitions.get(defs[0]!.name) : undefined;
     if (lexical && lexical.length > defs.length) {
-      const nearest = nearestDefinition(lexical, fromFile, (d) => !d.isStatic || isHeader(d.file));
+      const nearest = nearestDefinition(lexical, fromFile, (d) => !d.isStatic || isHeader(d.file), this.programFiles());
       return nearest && defs.find((d) => d.file === nearest.file);
     }
-    return nearestDefinition(defs, fromFile, linkable);
+    return nearestDefinition(defs, fromFile, linkable, this.programFiles());
+  }
+
+  private programFileSet: ReadonlySet<string> | undefined;
+
+  /**
+   * (C) The files that define `main`, parsed or not: each is the entry file of a program of its own, which a linker
+   * builds apart from the other programs of the tree.
+   */
+  private programFiles(): ReadonlySet<string> {
+    return (this.programFileSet ??= new Set([...(this.definitions.get('main') ?? []), ...(this.byName.get('main') ?? []).filter((f) => f.language === 'c')].map((d) => d.file)));
   }
 
   callsIn(fn: FunctionModel): CallEvent[] {
@@ -974,9 +984,11 @@ function isHeader(file: string): boolean {
 
 /**
  * The definition a name used in `fromFile` reaches, as a linker would find it: the file's own, else the linkable one
- * nearest in the tree (sharing the most leading directories; the first of equals), a test's stand-in only from a test.
+ * nearest in the tree (sharing the most leading directories), a test's stand-in only from a test. Of equally near
+ * ones, the first that is not in another program's entry file (`programFiles`: a control tool's stubs of the
+ * daemon's helpers are linked into the tool, not into the daemon), else the first.
  */
-function nearestDefinition<T extends { file: string }>(defs: readonly T[], fromFile: string, isLinkable: (d: T) => boolean): T | undefined {
+function nearestDefinition<T extends { file: string }>(defs: readonly T[], fromFile: string, isLinkable: (d: T) => boolean, programFiles: ReadonlySet<string> = new Set()): T | undefined {
   const local = defs.find((d) => d.file === fromFile);
   if (local) return local;
   let candidates = defs.filter(isLinkable);
@@ -990,7 +1002,8 @@ function nearestDefinition<T extends { file: string }>(defs: readonly T[], fromF
   let bestShared = -1;
   for (const d of candidates) {
     const shared = sharedDirectoryDepth(d.file, fromFile);
-    if (shared > bestShared) {
+    // The caller's own file was taken above: a definition in a file that defines `main` here is another program's.
+    if (shared > bestShared || (shared === bestShared && programFiles.has(best!.file) && !programFiles.has(d.file))) {
       best = d;
       bestShared = shared;
     }
