@@ -1,17 +1,19 @@
 import type { InputEvent, PrivilegeEvent } from '../model.js';
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { callPath, deleteFacts, eventIndex, factIds, isExec, isPermanentDrop, oneLine, programKindOf, sequenceIn, walkEvents } from './support.js';
+import { LOWERED, SAVED_IDS, callPath, effectiveOnlySetId, eventIndex, factIds, isExec, isPermanentDrop, oneLine, programKindOf, sequenceIn, trackSavedIds, walkEvents } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
 const INPUT = 'input:';
-/** The effective uid lowered (`seteuid(getuid())`) and not raised since: the saved uid is still root. */
-const LOWERED = 'lowered:';
 /** An input read while the effective uid was lowered: not with full privilege, but root could still be taken back. */
 const READ_LOWERED = 'read-lowered:';
 
-function lowersEffectiveUid(e: PrivilegeEvent): boolean {
-  return e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'effective' && e.direction === 'drop' && e.target !== 'unchanged';
+/**
+ * A permanent drop of the user id, as made: not a plain setuid() made while the effective uid may be set aside with
+ * root saved (`seteuid(getuid())` earlier, no `seteuid(0)` since), which changes the effective uid alone.
+ */
+function dropsForGood(e: PrivilegeEvent, before: ReadonlySet<string>): boolean {
+  return isPermanentDrop(e) && !effectiveOnlySetId(e, before);
 }
 
 const SOURCE_WORDS: Record<InputEvent['source'], string> = {
@@ -38,7 +40,7 @@ export const dropAfterInput: Rule = {
       '- **error** — a server that reads a network request (`recv`, `recvfrom`, a socket `data` handler) and only then drops, such as a per-request drop: the data comes from anyone who can connect.',
       '- **note**, in the `strict` set only — a daemon started by root that reads its own options and root-owned configuration before dropping to a service account. This is the normal pattern (the administrator\'s input, parsed with full privilege); dropping first still narrows what a parser bug can do.',
       '',
-      'Input read while only the effective uid was lowered (`seteuid(getuid())`, not raised again since) counts too: the saved uid is still root, so code running then can take root back; the message says the input was read with root only set aside, not with full privilege. A copy of the environment\'s pointer (`char **env = environ;`) is not a read of it; walking or handing on the copy is.',
+      'Input read while only the effective uid was lowered (`seteuid(getuid())`, not raised again since) counts too: the saved uid is still root, so code running then can take root back; the message says the input was read with root only set aside, not with full privilege. A plain setuid() made then (no seteuid(0) before it) is no permanent drop: without root it changes the effective uid alone and the saved uid stays root (temporary-drop reports that call), so the first permanent drop is a later one, if any. A copy of the environment\'s pointer (`char **env = environ;`) is not a read of it; walking or handing on the copy is.',
       '',
       'The program\'s kind is inferred from its drops (one back to the invoking user, `getuid()` or `getgid()`: set-user-ID; only to other accounts: daemon). Set `programKind` in the configuration to `setuid`, `daemon` or `library` (no program entry of its own: nothing is reported) when the inference is wrong.',
     ].join('\n'),
@@ -56,7 +58,7 @@ export const dropAfterInput: Rule = {
       const byId = eventIndex(g);
       walkEvents(
         g,
-        [NOT_DROPPED],
+        [NOT_DROPPED, ...SAVED_IDS],
         (facts, e) => {
           // The first few reads are enough to show; more would only slow the analysis down. A client's request read
           // from an accepted connection is kept even after them (it makes the finding an error): a server reads its
@@ -69,14 +71,14 @@ export const dropAfterInput: Rule = {
               if (by !== undefined) facts.add(`${READ_LOWERED}${e.id}@${by}`);
             }
           }
-          if (isPermanentDrop(e)) facts.delete(NOT_DROPPED);
-          if (e.kind === 'set-id' && e.idKind === 'uid' && (e.direction === 'raise' || lowersEffectiveUid(e) || isPermanentDrop(e))) {
-            deleteFacts(facts, LOWERED);
-            if (lowersEffectiveUid(e) && facts.has(NOT_DROPPED)) facts.add(LOWERED + e.id);
-          }
+          if (dropsForGood(e, facts)) facts.delete(NOT_DROPPED);
+          // The effective uid set aside with root saved (shared facts): reads then are made with root only set aside.
+          trackSavedIds(facts, e);
         },
         (e, before, node, flags) => {
-          if (!isPermanentDrop(e) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
+          // A plain setuid() made while the effective uid may be set aside is no permanent drop (temporary-drop reports it):
+          // the first permanent drop, if any, comes later.
+          if (!dropsForGood(e, before) || !before.has(NOT_DROPPED) || knownNotRoot(flags)) return;
           // Network reads first: they are what makes the finding an error.
           const read = factIds(before, INPUT).map((id) => byId.get(id) as InputEvent);
           const inputs = [...read.filter((i) => i.source === 'network'), ...read.filter((i) => i.source !== 'network')];
@@ -101,16 +103,10 @@ export const dropAfterInput: Rule = {
           const privilege = full.length || !lowering
             ? `with full privilege ${cited}`
             : `with root only set aside ${cited}: ${oneLine(lowering.text, 40)} (line ${lowering.loc.line}) had lowered the effective uid alone, and the saved uid, still root, let code running then take root back`;
-          // A drop made while the effective uid is still lowered is not made as root: on Linux setuid() then changes
-          // the effective uid alone, and the saved uid stays root.
-          const still = factIds(before, LOWERED).map((id) => byId.get(id)!)[0];
-          const what = still
-            ? `is the first drop meant to be permanent, made while ${oneLine(still.text, 40)} (line ${still.loc.line}) has the effective uid lowered (without root, ${e.api}() may change the effective uid alone and leave the saved uid root)`
-            : 'is the first permanent drop';
           ctx.report({
             severity: severe ? 'error' : 'note',
             loc: e.loc,
-            message: `${oneLine(e.text)} ${what}, but the program reads ${sources} before it, ${privilege}${whoseInput(kind, network, !full.length && !!lowering)}.`,
+            message: `${oneLine(e.text)} is the first permanent drop, but the program reads ${sources} before it, ${privilege}${whoseInput(kind, network, !full.length && !!lowering)}.`,
             fix: `Drop privileges before parsing input: do the privileged work, then\n${sequenceIn(ctx, g)}`,
             related: [...related, ...callPath(node), { loc: e.loc, message: 'first permanent drop' }],
           });

@@ -1,7 +1,7 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
 import { constantsAfter, entryFlags, flagRanking, flagsKey, followEdge, knownNotRoot, liveOnly } from '../analysis/paths.js';
-import { RankedWork, reversePostorder } from '../analysis/flow.js';
+import { RankedWork, forwardFacts, reversePostorder } from '../analysis/flow.js';
 import { SetPool, sameMembers } from '../analysis/set-pool.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { type FunctionModel, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
@@ -39,6 +39,67 @@ export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daem
   // for good or for a while. A daemon started by root has no invoker to return to: its real ids are root's.
   // (`Supergraph.setUserId`, inferred when the graph was built.)
   return g.setUserId ? 'setuid' : 'daemon';
+}
+
+/**
+ * Shared walk facts: which saved ids may still be privileged (`uid`, `gid`), and the effective-only uid drops that may
+ * have set root aside without taking it back (`lowered:<event id>`): `seteuid(getuid())` with root kept as the saved
+ * uid. Until root is taken back (seteuid(0), or capabilities raised again) the process has no privilege to change
+ * its ids, and a plain setuid()/setgid() then changes only the effective id (`effectiveOnlySetId`): it is no
+ * permanent drop. Walks follow them with `SAVED_IDS` as their initial facts and `trackSavedIds` as (part of) their
+ * transfer; `savedIdsBefore` answers per node.
+ */
+export const SAVED_IDS: readonly string[] = ['uid', 'gid'];
+export const LOWERED = 'lowered:';
+
+/** Plain setuid()/setgid() (C, `process.setuid`): all three ids only when the caller is privileged, else only the effective id. */
+export function isPlainSetId(e: PrivilegeEvent): e is SetIdEvent {
+  return e.kind === 'set-id' && e.scope === 'permanent' && /(^|\.)set[ug]id$/.test(e.api);
+}
+
+/** A capability raise that may give back CAP_SETUID/CAP_SETGID (capset, cap_set_proc, capng_update): ids can be changed again. */
+export function regainsSetIdCapability(e: PrivilegeEvent): boolean {
+  return e.kind === 'capability' && (e.action === 'set' || e.action === 'add') && (e.caps === null || e.caps.some((c) => c === '*' || c === 'CAP_SETUID' || c === 'CAP_SETGID'));
+}
+
+/**
+ * A plain setuid()/setgid() made where the effective uid may be set aside with root saved (facts before it): made
+ * without root, it changes only the effective id, and the saved id keeps root. Not a permanent drop.
+ */
+export function effectiveOnlySetId(e: PrivilegeEvent, before: ReadonlySet<string>): boolean {
+  if (!isPlainSetId(e)) return false;
+  for (const f of before) if (f.startsWith(LOWERED)) return true;
+  return false;
+}
+
+/**
+ * The shared facts after one event: a permanent drop of the uid (gid) changes the saved uid (gid) — unless it is a
+ * plain setuid()/setgid() made while the effective uid may be set aside (then only the effective id changes).
+ */
+export function trackSavedIds(facts: Set<string>, e: PrivilegeEvent): void {
+  if (regainsSetIdCapability(e)) deleteFacts(facts, LOWERED);
+  if (e.kind !== 'set-id') return;
+  if (e.idKind === 'uid' && e.direction === 'raise') deleteFacts(facts, LOWERED);
+  if (e.idKind === 'uid' && e.scope === 'effective' && e.direction === 'drop' && e.target !== 'unchanged' && facts.has('uid')) facts.add(LOWERED + e.id);
+  if (e.scope === 'permanent' && e.direction === 'drop' && e.target !== 'unchanged') {
+    if (effectiveOnlySetId(e, facts)) return;
+    facts.delete(e.idKind);
+    if (e.idKind === 'uid') deleteFacts(facts, LOWERED);
+  }
+}
+
+const savedCache = new WeakMap<Supergraph, Map<number, Set<string>>>();
+
+/** Before each node: the shared saved-id facts (`trackSavedIds`) that may hold on some path (flags not told apart). */
+export function savedIdsBefore(g: Supergraph): Map<number, Set<string>> {
+  let states = savedCache.get(g);
+  if (!states) {
+    states = forwardFacts(g.nodes, g.entry, [...SAVED_IDS], (facts, node) => {
+      for (const e of node.events) trackSavedIds(facts, e);
+    });
+    savedCache.set(g, states);
+  }
+  return states;
 }
 
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {

@@ -1,9 +1,7 @@
-import { forwardFacts } from '../analysis/flow.js';
 import { continuesWithout } from '../analysis/paths.js';
-import type { Supergraph } from '../analysis/supergraph.js';
 import type { PrivilegeEvent, SetIdEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, deleteFacts, eventIndex, factIds, oneLine, sequenceIn, walkEvents, writerIn } from './support.js';
+import { LOWERED, SAVED_IDS, callPath, eventIndex, factIds, isPlainSetId, oneLine, regainsSetIdCapability, savedIdsBefore, sequenceIn, trackSavedIds, walkEvents, writerIn } from './support.js';
 
 /** A later call that ends the temporary state: a deliberate restore, or a permanent drop of the same id. */
 function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
@@ -16,55 +14,6 @@ function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
  */
 function restores(temp: SetIdEvent, e: PrivilegeEvent): boolean {
   return e.kind === 'set-id' && e.idKind === temp.idKind && e.direction === 'raise' && e.scope === 'effective';
-}
-
-/**
- * The effective uid set aside by an effective-only drop (`lowered:<event id>`): root is kept as the saved uid, and
- * until it is taken back (seteuid(0), or capabilities raised again) the process has no privilege to change its ids.
- */
-const LOWERED = 'lowered:';
-
-/** Plain setuid()/setgid() (C, `process.setuid`): all three ids only when the caller is privileged, else only the effective id. */
-function isPlainSetId(e: PrivilegeEvent): e is SetIdEvent {
-  return e.kind === 'set-id' && e.scope === 'permanent' && /(^|\.)set[ug]id$/.test(e.api);
-}
-
-/** A capability raise that may give back CAP_SETUID/CAP_SETGID (capset, cap_set_proc, capng_update): ids can be changed again. */
-function regainsSetIdCapability(e: PrivilegeEvent): boolean {
-  return e.kind === 'capability' && (e.action === 'set' || e.action === 'add') && (e.caps === null || e.caps.some((c) => c === '*' || c === 'CAP_SETUID' || c === 'CAP_SETGID'));
-}
-
-/**
- * Which saved ids may still be privileged: a permanent drop of the uid (gid) changes the saved uid (gid) — unless it
- * is a plain setuid()/setgid() made while the effective uid may be set aside (then only the effective id changes).
- */
-function trackSaved(facts: Set<string>, e: PrivilegeEvent): void {
-  if (regainsSetIdCapability(e)) deleteFacts(facts, LOWERED);
-  if (e.kind !== 'set-id') return;
-  if (e.idKind === 'uid' && e.direction === 'raise') deleteFacts(facts, LOWERED);
-  if (e.idKind === 'uid' && e.scope === 'effective' && e.direction === 'drop' && e.target !== 'unchanged' && facts.has('uid')) facts.add(LOWERED + e.id);
-  if (e.scope === 'permanent' && e.direction === 'drop' && e.target !== 'unchanged') {
-    if (isPlainSetId(e) && factIds(facts, LOWERED).length) return;
-    facts.delete(e.idKind);
-    if (e.idKind === 'uid') deleteFacts(facts, LOWERED);
-  }
-}
-
-const savedCache = new WeakMap<Supergraph, Map<number, Set<string>>>();
-
-/**
- * Before each node: the ids (`uid`, `gid`) whose saved value may still be the privileged one on some path, and the
- * effective-only uid drops (`lowered:<id>`) that may have set root aside without taking it back.
- */
-function savedIdsBefore(g: Supergraph): Map<number, Set<string>> {
-  let states = savedCache.get(g);
-  if (!states) {
-    states = forwardFacts(g.nodes, g.entry, ['uid', 'gid'], (facts, node) => {
-      for (const e of node.events) trackSaved(facts, e);
-    });
-    savedCache.set(g, states);
-  }
-  return states;
 }
 
 export const temporaryDrop: Rule = {
@@ -90,7 +39,7 @@ export const temporaryDrop: Rule = {
         const saved = new Set(savedMayBeRoot.get(node.id));
         node.events.forEach((e, i) => {
           const before = new Set(saved);
-          trackSaved(saved, e);
+          trackSavedIds(saved, e);
           if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
           // After a permanent drop of the same id (setgid(g) then setegid(g)) the saved id is no longer root.
           if (!before.has(e.idKind)) return;
@@ -111,7 +60,7 @@ export const temporaryDrop: Rule = {
       // fails (EPERM), which the failure check handles. Followed with the flags (a helper's status tested by its
       // caller), so that a failure that ends the process is not a path on.
       let events: Map<number, PrivilegeEvent> | undefined;
-      walkEvents(g, ['uid', 'gid'], trackSaved, (e, before, node, flags) => {
+      walkEvents(g, [...SAVED_IDS], trackSavedIds, (e, before, node, flags) => {
         const lowered = factIds(before, LOWERED);
         if (!isPlainSetId(e) || e.direction !== 'drop' || e.target !== 'invoker' || !lowered.length || !before.has(e.idKind) || flagged.has(e.id)) return;
         if (ctx.decidedAt(e.loc)) return;

@@ -3,7 +3,7 @@ import { continuesWithout } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { callPath, isPermanentDrop, oneLine, writerIn } from './support.js';
+import { SAVED_IDS, callPath, effectiveOnlySetId, isPermanentDrop, oneLine, trackSavedIds, walkEvents, writerIn } from './support.js';
 
 /** Calls that read the process's ids: getuid, geteuid, getresuid, their gid forms, process.getuid… */
 const ID_QUERY = /(^|\.)get(e|res)?[ug]id$/;
@@ -72,7 +72,7 @@ export const unverifiedDrop: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-273'],
   core: false,
   docs: {
-    what: 'Flags the last permanent drop of the user id on a path when the program goes on — to its end, or into a loop that never ends — without verifying it: a probe whose success ends the process (`if (setuid(0) != -1) abort();`), or a read of the ids (getresuid, getuid, geteuid and their gid forms) tested with a branch that ends the process. A drop in a function nobody in the project calls that does nothing more afterwards is left to its callers.',
+    what: 'Flags the last permanent drop of the user id on a path when the program goes on — to its end, or into a loop that never ends — without verifying it: a probe whose success ends the process (`if (setuid(0) != -1) abort();`), or a read of the ids (getresuid, getuid, geteuid and their gid forms) tested with a branch that ends the process. A drop in a function nobody in the project calls that does nothing more afterwards is left to its callers. A plain setuid() made while the effective uid is set aside with root saved (`seteuid(getuid())` earlier, no `seteuid(0)` since) is no permanent drop: it changes the effective uid alone, and temporary-drop reports it.',
     why: 'A drop can "succeed" and still leave a way back: setuid() semantics differ between systems, a capability-aware kernel or a seccomp policy can make a call a no-op, and a saved id can survive. Checking the return value shows that the call did not fail, not that the privilege is gone. Trying to regain root, and checking the ids, shows it.',
     example: 'if (setresgid(gid, gid, gid) == -1 || setresuid(uid, uid, uid) == -1)\n\terr(1, "drop");\nserve();',
     useInstead: 'if (setresgid(gid, gid, gid) == -1 || setresuid(uid, uid, uid) == -1)\n\terr(1, "drop");\nif (setuid(0) != -1)\n\terrx(1, "privileges were not dropped");\nserve();',
@@ -83,25 +83,27 @@ export const unverifiedDrop: Rule = {
       const verified = verifications(g);
       const capabilities = capabilitiesAfter(g);
       const settles = (e: PrivilegeEvent): boolean => verified.has(e.id) || isPermanentDrop(e);
-      for (const node of g.nodes) {
-        node.events.forEach((e, i) => {
-          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
-          if (!isPermanentDrop(e) || !continuesWithout(g, node, i, e, settles)) return;
-          // With CAP_SETUID kept across the change (libcap-ng, PR_SET_KEEPCAPS), regaining root right after it
-          // succeeds: a probe there would end a correct program. The verification belongs after the capabilities
-          // are given up, which no local edit knows; the finding says so and carries no edit.
-          const after = capabilities.get(e.id);
-          const keepsSetuid = after !== undefined && mayHold(after, CAP_SETUID);
-          const verify = writerIn(ctx, g.root).verifyDrop();
-          ctx.report({
-            loc: e.loc,
-            message: `${oneLine(e.text)} is the last permanent drop on some path, and nothing verifies it held: no attempt to regain root is shown to fail, and no check of the ids ends the process.`,
-            fix: keepsSetuid ? `CAP_SETUID is kept across this change, so root can still be regained here: give up the kept capabilities, then verify the drop:\n${verify}` : `Verify the drop right after it:\n${verify}`,
-            ...(keepsSetuid ? {} : { edit: { kind: 'insert-after' as const, at: e.loc, code: verify } }),
-            related: callPath(node),
-          });
+      // A plain setuid() made while the effective uid may be set aside with root saved changes the effective uid
+      // alone (temporary-drop reports it): no permanent drop, so not the last one. Asked per walk state (shared facts).
+      walkEvents(g, [...SAVED_IDS], trackSavedIds, (e, before, node) => {
+        if (!isPermanentDrop(e) || effectiveOnlySetId(e, before)) return;
+        if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
+        const i = node.events.indexOf(e);
+        if (!continuesWithout(g, node, i, e, settles)) return;
+        // With CAP_SETUID kept across the change (libcap-ng, PR_SET_KEEPCAPS), regaining root right after it
+        // succeeds: a probe there would end a correct program. The verification belongs after the capabilities
+        // are given up, which no local edit knows; the finding says so and carries no edit.
+        const after = capabilities.get(e.id);
+        const keepsSetuid = after !== undefined && mayHold(after, CAP_SETUID);
+        const verify = writerIn(ctx, g.root).verifyDrop();
+        ctx.report({
+          loc: e.loc,
+          message: `${oneLine(e.text)} is the last permanent drop on some path, and nothing verifies it held: no attempt to regain root is shown to fail, and no check of the ids ends the process.`,
+          fix: keepsSetuid ? `CAP_SETUID is kept across this change, so root can still be regained here: give up the kept capabilities, then verify the drop:\n${verify}` : `Verify the drop right after it:\n${verify}`,
+          ...(keepsSetuid ? {} : { edit: { kind: 'insert-after' as const, at: e.loc, code: verify } }),
+          related: callPath(node),
         });
-      }
+      });
     }
   },
 };
