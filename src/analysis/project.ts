@@ -187,6 +187,48 @@ export class Project {
   }
 
   /**
+   * (C) Globals that only ever hold the real uid read from the process: every function that sets one, anywhere in
+   * the project, sets it only by `name = getuid();` (`static uid_t ruid;` set in main, tested in a helper). An
+   * unparsed function that sets the name (the lexical index) leaves it unknown. Locals of the same name elsewhere
+   * are other variables (`isRealUidCopyIn` checks the function of a test). A test of one (`if (ruid == 0)`) tells
+   * who started the process (or what a permanent uid change before the assignment left).
+   */
+  realUidCopies(): ReadonlySet<string> {
+    if (this.realUidCopyCache) return this.realUidCopyCache;
+    const names = new Set<string>();
+    const parsed = new Set<string>();
+    for (const fn of this.functions) if (fn.language === 'c') {
+      parsed.add(`${fn.file}\0${fn.name}`);
+      for (const name of fn.assignsGlobals ?? []) if (this.fileIdClass(fn.file, name) === 'invoker') names.add(name);
+    }
+    for (const fn of this.functions) if (fn.language === 'c') for (const name of fn.assignsGlobals ?? []) if (names.has(name) && !this.onlyReadsRealUidInto(fn, name)) names.delete(name);
+    for (const [fnName, defs] of this.definitions) for (const d of defs) for (const name of d.assigns ?? []) if (names.has(name) && !parsed.has(`${d.file}\0${fnName}`)) names.delete(name);
+    return (this.realUidCopyCache = names);
+  }
+
+  /** (C) `name`, tested in `fn`, is a global of `realUidCopies`: not a parameter, nor a local given anything else. */
+  isRealUidCopyIn(fn: FunctionModel, name: string): boolean {
+    return fn.language === 'c' && this.realUidCopies().has(name) && !fn.params.includes(name) && this.onlyReadsRealUidInto(fn, name) && !fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'call' && e.args.some((a) => a.text.replace(/\s+/g, '') === `&${name}`)));
+  }
+
+  /** Every assignment of `name` in `fn` is `name = getuid();` alone (its file finds it read from the real id only). */
+  private onlyReadsRealUidInto(fn: FunctionModel, name: string): boolean {
+    const isRealUidRead = (e: PrivilegeEvent): boolean => e.kind === 'call' && /(?:^|_)getuid$/.test(e.callee);
+    return fn.cfg.nodes.every((node) => {
+      if (!node.assigns?.includes(name) && !node.updates?.includes(name)) return true;
+      return node.assigns?.length === 1 && !node.updates?.length && node.events.length === 1 && isRealUidRead(node.events[0]!) && this.fileIdClass(fn.file, name) === 'invoker';
+    });
+  }
+
+  private fileIdClass(file: string, name: string): IdClass | undefined {
+    if (!this.idClassesByFile) this.idClassesByFile = new Map(this.files.map((f) => [f.path, f.idVariables]));
+    return this.idClassesByFile.get(file)?.[name];
+  }
+
+  private idClassesByFile?: Map<string, Record<string, IdClass>>;
+  private realUidCopyCache?: Set<string>;
+
+  /**
    * Globals that a file which never reads an id from the process into them assigns another value (`ServerUID =
    * pw->pw_uid;` in the configuration's file): an account's id, not the process's. 0 and -1 ("none") are not one.
    * A file that also reads an id into the name has already told its assignments apart (`idVariables`).

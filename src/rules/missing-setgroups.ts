@@ -1,5 +1,8 @@
 import { CAP_SETGID, capabilitiesAfter, mayHold } from '../analysis/capabilities.js';
 import { continuesWithout, knownNotRoot, reachedWithout } from '../analysis/paths.js';
+import { NOT_ROOT, type Test } from '../model.js';
+import type { Project } from '../analysis/project.js';
+import type { SuperNode } from '../analysis/supergraph.js';
 import type { Rule } from './rule.js';
 import { callPath, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
@@ -14,7 +17,7 @@ export const missingSetgroups: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-271'],
   core: true,
   docs: {
-    what: 'Flags a permanent drop of the user id to a non-root id (setuid, setresuid, setreuid) that is reached on some path without a setgroups() or initgroups() call before it (or, when the drop keeps CAP_SETGID, after it). Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: that user\'s groups are already the process\'s groups; so is every drop of a program that `programKind` says is set-user-ID (its groups are the invoker\'s, not root\'s).',
+    what: 'Flags a permanent drop of the user id to a non-root id (setuid, setresuid, setreuid) that is reached on some path without a setgroups() or initgroups() call before it (or, when the drop keeps CAP_SETGID, after it). Returning to the invoking user of a set-user-ID program (`setuid(getuid())`) is exempt: that user\'s groups are already the process\'s groups; so is a drop reached only past a test that the real uid is not root (`getuid() != 0`, or `if (ruid == 0) return;` where `ruid` is only ever given `getuid()`): the process was started by a user, whose groups it has (a set-user-ID exec does not change them); and so is every drop of a program that `programKind` says is set-user-ID (its groups are the invoker\'s, not root\'s).',
     why: 'setgid() and setuid() do not touch the supplementary group list. A daemon started by root keeps root\'s groups (often `root`, `wheel`, `disk`, `adm`) after it "drops" to a service account, and with them read or write access to everything those groups own.',
     example: 'if (setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");',
     useInstead: 'if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||\n    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)\n\terr(1, "drop");',
@@ -48,7 +51,32 @@ export const missingSetgroups: Rule = {
             related: callPath(node),
           });
         },
+        // Past a test that the real uid is not root, the groups are the invoker's (a set-user-ID exec keeps them), or
+        // a permanent drop before the test already left root's: no root groups remain to be shed.
+        (facts, node, index) => {
+          if (!facts.has(NO_GROUPS) || node.origin.kind !== 'cond' || node.fn.language !== 'c' || !node.origin.tests?.some((t) => realNotRootBranch(t, node, ctx.project) === index)) return undefined;
+          const out = new Set(facts);
+          out.delete(NO_GROUPS);
+          return out;
+        },
       );
     }
   },
 };
+
+/**
+ * The successor taken when a test says the real uid is not root: `getuid() != 0`, or `ruid == 0` where `ruid` only
+ * ever holds getuid()'s value (`Project.isRealUidCopyIn`).
+ */
+function realNotRootBranch(t: Test, node: SuperNode, project: Project): number | undefined {
+  if (!('variable' in t.subject)) return undefined;
+  const v = t.subject.variable;
+  // A test of getuid() itself (one of geteuid() or of a saved effective uid is marked `effective`).
+  if (v === NOT_ROOT) return !t.effective && typeof t.whenFails === 'boolean' && t.whenNull === !t.whenFails ? (t.whenFails ? 0 : 1) : undefined;
+  if (typeof t.whenNull !== 'boolean' || !project.isRealUidCopyIn(node.fn, v)) return undefined;
+  // Every value but 0 takes the other branch (a uid is never negative but as -1, "none": that too).
+  const notZero = !t.whenNull;
+  const positive = t.whenPositive ?? t.classes?.positive;
+  const negative = t.classes ? t.classes.negative === notZero && t.classes.minusOne === notZero : t.whenFails === notZero;
+  return positive === notZero && negative ? (notZero ? 0 : 1) : undefined;
+}
