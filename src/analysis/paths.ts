@@ -152,8 +152,10 @@ function flagVariables(g: Supergraph): Set<string> {
     for (const f of [...valueFlags(kept), ...valueFlags(RETURNED + n.returnOf!.call)]) vars.add(f);
   }
   for (const v of testedIn.keys()) if (v.startsWith(RETURNED)) vars.add(v);
-  // Nesting counters the graph tests: always followed, by their exact small values (0, 1, more).
-  for (const v of graphCounters(g)) for (const f of counterFlags(v)) vars.add(f);
+  // Nesting counters whose tests decide whether privilege calls run, followed by their exact small values (0, 1,
+  // more): the MAX_COUNTERS whose guarding tests lie on the most paths. A counter that only counts an option
+  // (`vflag++` for each -v) and decides no privilege call is not: each one followed multiplies the walks' states.
+  for (const v of guardingCounters(g, privilegeNodes, reaches)) for (const f of counterFlags(v)) vars.add(f);
   // Whether the real and the effective uid are the same, wherever the code asks (`if (getuid() != geteuid())`).
   if (testedIn.has(SAME_IDS)) vars.add(SAME_IDS);
   // Which process of a fork the path is in is followed whenever the code tells them apart.
@@ -383,6 +385,27 @@ function graphCounters(g: Supergraph): Set<string> {
   }
   countersCache.set(g, found);
   return found;
+}
+
+const MAX_COUNTERS = 4;
+
+/** The graph's nesting counters (`graphCounters`) with a test that guards privilege calls, those on the most paths first. */
+function guardingCounters(g: Supergraph, privilegeNodes: Uint8Array, reaches: Uint8Array): string[] {
+  const counters = graphCounters(g);
+  if (!counters.size) return [];
+  const testsAt: [SuperNode, string][] = [];
+  for (const n of g.nodes) {
+    const tested = new Set<string>(n.origin.valueTable?.variables.filter((v) => counters.has(v)) ?? []);
+    for (const t of n.origin.tests ?? []) if ('variable' in t.subject && counters.has(t.subject.variable)) tested.add(t.subject.variable);
+    for (const v of tested) testsAt.push([n, v]);
+  }
+  // Tested at one condition of the source only, a counter's value relates nothing (an option counted once per
+  // `-v`, tested once): as with any other variable, two conditions at least (`flagVariables`' candidates).
+  const sites = new Map<string, Set<object>>();
+  for (const [n, v] of testsAt) (sites.get(v) ?? sites.set(v, new Set()).get(v)!).add(n.origin);
+  const asked = testsAt.filter(([n, v]) => sites.get(v)!.size >= 2 && n.succ.some((s) => reaches[s]));
+  const guards = guardCounts(g, testsAt, asked, privilegeNodes, reaches);
+  return [...guards].sort((a, b) => b[1].copies - a[1].copies || b[1].conditions - a[1].conditions || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_COUNTERS).map(([v]) => v);
 }
 
 /** Whether a flag is one of a followed nesting counter's. */
