@@ -54,7 +54,7 @@ export const missingSetgroups: Rule = {
         // Past a test that the real uid is not root, the groups are the invoker's (a set-user-ID exec keeps them), or
         // a permanent drop before the test already left root's: no root groups remain to be shed.
         (facts, node, index) => {
-          if (!facts.has(NO_GROUPS) || node.origin.kind !== 'cond' || node.fn.language !== 'c' || !node.origin.tests?.some((t) => realNotRootBranch(t, node, ctx.project) === index)) return undefined;
+          if (!facts.has(NO_GROUPS) || node.origin.kind !== 'cond' || !node.origin.tests?.some((t) => realNotRootBranch(t, node, ctx.project) === index)) return undefined;
           const out = new Set(facts);
           out.delete(NO_GROUPS);
           return out;

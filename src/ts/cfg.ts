@@ -436,7 +436,8 @@ export class NodeCfgBuilder extends GraphBuilder {
       const whenRoot = conditionWhen(cond, p, 0);
       const whenNotRoot = conditionWhen(cond, p, 1000);
       if (whenRoot === null || whenNotRoot === null || whenRoot === whenNotRoot) continue;
-      tests.push({ subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true });
+      // `process.geteuid()`, or a variable saved from it, tests the effective uid; `process.getuid()` the real one.
+      tests.push({ subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true, ...(cls === 'saved-effective' ? { effective: true as const } : {}) });
       break;
     }
     return tests;
