@@ -511,31 +511,7 @@ export class Project {
 
   /** (C) What `def` and the definitions it calls, however deep, assign (`LexicalDefinition.assigns`), once per definition. */
   private lexicalGlobalsSet(def: LexicalDefinition): readonly string[] {
-    const known = this.lexicalSets.get(def);
-    if (known) return known;
-    const names = new Set<string>();
-    const seen = new Set<LexicalDefinition>([def]);
-    const work = [def];
-    while (work.length) {
-      const d = work.pop()!;
-      // A finished answer is the whole of what its definition reaches.
-      const done = d === def ? undefined : this.lexicalSets.get(d);
-      if (done) {
-        for (const n of done) names.add(n);
-        continue;
-      }
-      for (const n of d.assigns ?? []) names.add(n);
-      for (const c of d.calls ?? []) {
-        const t = this.lexicalTarget(c, d.file);
-        if (t && !seen.has(t)) {
-          seen.add(t);
-          work.push(t);
-        }
-      }
-    }
-    const out = [...names];
-    this.lexicalSets.set(def, out);
-    return out;
+    return namesReached(def, this.lexicalSets, (d) => d.assigns ?? [], (d) => (d.calls ?? []).map((c) => this.lexicalTarget(c, d.file)));
   }
 
   private readonly lexicalSets = new Map<LexicalDefinition, readonly string[]>();
@@ -546,27 +522,7 @@ export class Project {
    * changes no privileges) no longer knows what they hold: `uid = 0; parse_options(…); if (uid) setuid(uid);`.
    */
   globalsSetBy(fn: FunctionModel): readonly string[] {
-    const known = this.globalsSet.get(fn);
-    if (known) return known;
-    const names = new Set<string>();
-    const seen = new Set<FunctionModel>([fn]);
-    const work = [fn];
-    while (work.length) {
-      const f = work.pop()!;
-      const done = f === fn ? undefined : this.globalsSet.get(f);
-      if (done) {
-        for (const n of done) names.add(n);
-        continue;
-      }
-      for (const n of f.assignsGlobals ?? []) names.add(n);
-      for (const c of this.calleesOf(f)) if (c && !seen.has(c)) {
-        seen.add(c);
-        work.push(c);
-      }
-    }
-    const out = [...names];
-    this.globalsSet.set(fn, out);
-    return out;
+    return namesReached(fn, this.globalsSet, (f) => f.assignsGlobals ?? [], (f) => this.calleesOf(f));
   }
 
   private readonly globalsSet = new Map<FunctionModel, readonly string[]>();
@@ -1192,4 +1148,32 @@ function failedOpenBranch(node: CfgNode, handle: string, nullOnFailure: boolean)
     if (typeof when === 'boolean') return when ? 0 : 1;
   }
   return undefined;
+}
+
+/**
+ * The names `start` and everything it reaches through `next`, however deep, give by `own`; remembered per node in
+ * `memo` (a node's finished answer is the whole of what it reaches, so a walk that meets one takes it whole).
+ */
+function namesReached<T>(start: T, memo: Map<T, readonly string[]>, own: (t: T) => readonly string[], next: (t: T) => readonly (T | undefined)[]): readonly string[] {
+  const known = memo.get(start);
+  if (known) return known;
+  const names = new Set<string>();
+  const seen = new Set<T>([start]);
+  const work = [start];
+  while (work.length) {
+    const t = work.pop()!;
+    const done = t === start ? undefined : memo.get(t);
+    if (done) {
+      for (const n of done) names.add(n);
+      continue;
+    }
+    for (const n of own(t)) names.add(n);
+    for (const c of next(t)) if (c !== undefined && !seen.has(c)) {
+      seen.add(c);
+      work.push(c);
+    }
+  }
+  const out = [...names];
+  memo.set(start, out);
+  return out;
 }
