@@ -262,9 +262,13 @@ export class FunctionCfgBuilder extends GraphBuilder {
    */
   private environmentCopies: ReadonlySet<string> = new Set();
 
+  /** Where main's argv is first stepped or replaced (`argv++`, `argv += optind`): from there `argv[0]` is an argument. */
+  private argvFirstStep = Infinity;
+
   build(body: Node): Cfg {
     if (body.parent) this.unsigned = unsignedVariables(body.parent, this.ctx.unsignedGlobals);
     this.environmentCopies = environmentCopies(body, this.environmentNames(), this.ctx.locals);
+    this.argvFirstStep = this.inputParams.argv ? firstStep(body, this.inputParams.argv) : Infinity;
     return withNamedConstants(this.ctx.conditionConstants ?? this.ctx.numericMacros, this.ctx.locals, () => this.buildBody(body));
   }
 
@@ -840,7 +844,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
 
   private addInputReference(id: Node, node: CfgNode): void {
     const name = id.text;
-    const isArgv = name === this.inputParams.argv && !(id.parent?.type === 'subscript_expression' && id.parent.childForFieldName('index')?.text === '0');
+    // The program's name (`argv[0]` before any step) is not input; the step itself (`argv++`) reads nothing.
+    const programName = id.parent?.type === 'subscript_expression' && id.parent.childForFieldName('index')?.text === '0' && id.startIndex < this.argvFirstStep;
+    const isArgv = name === this.inputParams.argv && !programName && !isPointerStep(id);
     const isEnv = name === 'environ' || name === this.inputParams.envp || this.environmentCopies.has(name);
     if (!isArgv && !isEnv) return;
     if (id.parent?.type === 'parameter_declaration') return;
@@ -1024,6 +1030,30 @@ function environmentCopies(body: Node, names: readonly string[], locals: Readonl
  * Whether a reference of the environment (or of a local copy of it) reads it: not where it is only copied into a
  * local that holds it, stepped (`ev++`, `ev += 1`), assigned (`environ = clean;`, `ev = environ;`'s `ev`), or declared.
  */
+/** `p++`, `--p`, `p += n`, `p = q`: the pointer named `id` moves or is replaced. */
+function stepsPointer(id: Node): boolean {
+  const parent = id.parent;
+  if (parent?.type === 'update_expression') return true;
+  return parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === id.id;
+}
+
+/**
+ * A step whose value is not used (`argv++;`, `argv += optind;`, a `for` loop's update) reads nothing the pointer
+ * points to; `*++argv` does.
+ */
+function isPointerStep(id: Node): boolean {
+  if (!stepsPointer(id)) return false;
+  let user = id.parent!.parent;
+  while (user?.type === 'comma_expression' || user?.type === 'parenthesized_expression') user = user.parent;
+  return user?.type === 'expression_statement' || user?.type === 'for_statement';
+}
+
+/** Where the pointer `name` is first stepped or replaced in `body` (its start byte), or Infinity. */
+function firstStep(body: Node, name: string): number {
+  for (const id of body.descendantsOfType('identifier')) if (id?.text === name && stepsPointer(id)) return id.startIndex;
+  return Infinity;
+}
+
 function readsEnvironment(id: Node, copies: ReadonlySet<string>): boolean {
   const into = copiedInto(id);
   if (into && copies.has(into)) return false;
