@@ -15,6 +15,12 @@ export function isSuccessfulExit(e: PrivilegeEvent): boolean {
   return e.kind === 'call' && /^_?_?[eE]xit$/.test(e.callee) && exitStatus(e) === 0;
 }
 
+/** `_exit(serve())`, `exit(run(argc, argv))`: the process ends with the status of work done first. */
+function exitsWithWorkStatus(e: PrivilegeEvent): boolean {
+  const status = e.kind === 'call' && /^_?_?[eE]xit$/.test(e.callee) ? e.args[0]?.text : undefined;
+  return !!status && /\b(?!sizeof\b)[A-Za-z_]\w*\s*\(/.test(status);
+}
+
 /** The status a call ending the process gives, when the code shows it (`1`, `EXIT_FAILURE`, a constant the project defines). */
 function exitStatus(e: CallEvent): number | undefined {
   const arg = e.args[0];
@@ -809,7 +815,7 @@ export class Project {
           const id = t.subject.event;
           const ev = node.events.find((e) => e.id === id);
           if (ev?.kind !== 'set-id' || ev.direction !== 'drop') continue;
-          if (this.diesFrom(fn, node.succ[t.whenFails ? 1 : 0]!)) ev.direction = 'probe';
+          if (this.diesFrom(fn, node.succ[t.whenFails ? 1 : 0]!, new Map(), true)) ev.direction = 'probe';
         }
       }
     }
@@ -827,16 +833,19 @@ export class Project {
     );
   }
 
-  /** Every path from node `id` goes straight to an error exit (`fatal(...)`, `exit(1)`), doing nothing else first. */
-  private diesFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>()): boolean {
+  /**
+   * Every path from node `id` goes straight to an error exit (`fatal(...)`, `exit(1)`), doing nothing else first.
+   * `atOnce`: not even the work whose status the exit gives (`_exit(serve())`), as a probe's success must end.
+   */
+  private diesFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>(), atOnce = false): boolean {
     const known = memo.get(id);
     if (known !== undefined) return known;
     memo.set(id, false);
     const n = fn.cfg.nodes[id]!;
     let result: boolean;
-    if (this.isDyingNode(n)) result = n.events.every((e) => e.kind === 'call') && !n.events.some((e) => isSuccessfulExit(e));
+    if (this.isDyingNode(n)) result = n.events.every((e) => e.kind === 'call') && !n.events.some((e) => isSuccessfulExit(e) || (atOnce && exitsWithWorkStatus(e)));
     else if (id === fn.cfg.exit || n.kind === 'return' || n.events.length > 0) result = false;
-    else result = n.succ.length > 0 && n.succ.every((s) => this.diesFrom(fn, s, memo));
+    else result = n.succ.length > 0 && n.succ.every((s) => this.diesFrom(fn, s, memo, atOnce));
     memo.set(id, result);
     return result;
   }
