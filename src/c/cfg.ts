@@ -1026,24 +1026,22 @@ function environmentCopies(body: Node, names: readonly string[], locals: Readonl
   return copies;
 }
 
-/**
- * Whether a reference of the environment (or of a local copy of it) reads it: not where it is only copied into a
- * local that holds it, stepped (`ev++`, `ev += 1`), assigned (`environ = clean;`, `ev = environ;`'s `ev`), or declared.
- */
-/** `p++`, `--p`, `p += n`, `p = q`: the pointer named `id` moves or is replaced. */
+/** `p++`, `--p`, `p += n`, `p = q` (maybe in parentheses or a cast): the pointer named `id` moves or is replaced. */
 function stepsPointer(id: Node): boolean {
-  const parent = id.parent;
+  const { parent, value } = valueParent(id);
   if (parent?.type === 'update_expression') return true;
-  return parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === id.id;
+  return parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === value.id;
 }
 
 /**
- * A step whose value is not used (`argv++;`, `argv += optind;`, a `for` loop's update) reads nothing the pointer
- * points to; `*++argv` does.
+ * A pointer replaced (`environ = clean`), or stepped where the step's value is not used (`argv++;`,
+ * `argv += optind;`, a `for` loop's update), reads nothing it points to; `*++argv` does.
  */
 function isPointerStep(id: Node): boolean {
+  const { parent, value } = valueParent(id);
+  if (parent?.type === 'assignment_expression' && parent.child(1)?.text === '=' && parent.childForFieldName('left')?.id === value.id) return true;
   if (!stepsPointer(id)) return false;
-  let user = id.parent!.parent;
+  let user = parent!.parent;
   while (user?.type === 'comma_expression' || user?.type === 'parenthesized_expression') user = user.parent;
   return user?.type === 'expression_statement' || user?.type === 'for_statement';
 }
@@ -1054,14 +1052,16 @@ function firstStep(body: Node, name: string): number {
   return Infinity;
 }
 
+/**
+ * Whether a reference of the environment (or of a local copy of it) reads it: not where it is only copied into a
+ * local that holds it, stepped without its value used (`ev++;`, `ev += 1;`), assigned (`environ = clean;`,
+ * `ev = environ;`'s `ev`), or declared.
+ */
 function readsEnvironment(id: Node, copies: ReadonlySet<string>): boolean {
   const into = copiedInto(id);
   if (into && copies.has(into)) return false;
-  const { parent, value } = valueParent(id);
-  if (!parent) return true;
-  if (parent.type === 'update_expression') return false;
-  if (parent.type === 'assignment_expression' && parent.childForFieldName('left')?.id === value.id) return false;
-  return !isDeclaredName(id);
+  if (!valueParent(id).parent) return true;
+  return !isPointerStep(id) && !isDeclaredName(id);
 }
 
 /** The name a declaration declares (`ev` in `char **ev = …;` or `char **ev;`), not a use of it. */
