@@ -13,13 +13,15 @@ const END_DISTANCE = 3;
 
 /**
  * From `id`, within a few nodes that only make calls (logging), the process ends, or the function hands a failure
- * status to its caller (`return -1;` in a drop helper whose caller ends the process on it).
+ * status to its caller (`return -1;` in a drop helper whose caller ends the process on it). Reading input is no
+ * other work here: a message that names a setting of the environment or the configuration (`getenv`, or a call of
+ * a project function that reads one, whose summary the call carries) is still a message.
  */
 function endsSoon(g: Supergraph, id: number, depth = END_DISTANCE): boolean {
   const n = g.nodes[id]!;
   if (n.dies) return !n.exitsNormally;
   if (n.origin.kind === 'return' && n.origin.returnsFailure && !n.fn.isEntry) return true;
-  if (depth === 0 || n.events.some((e) => e.kind !== 'call') || !n.succ.length) return false;
+  if (depth === 0 || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input') || !n.succ.length) return false;
   return n.succ.every((s) => endsSoon(g, s, depth - 1));
 }
 
