@@ -3,7 +3,7 @@ import { continuesWithout, failureSuccessor, knownNotRoot } from '../analysis/pa
 import type { Project } from '../analysis/project.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { FunctionModel, PrivilegeEvent } from '../model.js';
-import { ROOT_SWITCH_START, rootMoveFailed, switchesRoot, trackRootSwitch } from './root-switch.js';
+import { ROOT_SWITCH_START, rootMoveFailed, switchesRoot, switchesRootSomewhere, trackRootSwitch } from './root-switch.js';
 import type { Rule } from './rule.js';
 import { callPath, isExec, isLoginContextDrop, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
@@ -111,12 +111,14 @@ export const chrootWithoutDrop: Rule = {
   check(ctx) {
     for (const g of ctx.graphs) {
       const after = capabilitiesAfter(g);
+      const switching = switchesRootSomewhere(g);
+      const start = [...CAPABILITY_START, ...(switching ? ROOT_SWITCH_START : [])];
       walkEvents(
         g,
-        startsMidway(ctx, g) ? [...CAPABILITY_START, ...ROOT_SWITCH_START] : [NOT_DROPPED, ...CAPABILITY_START, ...ROOT_SWITCH_START],
+        startsMidway(ctx, g) ? start : [NOT_DROPPED, ...start],
         (facts, e) => {
           trackCapabilities(facts, e);
-          trackRootSwitch(facts, e);
+          if (switching) trackRootSwitch(facts, e);
           if (dropsUser(e, facts)) facts.delete(NOT_DROPPED);
         },
         (e, before, node, flags) => {
@@ -124,7 +126,7 @@ export const chrootWithoutDrop: Rule = {
           // unless it kept the capability to chroot again across its uid change.
           if (e.kind !== 'chroot' || !before.has(NOT_DROPPED) || (knownNotRoot(flags) && !keepsChrootCapability(before))) return;
           // The chroot of a root file system switch enters no jail: the new root is the namespace's.
-          if (switchesRoot(e, before)) return;
+          if (switching && switchesRoot(e, before)) return;
           const settles = (later: PrivilegeEvent): boolean => dropsUser(later, after.get(later.id));
           if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, node.events.indexOf(e), e, settles, (later) => later.kind === 'chdir', flags)) return;
@@ -138,7 +140,7 @@ export const chrootWithoutDrop: Rule = {
         },
         (facts, node, index) => {
           const regained = regainFailed(facts, node, index);
-          return rootMoveFailed(regained ?? facts, node, index) ?? regained;
+          return (switching ? rootMoveFailed(regained ?? facts, node, index) : undefined) ?? regained;
         },
       );
     }

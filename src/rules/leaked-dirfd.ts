@@ -1,7 +1,7 @@
 import type { DirOpenEvent } from '../model.js';
 import { failureIndex, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
-import { ROOT_SWITCH_START, rootMoveFailed, switchesRoot, trackRootSwitch } from './root-switch.js';
+import { ROOT_SWITCH_START, rootMoveFailed, switchesRoot, switchesRootSomewhere, trackRootSwitch } from './root-switch.js';
 import { callPath, deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents, writerIn } from './support.js';
 
 const OPEN_DIR = 'dir:';
@@ -36,11 +36,12 @@ export const leakedDirfd: Rule = {
       const closeHandle = (facts: Set<string>, handle: string): void => {
         for (const id of factIds(facts, OPEN_DIR)) if (keptIn(facts, id, handle)) facts.delete(OPEN_DIR + id);
       };
+      const switching = switchesRootSomewhere(g);
       walkEvents(
         g,
-        [...ROOT_SWITCH_START],
+        switching ? [...ROOT_SWITCH_START] : [],
         (facts, e) => {
-          trackRootSwitch(facts, e);
+          if (switching) trackRootSwitch(facts, e);
           if (e.kind === 'dir-open' && e.adopts) closeHandle(facts, e.adopts);
           if (e.kind === 'dir-open' && e.handle) facts.add(OPEN_DIR + e.id);
           if (e.kind === 'dir-close') {
@@ -52,7 +53,7 @@ export const leakedDirfd: Rule = {
           if (e.kind !== 'chroot' && !(isDrop(e) && e.scope === 'permanent')) return;
           if (e.kind !== 'chroot' && knownNotRoot(flags)) return;
           // The chroot of a root file system switch: the new root is the namespace's, there is nothing outside it.
-          if (switchesRoot(e, before)) return;
+          if (switching && switchesRoot(e, before)) return;
           for (const id of factIds(before, OPEN_DIR)) {
             const open = byId.get(id) as DirOpenEvent;
             ctx.report({
@@ -65,7 +66,7 @@ export const leakedDirfd: Rule = {
         },
         (facts, node, index) => {
           // On the branch where the open failed there is nothing to close.
-          let refined: Set<string> | undefined = rootMoveFailed(facts, node, index);
+          let refined: Set<string> | undefined = switching ? rootMoveFailed(facts, node, index) : undefined;
           for (const id of factIds(facts, OPEN_DIR)) {
             const open = byId.get(id)!;
             if (failureIndex(node, open, open.api === 'opendir' || open.api === 'fdopendir') === index) (refined ??= new Set(facts)).delete(OPEN_DIR + id);

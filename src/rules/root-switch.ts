@@ -7,7 +7,7 @@
  * (the working directory no longer the moved mount) leave a jail as before.
  */
 import { failureIndex } from '../analysis/paths.js';
-import type { SuperNode } from '../analysis/supergraph.js';
+import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { CallEvent, PrivilegeEvent } from '../model.js';
 
 /** The working directory is not known to be a mount moved onto "/" (on some path). */
@@ -18,10 +18,22 @@ const CWD = 'root-cwd=';
 /** The facts a walk starts with. */
 export const ROOT_SWITCH_START: readonly string[] = [NOT_MOVED];
 
+/** `mount(src, "/", type, flags with MS_MOVE, data)`: a mount moved onto "/". */
+function movesOntoRoot(e: PrivilegeEvent): e is CallEvent {
+  return e.kind === 'call' && e.callee === 'mount' && e.args.length === 5 && e.args[1]!.text === '/' && /\bMS_MOVE\b/.test(e.args[3]!.text);
+}
+
+/**
+ * The graph moves a mount onto "/" somewhere: only its walks follow the working directory and the move (the facts
+ * of every other graph's walks stay as they were, and none of its chroots is a switch).
+ */
+export function switchesRootSomewhere(g: Supergraph): boolean {
+  return g.nodes.some((n) => n.events.some(movesOntoRoot));
+}
+
 /** `mount(src, "/", type, flags with MS_MOVE, data)` where src is the working directory. */
 function movesCwdOntoRoot(e: PrivilegeEvent, facts: ReadonlySet<string>): e is CallEvent {
-  if (e.kind !== 'call' || e.callee !== 'mount' || e.args.length !== 5) return false;
-  if (e.args[1]!.text !== '/' || !/\bMS_MOVE\b/.test(e.args[3]!.text)) return false;
+  if (!movesOntoRoot(e)) return false;
   const source = e.args[0]!.text;
   if (source === '.') return true;
   const cwds = [...facts].filter((f) => f.startsWith(CWD));
