@@ -78,9 +78,12 @@ export function standardCallEvent<N>(name: string, api: string, args: N[], r: Ar
       return r.setId('gid', api, 'effective', args[0]);
     case 'setreuid':
     case 'setregid': {
-      // setreuid(-1, u) changes only the effective id.
-      const realUnchanged = r.idClass(args[0]) === 'unchanged';
-      return r.setId(name === 'setreuid' ? 'uid' : 'gid', api, realUnchanged ? 'effective' : 'permanent', args[1] ?? args[0]);
+      // setreuid(-1, u) changes only the effective id. setreuid(0, u) keeps root as the real id, from which the
+      // process takes root back whatever the system does with the saved id: a switch as temporary as seteuid(u).
+      const real = r.idClass(args[0]);
+      const effective = args[1] === undefined ? 'unchanged' : r.idClass(args[1]);
+      const keepsRoot = real === 'unchanged' || (real === 'root' && effective !== 'root' && effective !== 'unchanged');
+      return r.setId(name === 'setreuid' ? 'uid' : 'gid', api, keepsRoot ? 'effective' : 'permanent', args[1] ?? args[0]);
     }
     case 'setresuid':
     case 'setresgid': {

@@ -125,7 +125,8 @@ function flagVariables(g: Supergraph): Set<string> {
   // Whether a test guards privilege calls is asked only of the variables that could be followed (it walks the graph).
   const privilegeNodes = new Uint8Array(g.nodes.length);
   const jails = new Set(g.nodes.flatMap((n) => n.events.flatMap((e) => (e.kind === 'chroot' ? [e.path] : []))));
-  for (const n of g.nodes) if (n.events.some((e) => decidedByFlags(e, jails))) privilegeNodes[n.id] = 1;
+  const afterJail = jails.size > 0 && g.nodes.some((n) => n.events.some(namedDirectory)) ? afterChroot(g) : undefined;
+  for (const n of g.nodes) if (n.events.some((e) => decidedByFlags(e, jails, afterJail?.[n.id] === 1))) privilegeNodes[n.id] = 1;
   const reaches = reachingNodes(g, privilegeNodes);
   const asked = testsAt.filter(([n, v]) => candidate(v) && n.succ.some((s) => reaches[s]));
   for (const [v, count] of guardCounts(g, testsAt, asked, privilegeNodes, reaches)) guards.set(v, count);
@@ -187,11 +188,31 @@ interface GuardCount {
 
 /**
  * The calls whose running or not a flag may decide, for choosing the flags worth following: id and group changes,
- * chroot, and a chdir that enters a jail (`chdir("/")` after it, `chdir(dir)` before `chroot(dir)` or `chroot(".")`):
- * `if (!error && !chroot_error) error = chdir("/");`. Other chdirs (a listing that walks a tree) decide nothing.
+ * chroot, and a chdir that enters a jail (`chdir("/")` after it, `chdir(dir)` before `chroot(dir)` or `chroot(".")`,
+ * or, after a chroot, into a directory a variable names, which counts as entering it: `dir = "/";` … `if (dir &&
+ * chdir(dir))`): `if (!error && !chroot_error) error = chdir("/");`. Other chdirs (the configuration's directories
+ * before the jail, a relative literal) decide nothing: following the variables that guard them displaced those
+ * that decide the jail's own chdir.
  */
-function decidedByFlags(e: PrivilegeEvent, jails: ReadonlySet<string>): boolean {
-  return e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot' || (e.kind === 'chdir' && jails.size > 0 && (e.path === '/' || jails.has(e.path)));
+function decidedByFlags(e: PrivilegeEvent, jails: ReadonlySet<string>, afterJail: boolean): boolean {
+  return e.kind === 'set-id' || e.kind === 'set-groups' || e.kind === 'chroot' || (e.kind === 'chdir' && jails.size > 0 && (e.path === '/' || jails.has(e.path) || (afterJail && namedDirectory(e))));
+}
+
+/** `chdir(dir)`: a directory a variable names (not a literal, not a descriptor or an expression). */
+function namedDirectory(e: PrivilegeEvent): boolean {
+  return e.kind === 'chdir' && e.api === 'chdir' && !e.relative && /^[A-Za-z_]\w*$/.test(e.path);
+}
+
+/** The nodes some path from a chroot reaches (the chroot's own node included). */
+function afterChroot(g: Supergraph): Uint8Array {
+  const after = new Uint8Array(g.nodes.length);
+  const work = g.nodes.filter((n) => n.events.some((e) => e.kind === 'chroot')).map((n) => n.id);
+  for (const id of work) after[id] = 1;
+  while (work.length) for (const s of g.nodes[work.pop()!]!.succ) if (!after[s]) {
+    after[s] = 1;
+    work.push(s);
+  }
+  return after;
 }
 /**
  * How many of the `asked` tests of each variable guard privilege calls (one branch reaches a privilege call that the

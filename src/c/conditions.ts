@@ -90,7 +90,9 @@ function evaluate(expr: Node, subject: Node | undefined, failure: number | boole
       const cond = expr.childForFieldName('condition');
       const c = cond ? evaluate(cond, subject, failure) : null;
       const then = expr.childForFieldName('consequence');
-      const a = then ? evaluate(then, subject, failure) : c;
+      // `c ?: b` (GNU) and `c ? c : b` give `c` only where it is true: a truth value whatever `c` holds.
+      const same = !then || (cond !== null && then.text === cond.text && cond.type === 'identifier');
+      const a = same ? (c ?? (subject ? null : true)) : evaluate(then, subject, failure);
       const alt = expr.childForFieldName('alternative');
       const b = alt ? evaluate(alt, subject, failure) : null;
       if (c !== null) return truthy(c) ? a : b;

@@ -3,6 +3,7 @@ import { continuesWithout, failureSuccessor, knownNotRoot } from '../analysis/pa
 import type { Project } from '../analysis/project.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import type { FunctionModel, PrivilegeEvent } from '../model.js';
+import { ROOT_SWITCH_START, rootMoveFailed, switchesRoot, switchesRootSomewhere, trackRootSwitch } from './root-switch.js';
 import type { Rule } from './rule.js';
 import { callPath, isExec, isLoginContextDrop, isPermanentDrop, oneLine, sequenceIn, walkEvents, startsMidway } from './support.js';
 
@@ -101,7 +102,7 @@ export const chrootWithoutDrop: Rule = {
   tags: ['security', 'chroot', 'privilege', 'external/cwe/cwe-243'],
   core: false,
   docs: {
-    what: 'Flags chroot() when some path after it (across functions) goes on — to the end of the program, or into a loop that never ends — without a permanent drop of the user id (setuid, setresuid, setreuid to a non-root id). A drop that keeps CAP_SYS_CHROOT (all capabilities after `prctl(PR_SET_KEEPCAPS, 1)`, or a libcap-ng/libcap set that includes it) is no drop here until the capability is given up: a process that can chroot again can leave the jail. Paths that end the process, the failure branch of the chroot itself, and a chroot in a function nobody in the project calls that does nothing more afterwards (its callers may drop) need nothing. A jail launcher (chroot(1), switch_root) is not flagged either: when no path after the chroot changes an id and every path that goes on ends in exec() of a command chosen at run time (not a literal path; also through a project macro that stands for an exec), the process only hands the jail to the command its (root) invoker asked for.',
+    what: 'Flags chroot() when some path after it (across functions) goes on — to the end of the program, or into a loop that never ends — without a permanent drop of the user id (setuid, setresuid, setreuid to a non-root id). A drop that keeps CAP_SYS_CHROOT (all capabilities after `prctl(PR_SET_KEEPCAPS, 1)`, or a libcap-ng/libcap set that includes it) is no drop here until the capability is given up: a process that can chroot again can leave the jail. Paths that end the process, the failure branch of the chroot itself, and a chroot in a function nobody in the project calls that does nothing more afterwards (its callers may drop) need nothing. A jail launcher (chroot(1), switch_root) is not flagged either: when no path after the chroot changes an id and every path that goes on ends in exec() of a command chosen at run time (not a literal path; also through a project macro that stands for an exec), the process only hands the jail to the command its (root) invoker asked for. Nor is the chroot(".") of a root file system switch: made in the mount just moved onto "/" (`mount(".", "/", NULL, MS_MOVE, NULL)`, or the path the process changed into), it makes the root of the mount namespace the process\'s root, and there is nothing above it to leave for.',
     why: 'A chroot jail only holds an unprivileged process. Root inside the jail can leave it: mkdir("x"), chroot("x"), then chdir("..") repeatedly climbs above the old root, because the second chroot moves "/" below the working directory. Root can also mknod a disk device or ptrace a process outside. The jail is only worth something once the user id is dropped for good.',
     example: 'if (chdir("/var/empty") == -1 || chroot(".") == -1)\n\terr(1, "chroot");\nserve();\t/* still root inside the jail */',
     useInstead: 'if (chdir("/var/empty") == -1 || chroot(".") == -1)\n\terr(1, "chroot");\nif (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "drop");\nserve();',
@@ -110,17 +111,22 @@ export const chrootWithoutDrop: Rule = {
   check(ctx) {
     for (const g of ctx.graphs) {
       const after = capabilitiesAfter(g);
+      const switching = switchesRootSomewhere(g);
+      const start = [...CAPABILITY_START, ...(switching ? ROOT_SWITCH_START : [])];
       walkEvents(
         g,
-        startsMidway(ctx, g) ? [...CAPABILITY_START] : [NOT_DROPPED, ...CAPABILITY_START],
+        startsMidway(ctx, g) ? start : [NOT_DROPPED, ...start],
         (facts, e) => {
           trackCapabilities(facts, e);
+          if (switching) trackRootSwitch(facts, e);
           if (dropsUser(e, facts)) facts.delete(NOT_DROPPED);
         },
         (e, before, node, flags) => {
           // A process that already dropped (wrong-drop-order) or is known not to be root is not root in the jail,
           // unless it kept the capability to chroot again across its uid change.
           if (e.kind !== 'chroot' || !before.has(NOT_DROPPED) || (knownNotRoot(flags) && !keepsChrootCapability(before))) return;
+          // The chroot of a root file system switch enters no jail: the new root is the namespace's.
+          if (switching && switchesRoot(e, before)) return;
           const settles = (later: PrivilegeEvent): boolean => dropsUser(later, after.get(later.id));
           if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           if (!continuesWithout(g, node, node.events.indexOf(e), e, settles, (later) => later.kind === 'chdir', flags)) return;
@@ -132,7 +138,10 @@ export const chrootWithoutDrop: Rule = {
             related: [...callPath(node), { loc: e.loc, message: 'chroot() as root; no permanent drop follows on some path' }],
           });
         },
-        regainFailed,
+        (facts, node, index) => {
+          const regained = regainFailed(facts, node, index);
+          return (switching ? rootMoveFailed(regained ?? facts, node, index) : undefined) ?? regained;
+        },
       );
     }
   },

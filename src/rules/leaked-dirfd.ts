@@ -1,6 +1,7 @@
 import type { DirOpenEvent } from '../model.js';
 import { failureIndex, knownNotRoot } from '../analysis/paths.js';
 import type { Rule } from './rule.js';
+import { ROOT_SWITCH_START, rootMoveFailed, switchesRoot, switchesRootSomewhere, trackRootSwitch } from './root-switch.js';
 import { callPath, deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents, writerIn } from './support.js';
 
 const OPEN_DIR = 'dir:';
@@ -18,7 +19,7 @@ export const leakedDirfd: Rule = {
   tags: ['security', 'privilege', 'chroot', 'external/cwe/cwe-403'],
   core: true,
   docs: {
-    what: 'Tracks directory descriptors — open()/openat() with O_DIRECTORY or O_PATH, open() of ".", "/" or another directory, opendir()/fdopendir() — along every path and flags the one still open when chroot() runs or when the user or group id is dropped, in a program that enters a jail (a program that never calls chroot() has no jail to walk out of).',
+    what: 'Tracks directory descriptors — open()/openat() with O_DIRECTORY or O_PATH, open() of ".", "/" or another directory, opendir()/fdopendir() — along every path and flags the one still open when chroot() runs or when the user or group id is dropped, in a program that enters a jail (a program that never calls chroot() has no jail to walk out of). The chroot(".") of a root file system switch (in the mount just moved onto "/" with MS_MOVE) enters no jail: there is none for a kept descriptor of the old root to lead out of.',
     why: 'A descriptor of a directory outside the jail is a way out of it: `fchdir(fd)` makes it the working directory again, and relative paths from there reach the whole file system. A descriptor opened as root and kept across a drop is a capability the unprivileged process should not have.',
     example: 'int top = open("/", O_RDONLY | O_DIRECTORY);\nif (chroot("/var/empty") == -1 || chdir("/") == -1)\n\terr(1, "chroot");',
     useInstead: 'int top = open("/", O_RDONLY | O_DIRECTORY);\n/* ... use top ... */\nclose(top);\nif (chroot("/var/empty") == -1 || chdir("/") == -1)\n\terr(1, "chroot");',
@@ -35,10 +36,12 @@ export const leakedDirfd: Rule = {
       const closeHandle = (facts: Set<string>, handle: string): void => {
         for (const id of factIds(facts, OPEN_DIR)) if (keptIn(facts, id, handle)) facts.delete(OPEN_DIR + id);
       };
+      const switching = switchesRootSomewhere(g);
       walkEvents(
         g,
-        [],
+        switching ? [...ROOT_SWITCH_START] : [],
         (facts, e) => {
+          if (switching) trackRootSwitch(facts, e);
           if (e.kind === 'dir-open' && e.adopts) closeHandle(facts, e.adopts);
           if (e.kind === 'dir-open' && e.handle) facts.add(OPEN_DIR + e.id);
           if (e.kind === 'dir-close') {
@@ -49,6 +52,8 @@ export const leakedDirfd: Rule = {
         (e, before, node, flags) => {
           if (e.kind !== 'chroot' && !(isDrop(e) && e.scope === 'permanent')) return;
           if (e.kind !== 'chroot' && knownNotRoot(flags)) return;
+          // The chroot of a root file system switch: the new root is the namespace's, there is nothing outside it.
+          if (switching && switchesRoot(e, before)) return;
           for (const id of factIds(before, OPEN_DIR)) {
             const open = byId.get(id) as DirOpenEvent;
             ctx.report({
@@ -61,7 +66,7 @@ export const leakedDirfd: Rule = {
         },
         (facts, node, index) => {
           // On the branch where the open failed there is nothing to close.
-          let refined: Set<string> | undefined;
+          let refined: Set<string> | undefined = switching ? rootMoveFailed(facts, node, index) : undefined;
           for (const id of factIds(facts, OPEN_DIR)) {
             const open = byId.get(id)!;
             if (failureIndex(node, open, open.api === 'opendir' || open.api === 'fdopendir') === index) (refined ??= new Set(facts)).delete(OPEN_DIR + id);
