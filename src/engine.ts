@@ -6,7 +6,7 @@ import { callVocabulary } from './call-meaning.js';
 import { mayDeclareNoreturn, noreturnNamesInText, noreturnShapesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
 import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
-import { counterGlobals, unassignedGlobals } from './c/globals.js';
+import { counterGlobals, unassignedGlobals, zeroStructGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig, type SeverityLevel } from './config.js';
 import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText, readSourceBytes, sourceText } from './files.js';
@@ -198,6 +198,8 @@ export interface UnitInputs {
   tasks: ParseTask[];
   /** Nesting counters of the C files (c/globals.ts `counterGlobals`), with the value each starts with. */
   counters: [string, number][];
+  /** File-scope struct variables of the C files that start as zeros (c/globals.ts `zeroStructGlobals`). */
+  zeroStructs: string[];
   /** Files read and how many functions were kept, for PRIVLINT_TIMING. */
   indexed: string;
 }
@@ -226,6 +228,7 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   }));
   const globals = unassignedGlobals(sources, constants, [...wordsParsed.values()]);
   const counters = [...counterGlobals(sources, constants, [...wordsParsed.values()])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const zeroStructs = [...zeroStructGlobals(sources, [...wordsParsed.values()])].sort();
   // Struct members the unit stores its functions in: calls through them reach those functions.
   selection.members ??= membersOf(selectable);
   selection.callCounts ??= callCountsOf(selectable);
@@ -240,7 +243,7 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
     tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(words ? { numericConstants: constantsUsedBy(words, constants), globalConstants: constantsUsedBy(words, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
-  return { sources, textNoreturn, textMessages, selection, tasks, indexed, counters };
+  return { sources, textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs };
 }
 
 /** A digest of the unit's inputs (see UnitInputs), with the texts of the files parsed. */
@@ -251,7 +254,7 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.textMessages), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
     ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${textDigest(t.text)}\0${textDigest(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`),
-    JSON.stringify(inputs.counters), JSON.stringify([...inputs.selection.members ?? []]), JSON.stringify([...inputs.selection.callCounts ?? []]), JSON.stringify([...inputs.selection.definitions ?? []]),
+    JSON.stringify(inputs.counters), JSON.stringify(inputs.zeroStructs), JSON.stringify([...inputs.selection.members ?? []]), JSON.stringify([...inputs.selection.callCounts ?? []]), JSON.stringify([...inputs.selection.definitions ?? []]),
   );
 }
 
@@ -261,7 +264,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`) : (): void => {};
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
-  const { textNoreturn, textMessages, selection, tasks, indexed, counters } = given?.sources === sources ? given : unitInputs(sources, config, options);
+  const { textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs } = given?.sources === sources ? given : unitInputs(sources, config, options);
   timing(indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
@@ -291,7 +294,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   linkNodeModules(files);
   const deadline = deadlineIn(unitTimeLimitMs());
   const blame = (): Culprit | undefined => largestFile(files);
-  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages, selection.members, { callCounts: selection.callCounts, definitions: selection.definitions, counters: new Map(counters) }));
+  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages, selection.members, { callCounts: selection.callCounts, definitions: selection.definitions, counters: new Map(counters), zeroStructs: new Set(zeroStructs) }));
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');

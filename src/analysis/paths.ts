@@ -119,6 +119,8 @@ function flagVariables(g: Supergraph): Set<string> {
       testsAt.push([n, t.variable]);
     }
   }
+  // A field of a struct that starts as zeros (`state.uid` of `static struct {…} state;`) has a known value at the start.
+  for (const v of testedIn.keys()) if (zeroAtStart(g, v)) for (const f of valueFlags(v)) constant.add(f);
   // A sentinel test (`u.gid != -1`) of a value some call fills: the fill says it is not the sentinel.
   for (const v of testedIn.keys()) if (v.endsWith(MINUS_ONE) && filled.some((f) => isPartOf(v.slice(0, -MINUS_ONE.length), f))) constant.add(v);
   const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && v !== SAME_IDS && !v.startsWith(RETURNED) && !v.startsWith(EFFECTIVE_ID) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
@@ -139,6 +141,13 @@ function flagVariables(g: Supergraph): Set<string> {
   vars = new Set(followed.sort((a, b) => lateRank(a[0]) - lateRank(b[0]) || guards.get(b[0])!.conditions - guards.get(a[0])!.conditions || byCopies(a, b)).map(([v]) => v));
   // A variable passed to a followed parameter, and set to known values where it lives, is followed too.
   for (const n of g.nodes) for (const [p, arg] of boundArguments(n) ?? []) if (vars.has(p) && constant.has(arg)) vars.add(arg);
+  // The field a call's globals depend on (`if (o->user) uid = …;` in a function not inlined), where one of them is
+  // followed and the field is tested elsewhere: the field decides the global's value.
+  const guardsFollowed = g.nodes.filter((n) => n.guards?.some((v) => valueFlags(v).some((f) => vars!.has(f))));
+  for (const n of guardsFollowed) {
+    const guard = (n.tests![0]!.subject as { variable: string }).variable;
+    if (testsAt.some(([m, v]) => v === guard && !m.guards)) vars.add(guard);
+  }
   // A variable that keeps whether the process was root is followed with the process's own flag, and so is a
   // test of such a copy made while the process is still as it was (`if (i_am_root)`: a test of the process itself).
   if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable) || testedIn.has(c.variable)))) vars.add(NOT_ROOT);
@@ -443,6 +452,10 @@ function isCounter(vars: ReadonlySet<string>, v: string): boolean {
 export function entryFlags(g: Supergraph): Map<string, boolean> {
   const flags = new Map<string, boolean>();
   if (g.setUserId && flagVariables(g).has(REAL_ROOT)) flags.set(REAL_ROOT, false);
+  if (g.zeroStructs) {
+    const vars = flagVariables(g);
+    for (const v of vars) if (zeroAtStart(g, v)) setValue(flags, vars, v, 0);
+  }
   const counters = graphCounters(g);
   if (!counters.size) return flags;
   const vars = flagVariables(g);
@@ -451,6 +464,29 @@ export function entryFlags(g: Supergraph): Map<string, boolean> {
   const own = g.root.isEntry ? undefined : new Set(g.nodes.filter((n) => !n.chain.length).flatMap((n) => [...(n.origin.valueTable?.variables ?? []), ...(n.origin.tests ?? []).flatMap((t) => ('variable' in t.subject ? [t.subject.variable] : [])), ...changedBy(n)]));
   for (const v of counters) if (!own?.has(v)) setValue(flags, vars, v, g.counters!.get(v));
   return flags;
+}
+
+const wholeWrites = new WeakMap<Supergraph, Set<string>>();
+
+/**
+ * Whether `v` is a field (`state.uid`, `state.ids.uid`) of a file-scope struct that starts as zeros, in a program's
+ * `main` graph: 0 when the program starts. Not where some function of the graph has a parameter of that name, or
+ * sets the whole struct (a local of the same name, or a copy of it, is another value).
+ */
+function zeroAtStart(g: Supergraph, v: string): boolean {
+  if (!g.zeroStructs) return false;
+  const m = /^([A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)+$/.exec(v);
+  if (!m || !g.zeroStructs.has(m[1]!)) return false;
+  let whole = wholeWrites.get(g);
+  if (!whole) {
+    whole = new Set<string>();
+    for (const n of g.nodes) {
+      if (n.origin.kind === 'entry') for (const p of n.fn.params) whole.add(p);
+      for (const w of [...(n.origin.assigns ?? []), ...(n.origin.updates ?? []), ...(n.clobbers ?? []), ...(n.fills ?? [])]) whole.add(w);
+    }
+    wholeWrites.set(g, whole);
+  }
+  return !whole.has(m[1]!);
 }
 
 /** The value classes of a counter's exact value, given its flags on the path. */
@@ -729,7 +765,7 @@ function isBuildChoice(v: string): boolean {
  * no inlined return) pass their flags on unchanged, and the searches then share the map instead of copying it.
  */
 export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMap<string, boolean>): Map<string, boolean> {
-  const plain = !node.events.length && !node.origin.constants && !node.nonNull && !node.origin.rootCopies && !changedBy(node).length && !node.returnOf && node.origin.kind !== 'return';
+  const plain = !node.events.length && !node.origin.constants && !node.nonNull && !node.positive && !node.origin.rootCopies && !changedBy(node).length && !node.returnOf && node.origin.kind !== 'return';
   if (plain) return flags as Map<string, boolean>;
   const out = new Map(flags);
   applyConstants(g, node, out);
@@ -740,7 +776,7 @@ export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMa
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
   // A new fork: which side the path was on before no longer tells the processes apart.
   if (flags.has(FORK_PARENT) && node.events.some((e) => e.kind === 'fork' || g.forkValues?.get(node.fn)?.events.has(e.id))) flags.delete(FORK_PARENT);
-  if (!flags.size && !node.origin.constants && !node.origin.values && !node.fills && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
+  if (!flags.size && !node.origin.constants && !node.origin.values && !node.fills && !node.positive && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
   const vars = flagVariables(g);
   // What an inlined call returned, before its caller's assignment takes it (`r = f();`) or tests it.
   const returned = node.returnOf ? valueFlags(RETURNED + node.returnOf.call).map((f) => flags.get(f)) : undefined;
@@ -767,6 +803,13 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   // A value a call filled (`sscanf(arg, "%u:%u", &u, &g)` the program survives only when it worked, a parser that
   // dies when it cannot fill the struct) is a value read from the input or a database, not the -1 kept for "unset".
   for (const target of node.fills ?? []) for (const f of vars) if (f.endsWith(MINUS_ONE) && isPartOf(f.slice(0, -MINUS_ONE.length), target)) flags.set(f, false);
+  // A count a call fills with a positive number (getgrouplist's, which counts the group it is given).
+  for (const v of node.positive ?? []) {
+    forget(flags, v);
+    if (vars.has(v)) flags.set(v, true);
+    if (vars.has(v + POSITIVE)) flags.set(v + POSITIVE, true);
+    if (vars.has(v + MINUS_ONE)) flags.set(v + MINUS_ONE, false);
+  }
   // `i_am_root = (0 == getuid());`: what is known of the process now, kept in the variable.
   for (const { variable, notRoot } of node.origin.rootCopies ?? []) if (vars.has(variable)) {
     const now = flags.get(NOT_ROOT);

@@ -135,12 +135,15 @@ export class Project {
    * (c/globals.ts `counterGlobals`), with the value each starts with. Paths follow their exact small values.
    */
   readonly counters: ReadonlyMap<string, number>;
+  /** (C) File-scope struct variables that start as zeros (c/globals.ts `zeroStructGlobals`): their fields are 0 when `main` starts. */
+  readonly zeroStructs: ReadonlySet<string>;
   /** (C) Every definition of each name in the unit's files, parsed or not (the lexical index), for call resolution. */
   private readonly definitions: ReadonlyMap<string, readonly LexicalDefinition[]>;
 
-  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]>; counters?: ReadonlyMap<string, number> } = {}) {
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]>; counters?: ReadonlyMap<string, number>; zeroStructs?: ReadonlySet<string> } = {}) {
     this.callCounts = lexical.callCounts ?? new Map();
     this.counters = lexical.counters ?? new Map();
+    this.zeroStructs = lexical.zeroStructs ?? new Set();
     this.definitions = lexical.definitions ?? new Map();
     const files = (this.files = withOwnRewrites(given));
     this.allMacros = [...files.flatMap((f) => f.macros), ...unparsedMacros];
@@ -501,6 +504,39 @@ export class Project {
     return callee ? this.globalsSetBy(callee) : [];
   }
 
+  /**
+   * Of the globals a call that is not inlined may set (`globalsSetByCall`), those the callee sets only when a field
+   * of one of its parameters is set (`if (o->user) { … uid = pw->pw_uid; }`), with that field as the caller names it
+   * (`o.user` for `f(&o)`, `cfg->user` for `f(cfg)`): where the caller's path knows the field is unset, the call
+   * leaves them as they were. A global that a function the callee calls may set is not one of them.
+   */
+  guardedGlobalsSetByCall(call: CallEvent, caller: FunctionModel, callee: FunctionModel | undefined): ReadonlyMap<string, string> {
+    if (!callee || callee.language !== 'c') return NO_GUARDS;
+    const own = guardedAssigns(callee);
+    if (!own.size) return NO_GUARDS;
+    const deeper = new Set<string>();
+    if (caller.language === 'c' && this.definitions.size) {
+      const def = /^[A-Za-z_]\w*$/.test(call.callee) ? this.lexicalTarget(call.callee, caller.file) : undefined;
+      if (!def) return NO_GUARDS;
+      // What the text assigns that the parsed function does not (another build's branch) is not known to be guarded.
+      for (const n of def.assigns ?? []) if (!own.has(n)) deeper.add(n);
+      for (const c of def.calls ?? []) {
+        const d = this.lexicalTarget(c, def.file);
+        if (d) for (const n of this.lexicalGlobalsSet(d)) deeper.add(n);
+      }
+    } else for (const c of this.calleesOf(callee)) if (c && c !== callee) for (const n of this.globalsSetBy(c)) deeper.add(n);
+    const out = new Map<string, string>();
+    for (const [global, guard] of own) {
+      if (deeper.has(global)) continue;
+      const arg = call.args[guard.index]?.text.trim();
+      if (arg === undefined) continue;
+      const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(arg)?.[1];
+      if (address !== undefined && guard.rest.startsWith('->')) out.set(global, `${address}.${guard.rest.slice(2)}`);
+      else if (/^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/.test(arg)) out.set(global, arg + guard.rest);
+    }
+    return out;
+  }
+
   /** (C) The lexical definition a call of `name` from `fromFile` reaches: its own file's, else the nearest linkable one. */
   private lexicalTarget(name: string, fromFile: string): LexicalDefinition | undefined {
     const defs = this.definitions.get(name);
@@ -546,6 +582,29 @@ export class Project {
    */
   endsOnFailure(fn: FunctionModel, node: CfgNode): boolean {
     return node.kind === 'cond' && node.succ.some((s) => s >= 0 && fn.cfg.nodes[s]!.events.some((e) => this.isDyingCall(e) && isErrorExit(e)));
+  }
+
+  /**
+   * The condition tests the call `eventId` made in it, and every path from its failure branch ends the process
+   * (`if (getgrouplist(…) < 0) { fprintf(…); exit(1); }`): a path that goes on past it is one where the call worked.
+   */
+  survivesOnlyIfWorked(fn: FunctionModel, node: CfgNode, eventId: number): boolean {
+    if (node.kind !== 'cond' || node.succ.length !== 2) return false;
+    const t = node.tests?.find((t) => 'event' in t.subject && t.subject.event === eventId && typeof t.whenFails === 'boolean');
+    if (!t) return false;
+    const start = node.succ[t.whenFails ? 0 : 1]!;
+    if (start < 0) return false;
+    const memo = new Map<number, boolean>();
+    const dies = (id: number): boolean => {
+      const known = memo.get(id);
+      if (known !== undefined) return known;
+      memo.set(id, false);
+      const n = fn.cfg.nodes[id]!;
+      const result = this.isDyingNode(n) ? !n.events.some((e) => isSuccessfulExit(e)) : id !== fn.cfg.exit && n.kind !== 'return' && n.succ.length > 0 && n.succ.every((s) => s >= 0 && dies(s));
+      memo.set(id, result);
+      return result;
+    };
+    return dies(start);
   }
 
   private readonly fillCache = new Map<FunctionModel, Map<number, boolean>>();
@@ -1184,5 +1243,60 @@ function namesReached<T>(start: T, memo: Map<T, readonly string[]>, own: (t: T) 
   }
   const out = [...names];
   memo.set(start, out);
+  return out;
+}
+
+const NO_GUARDS: ReadonlyMap<string, string> = new Map();
+
+const guardedCache = new WeakMap<FunctionModel, Map<string, { index: number; rest: string }>>();
+
+/**
+ * The globals a C function assigns only on the branch where a field of one of its parameters is set (not 0, not
+ * NULL): for each, the parameter's index and the field's path after it (`->user`). The function must assign neither
+ * the parameter nor that field, so that the caller's field is the one tested.
+ */
+function guardedAssigns(fn: FunctionModel): Map<string, { index: number; rest: string }> {
+  let out = guardedCache.get(fn);
+  if (out) return out;
+  out = new Map();
+  guardedCache.set(fn, out);
+  const globals = fn.assignsGlobals ?? [];
+  if (!globals.length || !fn.params.length) return out;
+  const { nodes } = fn.cfg;
+  const written = new Set(nodes.flatMap((n) => [...(n.assigns ?? []), ...(n.updates ?? [])]));
+  const guards = new Map<string, { index: number; rest: string; nullBranch: Map<number, number> }>();
+  for (const n of nodes) {
+    if (n.kind !== 'cond' || n.succ.length !== 2) continue;
+    for (const t of n.tests ?? []) {
+      if (!('variable' in t.subject) || typeof t.whenNull !== 'boolean') continue;
+      const m = /^([A-Za-z_]\w*)((?:\.|->)[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(t.subject.variable);
+      const index = m ? fn.params.indexOf(m[1]!) : -1;
+      if (index < 0) continue;
+      const v = t.subject.variable;
+      if ([...written].some((w) => w === m![1] || v === w || v.startsWith(w + '.') || v.startsWith(w + '->') || w.startsWith(v + '.') || w.startsWith(v + '->'))) continue;
+      const g = guards.get(v) ?? guards.set(v, { index, rest: m![2]!, nullBranch: new Map() }).get(v)!;
+      g.nullBranch.set(n.id, t.whenNull ? 0 : 1);
+    }
+  }
+  for (const [, guard] of guards) {
+    // The nodes a path reaches from the entry while the field stays unset (only the null branch of its tests).
+    const seen = new Uint8Array(nodes.length);
+    const work = [fn.cfg.entry];
+    seen[fn.cfg.entry] = 1;
+    while (work.length) {
+      const n = nodes[work.pop()!]!;
+      const only = guard.nullBranch.get(n.id);
+      n.succ.forEach((s, i) => {
+        if (s < 0 || seen[s] || (only !== undefined && i !== only)) return;
+        seen[s] = 1;
+        work.push(s);
+      });
+    }
+    for (const global of globals) {
+      if (out.has(global)) continue;
+      const setAt = nodes.filter((n) => n.assigns?.includes(global) || n.updates?.includes(global));
+      if (setAt.length && setAt.every((n) => !seen[n.id])) out.set(global, { index: guard.index, rest: guard.rest });
+    }
+  }
   return out;
 }

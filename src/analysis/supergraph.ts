@@ -40,6 +40,13 @@ export interface SuperNode {
    * or one past the inlining limits, sets them, or a function it calls does): what was known of them is forgotten.
    */
   clobbers?: string[];
+  /**
+   * (A branch made for a call that is not inlined) The globals the callee sets only when the field this segment
+   * tests is set (`Project.guardedGlobalsSetByCall`): its true branch forgets them, its false branch keeps them.
+   */
+  guards?: string[];
+  /** Variables a call this segment makes sets to a positive number whenever the path goes on (getgrouplist's count). */
+  positive?: string[];
 }
 
 export interface Supergraph {
@@ -53,6 +60,8 @@ export interface Supergraph {
   forkValues?: ReadonlyMap<FunctionModel, ForkValues>;
   /** The project's nesting counters, with the value each starts with (`Project.counters`). */
   counters?: ReadonlyMap<string, number>;
+  /** File-scope struct variables that start as zeros (`Project.zeroStructs`): their fields are 0 when `main` starts. */
+  zeroStructs?: ReadonlySet<string>;
   /**
    * A set-user-ID program (`programKind: setuid`, or, unless configured `daemon`, one of its drops returns to the
    * invoking user): it starts with the invoker's real uid and root's effective one, so a test of the real uid
@@ -148,11 +157,31 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           const kept = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
           if (kept && callee2 && project.neverNull.has(callee2)) (seg.nonNull ??= []).push(kept);
           const setGlobals = project.globalsSetByCall(ev, fn, callee2);
-          if (setGlobals.length) (seg.clobbers ??= []).push(...setGlobals);
+          const guarded = setGlobals.length ? project.guardedGlobalsSetByCall(ev, fn, callee2) : undefined;
+          const always = guarded?.size && !project.isDyingCall(ev) && !ev.execs ? setGlobals.filter((v) => !guarded.has(v)) : setGlobals;
+          if (always.length) (seg.clobbers ??= []).push(...always);
           ev.args.forEach((a, i) => {
             const target = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(a.text.trim())?.[1];
             if (target && (project.endsOnFailure(fn, node) || (callee2 !== undefined && callee2 !== fn && project.fillsParameter(callee2, i)))) (seg.fills ??= []).push(target);
+            // getgrouplist() counts the group it is given: the count it fills is positive once the call worked.
+            if (target && ev.callee === 'getgrouplist' && i === 3 && (project.endsOnFailure(fn, node) || project.survivesOnlyIfWorked(fn, node, original.id))) (seg.positive ??= []).push(target);
           });
+          if (guarded?.size && !project.isDyingCall(ev) && !ev.execs) {
+            // Each guard is a branch: the field set (the callee may set its globals) or unset (they keep their values).
+            const byGuard = new Map<string, string[]>();
+            for (const [v, guard] of guarded) (byGuard.get(guard) ?? byGuard.set(guard, []).get(guard)!).push(v);
+            for (const [guard, globals] of byGuard) {
+              const split = add(fn, guardCondition(original, node, guard), chain);
+              split.tests = split.origin.tests;
+              split.guards = globals;
+              seg.succ.push(split.id);
+              const set = add(fn, guardSetting(original, node, guard), chain);
+              set.clobbers = globals;
+              seg = add(fn, node, chain);
+              split.succ.push(set.id, seg.id);
+              set.succ.push(seg.id);
+            }
+          }
         }
         // exec() replaces the program: this one's path ends there (the other program goes on with its privileges;
         // the rules that care see the exec). An exec that returns has failed: that is an error path, not a path on.
@@ -186,7 +215,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   };
 
   const { entry, exit } = expand(root, [], new Map());
-  const graph: Supergraph = { root, nodes, entry, exit, covered, forkValues: project.forkValues, ...(project.counters.size ? { counters: project.counters } : {}) };
+  const graph: Supergraph = { root, nodes, entry, exit, covered, forkValues: project.forkValues, ...(project.counters.size ? { counters: project.counters } : {}), ...(project.zeroStructs.size && root.isEntry && root.language === 'c' ? { zeroStructs: project.zeroStructs } : {}) };
   reclassifyRestores(graph);
   if (isSetUserIdProgram(graph, project.config.programKind)) graph.setUserId = true;
   return graph;
@@ -200,6 +229,35 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
 export function isSetUserIdProgram(g: Supergraph, configured: ProgramKind | undefined): boolean {
   if (configured === 'setuid' || configured === 'daemon') return configured === 'setuid';
   return g.nodes.some((n) => n.events.some((e) => e.kind === 'set-id' && e.direction === 'drop' && e.target === 'invoker'));
+}
+
+const guardConditions = new WeakMap<object, Map<string, CfgNode>>();
+const guardSettings = new WeakMap<object, Map<string, CfgNode>>();
+
+/**
+ * The condition made for a guarded call (one object per call of the source and guard, shared by every inlined copy,
+ * as a condition of the source is): the field tested for being set, true branch first.
+ */
+function guardCondition(call: object, node: CfgNode, guard: string): CfgNode {
+  const known = guardConditions.get(call) ?? guardConditions.set(call, new Map()).get(call)!;
+  let made = known.get(guard);
+  if (!made) {
+    const test: Test = { subject: { variable: guard }, whenFails: true, whenNull: false, whenPositive: true, boolean: true };
+    made = { id: node.id, kind: 'cond', events: [], succ: [], tests: [test], ...(node.loc ? { loc: node.loc } : {}) };
+    known.set(guard, made);
+  }
+  return made;
+}
+
+/** The statement made for the branch where a guarded call's field is set (it carries nothing of its own). */
+function guardSetting(call: object, node: CfgNode, guard: string): CfgNode {
+  const known = guardSettings.get(call) ?? guardSettings.set(call, new Map()).get(call)!;
+  let made = known.get(guard);
+  if (!made) {
+    made = { id: node.id, kind: 'stmt', events: [], succ: [], ...(node.loc ? { loc: node.loc } : {}) };
+    known.set(guard, made);
+  }
+  return made;
 }
 
 /** What the caller passed for each parameter of an inlined function (and the function, for a function pointer). */
@@ -245,15 +303,42 @@ function bindTests(tests: Test[], binding: Binding, fn: FunctionModel): Test[] {
   let out = tests;
   tests.forEach((t, i) => {
     if (!('variable' in t.subject)) return;
-    const bound = binding.get(t.subject.variable);
-    if (!bound || bound.fn || !LVALUE.test(bound.text) || assignsParameter(fn, t.subject.variable)) return;
+    const name = t.subject.variable;
+    const bound = binding.get(name);
+    let renamed: string | undefined;
+    if (bound) {
+      if (bound.fn || !LVALUE.test(bound.text) || assignsParameter(fn, name)) return;
+      renamed = bound.text;
+    } else {
+      // A field of a parameter (`o->user`) the function never sets is the caller's field (`opts.user` for `f(&opts)`).
+      const m = /^([A-Za-z_]\w*)((?:\.|->)[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(name);
+      const base = m ? binding.get(m[1]!) : undefined;
+      if (!base || base.fn || setsField(fn, m![1]!, name)) return;
+      const text = base.text.trim();
+      const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(text)?.[1];
+      if (address !== undefined && m![2]!.startsWith('->')) renamed = `${address}.${m![2]!.slice(2)}`;
+      else if (LVALUE.test(text)) renamed = text + m![2]!;
+      else return;
+    }
     if (out === tests) out = [...tests];
-    out[i] = { ...t, subject: { variable: bound.text } };
+    out[i] = { ...t, subject: { variable: renamed } };
   });
   return out;
 }
 
 const assignedCache = new WeakMap<FunctionModel, Set<string>>();
+const writtenCache = new WeakMap<FunctionModel, Set<string>>();
+
+/** Whether `fn` assigns or updates the parameter `param`, the field `field` of it, or a part of that field or a whole it is part of. */
+function setsField(fn: FunctionModel, param: string, field: string): boolean {
+  let written = writtenCache.get(fn);
+  if (!written) {
+    written = new Set(fn.cfg.nodes.flatMap((n) => [...(n.assigns ?? []), ...(n.updates ?? [])]));
+    writtenCache.set(fn, written);
+  }
+  for (const w of written) if (w === param || w === field || field.startsWith(w + '.') || field.startsWith(w + '->') || w.startsWith(field + '.') || w.startsWith(field + '->')) return true;
+  return false;
+}
 
 function assignsParameter(fn: FunctionModel, name: string): boolean {
   let assigned = assignedCache.get(fn);

@@ -310,3 +310,83 @@ export function counterGlobals(files: Iterable<{ path: string; text: string }>, 
   }
   return out;
 }
+
+/** `struct tag {` or `struct {` (a definition of the type, maybe of variables after its `}`). */
+const STRUCT_BODY = /\b(?:struct|union)\s+(?:[A-Za-z_]\w*\s*)?\{/g;
+/** `struct tag name;` (a variable of a type defined elsewhere), no initialiser. */
+const STRUCT_VARIABLE = /\b(?:struct|union)\s+[A-Za-z_]\w*\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*;/g;
+
+/** What a text defines at file scope as struct variables: with no initialiser (true) or with one (false). */
+function structDefinitions(text: string): [string, boolean][] {
+  if (!text.includes('struct') && !text.includes('union')) return [];
+  const code = blankLiterals(text);
+  const s = scan(code);
+  const out: [string, boolean][] = [];
+  const atTop = (at: number): boolean => countBelow(s.opens, at) - countBelow(s.closes, at) === 0 && !inDirective(s, at);
+  // The words of the statement before `at` (from the last `;`, `{`, `}` or directive): `static`, and no typedef or
+  // extern. Only a static struct is seen whole: every write of it is in this file.
+  const plainDefinition = (at: number): boolean => {
+    const before = code.slice(Math.max(0, at - 200), at);
+    const cut = Math.max(before.lastIndexOf(';'), before.lastIndexOf('}'), before.lastIndexOf('{'), before.lastIndexOf('\n#'), before.lastIndexOf(')'));
+    const words = before.slice(cut + 1);
+    return /\bstatic\b/.test(words) && !/\b(?:typedef|extern)\b/.test(words);
+  };
+  // A struct whose address is taken (`parse(&state)`, `p = &state`) may be written through a pointer.
+  const addressTaken = (name: string): boolean => new RegExp(`&[\\s(]*${name}\\b(?![\\s)]*(?:\\.|->))`).test(code);
+  for (const m of code.matchAll(STRUCT_BODY)) {
+    const at = m.index;
+    if (!atTop(at)) continue;
+    const zeroable = plainDefinition(at);
+    // The `}` that closes this body.
+    const open = at + m[0].length - 1;
+    let depth = 0;
+    let close = -1;
+    let i = countBelow(s.opens, open);
+    let j = countBelow(s.closes, open);
+    while (i < s.opens.length || j < s.closes.length) {
+      const o = s.opens[i] ?? Infinity;
+      const c = s.closes[j] ?? Infinity;
+      if (o < c) {
+        depth++;
+        i++;
+      } else {
+        depth--;
+        j++;
+        if (depth === 0) {
+          close = c;
+          break;
+        }
+      }
+    }
+    if (close < 0) continue;
+    const after = /^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(;|=)/.exec(code.slice(close + 1, close + 400));
+    if (after) for (const name of after[1]!.split(',')) out.push([name.trim(), zeroable && after[2] === ';' && !addressTaken(name.trim())]);
+  }
+  for (const m of code.matchAll(STRUCT_VARIABLE)) {
+    if (!atTop(m.index)) continue;
+    for (const name of m[1]!.split(',')) out.push([name.trim(), plainDefinition(m.index) && !addressTaken(name.trim())]);
+  }
+  // `struct tag name = { … };`: defined with an initialiser.
+  for (const m of code.matchAll(/\b(?:struct|union)\s+[A-Za-z_]\w*\s+([A-Za-z_]\w*)\s*=/g)) if (atTop(m.index)) out.push([m[1]!, false]);
+  return out;
+}
+
+const rememberedStructs = perText(structDefinitions);
+
+/**
+ * File-scope struct variables of a project's C files that start as zeros: defined `static` with no initialiser in
+ * every file that defines them (C gives static storage zero), never as a scalar, and whose address no file takes. Their fields (`state.uid`) are 0 when the
+ * program starts. `usedIn`: the names each text analysed uses (only those can matter).
+ */
+export function zeroStructGlobals(files: Iterable<{ path: string; text: string }>, usedIn?: readonly ReadonlySet<string>[]): Set<string> {
+  const zero = new Map<string, boolean>();
+  const scalars = new Set<string>();
+  for (const f of files) {
+    if (!/\.[ch]$/.test(f.path)) continue;
+    for (const [name, plain] of rememberedStructs(f.text)) zero.set(name, (zero.get(name) ?? true) && plain);
+    for (const [name] of rememberedDefinitions(f.text).defined) scalars.add(name);
+  }
+  const out = new Set<string>();
+  for (const [name, plain] of zero) if (plain && !scalars.has(name) && (!usedIn || usedIn.some((w) => w.has(name)))) out.add(name);
+  return out;
+}
