@@ -274,6 +274,14 @@ const CONSTANT_AFTER = /^[\s)]*=(?!=)\s*(?:[A-Za-z_]\w*\s*=(?!=)\s*)*([-+(\w][\w
 /** Names counted by one somewhere (`n++`, `--n`, `n += 1`): the candidates for nesting counters. */
 const STEPPED = /([A-Za-z_]\w*)[\s)]*(?:\+\+|--|[-+]=\s*1\s*[;),])|(?:\+\+|--)[\s(]*([A-Za-z_]\w*)/g;
 
+/** The names a text counts by one (`STEPPED`), kept per text in an editor's host: an edit rescans only its own text. */
+const steppedIn = perText((text: string): readonly string[] => {
+  if (!text.includes('++') && !text.includes('--') && !/[-+]=/.test(text)) return [];
+  const names = new Set<string>();
+  for (const m of text.matchAll(STEPPED)) names.add(m[1] ?? m[2]!);
+  return [...names];
+});
+
 /**
  * Nesting counters: the file-scope integer variables of a project's C files (defined once, or always with the same
  * initial value) that some code counts up or down by one, and that every file sets only so or to a number
@@ -287,8 +295,7 @@ export function counterGlobals(files: Iterable<{ path: string; text: string }>, 
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
     texts.push(f.text);
-    if (!f.text.includes('++') && !f.text.includes('--') && !/[-+]=/.test(f.text)) continue;
-    for (const m of f.text.matchAll(STEPPED)) stepped.add(m[1] ?? m[2]!);
+    for (const name of steppedIn(f.text)) stepped.add(name);
   }
   const wanted = (name: string): boolean => stepped.has(name) && (!usedIn || usedIn.some((w) => w.has(name)));
   const values = new Map<string, number | null>();
