@@ -399,8 +399,6 @@ function structDefinitions(text: string): [string, boolean][] {
   return out;
 }
 
-const rememberedStructs = perText(structDefinitions);
-
 /**
  * Whether a text can define a struct that starts as zeros: a `static` and a `struct` or `union` (each a whole word of
  * the code, so of the text too). A text without them defines such names only otherwise, which matters only for names
@@ -411,29 +409,48 @@ function mayZeroStruct(text: string): boolean {
 }
 
 /**
+ * Whether a text may define a struct that starts as zeros (`mayZeroStruct`), and its struct definitions once read:
+ * kept per text in an editor's host, so that an update neither reads nor tests again a text that has not changed.
+ */
+interface StructsKnown {
+  may: boolean;
+  found?: [string, boolean][];
+  /** Whether the text names one of the candidates, by the pattern that finds them. */
+  names?: Map<string, boolean>;
+}
+
+const structsOf = perText((text: string): StructsKnown => ({ may: mayZeroStruct(text) }));
+
+/**
  * File-scope struct variables of a project's C files that start as zeros: defined `static` with no initialiser in
  * every file that defines them (C gives static storage zero), never as a scalar, and whose address no file takes. Their fields (`state.uid`) are 0 when the
  * program starts. `usedIn`: the names each text analysed uses (only those can matter).
  */
 export function zeroStructGlobals(files: Iterable<{ path: string; text: string }>, usedIn?: readonly ReadonlySet<string>[], scans?: UnitScans): Set<string> {
   const zero = new Map<string, boolean>();
-  const note = (text: string): void => {
-    for (const [name, plain] of rememberedStructs(text)) zero.set(name, (zero.get(name) ?? true) && plain);
+  const note = (text: string, known: StructsKnown): void => {
+    for (const [name, plain] of (known.found ??= structDefinitions(text))) zero.set(name, (zero.get(name) ?? true) && plain);
   };
   const texts: string[] = [];
-  const others: string[] = [];
+  const others: [string, StructsKnown][] = [];
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
     texts.push(f.text);
-    if (mayZeroStruct(f.text)) note(f.text);
-    else others.push(f.text);
+    const known = structsOf(f.text);
+    if (known.may) note(f.text, known);
+    else others.push([f.text, known]);
   }
   const candidates = [...zero].filter(([name, plain]) => plain && (!usedIn || usedIn.some((w) => w.has(name)))).map(([name]) => name);
   if (!candidates.length) return new Set();
   // The other texts define no struct that starts as zeros, but may define a candidate otherwise (not static, or
   // with an initialiser): only one that names a candidate is read.
   const named = new RegExp(`\\b(?:${candidates.join('|')})\\b`);
-  for (const text of others) if (named.test(text)) note(text);
+  for (const [text, known] of others) {
+    const names = (known.names ??= new Map());
+    let mentioned = names.get(named.source);
+    if (mentioned === undefined) names.set(named.source, (mentioned = named.test(text)));
+    if (mentioned) note(text, known);
+  }
   const scalars = new Set<string>();
   for (const text of texts) for (const [name] of definitionsIn(text, scans).defined) scalars.add(name);
   const out = new Set<string>();
