@@ -6,7 +6,7 @@ import { callVocabulary } from './call-meaning.js';
 import { mayDeclareNoreturn, noreturnNamesInText, noreturnShapesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
 import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
-import { counterGlobals, unassignedGlobals, zeroStructGlobals } from './c/globals.js';
+import { counterGlobals, unassignedGlobals, unitScans, zeroStructGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig, type SeverityLevel } from './config.js';
 import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText, readSourceBytes, sourceText } from './files.js';
@@ -226,9 +226,11 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
     const text = s.language === 'c' ? selection.parse.get(s.path) : undefined;
     return text === undefined ? [] : [[s.path, wordsOf(text)] as const];
   }));
-  const globals = unassignedGlobals(sources, constants, [...wordsParsed.values()]);
-  const counters = [...counterGlobals(sources, constants, [...wordsParsed.values()])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const zeroStructs = [...zeroStructGlobals(sources, [...wordsParsed.values()])].sort();
+  // Each C text's file-scope definitions, read once for the three below.
+  const scans = unitScans();
+  const globals = unassignedGlobals(sources, constants, [...wordsParsed.values()], scans);
+  const counters = [...counterGlobals(sources, constants, [...wordsParsed.values()], scans)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const zeroStructs = [...zeroStructGlobals(sources, [...wordsParsed.values()], scans)].sort();
   // Struct members the unit stores its functions in: calls through them reach those functions.
   selection.members ??= membersOf(selectable);
   selection.callCounts ??= callCountsOf(selectable);

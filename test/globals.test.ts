@@ -1,6 +1,6 @@
 /** File-scope variables that nothing sets (c/globals.ts): read from the text of every file of a project. */
 import { describe, expect, it } from 'vitest';
-import { unassignedGlobals } from '../src/c/globals.js';
+import { counterGlobals, unassignedGlobals, unitScans, zeroStructGlobals } from '../src/c/globals.js';
 
 const file = (path: string, text: string): { path: string; text: string } => ({ path, text });
 
@@ -36,5 +36,26 @@ describe('unassigned globals', () => {
       file('b.c', 'static int mode = 2;\nextern int shared;\nvoid set(void) { shared |= 4; }'),
     ]);
     expect([...found]).toEqual([]);
+  });
+});
+
+describe('static structs that start as zeros', () => {
+  const files = [
+    file('a.c', 'static struct state { int uid; } st;\nstatic struct opts o2;\nstatic struct opts kept;\nstatic struct opts scalar_too;\nint main(void) { return st.uid + o2.x + kept.x; }'),
+    // No `static` in these texts: they zero nothing, but their definitions of the names still count.
+    file('b.h', 'struct opts o2 = { 1 };\n'),
+    file('c.c', 'int scalar_too;\nint depth;\nvoid f(void) { depth++; }\n'),
+    file('d.txt', 'static struct opts ignored;'),
+  ];
+
+  it('keeps a name only where every text that defines it leaves it static with no initialiser, and never as a scalar', () => {
+    expect([...zeroStructGlobals(files)].sort()).toEqual(['kept', 'st']);
+  });
+
+  it('gives the same answers with one unit\'s scans shared', () => {
+    const scans = unitScans();
+    expect([...unassignedGlobals(files, new Map(), undefined, scans)].sort()).toEqual([...unassignedGlobals(files)].sort());
+    expect([...counterGlobals(files, new Map(), undefined, scans)]).toEqual([['depth', 0]]);
+    expect([...zeroStructGlobals(files, undefined, scans)].sort()).toEqual(['kept', 'st']);
   });
 });

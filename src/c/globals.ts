@@ -159,6 +159,27 @@ function definitions(text: string): FileDefinitions {
 /** Kept per text while an editor's host keeps trees (edit after edit, most files are unchanged). */
 const rememberedDefinitions = perText(definitions);
 
+/**
+ * What the readers of one unit's texts share (`unitScans`): each text's definitions, found once for the unit's
+ * unassigned globals, counters and zeroed structs. A one-shot run remembers nothing across units, and without this
+ * scanned every file three times.
+ */
+export interface UnitScans {
+  definitions: Map<string, FileDefinitions>;
+}
+
+export function unitScans(): UnitScans {
+  return { definitions: new Map() };
+}
+
+/** The text's definitions, from the unit's scans when given. */
+function definitionsIn(text: string, scans: UnitScans | undefined): FileDefinitions {
+  if (!scans) return rememberedDefinitions(text);
+  let found = scans.definitions.get(text);
+  if (!found) scans.definitions.set(text, (found = rememberedDefinitions(text)));
+  return found;
+}
+
 /** What each text sets of each set of candidates (by the pattern that finds them), in an editor's host. */
 const candidatesSetIn = perText((): Map<string, Set<string>> => new Map());
 
@@ -201,7 +222,7 @@ function namesSet(text: string, names: ReadonlySet<string>, pattern: RegExp): Se
  * The file-scope scalar variables of a project's C files that no file of it ever sets, with the value they keep
  * (their initialiser, or 0). `known`: the numeric constants of the project's headers (an initialiser may name one).
  */
-export function unassignedGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly ReadonlySet<string>[]): Map<string, number> {
+export function unassignedGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly ReadonlySet<string>[], scans?: UnitScans): Map<string, number> {
   const values = new Map<string, number | null>();
   const setters = new Set<string>();
   const texts: string[] = [];
@@ -211,7 +232,7 @@ export function unassignedGlobals(files: Iterable<{ path: string; text: string }
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
     texts.push(f.text);
-    const g = rememberedDefinitions(f.text);
+    const g = definitionsIn(f.text, scans);
     let own: Map<string, number> | undefined;
     for (const [name, init] of g.defined) {
       // Only the names the code analysed mentions (`usedIn`: the texts parsed) can matter.
@@ -253,6 +274,14 @@ const CONSTANT_AFTER = /^[\s)]*=(?!=)\s*(?:[A-Za-z_]\w*\s*=(?!=)\s*)*([-+(\w][\w
 /** Names counted by one somewhere (`n++`, `--n`, `n += 1`): the candidates for nesting counters. */
 const STEPPED = /([A-Za-z_]\w*)[\s)]*(?:\+\+|--|[-+]=\s*1\s*[;),])|(?:\+\+|--)[\s(]*([A-Za-z_]\w*)/g;
 
+/** The names a text counts by one (`STEPPED`), kept per text in an editor's host: an edit rescans only its own text. */
+const steppedIn = perText((text: string): readonly string[] => {
+  if (!text.includes('++') && !text.includes('--') && !/[-+]=/.test(text)) return [];
+  const names = new Set<string>();
+  for (const m of text.matchAll(STEPPED)) names.add(m[1] ?? m[2]!);
+  return [...names];
+});
+
 /**
  * Nesting counters: the file-scope integer variables of a project's C files (defined once, or always with the same
  * initial value) that some code counts up or down by one, and that every file sets only so or to a number
@@ -260,19 +289,18 @@ const STEPPED = /([A-Za-z_]\w*)[\s)]*(?:\+\+|--|[-+]=\s*1\s*[;),])|(?:\+\+|--)[\
  * value each starts with (the initialiser, or 0). Their exact small values are followed along paths. `known`: the
  * numeric constants of the project's headers (an initialiser or an assignment may name one).
  */
-export function counterGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly ReadonlySet<string>[]): Map<string, number> {
+export function counterGlobals(files: Iterable<{ path: string; text: string }>, known: ReadonlyMap<string, number> = new Map(), usedIn?: readonly ReadonlySet<string>[], scans?: UnitScans): Map<string, number> {
   const texts: string[] = [];
   const stepped = new Set<string>();
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
     texts.push(f.text);
-    if (!f.text.includes('++') && !f.text.includes('--') && !/[-+]=/.test(f.text)) continue;
-    for (const m of f.text.matchAll(STEPPED)) stepped.add(m[1] ?? m[2]!);
+    for (const name of steppedIn(f.text)) stepped.add(name);
   }
   const wanted = (name: string): boolean => stepped.has(name) && (!usedIn || usedIn.some((w) => w.has(name)));
   const values = new Map<string, number | null>();
   for (const text of texts) {
-    for (const [name, init] of rememberedDefinitions(text).defined) {
+    for (const [name, init] of definitionsIn(text, scans).defined) {
       if (!wanted(name) || values.get(name) === null) continue;
       const value = init === undefined ? 0 : numberOf(init, known) ?? null;
       const before = values.get(name);
@@ -371,22 +399,61 @@ function structDefinitions(text: string): [string, boolean][] {
   return out;
 }
 
-const rememberedStructs = perText(structDefinitions);
+/**
+ * Whether a text can define a struct that starts as zeros: a `static` and a `struct` or `union` (each a whole word of
+ * the code, so of the text too). A text without them defines such names only otherwise, which matters only for names
+ * some other text may zero.
+ */
+function mayZeroStruct(text: string): boolean {
+  return /\bstatic\b/.test(text) && /\b(?:struct|union)\b/.test(text);
+}
+
+/**
+ * Whether a text may define a struct that starts as zeros (`mayZeroStruct`), and its struct definitions once read:
+ * kept per text in an editor's host, so that an update neither reads nor tests again a text that has not changed.
+ */
+interface StructsKnown {
+  may: boolean;
+  found?: [string, boolean][];
+  /** Whether the text names one of the candidates, by the pattern that finds them. */
+  names?: Map<string, boolean>;
+}
+
+const structsOf = perText((text: string): StructsKnown => ({ may: mayZeroStruct(text) }));
 
 /**
  * File-scope struct variables of a project's C files that start as zeros: defined `static` with no initialiser in
  * every file that defines them (C gives static storage zero), never as a scalar, and whose address no file takes. Their fields (`state.uid`) are 0 when the
  * program starts. `usedIn`: the names each text analysed uses (only those can matter).
  */
-export function zeroStructGlobals(files: Iterable<{ path: string; text: string }>, usedIn?: readonly ReadonlySet<string>[]): Set<string> {
+export function zeroStructGlobals(files: Iterable<{ path: string; text: string }>, usedIn?: readonly ReadonlySet<string>[], scans?: UnitScans): Set<string> {
   const zero = new Map<string, boolean>();
-  const scalars = new Set<string>();
+  const note = (text: string, known: StructsKnown): void => {
+    for (const [name, plain] of (known.found ??= structDefinitions(text))) zero.set(name, (zero.get(name) ?? true) && plain);
+  };
+  const texts: string[] = [];
+  const others: [string, StructsKnown][] = [];
   for (const f of files) {
     if (!/\.[ch]$/.test(f.path)) continue;
-    for (const [name, plain] of rememberedStructs(f.text)) zero.set(name, (zero.get(name) ?? true) && plain);
-    for (const [name] of rememberedDefinitions(f.text).defined) scalars.add(name);
+    texts.push(f.text);
+    const known = structsOf(f.text);
+    if (known.may) note(f.text, known);
+    else others.push([f.text, known]);
   }
+  const candidates = [...zero].filter(([name, plain]) => plain && (!usedIn || usedIn.some((w) => w.has(name)))).map(([name]) => name);
+  if (!candidates.length) return new Set();
+  // The other texts define no struct that starts as zeros, but may define a candidate otherwise (not static, or
+  // with an initialiser): only one that names a candidate is read.
+  const named = new RegExp(`\\b(?:${candidates.join('|')})\\b`);
+  for (const [text, known] of others) {
+    const names = (known.names ??= new Map());
+    let mentioned = names.get(named.source);
+    if (mentioned === undefined) names.set(named.source, (mentioned = named.test(text)));
+    if (mentioned) note(text, known);
+  }
+  const scalars = new Set<string>();
+  for (const text of texts) for (const [name] of definitionsIn(text, scans).defined) scalars.add(name);
   const out = new Set<string>();
-  for (const [name, plain] of zero) if (plain && !scalars.has(name) && (!usedIn || usedIn.some((w) => w.has(name)))) out.add(name);
+  for (const name of candidates) if (zero.get(name) && !scalars.has(name)) out.add(name);
   return out;
 }
