@@ -13,6 +13,7 @@ import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { callCountsOf, definitionsOf, membersOf, selectForParsing, type Selection } from './index/selection.js';
+import { arrayMembers } from './c/members.js';
 import { scanC } from './index/c-lexical.js';
 import { perText, wordsOf } from './text-memory.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
@@ -260,6 +261,13 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
   );
 }
 
+/** The struct types whose members the parsed C code assigns to variables (`CfgNode.memberValues`). */
+function memberValueTypes(files: readonly FileModel[]): Set<string> {
+  const types = new Set<string>();
+  for (const f of files) if (f.language === 'c') for (const fn of f.functions) for (const n of fn.cfg.nodes) for (const m of n.memberValues ?? []) types.add(m.type);
+  return types;
+}
+
 /** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
 export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}, given?: UnitInputs): Promise<PreparedProject> {
   const started = Date.now();
@@ -296,7 +304,8 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   linkNodeModules(files);
   const deadline = deadlineIn(unitTimeLimitMs());
   const blame = (): Culprit | undefined => largestFile(files);
-  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages, selection.members, { callCounts: selection.callCounts, definitions: selection.definitions, counters: new Map(counters), zeroStructs: new Set(zeroStructs) }));
+  const arrays = arrayMembers(sources.filter((s) => languageOf(s.path) === 'c').map((s) => s.text), memberValueTypes(files));
+  const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages, selection.members, { callCounts: selection.callCounts, definitions: selection.definitions, counters: new Map(counters), zeroStructs: new Set(zeroStructs), arrayMembers: arrays }));
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
   timing('result judge');

@@ -322,6 +322,12 @@ export interface CfgNode {
   cases?: { value: number | null | 'default'; target: number }[];
   /** Variables this node sets to a constant truth value (`privileged = 1;`). */
   constants?: Record<string, boolean>;
+  /**
+   * Variables this node sets to a member of a struct the function declares (`o.user = m->login;` for `struct msg
+   * *m`), with the struct's type (tag or typedef name) and the member: where the unit defines that member as an
+   * array, the value is an address, never NULL (`Project.isArrayMember`).
+   */
+  memberValues?: { variable: string; type: string; member: string }[];
   /** Variables this node sets to a numeric constant (`uid_t owner = -1;`, `gid = (gid_t)-1;`). */
   values?: Record<string, number>;
   /** An explicit `break` or `continue`: a deliberate jump out of the code that follows. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memberFunctions } from '../src/c/members.js';
+import { arrayMembers, memberFunctions } from '../src/c/members.js';
 
 describe('functions stored in struct members (c/members.ts)', () => {
   const names = new Set(['a_check', 'b_check', 'a_exit', 'to_user', 'to_none', 'helper']);
@@ -34,5 +34,17 @@ describe('a member filled in several files', () => {
     const modB = 'static cmdtable cap_cmdtab[] = { { "PASS", cap_post_pass }, { NULL, NULL } };\n';
     const ops = 'void f(struct o *p) { p->run = one; }\nvoid g(struct o *p) { p->run = two; }\n';
     expect(Object.fromEntries(memberFunctions([header, modA, modB, ops], names))).toEqual({ run: ['one', 'two'] });
+  });
+
+  it('tells the members a struct type declares as arrays, by tag and typedef name, for the types asked', () => {
+    const header = 'struct msg {\n char login[64], *note;\n int n;\n char grid[2][3];\n void (*cb)(char a[]);\n};\ntypedef struct { char name[8]; } entry_t;\nstruct other { char login[4]; };\n';
+    expect([...arrayMembers([header], new Set(['msg', 'entry_t']))].sort()).toEqual(['entry_t.name', 'msg.grid', 'msg.login']);
+    expect([...arrayMembers([header], new Set())]).toEqual([]);
+  });
+
+  it('leaves out a member some definition of the same type name declares otherwise', () => {
+    const a = 'struct msg { char login[64]; };\n';
+    const b = '#ifdef OLD\nstruct msg { const char *login; };\n#endif\n';
+    expect([...arrayMembers([a, b], new Set(['msg']))]).toEqual([]);
   });
 });

@@ -94,4 +94,14 @@ describe('parseReadyText', () => {
     const unchecked = result.findings.filter((f) => f.loc.file === 'p/svc.c' && f.ruleId === 'unchecked-return');
     expect(unchecked.map((f) => [f.loc.line, f.loc.column])).toEqual([[24, 2]]);
   });
+
+  it('reads `for (MACRO(args))`, a macro that expands to a whole for head, as a loop; a real for head stays', () => {
+    const src = 'void f(struct list *l) {\n\tfor (ALL_ITEMS(l->head, n, nn, d))\n\t\tfree(d);\n\tfor (i = 0; i < 3; i++)\n\t\tg(i);\n\tfor (E(a))\n\t\th();\n}\n';
+    const out = parseReadyText(src);
+    expect(out.length).toBe(src.length);
+    expect(out.split('\n')[1]).toBe('\twhile(________(l->head, n, nn, d))');
+    expect(out.split('\n')[3]).toBe('\tfor (i = 0; i < 3; i++)');
+    // Too short to rewrite in place (`for (E` has no room for `while(` and a name): left as written.
+    expect(out.split('\n')[5]).toBe('\tfor (E(a))');
+  });
 });

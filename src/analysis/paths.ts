@@ -143,10 +143,13 @@ function flagVariables(g: Supergraph): Set<string> {
   for (const n of g.nodes) for (const [p, arg] of boundArguments(n) ?? []) if (vars.has(p) && constant.has(arg)) vars.add(arg);
   // The field a call's globals depend on (`if (o->user) uid = …;` in a function not inlined), where one of them is
   // followed and the field is tested elsewhere: the field decides the global's value.
-  const guardsFollowed = g.nodes.filter((n) => n.guards?.some((v) => valueFlags(v).some((f) => vars!.has(f))));
-  for (const n of guardsFollowed) {
+  // So is a field the graph sets to a known value (`o.user = "daemon";`): the call's branch where it is unset cannot
+  // be taken, and a global the call sets stays set only on the branch where it is.
+  for (const n of g.nodes) {
+    if (!n.guards) continue;
     const guard = (n.tests![0]!.subject as { variable: string }).variable;
-    if (testsAt.some(([m, v]) => v === guard && !m.guards)) vars.add(guard);
+    const decides = n.guards.some((v) => valueFlags(v).some((f) => vars!.has(f))) || constant.has(guard);
+    if (decides && testsAt.some(([m, v]) => v === guard && !m.guards)) vars.add(guard);
   }
   // A variable that keeps whether the process was root is followed with the process's own flag, and so is a
   // test of such a copy made while the process is still as it was (`if (i_am_root)`: a test of the process itself).

@@ -140,7 +140,10 @@ export class Project {
   /** (C) Every definition of each name in the unit's files, parsed or not (the lexical index), for call resolution. */
   private readonly definitions: ReadonlyMap<string, readonly LexicalDefinition[]>;
 
-  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]>; counters?: ReadonlyMap<string, number>; zeroStructs?: ReadonlySet<string> } = {}) {
+  /** (C) Struct members the unit defines as arrays, as `type.member` (c/members.ts `arrayMembers`): never NULL. */
+  private readonly arrayMembers: ReadonlySet<string>;
+  constructor(given: FileModel[], readonly config: PrivlintConfig, unparsedMacros: MacroModel[] = [], private readonly declaredMessages: Readonly<Record<string, MessageShape>> = {}, private readonly members: ReadonlyMap<string, readonly string[]> = new Map(), lexical: { callCounts?: ReadonlyMap<string, readonly [number, number]>; definitions?: ReadonlyMap<string, readonly LexicalDefinition[]>; counters?: ReadonlyMap<string, number>; zeroStructs?: ReadonlySet<string>; arrayMembers?: ReadonlySet<string> } = {}) {
+    this.arrayMembers = lexical.arrayMembers ?? new Set();
     this.callCounts = lexical.callCounts ?? new Map();
     this.counters = lexical.counters ?? new Map();
     this.zeroStructs = lexical.zeroStructs ?? new Set();
@@ -878,6 +881,11 @@ export class Project {
         }
       }
     }
+  }
+
+  /** The variables a node sets to an array member of a struct (`o.user = m->login;`): addresses, never NULL. */
+  arrayAddressesSet(node: CfgNode): string[] {
+    return node.memberValues?.filter((m) => this.arrayMembers.has(`${m.type}.${m.member}`)).map((m) => m.variable) ?? [];
   }
 
   /** The function refuses to go on as root, or as non-root (`if (geteuid() == 0) errx(...)`): callers learn which. */

@@ -197,6 +197,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
         seg.exitsOnError = true;
       }
       if (node.tests) seg.tests = bindTests(node.tests, binding, fn);
+      if (node.memberValues) for (const v of project.arrayAddressesSet(node)) (seg.nonNull ??= []).push(v);
       last[node.id] = seg;
     }
     for (const node of cfg.nodes) {

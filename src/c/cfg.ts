@@ -8,6 +8,7 @@ import { branchWhenFails, constantNumber, constantTruth, valueTableOf, valueWhen
 import type { ControlMacro } from './control-macros.js';
 import { signBranches } from '../values.js';
 import { unsignedVariables } from './unsigned.js';
+import { declaredTypes, type DeclaredTypes } from './declared-types.js';
 import { callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 import { branchCode, chainHead, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
 
@@ -265,7 +266,12 @@ export class FunctionCfgBuilder extends GraphBuilder {
   /** Where main's argv is first stepped or replaced (`argv++`, `argv += optind`): from there `argv[0]` is an argument. */
   private argvFirstStep = Infinity;
 
+  /** The function's definition, and what it declares its names to be (read when first asked). */
+  private definition: Node | null = null;
+  private declared?: DeclaredTypes;
+
   build(body: Node): Cfg {
+    this.definition = body.parent;
     if (body.parent) this.unsigned = unsignedVariables(body.parent, this.ctx.unsignedGlobals);
     this.environmentCopies = environmentCopies(body, this.environmentNames(), this.ctx.locals);
     this.argvFirstStep = this.inputParams.argv ? firstStep(body, this.inputParams.argv) : Infinity;
@@ -833,8 +839,28 @@ export class FunctionCfgBuilder extends GraphBuilder {
         if (value !== null) (node.constants ??= {})[a.childForFieldName('left')!.text] = value;
         const number = right ? numericConstant(right) : undefined;
         if (number !== undefined) (node.values ??= {})[a.childForFieldName('left')!.text] = number;
+        if (right && value === null) this.addressValue(a.childForFieldName('left')!.text, right, node);
       }
     }
+  }
+
+  /**
+   * `o.user = buf;` for a local array `buf`: an address, never NULL. `o.user = m->login;` for `struct msg *m`: the
+   * member's type and name are kept (`memberValues`), for the unit's struct definitions to tell whether it is an array.
+   */
+  private addressValue(variable: string, right: Node, node: CfgNode): void {
+    const value = unwrap(right);
+    const object = value.type === 'field_expression' ? value.childForFieldName('argument') : null;
+    const base = object ? unwrap(object) : value;
+    if (base.type !== 'identifier' || !this.definition) return;
+    this.declared ??= declaredTypes(this.definition);
+    if (!object) {
+      if (this.declared.arrays.has(base.text)) (node.constants ??= {})[variable] = true;
+      return;
+    }
+    const type = this.declared.structs.get(base.text);
+    const member = value.childForFieldName('field')?.text;
+    if (type && member) (node.memberValues ??= []).push({ variable, type, member });
   }
 
   /** The names the environment itself goes by in this function: `environ`, and main's envp parameter. */

@@ -120,3 +120,48 @@ export function memberFunctions(texts: Iterable<string>, functionNames: Readonly
 export function callsMember(text: string, member: string): boolean {
   return new RegExp(`(?:\\.|->)\\s*${member}\\s*\\(`).test(text);
 }
+
+/** A struct body's members declared as arrays (`char login[64];`, `int a, b[2];`), not function pointers. */
+function arrayMembersOfBody(body: string): { arrays: string[]; others: string[] } {
+  const arrays: string[] = [];
+  const others: string[] = [];
+  for (const member of splitTop(body, ';')) {
+    if (!member || member.includes('(')) continue;
+    for (const declarator of splitTop(member, ',')) {
+      const array = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)+$/.exec(declarator);
+      if (array) arrays.push(array[1]!);
+      else {
+        const name = /([A-Za-z_]\w*)\s*(?::\s*\w+\s*)?$/.exec(declarator);
+        if (name) others.push(name[1]!);
+      }
+    }
+  }
+  return { arrays, others };
+}
+
+/**
+ * Of the struct types `types` (tags or typedef names), the members the unit's texts define as arrays, as
+ * `type.member`: an array member's value is an address, never NULL. A member that some definition of the same type
+ * name declares otherwise is left out. Only texts that name one of the types are read.
+ */
+export function arrayMembers(texts: Iterable<string>, types: ReadonlySet<string>): Set<string> {
+  const arrays = new Set<string>();
+  const others = new Set<string>();
+  if (!types.size) return arrays;
+  const named = [...types];
+  for (const raw of texts) {
+    if (!named.some((t) => raw.includes(t))) continue;
+    const text = blankLiterals(raw);
+    for (const m of text.matchAll(STRUCT_BODY)) {
+      const names = [m[1], m[3]].filter((t): t is string => !!t && types.has(t));
+      if (!names.length) continue;
+      const found = arrayMembersOfBody(m[2]!);
+      for (const t of names) {
+        for (const a of found.arrays) arrays.add(`${t}.${a}`);
+        for (const o of found.others) others.add(`${t}.${o}`);
+      }
+    }
+  }
+  for (const o of others) arrays.delete(o);
+  return arrays;
+}

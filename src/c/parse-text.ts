@@ -15,6 +15,8 @@
  *   `;` then a block that always runs. It is a loop whose body runs zero or more times: the head is rewritten as
  *   `while(_____(ifp, ifs, next)) {`, the arguments in place and still read, as a call of a name that means
  *   nothing (`_…`) whose result decides each round.
+ * - Loop-head macros: `for (ALL_ELEMENTS(list, node, next, data))`, a macro that expands to the three parts of a
+ *   `for` head, is rewritten the same way (`while(____ELEMENTS(list, node, next, data))`).
  */
 import { branchesLeftOut } from './unix-build.js';
 import type { MacroDefinition } from './control-macros.js';
@@ -250,6 +252,10 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
         }
       }
       const inBody = braces.length > 0 && braces[braces.length - 1]!;
+      if (inBody && word === 'for') {
+        const head = macroForHead(source, i, j, budget);
+        if (head) replace(i, head.nameEnd, head.text);
+      }
       if (inBody && !NOT_CALLS.has(word) && (prev === ';' || prev === '{' || prev === '}' || prev === ':' || prev === 'head)' || (prev === 'word' && (prevWord === 'else' || prevWord === 'do')))) {
         const loop = loopHead(source, i, j, iterations.has(word), budget);
         if (loop) {
@@ -322,6 +328,28 @@ export function parseReadyText(source: string, project: ReadonlyMap<string, Macr
   }
   out.push(source.slice(copied));
   return out.join('');
+}
+
+/**
+ * `for (ALL_ELEMENTS(list, node, next, data))`: a `for` whose parentheses hold one call and no `;` is no C: the macro
+ * expands to the three parts of the head (`node = list->head; node; node = next`). The loop runs its body zero or
+ * more times: `for (NAME` is rewritten as `while(____`, the arguments kept in place and read, as a call whose result
+ * decides each round. Undefined when the head is anything else, or too short to rewrite.
+ */
+function macroForHead(source: string, start: number, forEnd: number, budget: { left: number }): { nameEnd: number; text: string } | undefined {
+  const open = nextSignificant(source, forEnd);
+  if (source.charCodeAt(open) !== 40) return undefined;
+  const name = nextSignificant(source, open + 1);
+  if (name >= source.length || !isIdentStart(source.charCodeAt(name))) return undefined;
+  let nameEnd = name + 1;
+  while (nameEnd < source.length && isIdentPart(source.charCodeAt(nameEnd))) nameEnd++;
+  const args = nextSignificant(source, nameEnd);
+  if (source.charCodeAt(args) !== 40) return undefined;
+  const close = closingParen(source, args, budget);
+  if (close < 0 || source.charCodeAt(nextSignificant(source, close + 1)) !== 41) return undefined;
+  const length = nameEnd - start;
+  if (length < 7 || /[\n/]/.test(source.slice(forEnd, name))) return undefined;
+  return { nameEnd, text: `while(${'_'.repeat(length - 6)}` };
 }
 
 /**
