@@ -27,6 +27,15 @@ describe('the branch a Unix build compiles', () => {
     expect(decideGroup([branch('if', '!defined(WIN32) && FOO > 1')]).compiled).toEqual([true]);
   });
 
+  it('leaves out a test build (a harness main under #ifdef TEST, TEST_PROGRAM_…, UNIT_TEST); other names stay unknown', () => {
+    expect(decideGroup([branch('ifdef', 'TEST')])).toEqual({ compiled: [false], implicitElse: true, chosen: -1 });
+    expect(decideGroup([branch('ifdef', 'TEST_PROGRAM_CANONICALIZE')]).compiled).toEqual([false]);
+    expect(decideGroup([branch('if', 'defined(UNIT_TEST)'), branch('else', '')]).compiled).toEqual([false, true]);
+    expect(decideGroup([branch('ifndef', 'TEST')]).compiled).toEqual([true]);
+    expect(decideGroup([branch('ifdef', 'TEST_SUPPORT_FOO')]).compiled).toEqual([true]);
+    expect(decideGroup([branch('ifdef', 'HAVE_TESTS')]).compiled).toEqual([true]);
+  });
+
   it('prefers, to a stub it cannot decide against, a branch with privilege code; of two real builds, the first', () => {
     const d = decideGroup([branch('ifdef', 'HAVE_SYSTEMD', 'static void drop(void) {\n\t/* User= in the unit */'), branch('else', '', 'if (setuid(u)) exit(1);')]);
     expect(d).toEqual({ compiled: [true, true], implicitElse: false, chosen: 1 });

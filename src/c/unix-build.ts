@@ -148,9 +148,18 @@ function withoutComments(text: string): string {
 /** Feature tests of calls every Unix system privlint targets has: their fallbacks are not built there. */
 const ALWAYS_THERE = /^HAVE_(?:INITGROUPS|SETGROUPS|GETGROUPS|GETPWUID|GETPWNAM|GETGRNAM|GETGRGID|SETEUID|SETEGID|SETREUID|SETREGID|CHROOT|FORK|WORKING_FORK|GETEUID|GETUID)$/;
 
-/** What a Unix build knows of a macro: not defined (a non-Unix platform's), defined (a call every target has), or unknown. */
+/**
+ * Switches of a test build (`#ifdef TEST`, `TEST_PROGRAM_CAPUTILS`, `UNIT_TESTS`, `TESTING`): the code under them
+ * (a test harness's own `main`) is not the program users build and run.
+ */
+const TEST_BUILD = /^(?:TEST|TESTING|TEST_PROG(?:RAM)?(?:_\w+)?|UNIT_?TESTS?|UNITTESTS?)$/;
+
+/**
+ * What a Unix build knows of a macro: not defined (a non-Unix platform's, a test build's switch), defined (a call
+ * every target has), or unknown.
+ */
 function macroTruth(name: string): boolean | null {
-  if (isNonUnixPlatform(name)) return false;
+  if (isNonUnixPlatform(name) || TEST_BUILD.test(name)) return false;
   if (ALWAYS_THERE.test(name)) return true;
   return null;
 }
