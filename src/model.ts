@@ -175,6 +175,11 @@ export interface CallEvent extends EventBase {
   target?: string | null;
   /** The call replaces the process image with another program (C's exec family), keeping ids and jail. */
   execs?: true;
+  /**
+   * (C) The call moves a mount onto "/" (`mount(src, "/", type, MS_MOVE, data)`, a root file-system switch; its
+   * first argument is the mount's source). A `chroot(".")` made in it then enters no jail (rules/root-switch.ts).
+   */
+  movesOntoRoot?: true;
   /** (C) A call through this struct member (`ops->change(op)`): it reaches the functions stored in the member. */
   member?: string;
   /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */

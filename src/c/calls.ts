@@ -318,14 +318,21 @@ function argumentValue(node: Node, ctx: CallContext): number | undefined {
 }
 
 function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
+  const texts = args.map((a) => stringValue(a) ?? unwrap(a).text);
   return {
     kind: 'call', api, callee: api,
-    args: args.map((a) => {
+    args: args.map((a, i) => {
       const value = argumentValue(a, ctx);
-      return { text: stringValue(a) ?? unwrap(a).text, id: classifyId(a, ctx), ...(isMessageText(a) ? { literal: true as const } : {}), ...(value !== undefined ? { value } : {}) };
+      return { text: texts[i]!, id: classifyId(a, ctx), ...(isMessageText(a) ? { literal: true as const } : {}), ...(value !== undefined ? { value } : {}) };
     }),
     ...(EXEC_FAMILY.test(api) ? { execs: true as const } : {}),
+    ...(movesMountOntoRoot(api, texts) ? { movesOntoRoot: true as const } : {}),
   };
+}
+
+/** `mount(src, "/", type, flags with MS_MOVE, data)`: a mount moved onto "/" (a root file-system switch). */
+function movesMountOntoRoot(api: string, args: readonly string[]): boolean {
+  return api === 'mount' && args.length === 5 && args[1] === '/' && /\bMS_MOVE\b/.test(args[3]!);
 }
 
 /** Calls that only test their argument when assertions are enabled. */

@@ -18,9 +18,9 @@ const CWD = 'root-cwd=';
 /** The facts a walk starts with. */
 export const ROOT_SWITCH_START: readonly string[] = [NOT_MOVED];
 
-/** `mount(src, "/", type, flags with MS_MOVE, data)`: a mount moved onto "/". */
+/** A mount moved onto "/" (the front-end's `movesOntoRoot`). */
 function movesOntoRoot(e: PrivilegeEvent): e is CallEvent {
-  return e.kind === 'call' && e.callee === 'mount' && e.args.length === 5 && e.args[1]!.text === '/' && /\bMS_MOVE\b/.test(e.args[3]!.text);
+  return e.kind === 'call' && e.movesOntoRoot === true;
 }
 
 /**
@@ -57,7 +57,7 @@ export function trackRootSwitch(facts: Set<string>, e: PrivilegeEvent): void {
 export function rootMoveFailed(facts: ReadonlySet<string>, node: SuperNode, index: number): Set<string> | undefined {
   if (facts.has(NOT_MOVED)) return undefined;
   for (const e of node.events) {
-    if (e.kind === 'call' && e.callee === 'mount' && failureIndex(node, e) === index) return new Set([...facts, NOT_MOVED]);
+    if (movesOntoRoot(e) && failureIndex(node, e) === index) return new Set([...facts, NOT_MOVED]);
   }
   return undefined;
 }
