@@ -3,7 +3,7 @@
  * project functions it calls that change privileges inlined at each call, so that order rules see every path
  * across functions and files. Calls that are not inlined contribute their summary (input read, never returns).
  */
-import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
+import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test, VALUE_CLASSES } from '../model.js';
 import { forwardFacts } from './flow.js';
 import { checkTime } from '../time-limit.js';
 import type { ProgramKind } from '../config.js';
@@ -203,7 +203,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
     for (const node of cfg.nodes) {
       const seg = last[node.id]!;
       if (seg.dies) continue;
-      const impossible = impossibleBranch(node, binding);
+      const impossible = impossibleBranch(fn, node, binding);
       node.succ.forEach((s, i) => {
         if (s < 0) return;
         // A branch the caller's arguments rule out leads where the other one does.
@@ -262,7 +262,7 @@ function guardSetting(call: object, node: CfgNode, guard: string): CfgNode {
 }
 
 /** What the caller passed for each parameter of an inlined function (and the function, for a function pointer). */
-type Binding = Map<string, { text: string; id: IdClass; fn?: FunctionModel }>;
+type Binding = Map<string, { text: string; id: IdClass; fn?: FunctionModel; value?: number }>;
 
 function bindParameters(project: Project, caller: FunctionModel, callee: FunctionModel, call: CallEvent): Binding {
   const binding: Binding = new Map();
@@ -277,20 +277,46 @@ function bindParameters(project: Project, caller: FunctionModel, callee: Functio
 
 /**
  * The successor of a condition that the caller's arguments rule out: `if (restore_privs != NULL)` where the caller
- * passed a function, or where it passed NULL.
+ * passed a function, or where it passed NULL; `if (op == RAISE)` where the caller passed a number the code names
+ * (`change(RAISE)`, an enumeration member), and the function never changes the parameter. Returns the branch that
+ * is NOT taken.
  */
-function impossibleBranch(node: CfgNode, binding: Binding): number | undefined {
+function impossibleBranch(fn: FunctionModel, node: CfgNode, binding: Binding): number | undefined {
   if (node.kind !== 'cond' || node.succ.length !== 2 || !binding.size) return undefined;
   for (const t of node.tests ?? []) {
-    if (!('variable' in t.subject) || typeof t.whenNull !== 'boolean') continue;
+    if (!('variable' in t.subject)) continue;
     const bound = binding.get(t.subject.variable);
     if (!bound) continue;
     const isNull = bound.text === 'NULL' || bound.text === '0' || bound.text === 'nullptr';
-    if (!bound.fn && !isNull) continue;
-    const nullBranch = t.whenNull ? 0 : 1;
-    return isNull ? 1 - nullBranch : nullBranch;
+    if ((bound.fn || isNull) && typeof t.whenNull === 'boolean') {
+      const nullBranch = t.whenNull ? 0 : 1;
+      return isNull ? 1 - nullBranch : nullBranch;
+    }
+    if (bound.value === undefined || changesParameter(fn, t.subject.variable)) continue;
+    const taken = branchForValue(node, t, bound.value);
+    if (taken !== undefined) return 1 - taken;
   }
   return undefined;
+}
+
+/** The branch a test takes for a known number, where the test tells it (by 0, by sign, by -1, or by its table). */
+function branchForValue(node: CfgNode, t: Test, value: number): number | undefined {
+  const variable = (t.subject as { variable: string }).variable;
+  if (value === 0 && typeof t.whenNull === 'boolean') return t.whenNull ? 0 : 1;
+  if (t.classes && value !== 0) return (value === -1 ? t.classes.minusOne : value < 0 ? t.classes.negative : t.classes.positive) ? 0 : 1;
+  if (value > 0 && typeof t.whenPositive === 'boolean') return t.whenPositive ? 0 : 1;
+  const table = node.valueTable;
+  if (table && table.variables.length === 1 && table.variables[0] === variable) {
+    const cls = VALUE_CLASSES.findIndex((c) => (c.values as readonly number[]).includes(value) || (c.name === 'many' && value > 1) || (c.name === 'negative' && value < -1));
+    const truth = cls >= 0 ? table.truth[cls] : null;
+    if (typeof truth === 'boolean') return truth ? 0 : 1;
+  }
+  return undefined;
+}
+
+/** The function assigns or otherwise changes the parameter (`op = …`, `op++`): a test of it no longer sees the argument. */
+function changesParameter(fn: FunctionModel, name: string): boolean {
+  return assignsParameter(fn, name) || fn.cfg.nodes.some((n) => n.updates?.includes(name));
 }
 
 const LVALUE = /^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/;
