@@ -139,26 +139,35 @@ function arrayMembersOfBody(body: string): { arrays: string[]; others: string[] 
   return { arrays, others };
 }
 
+/** The names a text may define struct types by (`struct msg {`, `} msg_t;`), kept per text in an editor's host. */
+const structNamesOf = perText((text: string): string[] => {
+  if (!text.includes('struct') && !text.includes('union')) return [];
+  const names = new Set<string>();
+  for (const m of text.matchAll(/\b(?:struct|union)\s+([A-Za-z_]\w*)\s*\{|\}\s*([A-Za-z_]\w*)\s*[;,]/g)) names.add(m[1] ?? m[2]!);
+  return [...names];
+});
+
+/** Each struct body of a text with the names it goes by (tag, typedef name) and its array and other members. */
+const structBodiesOf = perText((raw: string): { names: string[]; arrays: string[]; others: string[] }[] =>
+  [...blankLiterals(raw).matchAll(STRUCT_BODY)].map((m) => ({ names: [m[1], m[3]].filter((t): t is string => !!t), ...arrayMembersOfBody(m[2]!) })),
+);
+
 /**
  * Of the struct types `types` (tags or typedef names), the members the unit's texts define as arrays, as
  * `type.member`: an array member's value is an address, never NULL. A member that some definition of the same type
- * name declares otherwise is left out. Only texts that name one of the types are read.
+ * name declares otherwise is left out. Only texts that define one of the types are read whole.
  */
 export function arrayMembers(texts: Iterable<string>, types: ReadonlySet<string>): Set<string> {
   const arrays = new Set<string>();
   const others = new Set<string>();
   if (!types.size) return arrays;
-  const named = [...types];
   for (const raw of texts) {
-    if (!named.some((t) => raw.includes(t))) continue;
-    const text = blankLiterals(raw);
-    for (const m of text.matchAll(STRUCT_BODY)) {
-      const names = [m[1], m[3]].filter((t): t is string => !!t && types.has(t));
-      if (!names.length) continue;
-      const found = arrayMembersOfBody(m[2]!);
-      for (const t of names) {
-        for (const a of found.arrays) arrays.add(`${t}.${a}`);
-        for (const o of found.others) others.add(`${t}.${o}`);
+    if (!structNamesOf(raw).some((t) => types.has(t))) continue;
+    for (const body of structBodiesOf(raw)) {
+      for (const t of body.names) {
+        if (!types.has(t)) continue;
+        for (const a of body.arrays) arrays.add(`${t}.${a}`);
+        for (const o of body.others) others.add(`${t}.${o}`);
       }
     }
   }
