@@ -282,6 +282,51 @@ const steppedIn = perText((text: string): readonly string[] => {
   return [...names];
 });
 
+/** A counter candidate set otherwise than by a step or to a number: in a macro, or to another value. */
+const OTHERWISE = 'otherwise';
+
+/** What a text does to the candidates of a pattern, remembered per text and pattern in an editor's host. */
+const counterWritesIn = perText((): Map<string, Map<string, typeof OTHERWISE | string[]>> => new Map());
+
+/**
+ * How a text sets the counter candidates `pattern` names, apart from steps and file-scope initialisers: for each
+ * name, the values it is assigned in code (to be read as numbers with the unit's constants), or OTHERWISE.
+ */
+function counterWrites(text: string, pattern: RegExp): Map<string, typeof OTHERWISE | string[]> {
+  const memo = counterWritesIn(text);
+  const known = memo.get(pattern.source);
+  if (known) return known;
+  const found = new Map<string, typeof OTHERWISE | string[]>();
+  let s: Scanned | undefined;
+  for (const m of text.matchAll(pattern)) {
+    const name = m[0];
+    if (found.get(name) === OTHERWISE) continue;
+    const at = m.index;
+    const after = text.slice(at + name.length, at + name.length + 80);
+    const before = text.slice(Math.max(0, at - 12), at);
+    const step = STEP_BEFORE.test(before) || STEP_AFTER.test(after);
+    const sets = step || SET_BEFORE.test(before) || SET_AFTER.test(after);
+    if (!sets) continue;
+    s ??= scan(text);
+    if (inDirective(s, at)) {
+      found.set(name, OTHERWISE);
+      continue;
+    }
+    // At file scope `=` initialises (read by the caller); a step is what a counter does.
+    const inCode = countBelow(s.opens, at) - countBelow(s.closes, at) > 0;
+    if (!inCode || step) continue;
+    const constant = CONSTANT_AFTER.exec(after);
+    if (!constant) found.set(name, OTHERWISE);
+    else {
+      const values = found.get(name);
+      if (values === undefined) found.set(name, [constant[1]!]);
+      else (values as string[]).push(constant[1]!);
+    }
+  }
+  memo.set(pattern.source, found);
+  return found;
+}
+
 /**
  * Nesting counters: the file-scope integer variables of a project's C files (defined once, or always with the same
  * initial value) that some code counts up or down by one, and that every file sets only so or to a number
@@ -312,27 +357,8 @@ export function counterGlobals(files: Iterable<{ path: string; text: string }>, 
   if (!out.size) return out;
   const pattern = new RegExp(`\\b(?:${[...out.keys()].join('|')})\\b`, 'g');
   for (const text of texts) {
-    let s: Scanned | undefined;
-    for (const m of text.matchAll(pattern)) {
-      const name = m[0];
-      if (!out.has(name)) continue;
-      const at = m.index;
-      const after = text.slice(at + name.length, at + name.length + 80);
-      const before = text.slice(Math.max(0, at - 12), at);
-      const step = STEP_BEFORE.test(before) || STEP_AFTER.test(after);
-      const sets = step || SET_BEFORE.test(before) || SET_AFTER.test(after);
-      if (!sets) continue;
-      s ??= scan(text);
-      const inCode = countBelow(s.opens, at) - countBelow(s.closes, at) > 0;
-      if (inDirective(s, at)) {
-        out.delete(name);
-        continue;
-      }
-      // At file scope `=` initialises (read above).
-      if (!inCode && !step) continue;
-      if (step) continue;
-      const constant = CONSTANT_AFTER.exec(after);
-      if (!constant || numberOf(constant[1]!, known) === undefined) out.delete(name);
+    for (const [name, writes] of counterWrites(text, pattern)) {
+      if (out.has(name) && (writes === OTHERWISE || writes.some((c) => numberOf(c, known) === undefined))) out.delete(name);
     }
     if (!out.size) return out;
   }
