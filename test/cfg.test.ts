@@ -146,4 +146,20 @@ describe('functions defined inside a function', () => {
     const holders = model.functions.filter((f) => f.cfg.nodes.some((n) => n.events.some((e) => e.api === 'setuid')));
     expect(holders.map((f) => f.name)).toEqual(['inner']);
   });
+
+  it('keeps where a pointer gets an address: a local array (never NULL), a member of a struct the function declares', async () => {
+    let id = 1;
+    const source = 'struct msg { char login[64]; };\nstruct opts { const char *user; };\nstatic struct opts o;\n' +
+      'void f(struct msg *m, char p[], struct msg copy) {\n\tchar buf[8];\n\tchar *q;\n\to.user = m->login;\n\to.user = buf;\n\to.user = p;\n\to.user = copy.login;\n\to.user = q;\n}\n';
+    const model = await analyzeCFile('t.c', source, () => id++);
+    const nodes = model.functions[0]!.cfg.nodes.filter((n) => n.assigns?.includes('o.user'));
+    expect(nodes.map((n) => [n.memberValues ?? null, n.constants ?? null])).toEqual([
+      [[{ variable: 'o.user', type: 'msg', member: 'login' }], null],
+      [null, { 'o.user': true }],
+      // An array parameter is a pointer: it may be NULL.
+      [null, null],
+      [[{ variable: 'o.user', type: 'msg', member: 'login' }], null],
+      [null, null],
+    ]);
+  });
 });
