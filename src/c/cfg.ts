@@ -142,6 +142,13 @@ function keepsFailure(assignment: Node): boolean {
 
 const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
 
+/** `(v = <value>)`, in parentheses or not: the variable `v`, which holds the value after it; else the side itself. */
+function assignedVariable(side: Node): Node {
+  const s = unwrap(side);
+  const target = s.type === 'assignment_expression' && s.child(1)?.text === '=' ? s.childForFieldName('left') : null;
+  return target?.type === 'identifier' ? target : side;
+}
+
 /**
  * `if (prio < OPRIO_ROOT)` (or `prio >= OPRIO_ROOT`, its negation): a comparison of values, not with 0, as a flag
  * of its own, so that the same comparison tested twice (a drop and its restore under one guard) takes the same
@@ -152,9 +159,11 @@ function comparisonTest(cond: Node): Test | undefined {
   const { expr: c, negated: notted } = withoutNegation(cond);
   let negated = notted;
   const op = c.type === 'binary_expression' ? c.child(1)?.text ?? '' : '';
-  if (!['<', '<=', '>', '>=', '==', '!='].includes(op) || hasEffects(c)) return undefined;
-  const left = c.childForFieldName('left')!;
-  const right = c.childForFieldName('right')!;
+  if (!['<', '<=', '>', '>=', '==', '!='].includes(op)) return undefined;
+  // `(saved = geteuid()) != owner`: the variable is compared once it holds the value, as `saved != owner` is.
+  const left = assignedVariable(c.childForFieldName('left')!);
+  const right = assignedVariable(c.childForFieldName('right')!);
+  if (hasEffects(left) || hasEffects(right)) return undefined;
   // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
   if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
   const complement = COMPLEMENT[op];
