@@ -251,6 +251,8 @@ const CHANGE_NODES = new Set(['assignment_expression', 'update_expression', 'ini
 
 export class FunctionCfgBuilder extends GraphBuilder {
   private readonly labels = new Map<string, number>();
+  /** The code being built is compiled only where the system has no setresuid()/setresgid() (`#ifndef HAVE_SETRESUID`). */
+  private withoutSetres = false;
   /** The system the code being built is compiled for, inside `#ifdef __APPLE__` and the like. */
   private platform: Platform | undefined;
   private readonly gotos: { label: string; pending: Pending[] }[] = [];
@@ -481,19 +483,24 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const start = [{ from: fork.id, slot: macro ? 0 : -1 }];
     const otherwise = [{ from: fork.id, slot: macro ? 1 : -1 }];
     const outer = this.platform;
+    const outerWithoutSetres = this.withoutSetres;
     const tested = platformTested(node);
-    const inside = <T>(platform: Platform | undefined, build: () => T): T => {
+    const setres = setresFeatureTested(node);
+    const inside = <T>(platform: Platform | undefined, withoutSetres: boolean, build: () => T): T => {
       this.platform = platform ?? outer;
+      this.withoutSetres = withoutSetres || outerWithoutSetres;
       try {
         return build();
       } finally {
         this.platform = outer;
+        this.withoutSetres = outerWithoutSetres;
       }
     };
-    // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are.
-    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, otherwise)) : decision.implicitElse ? otherwise : []);
+    // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are. `#ifdef HAVE_SETRESUID`:
+    // the alternatives are compiled where the system has no setresuid(); `#ifndef HAVE_SETRESUID`: the body is.
+    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, setres?.negated === false, () => this.statement(alt, otherwise)) : decision.implicitElse ? otherwise : []);
     if (!decision.compiled[at]) return elsewhere();
-    const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(branch, start));
+    const outs = inside(tested && !tested.negated ? tested.platform : undefined, setres?.negated === true, () => this.sequence(branch, start));
     if (both) return [...outs, ...elsewhere()];
     return outs;
   }
@@ -902,7 +909,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];
     shapes.forEach((shape, i) => {
-      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}) } as PrivilegeEvent;
+      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}), ...(this.withoutSetres ? { withoutSetres: true } : {}) } as PrivilegeEvent;
       // A result the call's meaning gives (a checking wrapper's: handled inside) is kept.
       if (use && !shape.result && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open' || shape.kind === 'fork')) event.result = use;
       if (i === shapes.length - 1) this.callNodes.set(event.id, call);
@@ -989,6 +996,21 @@ function definednessTest(node: Node): { name: string; negated: boolean } | undef
   const m = /^(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(condition);
   return m ? { name: (m[2] ?? m[3])!, negated: m[1] === '!' } : undefined;
 }
+
+/**
+ * `#ifdef HAVE_SETRESUID`, `#if defined(HAVE_SETRESGID)`, `#if HAVE_SETRESUID` (configure's test for the call), or
+ * their negations: the test of whether the system has setresuid()/setresgid(), negated when its body is the code for
+ * systems without them.
+ */
+function setresFeatureTested(node: Node): { negated: boolean } | undefined {
+  const defined = definednessTest(node);
+  if (defined) return SETRES_FEATURE.test(defined.name) ? { negated: defined.negated } : undefined;
+  if (node.type !== 'preproc_if') return undefined;
+  const m = /^(!?)\s*\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
+  return m && SETRES_FEATURE.test(m[2]!) ? { negated: m[1] === '!' } : undefined;
+}
+
+const SETRES_FEATURE = /^HAVE_SETRES[UG]ID$/;
 
 /** Macros only one system's compilers define. */
 const PLATFORM_MACROS: Record<string, Platform> = { __APPLE__: 'macos', __MACH__: 'macos', TARGET_OS_OSX: 'macos', TARGET_OS_MAC: 'macos' };
