@@ -45,6 +45,8 @@ interface EventBase {
   id: number;
   /** The call is compiled only for this system (C: inside `#ifdef __APPLE__`). */
   platform?: Platform;
+  /** (C) The call is compiled only where the system has no setresuid()/setresgid(): `#ifndef HAVE_SETRESUID`. */
+  withoutSetres?: true;
   /** API name as written in the code (`setresuid`, `process.setuid`, a project function). */
   api: string;
   /** Source text of the whole call, for messages. */

@@ -73,6 +73,10 @@ describe('drop-after-input: severity by program kind', () => {
     // Its own ids as the default, replaced by the service account's before the drop: no return to an invoker.
     expect(await severities('c/drop-after-input/daemon-default-ids.c')).toEqual([]);
     expect(await severities('c/drop-after-input/daemon-default-ids.c', { ruleSet: 'strict' })).toEqual(['45:note']);
+    // An attempt to take the old ids back after the drop, whose success the helper returns as its failure, verifies
+    // the drop: it is no return to an invoking user.
+    expect(await severities('c/drop-after-input/probe-returns-failure.c')).toEqual([]);
+    expect(await severities('c/drop-after-input/probe-returns-failure.c', { ruleSet: 'strict' })).toEqual(['30:note']);
     // Globals another file sets to the configured account's ids; the drop's file reads the ids into them only after it.
     const dir = path.join(fixtures, 'c/missing-setgroups/global-ids-set-elsewhere.project');
     const sources = ['conf.h', 'conf.c', 'main.c'].map((f) => ({ path: f, text: readFileSync(path.join(dir, f), 'utf8') }));

@@ -866,7 +866,9 @@ export class Project {
 
   /**
    * A set-id call whose success ends the process is a probe that verifies an earlier drop
-   * (`if (setuid(0) != -1) fatal(...)`, `if (setgid(old_gid) != -1 || setegid(old_gid) != -1) fatal(...)`).
+   * (`if (setuid(0) != -1) fatal(...)`, `if (setgid(old_gid) != -1 || setegid(old_gid) != -1) fatal(...)`), and so is
+   * one whose success the function reports as its own failure (`if (setuid(old_uid) != -1) { log(...); return -1; }`):
+   * the callers learn that the drop did not hold.
    */
   private markProbes(): void {
     for (const fn of this.rewritable()) {
@@ -877,7 +879,8 @@ export class Project {
           const id = t.subject.event;
           const ev = node.events.find((e) => e.id === id);
           if (ev?.kind !== 'set-id' || ev.direction !== 'drop') continue;
-          if (this.diesFrom(fn, node.succ[t.whenFails ? 1 : 0]!, new Map(), true)) ev.direction = 'probe';
+          const succeeded = node.succ[t.whenFails ? 1 : 0]!;
+          if (this.diesFrom(fn, succeeded, new Map(), true) || (!fn.returnsVoid && this.failsFrom(fn, succeeded))) ev.direction = 'probe';
         }
       }
     }
@@ -913,6 +916,24 @@ export class Project {
     if (this.isDyingNode(n)) result = n.events.every((e) => e.kind === 'call') && !n.events.some((e) => isSuccessfulExit(e) || (atOnce && exitsWithWorkStatus(e)));
     else if (id === fn.cfg.exit || n.kind === 'return' || n.events.length > 0) result = false;
     else result = n.succ.length > 0 && n.succ.every((s) => this.diesFrom(fn, s, memo, atOnce));
+    memo.set(id, result);
+    return result;
+  }
+
+  /**
+   * Every path from the node returns a failure (`return -1;`, `return false;`) or ends the process, through nothing
+   * but calls (a log line): no privilege change, no loop.
+   */
+  private failsFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>()): boolean {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    memo.set(id, false);
+    const n = fn.cfg.nodes[id]!;
+    let result: boolean;
+    if (n.kind === 'return') result = n.returnsFailure === true;
+    else if (this.isDyingNode(n)) result = this.diesFrom(fn, id, new Map(), true);
+    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call')) result = false;
+    else result = n.succ.length > 0 && n.succ.every((s) => this.failsFrom(fn, s, memo));
     memo.set(id, result);
     return result;
   }

@@ -142,6 +142,13 @@ function keepsFailure(assignment: Node): boolean {
 
 const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
 
+/** `(v = <value>)`, in parentheses or not: the variable `v`, which holds the value after it; else the side itself. */
+function assignedVariable(side: Node): Node {
+  const s = unwrap(side);
+  const target = s.type === 'assignment_expression' && s.child(1)?.text === '=' ? s.childForFieldName('left') : null;
+  return target?.type === 'identifier' ? target : side;
+}
+
 /**
  * `if (prio < OPRIO_ROOT)` (or `prio >= OPRIO_ROOT`, its negation): a comparison of values, not with 0, as a flag
  * of its own, so that the same comparison tested twice (a drop and its restore under one guard) takes the same
@@ -152,9 +159,11 @@ function comparisonTest(cond: Node): Test | undefined {
   const { expr: c, negated: notted } = withoutNegation(cond);
   let negated = notted;
   const op = c.type === 'binary_expression' ? c.child(1)?.text ?? '' : '';
-  if (!['<', '<=', '>', '>=', '==', '!='].includes(op) || hasEffects(c)) return undefined;
-  const left = c.childForFieldName('left')!;
-  const right = c.childForFieldName('right')!;
+  if (!['<', '<=', '>', '>=', '==', '!='].includes(op)) return undefined;
+  // `(saved = geteuid()) != owner`: the variable is compared once it holds the value, as `saved != owner` is.
+  const left = assignedVariable(c.childForFieldName('left')!);
+  const right = assignedVariable(c.childForFieldName('right')!);
+  if (hasEffects(left) || hasEffects(right)) return undefined;
   // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
   if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
   const complement = COMPLEMENT[op];
@@ -242,6 +251,8 @@ const CHANGE_NODES = new Set(['assignment_expression', 'update_expression', 'ini
 
 export class FunctionCfgBuilder extends GraphBuilder {
   private readonly labels = new Map<string, number>();
+  /** The code being built is compiled only where the system has no setresuid()/setresgid() (`#ifndef HAVE_SETRESUID`). */
+  private withoutSetres = false;
   /** The system the code being built is compiled for, inside `#ifdef __APPLE__` and the like. */
   private platform: Platform | undefined;
   private readonly gotos: { label: string; pending: Pending[] }[] = [];
@@ -472,19 +483,24 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const start = [{ from: fork.id, slot: macro ? 0 : -1 }];
     const otherwise = [{ from: fork.id, slot: macro ? 1 : -1 }];
     const outer = this.platform;
+    const outerWithoutSetres = this.withoutSetres;
     const tested = platformTested(node);
-    const inside = <T>(platform: Platform | undefined, build: () => T): T => {
+    const setres = setresFeatureTested(node);
+    const inside = <T>(platform: Platform | undefined, withoutSetres: boolean, build: () => T): T => {
       this.platform = platform ?? outer;
+      this.withoutSetres = withoutSetres || outerWithoutSetres;
       try {
         return build();
       } finally {
         this.platform = outer;
+        this.withoutSetres = outerWithoutSetres;
       }
     };
-    // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are.
-    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, () => this.statement(alt, otherwise)) : decision.implicitElse ? otherwise : []);
+    // `#ifdef __APPLE__`: the body is macOS code; `#ifndef __APPLE__`: the alternatives are. `#ifdef HAVE_SETRESUID`:
+    // the alternatives are compiled where the system has no setresuid(); `#ifndef HAVE_SETRESUID`: the body is.
+    const elsewhere = (): Pending[] => (alt ? inside(tested?.negated ? tested.platform : undefined, setres?.negated === false, () => this.statement(alt, otherwise)) : decision.implicitElse ? otherwise : []);
     if (!decision.compiled[at]) return elsewhere();
-    const outs = inside(tested && !tested.negated ? tested.platform : undefined, () => this.sequence(branch, start));
+    const outs = inside(tested && !tested.negated ? tested.platform : undefined, setres?.negated === true, () => this.sequence(branch, start));
     if (both) return [...outs, ...elsewhere()];
     return outs;
   }
@@ -893,7 +909,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];
     shapes.forEach((shape, i) => {
-      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}) } as PrivilegeEvent;
+      const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}), ...(this.withoutSetres ? { withoutSetres: true } : {}) } as PrivilegeEvent;
       // A result the call's meaning gives (a checking wrapper's: handled inside) is kept.
       if (use && !shape.result && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open' || shape.kind === 'fork')) event.result = use;
       if (i === shapes.length - 1) this.callNodes.set(event.id, call);
@@ -980,6 +996,21 @@ function definednessTest(node: Node): { name: string; negated: boolean } | undef
   const m = /^(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))$/.exec(condition);
   return m ? { name: (m[2] ?? m[3])!, negated: m[1] === '!' } : undefined;
 }
+
+/**
+ * `#ifdef HAVE_SETRESUID`, `#if defined(HAVE_SETRESGID)`, `#if HAVE_SETRESUID` (configure's test for the call), or
+ * their negations: the test of whether the system has setresuid()/setresgid(), negated when its body is the code for
+ * systems without them.
+ */
+function setresFeatureTested(node: Node): { negated: boolean } | undefined {
+  const defined = definednessTest(node);
+  if (defined) return SETRES_FEATURE.test(defined.name) ? { negated: defined.negated } : undefined;
+  if (node.type !== 'preproc_if') return undefined;
+  const m = /^(!?)\s*\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
+  return m && SETRES_FEATURE.test(m[2]!) ? { negated: m[1] === '!' } : undefined;
+}
+
+const SETRES_FEATURE = /^HAVE_SETRES[UG]ID$/;
 
 /** Macros only one system's compilers define. */
 const PLATFORM_MACROS: Record<string, Platform> = { __APPLE__: 'macos', __MACH__: 'macos', TARGET_OS_OSX: 'macos', TARGET_OS_MAC: 'macos' };
