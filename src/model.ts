@@ -335,6 +335,12 @@ export interface CfgNode {
    * array, the value is an address, never NULL (`Project.isArrayMember`).
    */
   memberValues?: { variable: string; type: string; member: string }[];
+  /**
+   * Structs this node declares with a brace initialiser (`struct opts o = { .wait = 5 };`, `= { 0 }`): C fills every
+   * field the initialiser does not name with 0. `named`: the fields' paths it names (`wait`, `peer.port`); `isStatic`:
+   * a `static` local, initialised once when the program starts, not each time the declaration is reached.
+   */
+  zeroFills?: { variable: string; named: string[]; isStatic?: true }[];
   /** Variables this node sets to a numeric constant (`uid_t owner = -1;`, `gid = (gid_t)-1;`). */
   values?: Record<string, number>;
   /** An explicit `break` or `continue`: a deliberate jump out of the code that follows. */

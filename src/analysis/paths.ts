@@ -2,7 +2,7 @@
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
 import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, VALUE_CLASSES, type PrivilegeEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
 import { cycleComponents, RankedWork, reachable, reversePostorder } from './flow.js';
-import type { Supergraph, SuperNode } from './supergraph.js';
+import type { Supergraph, SuperNode, Touch } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
 
 /** A call that replaces the process image with another program (the front-end marks it). */
@@ -121,6 +121,8 @@ function flagVariables(g: Supergraph): Set<string> {
   }
   // A field of a struct that starts as zeros (`state.uid` of `static struct {…} state;`) has a known value at the start.
   for (const v of testedIn.keys()) if (zeroAtStart(g, v)) for (const f of valueFlags(v)) constant.add(f);
+  // So has a field a brace initialiser does not name (`struct opts o = { .wait = 5 };`: `o.json` is 0).
+  for (const n of g.nodes) for (const z of zeroFillsOf(n)) for (const v of testedIn.keys()) if (zeroFilledField(z, v)) for (const f of valueFlags(v)) constant.add(f);
   // A sentinel test (`u.gid != -1`) of a value some call fills: the fill says it is not the sentinel.
   for (const v of testedIn.keys()) if (v.endsWith(MINUS_ONE) && filled.some((f) => isPartOf(v.slice(0, -MINUS_ONE.length), f))) constant.add(v);
   const candidate = (v: string): boolean => v !== NOT_ROOT && v !== FORK_PARENT && v !== SAME_IDS && !v.startsWith(RETURNED) && !v.startsWith(EFFECTIVE_ID) && (testedIn.get(v)!.size >= 2 || constant.has(v) || testSites.get(v)!.size >= 2);
@@ -145,6 +147,11 @@ function flagVariables(g: Supergraph): Set<string> {
   // followed and the field is tested elsewhere: the field decides the global's value.
   // So is a field the graph sets to a known value (`o.user = "daemon";`): the call's branch where it is unset cannot
   // be taken, and a global the call sets stays set only on the branch where it is.
+  // The field a reporter's end depends on (`Project.survivalGuard`), where the graph gives it a known value.
+  for (const n of g.nodes) if (n.survival) {
+    const field = (n.tests![0]!.subject as { variable: string }).variable;
+    if (constant.has(field)) vars.add(field);
+  }
   for (const n of g.nodes) {
     if (!n.guards) continue;
     const guard = (n.tests![0]!.subject as { variable: string }).variable;
@@ -492,6 +499,37 @@ function zeroAtStart(g: Supergraph, v: string): boolean {
   return !whole.has(m[1]!);
 }
 
+/**
+ * The structs a node declares with a brace initialiser (`CfgNode.zeroFills`), where the declaration gives their
+ * values: a `static` local only in the program's entry, run once (elsewhere its fields keep the last call's values).
+ */
+function zeroFillsOf(n: SuperNode): NonNullable<SuperNode['origin']['zeroFills']> {
+  const all = n.origin.zeroFills;
+  if (!all) return NO_ZERO_FILLS;
+  return all.some((z) => z.isStatic) ? all.filter((z) => !z.isStatic || (n.fn.isEntry && !n.chain.length)) : all;
+}
+
+const NO_ZERO_FILLS: NonNullable<SuperNode['origin']['zeroFills']> = [];
+
+/** A flag a segment's write may change (`SuperNode.touches`): of the struct or field written, and of a field it may set. */
+function touchedBy(t: Touch, flag: string): boolean {
+  const name = flag.replace(VALUE_SUFFIX, '');
+  if (name === t.base) return true;
+  if (name.startsWith(t.base + '.') || name.startsWith(t.base + '->')) return !t.fields || t.fields.has(/(\w+)$/.exec(name)![1]!);
+  return mentions(flag, t.base);
+}
+
+/** The suffixes of a value's flags (`v>0`, `v=-1`, `v=1`). */
+const VALUE_SUFFIX = /(?:>0|=-1|=1)$/;
+
+/** `name` is a field (`o.json`, `o.peer.port`) the initialiser `z` does not name, nor a part of one it names: 0. */
+function zeroFilledField(z: { variable: string; named: string[] }, name: string): boolean {
+  if (!name.startsWith(z.variable + '.')) return false;
+  const path = name.slice(z.variable.length + 1);
+  if (!/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(path)) return false;
+  return !z.named.some((n) => n === path || path.startsWith(n + '.') || n.startsWith(path + '.'));
+}
+
 /** The value classes of a counter's exact value, given its flags on the path. */
 function knownClasses(flags: ReadonlyMap<string, boolean>, v: string): ValueClass[] {
   const truth = flags.get(v);
@@ -768,7 +806,7 @@ function isBuildChoice(v: string): boolean {
  * no inlined return) pass their flags on unchanged, and the searches then share the map instead of copying it.
  */
 export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMap<string, boolean>): Map<string, boolean> {
-  const plain = !node.events.length && !node.origin.constants && !node.nonNull && !node.positive && !node.origin.rootCopies && !changedBy(node).length && !node.returnOf && node.origin.kind !== 'return';
+  const plain = !node.events.length && !node.origin.constants && !node.nonNull && !node.positive && !node.origin.rootCopies && !changedBy(node).length && !node.touches && !node.returnOf && node.origin.kind !== 'return';
   if (plain) return flags as Map<string, boolean>;
   const out = new Map(flags);
   applyConstants(g, node, out);
@@ -779,7 +817,7 @@ export function constantsAfter(g: Supergraph, node: SuperNode, flags: ReadonlyMa
 export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string, boolean>): void {
   // A new fork: which side the path was on before no longer tells the processes apart.
   if (flags.has(FORK_PARENT) && node.events.some((e) => e.kind === 'fork' || g.forkValues?.get(node.fn)?.events.has(e.id))) flags.delete(FORK_PARENT);
-  if (!flags.size && !node.origin.constants && !node.origin.values && !node.fills && !node.positive && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
+  if (!flags.size && !node.origin.constants && !node.origin.values && !node.origin.zeroFills && !node.fills && !node.positive && !node.nonNull && !changesRoot(node) && !node.returnOf && node.origin.kind !== 'return') return;
   const vars = flagVariables(g);
   // What an inlined call returned, before its caller's assignment takes it (`r = f();`) or tests it.
   const returned = node.returnOf ? valueFlags(RETURNED + node.returnOf.call).map((f) => flags.get(f)) : undefined;
@@ -791,6 +829,13 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   const steps = node.origin.steps ? Object.entries(node.origin.steps).filter(([v]) => isCounter(vars, v)).map(([v, k]) => [v, knownClasses(flags, v).flatMap((c) => stepped(c, k))] as const) : undefined;
   const grown = node.origin.increments?.filter((v) => vars.has(v) && !isCounter(vars, v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
   for (const v of changedBy(node)) forget(flags, v);
+  // A struct (or a field of it) a call may write: its fields are no longer known.
+  for (const t of node.touches ?? []) for (const f of [...flags.keys()]) if (touchedBy(t, f)) flags.delete(f);
+  // A struct declared with a brace initialiser: the fields it does not name are 0.
+  for (const z of zeroFillsOf(node)) for (const f of vars) {
+    const field = f.replace(VALUE_SUFFIX, '');
+    if (zeroFilledField(z, field)) setValue(flags, vars, field, 0);
+  }
   for (const v of grown ?? []) setValue(flags, vars, v, 1);
   for (const [v, classes] of steps ?? []) setClasses(flags, vars, v, [...new Set(classes)]);
   passed?.forEach((values, p) => copyValue(flags, vars, values, p));
@@ -1516,6 +1561,44 @@ export function failureReaches(
     push(n, constantsAfter(g, n, flags), found);
   }
   return false;
+}
+
+/**
+ * After `ev` (the `index`-th event of `node`, tested there) failed: does every path consistent with the flags end
+ * the process before it leaves the nodes `within` accepts (the failure branch's own code, and the functions inlined
+ * there)? False when the test does not show the failure branch, when a path leaves, or when the search grows too
+ * large to tell.
+ */
+export function failureEndsWithin(g: Supergraph, node: SuperNode, index: number, ev: PrivilegeEvent, within: (n: SuperNode) => boolean): boolean {
+  const fail = failureIndex(node, ev);
+  if (fail === undefined || node.events.length !== index + 1) return false;
+  const known = knownFlags(g).get(node.id);
+  if (!known) return false;
+  const start = new Map(known);
+  applyConstants(g, node, start);
+  const first = followEdge(g, node, fail, start);
+  if (!first) return false;
+  const seen = new Set<string>();
+  const stack: [number, Map<string, boolean>][] = [[node.succ[fail]!, liveOnly(g, node.succ[fail]!, first)]];
+  let ended = false;
+  while (stack.length) {
+    const [id, flags] = stack.pop()!;
+    const visit = firstVisit(g, seen, id, flags);
+    if (visit === 'too many') return false;
+    if (!visit) continue;
+    const n = g.nodes[id]!;
+    if (n.dies) {
+      ended = true;
+      continue;
+    }
+    if (id === g.exit || !within(n)) return false;
+    const after = constantsAfter(g, n, flags);
+    n.succ.forEach((s, i) => {
+      const along = followEdge(g, n, i, after);
+      if (along) stack.push([s, liveOnly(g, s, along)]);
+    });
+  }
+  return ended;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
 import type { PrivlintConfig } from '../config.js';
-import { NOT_ROOT, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type MessageShape, type PrivilegeEvent } from '../model.js';
+import { NOT_ROOT, VALUE_CLASSES, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type MessageShape, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
 import { copyPlain } from '../plain.js';
 
@@ -73,6 +73,8 @@ export interface LexicalDefinition {
   isStatic: boolean;
   /** The names it assigns that it does not declare: the globals it may set (index/c-lexical.ts). */
   assigns?: string[];
+  /** The last field of each fields' path it assigns, whatever the base (index/c-lexical.ts). */
+  fields?: string[];
   /** The names it calls that the unit defines. */
   calls?: string[];
 }
@@ -533,12 +535,114 @@ export class Project {
       if (deeper.has(global)) continue;
       const arg = call.args[guard.index]?.text.trim();
       if (arg === undefined) continue;
-      const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(arg)?.[1];
-      if (address !== undefined && guard.rest.startsWith('->')) out.set(global, `${address}.${guard.rest.slice(2)}`);
-      else if (/^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/.test(arg)) out.set(global, arg + guard.rest);
+      const field = callerField(arg, guard.rest);
+      if (field !== undefined) out.set(global, field);
     }
     return out;
   }
+
+  /**
+   * (C) A call of a project function that is not inlined and that, given the numbers the call passes, ends the
+   * process on every path unless a field of one of its parameters is set, and returns on some path where it is set:
+   * a reporter that prints a record in a machine-readable mode and otherwise calls `error(status, …)`, called with a
+   * status that is not 0 (`report(&opts, -1, "setuid")`). The field as the caller names it (`opts.json` for
+   * `f(&opts, …)`, `o->json` for `f(o, …)`); undefined for any other call. The function must change neither the
+   * parameter nor the field (the caller's field is the one tested at its entry), nor the parameters whose numbers
+   * decide its tests. `onError`: each of its ends is an error exit (`error(1, …)`, `exit(1)`).
+   */
+  survivalGuard(call: CallEvent, caller: FunctionModel, callee: FunctionModel | undefined): { field: string; onError: boolean } | undefined {
+    if (!callee || callee.language !== 'c' || caller.language !== 'c' || callee.isEntry || !callee.params.length || this.dyingDefinitions.has(callee)) return undefined;
+    const key = call.args.map((a) => (a.value === undefined ? '' : String(a.value))).join(',');
+    let byArgs = this.survivalGuards.get(callee);
+    if (!byArgs) this.survivalGuards.set(callee, (byArgs = new Map()));
+    let guard = byArgs.get(key);
+    if (guard === undefined) byArgs.set(key, (guard = this.computeSurvivalGuard(call, callee) ?? null));
+    if (!guard) return undefined;
+    const arg = call.args[guard.index]?.text.trim();
+    const field = arg === undefined ? undefined : callerField(arg, guard.rest);
+    return field === undefined ? undefined : { field, onError: guard.onError };
+  }
+
+  private readonly survivalGuards = new Map<FunctionModel, Map<string, SurvivalGuard | null>>();
+
+  private computeSurvivalGuard(call: CallEvent, callee: FunctionModel): SurvivalGuard | undefined {
+    const { nodes, entry, exit } = callee.cfg;
+    const written = new Set(nodes.flatMap((n) => [...(n.assigns ?? []), ...(n.updates ?? [])]));
+    // The numbers the call passes, by parameter, where the function never changes the parameter.
+    const numbers = new Map<string, number>();
+    callee.params.forEach((p, i) => {
+      const v = call.args[i]?.value;
+      if (p && v !== undefined && !written.has(p)) numbers.set(p, v);
+    });
+    // The function's calls as this call makes them: a parameter passed on is the caller's argument (`error(status, …)`).
+    const bound = (e: PrivilegeEvent): PrivilegeEvent => {
+      if (e.kind !== 'call' || !e.args.some((a) => numbers.has(a.text.trim()))) return e;
+      return { ...e, args: e.args.map((a) => { const v = numbers.get(a.text.trim()); return v === undefined ? a : { ...a, text: String(v), value: v }; }) };
+    };
+    const dies = nodes.map((n) => n.events.some((e) => this.isDyingCall(bound(e))));
+    if (!dies.some(Boolean)) return undefined;
+    const onError = nodes.every((n, i) => !dies[i] || n.events.some((e) => this.isDyingCall(bound(e)) && isErrorExit(bound(e))));
+    // Candidate fields: `p->f` tested for being set, neither `p` nor the field (or a part of it) written.
+    const fields = new Map<string, { index: number; rest: string }>();
+    for (const n of nodes) for (const t of n.tests ?? []) {
+      if (!('variable' in t.subject) || typeof t.whenNull !== 'boolean') continue;
+      const v = t.subject.variable;
+      const m = /^([A-Za-z_]\w*)((?:\.|->)[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(v);
+      const index = m ? callee.params.indexOf(m[1]!) : -1;
+      if (index < 0 || fields.has(v)) continue;
+      if ([...written].some((w) => w === m![1] || v === w || v.startsWith(w + '.') || v.startsWith(w + '->') || w.startsWith(v + '.') || w.startsWith(v + '->'))) continue;
+      fields.set(v, { index, rest: m![2]! });
+    }
+    for (const [field, guard] of fields) {
+      // Every path ends the process, with the field unset (false) or set (true): a loop with no way out is no end.
+      const mustDie = (set: boolean): boolean => {
+        const memo = new Map<number, boolean>();
+        const from = (id: number): boolean => {
+          const known = memo.get(id);
+          if (known !== undefined) return known;
+          memo.set(id, false);
+          const n = nodes[id]!;
+          let result: boolean;
+          if (dies[id]) result = true;
+          else if (id === exit || n.kind === 'return' || !n.succ.length) result = false;
+          else {
+            let next = n.succ.map((s, i) => [s, i] as const).filter(([s]) => s >= 0);
+            if (n.kind === 'cond' && n.succ.length === 2) for (const t of n.tests ?? []) {
+              if (!('variable' in t.subject)) continue;
+              const name = t.subject.variable;
+              let taken: number | undefined;
+              if (name === field && typeof t.whenNull === 'boolean') taken = t.whenNull !== set ? 0 : 1;
+              else if (numbers.has(name)) taken = branchForNumber(n, t, numbers.get(name)!);
+              if (taken !== undefined) next = next.filter(([, i]) => i === taken);
+            }
+            result = next.every(([s]) => from(s));
+          }
+          memo.set(id, result);
+          return result;
+        };
+        return from(entry);
+      };
+      if (mustDie(false) && !mustDie(true)) return { ...guard, onError };
+    }
+    return undefined;
+  }
+
+  /**
+   * (C) The fields a call that is not inlined may set in a struct it is handed (`report(&opts, …)`): the last field
+   * of each fields' path the definition it reaches assigns, and the definitions it calls, however deep (`json` for
+   * `o->json = 1;`). Undefined where the call reaches no definition of the unit (a library's function): any field.
+   */
+  fieldsSetByCall(call: CallEvent, caller: FunctionModel): ReadonlySet<string> | undefined {
+    if (caller.language !== 'c' || !this.definitions.size) return undefined;
+    const def = /^[A-Za-z_]\w*$/.test(call.callee) ? this.lexicalTarget(call.callee, caller.file) : undefined;
+    if (!def) return undefined;
+    let known = this.lexicalFields.get(def);
+    if (!known) this.lexicalFields.set(def, (known = new Set(namesReached(def, this.lexicalFieldNames, (d) => d.fields ?? [], (d) => (d.calls ?? []).map((c) => this.lexicalTarget(c, d.file))))));
+    return known;
+  }
+
+  private readonly lexicalFieldNames = new Map<LexicalDefinition, readonly string[]>();
+  private readonly lexicalFields = new Map<LexicalDefinition, ReadonlySet<string>>();
 
   /** (C) The lexical definition a call of `name` from `fromFile` reaches: its own file's, else the nearest linkable one. */
   private lexicalTarget(name: string, fromFile: string): LexicalDefinition | undefined {
@@ -1273,6 +1377,42 @@ function namesReached<T>(start: T, memo: Map<T, readonly string[]>, own: (t: T) 
   const out = [...names];
   memo.set(start, out);
   return out;
+}
+
+/**
+ * A parameter's field (`rest`: `->user`) as the caller names it, given the argument it passed: `o.user` for `&o`,
+ * `cfg->user` for `cfg`; undefined for an argument that is no variable or field.
+ */
+function callerField(arg: string, rest: string): string | undefined {
+  const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(arg)?.[1];
+  if (address !== undefined && rest.startsWith('->')) return `${address}.${rest.slice(2)}`;
+  if (/^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/.test(arg)) return arg + rest;
+  return undefined;
+}
+
+/**
+ * The branch a test of a number takes (0: true, 1: false), where the test tells it: by 0, by sign (a negative
+ * number takes `whenFails`'s branch where the test decides by sign alone), by -1, or by the node's value table.
+ */
+function branchForNumber(node: CfgNode, t: Test, value: number): number | undefined {
+  if (value === 0) return typeof t.whenNull === 'boolean' ? (t.whenNull ? 0 : 1) : undefined;
+  if (t.classes) return (value === -1 ? t.classes.minusOne : value < 0 ? t.classes.negative : t.classes.positive) ? 0 : 1;
+  if (value > 0 && typeof t.whenPositive === 'boolean') return t.whenPositive ? 0 : 1;
+  if (value < 0 && typeof t.whenPositive === 'boolean' && typeof t.whenFails === 'boolean') return t.whenFails ? 0 : 1;
+  const table = node.valueTable;
+  if (table && table.variables.length === 1 && 'variable' in t.subject && table.variables[0] === t.subject.variable) {
+    const cls = VALUE_CLASSES.findIndex((c) => (c.values as readonly number[]).includes(value) || (c.name === 'many' && value > 1) || (c.name === 'negative' && value < -1));
+    const truth = cls >= 0 ? table.truth[cls] : null;
+    if (typeof truth === 'boolean') return truth ? 0 : 1;
+  }
+  return undefined;
+}
+
+/** See `Project.survivalGuard`: the parameter, the field's path after it, and whether the ends are error exits. */
+interface SurvivalGuard {
+  index: number;
+  rest: string;
+  onError: boolean;
 }
 
 const NO_GUARDS: ReadonlyMap<string, string> = new Map();

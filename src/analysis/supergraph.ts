@@ -5,6 +5,7 @@
  */
 import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test, VALUE_CLASSES } from '../model.js';
 import { forwardFacts } from './flow.js';
+import { failureOnlyNodes } from './failure-regions.js';
 import { checkTime } from '../time-limit.js';
 import type { ProgramKind } from '../config.js';
 import { isErrorExit, isSuccessfulExit, type ForkValues, type Project } from './project.js';
@@ -47,6 +48,22 @@ export interface SuperNode {
   guards?: string[];
   /** Variables a call this segment makes sets to a positive number whenever the path goes on (getgrouplist's count). */
   positive?: string[];
+  /**
+   * (A branch made for a call that is not inlined) The callee ends the process unless the field this segment tests
+   * is set (`Project.survivalGuard`): its false branch is that end.
+   */
+  survival?: true;
+  /**
+   * Structs whose address a call this segment makes hands to a function not inlined (`parse(&opts)`): what was known
+   * of their fields is forgotten.
+   */
+  touches?: Touch[];
+}
+
+/** A struct (or a field of one) whose fields a segment may set: all of them, or those whose last field is in `fields`. */
+export interface Touch {
+  base: string;
+  fields?: ReadonlySet<string>;
 }
 
 export interface Supergraph {
@@ -166,6 +183,25 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
             // getgrouplist() counts the group it is given: the count it fills is positive once the call worked.
             if (target && ev.callee === 'getgrouplist' && i === 3 && (project.endsOnFailure(fn, node) || project.survivesOnlyIfWorked(fn, node, original.id))) (seg.positive ??= []).push(target);
           });
+          // A reporter on a privilege call's failure branch that ends the process unless a field is set: a branch on
+          // the field, its unset side the end (before the call's own writes to the struct, below).
+          const survival = !project.isDyingCall(ev) && !ev.execs && failureOnlyNodes(fn).has(node.id) ? project.survivalGuard(ev, fn, callee2) : undefined;
+          if (survival) {
+            const split = add(fn, guardCondition(original, node, survival.field), chain);
+            split.tests = split.origin.tests;
+            split.survival = true;
+            seg.succ.push(split.id);
+            const end = add(fn, survivalEnd(original, node), chain);
+            end.dies = true;
+            if (survival.onError) end.exitsOnError = true;
+            seg = add(fn, node, chain);
+            split.succ.push(seg.id, end.id);
+          }
+          const touched = ev.args.flatMap((a) => /^&\s*([A-Za-z_]\w*)$/.exec(a.text.trim())?.[1] ?? []);
+          if (touched.length) {
+            const fields = project.fieldsSetByCall(ev, fn);
+            for (const base of touched) (seg.touches ??= []).push(fields ? { base, fields } : { base });
+          }
           if (guarded?.size && !project.isDyingCall(ev) && !ev.execs) {
             // Each guard is a branch: the field set (the callee may set its globals) or unset (they keep their values).
             const byGuard = new Map<string, string[]>();
@@ -197,6 +233,11 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
         seg.exitsOnError = true;
       }
       if (node.tests) seg.tests = bindTests(node.tests, binding, fn);
+      // A field of a parameter written here (`o->json = 1;`) is the caller's field (`opts.json` for `f(&opts)`).
+      if (binding.size && (node.assigns || node.updates)) for (const w of [...(node.assigns ?? []), ...(node.updates ?? [])]) {
+        const field = callersField(w, binding);
+        if (field !== undefined) (seg.touches ??= []).push({ base: field });
+      }
       if (node.memberValues) for (const v of project.arrayAddressesSet(node)) (seg.nonNull ??= []).push(v);
       last[node.id] = seg;
     }
@@ -247,6 +288,15 @@ function guardCondition(call: object, node: CfgNode, guard: string): CfgNode {
     made = { id: node.id, kind: 'cond', events: [], succ: [], tests: [test], ...(node.loc ? { loc: node.loc } : {}) };
     known.set(guard, made);
   }
+  return made;
+}
+
+const survivalEnds = new WeakMap<object, CfgNode>();
+
+/** The statement made for the end of a call that dies unless a field is set (one per call of the source). */
+function survivalEnd(call: object, node: CfgNode): CfgNode {
+  let made = survivalEnds.get(call);
+  if (!made) survivalEnds.set(call, (made = { id: node.id, kind: 'stmt', events: [], succ: [], ...(node.loc ? { loc: node.loc } : {}) }));
   return made;
 }
 
@@ -338,19 +388,24 @@ function bindTests(tests: Test[], binding: Binding, fn: FunctionModel): Test[] {
       renamed = bound.text;
     } else {
       // A field of a parameter (`o->user`) the function never sets is the caller's field (`opts.user` for `f(&opts)`).
-      const m = /^([A-Za-z_]\w*)((?:\.|->)[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(name);
-      const base = m ? binding.get(m[1]!) : undefined;
-      if (!base || base.fn || setsField(fn, m![1]!, name)) return;
-      const text = base.text.trim();
-      const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(text)?.[1];
-      if (address !== undefined && m![2]!.startsWith('->')) renamed = `${address}.${m![2]!.slice(2)}`;
-      else if (LVALUE.test(text)) renamed = text + m![2]!;
-      else return;
+      renamed = callersField(name, binding);
+      if (renamed === undefined || setsField(fn, /^\w+/.exec(name)![0], name)) return;
     }
     if (out === tests) out = [...tests];
     out[i] = { ...t, subject: { variable: renamed } };
   });
   return out;
+}
+
+/** A field of a parameter (`o->json`) as the caller names it (`opts.json` where it passed `&opts`). */
+function callersField(name: string, binding: Binding): string | undefined {
+  const m = /^([A-Za-z_]\w*)((?:\.|->)[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(name);
+  const base = m ? binding.get(m[1]!) : undefined;
+  if (!base || base.fn) return undefined;
+  const text = base.text.trim();
+  const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(text)?.[1];
+  if (address !== undefined && m![2]!.startsWith('->')) return `${address}.${m![2]!.slice(2)}`;
+  return LVALUE.test(text) ? text + m![2]! : undefined;
 }
 
 const assignedCache = new WeakMap<FunctionModel, Set<string>>();

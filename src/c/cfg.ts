@@ -50,7 +50,37 @@ function declare(n: CfgNode, declaration: Node): void {
     if (name && truth !== null) (n.constants ??= {})[name] = truth;
     const number = value ? numericConstant(value) : undefined;
     if (name && number !== undefined) (n.values ??= {})[name] = number;
+    const declarator = init.childForFieldName('declarator');
+    const named = name && declarator?.type === 'identifier' && value?.type === 'initializer_list' ? namedFields(value) : undefined;
+    if (named) (n.zeroFills ??= []).push({ variable: name!, named, ...(isStaticDeclaration(declaration) ? { isStatic: true as const } : {}) });
   }
+}
+
+/**
+ * The fields a brace initialiser names (`.a = 1`, `.b.c = 2`: `a`, `b.c`), where each of its other elements is a
+ * 0 (`{ 0 }`): every field it does not name is then 0. Undefined where a position gives a field another value
+ * (`{ 1, 2 }`: which fields is not known here) or an element names an array index.
+ */
+function namedFields(list: Node): string[] | undefined {
+  const named: string[] = [];
+  for (const element of statementChildren(list)) {
+    if (element.type === 'initializer_pair') {
+      const path: string[] = [];
+      for (const d of element.childrenForFieldName('designator')) {
+        if (d?.type !== 'field_designator') return undefined;
+        const field = d.namedChildren.find((c) => c?.type === 'field_identifier')?.text;
+        if (!field) return undefined;
+        path.push(field);
+      }
+      if (!path.length) return undefined;
+      named.push(path.join('.'));
+    } else if (constantNumber(element) !== 0) return undefined;
+  }
+  return named;
+}
+
+function isStaticDeclaration(declaration: Node): boolean {
+  return declaration.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
 }
 
 /** A numeric constant, cast or not: `-1`, `(gid_t)-1` (which parses as a subtraction from a parenthesised name), `0`. */

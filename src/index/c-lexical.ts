@@ -44,6 +44,11 @@ export interface LexicalFunction {
    * the name's.
    */
   assigns: Set<string>;
+  /**
+   * The last field of each fields' path its body assigns (`o->json = 1;`, `s.peer.port = 0;`: `json`, `port`),
+   * whatever the base (a parameter's fields too): the fields a call may set in a struct it is handed.
+   */
+  fields: Set<string>;
 }
 
 export interface CLexicalIndex {
@@ -214,7 +219,8 @@ export function scanC(text: string): CLexicalIndex {
       const { name, start, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, body, params } = current;
       const base = (n: string): string => /^\w+/.exec(n)![0];
       const assigns = new Set([...body.assigned].filter((n) => !body.declared.has(base(n)) && !params.has(base(n))));
-      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns });
+      const fields = new Set([...body.assigned].flatMap((n) => /(?:\.|->)([A-Za-z_]\w*)$/.exec(n)?.[1] ?? []));
+      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns, fields });
       current = undefined;
     }
     resetHead(end);
@@ -448,7 +454,7 @@ function nextNonSpace(text: string, i: number): number {
  */
 export function lexicalFingerprint(text: string, noreturnNames: (text: string) => string[], index: CLexicalIndex = scanC(text)): string {
   return JSON.stringify([
-    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic, [...f.assigns]]),
+    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic, [...f.assigns], [...f.fields]]),
     index.macros,
     [...index.topLevelUses],
     index.unbalanced,

@@ -97,7 +97,7 @@ export function definitionsOf(sources: SelectableSource[]): Map<string, LexicalD
   const called: [LexicalDefinition, Set<string>][] = [];
   for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) {
     const list = found.get(f.name) ?? [];
-    const def: LexicalDefinition = { file: src.path, isStatic: f.isStatic, ...(f.assigns.size ? { assigns: [...f.assigns] } : {}) };
+    const def: LexicalDefinition = { file: src.path, isStatic: f.isStatic, ...(f.assigns.size ? { assigns: [...f.assigns] } : {}), ...(f.fields.size ? { fields: [...f.fields] } : {}) };
     list.push(def);
     found.set(f.name, list);
     called.push([def, f.calls]);
@@ -292,6 +292,11 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
     }
   }
   const execs = (f: LexicalFunction): boolean => usesAny(f, execNames);
+  // A reporter with no `return` that may end the process (`if (o->json) print(…); else error(status, …);`), called
+  // by a function that makes privilege calls: it may end the process on every path but where a field of its
+  // parameter is set (`Project.survivalGuard`, asked of the calls on a privilege call's failure branch), which the
+  // scan cannot judge.
+  const mayEnd = (f: LexicalFunction, caller: LexicalFunction): boolean => !f.returns && (diesOrGates(f) || f.uses.has('error') || f.uses.has('error_at_line')) && usesAny(caller, privilegeNames);
   /** Kept below a dying function on the way to an exec: the functions they call that exec are kept too. */
   const towardExec = new Set<LexicalFunction>();
   const work = [...relevant];
@@ -302,7 +307,7 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
       if (relevant.has(callee)) continue;
       // and functions that call a function pointer they are handed (`ngx_spawn_process(cycle, proc, …)`)
       const toExec = launching && (execs(callee) || [...callee.calls].some((c) => byName.get(c)?.some(execs)));
-      if (summarised.has(callee) || callee.callsParameter || toExec || (towardExec.has(f) && execs(callee))) {
+      if (summarised.has(callee) || callee.callsParameter || toExec || (towardExec.has(f) && execs(callee)) || mayEnd(callee, f)) {
         if (toExec) towardExec.add(callee);
         relevant.add(callee);
         work.push(callee);

@@ -1,5 +1,6 @@
 import { reachable } from '../analysis/flow.js';
-import { failureIndex, failureReaches, reachedAvoiding } from '../analysis/paths.js';
+import { failureEndsWithin, failureIndex, failureReaches, reachedAvoiding } from '../analysis/paths.js';
+import { branchOnly } from '../analysis/failure-regions.js';
 import { buildSupergraph, type Supergraph, type SuperNode } from '../analysis/supergraph.js';
 import type { FunctionModel, PrivilegeEvent } from '../model.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -163,6 +164,30 @@ function siteIn(node: SuperNode, ev: PrivilegeEvent, inner: PrivilegeEvent): { i
   return i < 0 ? undefined : { i, e: node.events[i]! };
 }
 
+const survivalGraphs = new WeakMap<Supergraph, boolean>();
+
+/**
+ * The failure branch of `ev` calls a reporter that ends the process unless a field is set (`report(&opts, -1, …)`,
+ * a branch on the field in the graphs: `Project.survivalGuard`), and in every program whose paths reach the call the
+ * field is still unset there (the options that set it are read later): each failure ends the process before the
+ * branch rejoins the code that assumes success. Undefined-as-false when no program entry reaches the call.
+ */
+function endsWhereReached(ctx: RuleContext, ev: PrivilegeEvent): boolean {
+  if (ev.kind === 'call') return false;
+  const holds = (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent): boolean => {
+    let has = survivalGraphs.get(g);
+    if (has === undefined) survivalGraphs.set(g, (has = g.nodes.some((n) => n.survival === true)));
+    if (!has || node.origin.kind !== 'cond') return false;
+    const fail = failureIndex(node, e);
+    if (fail === undefined) return false;
+    const region = branchOnly(node.fn, node.origin, fail);
+    const chain = node.chain;
+    const within = (n: SuperNode): boolean => (n.chain === chain ? region.has(n.origin.id) : n.chain.length > chain.length && chain.every((c, i) => n.chain[i] === c));
+    return failureEndsWithin(g, node, index, e, within);
+  };
+  return judgedOnEntries(ctx, ev, ev, holds) === true;
+}
+
 /** `holds` wherever a program entry's paths reach `ev`; undefined when no entry reaches it. */
 function judgedOnEntries(ctx: RuleContext, ev: PrivilegeEvent, inner: PrivilegeEvent, holds: (g: Supergraph, node: SuperNode, index: number, e: PrivilegeEvent) => boolean): boolean | undefined {
   let reached = false;
@@ -224,7 +249,7 @@ export const uncheckedReturn: Rule = {
   tags: ['security', 'privilege', 'external/cwe/cwe-252', 'external/cwe/cwe-273'],
   core: true,
   docs: {
-    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged; in Node, so does a helper that catches the exception and returns a failure value (`catch { return false; }`), whose callers must test the value (ignoring it, or only logging it, is flagged at the call), while one that returns its success value whichever way the call went (`return true;` after a catch that only logs) is flagged inside. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, a first attempt whose failure branch makes a second attempt at the same effect that ends the process (or returns an error) when it fails too (`if ((set_groups(a) != 0 && set_groups(b) != 0) || setgid(g) != 0) die(…);`), a first attempt whose failure is counted and a second attempt that ends the process when it fails too (`if (setgroups(0, NULL) != 0 && nerrs) err(…);`), a groups call before a return to the invoking user (`setuid(getuid())`, which keeps that user\'s own groups), a gid drop made again, checked, before the uid drop, and a jail chdir whose failure branch enters a jail with a chdir of its own, checked (`if (chdir(site_dir) != 0) { if (chdir(home) != 0 || chroot(home) != 0 || chdir("/") != 0) die(…); }`) are not flagged (also when the call is a project function that returns the status of such a call, such as one that adds groups to those already set with a check, and when the repair is made in a helper or a Node callback whose failure its caller handles: a `listen` callback, or a helper the top level calls, that lets the exception end the process); a failure that reaches the drop or the unprivileged work unrepaired is.',
+    what: 'Flags calls of setuid, setgid, setresuid, setresgid, seteuid, setegid, setreuid, setregid, setgroups, initgroups, chroot and the chdir that enters a chroot jail (before `chroot(".")`, or the first after `chroot(dir)`; a later `chdir("/")` inside the jail, such as a daemon\'s when it detaches, needs no check) whose failure is not handled on every path: the result is ignored, cast to `(void)`, stored and never tested, tested only inside `assert()`, or tested by a branch that only logs and carries on. A failure branch that calls a reporter which ends the process unless an option field is set (`report(&opts, -1, "setuid")` whose body is `if (o->json) print(…); else error(status, …);`) handles the failure where every program reaching the call has not set the field yet (the options are read after the drop; a struct declared with a brace initialiser starts with the fields it does not name at 0). A failure branch that leaves through the project\'s error-exit macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`) or jumps to a cleanup shared with the success path that then returns an error (in `main`, the status the failure branch set) handles the failure. A project function that returns such a result passes the duty to every caller, and its unchecked calls are flagged; in Node, so does a helper that catches the exception and returns a failure value (`catch { return false; }`), whose callers must test the value (ignoring it, or only logging it, is flagged at the call), while one that returns its success value whichever way the call went (`return true;` after a catch that only logs) is flagged inside. Calls that raise privilege (`seteuid(0)`) are exempt: their failure leaves less privilege, not more. A failure matters only where the program can go on believing the call worked: groups set early as hygiene (`setgroups(0, NULL)`) and set again, checked, before the uid drop — or in a process that never drops its uid — an `initgroups()` whose failure falls back to a checked `setgroups()`, a first attempt whose failure branch makes a second attempt at the same effect that ends the process (or returns an error) when it fails too (`if ((set_groups(a) != 0 && set_groups(b) != 0) || setgid(g) != 0) die(…);`), a first attempt whose failure is counted and a second attempt that ends the process when it fails too (`if (setgroups(0, NULL) != 0 && nerrs) err(…);`), a groups call before a return to the invoking user (`setuid(getuid())`, which keeps that user\'s own groups), a gid drop made again, checked, before the uid drop, and a jail chdir whose failure branch enters a jail with a chdir of its own, checked (`if (chdir(site_dir) != 0) { if (chdir(home) != 0 || chroot(home) != 0 || chdir("/") != 0) die(…); }`) are not flagged (also when the call is a project function that returns the status of such a call, such as one that adds groups to those already set with a check, and when the repair is made in a helper or a Node callback whose failure its caller handles: a `listen` callback, or a helper the top level calls, that lets the exception end the process); a failure that reaches the drop or the unprivileged work unrepaired is.',
     why: 'These calls fail for ordinary reasons: RLIMIT_NPROC reached, a missing capability, a seccomp or SELinux policy, a uid that does not exist in a container. When a drop fails silently the process keeps running as root while every later line of the program assumes it does not. `assert()` disappears when NDEBUG is defined, so it is not a check.',
     example: 'setgroups(1, &pw->pw_gid);\n(void)setgid(pw->pw_gid);\nif (setuid(pw->pw_uid) != 0)\n\tsyslog(LOG_ERR, "setuid failed");\nserve();',
     useInstead: 'if (setgroups(1, &pw->pw_gid) == -1 ||\n    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||\n    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)\n\terr(1, "cannot drop privileges");\nserve();',
@@ -237,7 +262,7 @@ export const uncheckedReturn: Rule = {
       for (const node of fn.cfg.nodes) for (const ev of node.events) {
         if (ctx.decidedAt(ev.loc) || !ctx.judge.needsCheck(fn, ev)) continue;
         const verdict = ctx.judge.judge(fn, ev);
-        if (verdict.status !== 'unchecked' || repairedLater(ctx, ev)) continue;
+        if (verdict.status !== 'unchecked' || repairedLater(ctx, ev) || endsWhereReached(ctx, ev)) continue;
         const inner = ctx.judge.underlying(fn, ev);
         const call = oneLine(ev.text);
         const node = fn.language === 'node';

@@ -1,0 +1,62 @@
+/**
+ * Where a function handles a privilege call's failure: the nodes only its failure branch reaches (not the code the
+ * branch rejoins). Read by the supergraphs, which look closer at the calls made there (`Project.survivalGuard`), and
+ * by unchecked-return, which asks whether every program's paths through them end the process.
+ */
+import type { CfgNode, FunctionModel, PrivilegeEvent } from '../model.js';
+
+/** A call whose failure the program must handle, as the function's graph shows it (not a raise, not a probe). */
+function isPrivilegeCall(e: PrivilegeEvent): boolean {
+  return (e.kind === 'set-id' && e.direction === 'drop') || e.kind === 'set-groups' || e.kind === 'chroot' || e.kind === 'chdir';
+}
+
+const regionCache = new WeakMap<CfgNode, (Set<number> | undefined)[]>();
+
+/**
+ * The nodes of `fn` that the `index`-th branch of the condition `cond` reaches and its other branch does not.
+ */
+export function branchOnly(fn: FunctionModel, cond: CfgNode, index: number): Set<number> {
+  let byIndex = regionCache.get(cond);
+  if (!byIndex) regionCache.set(cond, (byIndex = []));
+  let region = byIndex[index];
+  if (region) return region;
+  const { nodes } = fn.cfg;
+  const reach = (start: number): Set<number> => {
+    const seen = new Set<number>();
+    const work = start >= 0 ? [start] : [];
+    while (work.length) {
+      const id = work.pop()!;
+      if (seen.has(id) || id === cond.id) continue;
+      seen.add(id);
+      for (const s of nodes[id]!.succ) if (s >= 0) work.push(s);
+    }
+    return seen;
+  };
+  const other = reach(cond.succ[1 - index] ?? -1);
+  region = new Set([...reach(cond.succ[index] ?? -1)].filter((id) => !other.has(id)));
+  byIndex[index] = region;
+  return region;
+}
+
+const failureNodeCache = new WeakMap<FunctionModel, Set<number>>();
+
+/**
+ * The nodes of `fn` on the failure branch of a privilege call tested where it is made (`if (setuid(u) < 0)
+ * report(…);`), and only there.
+ */
+export function failureOnlyNodes(fn: FunctionModel): Set<number> {
+  let out = failureNodeCache.get(fn);
+  if (out) return out;
+  out = new Set();
+  for (const n of fn.cfg.nodes) {
+    if (n.kind !== 'cond' || n.succ.length !== 2) continue;
+    for (const t of n.tests ?? []) {
+      if (!('event' in t.subject) || typeof t.whenFails !== 'boolean') continue;
+      const id = t.subject.event;
+      if (!n.events.some((e) => e.id === id && isPrivilegeCall(e))) continue;
+      for (const m of branchOnly(fn, n, t.whenFails ? 0 : 1)) out.add(m);
+    }
+  }
+  failureNodeCache.set(fn, out);
+  return out;
+}
