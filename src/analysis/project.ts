@@ -1394,9 +1394,13 @@ function callerField(arg: string, rest: string): string | undefined {
  * The branch a test of a number takes (0: true, 1: false), where the test tells it: by 0, by sign (a negative
  * number takes `whenFails`'s branch where the test decides by sign alone), by -1, or by the node's value table.
  */
-function branchForNumber(node: CfgNode, t: Test, value: number): number | undefined {
-  if (value === 0) return typeof t.whenNull === 'boolean' ? (t.whenNull ? 0 : 1) : undefined;
-  if (t.classes) return (value === -1 ? t.classes.minusOne : value < 0 ? t.classes.negative : t.classes.positive) ? 0 : 1;
+/**
+ * The branch a test takes where its variable holds a known number (an argument the caller passes), where the test
+ * tells it: by 0, by -1 or sign, or by the condition's value table; undefined where it does not.
+ */
+export function branchForNumber(node: CfgNode, t: Test, value: number): number | undefined {
+  if (value === 0 && typeof t.whenNull === 'boolean') return t.whenNull ? 0 : 1;
+  if (value !== 0 && t.classes) return (value === -1 ? t.classes.minusOne : value < 0 ? t.classes.negative : t.classes.positive) ? 0 : 1;
   if (value > 0 && typeof t.whenPositive === 'boolean') return t.whenPositive ? 0 : 1;
   if (value < 0 && typeof t.whenPositive === 'boolean' && typeof t.whenFails === 'boolean') return t.whenFails ? 0 : 1;
   const table = node.valueTable;

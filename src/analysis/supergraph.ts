@@ -3,12 +3,12 @@
  * project functions it calls that change privileges inlined at each call, so that order rules see every path
  * across functions and files. Calls that are not inlined contribute their summary (input read, never returns).
  */
-import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test, VALUE_CLASSES } from '../model.js';
+import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
 import { failureOnlyNodes } from './failure-regions.js';
 import { checkTime } from '../time-limit.js';
 import type { ProgramKind } from '../config.js';
-import { isErrorExit, isSuccessfulExit, type ForkValues, type Project } from './project.js';
+import { branchForNumber, isErrorExit, isSuccessfulExit, type ForkValues, type Project } from './project.js';
 
 export interface SuperNode {
   id: number;
@@ -343,23 +343,8 @@ function impossibleBranch(fn: FunctionModel, node: CfgNode, binding: Binding): n
       return isNull ? 1 - nullBranch : nullBranch;
     }
     if (bound.value === undefined || changesParameter(fn, t.subject.variable)) continue;
-    const taken = branchForValue(node, t, bound.value);
+    const taken = branchForNumber(node, t, bound.value);
     if (taken !== undefined) return 1 - taken;
-  }
-  return undefined;
-}
-
-/** The branch a test takes for a known number, where the test tells it (by 0, by sign, by -1, or by its table). */
-function branchForValue(node: CfgNode, t: Test, value: number): number | undefined {
-  const variable = (t.subject as { variable: string }).variable;
-  if (value === 0 && typeof t.whenNull === 'boolean') return t.whenNull ? 0 : 1;
-  if (t.classes && value !== 0) return (value === -1 ? t.classes.minusOne : value < 0 ? t.classes.negative : t.classes.positive) ? 0 : 1;
-  if (value > 0 && typeof t.whenPositive === 'boolean') return t.whenPositive ? 0 : 1;
-  const table = node.valueTable;
-  if (table && table.variables.length === 1 && table.variables[0] === variable) {
-    const cls = VALUE_CLASSES.findIndex((c) => (c.values as readonly number[]).includes(value) || (c.name === 'many' && value > 1) || (c.name === 'negative' && value < -1));
-    const truth = cls >= 0 ? table.truth[cls] : null;
-    if (typeof truth === 'boolean') return truth ? 0 : 1;
   }
   return undefined;
 }
