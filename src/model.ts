@@ -182,6 +182,12 @@ export interface CallEvent extends EventBase {
    * first argument is the mount's source). A `chroot(".")` made in it then enters no jail (rules/root-switch.ts).
    */
   movesOntoRoot?: true;
+  /**
+   * (C) The call writes through none of its arguments: an assertion, or a C library function whose pointer
+   * parameters are all `const` (`strlen`, `printf`). A struct passed to it by address keeps its fields. Holds only
+   * while no project function of that name is called instead.
+   */
+  writesNoArgument?: true;
   /** (C) A call through this struct member (`ops->change(op)`): it reaches the functions stored in the member. */
   member?: string;
   /** The call ends the process because something went wrong (Node: a `throw` no `catch` handles). */

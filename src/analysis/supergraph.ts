@@ -197,7 +197,8 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
             seg = add(fn, node, chain);
             split.succ.push(seg.id, end.id);
           }
-          const touched = ev.args.flatMap((a) => /^&\s*([A-Za-z_]\w*)$/.exec(a.text.trim())?.[1] ?? []);
+          // A struct passed by address may have any field written, unless the callee writes through no argument.
+          const touched = ev.writesNoArgument && !callee2 ? [] : ev.args.flatMap((a) => /^&\s*([A-Za-z_]\w*)$/.exec(a.text.trim())?.[1] ?? []);
           if (touched.length) {
             const fields = project.fieldsSetByCall(ev, fn);
             for (const base of touched) (seg.touches ??= []).push(fields ? { base, fields } : { base });

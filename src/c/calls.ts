@@ -327,8 +327,21 @@ function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
     }),
     ...(EXEC_FAMILY.test(api) ? { execs: true as const } : {}),
     ...(movesMountOntoRoot(api, texts) ? { movesOntoRoot: true as const } : {}),
+    ...(ASSERT_NAMES.has(api) || READ_ONLY_LIBRARY.has(api) ? { writesNoArgument: true as const } : {}),
   };
 }
+
+/**
+ * C library functions whose pointer parameters are all `const` (C11, POSIX, <err.h>): they read what they are given
+ * and write none of it. A function that fills a buffer or a struct it is given (`stat`, `strtol`'s end pointer,
+ * `memset`, `free`) is not one.
+ */
+const READ_ONLY_LIBRARY = new Set([
+  'printf', 'fprintf', 'dprintf', 'vprintf', 'vfprintf', 'vdprintf', 'syslog', 'vsyslog', 'puts', 'fputs', 'perror',
+  'warn', 'warnx', 'vwarn', 'vwarnx',
+  'strlen', 'strnlen', 'strcmp', 'strncmp', 'strcasecmp', 'strncasecmp', 'strcoll', 'memcmp', 'strchr', 'strrchr',
+  'strstr', 'strspn', 'strcspn', 'strpbrk', 'memchr', 'strdup', 'strndup', 'atoi', 'atol', 'atoll', 'atof',
+]);
 
 /** `mount(src, "/", type, flags with MS_MOVE, data)`: a mount moved onto "/" (a root file-system switch). */
 function movesMountOntoRoot(api: string, args: readonly string[]): boolean {
