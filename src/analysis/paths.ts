@@ -139,7 +139,12 @@ function flagVariables(g: Supergraph): Set<string> {
   // tests guard the most conditions of the source rank first: where too many combinations meet, a helper's local
   // or option, tested at every reply, is given up before the program's own state, tested in two places.
   const byCopies = (a: [string, Set<object>], b: [string, Set<object>]): number => lateRank(a[0]) - lateRank(b[0]) || guards.get(b[0])!.copies - guards.get(a[0])!.copies || b[1].size - a[1].size;
-  const followed = [...testedIn].filter(([v]) => candidate(v) && guards.has(v)).sort(byCopies).slice(0, MAX_FLAGS);
+  // Build choices (`#if X` twice in a function) come on top of the program's variables: a build choice is never
+  // assigned, so it only tells paths apart between its tests, and it is given up first where too many combinations
+  // meet; counted among the program's variables, it was left out of a graph with many, and a path took the
+  // switch of one `#if X` block without the switch back of the other.
+  const ranked = [...testedIn].filter(([v]) => candidate(v) && guards.has(v)).sort(byCopies);
+  const followed = [...ranked.filter(([v]) => !isBuildChoice(v)).slice(0, MAX_FLAGS), ...ranked.filter(([v]) => isBuildChoice(v)).slice(0, MAX_BUILD_CHOICES)];
   vars = new Set(followed.sort((a, b) => lateRank(a[0]) - lateRank(b[0]) || guards.get(b[0])!.conditions - guards.get(a[0])!.conditions || byCopies(a, b)).map(([v]) => v));
   // A variable passed to a followed parameter, and set to known values where it lives, is followed too.
   for (const n of g.nodes) for (const [p, arg] of boundArguments(n) ?? []) if (vars.has(p) && constant.has(arg)) vars.add(arg);
@@ -185,6 +190,8 @@ function flagVariables(g: Supergraph): Set<string> {
 }
 
 const MAX_FLAGS = 12;
+/** Build choices followed besides the MAX_FLAGS program variables. */
+const MAX_BUILD_CHOICES = 4;
 
 /**
  * Whether the real uid is root where the effective one may not be: true after an effective-only drop (`seteuid(u)`)
@@ -778,7 +785,7 @@ export function flagRanking(g: Supergraph): string[] {
   // Variables that keep whether the process is root come with the process's own flag.
   const rootCopies = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []).filter((v) => vars.has(v)));
   const first = [NOT_ROOT, FORK_PARENT, SAME_IDS, REAL_ROOT].filter((v) => vars.has(v)).concat([...rootCopies]);
-  // Which way the build went (`$defined:X`) is given up first where too many combinations meet: the program's own
+  // Which way the build went (`$defined:X`, `$if:X`) is given up first where too many combinations meet: the program's own
   // variables tell its paths apart; a build choice only keeps two builds' code from mixing.
   const rest = [...vars].filter((v) => !first.includes(v));
   return first.concat(
@@ -796,9 +803,9 @@ function lateRank(v: string): number {
   return isBuildChoice(v) ? 2 : v.endsWith(MINUS_ONE) ? 1 : 0;
 }
 
-/** The pseudo-variable of a build choice: whether a macro is defined (`#ifdef X` … `#ifndef X`). */
+/** The pseudo-variable of a build choice: whether a macro is defined (`#ifdef X` … `#ifndef X`), or non-zero (`#if X`). */
 function isBuildChoice(v: string): boolean {
-  return v.startsWith('$defined:');
+  return v.startsWith('$defined:') || v.startsWith('$if:');
 }
 
 /**

@@ -506,10 +506,13 @@ export class FunctionCfgBuilder extends GraphBuilder {
     // `#ifdef X … #else … #endif` (or `#ifndef X`, `#if defined(X)`, `#if !defined(X)`) where both sides are built:
     // whether X is defined is one choice of the build, the same at each such test in the file. A condition on the
     // pseudo-variable `$defined:X`, so that no path combines `#ifdef X` code with `#ifndef X` code.
-    const macro = both ? definednessTest(node) : undefined;
+    // `#if X` … `#if X` (or `#if !X`): whether the macro's value is non-zero is one choice of the build too (`$if:X`).
+    const defined = both ? definednessTest(node) : undefined;
+    const valued = both && !defined ? macroValueTest(node) : undefined;
+    const macro = defined ?? valued;
     const fork = this.newNode(macro ? 'cond' : 'branch', node);
     this.connect(ins, fork.id);
-    if (macro) fork.tests = [{ subject: { variable: `$defined:${macro.name}` }, whenFails: !macro.negated, whenNull: macro.negated, boolean: true }];
+    if (macro) fork.tests = [{ subject: { variable: `${defined ? '$defined:' : '$if:'}${macro.name}` }, whenFails: !macro.negated, whenNull: macro.negated, boolean: true }];
     const start = [{ from: fork.id, slot: macro ? 0 : -1 }];
     const otherwise = [{ from: fork.id, slot: macro ? 1 : -1 }];
     const outer = this.platform;
@@ -1027,6 +1030,13 @@ function definednessTest(node: Node): { name: string; negated: boolean } | undef
   return m ? { name: (m[2] ?? m[3])!, negated: m[1] === '!' } : undefined;
 }
 
+/** `#if X`, `#if (X)`, `#if !X`: the macro whose value alone decides the branch (non-zero: the body is compiled). */
+function macroValueTest(node: Node): { name: string; negated: boolean } | undefined {
+  if (node.type !== 'preproc_if') return undefined;
+  const m = /^(!?)\s*\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
+  return m && m[2] !== 'defined' ? { name: m[2]!, negated: m[1] === '!' } : undefined;
+}
+
 /**
  * `#ifdef HAVE_SETRESUID`, `#if defined(HAVE_SETRESGID)`, `#if HAVE_SETRESUID` (configure's test for the call), or
  * their negations: the test of whether the system has setresuid()/setresgid(), negated when its body is the code for
@@ -1035,9 +1045,8 @@ function definednessTest(node: Node): { name: string; negated: boolean } | undef
 function setresFeatureTested(node: Node): { negated: boolean } | undefined {
   const defined = definednessTest(node);
   if (defined) return SETRES_FEATURE.test(defined.name) ? { negated: defined.negated } : undefined;
-  if (node.type !== 'preproc_if') return undefined;
-  const m = /^(!?)\s*\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(node.childForFieldName('condition')?.text.trim() ?? '');
-  return m && SETRES_FEATURE.test(m[2]!) ? { negated: m[1] === '!' } : undefined;
+  const valued = macroValueTest(node);
+  return valued && SETRES_FEATURE.test(valued.name) ? { negated: valued.negated } : undefined;
 }
 
 const SETRES_FEATURE = /^HAVE_SETRES[UG]ID$/;
