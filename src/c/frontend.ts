@@ -173,17 +173,41 @@ function acceptedInto(def: Node, text: string): string[] {
 /** Socket domains of the machine itself: what is read from them comes from the kernel or a local process. */
 const LOCAL_DOMAIN = /^(?:AF|PF)_(?:NETLINK|UNIX|LOCAL|ROUTE)$/;
 
-/** The variables a function assigns a local socket to (`nl = socket(AF_NETLINK, …)`). */
+/**
+ * The variables a function assigns a local socket to (`nl = socket(AF_NETLINK, …)`), and the two ends of a local
+ * socket pair (`socketpair(AF_UNIX, …, sv)`: `sv[0]`, `sv[1]`, and the variables the function copies them into,
+ * `helper_fd = sv[0];`): the other end belongs to the process itself or to a child it starts.
+ */
 function localSocketsIn(def: Node, text: string): string[] {
   if (!/\b[AP]F_(?:NETLINK|UNIX|LOCAL|ROUTE)\b/.test(text)) return [];
   const names: string[] = [];
+  const pairs: string[] = [];
   for (const call of descendantsOfType(def, ['call_expression'])) {
-    if (calleeName(call) !== 'socket') continue;
-    const domain = call.childForFieldName('arguments')?.namedChild(0);
-    const name = assignedName(call);
-    if (domain && LOCAL_DOMAIN.test(unwrap(domain).text) && name) names.push(name);
+    const callee = calleeName(call);
+    if (callee !== 'socket' && callee !== 'socketpair') continue;
+    const args = call.childForFieldName('arguments');
+    const domain = args?.namedChild(0);
+    if (!domain || !LOCAL_DOMAIN.test(unwrap(domain).text)) continue;
+    const pair = callee === 'socketpair' ? args?.namedChild(3) : undefined;
+    const name = callee === 'socket' ? assignedName(call) : pair && unwrap(pair).type === 'identifier' ? unwrap(pair).text : undefined;
+    if (!name) continue;
+    if (callee === 'socket') names.push(name);
+    else pairs.push(`${name}[0]`, `${name}[1]`);
+  }
+  if (!pairs.length) return names;
+  names.push(...pairs);
+  for (const assignment of descendantsOfType(def, ['assignment_expression', 'init_declarator'])) {
+    const value = assignment.childForFieldName(assignment.type === 'init_declarator' ? 'value' : 'right');
+    if (!value || !pairs.includes(unwrap(value).text.replace(/\s+/g, ''))) continue;
+    const name = assignment.type === 'init_declarator' ? declaratorName(assignment.childForFieldName('declarator')) : unwrap(assignment.childForFieldName('left')!).text;
+    if (name && /^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/.test(name)) names.push(name);
   }
   return names;
+}
+
+/** The variable a descriptor's name is kept in: `sv` for `sv[0]`. */
+function variableOf(name: string): string {
+  return name.replace(/\[.*$/, '');
 }
 
 /** The first arguments of the function's read()/readv() calls that are plain names. */
@@ -636,7 +660,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const accepted = acceptedInto(def, defText);
         const ownSockets = localSocketsIn(def, defText);
         let locals = accepted.length || ownSockets.length ? localNames(def) : undefined;
-        for (const n of ownSockets) if (!locals!.has(n) && !(model.localSocketGlobals ??= []).includes(n)) model.localSocketGlobals.push(n);
+        for (const n of ownSockets) if (!locals!.has(variableOf(n)) && !(model.localSocketGlobals ??= []).includes(n)) model.localSocketGlobals.push(n);
         for (const n of accepted) if (!locals!.has(n) && !(model.socketGlobals ??= []).includes(n)) model.socketGlobals.push(n);
         const kept = reuse?.take(def, nextEventId);
         if (kept) {
@@ -655,7 +679,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const takesMessage = messageShape(fn.childForFieldName('parameters')?.text ?? '');
         const sockets = accepted.filter((n) => locals.has(n));
         const localDescriptors = readDescriptors(def, defText).filter((n) => locals.has(n) && !sockets.includes(n));
-        const localSockets = ownSockets.filter((n) => locals.has(n));
+        const localSockets = ownSockets.filter((n) => locals.has(variableOf(n)));
         const isEntry = name === 'main' || entryAliases.has(name);
         const builder = new FunctionCfgBuilder(counted ? { ...ctx, nextEventId: counted.next } : ctx, isEntry ? { argv: params[1], envp: params[2] } : {});
         const typeText = def.childForFieldName('type')?.text ?? '';

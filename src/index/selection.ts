@@ -255,10 +255,11 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   const relevant = closeOverUsers(all.filter((f) => usesAny(f, privilegeNames) || opensDirectory(f) || (usesAny(f, ID_GETTERS) && diesOrGates(f))));
   // Callees whose summaries matter: they die, read input, or (with a chroot in the unit) change directory.
   const inputNames = new Set([...INPUT_NAMES, ...vocabulary.inputFunctions]);
-  // A unit that accepts connections reads network data with plain read(): the functions that accept (where the
-  // descriptor is kept) and those that read are parsed, and the project tells which reads are of a connection.
-  // and the functions that open a socket of the machine itself (netlink, Unix): what is read from it is no network data.
-  for (const f of all) if (f.uses.has('socket') && usesAny(f, LOCAL_DOMAINS)) relevant.add(f);
+  // The functions that open a socket of the machine itself (netlink, Unix, a Unix socket pair) are parsed: what is
+  // read from it is no network data. A unit that accepts connections reads network data with plain read(): the
+  // functions that accept (where the descriptor is kept) and those that read are parsed, and the project tells which
+  // reads are of a connection.
+  for (const f of all) if ((f.uses.has('socket') || f.uses.has('socketpair')) && usesAny(f, LOCAL_DOMAINS)) relevant.add(f);
   const accepting = all.filter((f) => usesAny(f, ACCEPT_NAMES));
   if (accepting.length) {
     for (const name of SOCKET_READ_NAMES) inputNames.add(name);
