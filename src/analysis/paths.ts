@@ -133,7 +133,7 @@ function flagVariables(g: Supergraph): Set<string> {
   for (const n of g.nodes) if (n.events.some((e) => decidedByFlags(e, jails, afterJail?.[n.id] === 1))) privilegeNodes[n.id] = 1;
   const reaches = reachingNodes(g, privilegeNodes);
   const asked = testsAt.filter(([n, v]) => candidate(v) && n.succ.some((s) => reaches[s]));
-  for (const [v, count] of guardCounts(g, testsAt, asked, privilegeNodes, reaches)) guards.set(v, count);
+  for (const [v, count] of chosenGuardCounts(g, testsAt, asked, privilegeNodes, reaches)) guards.set(v, count);
   // The variables followed are those whose guarding tests lie on the most paths (each inlined copy of a test is a
   // place where following the variable keeps a path from taking a branch it cannot take). Among them, those whose
   // tests guard the most conditions of the source rank first: where too many combinations meet, a helper's local
@@ -241,6 +241,36 @@ function afterChroot(g: Supergraph): Uint8Array {
   return after;
 }
 /**
+ * guardCounts for the variables that can be among those followed (flagVariables' ranking: build choices apart, then
+ * lateRank, then guarding copies, most first), not for every candidate: each count is a fixpoint over the graph, and
+ * a program with hundreds of option variables (exim) spent most of its time counting variables that could not be
+ * chosen. Taken in the ranking's order with each variable's bound (copiesBound), a variable is counted while its
+ * bound reaches the copies of the last of the MAX_FLAGS (MAX_BUILD_CHOICES) counted so far: a variable left out has
+ * fewer guarding copies than every one chosen, so the choice is the one counting them all would make.
+ */
+function chosenGuardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [SuperNode, string][], privilegeNodes: Uint8Array, reaches: Uint8Array): Map<string, GuardCount> {
+  const counts = new Map<string, GuardCount>();
+  if (!asked.length) return counts;
+  const count = guardCounter(g, testsAt, privilegeNodes);
+  const byVariable = [...groupedByVariable(asked)].map(([v, conds]) => ({ v, conds, rank: lateRank(v), bound: copiesBound(conds) }));
+  for (const [builds, limit] of [[false, MAX_FLAGS], [true, MAX_BUILD_CHOICES]] as const) {
+    const order = byVariable.filter((x) => isBuildChoice(x.v) === builds).sort((a, b) => a.rank - b.rank || b.bound - a.bound);
+    const chosen: { rank: number; copies: number }[] = [];
+    for (const x of order) {
+      // The last of the `limit` best counted so far (rank, then copies): a variable that cannot reach it is left.
+      const last = chosen.length >= limit ? chosen[limit - 1]! : undefined;
+      if (last && (x.rank > last.rank || x.bound < last.copies)) break;
+      const c = count(x.v, x.conds, reaches);
+      if (!c) continue;
+      counts.set(x.v, c);
+      chosen.push({ rank: x.rank, copies: c.copies });
+      chosen.sort((a, b) => a.rank - b.rank || b.copies - a.copies);
+    }
+  }
+  return counts;
+}
+
+/**
  * How many of the `asked` tests of each variable guard privilege calls (one branch reaches a privilege call that the
  * other does not), as conditions of the source and as inlined copies. Each branch is followed, however far, until the variable is tested again (a loop back to the same
  * test proves nothing). No distance counts: how much unrelated code lies between a test and the calls (a function
@@ -249,6 +279,33 @@ function afterChroot(g: Supergraph): Uint8Array {
 function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [SuperNode, string][], privilegeNodes: Uint8Array, reaches: Uint8Array): Map<string, GuardCount> {
   const counts = new Map<string, GuardCount>();
   if (!asked.length) return counts;
+  const count = guardCounter(g, testsAt, privilegeNodes);
+  for (const [v, conds] of groupedByVariable(asked)) {
+    const c = count(v, conds, reaches);
+    if (c) counts.set(v, c);
+  }
+  return counts;
+}
+
+/** The tests of each variable, in the order the variables first come. */
+function groupedByVariable(tests: [SuperNode, string][]): Map<string, SuperNode[]> {
+  const of = new Map<string, SuperNode[]>();
+  for (const [n, v] of tests) (of.get(v) ?? of.set(v, []).get(v)!).push(n);
+  return of;
+}
+
+/**
+ * At most how many inlined copies of a test of the variable can guard (GuardCount.copies): its tests with two
+ * branches. A variable whose bound is below the copies of the variables already chosen cannot rank before them.
+ */
+function copiesBound(conds: readonly SuperNode[]): number {
+  let bound = 0;
+  for (const n of conds) if (n.succ.length === 2) bound++;
+  return bound;
+}
+
+/** guardCounts for one variable at a time, sharing what does not depend on the variable. */
+function guardCounter(g: Supergraph, testsAt: [SuperNode, string][], privilegeNodes: Uint8Array): (v: string, conds: SuperNode[], reaches: Uint8Array) => GuardCount | undefined {
   // One bit per privilege node: a function inlined twice shares its event objects, so nodes are what is compared.
   let bit = 0;
   const bitOf = Array.from(privilegeNodes, (p) => (p ? bit++ : -1));
@@ -259,10 +316,8 @@ function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [Supe
   const preds = predecessors(g);
   const testsOf = new Map<string, number[]>();
   for (const [n, v] of testsAt) (testsOf.get(v) ?? testsOf.set(v, []).get(v)!).push(n.id);
-  const askedOf = new Map<string, SuperNode[]>();
-  for (const [n, v] of asked) (askedOf.get(v) ?? askedOf.set(v, []).get(v)!).push(n);
   const skipped = new Set<object>();
-  for (const [v, conds] of askedOf) {
+  return (v, conds, reaches) => {
     skipped.clear();
     // A test of the variable is reached but not gone past: the search along a branch stops there.
     const stop = new Uint32Array(g.nodes.length * words);
@@ -294,10 +349,8 @@ function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [Supe
       }
       copies++;
     }
-    if (!guarding.size) continue;
-    counts.set(v, { conditions: guarding.size, copies });
-  }
-  return counts;
+    return guarding.size ? { conditions: guarding.size, copies } : undefined;
+  };
 }
 
 /**
