@@ -14,9 +14,11 @@ import { UnitFinder } from './engine/units.js';
 import { displayPath, languageOf } from './files.js';
 import { diagnosticsOfParse, noreturnNamesInText } from './c/frontend.js';
 import type { MacroDefinition } from './c/control-macros.js';
-import { lexicalFingerprint, scanC, type LexicalFunction } from './index/c-lexical.js';
-import { blankExcept } from './index/selection.js';
-import { nextTextRound } from './text-memory.js';
+import { lexicalFingerprint, scanC, type CLexicalIndex, type LexicalFunction } from './index/c-lexical.js';
+import { blankExcept, selectionReadsName, type SelectionVocabulary } from './index/selection.js';
+import { isIdentPart } from './c/lexing.js';
+import { callVocabulary } from './call-meaning.js';
+import { nextTextRound, wordsOf } from './text-memory.js';
 import type { Diagnostic } from './model.js';
 import type { Finding } from './rules/rule.js';
 
@@ -29,10 +31,19 @@ const indexes = new Map<string, Promise<ProjectIndex>>();
  * calls, so the analysis would keep the same functions of it (the selection reads the lexical index) and find no
  * new event in them: no finding. Its diagnostics are those of the parse of its new text as the analysis would
  * parse it (the same functions blanked).
+ *
+ * A later text whose lexical index differs only by names added to what a function or the top level uses, each of
+ * them declared there and named nowhere else in the project (`unseenNames`), is answered so too: see there.
  */
 interface QuietFile {
   file: string;
   fingerprint: string;
+  /** The fingerprint with each function's names sorted (`namesShape`), and the names each uses and the top level uses. */
+  shape: string;
+  uses: ReadonlySet<string>[];
+  topLevelUses: ReadonlySet<string>;
+  /** Every word of the project's other texts (unchanged while this stands), read when a new name is first typed. */
+  otherWords?: Set<string>;
   kept: number[] | 'whole';
   /** The headers' macros the file is parsed with (c/parse-text.ts): the other texts are unchanged, so are they. */
   macros: ReadonlyMap<string, MacroDefinition>;
@@ -111,7 +122,10 @@ export class ProjectIndex {
     const macros = new Map(controlMacros);
     const alone = await diagnosticsOfParse(shown, parsed, macros);
     if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
-    return { file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), kept, macros, changes: this.changes };
+    return {
+      file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), shape: namesShape(text, index),
+      uses: index.functions.map((f) => f.uses), topLevelUses: index.topLevelUses, kept, macros, changes: this.changes,
+    };
   }
 
   /** The diagnostics of a quiet file's new text, when its findings are known to be none (see QuietFile). */
@@ -120,8 +134,50 @@ export class ProjectIndex {
     const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
     if (!quiet || quiet.file !== shown || quiet.changes !== this.changes || languageOf(shown) !== 'c') return undefined;
     const index = scanC(text);
-    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint) return undefined;
+    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint && !this.unseenNames(quiet, text, index)) return undefined;
     return diagnosticsOfParse(shown, parsedText(text, index.functions, quiet.kept), quiet.macros);
+  }
+
+  /**
+   * Whether `text` differs from the quiet file's analysed text, in its lexical index, only by names added to what its
+   * functions or its top level use, each of them a name nobody can observe: declared where it stands (`int n = 1;`,
+   * `static char *p;`: a variable, not a call, a label or a read) and named nowhere else in the text or in any
+   * other text of the project, in lower case, and none of the names the selection's tables or the vocabulary hold.
+   * Then the analysis would keep the same functions (every test of a function's names the selection makes is
+   * against those tables, the vocabulary and the unit's own functions, macros and members, and a name written once
+   * is none of those), the same calls (the lexical index counts them) and so the same events of the same kinds,
+   * since nothing reads the new variable: no finding can be placed in the file, as before. The diagnostics are
+   * those of the parse of the new text, as for any quiet answer.
+   */
+  private unseenNames(quiet: QuietFile, text: string, index: CLexicalIndex): boolean {
+    const { functions } = index;
+    if (functions.length !== quiet.uses.length) return false;
+    /** Each new name with where it must be declared: in its function's range, or outside every function. */
+    const added: [string, LexicalFunction | undefined][] = [];
+    functions.forEach((f, i) => {
+      for (const u of f.uses) if (!quiet.uses[i]!.has(u)) added.push([u, f]);
+    });
+    for (const u of index.topLevelUses) if (!quiet.topLevelUses.has(u)) added.push([u, undefined]);
+    if (!added.length || namesShape(text, index, quiet) !== quiet.shape) return false;
+    quiet.otherWords ??= this.wordsOfOthers(quiet.file);
+    const vocabulary: SelectionVocabulary = { noreturn: this.config.noreturn, inputFunctions: this.config.inputFunctions, calls: callVocabulary(this.config) };
+    return added.every(([name, f]) => {
+      // A type's keyword new to the top level (`static long n;`): the selection reads the top level's names only in a
+      // file whose braces do not balance, and then only for privilege calls and the unit's functions.
+      if (!f && !index.unbalanced && TYPE_WORDS.has(name)) return true;
+      if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || quiet.otherWords!.has(name) || selectionReadsName(name, vocabulary)) return false;
+      const at = onlyPlace(text, name);
+      if (at === undefined) return false;
+      const inside = f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
+      return inside && declaredAt(text, at, name);
+    });
+  }
+
+  /** Every word of the project's texts but `file`'s. */
+  private wordsOfOthers(file: string): Set<string> {
+    const words = new Set<string>();
+    for (const [p, t] of this.texts) if (p !== file) for (const w of wordsOf(t)) words.add(w);
+    return words;
   }
 
   /** Take the file's current text without analysing anything (the next update judges with it); its shown path. */
@@ -138,6 +194,90 @@ export class ProjectIndex {
   remove(file: string): void {
     if (this.texts.delete(displayPath(path.resolve(this.cwd, file), this.cwd))) this.changes++;
   }
+}
+
+/**
+ * The lexical fingerprint with each function's names, and the top level's, sorted (the selection reads them as
+ * sets); with `only`, of each function only the names it used then.
+ */
+function namesShape(text: string, index: CLexicalIndex, only?: Pick<QuietFile, 'uses' | 'topLevelUses'>): string {
+  const names = (uses: ReadonlySet<string>, kept?: ReadonlySet<string>): Set<string> => new Set([...uses].filter((u) => !kept || kept.has(u)).sort());
+  return lexicalFingerprint(text, noreturnNamesInText, {
+    ...index,
+    functions: index.functions.map((f, i) => ({ ...f, uses: names(f.uses, only?.uses[i]) })),
+    topLevelUses: names(index.topLevelUses, only?.topLevelUses),
+  });
+}
+
+/** C's keywords and the words that stand before a declared name without being its type (then it is no variable declared). */
+const C_WORDS = new Set([
+  'return', 'goto', 'case', 'default', 'sizeof', 'else', 'do', 'if', 'while', 'for', 'switch', 'break', 'continue', 'typedef', 'struct',
+  'union', 'enum', 'typeof', '__typeof__', '__typeof', '_Alignof', 'alignof', '__alignof__', 'asm', '__asm__', '__asm', '_Generic',
+  '_Static_assert', 'static_assert', '__attribute__', '__attribute', '__extension__', 'defined', 'int', 'char', 'short', 'long', 'float',
+  'double', 'void', 'signed', 'unsigned', 'const', 'volatile', 'static', 'extern', 'register', 'auto', 'inline', 'restrict', '_Bool',
+]);
+const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'float', 'double', 'void', 'signed', 'unsigned', 'const', 'volatile', 'static', 'extern', 'register', 'auto', 'inline', 'restrict', '_Bool']);
+
+const isWordChar = (c: number): boolean => isIdentPart(c) || c === 36; // `$`, which some compilers take in names
+
+/** Where the only occurrence of `name` as a whole word in `text` is (in code, a comment or a string); undefined when it occurs again. */
+function onlyPlace(text: string, name: string): number | undefined {
+  let found: number | undefined;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if ((at > 0 && isWordChar(text.charCodeAt(at - 1))) || isWordChar(text.charCodeAt(at + name.length))) continue;
+    if (found !== undefined) return undefined;
+    found = at;
+  }
+  return found;
+}
+
+/**
+ * Whether the name at `at` is declared there, as a variable, with no call: after it `=` (not `==`), `;`, `,` or `[`,
+ * and no parenthesis up to the next `;`; before it, back
+ * to the statement's start (`;`, `{`, `}`, the end of a preprocessor line or of the text), only words that are no
+ * keyword but a type's, `*` and blanks, at least one word. Anything else (a comment, a parenthesis, an operator) is
+ * not taken for a declaration.
+ */
+function declaredAt(text: string, at: number, name: string): boolean {
+  let j = at + name.length;
+  while (j < text.length && isBlank(text.charCodeAt(j))) j++;
+  const next = text[j];
+  if (!(next === ';' || next === ',' || next === '[' || (next === '=' && text[j + 1] !== '='))) return false;
+  // The declaration calls nothing: no parenthesis up to its end.
+  const end = text.indexOf(';', j);
+  if (end < 0 || text.slice(j, end).includes('(')) return false;
+  let words = 0;
+  for (let i = at - 1; i >= 0; ) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      if (directiveLineEndsAt(text, i)) break;
+      i--;
+    } else if (isBlank(c) || c === 42 /* * */) i--;
+    else if (isWordChar(c)) {
+      let start = i;
+      while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+      const word = text.slice(start, i + 1);
+      // `struct s x;` declares x, `struct x;` a tag.
+      const tagWord = word === 'struct' || word === 'union' || word === 'enum';
+      if (!/^[A-Za-z_]\w*$/.test(word) || (C_WORDS.has(word) && !TYPE_WORDS.has(word) && !(tagWord && words > 0))) return false;
+      words++;
+      i = start - 1;
+    } else if (c === 59 /* ; */ || c === 123 /* { */ || c === 125 /* } */) break;
+    else return false;
+  }
+  return words > 0;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
+/** Whether the line that ends at the newline `nl` is a preprocessor line, or continues one (`\` at the end of the one before). */
+function directiveLineEndsAt(text: string, nl: number): boolean {
+  let start = text.lastIndexOf('\n', nl - 1) + 1;
+  const continued = (lineStart: number): boolean => text.charCodeAt(lineStart - 2) === 92 /* \ */ || (text.charCodeAt(lineStart - 2) === 13 && text.charCodeAt(lineStart - 3) === 92);
+  while (start > 1 && continued(start)) start = text.lastIndexOf('\n', start - 2) + 1;
+  return /^[ \t]*#/.test(text.slice(start, nl));
 }
 
 /** The text the analysis parses of a file: the file, or the file with the functions not `kept` blanked. */

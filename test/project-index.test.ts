@@ -193,3 +193,61 @@ describe('ProjectIndex: a file with no place for a finding, answered from its pa
     expect(index.quietAnswers).toBe(before + 1);
   });
 });
+
+describe('ProjectIndex: a new name nobody can observe, answered from the parse', () => {
+  // A name typed in that is declared where it stands, calls nothing and is named nowhere else in the project (a new
+  // local, a new file-scope variable) keeps the selection's choice and the file's events: answered from the parse.
+  // A name anything else can read (a privilege call's, one another file tests, a called function, a name used
+  // twice or read) is analysed. Every answer must be the whole run's on the same texts.
+  it('answers a declared name nobody else names from the parse, and analyses the others', async () => {
+    const dir = copyOfFixture();
+    // A file that tests a global (dry_run) and calls a function (probe) nobody defines.
+    writeFileSync(path.join(dir, 'gate.c'), '#include <unistd.h>\nextern int dry_run;\nint probe(void);\nvoid gate(void) {\n\tif (dry_run)\n\t\treturn;\n\t(void)probe();\n}\n');
+    const opts = path.join(dir, 'opts.c');
+    const original = readFileSync(opts, 'utf8');
+    const index = await open(dir, 'opts.c');
+    const whole = async (text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
+      writeFileSync(opts, text);
+      const run = await analyzePaths(['.'], strict, dir);
+      return { findings: summary(run).filter((s) => s.startsWith('opts.c:')), diagnostics: run.diagnostics.filter((d) => d.file === 'opts.c').map((d) => `${d.line}: ${d.message}`) };
+    };
+    const answer = async (text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
+      const r = await index.update(opts, text);
+      return { findings: summary(r), diagnostics: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
+    };
+    const local = (line: string): string => original.replace('\ts->port = 7;\n', `\ts->port = 7;\n\t${line}\n`);
+    const edits: [string, string, boolean][] = [
+      // text, what it is, answered from the parse
+      [original, 'the file as it is (analysed)', false],
+      [local('int edit_1 = 1;'), 'a new local', true],
+      [local('int edit_22 = 1;'), 'another new local (the analysed text is still the original)', true],
+      [local('struct settings *edit_p;'), 'a new local of a struct type', true],
+      [local('int edit_p2 = 2, edit_q;'), 'a second name declared after a comma: not taken for a declaration', false],
+      [local('int edit_3 = 1'), 'a new local, the statement unfinished: analysed (not seen to be a whole declaration)', false],
+      [local('int edit_3 = 1;\n\ts->port = (7;'), 'a new local and a syntax error: its diagnostic from the parse', true],
+      [`static long edit_count = 3;\n${original}`, 'a new file-scope variable', true],
+      [local('int dry_run = 1;'), 'a name another file tests', false],
+      [`int dry_run;\n${original}`, 'a file-scope variable another file tests', false],
+      [local('int edit_4 = probe();'), 'a new name that calls: a new call', false],
+      [local('int edit_5 = 1; s->port = edit_5;'), 'a new name read again', false],
+      [local('s->port = edit_6;'), 'a new name read, not declared', false],
+      [local('int setgroups = 0;'), "a privilege call's name", false],
+      [local('int environ_copy, opendir;'), 'a name the selection reads', false],
+      [local('int EDIT_7 = 1;'), 'an upper-case name (a macro, for the parse)', false],
+      [local('goto edit_8;'), 'a label', false],
+      [local('(void)ch;\n\tint edit_9;'), 'a new name after a statement', true],
+      [local('int edit_10 = (1);'), 'a parenthesis in the declaration', false],
+      [original.replace('\ts->port = 7;\n', '\tchroot("/var/empty");\n\tint edit_11 = 1;\n'), 'a privilege call and a new name', false],
+    ];
+    for (const [text, what, fromParse] of edits) {
+      const before = index.quietAnswers;
+      expect(await answer(text), what).toEqual(await whole(text));
+      expect(index.quietAnswers - before, what).toBe(fromParse ? 1 : 0);
+      // Back to the analysed text: the next edit is judged against it again.
+      if (!fromParse) await answer(original);
+    }
+    // The privilege call was found; the unfinished statement told.
+    expect((await answer(edits.at(-1)![0])).findings.length).toBeGreaterThan(0);
+    expect((await answer(edits[5]![0])).diagnostics.length).toBe(1);
+  });
+});
