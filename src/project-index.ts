@@ -42,8 +42,6 @@ interface QuietFile {
   shape: string;
   uses: ReadonlySet<string>[];
   topLevelUses: ReadonlySet<string>;
-  /** Every word of the project's other texts (unchanged while this stands), read when a new name is first typed. */
-  otherWords?: Set<string>;
   kept: number[] | 'whole';
   /** The headers' macros the file is parsed with (c/parse-text.ts): the other texts are unchanged, so are they. */
   macros: ReadonlyMap<string, MacroDefinition>;
@@ -55,6 +53,8 @@ export class ProjectIndex {
   /** Texts recorded that differ from those held before: any of them may change what another file's analysis reads. */
   private changes = 0;
   private quiet: QuietFile | undefined;
+  /** Every word of the texts but one file's (`wordsOfOthers`): let go when another file's text changes. */
+  private otherWords: { file: string; words: Set<string> } | undefined;
   /** (tests, bench) Updates answered from `quiet` without analysing the unit. */
   quietAnswers = 0;
 
@@ -140,14 +140,16 @@ export class ProjectIndex {
 
   /**
    * Whether `text` differs from the quiet file's analysed text, in its lexical index, only by names added to what its
-   * functions or its top level use, each of them a name nobody can observe: declared where it stands (`int n = 1;`,
-   * `static char *p;`: a variable, not a call, a label or a read) and named nowhere else in the text or in any
-   * other text of the project, in lower case, and none of the names the selection's tables or the vocabulary hold.
-   * Then the analysis would keep the same functions (every test of a function's names the selection makes is
+   * functions or its top level use (and, for a function, assign), each of them a name nobody can observe: written
+   * once in the text and named in no other text of the project, in lower case, no keyword, none of the names the
+   * selection's tables or the vocabulary hold, and standing in a statement or declaration that calls nothing,
+   * outside any parenthesis and preprocessor line (`inCallFreeStatement`: `int n = 1;`, `static char *p;`).
+   * Then the analysis would keep the same functions: every test of a function's names the selection makes is
    * against those tables, the vocabulary and the unit's own functions, macros and members, and a name written once
-   * is none of those), the same calls (the lexical index counts them) and so the same events of the same kinds,
-   * since nothing reads the new variable: no finding can be placed in the file, as before. The diagnostics are
-   * those of the parse of the new text, as for any quiet answer.
+   * is none of those. It would find the same calls in them (the lexical index counts each name called), each with
+   * the same arguments' text, so events of the same kinds: a finding is placed only at a privilege call, a
+   * directory opened (by the arguments' text) or a call whose result must be checked (by its callee), and the
+   * file had none. The diagnostics are those of the parse of the new text, as for any quiet answer.
    */
   private unseenNames(quiet: QuietFile, text: string, index: CLexicalIndex): boolean {
     const { functions } = index;
@@ -159,24 +161,25 @@ export class ProjectIndex {
     });
     for (const u of index.topLevelUses) if (!quiet.topLevelUses.has(u)) added.push([u, undefined]);
     if (!added.length || namesShape(text, index, quiet) !== quiet.shape) return false;
-    quiet.otherWords ??= this.wordsOfOthers(quiet.file);
     const vocabulary: SelectionVocabulary = { noreturn: this.config.noreturn, inputFunctions: this.config.inputFunctions, calls: callVocabulary(this.config) };
     return added.every(([name, f]) => {
       // A type's keyword new to the top level (`static long n;`): the selection reads the top level's names only in a
       // file whose braces do not balance, and then only for privilege calls and the unit's functions.
       if (!f && !index.unbalanced && TYPE_WORDS.has(name)) return true;
-      if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || quiet.otherWords!.has(name) || selectionReadsName(name, vocabulary)) return false;
+      if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || TYPE_WORDS.has(name) || selectionReadsName(name, vocabulary)) return false;
       const at = onlyPlace(text, name);
       if (at === undefined) return false;
       const inside = f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
-      return inside && declaredAt(text, at, name);
+      return inside && inCallFreeStatement(text, at, name) && !this.wordsOfOthers(quiet.file).has(name);
     });
   }
 
-  /** Every word of the project's texts but `file`'s. */
+  /** Every word of the project's texts but `file`'s (kept while they stay the same). */
   private wordsOfOthers(file: string): Set<string> {
+    if (this.otherWords?.file === file) return this.otherWords.words;
     const words = new Set<string>();
     for (const [p, t] of this.texts) if (p !== file) for (const w of wordsOf(t)) words.add(w);
+    this.otherWords = { file, words };
     return words;
   }
 
@@ -186,36 +189,41 @@ export class ProjectIndex {
     if (text !== undefined && this.texts.get(shown) !== text) {
       this.texts.set(shown, text);
       this.changes++;
+      if (this.otherWords?.file !== shown) this.otherWords = undefined;
     }
     return shown;
   }
 
   /** Forget a file (deleted or closed without saving): the rest is judged without it. */
   remove(file: string): void {
-    if (this.texts.delete(displayPath(path.resolve(this.cwd, file), this.cwd))) this.changes++;
+    const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
+    if (!this.texts.delete(shown)) return;
+    this.changes++;
+    if (this.otherWords?.file !== shown) this.otherWords = undefined;
   }
 }
 
 /**
  * The lexical fingerprint with each function's names, and the top level's, sorted (the selection reads them as
- * sets); with `only`, of each function only the names it used then.
+ * sets); with `only`, of each function only the names it used then, and of the names it assigns only those (the
+ * scanner may take a declaration for an assignment: a new name assigned is a new global nobody else names).
  */
 function namesShape(text: string, index: CLexicalIndex, only?: Pick<QuietFile, 'uses' | 'topLevelUses'>): string {
   const names = (uses: ReadonlySet<string>, kept?: ReadonlySet<string>): Set<string> => new Set([...uses].filter((u) => !kept || kept.has(u)).sort());
   return lexicalFingerprint(text, noreturnNamesInText, {
     ...index,
-    functions: index.functions.map((f, i) => ({ ...f, uses: names(f.uses, only?.uses[i]) })),
+    functions: index.functions.map((f, i) => ({ ...f, uses: names(f.uses, only?.uses[i]), assigns: only ? new Set([...f.assigns].filter((a) => !f.uses.has(a) || only.uses[i]!.has(a))) : f.assigns })),
     topLevelUses: names(index.topLevelUses, only?.topLevelUses),
   });
 }
 
-/** C's keywords and the words that stand before a declared name without being its type (then it is no variable declared). */
+/** C's keywords: never a name of the program's. */
 const C_WORDS = new Set([
   'return', 'goto', 'case', 'default', 'sizeof', 'else', 'do', 'if', 'while', 'for', 'switch', 'break', 'continue', 'typedef', 'struct',
   'union', 'enum', 'typeof', '__typeof__', '__typeof', '_Alignof', 'alignof', '__alignof__', 'asm', '__asm__', '__asm', '_Generic',
-  '_Static_assert', 'static_assert', '__attribute__', '__attribute', '__extension__', 'defined', 'int', 'char', 'short', 'long', 'float',
-  'double', 'void', 'signed', 'unsigned', 'const', 'volatile', 'static', 'extern', 'register', 'auto', 'inline', 'restrict', '_Bool',
+  '_Static_assert', 'static_assert', '__attribute__', '__attribute', '__extension__', 'defined',
 ]);
+/** The keywords of a declaration's type. */
 const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'float', 'double', 'void', 'signed', 'unsigned', 'const', 'volatile', 'static', 'extern', 'register', 'auto', 'inline', 'restrict', '_Bool']);
 
 const isWordChar = (c: number): boolean => isIdentPart(c) || c === 36; // `$`, which some compilers take in names
@@ -232,44 +240,36 @@ function onlyPlace(text: string, name: string): number | undefined {
 }
 
 /**
- * Whether the name at `at` is declared there, as a variable, with no call: after it `=` (not `==`), `;`, `,` or `[`,
- * and no parenthesis up to the next `;`; before it, back
- * to the statement's start (`;`, `{`, `}`, the end of a preprocessor line or of the text), only words that are no
- * keyword but a type's, `*` and blanks, at least one word. Anything else (a comment, a parenthesis, an operator) is
- * not taken for a declaration.
+ * Whether the name at `at` stands in code outside every parenthesis and preprocessor line, in a statement or
+ * declaration that calls nothing: from the one before (`;`, `{`, `}`, a preprocessor line or the text's start) to
+ * its end (`;`, `{`, `}` or the text's end) no parenthesis, no `#` and no preprocessor line. So it is no call's
+ * argument (a call's event can depend on its arguments' text: `open(p, O_DIRECTORY)`), and no `#if` condition (the
+ * branch a Unix build keeps could change what is parsed).
  */
-function declaredAt(text: string, at: number, name: string): boolean {
-  let j = at + name.length;
-  while (j < text.length && isBlank(text.charCodeAt(j))) j++;
-  const next = text[j];
-  if (!(next === ';' || next === ',' || next === '[' || (next === '=' && text[j + 1] !== '='))) return false;
-  // The declaration calls nothing: no parenthesis up to its end.
-  const end = text.indexOf(';', j);
-  if (end < 0 || text.slice(j, end).includes('(')) return false;
-  let words = 0;
-  for (let i = at - 1; i >= 0; ) {
+function inCallFreeStatement(text: string, at: number, name: string): boolean {
+  if (directiveLineEndsAt(text, lineEnd(text, at))) return false;
+  const stops = (c: number): 'end' | 'bad' | undefined => (c === 59 /* ; */ || c === 123 /* { */ || c === 125 /* } */ ? 'end' : c === 40 || c === 41 || c === 35 /* ( ) # */ ? 'bad' : undefined);
+  for (let i = at - 1; i >= 0; i--) {
     const c = text.charCodeAt(i);
-    if (c === 10) {
-      if (directiveLineEndsAt(text, i)) break;
-      i--;
-    } else if (isBlank(c) || c === 42 /* * */) i--;
-    else if (isWordChar(c)) {
-      let start = i;
-      while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
-      const word = text.slice(start, i + 1);
-      // `struct s x;` declares x, `struct x;` a tag.
-      const tagWord = word === 'struct' || word === 'union' || word === 'enum';
-      if (!/^[A-Za-z_]\w*$/.test(word) || (C_WORDS.has(word) && !TYPE_WORDS.has(word) && !(tagWord && words > 0))) return false;
-      words++;
-      i = start - 1;
-    } else if (c === 59 /* ; */ || c === 123 /* { */ || c === 125 /* } */) break;
-    else return false;
+    if (c === 10 && directiveLineEndsAt(text, i)) break;
+    const stop = stops(c);
+    if (stop === 'bad') return false;
+    if (stop === 'end') break;
   }
-  return words > 0;
+  for (let i = at + name.length; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 && /^[ \t]*#/.test(text.slice(i + 1, lineEnd(text, i + 1)))) return false;
+    const stop = stops(c);
+    if (stop === 'bad') return false;
+    if (stop === 'end') break;
+  }
+  return true;
 }
 
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+/** The offset of the newline that ends the line holding `at` (the text's length on its last line). */
+function lineEnd(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl < 0 ? text.length : nl;
 }
 
 /** Whether the line that ends at the newline `nl` is a preprocessor line, or continues one (`\` at the end of the one before). */
