@@ -242,9 +242,10 @@ function onlyPlace(text: string, name: string): number | undefined {
 /**
  * Whether the name at `at` stands in code outside every parenthesis and preprocessor line, in a statement or
  * declaration that calls nothing: from the one before (`;`, `{`, `}`, a preprocessor line or the text's start) to
- * its end (`;`, `{`, `}` or the text's end) no parenthesis, no `#` and no preprocessor line. So it is no call's
- * argument (a call's event can depend on its arguments' text: `open(p, O_DIRECTORY)`), and no `#if` condition (the
- * branch a Unix build keeps could change what is parsed).
+ * its `;` no parenthesis, no brace, no `#` and no preprocessor line. So it is no call's argument (a call's event can
+ * depend on its arguments' text: `open(p, O_DIRECTORY)`), in no initialiser (one can store functions in a struct's
+ * members, which the selection reads: c/members.ts) and in no `#if` condition (the branch a Unix build keeps could
+ * change what is parsed).
  */
 function inCallFreeStatement(text: string, at: number, name: string): boolean {
   if (directiveLineEndsAt(text, lineEnd(text, at))) return false;
@@ -259,11 +260,10 @@ function inCallFreeStatement(text: string, at: number, name: string): boolean {
   for (let i = at + name.length; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 && /^[ \t]*#/.test(text.slice(i + 1, lineEnd(text, i + 1)))) return false;
-    const stop = stops(c);
-    if (stop === 'bad') return false;
-    if (stop === 'end') break;
+    if (c === 59 /* ; */) return true;
+    if (stops(c)) return false; // a brace after it: an initialiser's (`struct ops o = { f, g };` stores functions in members), or a block's
   }
-  return true;
+  return false;
 }
 
 /** The offset of the newline that ends the line holding `at` (the text's length on its last line). */

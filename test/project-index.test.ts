@@ -240,6 +240,7 @@ describe('ProjectIndex: a new name nobody can observe, answered from the parse',
       [local('goto edit_8;'), 'a jump to a label nobody defines', true],
       [local('(void)ch;\n\tint edit_9;'), 'a new name after a statement', true],
       [local('int edit_10 = (1);'), 'a parenthesis in the declaration', false],
+      [local('struct settings edit_15 = { 0 };'), 'a new name with an initialiser (one can store functions in members)', false],
       [original.replace('\ts->port = 7;\n', '\tchroot("/var/empty");\n\tint edit_11 = 1;\n'), 'a privilege call and a new name', false],
     ];
     for (const [text, what, fromParse] of edits) {
