@@ -142,6 +142,26 @@ describe('ProjectIndex: the selection of the last edit taken over', () => {
   });
 });
 
+/** A file's findings and diagnostics, as the tests below compare them. */
+interface Said {
+  findings: string[];
+  diagnostics: string[];
+}
+
+/** What the whole run of the project in `dir` says of `file`, once `text` is written to it. */
+async function wholeRun(dir: string, file: string, text: string): Promise<Said> {
+  writeFileSync(file, text);
+  const run = await analyzePaths(['.'], strict, dir);
+  const shown = path.basename(file);
+  return { findings: summary(run).filter((s) => s.startsWith(`${shown}:`)), diagnostics: run.diagnostics.filter((d) => d.file === shown).map((d) => `${d.line}: ${d.message}`) };
+}
+
+/** What the project index says of `file` with `text`. */
+async function answerOf(index: ProjectIndex, file: string, text: string): Promise<Said> {
+  const r = await index.update(file, text);
+  return { findings: summary(r), diagnostics: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
+}
+
 describe('ProjectIndex: a file with no place for a finding, answered from its parse', () => {
   // A parsed file none of whose events can carry a finding (opts.c only reads options) is answered, while its
   // lexical index stays the same and no other text changed, from the parse of its new text alone. Every answer
@@ -152,16 +172,8 @@ describe('ProjectIndex: a file with no place for a finding, answered from its pa
     const original = readFileSync(opts, 'utf8');
     const split = original.replace('\ts->port = 7;\n', '#ifdef LEGACY\n\tif (argc > 2) {\n#else\n\tif (argc > 1) {\n#endif\n\t\ts->port = 7;\n\t}\n');
     const index = await open(dir, 'opts.c');
-    const whole = async (file: string, text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
-      writeFileSync(file, text);
-      const run = await analyzePaths(['.'], strict, dir);
-      const shown = path.basename(file);
-      return { findings: summary(run).filter((s) => s.startsWith(`${shown}:`)), diagnostics: run.diagnostics.filter((d) => d.file === shown).map((d) => `${d.line}: ${d.message}`) };
-    };
-    const answer = async (file: string, text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
-      const r = await index.update(file, text);
-      return { findings: summary(r), diagnostics: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
-    };
+    const whole = (file: string, text: string): Promise<Said> => wholeRun(dir, file, text);
+    const answer = (file: string, text: string): Promise<Said> => answerOf(index, file, text);
     const edits: [string, string, boolean][] = [
       // text, what it is, answered from the parse
       [original, 'the file as it is (analysed: nothing known yet)', false],
@@ -206,15 +218,8 @@ describe('ProjectIndex: a new name nobody can observe, answered from the parse',
     const opts = path.join(dir, 'opts.c');
     const original = readFileSync(opts, 'utf8');
     const index = await open(dir, 'opts.c');
-    const whole = async (text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
-      writeFileSync(opts, text);
-      const run = await analyzePaths(['.'], strict, dir);
-      return { findings: summary(run).filter((s) => s.startsWith('opts.c:')), diagnostics: run.diagnostics.filter((d) => d.file === 'opts.c').map((d) => `${d.line}: ${d.message}`) };
-    };
-    const answer = async (text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
-      const r = await index.update(opts, text);
-      return { findings: summary(r), diagnostics: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
-    };
+    const whole = (text: string): Promise<Said> => wholeRun(dir, opts, text);
+    const answer = (text: string): Promise<Said> => answerOf(index, opts, text);
     const local = (line: string): string => original.replace('\ts->port = 7;\n', `\ts->port = 7;\n\t${line}\n`);
     const edits: [string, string, boolean][] = [
       // text, what it is, answered from the parse
