@@ -303,7 +303,8 @@ interface Choice {
 
 const choices = new WeakMap<UnixBranches, Choice>();
 
-function unixBranchesOf(text: string): UnixBranches {
+/** (tests) The branches of a text read from scratch, as a one-shot run reads them. */
+export function unixBranchesOf(text: string): UnixBranches {
   const directives = ANY_CONDITIONAL.test(text) ? conditionalDirectives(text) : [];
   const groups = groupsOf(text, directives);
   // A build option the file tests both ways (`#ifdef X` here, `#ifndef X` there) is one choice for the whole file:
