@@ -17,6 +17,7 @@ import type { MacroDefinition } from './c/control-macros.js';
 import { lexicalFingerprint, scanC, type CLexicalIndex, type LexicalFunction } from './index/c-lexical.js';
 import { blankExcept, selectionReadsName, type SelectionVocabulary } from './index/selection.js';
 import { isIdentPart } from './c/lexing.js';
+import { conditionalShape } from './c/unix-build.js';
 import { callVocabulary } from './call-meaning.js';
 import { nextTextRound, wordsOf } from './text-memory.js';
 import type { Diagnostic } from './model.js';
@@ -43,6 +44,12 @@ interface QuietFile {
   uses: ReadonlySet<string>[];
   topLevelUses: ReadonlySet<string>;
   kept: number[] | 'whole';
+  /**
+   * The `#if` groups of the text and of the text parsed (`conditionalShape`): the lexical index counts the calls of
+   * every branch, but the Unix build and the tree's reading keep some branches only; while these stay, the same
+   * branches are kept, with the same calls (`#if 0` made `#if 1` over a privilege call does not keep the answer).
+   */
+  conditions: string;
   /** The headers' macros the file is parsed with (c/parse-text.ts): the other texts are unchanged, so are they. */
   macros: ReadonlyMap<string, MacroDefinition>;
   changes: number;
@@ -125,6 +132,7 @@ export class ProjectIndex {
     return {
       file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), shape: namesShape(text, index),
       uses: index.functions.map((f) => f.uses), topLevelUses: index.topLevelUses, kept, macros, changes: this.changes,
+      conditions: conditionsOf(text, parsed),
     };
   }
 
@@ -135,7 +143,9 @@ export class ProjectIndex {
     if (!quiet || quiet.file !== shown || quiet.changes !== this.changes || languageOf(shown) !== 'c') return undefined;
     const index = scanC(text);
     if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint && !this.unseenNames(quiet, text, index)) return undefined;
-    return diagnosticsOfParse(shown, parsedText(text, index.functions, quiet.kept), quiet.macros);
+    const parsed = parsedText(text, index.functions, quiet.kept);
+    if (conditionsOf(text, parsed) !== quiet.conditions) return undefined;
+    return diagnosticsOfParse(shown, parsed, quiet.macros);
   }
 
   /**
@@ -278,6 +288,11 @@ function directiveLineEndsAt(text: string, nl: number): boolean {
   const continued = (lineStart: number): boolean => text.charCodeAt(lineStart - 2) === 92 /* \ */ || (text.charCodeAt(lineStart - 2) === 13 && text.charCodeAt(lineStart - 3) === 92);
   while (start > 1 && continued(start)) start = text.lastIndexOf('\n', start - 2) + 1;
   return /^[ \t]*#/.test(text.slice(start, nl));
+}
+
+/** The `#if` groups of a file's text and of the text parsed of it (see QuietFile). */
+function conditionsOf(text: string, parsed: string): string {
+  return parsed === text ? conditionalShape(text) : `${conditionalShape(text)}\0${conditionalShape(parsed)}`;
 }
 
 /** The text the analysis parses of a file: the file, or the file with the functions not `kept` blanked. */

@@ -206,6 +206,32 @@ describe('ProjectIndex: a file with no place for a finding, answered from its pa
   });
 });
 
+describe('ProjectIndex: the branches of #if groups kept', () => {
+  // The lexical index counts the calls of every branch; the Unix build (a file whose #ifs split its syntax) and the
+  // tree's reading keep some only. An edit that changes which branch is kept, or moves a call between branches, keeps
+  // the lexical index but not the answer: analysed.
+  it('analyses an edit that changes the branches kept or what they call', async () => {
+    const dir = copyOfFixture();
+    const opts = path.join(dir, 'opts.c');
+    const original = readFileSync(opts, 'utf8');
+    const index = await open(dir, 'opts.c');
+    const split = original.replace('\ts->port = 7;\n', '#if 0\n\tif (argc > 2) { chroot("/var/empty");\n#else\n\tif (argc > 1) {\n#endif\n\t\ts->port = 7;\n\t}\n');
+    const edits: [string, string, boolean][] = [
+      [split, 'a privilege call under #if 0, the syntax split (analysed)', false],
+      [split.replace('s->port = 7', 's->port = 8'), 'a number', true],
+      [split.replace('#if 0', '#if 1'), 'the branch with the call kept', false],
+      [split, 'back (analysed)', false],
+      [split.replace(' chroot("/var/empty");\n#else\n\tif (argc > 1) {', '\n#else\n\tif (argc > 1) { chroot("/var/empty");'), 'the call moved to the branch kept', false],
+    ];
+    for (const [text, what, fromParse] of edits) {
+      const before = index.quietAnswers;
+      expect(await answerOf(index, opts, text), what).toEqual(await wholeRun(dir, opts, text));
+      expect(index.quietAnswers - before, what).toBe(fromParse ? 1 : 0);
+    }
+    expect((await answerOf(index, opts, edits[2]![0])).findings.length).toBeGreaterThan(0);
+  });
+});
+
 describe('ProjectIndex: a new name nobody can observe, answered from the parse', () => {
   // A name typed in that is declared where it stands, calls nothing and is named nowhere else in the project (a new
   // local, a new file-scope variable) keeps the selection's choice and the file's events: answered from the parse.
@@ -237,7 +263,7 @@ describe('ProjectIndex: a new name nobody can observe, answered from the parse',
       [local('int edit_5 = 1; s->port = edit_5;'), 'a new name read again', false],
       [local('s->port = edit_6;'), 'a new name read, not declared (a variable nobody sets)', true],
       [original.replace('atoi(optarg)', 'atoi(edit_12)'), "a new name as a call's argument", false],
-      [local('#if edit_13\n\tch = 0;\n#endif'), 'a name in a preprocessor condition (no name of the lexical index: the fingerprint stays)', true],
+      [local('#if edit_13\n\tch = 0;\n#endif'), 'a new #if group (no new name of the lexical index, but the branches kept may change): analysed', false],
       [local('s->port = argc > 3 ? 1 :\n\tint edit_14 = 1;'), 'a new name in a broken statement: its diagnostic from the parse', true],
       [local('int setgroups = 0;'), "a privilege call's name", false],
       [local('int environ_copy, opendir;'), 'a name the selection reads', false],

@@ -303,6 +303,31 @@ interface Choice {
 
 const choices = new WeakMap<UnixBranches, Choice>();
 
+/**
+ * What decides which branches of a text's `#if` groups are compiled and kept, here and in the tree's reading
+ * (`decideGroup`: the directives' conditions, and in each branch's code the calls, privilege ones and feature tests,
+ * comments included, and whether there is a statement), with what each branch calls: each conditional directive
+ * (kind and condition) and, between two, the names called (sorted, with repeats) and whether a `;` stands outside
+ * comments. Two texts with the same shape keep the same branches, which call the same names.
+ */
+export function conditionalShape(text: string): string {
+  const { directives } = unixBranches(text);
+  if (!directives.length) return '';
+  const parts: string[] = [];
+  let from = 0;
+  for (const d of directives) {
+    parts.push(regionShape(text.slice(from, d.at)), `${d.kind} ${d.condition}`);
+    from = d.end;
+  }
+  parts.push(regionShape(text.slice(from)));
+  return JSON.stringify(parts);
+}
+
+function regionShape(code: string): string {
+  const calls = [...code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!).sort();
+  return `${withoutComments(code).includes(';') ? ';' : ''}${calls.join(',')}`;
+}
+
 /** (tests) The branches of a text read from scratch, as a one-shot run reads them. */
 export function unixBranchesOf(text: string): UnixBranches {
   const directives = ANY_CONDITIONAL.test(text) ? conditionalDirectives(text) : [];
