@@ -186,6 +186,30 @@ function pointAt(text: string, index: number): { row: number; column: number } {
 export const MAX_ERROR_NESTING = 200;
 
 /**
+ * Whether `mirrorIfSafe` refuses the tree (a tree with errors that goes deeper than MAX_ERROR_NESTING), without
+ * copying it: the same cursor walk over every node, with only the depth counted.
+ */
+export function tooDeepToAnalyse(tree: Tree): boolean {
+  if (!tree.rootNode.hasError) return false;
+  const cursor = tree.walk();
+  try {
+    for (let depth = 0; ; ) {
+      if (depth > MAX_ERROR_NESTING) return true;
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return false;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/**
  * The tree's copy (syntax-mirror.ts), or why it must not be analysed: syntax errors nested deeper than
  * MAX_ERROR_NESTING. The copy's walk counts the depth (a cursor walk, no node lookup that recurses), and a tree
  * with errors is not copied past it.

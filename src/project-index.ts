@@ -14,9 +14,12 @@ import { UnitFinder } from './engine/units.js';
 import { displayPath, languageOf } from './files.js';
 import { diagnosticsOfParse, noreturnNamesInText } from './c/frontend.js';
 import type { MacroDefinition } from './c/control-macros.js';
-import { lexicalFingerprint, scanC, type LexicalFunction } from './index/c-lexical.js';
-import { blankExcept } from './index/selection.js';
-import { nextTextRound } from './text-memory.js';
+import { lexicalFingerprint, scanC, type CLexicalIndex, type LexicalFunction } from './index/c-lexical.js';
+import { blankExcept, selectionReadsName, type SelectionVocabulary } from './index/selection.js';
+import { isIdentPart } from './c/lexing.js';
+import { conditionalShape } from './c/unix-build.js';
+import { callVocabulary } from './call-meaning.js';
+import { nextTextRound, wordsOf } from './text-memory.js';
 import type { Diagnostic } from './model.js';
 import type { Finding } from './rules/rule.js';
 
@@ -29,11 +32,24 @@ const indexes = new Map<string, Promise<ProjectIndex>>();
  * calls, so the analysis would keep the same functions of it (the selection reads the lexical index) and find no
  * new event in them: no finding. Its diagnostics are those of the parse of its new text as the analysis would
  * parse it (the same functions blanked).
+ *
+ * A later text whose lexical index differs only by names added to what a function or the top level uses, each of
+ * them declared there and named nowhere else in the project (`unseenNames`), is answered so too: see there.
  */
 interface QuietFile {
   file: string;
   fingerprint: string;
+  /** The fingerprint with each function's names sorted (`namesShape`), and the names each uses and the top level uses. */
+  shape: string;
+  uses: ReadonlySet<string>[];
+  topLevelUses: ReadonlySet<string>;
   kept: number[] | 'whole';
+  /**
+   * The `#if` groups of the text and of the text parsed (`conditionalShape`): the lexical index counts the calls of
+   * every branch, but the Unix build and the tree's reading keep some branches only; while these stay, the same
+   * branches are kept, with the same calls (`#if 0` made `#if 1` over a privilege call does not keep the answer).
+   */
+  conditions: string;
   /** The headers' macros the file is parsed with (c/parse-text.ts): the other texts are unchanged, so are they. */
   macros: ReadonlyMap<string, MacroDefinition>;
   changes: number;
@@ -44,6 +60,8 @@ export class ProjectIndex {
   /** Texts recorded that differ from those held before: any of them may change what another file's analysis reads. */
   private changes = 0;
   private quiet: QuietFile | undefined;
+  /** Every word of the texts but one file's (`wordsOfOthers`): let go when another file's text changes. */
+  private otherWords: { file: string; words: Set<string> } | undefined;
   /** (tests, bench) Updates answered from `quiet` without analysing the unit. */
   quietAnswers = 0;
 
@@ -111,7 +129,11 @@ export class ProjectIndex {
     const macros = new Map(controlMacros);
     const alone = await diagnosticsOfParse(shown, parsed, macros);
     if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
-    return { file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), kept, macros, changes: this.changes };
+    return {
+      file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), shape: namesShape(text, index),
+      uses: index.functions.map((f) => f.uses), topLevelUses: index.topLevelUses, kept, macros, changes: this.changes,
+      conditions: conditionsOf(text, parsed),
+    };
   }
 
   /** The diagnostics of a quiet file's new text, when its findings are known to be none (see QuietFile). */
@@ -120,8 +142,55 @@ export class ProjectIndex {
     const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
     if (!quiet || quiet.file !== shown || quiet.changes !== this.changes || languageOf(shown) !== 'c') return undefined;
     const index = scanC(text);
-    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint) return undefined;
-    return diagnosticsOfParse(shown, parsedText(text, index.functions, quiet.kept), quiet.macros);
+    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint && !this.unseenNames(quiet, text, index)) return undefined;
+    const parsed = parsedText(text, index.functions, quiet.kept);
+    if (conditionsOf(text, parsed) !== quiet.conditions) return undefined;
+    return diagnosticsOfParse(shown, parsed, quiet.macros);
+  }
+
+  /**
+   * Whether `text` differs from the quiet file's analysed text, in its lexical index, only by names added to what its
+   * functions or its top level use (and, for a function, assign), each of them a name nobody can observe: written
+   * once in the text and named in no other text of the project, in lower case, no keyword, none of the names the
+   * selection's tables or the vocabulary hold, and standing in a statement or declaration that calls nothing,
+   * outside any parenthesis and preprocessor line (`inCallFreeStatement`: `int n = 1;`, `static char *p;`).
+   * Then the analysis would keep the same functions: every test of a function's names the selection makes is
+   * against those tables, the vocabulary and the unit's own functions, macros and members, and a name written once
+   * is none of those. It would find the same calls in them (the lexical index counts each name called), each with
+   * the same arguments' text, so events of the same kinds: a finding is placed only at a privilege call, a
+   * directory opened (by the arguments' text) or a call whose result must be checked (by its callee), and the
+   * file had none. The diagnostics are those of the parse of the new text, as for any quiet answer.
+   */
+  private unseenNames(quiet: QuietFile, text: string, index: CLexicalIndex): boolean {
+    const { functions } = index;
+    if (functions.length !== quiet.uses.length) return false;
+    /** Each new name with where it must be declared: in its function's range, or outside every function. */
+    const added: [string, LexicalFunction | undefined][] = [];
+    functions.forEach((f, i) => {
+      for (const u of f.uses) if (!quiet.uses[i]!.has(u)) added.push([u, f]);
+    });
+    for (const u of index.topLevelUses) if (!quiet.topLevelUses.has(u)) added.push([u, undefined]);
+    if (!added.length || namesShape(text, index, quiet) !== quiet.shape) return false;
+    const vocabulary: SelectionVocabulary = { noreturn: this.config.noreturn, inputFunctions: this.config.inputFunctions, calls: callVocabulary(this.config) };
+    return added.every(([name, f]) => {
+      // A type's keyword new to the top level (`static long n;`): the selection reads the top level's names only in a
+      // file whose braces do not balance, and then only for privilege calls and the unit's functions.
+      if (!f && !index.unbalanced && TYPE_WORDS.has(name)) return true;
+      if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || TYPE_WORDS.has(name) || selectionReadsName(name, vocabulary)) return false;
+      const at = onlyPlace(text, name);
+      if (at === undefined) return false;
+      const inside = f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
+      return inside && inCallFreeStatement(text, at, name) && !this.wordsOfOthers(quiet.file).has(name);
+    });
+  }
+
+  /** Every word of the project's texts but `file`'s (kept while they stay the same). */
+  private wordsOfOthers(file: string): Set<string> {
+    if (this.otherWords?.file === file) return this.otherWords.words;
+    const words = new Set<string>();
+    for (const [p, t] of this.texts) if (p !== file) for (const w of wordsOf(t)) words.add(w);
+    this.otherWords = { file, words };
+    return words;
   }
 
   /** Take the file's current text without analysing anything (the next update judges with it); its shown path. */
@@ -130,14 +199,100 @@ export class ProjectIndex {
     if (text !== undefined && this.texts.get(shown) !== text) {
       this.texts.set(shown, text);
       this.changes++;
+      if (this.otherWords?.file !== shown) this.otherWords = undefined;
     }
     return shown;
   }
 
   /** Forget a file (deleted or closed without saving): the rest is judged without it. */
   remove(file: string): void {
-    if (this.texts.delete(displayPath(path.resolve(this.cwd, file), this.cwd))) this.changes++;
+    const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
+    if (!this.texts.delete(shown)) return;
+    this.changes++;
+    if (this.otherWords?.file !== shown) this.otherWords = undefined;
   }
+}
+
+/**
+ * The lexical fingerprint with each function's names, and the top level's, sorted (the selection reads them as
+ * sets); with `only`, of each function only the names it used then, and of the names it assigns only those (the
+ * scanner may take a declaration for an assignment: a new name assigned is a new global nobody else names).
+ */
+function namesShape(text: string, index: CLexicalIndex, only?: Pick<QuietFile, 'uses' | 'topLevelUses'>): string {
+  const names = (uses: ReadonlySet<string>, kept?: ReadonlySet<string>): Set<string> => new Set([...uses].filter((u) => !kept || kept.has(u)).sort());
+  return lexicalFingerprint(text, noreturnNamesInText, {
+    ...index,
+    functions: index.functions.map((f, i) => ({ ...f, uses: names(f.uses, only?.uses[i]), assigns: only ? new Set([...f.assigns].filter((a) => !f.uses.has(a) || only.uses[i]!.has(a))) : f.assigns })),
+    topLevelUses: names(index.topLevelUses, only?.topLevelUses),
+  });
+}
+
+/** C's keywords: never a name of the program's. */
+const C_WORDS = new Set([
+  'return', 'goto', 'case', 'default', 'sizeof', 'else', 'do', 'if', 'while', 'for', 'switch', 'break', 'continue', 'typedef', 'struct',
+  'union', 'enum', 'typeof', '__typeof__', '__typeof', '_Alignof', 'alignof', '__alignof__', 'asm', '__asm__', '__asm', '_Generic',
+  '_Static_assert', 'static_assert', '__attribute__', '__attribute', '__extension__', 'defined',
+]);
+/** The keywords of a declaration's type. */
+const TYPE_WORDS = new Set(['int', 'char', 'short', 'long', 'float', 'double', 'void', 'signed', 'unsigned', 'const', 'volatile', 'static', 'extern', 'register', 'auto', 'inline', 'restrict', '_Bool']);
+
+const isWordChar = (c: number): boolean => isIdentPart(c) || c === 36; // `$`, which some compilers take in names
+
+/** Where the only occurrence of `name` as a whole word in `text` is (in code, a comment or a string); undefined when it occurs again. */
+function onlyPlace(text: string, name: string): number | undefined {
+  let found: number | undefined;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if ((at > 0 && isWordChar(text.charCodeAt(at - 1))) || isWordChar(text.charCodeAt(at + name.length))) continue;
+    if (found !== undefined) return undefined;
+    found = at;
+  }
+  return found;
+}
+
+/**
+ * Whether the name at `at` stands in code outside every parenthesis and preprocessor line, in a statement or
+ * declaration that calls nothing: from the one before (`;`, `{`, `}`, a preprocessor line or the text's start) to
+ * its `;` no parenthesis, no brace, no `#` and no preprocessor line. So it is no call's argument (a call's event can
+ * depend on its arguments' text: `open(p, O_DIRECTORY)`), in no initialiser (one can store functions in a struct's
+ * members, which the selection reads: c/members.ts) and in no `#if` condition (the branch a Unix build keeps could
+ * change what is parsed).
+ */
+function inCallFreeStatement(text: string, at: number, name: string): boolean {
+  if (directiveLineEndsAt(text, lineEnd(text, at))) return false;
+  const stops = (c: number): 'end' | 'bad' | undefined => (c === 59 /* ; */ || c === 123 /* { */ || c === 125 /* } */ ? 'end' : c === 40 || c === 41 || c === 35 /* ( ) # */ ? 'bad' : undefined);
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 && directiveLineEndsAt(text, i)) break;
+    const stop = stops(c);
+    if (stop === 'bad') return false;
+    if (stop === 'end') break;
+  }
+  for (let i = at + name.length; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 && /^[ \t]*#/.test(text.slice(i + 1, lineEnd(text, i + 1)))) return false;
+    if (c === 59 /* ; */) return true;
+    if (stops(c)) return false; // a brace after it: an initialiser's (`struct ops o = { f, g };` stores functions in members), or a block's
+  }
+  return false;
+}
+
+/** The offset of the newline that ends the line holding `at` (the text's length on its last line). */
+function lineEnd(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl < 0 ? text.length : nl;
+}
+
+/** Whether the line that ends at the newline `nl` is a preprocessor line, or continues one (`\` at the end of the one before). */
+function directiveLineEndsAt(text: string, nl: number): boolean {
+  let start = text.lastIndexOf('\n', nl - 1) + 1;
+  const continued = (lineStart: number): boolean => text.charCodeAt(lineStart - 2) === 92 /* \ */ || (text.charCodeAt(lineStart - 2) === 13 && text.charCodeAt(lineStart - 3) === 92);
+  while (start > 1 && continued(start)) start = text.lastIndexOf('\n', start - 2) + 1;
+  return /^[ \t]*#/.test(text.slice(start, nl));
+}
+
+/** The `#if` groups of a file's text and of the text parsed of it (see QuietFile). */
+function conditionsOf(text: string, parsed: string): string {
+  return parsed === text ? conditionalShape(text) : `${conditionalShape(text)}\0${conditionalShape(parsed)}`;
 }
 
 /** The text the analysis parses of a file: the file, or the file with the functions not `kept` blanked. */

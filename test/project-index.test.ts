@@ -142,6 +142,26 @@ describe('ProjectIndex: the selection of the last edit taken over', () => {
   });
 });
 
+/** A file's findings and diagnostics, as the tests below compare them. */
+interface Said {
+  findings: string[];
+  diagnostics: string[];
+}
+
+/** What the whole run of the project in `dir` says of `file`, once `text` is written to it. */
+async function wholeRun(dir: string, file: string, text: string): Promise<Said> {
+  writeFileSync(file, text);
+  const run = await analyzePaths(['.'], strict, dir);
+  const shown = path.basename(file);
+  return { findings: summary(run).filter((s) => s.startsWith(`${shown}:`)), diagnostics: run.diagnostics.filter((d) => d.file === shown).map((d) => `${d.line}: ${d.message}`) };
+}
+
+/** What the project index says of `file` with `text`. */
+async function answerOf(index: ProjectIndex, file: string, text: string): Promise<Said> {
+  const r = await index.update(file, text);
+  return { findings: summary(r), diagnostics: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
+}
+
 describe('ProjectIndex: a file with no place for a finding, answered from its parse', () => {
   // A parsed file none of whose events can carry a finding (opts.c only reads options) is answered, while its
   // lexical index stays the same and no other text changed, from the parse of its new text alone. Every answer
@@ -152,16 +172,8 @@ describe('ProjectIndex: a file with no place for a finding, answered from its pa
     const original = readFileSync(opts, 'utf8');
     const split = original.replace('\ts->port = 7;\n', '#ifdef LEGACY\n\tif (argc > 2) {\n#else\n\tif (argc > 1) {\n#endif\n\t\ts->port = 7;\n\t}\n');
     const index = await open(dir, 'opts.c');
-    const whole = async (file: string, text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
-      writeFileSync(file, text);
-      const run = await analyzePaths(['.'], strict, dir);
-      const shown = path.basename(file);
-      return { findings: summary(run).filter((s) => s.startsWith(`${shown}:`)), diagnostics: run.diagnostics.filter((d) => d.file === shown).map((d) => `${d.line}: ${d.message}`) };
-    };
-    const answer = async (file: string, text: string): Promise<{ findings: string[]; diagnostics: string[] }> => {
-      const r = await index.update(file, text);
-      return { findings: summary(r), diagnostics: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
-    };
+    const whole = (file: string, text: string): Promise<Said> => wholeRun(dir, file, text);
+    const answer = (file: string, text: string): Promise<Said> => answerOf(index, file, text);
     const edits: [string, string, boolean][] = [
       // text, what it is, answered from the parse
       [original, 'the file as it is (analysed: nothing known yet)', false],
@@ -191,5 +203,86 @@ describe('ProjectIndex: a file with no place for a finding, answered from its pa
     const before = index.quietAnswers;
     await answer(opts, `${original}\n`);
     expect(index.quietAnswers).toBe(before + 1);
+  });
+});
+
+describe('ProjectIndex: the branches of #if groups kept', () => {
+  // The lexical index counts the calls of every branch; the Unix build (a file whose #ifs split its syntax) and the
+  // tree's reading keep some only. An edit that changes which branch is kept, or moves a call between branches, keeps
+  // the lexical index but not the answer: analysed.
+  it('analyses an edit that changes the branches kept or what they call', async () => {
+    const dir = copyOfFixture();
+    const opts = path.join(dir, 'opts.c');
+    const original = readFileSync(opts, 'utf8');
+    const index = await open(dir, 'opts.c');
+    const split = original.replace('\ts->port = 7;\n', '#if 0\n\tif (argc > 2) { chroot("/var/empty");\n#else\n\tif (argc > 1) {\n#endif\n\t\ts->port = 7;\n\t}\n');
+    const edits: [string, string, boolean][] = [
+      [split, 'a privilege call under #if 0, the syntax split (analysed)', false],
+      [split.replace('s->port = 7', 's->port = 8'), 'a number', true],
+      [split.replace('#if 0', '#if 1'), 'the branch with the call kept', false],
+      [split, 'back (analysed)', false],
+      [split.replace(' chroot("/var/empty");\n#else\n\tif (argc > 1) {', '\n#else\n\tif (argc > 1) { chroot("/var/empty");'), 'the call moved to the branch kept', false],
+    ];
+    for (const [text, what, fromParse] of edits) {
+      const before = index.quietAnswers;
+      expect(await answerOf(index, opts, text), what).toEqual(await wholeRun(dir, opts, text));
+      expect(index.quietAnswers - before, what).toBe(fromParse ? 1 : 0);
+    }
+    expect((await answerOf(index, opts, edits[2]![0])).findings.length).toBeGreaterThan(0);
+  });
+});
+
+describe('ProjectIndex: a new name nobody can observe, answered from the parse', () => {
+  // A name typed in that is declared where it stands, calls nothing and is named nowhere else in the project (a new
+  // local, a new file-scope variable) keeps the selection's choice and the file's events: answered from the parse.
+  // A name anything else can read (a privilege call's, one another file tests, a called function, a name used
+  // twice or read) is analysed. Every answer must be the whole run's on the same texts.
+  it('answers a declared name nobody else names from the parse, and analyses the others', async () => {
+    const dir = copyOfFixture();
+    // A file that tests a global (dry_run) and calls a function (probe) nobody defines.
+    writeFileSync(path.join(dir, 'gate.c'), '#include <unistd.h>\nextern int dry_run;\nint probe(void);\nvoid gate(void) {\n\tif (dry_run)\n\t\treturn;\n\t(void)probe();\n}\n');
+    const opts = path.join(dir, 'opts.c');
+    const original = readFileSync(opts, 'utf8');
+    const index = await open(dir, 'opts.c');
+    const whole = (text: string): Promise<Said> => wholeRun(dir, opts, text);
+    const answer = (text: string): Promise<Said> => answerOf(index, opts, text);
+    const local = (line: string): string => original.replace('\ts->port = 7;\n', `\ts->port = 7;\n\t${line}\n`);
+    const edits: [string, string, boolean][] = [
+      // text, what it is, answered from the parse
+      [original, 'the file as it is (analysed)', false],
+      [local('int edit_1 = 1;'), 'a new local', true],
+      [local('int edit_22 = 1;'), 'another new local (the analysed text is still the original)', true],
+      [local('struct settings *edit_p;'), 'a new local of a struct type', true],
+      [local('int edit_p2 = 2, edit_q;'), 'two names declared', true],
+      [local('int edit_3 = 1'), 'a new local, the statement unfinished: analysed (not seen to be a whole declaration)', false],
+      [local('int edit_3 = 1;\n\ts->port = (7;'), 'a new local and a syntax error: its diagnostic from the parse', true],
+      [`static long edit_count = 3;\n${original}`, 'a new file-scope variable', true],
+      [local('int dry_run = 1;'), 'a name another file tests', false],
+      [`int dry_run;\n${original}`, 'a file-scope variable another file tests', false],
+      [local('int edit_4 = probe();'), 'a new name that calls: a new call', false],
+      [local('int edit_5 = 1; s->port = edit_5;'), 'a new name read again', false],
+      [local('s->port = edit_6;'), 'a new name read, not declared (a variable nobody sets)', true],
+      [original.replace('atoi(optarg)', 'atoi(edit_12)'), "a new name as a call's argument", false],
+      [local('#if edit_13\n\tch = 0;\n#endif'), 'a new #if group (no new name of the lexical index, but the branches kept may change): analysed', false],
+      [local('s->port = argc > 3 ? 1 :\n\tint edit_14 = 1;'), 'a new name in a broken statement: its diagnostic from the parse', true],
+      [local('int setgroups = 0;'), "a privilege call's name", false],
+      [local('int environ_copy, opendir;'), 'a name the selection reads', false],
+      [local('int EDIT_7 = 1;'), 'an upper-case name (a macro, for the parse)', false],
+      [local('goto edit_8;'), 'a jump to a label nobody defines', true],
+      [local('(void)ch;\n\tint edit_9;'), 'a new name after a statement', true],
+      [local('int edit_10 = (1);'), 'a parenthesis in the declaration', false],
+      [local('struct settings edit_15 = { 0 };'), 'a new name with an initialiser (one can store functions in members)', false],
+      [original.replace('\ts->port = 7;\n', '\tchroot("/var/empty");\n\tint edit_11 = 1;\n'), 'a privilege call and a new name', false],
+    ];
+    for (const [text, what, fromParse] of edits) {
+      const before = index.quietAnswers;
+      expect(await answer(text), what).toEqual(await whole(text));
+      expect(index.quietAnswers - before, what).toBe(fromParse ? 1 : 0);
+      // Back to the analysed text: the next edit is judged against it again.
+      if (!fromParse) await answer(original);
+    }
+    // The privilege call was found; the unfinished statement told.
+    expect((await answer(edits.at(-1)![0])).findings.length).toBeGreaterThan(0);
+    expect((await answer(edits[5]![0])).diagnostics.length).toBe(1);
   });
 });

@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCFile } from '../src/c/frontend.js';
 import { unixBranchOnly } from '../src/c/preprocess.js';
-import { decideGroup, isNonUnixPlatform, type BranchSource } from '../src/c/unix-build.js';
+import { decideGroup, isNonUnixPlatform, unixBranches, unixBranchesOf, type BranchSource, type UnixBranches } from '../src/c/unix-build.js';
 import { scanC } from '../src/index/c-lexical.js';
-import { createParser, parseBefore } from '../src/parser.js';
+import { createParser, parseBefore, rememberTrees } from '../src/parser.js';
+import { nextTextRound } from '../src/text-memory.js';
 
 const branch = (kind: BranchSource['kind'], condition: string, body = ''): BranchSource => ({ kind, condition, body });
 
@@ -146,3 +147,50 @@ describe('files a Unix build does not compile', () => {
   });
 });
 
+
+describe("an editor's next text read from the last", () => {
+  // In an editor's host a text one small edit away from one read lately keeps its directives (moved) and the picks of
+  // the groups the edit is not in; the groups around it pick again. Each answer must be the one read from scratch.
+  it('gives, edit after edit, the branches read from scratch', () => {
+    rememberTrees(4);
+    const key = (b: UnixBranches): string => JSON.stringify([b.directives, [...b.chosen].sort((x, y) => x[0] - y[0])]);
+    let text = [
+      '#include <unistd.h>',
+      '#ifdef HAVE_INITGROUPS',
+      'static int a;',
+      '#else',
+      'static int b;',
+      '#endif',
+      'void drop(void) {',
+      '\tx = 1;',
+      '#ifdef HAVE_SETRESUID',
+      '#else',
+      '\ty = 2;',
+      '#endif',
+      '}',
+      '#if 0',
+      'int z;',
+      '#endif',
+      '',
+    ].join('\n');
+    const edits: [string, string][] = [
+      ['\ty = 2;', '\ty = 22;'], // code in an #else: its group picks again
+      ['\ty = 22;', '\tsetreuid(u, u);'], // privilege work in the fallback, against a stub: the pick changes
+      ['static int a;', 'static int abc;'], // another group
+      ['int z;', 'int zz;'], // under #if 0
+      ['void drop', 'void drop_all'], // outside every group: the groups after it move
+      ['#else\n\tsetreuid', '#elif X\n\tsetreuid'], // a directive: read from scratch
+      ['\tx = 1;', '\tx = 1; /* c */'], // a comment: read from scratch
+    ];
+    const picks: string[] = [];
+    for (const [from, to] of edits) {
+      expect(text.includes(from), from).toBe(true);
+      text = text.replace(from, to);
+      nextTextRound();
+      const read = unixBranches(text);
+      expect(key(read), to).toBe(key(unixBranchesOf(text)));
+      picks.push(JSON.stringify([...read.chosen.values()]));
+    }
+    expect(picks[1]).not.toBe(picks[0]);
+  });
+});

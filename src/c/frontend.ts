@@ -1,7 +1,7 @@
 /** C front-end: one source file → functions with control-flow graphs and privilege events. */
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { ACCOUNT_PARAMETER, type FileModel, type FunctionModel, type IdClass, type MacroModel, type MessageShape } from '../model.js';
-import { createParser, InputLimitError, mirrorIfSafe, parseBefore } from '../parser.js';
+import { createParser, InputLimitError, mirrorIfSafe, parseBefore, tooDeepToAnalyse } from '../parser.js';
 import { deadlineIn, fileTimeLimitError, fileTimeLimitMs, modelWithin } from '../time-limit.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { idGetterClass } from './calls.js';
@@ -597,10 +597,11 @@ function firstError(root: Node): Node | undefined {
 export async function diagnosticsOfParse(path: string, source: string, macros?: ReadonlyMap<string, MacroDefinition>): Promise<FileModel['diagnostics'] | undefined> {
   const parsed = parseForAnalysis(await cParser(), path, source, deadlineIn(fileTimeLimitMs()), macros);
   if (!parsed) return undefined;
-  const { tree, parsedText, flattened } = parsed;
+  const { tree, flattened } = parsed;
   try {
-    // The analysis reads a copy of the tree, and refuses a tree with errors nested too deep: so does this.
-    if (tree.rootNode.hasError && mirrorIfSafe(tree, parsedText) instanceof InputLimitError) return undefined;
+    // The analysis reads a copy of the tree, and refuses a tree with errors nested too deep (`mirrorIfSafe`): so
+    // does this, with the same walk, counting the depth only.
+    if (tooDeepToAnalyse(tree)) return undefined;
     return syntaxDiagnostics(path, tree.rootNode, flattened);
   } finally {
     tree.delete();

@@ -17,6 +17,7 @@
 import type { Node } from 'web-tree-sitter';
 import { STATUS_CALLS } from './calls.js';
 import { perText } from '../text-memory.js';
+import { editBetween, treesRemembered } from '../parser.js';
 
 export type ConditionalKind = 'if' | 'ifdef' | 'ifndef' | 'elif' | 'elifdef' | 'elifndef' | 'else';
 
@@ -278,15 +279,79 @@ export interface UnixBranches {
  * comments). Remembered per text in an editor's host (a file's text is read as a Unix build by the lexical index,
  * the parse and its retry); the result is shared: not to be changed.
  */
-export const unixBranches = perText(unixBranchesOf);
+export const unixBranches = perText((text: string): UnixBranches => {
+  if (!treesRemembered()) return unixBranchesOf(text);
+  const branches = branchesAfterEdit(text) ?? unixBranchesOf(text);
+  recentTexts.unshift({ text, branches });
+  if (recentTexts.length > 4) recentTexts.pop();
+  return branches;
+});
 
-function unixBranchesOf(text: string): UnixBranches {
+/** An `#if` group: its directives (`#if`, `#elif`…, `#else`), where it closes, and its branches. */
+interface Group {
+  heads: ConditionalDirective[];
+  closedAt: number;
+  branches: BranchSource[];
+}
+
+/** How the branches of a text were chosen: its groups (in the order they close), each one's pick, and the build options tested both ways. */
+interface Choice {
+  groups: Group[];
+  picks: number[];
+  undefinedMacros: Set<string>;
+}
+
+const choices = new WeakMap<UnixBranches, Choice>();
+
+/**
+ * What decides which branches of a text's `#if` groups are compiled and kept, here and in the tree's reading
+ * (`decideGroup`: the directives' conditions, and in each branch's code the calls, privilege ones and feature tests,
+ * comments included, and whether there is a statement), with what each branch calls: each conditional directive
+ * (kind and condition) and, between two, the names called (sorted, with repeats) and whether a `;` stands outside
+ * comments. Two texts with the same shape keep the same branches, which call the same names.
+ */
+export function conditionalShape(text: string): string {
+  const { directives } = unixBranches(text);
+  if (!directives.length) return '';
+  const parts: string[] = [];
+  let from = 0;
+  for (const d of directives) {
+    parts.push(regionShape(text.slice(from, d.at)), `${d.kind} ${d.condition}`);
+    from = d.end;
+  }
+  parts.push(regionShape(text.slice(from)));
+  return JSON.stringify(parts);
+}
+
+function regionShape(code: string): string {
+  const calls = [...code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!).sort();
+  return `${withoutComments(code).includes(';') ? ';' : ''}${calls.join(',')}`;
+}
+
+/** (tests) The branches of a text read from scratch, as a one-shot run reads them. */
+export function unixBranchesOf(text: string): UnixBranches {
   const directives = ANY_CONDITIONAL.test(text) ? conditionalDirectives(text) : [];
+  const groups = groupsOf(text, directives);
+  // A build option the file tests both ways (`#ifdef X` here, `#ifndef X` there) is one choice for the whole file:
+  // the kept branches must be those of one build, never the `#ifdef X` code of one and the `#ifndef X` code of the
+  // other. The build read is the one without the option, the default a plain `./configure && make` gives.
+  const undefinedMacros = testedBothWays(groups.map((g) => g.branches));
+  return chosenIn(directives, { groups, picks: groups.map((g) => pickIn(g.branches, undefinedMacros)), undefinedMacros });
+}
+
+function chosenIn(directives: ConditionalDirective[], choice: Choice): UnixBranches {
   const chosen = new Map<number, boolean>();
+  choice.groups.forEach(({ heads }, k) => heads.forEach((d, i) => chosen.set(d.at, i === choice.picks[k])));
+  const branches = { directives, chosen };
+  choices.set(branches, choice);
+  return branches;
+}
+
+function groupsOf(text: string, directives: readonly ConditionalDirective[]): Group[] {
   const open: ConditionalDirective[][] = [];
-  const groups: { heads: ConditionalDirective[]; branches: BranchSource[] }[] = [];
+  const groups: Group[] = [];
   const close = (heads: ConditionalDirective[], closedAt: number): void => {
-    groups.push({ heads, branches: heads.map((d, i) => ({ kind: d.kind as ConditionalKind, condition: d.condition, body: text.slice(d.end, heads[i + 1]?.at ?? closedAt) })) });
+    groups.push({ heads, closedAt, branches: heads.map((d, i) => ({ kind: d.kind as ConditionalKind, condition: d.condition, body: text.slice(d.end, heads[i + 1]?.at ?? closedAt) })) });
   };
   for (const d of directives) {
     if (d.kind === 'if' || d.kind === 'ifdef' || d.kind === 'ifndef') open.push([d]);
@@ -296,23 +361,56 @@ function unixBranchesOf(text: string): UnixBranches {
     } else open.at(-1)?.push(d);
   }
   while (open.length) close(open.pop()!, text.length);
-  // A build option the file tests both ways (`#ifdef X` here, `#ifndef X` there) is one choice for the whole file:
-  // the kept branches must be those of one build, never the `#ifdef X` code of one and the `#ifndef X` code of the
-  // other. The build read is the one without the option, the default a plain `./configure && make` gives.
-  const undefinedMacros = testedBothWays(groups.map((g) => g.branches));
-  for (const { heads, branches } of groups) {
-    const decision = decideGroup(branches);
-    let pick = decision.chosen;
-    const test = definednessOf(branches[0]!);
-    if (test && undefinedMacros.has(test.name)) {
-      // `#ifndef X` holds: its own branch, if a Unix build compiles it. `#ifdef X` does not: the first later branch
-      // a Unix build compiles (`#else`), or none.
-      if (test.negated) pick = decision.compiled[0] ? 0 : pick;
-      else pick = decision.compiled.findIndex((c, i) => i > 0 && c);
-    }
-    heads.forEach((d, i) => chosen.set(d.at, i === pick));
+  return groups;
+}
+
+/** The branch of a group kept where only one can be (-1: none). */
+function pickIn(branches: BranchSource[], undefinedMacros: ReadonlySet<string>): number {
+  const decision = decideGroup(branches);
+  const test = definednessOf(branches[0]!);
+  if (!test || !undefinedMacros.has(test.name)) return decision.chosen;
+  // `#ifndef X` holds: its own branch, if a Unix build compiles it. `#ifdef X` does not: the first later branch
+  // a Unix build compiles (`#else`), or none.
+  if (test.negated) return decision.compiled[0] ? 0 : decision.chosen;
+  return decision.compiled.findIndex((c, i) => i > 0 && c);
+}
+
+/** The last few texts read in an editor's host (most recent first), for the next version of one of them. */
+const recentTexts: { text: string; branches: UnixBranches }[] = [];
+
+/** Edits longer than this are read again from scratch. */
+const MAX_EDIT = 4096;
+/** What an edit must not hold nor remove for the directives, comments and literals around it to stay as they were. */
+const LEXICAL = /[\n\r/*"'\\#]/;
+
+/**
+ * The branches of a new version of a text read lately (an editor's next keystroke), from that text's: when the one
+ * edit between the two (`editBetween`) holds and removes no newline, `#`, `/`, `*`, quote or backslash, is not next
+ * to a `/`, `*` or backslash, and lies on a line without `#` and in no conditional directive, the two have the same
+ * comments, literals and directives, those after the edit moved by its length. Only the groups with a branch
+ * around the edit have new code: their pick is made again, the others' kept (a pick reads only its group's
+ * directives and code, and the conditions tested both ways, which did not change).
+ */
+function branchesAfterEdit(text: string): UnixBranches | undefined {
+  for (const { text: before, branches } of recentTexts) {
+    if (Math.abs(before.length - text.length) > MAX_EDIT) continue;
+    const choice = choices.get(branches)!;
+    const edit = editBetween(before, text);
+    if (edit.oldEnd - edit.start > MAX_EDIT || edit.newEnd - edit.start > MAX_EDIT) continue;
+    if (LEXICAL.test(before.slice(edit.start, edit.oldEnd)) || LEXICAL.test(text.slice(edit.start, edit.newEnd))) continue;
+    if (/[/*\\]/.test(before[edit.start - 1] ?? '') || /[/*\\]/.test(before[edit.oldEnd] ?? '')) continue;
+    const lineStart = before.lastIndexOf('\n', edit.start - 1) + 1;
+    const lineEnd = before.indexOf('\n', edit.oldEnd);
+    if (before.slice(lineStart, lineEnd < 0 ? before.length : lineEnd).includes('#')) continue;
+    if (branches.directives.some((d) => d.at <= edit.oldEnd && edit.start <= d.end)) continue;
+    const shift = edit.newEnd - edit.oldEnd;
+    const directives = branches.directives.map((d) => (d.at >= edit.oldEnd ? { ...d, at: d.at + shift, end: d.end + shift } : d));
+    const groups = groupsOf(text, directives);
+    const around = (g: Group): boolean => g.heads.some((d, i) => d.end <= edit.oldEnd && edit.start <= (g.heads[i + 1]?.at ?? g.closedAt));
+    const picks = groups.map((g, k) => (around(choice.groups[k]!) ? pickIn(g.branches, choice.undefinedMacros) : choice.picks[k]!));
+    return chosenIn(directives, { groups, picks, undefinedMacros: choice.undefinedMacros });
   }
-  return { directives, chosen };
+  return undefined;
 }
 
 /**

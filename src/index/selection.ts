@@ -390,6 +390,27 @@ export function blankExcept(text: string, functions: LexicalFunction[], keep: Se
   return parts.join('');
 }
 
+/**
+ * Whether the choice of functions reads `name` as more than a name of the unit's own functions, macros or struct
+ * members: one of the names of its tables (privilege, directory, input, dying, exec, account, socket calls and
+ * constants) or of the vocabulary. Every test `chooseRelevant` and `selectC` make of a function's `uses` (or of
+ * its top level's) is against these or against the unit's own names: a name that is neither, used by one function
+ * only, leaves the choice as it is (project-index.ts: a new name typed in). A table added to the choice must be
+ * added here.
+ */
+export function selectionReadsName(name: string, vocabulary: SelectionVocabulary): boolean {
+  const calls = vocabulary.calls;
+  return (
+    PRIVILEGE_NAMES.has(name) || DIRECTORY_OPENERS.has(name) || CLOSERS.has(name) || ID_GETTERS.has(name) || INPUT_NAMES.has(name) ||
+    DIRECTORY_CHANGES.has(name) || ACCOUNT_LOOKUPS.has(name) || ACCEPT_NAMES.has(name) || EXEC_CALLS.includes(name) ||
+    SOCKET_READ_NAMES.includes(name) || LOCAL_DOMAINS.has(name) || BUILTIN_NORETURN.includes(name) ||
+    ['socket', 'open', 'openat', 'error', 'error_at_line', 'chroot'].includes(name) ||
+    [...vocabulary.noreturn].includes(name) || [...vocabulary.inputFunctions].includes(name) ||
+    vocabularyPrivilegeNames(calls).includes(name) || wrappersOf(calls, 'chroot', 'chdir', 'fchdir').includes(name) ||
+    (calls !== undefined && (Object.hasOwn(calls.checkingWrappers, name) || calls.dropHelpers.includes(name)))
+  );
+}
+
 function usesAnyWord(words: ReadonlySet<string>, names: ReadonlySet<string>): boolean {
   for (const w of words) if (names.has(w)) return true;
   return false;
