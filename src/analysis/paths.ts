@@ -1193,7 +1193,9 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
   while (work.size) {
     const id = work.take();
     const node = g.nodes[id]!;
-    // A node that changes no flag passes its state on as it is (never changed: what is stored below is a copy).
+    // A node that changes no flag passes its state on as it is. Stored states are never changed (a narrowed one is
+    // replaced by a copy), so nodes share them: most nodes change no flag, and a copy per node was most of the
+    // garbage this made.
     const out = constantsAfter(g, node, states.get(id)!);
     node.succ.forEach((s, index) => {
       const edge = followEdge(g, node, index, out);
@@ -1201,16 +1203,16 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
       const along = liveOnly(g, s, edge);
       const cur = states!.get(s);
       if (!cur) {
-        states!.set(s, new Map(along));
+        states!.set(s, along);
         work.add(s);
         return;
       }
-      let changed = false;
-      for (const [k, v] of cur) if (along.get(k) !== v) {
-        cur.delete(k);
-        changed = true;
+      let narrowed: Map<string, boolean> | undefined;
+      for (const [k, v] of cur) if (along.get(k) !== v) (narrowed ??= new Map(cur)).delete(k);
+      if (narrowed) {
+        states!.set(s, narrowed);
+        work.add(s);
       }
-      if (changed) work.add(s);
     });
   }
   flagCache.set(g, states);
