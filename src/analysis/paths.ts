@@ -904,7 +904,12 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
  * it names (`ctx->options = 0` forgets `options & OPT_X`).
  */
 function mentions(flag: string, variable: string): boolean {
-  if (flag === variable || flag === variable + POSITIVE || flag === variable + MINUS_ONE || flag === variable + ONE) return true;
+  // `flag === variable + POSITIVE` and so on, without making the strings: asked for every flag at every assignment
+  // of every walk, those were a good part of the walks' garbage.
+  if (flag.startsWith(variable)) {
+    const rest = flag.length - variable.length;
+    if (rest === 0 || (rest === POSITIVE.length && flag.endsWith(POSITIVE)) || (rest === MINUS_ONE.length && flag.endsWith(MINUS_ONE)) || (rest === ONE.length && flag.endsWith(ONE))) return true;
+  }
   if (!flag.includes(' ')) return false;
   const field = /(?:\.|->)(\w+)$/.exec(variable)?.[1];
   return mentionsName(flag, variable) || (field !== undefined && mentionsName(flag, field));
