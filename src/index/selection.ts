@@ -17,6 +17,7 @@ import { treesRemembered } from '../parser.js';
 import { wordsOf } from '../text-memory.js';
 import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
 import { blankedKeepingLines } from '../line-index.js';
+import { contentDigest } from '../engine/cache.js';
 
 export interface SelectableSource {
   path: string;
@@ -107,6 +108,30 @@ export function definitionsOf(sources: SelectableSource[]): Map<string, LexicalD
     if (own.length) def.calls = own;
   }
   return found;
+}
+
+const definitionDigests = new WeakMap<CLexicalIndex, string>();
+
+/**
+ * A digest of what `callCountsOf` and `definitionsOf` read of the C sources: each file's path and, per function, its
+ * name, whether it is static, what it assigns, the fields it sets, what it calls and how often (positions left
+ * out). Equal digests, equal counts and definitions. Each file's part is remembered per index, so that in an
+ * editor's host only the edited file's is made again (the counts and definitions themselves are hundreds of
+ * kilobytes to write out and hash at each edit).
+ */
+export function definitionsDigest(sources: SelectableSource[]): string {
+  const parts: string[] = [];
+  for (const src of sources) {
+    if (src.language !== 'c') continue;
+    const index = scanned(src);
+    let digest = definitionDigests.get(index);
+    if (digest === undefined) {
+      digest = contentDigest(JSON.stringify(index.functions.map((f) => [f.name, f.isStatic, [...f.assigns], [...f.fields], [...f.calls], [...f.callCounts]])));
+      definitionDigests.set(index, digest);
+    }
+    parts.push(src.path, digest);
+  }
+  return contentDigest(parts.join('\0'));
 }
 
 /** The struct members of the C sources that hold their functions (for a run that parses every file whole). */
