@@ -12,7 +12,7 @@ import { defaultConfig, type PrivlintConfig, type SeverityLevel } from './config
 import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText, readSourceBytes, sourceText } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
-import { callCountsOf, definitionsDigest, definitionsOf, membersOf, selectForParsing, type SelectableSource, type Selection } from './index/selection.js';
+import { callCountsAndDefinitions, definitionsDigest, membersOf, selectForParsing, type SelectableSource, type Selection } from './index/selection.js';
 import { arrayMembers } from './c/members.js';
 import { scanC } from './index/c-lexical.js';
 import { perText, wordsOf } from './text-memory.js';
@@ -236,8 +236,11 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const zeroStructs = [...zeroStructGlobals(sources, [...wordsParsed.values()], scans)].sort();
   // Struct members the unit stores its functions in: calls through them reach those functions.
   selection.members ??= membersOf(selectable);
-  selection.callCounts ??= callCountsOf(selectable);
-  selection.definitions ??= definitionsOf(selectable);
+  if (!selection.callCounts || !selection.definitions) {
+    const lexical = callCountsAndDefinitions(selectable);
+    selection.callCounts ??= lexical.callCounts;
+    selection.definitions ??= lexical.definitions;
+  }
   const members = selection.members;
   const tasks: ParseTask[] = [];
   // One list for every task (never changed): the parse key digests it once (`sharedParseDigest`).

@@ -134,6 +134,21 @@ export function definitionsDigest(sources: SelectableSource[]): string {
   return contentDigest(parts.join('\0'));
 }
 
+/** The last call counts and definitions made in an editor's host, with the digest of what they were made from. */
+let lastTotals: { digest: string; callCounts: Map<string, [number, number]>; definitions: Map<string, LexicalDefinition[]> } | undefined;
+
+/**
+ * `callCountsOf` and `definitionsOf`, or in an editor's host the last ones again when `definitionsDigest` is the
+ * same (an edit of a comment, a number, or of code that calls and assigns nothing new): nothing changes them once
+ * made (the project reads them only).
+ */
+export function callCountsAndDefinitions(sources: SelectableSource[]): { callCounts: Map<string, [number, number]>; definitions: Map<string, LexicalDefinition[]> } {
+  if (!treesRemembered()) return { callCounts: callCountsOf(sources), definitions: definitionsOf(sources) };
+  const digest = definitionsDigest(sources);
+  if (lastTotals?.digest !== digest) lastTotals = { digest, callCounts: callCountsOf(sources), definitions: definitionsOf(sources) };
+  return lastTotals;
+}
+
 /** The struct members of the C sources that hold their functions (for a run that parses every file whole). */
 export function membersOf(sources: SelectableSource[]): Map<string, string[]> {
   const c = sources.filter((s) => s.language === 'c');
