@@ -361,7 +361,7 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
 }
 
 /** The last choice of relevant functions in an editor's host: what it was made from, and where the chosen were. */
-let lastChoice: { vocabulary: string; shapes: string[]; places: Set<number>[] } | undefined;
+let lastChoice: { vocabulary: string; paths: string[]; shapes: string[]; places: Set<number>[] } | undefined;
 
 /**
  * `choose()`, or in an editor's host the last choice again when nothing it reads changed: each file's index without
@@ -371,16 +371,19 @@ let lastChoice: { vocabulary: string; shapes: string[]; places: Set<number>[] } 
 function chosenRelevant(sources: SelectableSource[], indexes: Map<string, CLexicalIndex>, members: Map<string, string[]>, vocabulary: SelectionVocabulary, choose: () => Set<Located>): Set<Located> {
   if (!treesRemembered()) return choose();
   const membersKey = JSON.stringify([...members]);
-  const shapes = sources.map((src) => `${src.path}\0${shapeOf(indexes.get(src.path)!, src.text, members, membersKey)}`);
+  // Paths and shapes apart: an unchanged file's shape is the string remembered for its index, compared by reference
+  // (joined to its path, each edit made and compared every file's shape whole).
+  const paths = sources.map((src) => src.path);
+  const shapes = sources.map((src) => shapeOf(indexes.get(src.path)!, src.text, members, membersKey));
   const vocabularyKey = JSON.stringify([[...vocabulary.noreturn], [...vocabulary.inputFunctions], vocabulary.calls ?? null]);
   const last = lastChoice;
-  if (last && last.vocabulary === vocabularyKey && last.shapes.length === shapes.length && last.shapes.every((k, i) => k === shapes[i])) {
+  if (last && last.vocabulary === vocabularyKey && last.shapes.length === shapes.length && last.paths.every((p, i) => p === paths[i]) && last.shapes.every((k, i) => k === shapes[i])) {
     const relevant = new Set<Located>();
     sources.forEach((src, i) => indexes.get(src.path)!.functions.forEach((f, j) => last.places[i]!.has(j) && relevant.add(f as Located)));
     return relevant;
   }
   const relevant = choose();
-  lastChoice = { vocabulary: vocabularyKey, shapes, places: sources.map((src) => new Set(indexes.get(src.path)!.functions.flatMap((f, j) => (relevant.has(f as Located) ? [j] : [])))) };
+  lastChoice = { vocabulary: vocabularyKey, paths, shapes, places: sources.map((src) => new Set(indexes.get(src.path)!.functions.flatMap((f, j) => (relevant.has(f as Located) ? [j] : [])))) };
   return relevant;
 }
 
