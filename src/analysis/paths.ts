@@ -830,7 +830,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   const grown = node.origin.increments?.filter((v) => vars.has(v) && !isCounter(vars, v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
   for (const v of changedBy(node)) forget(flags, v);
   // A struct (or a field of it) a call may write: its fields are no longer known.
-  for (const t of node.touches ?? []) for (const f of [...flags.keys()]) if (touchedBy(t, f)) flags.delete(f);
+  for (const t of node.touches ?? []) for (const f of flags.keys()) if (touchedBy(t, f)) flags.delete(f);
   // A struct declared with a brace initialiser: the fields it does not name are 0.
   for (const z of zeroFillsOf(node)) for (const f of vars) {
     const field = f.replace(VALUE_SUFFIX, '');
@@ -839,7 +839,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   for (const v of grown ?? []) setValue(flags, vars, v, 1);
   for (const [v, classes] of steps ?? []) setClasses(flags, vars, v, [...new Set(classes)]);
   passed?.forEach((values, p) => copyValue(flags, vars, values, p));
-  for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
+  if (node.origin.constants) for (const [v, value] of Object.entries(node.origin.constants)) if (vars.has(v)) {
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
     if (!value && vars.has(v + MINUS_ONE)) flags.set(v + MINUS_ONE, false);
@@ -847,7 +847,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   // A pointer from a lookup that never returns NULL.
   for (const v of node.nonNull ?? []) if (vars.has(v)) flags.set(v, true);
   // A number (`owner = -1;`): what it is, and whether it is the -1 an unset id is kept as.
-  for (const [v, value] of Object.entries(node.origin.values ?? {})) setValue(flags, vars, v, value);
+  if (node.origin.values) for (const [v, value] of Object.entries(node.origin.values)) setValue(flags, vars, v, value);
   // A value a call filled (`sscanf(arg, "%u:%u", &u, &g)` the program survives only when it worked, a parser that
   // dies when it cannot fill the struct) is a value read from the input or a database, not the -1 kept for "unset".
   for (const target of node.fills ?? []) for (const f of vars) if (f.endsWith(MINUS_ONE) && isPartOf(f.slice(0, -MINUS_ONE.length), target)) flags.set(f, false);
@@ -936,7 +936,8 @@ function changedBy(node: SuperNode): string[] {
 
 /** An assignment to `variable` forgets the flags that depend on it. */
 function forget(flags: Map<string, boolean>, variable: string): void {
-  for (const f of [...flags.keys()]) if (mentions(f, variable)) flags.delete(f);
+  // (A map's own keys, not a copy of them: deleting the key being visited changes nothing of the visit.)
+  for (const f of flags.keys()) if (mentions(f, variable)) flags.delete(f);
 }
 
 /** The node changes what is known of root: a uid change, or a chroot (only root, or CAP_SYS_CHROOT, gets past one). */
