@@ -12,7 +12,7 @@ import { defaultConfig, type PrivlintConfig, type SeverityLevel } from './config
 import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText, readSourceBytes, sourceText } from './files.js';
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
-import { callCountsOf, definitionsOf, membersOf, selectForParsing, type Selection } from './index/selection.js';
+import { callCountsAndDefinitions, definitionsDigest, membersOf, selectForParsing, type SelectableSource, type Selection } from './index/selection.js';
 import { arrayMembers } from './c/members.js';
 import { scanC } from './index/c-lexical.js';
 import { perText, wordsOf } from './text-memory.js';
@@ -203,6 +203,8 @@ export interface UnitInputs {
   zeroStructs: string[];
   /** Files read and how many functions were kept, for PRIVLINT_TIMING. */
   indexed: string;
+  /** The sources the selection read (languages known), for `inputsKey`. */
+  selectable: SelectableSource[];
 }
 
 export function unitInputs(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): UnitInputs {
@@ -234,19 +236,24 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const zeroStructs = [...zeroStructGlobals(sources, [...wordsParsed.values()], scans)].sort();
   // Struct members the unit stores its functions in: calls through them reach those functions.
   selection.members ??= membersOf(selectable);
-  selection.callCounts ??= callCountsOf(selectable);
-  selection.definitions ??= definitionsOf(selectable);
+  if (!selection.callCounts || !selection.definitions) {
+    const lexical = callCountsAndDefinitions(selectable);
+    selection.callCounts ??= lexical.callCounts;
+    selection.definitions ??= lexical.definitions;
+  }
   const members = selection.members;
   const tasks: ParseTask[] = [];
+  // One list for every task (never changed): the parse key digests it once (`sharedParseDigest`).
+  const macroList = [...stringMacros];
   selectable.forEach((src, index) => {
     const text = selection.parse.get(src.path);
     if (text === undefined) return;
     const words = wordsParsed.get(src.path);
     const memberCalls = words && members.size ? [...words].filter((w) => members.has(w)).sort() : [];
-    tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: [...stringMacros], ...(words ? { numericConstants: constantsUsedBy(words, constants), globalConstants: constantsUsedBy(words, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, vocabulary });
+    tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: macroList, ...(words ? { numericConstants: constantsUsedBy(words, constants), globalConstants: constantsUsedBy(words, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
-  return { sources, textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs };
+  return { sources, textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs, selectable };
 }
 
 /** A digest of the unit's inputs (see UnitInputs), with the texts of the files parsed. */
@@ -257,7 +264,8 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.textMessages), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
     ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${textDigest(t.text)}\0${textDigest(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`),
-    JSON.stringify(inputs.counters), JSON.stringify(inputs.zeroStructs), JSON.stringify([...inputs.selection.members ?? []]), JSON.stringify([...inputs.selection.callCounts ?? []]), JSON.stringify([...inputs.selection.definitions ?? []]),
+    // The call counts and definitions are made from the C sources' lexical indexes: their digest stands for them.
+    JSON.stringify(inputs.counters), JSON.stringify(inputs.zeroStructs), JSON.stringify([...inputs.selection.members ?? []]), definitionsDigest(inputs.selectable),
   );
 }
 
@@ -278,7 +286,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   timing(indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
-    const key = options.store && hash(engineBuild(), t.path, t.language, textDigest(t.text), JSON.stringify(t.stringMacros), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.globalConstants ?? []), JSON.stringify(t.memberCalls ?? []), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
+    const key = options.store && hash(engineBuild(), t.path, t.language, textDigest(t.text), sharedParseDigest(t), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.globalConstants ?? []), JSON.stringify(t.memberCalls ?? []));
     const cached = key ? options.store!.getModel(key) : undefined;
     // Node models refer to each other's functions once linked: only C files are parsed in workers.
     const inWorker = (pool: WorkerPool): Promise<FileModel | Diagnostic> =>
@@ -571,6 +579,21 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+/** The digests of the parse tasks' shared parts, by the three lists (the same objects for every task of a unit). */
+const sharedDigests = new WeakMap<object, { controlMacros: unknown; vocabulary: unknown; digest: string }>();
+
+/**
+ * A digest of what every task of a unit shares (string and control macros, the vocabulary: tens of kilobytes
+ * written out), made once per unit instead of once per file parsed.
+ */
+function sharedParseDigest(t: ParseTask): string {
+  const known = sharedDigests.get(t.stringMacros);
+  if (known && known.controlMacros === t.controlMacros && known.vocabulary === t.vocabulary) return known.digest;
+  const digest = hash(JSON.stringify(t.stringMacros), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
+  sharedDigests.set(t.stringMacros, { controlMacros: t.controlMacros, vocabulary: t.vocabulary, digest });
+  return digest;
 }
 
 /** A text's digest (remembered per text in an editor's host, which asks again for every file at each edit). */

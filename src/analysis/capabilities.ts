@@ -214,10 +214,7 @@ export function capabilitiesAfter(g: Supergraph): Map<number, Set<string>> {
     (facts, node) => {
       for (const e of node.events) trackCapabilities(facts, e);
     },
-    (facts, node, index) => {
-      const along = regainFailed(facts, node, index);
-      if (along) for (const f of facts) if (!along.has(f)) facts.delete(f);
-    },
+    (facts, node, index) => regainFailed(facts, node, index),
   );
   after = new Map();
   for (const node of g.nodes) {

@@ -7,8 +7,12 @@ export function forwardFacts<N extends { id: number; succ: number[] }>(
   entry: number,
   init: Iterable<string>,
   transfer: (facts: Set<string>, node: N) => void,
-  /** Refine the facts that flow along one edge (the `index`-th successor), e.g. the failure branch of a test. */
-  edge?: (facts: Set<string>, node: N, index: number) => void,
+  /**
+   * The facts that flow along one edge (the `index`-th successor) where it refines them (the failure branch of a
+   * test): a new set, or undefined where the edge changes nothing (`facts` is not changed: it is not copied for
+   * every edge).
+   */
+  edge?: (facts: ReadonlySet<string>, node: N, index: number) => Set<string> | undefined,
 ): Map<number, Set<string>> {
   const inStates = new Map<number, Set<string>>();
   inStates.set(entry, new Set(init));
@@ -23,15 +27,13 @@ export function forwardFacts<N extends { id: number; succ: number[] }>(
     // `out` itself is stored at the first successor that has no state yet (it is not used after this loop).
     let outStored = false;
     nodes[id]!.succ.forEach((s, index) => {
-      let flowing = out;
-      if (edge) {
-        flowing = new Set(out);
-        edge(flowing, nodes[id]!, index);
-      }
+      const refined = edge?.(out, nodes[id]!, index);
+      const flowing = refined ?? out;
       const cur = inStates.get(s);
       let changed = false;
       if (!cur) {
-        const store = flowing === out && !outStored ? out : new Set(flowing);
+        // A refined set is this edge's own.
+        const store = refined ?? (!outStored ? out : new Set(out));
         if (store === out) outStored = true;
         inStates.set(s, store);
         changed = true;

@@ -890,7 +890,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   const grown = node.origin.increments?.filter((v) => vars.has(v) && !isCounter(vars, v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
   for (const v of changedBy(node)) forget(flags, v);
   // A struct (or a field of it) a call may write: its fields are no longer known.
-  for (const t of node.touches ?? []) for (const f of [...flags.keys()]) if (touchedBy(t, f)) flags.delete(f);
+  for (const t of node.touches ?? []) for (const f of flags.keys()) if (touchedBy(t, f)) flags.delete(f);
   // A struct declared with a brace initialiser: the fields it does not name are 0.
   for (const z of zeroFillsOf(node)) for (const f of vars) {
     const field = f.replace(VALUE_SUFFIX, '');
@@ -899,7 +899,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   for (const v of grown ?? []) setValue(flags, vars, v, 1);
   for (const [v, classes] of steps ?? []) setClasses(flags, vars, v, [...new Set(classes)]);
   passed?.forEach((values, p) => copyValue(flags, vars, values, p));
-  for (const [v, value] of Object.entries(node.origin.constants ?? {})) if (vars.has(v)) {
+  if (node.origin.constants) for (const [v, value] of Object.entries(node.origin.constants)) if (vars.has(v)) {
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
     if (!value && vars.has(v + MINUS_ONE)) flags.set(v + MINUS_ONE, false);
@@ -907,7 +907,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   // A pointer from a lookup that never returns NULL.
   for (const v of node.nonNull ?? []) if (vars.has(v)) flags.set(v, true);
   // A number (`owner = -1;`): what it is, and whether it is the -1 an unset id is kept as.
-  for (const [v, value] of Object.entries(node.origin.values ?? {})) setValue(flags, vars, v, value);
+  if (node.origin.values) for (const [v, value] of Object.entries(node.origin.values)) setValue(flags, vars, v, value);
   // A value a call filled (`sscanf(arg, "%u:%u", &u, &g)` the program survives only when it worked, a parser that
   // dies when it cannot fill the struct) is a value read from the input or a database, not the -1 kept for "unset".
   for (const target of node.fills ?? []) for (const f of vars) if (f.endsWith(MINUS_ONE) && isPartOf(f.slice(0, -MINUS_ONE.length), target)) flags.set(f, false);
@@ -964,7 +964,12 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
  * it names (`ctx->options = 0` forgets `options & OPT_X`).
  */
 function mentions(flag: string, variable: string): boolean {
-  if (flag === variable || flag === variable + POSITIVE || flag === variable + MINUS_ONE || flag === variable + ONE) return true;
+  // `flag === variable + POSITIVE` and so on, without making the strings: asked for every flag at every assignment
+  // of every walk, those were a good part of the walks' garbage.
+  if (flag.startsWith(variable)) {
+    const rest = flag.length - variable.length;
+    if (rest === 0 || (rest === POSITIVE.length && flag.endsWith(POSITIVE)) || (rest === MINUS_ONE.length && flag.endsWith(MINUS_ONE)) || (rest === ONE.length && flag.endsWith(ONE))) return true;
+  }
   if (!flag.includes(' ')) return false;
   const field = /(?:\.|->)(\w+)$/.exec(variable)?.[1];
   return mentionsName(flag, variable) || (field !== undefined && mentionsName(flag, field));
@@ -991,7 +996,8 @@ function changedBy(node: SuperNode): string[] {
 
 /** An assignment to `variable` forgets the flags that depend on it. */
 function forget(flags: Map<string, boolean>, variable: string): void {
-  for (const f of [...flags.keys()]) if (mentions(f, variable)) flags.delete(f);
+  // (A map's own keys, not a copy of them: deleting the key being visited changes nothing of the visit.)
+  for (const f of flags.keys()) if (mentions(f, variable)) flags.delete(f);
 }
 
 /** The node changes what is known of root: a uid change, or a chroot (only root, or CAP_SYS_CHROOT, gets past one). */
@@ -1253,7 +1259,9 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
   while (work.size) {
     const id = work.take();
     const node = g.nodes[id]!;
-    // A node that changes no flag passes its state on as it is (never changed: what is stored below is a copy).
+    // A node that changes no flag passes its state on as it is. Stored states are never changed (a narrowed one is
+    // replaced by a copy), so nodes share them: most nodes change no flag, and a copy per node was most of the
+    // garbage this made.
     const out = constantsAfter(g, node, states.get(id)!);
     node.succ.forEach((s, index) => {
       const edge = followEdge(g, node, index, out);
@@ -1261,16 +1269,16 @@ function knownFlags(g: Supergraph): Map<number, Map<string, boolean>> {
       const along = liveOnly(g, s, edge);
       const cur = states!.get(s);
       if (!cur) {
-        states!.set(s, new Map(along));
+        states!.set(s, along);
         work.add(s);
         return;
       }
-      let changed = false;
-      for (const [k, v] of cur) if (along.get(k) !== v) {
-        cur.delete(k);
-        changed = true;
+      let narrowed: Map<string, boolean> | undefined;
+      for (const [k, v] of cur) if (along.get(k) !== v) (narrowed ??= new Map(cur)).delete(k);
+      if (narrowed) {
+        states!.set(s, narrowed);
+        work.add(s);
       }
-      if (changed) work.add(s);
     });
   }
   flagCache.set(g, states);

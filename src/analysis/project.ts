@@ -1335,7 +1335,9 @@ function leaksDirectoryHandle(fn: FunctionModel): boolean {
     }
   }, (facts, node, index) => {
     // The branch where the open failed (`if (!dir) continue;`) holds no handle to leak.
-    for (const handle of facts) if (failedOpenBranch(node, handle, nullOnFailure.has(handle)) === index) facts.delete(handle);
+    let out: Set<string> | undefined;
+    for (const handle of facts) if (failedOpenBranch(node, handle, nullOnFailure.has(handle)) === index) (out ??= new Set(facts)).delete(handle);
+    return out;
   });
   return (states.get(exit)?.size ?? 0) > 0;
 }

@@ -261,9 +261,29 @@ export function unassignedGlobals(files: Iterable<{ path: string; text: string }
   if (setters.size) {
     const use = new RegExp(`\\b(?:${[...setters].join('|')})\\s*\\(([^;{}]*)`, 'g');
     const left = new RegExp(`\\b(?:${[...out.keys()].join('|')})\\b`);
-    for (const text of texts) if (left.test(text)) for (const m of text.matchAll(use)) for (const w of m[1]!.match(/[A-Za-z_]\w*/g) ?? []) out.delete(w);
+    const key = `${use.source}\0${left.source}`;
+    for (const text of texts) for (const w of namesGivenToSetters(text, use, left, key)) out.delete(w);
   }
   return out;
+}
+
+/** What each text hands to the setter macros of each unit (by the two patterns), in an editor's host. */
+const givenToSettersIn = perText((): Map<string, string[]> => new Map());
+
+/**
+ * The names a text hands to a setter macro (`use`: `SET(lenient)`), if it names one of `left` at all; remembered
+ * per text and patterns (`key`, made once: the patterns are long) in an editor's host (each edit looked through
+ * every text of the unit again).
+ */
+function namesGivenToSetters(text: string, use: RegExp, left: RegExp, key: string): string[] {
+  const known = givenToSettersIn(text);
+  let words = known.get(key);
+  if (!words) {
+    words = [];
+    if (left.test(text)) for (const m of text.matchAll(use)) for (const w of m[1]!.match(/[A-Za-z_]\w*/g) ?? []) words.push(w);
+    known.set(key, words);
+  }
+  return words;
 }
 
 /** A step by one: `name++`, `name--`, `name += 1`, `name -= 1` (after the name); `++name`, `--name` (before it). */

@@ -17,6 +17,7 @@ import { treesRemembered } from '../parser.js';
 import { wordsOf } from '../text-memory.js';
 import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
 import { blankedKeepingLines } from '../line-index.js';
+import { contentDigest } from '../engine/cache.js';
 
 export interface SelectableSource {
   path: string;
@@ -107,6 +108,45 @@ export function definitionsOf(sources: SelectableSource[]): Map<string, LexicalD
     if (own.length) def.calls = own;
   }
   return found;
+}
+
+const definitionDigests = new WeakMap<CLexicalIndex, string>();
+
+/**
+ * A digest of what `callCountsOf` and `definitionsOf` read of the C sources: each file's path and, per function, its
+ * name, whether it is static, what it assigns, the fields it sets, what it calls and how often (positions left
+ * out). Equal digests, equal counts and definitions. Each file's part is remembered per index, so that in an
+ * editor's host only the edited file's is made again (the counts and definitions themselves are hundreds of
+ * kilobytes to write out and hash at each edit).
+ */
+export function definitionsDigest(sources: SelectableSource[]): string {
+  const parts: string[] = [];
+  for (const src of sources) {
+    if (src.language !== 'c') continue;
+    const index = scanned(src);
+    let digest = definitionDigests.get(index);
+    if (digest === undefined) {
+      digest = contentDigest(JSON.stringify(index.functions.map((f) => [f.name, f.isStatic, [...f.assigns], [...f.fields], [...f.calls], [...f.callCounts]])));
+      definitionDigests.set(index, digest);
+    }
+    parts.push(src.path, digest);
+  }
+  return contentDigest(parts.join('\0'));
+}
+
+/** The last call counts and definitions made in an editor's host, with the digest of what they were made from. */
+let lastTotals: { digest: string; callCounts: Map<string, [number, number]>; definitions: Map<string, LexicalDefinition[]> } | undefined;
+
+/**
+ * `callCountsOf` and `definitionsOf`, or in an editor's host the last ones again when `definitionsDigest` is the
+ * same (an edit of a comment, a number, or of code that calls and assigns nothing new): nothing changes them once
+ * made (the project reads them only).
+ */
+export function callCountsAndDefinitions(sources: SelectableSource[]): { callCounts: Map<string, [number, number]>; definitions: Map<string, LexicalDefinition[]> } {
+  if (!treesRemembered()) return { callCounts: callCountsOf(sources), definitions: definitionsOf(sources) };
+  const digest = definitionsDigest(sources);
+  if (lastTotals?.digest !== digest) lastTotals = { digest, callCounts: callCountsOf(sources), definitions: definitionsOf(sources) };
+  return lastTotals;
 }
 
 /** The struct members of the C sources that hold their functions (for a run that parses every file whole). */
@@ -322,7 +362,7 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
 }
 
 /** The last choice of relevant functions in an editor's host: what it was made from, and where the chosen were. */
-let lastChoice: { vocabulary: string; shapes: string[]; places: Set<number>[] } | undefined;
+let lastChoice: { vocabulary: string; paths: string[]; shapes: string[]; places: Set<number>[] } | undefined;
 
 /**
  * `choose()`, or in an editor's host the last choice again when nothing it reads changed: each file's index without
@@ -332,16 +372,19 @@ let lastChoice: { vocabulary: string; shapes: string[]; places: Set<number>[] } 
 function chosenRelevant(sources: SelectableSource[], indexes: Map<string, CLexicalIndex>, members: Map<string, string[]>, vocabulary: SelectionVocabulary, choose: () => Set<Located>): Set<Located> {
   if (!treesRemembered()) return choose();
   const membersKey = JSON.stringify([...members]);
-  const shapes = sources.map((src) => `${src.path}\0${shapeOf(indexes.get(src.path)!, src.text, members, membersKey)}`);
+  // Paths and shapes apart: an unchanged file's shape is the string remembered for its index, compared by reference
+  // (joined to its path, each edit made and compared every file's shape whole).
+  const paths = sources.map((src) => src.path);
+  const shapes = sources.map((src) => shapeOf(indexes.get(src.path)!, src.text, members, membersKey));
   const vocabularyKey = JSON.stringify([[...vocabulary.noreturn], [...vocabulary.inputFunctions], vocabulary.calls ?? null]);
   const last = lastChoice;
-  if (last && last.vocabulary === vocabularyKey && last.shapes.length === shapes.length && last.shapes.every((k, i) => k === shapes[i])) {
+  if (last && last.vocabulary === vocabularyKey && last.shapes.length === shapes.length && last.paths.every((p, i) => p === paths[i]) && last.shapes.every((k, i) => k === shapes[i])) {
     const relevant = new Set<Located>();
     sources.forEach((src, i) => indexes.get(src.path)!.functions.forEach((f, j) => last.places[i]!.has(j) && relevant.add(f as Located)));
     return relevant;
   }
   const relevant = choose();
-  lastChoice = { vocabulary: vocabularyKey, shapes, places: sources.map((src) => new Set(indexes.get(src.path)!.functions.flatMap((f, j) => (relevant.has(f as Located) ? [j] : [])))) };
+  lastChoice = { vocabulary: vocabularyKey, paths, shapes, places: sources.map((src) => new Set(indexes.get(src.path)!.functions.flatMap((f, j) => (relevant.has(f as Located) ? [j] : [])))) };
   return relevant;
 }
 
