@@ -16,8 +16,9 @@ import { callCountsAndDefinitions, definitionsDigest, membersOf, selectForParsin
 import { arrayMembers } from './c/members.js';
 import { scanC } from './index/c-lexical.js';
 import { perText, wordsOf } from './text-memory.js';
-import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
+import { compactModel, isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
+import { withSmallYoungGeneration } from './engine/heap-growth.js';
 import { contentDigest, DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
 import type { Diagnostic, FileModel, FunctionModel, MessageShape, SourceLoc } from './model.js';
 import { attachEdits, type PendingFix } from './fix/resolve.js';
@@ -155,7 +156,11 @@ export async function analyzePaths(paths: string[], config: PrivlintConfig = def
 }
 
 /** The files the paths name (directories walked), read, each with its unit; those that cannot be read are diagnostics. */
-export async function loadSources(paths: string[], config: PrivlintConfig, cwd: string, options: LoadOptions = {}): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
+export function loadSources(paths: string[], config: PrivlintConfig, cwd: string, options: LoadOptions = {}): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
+  return withSmallYoungGeneration(() => loadAll(paths, config, cwd, options));
+}
+
+async function loadAll(paths: string[], config: PrivlintConfig, cwd: string, options: LoadOptions): Promise<{ sources: SourceFile[]; diagnostics: Diagnostic[]; files: string[] }> {
   const { files, diagnostics } = await collectFiles(paths.length ? paths : ['.'], config.ignore, cwd, { gitignore: config.respectGitignore, ignoreBase: config.baseDir });
   const sources: SourceFile[] = [];
   const units = new UnitFinder(cwd);
@@ -276,10 +281,20 @@ function memberValueTypes(files: readonly FileModel[]): Set<string> {
   return types;
 }
 
+/**
+ * PRIVLINT_TIMING's report of a unit's steps. Made apart from `prepareProject`: the analysis keeps this function to
+ * the end, and a closure made there would keep every variable of that function its closures share (the texts
+ * parsed, the selection).
+ */
+function unitTimer(): (label: string) => void {
+  if (!process.env.PRIVLINT_TIMING) return (): void => {};
+  const started = Date.now();
+  return (label) => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`);
+}
+
 /** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
 export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}, given?: UnitInputs): Promise<PreparedProject> {
-  const started = Date.now();
-  const timing = process.env.PRIVLINT_TIMING ? (label: string): void => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`) : (): void => {};
+  const timing = unitTimer();
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
   const { textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs } = given?.sources === sources ? given : unitInputs(sources, config, options);
@@ -294,7 +309,8 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
         if (e instanceof WorkerLost) return parseFile(t);
         throw e;
       });
-    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await inWorker(options.pool) : await parseFile(t);
+    // A C model made here is compacted as one cloned back from a worker is (a Node model is linked in place).
+    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await inWorker(options.pool) : await parseFile(t).then((m) => (t.language === 'c' && !isDiagnostic(m) ? compactModel(m) : m));
     if (key && !cached && !isDiagnostic(result)) options.store!.setModel(key, result, t.idBase);
     options.onProgress?.({ phase: 'parse', done: ++done, total: tasks.length });
     return result;
@@ -423,7 +439,12 @@ function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: Eng
 }
 
 async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs): Promise<UnitResult> {
-  const { project, judge, diagnostics, models, timing, deadline, tasks } = await prepareProject(sources, config, options, inputs);
+  const prepared = await prepareProject(sources, config, options, inputs);
+  const { project, judge, diagnostics, models, timing, deadline } = prepared;
+  // The texts the files were parsed from are read again only to answer for one file (`quietFile`): a whole run's
+  // analysis does not hold them (busybox: 5 MB more live, and the names taken from them keep the sources' texts).
+  const tasks = options.focus === undefined ? [] : prepared.tasks;
+  prepared.tasks = [];
   const findings: Finding[] = [];
   const pendingFixes: PendingFix[] = [];
   /** The finding kept for each rule and place: the first, unless a later one there is more severe. */

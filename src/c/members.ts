@@ -11,7 +11,7 @@
  * dispatched by a key the analysis does not follow (the command), and taking every handler for every call would
  * make up paths no run takes.
  */
-import { perText } from '../text-memory.js';
+import { ownCopy, perText } from '../text-memory.js';
 import { splitOutside } from './split.js';
 import { blankedKeepingLines } from '../line-index.js';
 
@@ -166,7 +166,7 @@ export function arrayMembers(texts: Iterable<string>, types: ReadonlySet<string>
     for (const body of structBodiesOf(raw)) {
       for (const t of body.names) {
         if (!types.has(t)) continue;
-        for (const a of body.arrays) arrays.add(`${t}.${a}`);
+        for (const a of body.arrays) arrays.add(ownCopy(`${t}.${a}`)); // kept by the project: not a view into the text
         for (const o of body.others) others.add(`${t}.${o}`);
       }
     }
