@@ -5,6 +5,7 @@ import { buildSupergraph, supergraphs, type Supergraph } from './analysis/superg
 import { callVocabulary } from './call-meaning.js';
 import { mayDeclareNoreturn, noreturnNamesInText, noreturnShapesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
+import { headerValueMacros } from './c/value-macros.js';
 import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
 import { counterGlobals, unassignedGlobals, unitScans, zeroStructGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
@@ -216,6 +217,7 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   const stringMacros = headerStringMacros(sources);
   const constants = headerNumericConstants(sources);
   const controlMacros = [...headerControlMacros(sources)];
+  const valueMacros = headerValueMacros(sources);
   // Headers and files that are not parsed still tell which functions never return.
   const declared = sources.flatMap((s) => noreturnDeclaredIn(s.text) ?? []);
   const textNoreturn = declared.flatMap((d) => d.names);
@@ -255,7 +257,7 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
     if (text === undefined) return;
     const words = wordsParsed.get(src.path);
     const memberCalls = words && members.size ? [...words].filter((w) => members.has(w)).sort() : [];
-    tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: macroList, ...(words ? { numericConstants: constantsUsedBy(words, constants), globalConstants: constantsUsedBy(words, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, vocabulary });
+    tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: macroList, ...(words ? { numericConstants: constantsUsedBy(words, constants), globalConstants: constantsUsedBy(words, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, valueMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
   return { sources, textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs, selectable };
@@ -267,7 +269,7 @@ function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOp
   const [first] = inputs.tasks;
   return hash(
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.textMessages), JSON.stringify(inputs.selection.macros),
-    JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []),
+    JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []), JSON.stringify(first?.valueMacros ?? []),
     ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${textDigest(t.text)}\0${textDigest(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`),
     // The call counts and definitions are made from the C sources' lexical indexes: their digest stands for them.
     JSON.stringify(inputs.counters), JSON.stringify(inputs.zeroStructs), JSON.stringify([...inputs.selection.members ?? []]), definitionsDigest(inputs.selectable),
@@ -602,7 +604,7 @@ function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** The digests of the parse tasks' shared parts, by the three lists (the same objects for every task of a unit). */
-const sharedDigests = new WeakMap<object, { controlMacros: unknown; vocabulary: unknown; digest: string }>();
+const sharedDigests = new WeakMap<object, { controlMacros: unknown; valueMacros: unknown; vocabulary: unknown; digest: string }>();
 
 /**
  * A digest of what every task of a unit shares (string and control macros, the vocabulary: tens of kilobytes
@@ -610,9 +612,9 @@ const sharedDigests = new WeakMap<object, { controlMacros: unknown; vocabulary: 
  */
 function sharedParseDigest(t: ParseTask): string {
   const known = sharedDigests.get(t.stringMacros);
-  if (known && known.controlMacros === t.controlMacros && known.vocabulary === t.vocabulary) return known.digest;
-  const digest = hash(JSON.stringify(t.stringMacros), JSON.stringify(t.controlMacros), JSON.stringify(t.vocabulary));
-  sharedDigests.set(t.stringMacros, { controlMacros: t.controlMacros, vocabulary: t.vocabulary, digest });
+  if (known && known.controlMacros === t.controlMacros && known.valueMacros === t.valueMacros && known.vocabulary === t.vocabulary) return known.digest;
+  const digest = hash(JSON.stringify(t.stringMacros), JSON.stringify(t.controlMacros), JSON.stringify(t.valueMacros ?? []), JSON.stringify(t.vocabulary));
+  sharedDigests.set(t.stringMacros, { controlMacros: t.controlMacros, valueMacros: t.valueMacros, vocabulary: t.vocabulary, digest });
   return digest;
 }
 

@@ -165,7 +165,7 @@ function flagVariables(g: Supergraph): Set<string> {
   }
   // A variable that keeps whether the process was root is followed with the process's own flag, and so is a
   // test of such a copy made while the process is still as it was (`if (i_am_root)`: a test of the process itself).
-  if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable) || testedIn.has(c.variable)))) vars.add(NOT_ROOT);
+  if (testedIn.has(NOT_ROOT) || g.nodes.some((n) => n.origin.rootCopies?.some((c) => vars!.has(c.variable) || testedIn.has(c.variable))) || [...(g.rootCopyGlobals?.keys() ?? [])].some((v) => testedIn.has(v))) vars.add(NOT_ROOT);
   // The real uid apart from the effective one, where the code tests the real uid (`getuid() != 0`) and changes
   // only the effective one somewhere, or is a set-user-ID program (the two differ from the start).
   if (vars.has(NOT_ROOT) && g.nodes.some((n) => valueTests(n).some((t) => t.real)) && (g.setUserId || g.nodes.some((n) => n.events.some(isEffectiveUidChange)))) vars.add(REAL_ROOT);
@@ -1050,7 +1050,7 @@ const rootCopyCache = new WeakMap<Supergraph, Set<string>>();
 /** The variables some node of the graph keeps a root copy in. */
 function rootCopyVariables(g: Supergraph): Set<string> {
   let vars = rootCopyCache.get(g);
-  if (!vars) rootCopyCache.set(g, (vars = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []))));
+  if (!vars) rootCopyCache.set(g, (vars = new Set([...g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []), ...(g.rootCopyGlobals?.keys() ?? [])])));
   return vars;
 }
 
@@ -1112,6 +1112,13 @@ function rootCopyAt(g: Supergraph, node: SuperNode, variable: string): boolean |
       continue;
     }
     if (changedBy(n).some((v) => mentions(variable, v)) || n.origin.constants?.[variable] !== undefined) return undefined;
+    // At a handler's entry, a global that only ever holds whether the process is root says what the graph starts as.
+    const atEntry = id === g.entry ? g.rootCopyGlobals?.get(variable) : undefined;
+    if (atEntry !== undefined) {
+      if (polarity !== undefined && polarity !== atEntry) return undefined;
+      polarity = atEntry;
+      continue;
+    }
     if (id === g.entry || !preds[id]!.length) return undefined;
     work.push(...preds[id]!);
   }

@@ -220,6 +220,28 @@ export class Project {
     return (this.realUidCopyCache = names);
   }
 
+  /**
+   * (C) Globals that only ever hold whether the process is root, with the copy's polarity (`notRoot`): every
+   * assignment of one, anywhere in the project, is a root copy of that polarity (`ps.is_superuser = (geteuid() ==
+   * 0);` in an init function). An unparsed function that sets the name (the lexical index) leaves it unknown.
+   */
+  rootCopyGlobals(): ReadonlyMap<string, boolean> {
+    if (this.rootCopyGlobalCache) return this.rootCopyGlobalCache;
+    const polarity = new Map<string, boolean | null>();
+    const parsed = new Set<string>();
+    for (const fn of this.functions) if (fn.language === 'c') {
+      parsed.add(`${fn.file}\0${fn.name}`);
+      const globals = fn.assignsGlobals;
+      if (globals) for (const n of fn.cfg.nodes) for (const v of [...(n.assigns ?? []), ...(n.updates ?? [])]) if (globals.includes(v)) {
+        const copy = n.rootCopies?.find((c) => c.variable === v);
+        const before = polarity.get(v);
+        polarity.set(v, copy && (before === undefined || before === copy.notRoot) ? copy.notRoot : null);
+      }
+    }
+    for (const [fnName, defs] of this.definitions) for (const d of defs) for (const name of d.assigns ?? []) if (polarity.has(name) && !parsed.has(`${d.file}\0${fnName}`)) polarity.set(name, null);
+    return (this.rootCopyGlobalCache = new Map([...polarity].filter((e): e is [string, boolean] => e[1] !== null)));
+  }
+
   /** (C) `name`, tested in `fn`, is a global of `realUidCopies`: not a parameter, nor a local given anything else. */
   isRealUidCopyIn(fn: FunctionModel, name: string): boolean {
     return fn.language === 'c' && this.realUidCopies().has(name) && !fn.params.includes(name) && this.onlyReadsRealUidInto(fn, name) && !fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'call' && e.args.some((a) => a.text.replace(/\s+/g, '') === `&${name}`)));
@@ -241,6 +263,7 @@ export class Project {
 
   private idClassesByFile?: Map<string, Record<string, IdClass>>;
   private realUidCopyCache?: Set<string>;
+  private rootCopyGlobalCache?: Map<string, boolean>;
 
   /**
    * Globals that a file which never reads an id from the process into them assigns another value (`ServerUID =
@@ -1057,6 +1080,7 @@ export class Project {
       const own = ownFactsOf(fn);
       if (own.changesPrivileges || own.leaksDirectoryHandle || this.gatesOnRoot(fn)) this.privileged.add(fn);
     }
+    for (const fn of this.globalRootCopiers()) this.privileged.add(fn);
     if (this.functions.some((f) => ownFactsOf(f).chroots)) {
       for (const fn of this.functions) {
         if (this.privileged.has(fn) || this.isShim(fn)) continue;
@@ -1102,6 +1126,19 @@ export class Project {
       this.privileged.add(next);
       work.push(next);
     }
+  }
+
+  /**
+   * Functions that keep whether the process is root in a global (`ps.is_superuser = (geteuid() == 0);` in an init
+   * function) that a function making privilege calls tests (`if (ps.is_superuser) { setgid(…); … }`): inlined as
+   * privilege code is, so that the test reads as one of the process itself (paths.ts, rootCopyTests) on the paths
+   * where the copy was made and no uid change came since.
+   */
+  private globalRootCopiers(): FunctionModel[] {
+    const tested = new Set<string>();
+    for (const fn of this.functions) if (ownFactsOf(fn).changesPrivileges) for (const n of fn.cfg.nodes) for (const t of n.tests ?? []) if ('variable' in t.subject) tested.add(t.subject.variable);
+    if (!tested.size) return [];
+    return this.functions.filter((fn) => !this.isShim(fn) && fn.assignsGlobals !== undefined && fn.cfg.nodes.some((n) => n.rootCopies?.some((c) => tested.has(c.variable) && fn.assignsGlobals!.includes(c.variable))));
   }
 
   /**

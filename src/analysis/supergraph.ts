@@ -85,6 +85,12 @@ export interface Supergraph {
    * (`getuid() != 0`) does not tell whether the process is root until a permanent uid change makes them the same.
    */
   setUserId?: true;
+  /**
+   * (A root that is no program entry: a handler called through a pointer) Globals that only ever hold whether the
+   * process is root (`Project.rootCopyGlobals`), with the copy's polarity: set before the handler runs, they agree
+   * with the process the graph starts as.
+   */
+  rootCopyGlobals?: ReadonlyMap<string, boolean>;
 }
 
 /** The events of a segment that has none (most have none): one shared array, never changed. */
@@ -258,7 +264,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   };
 
   const { entry, exit } = expand(root, [], new Map());
-  const graph: Supergraph = { root, nodes, entry, exit, covered, forkValues: project.forkValues, ...(project.counters.size ? { counters: project.counters } : {}), ...(project.zeroStructs.size && root.isEntry && root.language === 'c' ? { zeroStructs: project.zeroStructs } : {}) };
+  const graph: Supergraph = { root, nodes, entry, exit, covered, forkValues: project.forkValues, ...(project.counters.size ? { counters: project.counters } : {}), ...(project.zeroStructs.size && root.isEntry && root.language === 'c' ? { zeroStructs: project.zeroStructs } : {}), ...(!root.isEntry && root.language === 'c' && project.rootCopyGlobals().size ? { rootCopyGlobals: project.rootCopyGlobals() } : {}) };
   reclassifyRestores(graph);
   if (isSetUserIdProgram(graph, project.config.programKind)) graph.setUserId = true;
   return graph;

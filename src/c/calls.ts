@@ -22,6 +22,8 @@ export interface CallContext {
   locals?: ReadonlySet<string>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
+  /** Value macros the file can use (value-macros.ts): an invocation reads its arguments and writes none. */
+  valueMacros?: ReadonlyMap<string, unknown>;
   /** Struct members the unit stores its functions in (c/members.ts): a call through one is a call event. */
   memberCalls?: ReadonlySet<string>;
 }
@@ -327,7 +329,7 @@ function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
     }),
     ...(EXEC_FAMILY.test(api) ? { execs: true as const } : {}),
     ...(movesMountOntoRoot(api, texts) ? { movesOntoRoot: true as const } : {}),
-    ...(ASSERT_NAMES.has(api) || READ_ONLY_LIBRARY.has(api) ? { writesNoArgument: true as const } : {}),
+    ...(ASSERT_NAMES.has(api) || READ_ONLY_LIBRARY.has(api) || ctx.valueMacros?.has(api) ? { writesNoArgument: true as const } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth, valueTableOf, valueWhen, withNamedConstants } from './conditions.js';
 import type { ControlMacro } from './control-macros.js';
+import { expandValueMacros, type ValueMacro } from './value-macros.js';
 import { signBranches } from '../values.js';
 import { unsignedVariables } from './unsigned.js';
 import { declaredTypes, type DeclaredTypes } from './declared-types.js';
@@ -22,6 +23,8 @@ export interface FileContext {
   conditionConstants?: ReadonlyMap<string, number>;
   /** Macros that jump (`ABORT_FINALIZE(e)`, `CHKiRet(f)`, `RETiRet`), defined in the file or its project's headers. */
   controlMacros?: ReadonlyMap<string, ControlMacro>;
+  /** Value macros the file can use (value-macros.ts): its own and its project's headers'. */
+  valueMacros?: ReadonlyMap<string, ValueMacro>;
   /** The truth of a control macro's condition when its parameter `param` holds `value`; null when unknown. */
   macroCondition?: (macro: ControlMacro, param: string, value: number | boolean) => boolean | null;
   capabilityTexts?: ReadonlyMap<string, string>;
@@ -746,9 +749,26 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (mask) tests.push(mask);
     const comparison = comparisonTest(cond);
     if (comparison) tests.push(comparison);
+    const viaMacro = this.valueMacroTest(cond);
+    if (viaMacro) tests.push(viaMacro);
     const table = valueTableOf(cond, this.unsigned);
     if (table) node.valueTable = table;
     return tests;
+  }
+
+  /**
+   * `if (SC_SPECIFIED(scp, A_USER))` (or its negation), a value macro invoked with arguments that change nothing: its
+   * expansion as a flag of its own, so that the same macro asked the same twice takes the same branch (a group drop
+   * under `if (SPECIFIED(c, GROUP) || SPECIFIED(c, USER))`, the user drop under `if (SPECIFIED(c, USER))`). An
+   * assignment to a variable or field the expansion names forgets it.
+   */
+  private valueMacroTest(cond: Node): Test | undefined {
+    const macros = this.ctx.valueMacros;
+    if (!macros?.size) return undefined;
+    const { expr: c, negated } = withoutNegation(cond);
+    if (c.type !== 'call_expression' || !macros.has(calleeName(c) ?? '') || callArguments(c).some(hasEffects)) return undefined;
+    const expanded = expandValueMacros(c.text, macros);
+    return expanded === undefined ? undefined : { subject: { variable: `$value: ${expanded}` }, whenFails: !negated, whenNull: negated, boolean: true };
   }
 
   /**
@@ -937,7 +957,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, newUserFlags: this.ctx.newUserFlags, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, newUserFlags: this.ctx.newUserFlags, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls, valueMacros: this.ctx.valueMacros });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];

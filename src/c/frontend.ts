@@ -7,6 +7,7 @@ import type { CallVocabulary } from '../call-meaning.js';
 import { idGetterClass } from './calls.js';
 import { valueWhen } from './conditions.js';
 import { controlMacro, type ControlMacro, type MacroDefinition } from './control-macros.js';
+import { valueMacros, type ValueMacro } from './value-macros.js';
 import { truthy } from '../values.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { unixBranchOnly } from './preprocess.js';
@@ -454,6 +455,20 @@ export interface ProjectContext {
   controlMacros?: ReadonlyMap<string, MacroDefinition>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
+  /** Value macros of the project's headers (value-macros.ts). */
+  valueMacros?: ReadonlyMap<string, ValueMacro>;
+}
+
+/** The value macros a file can use: its own definitions, and its project's headers'. */
+function valueMacrosOf(defs: Node[], fromHeaders: ReadonlyMap<string, ValueMacro> = new Map()): Map<string, ValueMacro> {
+  const own: [string, ValueMacro][] = [];
+  for (const def of defs) {
+    const name = def.childForFieldName('name')?.text;
+    const body = def.childForFieldName('value')?.text;
+    if (!name || body === undefined) continue;
+    own.push([name, { params: (def.childForFieldName('parameters')?.namedChildren ?? []).map((p) => p?.text ?? ''), body: body.replace(/\\\r?\n/g, ' ').trim() }]);
+  }
+  return own.length ? new Map([...fromHeaders, ...valueMacros(own, fromHeaders)]) : new Map(fromHeaders);
 }
 
 /** The control-flow macros a file can use: its own definitions, else its project's headers'. */
@@ -643,12 +658,13 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary, memberCalls: project.memberCalls,
         macroCondition: (macro: ControlMacro, param: string, value: number | boolean) => macroConditions.truth(macro, param, value),
         unsignedGlobals: new Set(unsignedGlobalNames),
+        valueMacros: valueMacrosOf(nodes.of('preproc_function_def'), project.valueMacros),
       };
       const strings = new Map([...(project.stringMacros ?? []), ...stringMacros(root, nodes.of('preproc_def'))]);
       // An editor's host analyses the same file after each edit: functions whose text, place and file context are
       // unchanged take their model from the previous analysis (function-models.ts).
       const entryAliases = mainAliases(nodes.of('preproc_def'));
-      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...(project.memberCalls ?? [])], [...fileCtx.controlMacros], project.vocabulary ?? null, [...strings], [...entryAliases], unsignedGlobalNames]);
+      const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...(project.memberCalls ?? [])], [...fileCtx.controlMacros], [...fileCtx.valueMacros], project.vocabulary ?? null, [...strings], [...entryAliases], unsignedGlobalNames]);
       // A file that includes Windows' own headers whatever the build (a service wrapper another file includes under
       // `#ifdef _WIN32`) is not part of the programs privlint checks.
       const functions = windowsOnlyFile(nodes.of('preproc_include')) ? [] : nodes.of('function_definition');

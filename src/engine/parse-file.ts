@@ -1,6 +1,7 @@
 /** One file into its model: the step the engine runs per file, in the main thread or in a worker. */
 import type { CallVocabulary } from '../call-meaning.js';
 import type { MacroDefinition } from '../c/control-macros.js';
+import type { ValueMacro } from '../c/value-macros.js';
 import { analyzeCFile } from '../c/frontend.js';
 import type { Diagnostic, FileModel, Language } from '../model.js';
 import { InputLimitError } from '../parser.js';
@@ -22,6 +23,8 @@ export interface ParseTask {
   memberCalls?: string[];
   /** The project headers' control-flow macros (`ABORT_FINALIZE(e)`, `CHKiRet(f)`). */
   controlMacros: [string, MacroDefinition][];
+  /** The project headers' value macros (`SPECIFIED(c, a)`, value-macros.ts). */
+  valueMacros?: [string, ValueMacro][];
   /** The configuration's checking wrappers and drop helpers. */
   vocabulary?: CallVocabulary;
 }
@@ -34,7 +37,7 @@ export async function parseFile(task: ParseTask): Promise<FileModel | Diagnostic
   const nextEventId = (): number => next++;
   try {
     return task.language === 'c'
-      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), numericConstants: new Map(task.numericConstants), globalConstants: new Map(task.globalConstants), memberCalls: new Set(task.memberCalls), controlMacros: new Map(task.controlMacros), vocabulary: task.vocabulary })
+      ? await analyzeCFile(task.path, task.text, nextEventId, { stringMacros: new Map(task.stringMacros), numericConstants: new Map(task.numericConstants), globalConstants: new Map(task.globalConstants), memberCalls: new Set(task.memberCalls), controlMacros: new Map(task.controlMacros), valueMacros: new Map(task.valueMacros), vocabulary: task.vocabulary })
       : await analyzeNodeFile(task.path, task.text, nextEventId, task.vocabulary);
   } catch (e) {
     const message = e instanceof InputLimitError ? e.message : e instanceof RangeError ? 'nesting too deep to analyse; skipped' : `internal error while analysing: ${(e as Error).message}`;

@@ -48,6 +48,11 @@ const DIRECTORY_OPENERS = new Set(['opendir', 'fdopendir', 'O_DIRECTORY', 'O_PAT
 const CLOSERS = new Set(['close', 'closedir', 'closefrom', 'close_range']);
 /** Root tests (`if (geteuid() == 0) errx(…)`): a function that tests them and dies is a root gate. */
 const ID_GETTERS = new Set(['geteuid', 'getuid', 'getegid', 'getgid']);
+/**
+ * An assignment of whether the process is root (`ps.is_root = (geteuid() == 0);`, `root = !getuid();`, `x = 0 !=
+ * geteuid();`): the name assigned (a fields' path as written) is group 1.
+ */
+const ROOT_COPY = /([A-Za-z_]\w*(?:\s*(?:\.|->)\s*[A-Za-z_]\w*)*)\s*=(?!=)[\s(]*(?:!\s*[\s(]*gete?uid\s*\(\s*\)|gete?uid\s*\(\s*\)[\s)]*[!=]=\s*0\b|0\s*[!=]=\s*[\s(]*gete?uid\s*\(\s*\))/g;
 const INPUT_NAMES = new Set([...Object.keys(INPUT_CALLS), 'environ']);
 const DIRECTORY_CHANGES = new Set(['chdir', 'fchdir']);
 /** Account and group lookups: they return NULL when the name or id is unknown. */
@@ -292,7 +297,20 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   // Privilege code, root gates, and everything that uses them, up to the entries.
   const opensDirectory = (f: LexicalFunction): boolean => (usesAny(f, DIRECTORY_OPENERS) || (f.directoryPath && (f.uses.has('open') || f.uses.has('openat')))) && !usesAny(f, CLOSERS);
   const privilegeNames = new Set([...PRIVILEGE_NAMES, ...vocabularyPrivilegeNames(vocabulary.calls)]);
-  const relevant = closeOverUsers(all.filter((f) => usesAny(f, privilegeNames) || opensDirectory(f) || (usesAny(f, ID_GETTERS) && diesOrGates(f))));
+  const privilegeUsers = all.filter((f) => usesAny(f, privilegeNames));
+  // A global the function sets to whether the process is root, named by a function that makes privilege calls
+  // (`ps.is_root = (geteuid() == 0);` in an init function, `if (ps.is_root) setgid(…)` in the drop): the project
+  // inlines the function that sets it (Project.globalRootCopiers), so it is parsed, with its callers.
+  const copiesRootToGlobal = (f: Located): boolean => {
+    if (!f.uses.has('geteuid') && !f.uses.has('getuid')) return false;
+    for (const m of texts.get(f.file)!.slice(f.start, f.end).matchAll(ROOT_COPY)) {
+      const name = m[1]!.replace(/\s+/g, '');
+      const field = name.split(/\.|->/).at(-1)!;
+      if (f.assigns.has(name) && privilegeUsers.some((u) => u.uses.has(field))) return true;
+    }
+    return false;
+  };
+  const relevant = closeOverUsers(all.filter((f) => privilegeUsers.includes(f) || opensDirectory(f) || (usesAny(f, ID_GETTERS) && (diesOrGates(f) || copiesRootToGlobal(f)))));
   // Callees whose summaries matter: they die, read input, or (with a chroot in the unit) change directory.
   const inputNames = new Set([...INPUT_NAMES, ...vocabulary.inputFunctions]);
   // The functions that open a socket of the machine itself (netlink, Unix, a Unix socket pair) are parsed: what is
