@@ -4,11 +4,9 @@ import { NOT_ROOT, VALUE_CLASSES, type IdClass, type CallEvent, type CfgNode, ty
 import { forwardFacts } from './flow.js';
 import { copyPlain } from '../plain.js';
 
-/** Functions and macros of the C library and common runtimes that end the process. */
-export const BUILTIN_NORETURN = [
-  'exit', '_exit', '_Exit', 'quick_exit', 'abort', 'err', 'errx', 'verr', 'verrx', '__assert_fail',
-  '__assert_rtn', 'longjmp', 'siglongjmp', '_longjmp', 'pthread_exit', 'errc', 'verrc',
-];
+import { BUILTIN_NORETURN } from '../noreturn.js';
+
+export { BUILTIN_NORETURN };
 
 /** `exit(0)`: the program finished its work. */
 export function isSuccessfulExit(e: PrivilegeEvent): boolean {

@@ -588,6 +588,20 @@ export class FunctionCfgBuilder extends GraphBuilder {
       }
       jumpFrom = [{ from: assign.id, slot: -1 }];
     }
+    if (jump.kind === 'dies') {
+      // `CHECK_RES_DIE(res, "chroot");` = `if (res == -1) { perror(…); exit(1); }`: the call that ends the process, made
+      // at the invocation (an argument that is one of the macro's parameters stands for what was passed).
+      const death = this.newNode('stmt', invocation);
+      this.connect(jumpFrom, death.id);
+      const args = jump.args.map((a) => {
+        const passed = macroOperand(a, macro, callArguments(invocation));
+        const text = typeof passed === 'number' ? String(passed) : passed ? passed.text : a;
+        const value = typeof passed === 'number' ? passed : passed ? constantNumber(passed) : /^-?\d+$/.test(a) ? Number(a) : null;
+        return { text, id: 'other' as const, ...(value !== null ? { value } : {}) };
+      });
+      death.events.push({ id: this.ctx.nextEventId(), kind: 'call', api: jump.callee, callee: jump.callee, text: invocation.text, loc: locOf(this.ctx.file, invocation), args });
+      return [...outs, { from: death.id, slot: -1 }];
+    }
     if (jump.kind === 'goto') this.gotos.push({ label: jump.label, pending: jumpFrom });
     else if (jump.kind === 'break' || jump.kind === 'continue') return [...outs, ...this.jump(invocation, jump.kind === 'break', jumpFrom)];
     else {

@@ -9,6 +9,7 @@ import { perText } from '../text-memory.js';
 import { branchesLeftOut } from './unix-build.js';
 import { matchingParen, splitOutside } from './split.js';
 import { shapeMacrosIn } from './parse-text.js';
+import { BUILTIN_NORETURN } from '../noreturn.js';
 
 /** A macro as written: its parameters (undefined for an object-like macro) and its body. */
 export interface MacroDefinition {
@@ -16,7 +17,8 @@ export interface MacroDefinition {
   body: string;
 }
 
-export type MacroJump = { kind: 'goto'; label: string } | { kind: 'return'; value?: string } | { kind: 'break' } | { kind: 'continue' };
+/** `dies`: the macro ends the process with a call of the C library (`exit(1)`, `abort()`): its name and arguments as written. */
+export type MacroJump = { kind: 'goto'; label: string } | { kind: 'return'; value?: string } | { kind: 'break' } | { kind: 'continue' } | { kind: 'dies'; callee: string; args: string[] };
 
 export interface ControlMacro {
   name: string;
@@ -30,7 +32,8 @@ export interface ControlMacro {
   jump: MacroJump;
 }
 
-const JUMP_WORDS = /\b(?:goto|return|break|continue)\b/;
+const JUMP_WORDS = new RegExp(`\\b(?:goto|return|break|continue|${BUILTIN_NORETURN.join('|')})\\b`);
+const DYING_CALL = new RegExp(`^(${BUILTIN_NORETURN.join('|')})\\s*\\(([\\s\\S]*)\\)$`);
 
 /** The definition as a control-flow macro, or undefined when its body is anything else. */
 export function controlMacro(name: string, definition: MacroDefinition): ControlMacro | undefined {
@@ -49,7 +52,8 @@ export function controlMacro(name: string, definition: MacroDefinition): Control
   const statements = topLevelStatements(body);
   const last = statements.pop();
   const jump = last === undefined ? undefined : jumpOf(last);
-  if (!jump) return undefined;
+  // A macro that always dies is a dying name already (the project's `dying`): only a test that dies is one here.
+  if (!jump || (jump.kind === 'dies' && condition === undefined)) return undefined;
   const assignments: ControlMacro['assignments'] = [];
   for (const s of statements) {
     const assignment = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]+)$/.exec(s);
@@ -85,6 +89,8 @@ function assignmentsIn(expr: string): { variable: string; value: string }[] {
 }
 
 function jumpOf(statement: string): MacroJump | undefined {
+  const dies = DYING_CALL.exec(statement);
+  if (dies) return { kind: 'dies', callee: dies[1]!, args: splitOutside(dies[2]!, ',', '()[]{}').map((a) => a.trim()).filter(Boolean) };
   const m = /^(goto\s+([A-Za-z_]\w*)|return\b\s*([\s\S]*)|break|continue)$/.exec(statement);
   if (!m) return undefined;
   if (m[2]) return { kind: 'goto', label: m[2] };
