@@ -329,6 +329,11 @@ export interface CfgNode {
    * truthy for a process that is not root. They hold what was true when they were assigned.
    */
   rootCopies?: { variable: string; notRoot: boolean }[];
+  /**
+   * (cond) A comparison of a variable with the process's own group id (`if (gid != getgid())`, `getegid() == gid`):
+   * the branch taken when they are equal (0: the first, 1: the second). There the process has that group already.
+   */
+  sameGroupAs?: { variable: string; branch: 0 | 1 };
   /** Assigned variables whose failure value stays (`ok = ok && setuid(u) == 0;`): a status stored there is kept. */
   accumulates?: string[];
   /** A `switch`: the value of each case (null when not a literal) and the node it starts at. */

@@ -147,6 +147,21 @@ function withoutNegation(cond: Node): { expr: Node; negated: boolean } {
   return { expr: c, negated: false };
 }
 
+/**
+ * `gid != getgid()`, `getegid() == pw->pw_gid` (or its negation): the variable compared with the process's own
+ * group id, and the branch taken when they are equal.
+ */
+function sameGroupTest(cond: Node): { variable: string; branch: 0 | 1 } | undefined {
+  const { expr: c, negated } = withoutNegation(cond);
+  const op = c.type === 'binary_expression' ? c.child(1)?.text : undefined;
+  if (op !== '==' && op !== '!=') return undefined;
+  const sides = [c.childForFieldName('left'), c.childForFieldName('right')].map((side) => (side ? unwrap(side) : undefined));
+  const isGroupId = (n: Node | undefined): boolean => n?.type === 'call_expression' && ['getgid', 'getegid'].includes(calleeName(n) ?? '') && callArguments(n).length === 0;
+  const other = isGroupId(sides[0]) ? sides[1] : isGroupId(sides[1]) ? sides[0] : undefined;
+  if (!other || (other.type !== 'identifier' && other.type !== 'field_expression')) return undefined;
+  return { variable: other.text, branch: (op === '==') !== negated ? 0 : 1 };
+}
+
 /** The expression calls, assigns or increments: it is no pure test of values. */
 function hasEffects(expr: Node): boolean {
   return expr.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length > 0;
@@ -732,6 +747,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     this.connect(ins, node.id);
     this.collect(e, node, 'condition');
     node.tests = this.testsOf(e, node);
+    const sameGroup = sameGroupTest(e);
+    if (sameGroup) node.sameGroupAs = sameGroup;
     return { t: [{ from: node.id, slot: 0 }], f: [{ from: node.id, slot: 1 }] };
   }
 

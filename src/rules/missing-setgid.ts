@@ -72,7 +72,8 @@ export const missingSetgid: Rule = {
 /**
  * `if (gid != 0) setresgid(gid, gid, gid);`, `if (t->gid && setregid(t->gid, t->gid))`: along the branch a test
  * of a gid drop's own target takes only when the target is 0, the group wanted is root's, which a process started
- * by root has already: no drop is missing there. Tests in the function of the drop, that tell 0 from every other
+ * by root has already: no drop is missing there. So along the branch of `if (gid != getgid())` where the target is
+ * the process's own group. Tests in the function of the drop, that tell 0 from every other
  * value (not `gid > 100`), and whose zero branch is not also the one taken when the target is unset (a falsy
  * option in JavaScript).
  */
@@ -90,6 +91,13 @@ function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: Supe
     if (!facts.has(GID_KEPT) || node.origin.kind !== 'cond' || !node.origin.tests || node.succ.length !== 2) return undefined;
     const own = targets.get(node.fn);
     if (!own) return undefined;
+    // `if (gid != getgid()) setgid(gid);`: where the target is the group the process has, it has the group wanted.
+    const same = node.origin.sameGroupAs;
+    if (same && own.has(same.variable) && index === same.branch) {
+      const out = new Set(facts);
+      out.delete(GID_KEPT);
+      return out;
+    }
     for (const t of node.origin.tests) {
       if (!('variable' in t.subject) || !own.has(t.subject.variable)) continue;
       if (t.alsoWhenAbsent || typeof t.whenNull !== 'boolean' || typeof t.whenFails !== 'boolean' || typeof t.whenPositive !== 'boolean') continue;
