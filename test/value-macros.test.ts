@@ -1,6 +1,6 @@
 /** Value macros: which function-like macros read their arguments and change nothing, and how a test of one is named. */
 import { describe, expect, it } from 'vitest';
-import { expandValueMacros, headerValueMacros, valueMacros, type ValueMacro } from '../src/c/value-macros.js';
+import { expandValueMacros, headerValueMacros, passedThrough, valueMacros, type ValueMacro } from '../src/c/value-macros.js';
 
 const macro = (params: string[], body: string): ValueMacro => ({ params, body });
 
@@ -54,5 +54,24 @@ describe('value macros', () => {
     expect(expandValueMacros('SPECIFIED( scp, A_USER )', macros)).toBe('(( scp->specified & (( (mask_t)1 << ( A_USER-1 ) )) ))');
     expect(expandValueMacros('SPECIFIED(scp)', macros)).toBeUndefined();
     expect(expandValueMacros('SPECIFIED(scp, A_USER', macros)).toBeUndefined();
+  });
+
+  it('tells which argument a branch hint passes through (its truth, for a test), through other hints and casts', () => {
+    const macros = valueMacros([
+      ['app_expect', macro(['c', 'x'], '__builtin_expect((long) (x), (c))')],
+      ['app_slow_path', macro(['x'], 'app_expect(0, x)')],
+      ['unlikely', macro(['x'], '__builtin_expect(!!(x), 0)')],
+      ['negated', macro(['x'], '(!(x))')],
+      ['same', macro(['a', 'b'], '((b))')],
+      ['masked', macro(['x'], '((x) & 1)')],
+    ]);
+    expect(passedThrough('app_slow_path', macros)).toBe(0);
+    expect(passedThrough('app_expect', macros)).toBe(1);
+    expect(passedThrough('__builtin_expect', macros)).toBe(0);
+    expect(passedThrough('same', macros)).toBe(1);
+    expect(passedThrough('unlikely', macros)).toBe(0);
+    expect(passedThrough('negated', macros)).toBeUndefined();
+    expect(passedThrough('masked', macros)).toBeUndefined();
+    expect(passedThrough('printf', macros)).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
 import { branchWhenFails, constantNumber, constantTruth, valueTableOf, valueWhen, withNamedConstants } from './conditions.js';
 import type { ControlMacro } from './control-macros.js';
-import { expandValueMacros, type ValueMacro } from './value-macros.js';
+import { expandValueMacros, passedThrough, type ValueMacro } from './value-macros.js';
 import { signBranches } from '../values.js';
 import { unsignedVariables } from './unsigned.js';
 import { declaredTypes, type DeclaredTypes } from './declared-types.js';
@@ -1032,6 +1032,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
         case 'argument_list': {
           const callee = p.parent ? calleeName(p.parent) : undefined;
           if (callee && ASSERT_NAMES.has(callee)) return { kind: 'assert' };
+          // `if (nxt_slow_path(setgid(g) != 0))`, `__builtin_expect(…, 0)`: a branch hint's value is its argument.
+          if (callee && passedThrough(callee, this.ctx.valueMacros) === p.namedChildren.findIndex((a) => a?.id === child.id)) continue;
           return { kind: 'passed', callee: callee ?? p.parent?.text ?? '' };
         }
         case 'comma_expression':

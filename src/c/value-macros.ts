@@ -16,7 +16,7 @@ export interface ValueMacro {
 
 const FUNCTION_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)\n]*)\)((?:[^\n\\]|\\\r?\n|\\)*)$/gm;
 /** Words a pure expression may name besides its parameters, value macros and constants. */
-const EXPRESSION_WORDS = new Set(['sizeof', 'unsigned', 'signed', 'int', 'long', 'short', 'char']);
+const EXPRESSION_WORDS = new Set(['sizeof', 'unsigned', 'signed', 'int', 'long', 'short', 'char', '__builtin_expect']);
 /** An assignment (not a comparison), an update, a statement, a block, a stringized or pasted argument, a call through a pointer (or a cast's operand in parentheses). */
 const NOT_PURE = /(?<![=!<>])=(?!=)|\+\+|--|[;{}#]|\)\s*\(/;
 
@@ -43,12 +43,13 @@ export function valueMacros(definitions: Iterable<[string, ValueMacro]>, known: 
   const candidates = new Map<string, ValueMacro | null>();
   for (const [name, d] of definitions) {
     const before = candidates.get(name);
-    const pure = d.params.length > 0 && d.body.length > 0 && !NOT_PURE.test(d.body) && !d.params.includes('...');
+    const pure = d.params.length > 0 && d.body.length > 0 && !NOT_PURE.test(withoutCasts(d)) && !d.params.includes('...');
     candidates.set(name, pure && (before === undefined || (before !== null && before.body === d.body && before.params.join() === d.params.join())) ? d : null);
   }
   const calledIn = (d: ValueMacro): string[] => [...d.body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!).filter((w) => !EXPRESSION_WORDS.has(w));
   const wordsReadBy = (d: ValueMacro): boolean =>
-    [...withoutCasts(d).matchAll(/(->|\.)?\s*\b([A-Za-z_]\w*)\b/g)].every(([, field, w]) => field !== undefined || d.params.includes(w!) || EXPRESSION_WORDS.has(w!) || /^[A-Z_][A-Z0-9_]*$/.test(w!));
+    // (a name called is judged below, with the macros it calls)
+    [...withoutCasts(d).matchAll(/(->|\.)?\s*\b([A-Za-z_]\w*)\b(\s*\()?/g)].every(([, field, w, called]) => field !== undefined || called !== undefined || d.params.includes(w!) || EXPRESSION_WORDS.has(w!) || /^[A-Z_][A-Z0-9_]*$/.test(w!));
   const pure = new Map<string, ValueMacro>();
   for (const [name, d] of candidates) if (d && wordsReadBy(d)) pure.set(name, d);
   // Down to those whose calls are all of value macros.
@@ -142,4 +143,32 @@ function argumentsFrom(text: string, from: number): { list: string[]; end: numbe
     }
   }
   return undefined;
+}
+
+/**
+ * The argument a call's value is, where the callee passes one through unchanged but for a branch hint or a cast
+ * (`nxt_slow_path(x)` = `nxt_expect(0, x)` = `__builtin_expect((long) (x), (0))`, `likely(x)`, `__builtin_expect(x, 0)`):
+ * its index; undefined for any other callee.
+ */
+export function passedThrough(callee: string, macros: ReadonlyMap<string, ValueMacro> | undefined, depth = 0): number | undefined {
+  if (callee === '__builtin_expect') return 0;
+  const macro = macros?.get(callee);
+  if (!macro || depth > MAX_EXPANSION_DEPTH) return undefined;
+  let body = macro.body.trim();
+  for (let before = ''; before !== body; ) {
+    before = body;
+    // (`!!(x)` keeps the truth of `x`, all a test reads of it)
+    body = body.replace(CAST, (cast, type: string) => (macro.params.includes(type.trim()) ? cast : '')).replace(/^!!/, '').trim();
+    if (body.startsWith('(') && argumentsFrom(body, 1)?.end === body.length) body = body.slice(1, -1).trim();
+  }
+  const param = macro.params.indexOf(body);
+  if (param >= 0) return param;
+  const call = /^([A-Za-z_]\w*)\s*\(/.exec(body);
+  const args = call ? argumentsFrom(body, call[0].length) : undefined;
+  if (!call || !args || args.end !== body.length) return undefined;
+  const inner = passedThrough(call[1]!, macros, depth + 1);
+  if (inner === undefined) return undefined;
+  const passed = args.list[inner]!.replace(CAST, (cast, type: string) => (macro.params.includes(type.trim()) ? cast : '')).trim().replace(/^!!\s*/, '').replace(/^\(\s*([A-Za-z_]\w*)\s*\)$/, '$1').trim();
+  const index = macro.params.indexOf(passed);
+  return index >= 0 ? index : undefined;
 }
