@@ -730,6 +730,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const inner = expr.type === 'parenthesized_expression' ? expr.namedChildren.filter((c) => c !== null && c.type !== 'comment') : [];
     const e = inner.length === 1 ? inner[0]! : expr;
     if (e !== expr && e.type === 'parenthesized_expression') return this.condition(e, ins);
+    // `if (nxt_slow_path(ret != NXT_OK))`, `if (unlikely(a && b))`: a branch hint's condition is its argument's.
+    const hinted = e.type === 'call_expression' ? passedThrough(calleeName(e) ?? '', this.ctx.valueMacros) : undefined;
+    const argument = hinted === undefined ? undefined : callArguments(e)[hinted];
+    if (argument && !callArguments(e).some((a) => a.id !== argument.id && hasEffects(a))) return this.condition(argument, ins);
     const short = this.shortCircuit(e, ins, 'conditional_expression', isShortCircuit);
     if (short) return short;
     if (e.type === 'comma_expression') {
