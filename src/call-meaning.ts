@@ -99,7 +99,8 @@ export function standardCallEvent<N>(name: string, api: string, args: N[], r: Ar
     case 'initgroups':
       return { kind: 'set-groups', api, args: args.map((a) => r.text(a)) };
     case 'chroot':
-      return { kind: 'chroot', api, path: r.path(args[0]) };
+      // `chroot("/")` makes the root it has the root: no jail (a probe of whether the process may chroot).
+      return r.literal(args[0]) === '/' ? undefined : { kind: 'chroot', api, path: r.path(args[0]) };
     case 'chdir':
     case 'fchdir': {
       // A string literal that does not start with '/' is relative to the current working directory.

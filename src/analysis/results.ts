@@ -166,7 +166,8 @@ export class ResultJudge {
   private readonly jailChdirCache = new Map<FunctionModel, Set<number>>();
 
   /**
-   * The chdir calls of a function that enter a jail: one a chroot follows (`chdir(jail); chroot(".")`), or one
+   * The chdir calls of a function that enter a jail: one a chroot into the same directory follows (`chdir(jail);
+   * chroot(".")`, `chdir(jail); chroot(jail)`; not `chdir("/")` before a chroot of another path), or one
    * made after a chroot before any other chdir entered it. A later chdir (a daemon's `chdir("/")` once the jail
    * was entered with a checked one, or by `chdir(dir)` then `chroot(dir)`, which leaves the working directory at
    * the new root) moves around inside the jail: its failure leaves nothing outside.
@@ -184,7 +185,9 @@ export class ResultJudge {
         const facts = new Set(states.get(node.id));
         node.events.forEach((e, i) => {
           if (e.kind === 'chdir') {
-            const beforeChroot = node.events.slice(i + 1).some((x) => x.kind === 'chroot') || [...reachable(nodes, node.succ)].some((id) => nodes[id]!.events.some((x) => x.kind === 'chroot'));
+            // A chroot after it into the directory it enters: `chroot(".")`, or the same path (`chdir(d); chroot(d)`).
+            const into = (x: PrivilegeEvent): boolean => x.kind === 'chroot' && (x.path === '.' || x.path === e.path);
+            const beforeChroot = node.events.slice(i + 1).some(into) || [...reachable(nodes, node.succ)].some((id) => nodes[id]!.events.some(into));
             if (facts.has(JAIL_OPEN) || beforeChroot) ids!.add(e.id);
           }
           jailStep(facts, e);
