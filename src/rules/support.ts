@@ -1,7 +1,7 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
 import { constantsAfter, entryFlags, flagRanking, flagsKey, followEdge, knownNotRoot, liveOnly } from '../analysis/paths.js';
-import { RankedWork, forwardFacts, reversePostorder } from '../analysis/flow.js';
+import { RankedWork, reversePostorder } from '../analysis/flow.js';
 import { SetPool, sameMembers } from '../analysis/set-pool.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
 import { type FunctionModel, type Language, type PrivilegeEvent, type SetIdEvent } from '../model.js';
@@ -47,7 +47,7 @@ export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daem
  * uid. Until root is taken back (seteuid(0), or capabilities raised again) the process has no privilege to change
  * its ids, and a plain setuid()/setgid() then changes only the effective id (`effectiveOnlySetId`): it is no
  * permanent drop. Walks follow them with `SAVED_IDS` as their initial facts and `trackSavedIds` as (part of) their
- * transfer; `savedIdsBefore` answers per node.
+ * transfer (temporary-drop asks with the flags told apart).
  */
 export const SAVED_IDS: readonly string[] = ['uid', 'gid'];
 export const LOWERED = 'lowered:';
@@ -86,20 +86,6 @@ export function trackSavedIds(facts: Set<string>, e: PrivilegeEvent): void {
     facts.delete(e.idKind);
     if (e.idKind === 'uid') deleteFacts(facts, LOWERED);
   }
-}
-
-const savedCache = new WeakMap<Supergraph, Map<number, Set<string>>>();
-
-/** Before each node: the shared saved-id facts (`trackSavedIds`) that may hold on some path (flags not told apart). */
-export function savedIdsBefore(g: Supergraph): Map<number, Set<string>> {
-  let states = savedCache.get(g);
-  if (!states) {
-    states = forwardFacts(g.nodes, g.entry, [...SAVED_IDS], (facts, node) => {
-      for (const e of node.events) trackSavedIds(facts, e);
-    });
-    savedCache.set(g, states);
-  }
-  return states;
 }
 
 export function isDrop(e: PrivilegeEvent): e is SetIdEvent {

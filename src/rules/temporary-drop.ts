@@ -1,7 +1,7 @@
 import { continuesWithout } from '../analysis/paths.js';
 import type { PrivilegeEvent, SetIdEvent } from '../model.js';
 import type { Rule } from './rule.js';
-import { LOWERED, SAVED_IDS, callPath, eventIndex, factIds, isPlainSetId, oneLine, regainsSetIdCapability, savedIdsBefore, sequenceIn, trackSavedIds, walkEvents, writerIn } from './support.js';
+import { LOWERED, SAVED_IDS, callPath, eventIndex, factIds, isPlainSetId, oneLine, regainsSetIdCapability, sequenceIn, trackSavedIds, walkEvents, writerIn } from './support.js';
 
 /** A later call that ends the temporary state: a deliberate restore, or a permanent drop of the same id. */
 function settles(temp: SetIdEvent, e: PrivilegeEvent): boolean {
@@ -34,26 +34,22 @@ export const temporaryDrop: Rule = {
   check(ctx) {
     const flagged = new Set<number>();
     for (const g of ctx.graphs) {
-      const savedMayBeRoot = savedIdsBefore(g);
-      for (const node of g.nodes) {
-        const saved = new Set(savedMayBeRoot.get(node.id));
-        node.events.forEach((e, i) => {
-          const before = new Set(saved);
-          trackSavedIds(saved, e);
-          if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
-          // After a permanent drop of the same id (setgid(g) then setegid(g)) the saved id is no longer root.
-          if (!before.has(e.idKind)) return;
-          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
-          if (!continuesWithout(g, node, i, e, (l) => settles(e, l), undefined, undefined, (l) => restores(e, l))) return;
-          flagged.add(e.id);
-          ctx.report({
-            loc: e.loc,
-            message: `${oneLine(e.text)} changes only the effective ${e.idKind}, and on some path nothing restores it or drops it permanently afterwards: the ${/(^|\.)setre[ug]id$/.test(e.api) ? 'real or saved' : 'saved'} ${e.idKind} is still privileged, so ${e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)'} brings it back.`,
-            fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
-            related: callPath(node),
-          });
+      // Where the saved id may still be root on a path that reaches the call, the flags told apart (`if (user)
+      // setuid(u); … if (user) seteuid(u);`: the seteuid is made only after the permanent drop).
+      walkEvents(g, [...SAVED_IDS], trackSavedIds, (e, before, node) => {
+        if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
+        // After a permanent drop of the same id (setgid(g) then setegid(g)) the saved id is no longer root.
+        if (!before.has(e.idKind)) return;
+        if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
+        if (!continuesWithout(g, node, node.events.indexOf(e), e, (l) => settles(e, l), undefined, undefined, (l) => restores(e, l))) return;
+        flagged.add(e.id);
+        ctx.report({
+          loc: e.loc,
+          message: `${oneLine(e.text)} changes only the effective ${e.idKind}, and on some path nothing restores it or drops it permanently afterwards: the ${/(^|\.)setre[ug]id$/.test(e.api) ? 'real or saved' : 'saved'} ${e.idKind} is still privileged, so ${e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)'} brings it back.`,
+          fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
+          related: callPath(node),
         });
-      }
+      });
       // A plain setuid()/setgid() made while the effective uid is set aside (seteuid(getuid()) earlier, root kept as
       // the saved uid) has no privilege: it changes only the effective id, and that is the call to fix. Only a return
       // to the real id succeeds so (setuid(getuid())); another target is neither the real nor the saved uid and
