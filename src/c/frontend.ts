@@ -300,8 +300,11 @@ function mainAliases(defs: Node[]): Set<string> {
 /** System headers only Windows has: a file that includes one whatever the build is a Windows-only file. */
 const WINDOWS_ONLY_HEADER = /^[<"](?:windows|winsvc|winsock2?|tchar|strsafe|ws2tcpip|winbase|winnt)\.h[>"]$/i;
 
-function windowsOnlyFile(includes: Node[]): boolean {
-  return includes.some((inc) => WINDOWS_ONLY_HEADER.test(inc.childForFieldName('path')?.text.trim() ?? '') && compiledOnUnix(inc));
+/** A directory of a project's Windows port (`ports/winnt/`, `src/os/win32/`): its files are no part of a Unix build. */
+const WINDOWS_PORT_DIRECTORY = /(?:^|[\\/])(?:win32|win64|winnt|windows|mswin|w32)[\\/]/i;
+
+function windowsOnlyFile(path: string, includes: Node[]): boolean {
+  return WINDOWS_PORT_DIRECTORY.test(path) || includes.some((inc) => WINDOWS_ONLY_HEADER.test(inc.childForFieldName('path')?.text.trim() ?? '') && compiledOnUnix(inc));
 }
 
 /** Object-like macros defined as a number: `#define NOBODY_UID 65534`. */
@@ -667,7 +670,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       const reuse = functionMemory?.forFile(path, [model.noreturnNames, model.idVariables, [...numbers], [...(project.globalConstants ?? [])], [...(project.memberCalls ?? [])], [...fileCtx.controlMacros], [...fileCtx.valueMacros], project.vocabulary ?? null, [...strings], [...entryAliases], unsignedGlobalNames]);
       // A file that includes Windows' own headers whatever the build (a service wrapper another file includes under
       // `#ifdef _WIN32`) is not part of the programs privlint checks.
-      const functions = windowsOnlyFile(nodes.of('preproc_include')) ? [] : nodes.of('function_definition');
+      const functions = windowsOnlyFile(path, nodes.of('preproc_include')) ? [] : nodes.of('function_definition');
       for (const def of functions) {
         // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
         if (!compiledOnUnix(def)) continue;
