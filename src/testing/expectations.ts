@@ -72,10 +72,13 @@ export async function fixtureUnits(root: string, foldersAreProjects = false): Pr
   return units;
 }
 
+/** The unit's source files: the file itself, or every one under the project's directory (its subdirectories too). */
 async function sourceFiles(unit: string): Promise<string[]> {
   const st = await fs.stat(unit);
   if (!st.isDirectory()) return [unit];
-  return (await fs.readdir(unit)).filter((f) => languageOf(f)).map((f) => path.join(unit, f));
+  const entries = await fs.readdir(unit, { withFileTypes: true });
+  const nested = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => sourceFiles(path.join(unit, e.name))));
+  return [...entries.filter((e) => e.isFile() && languageOf(e.name)).map((e) => path.join(unit, e.name)), ...nested.flat()];
 }
 
 /** A `*.project` fixture's own privlint.json (its vocabulary, its program kind), else the defaults. */
