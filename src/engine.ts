@@ -285,9 +285,11 @@ function inputsKeys(inputs: UnitInputs, config: PrivlintConfig, options: EngineO
   const digests = inputs.tasks.map((t) => `${textDigest(t.text)}\0${textDigest(texts.get(t.path) ?? '')}`);
   // Every text but the focus file's, the unit's other texts (not parsed) included: they hold what the analysis reads of macros and globals.
   const others = inputs.sources.filter((s) => s.path !== options.focus).map((s) => `${s.path}\0${textDigest(s.text)}`);
+  // The common part (tens of kilobytes of JSON) digested once for both.
+  const shared = hash(...common);
   return {
-    all: hash(...common, ...tasks.map((t, i) => `${t}\0${digests[i]}`)),
-    placeFree: hash(...common, 'place-free', String(options.everyGraph === true), ...tasks, ...others),
+    all: hash(shared, ...tasks.map((t, i) => `${t}\0${digests[i]}`)),
+    placeFree: hash(shared, 'place-free', String(options.everyGraph === true), ...tasks, ...others),
   };
 }
 
