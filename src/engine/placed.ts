@@ -42,6 +42,7 @@ export class PlacedMemory {
 const LOC_KEYS = ['file', 'line', 'column', 'endLine', 'endColumn'];
 
 function isLoc(value: object): value is SourceLoc {
+  if (typeof (value as SourceLoc).endColumn !== 'number') return false;
   const keys = Object.keys(value);
   return keys.length === 5 && keys.every((k, i) => k === LOC_KEYS[i]) && typeof (value as SourceLoc).file === 'string';
 }
