@@ -26,7 +26,8 @@ import { attachEdits, type PendingFix } from './fix/resolve.js';
 import { enabledRules } from './rules/sets.js';
 import { withSharedWalks } from './rules/support.js';
 import { analysisWithin, cutByTimeLimit, deadlineIn, largestFile, largestInGraphs, leavingOutWhatOverruns, unitTimeLimitMs, type Culprit } from './time-limit.js';
-import { PLACED_AT, REPORTED_AT, type Finding, type Rule } from './rules/rule.js';
+import { PLACED_AT, REPORTED_AT, written, type Finding, type ReportedFinding, type Rule } from './rules/rule.js';
+import { movedFindings, movedPlaces, type Moves, type Placed, type PlacedFinding, type PlacedMemory } from './engine/placed.js';
 
 export interface SourceFile {
   /** Path as shown in reports (relative to the working directory). */
@@ -121,6 +122,11 @@ export interface EngineOptions {
    * (`RuleContext.decidedAt`).
    */
   focus?: string;
+  /**
+   * (internal) The project index's memory of its last analysis for `focus`: an analysis whose inputs are the same but
+   * for the places of the focus file's code is answered from it (engine/placed.ts), and each analysis is kept there.
+   */
+  placed?: PlacedMemory;
   /** (tests) Check every program graph, also those without an event any rule reports at (`REPORTED_AT`). */
   everyGraph?: boolean;
   /** Told as work is done: files parsed, units analysed. */
@@ -263,17 +269,30 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
   return { sources, textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs, selectable };
 }
 
-/** A digest of the unit's inputs (see UnitInputs), with the texts of the files parsed. */
-function inputsKey(inputs: UnitInputs, config: PrivlintConfig, options: EngineOptions): string {
+/**
+ * A digest of the unit's inputs (see UnitInputs), with the texts of the files parsed (`all`); and the same without
+ * the focus file's texts (`placeFree`: what the analysis read apart from the focus file's models, its struct arrays
+ * and the places of its code, see engine/placed.ts).
+ */
+function inputsKeys(inputs: UnitInputs, config: PrivlintConfig, options: EngineOptions): { all: string; placeFree: string } {
   const texts = new Map(inputs.sources.map((s) => [s.path, s.text]));
   const [first] = inputs.tasks;
-  return hash(
+  const common = [
     engineBuild(), 'inputs', JSON.stringify(config), String(options.prefilter !== false), `focus\0${options.focus ?? ''}`, JSON.stringify(inputs.textNoreturn), JSON.stringify(inputs.textMessages), JSON.stringify(inputs.selection.macros),
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []), JSON.stringify(first?.valueMacros ?? []),
-    ...inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${textDigest(t.text)}\0${textDigest(texts.get(t.path) ?? '')}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`),
     // The call counts and definitions are made from the C sources' lexical indexes: their digest stands for them.
     JSON.stringify(inputs.counters), JSON.stringify(inputs.zeroStructs), JSON.stringify([...inputs.selection.members ?? []]), definitionsDigest(inputs.selectable),
-  );
+  ];
+  const tasks = inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`);
+  const digests = inputs.tasks.map((t) => `${textDigest(t.text)}\0${textDigest(texts.get(t.path) ?? '')}`);
+  // Every text but the focus file's, the unit's other texts (not parsed) included: they hold what the analysis reads of macros and globals.
+  const others = inputs.sources.filter((s) => s.path !== options.focus).map((s) => `${s.path}\0${textDigest(s.text)}`);
+  // The common part (tens of kilobytes of JSON) digested once for both.
+  const shared = hash(...common);
+  return {
+    all: hash(shared, ...tasks.map((t, i) => `${t}\0${digests[i]}`)),
+    placeFree: hash(shared, 'place-free', String(options.everyGraph === true), ...tasks, ...others),
+  };
 }
 
 /** The struct types whose members the parsed C code assigns to variables (`CfgNode.memberValues`). */
@@ -294,13 +313,30 @@ function unitTimer(): (label: string) => void {
   return (label) => void process.stderr.write(`[privlint] ${label}: ${Date.now() - started} ms, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, rss ${Math.round(process.memoryUsage().rss / 1e6)} MB\n`);
 }
 
+/** A unit's files parsed: what `prepareProject` summarises. */
+interface ParsedUnit {
+  diagnostics: Diagnostic[];
+  /** The models parsed, in the unit's order (a stored C model is the stored object). */
+  files: FileModel[];
+  /** The struct members the unit defines as arrays, among those its parsed code assigns (`arrayMembers`). */
+  arrays: Set<string>;
+  inputs: Pick<UnitInputs, 'textNoreturn' | 'textMessages' | 'selection' | 'tasks' | 'counters' | 'zeroStructs'>;
+  timing: (label: string) => void;
+}
+
 /** Parse (only what can matter) and summarise the sources of one unit: everything the rules need. */
 export async function prepareProject(sources: SourceFile[], config: PrivlintConfig = defaultConfig(), options: EngineOptions = {}, given?: UnitInputs): Promise<PreparedProject> {
+  return projectOf(await parseUnit(sources, config, options, given), config);
+}
+
+/** Parse the files of a unit that can matter (or take their stored models). */
+async function parseUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, given?: UnitInputs): Promise<ParsedUnit> {
   const timing = unitTimer();
   const diagnostics: Diagnostic[] = [];
   const models = new Map<string, FileModel>();
-  const { textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs } = given?.sources === sources ? given : unitInputs(sources, config, options);
-  timing(indexed);
+  const inputs = given?.sources === sources ? given : unitInputs(sources, config, options);
+  const { tasks } = inputs;
+  timing(inputs.indexed);
   let done = 0;
   const parseOne = async (t: ParseTask): Promise<FileModel | Diagnostic> => {
     const key = options.store && hash(engineBuild(), t.path, t.language, textDigest(t.text), sharedParseDigest(t), JSON.stringify(t.numericConstants ?? []), JSON.stringify(t.globalConstants ?? []), JSON.stringify(t.memberCalls ?? []));
@@ -326,10 +362,16 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
   }
   timing(`parsed ${models.size} files`);
   const files = [...models.values()];
+  const arrays = arrayMembers(sources.filter((s) => languageOf(s.path) === 'c').map((s) => s.text), memberValueTypes(files));
+  return { diagnostics, files, arrays, inputs, timing };
+}
+
+/** The project's summaries of a unit's models. */
+function projectOf({ diagnostics, files, arrays, inputs, timing }: ParsedUnit, config: PrivlintConfig): PreparedProject {
+  const { textNoreturn, textMessages, selection, tasks, counters, zeroStructs } = inputs;
   linkNodeModules(files);
   const deadline = deadlineIn(unitTimeLimitMs());
   const blame = (): Culprit | undefined => largestFile(files);
-  const arrays = arrayMembers(sources.filter((s) => languageOf(s.path) === 'c').map((s) => s.text), memberValueTypes(files));
   const project = analysisWithin(deadline, blame, () => new Project(files, textNoreturn.length ? { ...config, noreturn: [...config.noreturn, ...textNoreturn] } : config, selection.macros, textMessages, selection.members, { callCounts: selection.callCounts, definitions: selection.definitions, counters: new Map(counters), zeroStructs: new Set(zeroStructs), arrayMembers: arrays }));
   timing('project summaries');
   const judge = analysisWithin(deadline, blame, () => new ResultJudge(project));
@@ -420,13 +462,13 @@ export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig,
   // Texts changed where the analysis does not read them (a file that is not parsed, outside its macros): the
   // result of the same inputs stands. An editor's host meets this at each keystroke in such a file.
   const inputs = unitInputs(sources, config, options);
-  const inputKey = inputsKey(inputs, config, options);
+  const { all: inputKey, placeFree } = inputsKeys(inputs, config, options);
   const same = options.store.getResult(inputKey);
   if (same) {
     options.store.setResult(key, same);
     return same;
   }
-  const result = await computeUnit(sources, config, options, inputs);
+  const result = await computeUnit(sources, config, options, inputs, placeFree);
   if (!result.diagnostics.some(cutByTimeLimit)) {
     options.store.setResult(key, result);
     options.store.setResult(inputKey, result);
@@ -435,12 +477,24 @@ export async function analyzeUnit(sources: SourceFile[], config: PrivlintConfig,
 }
 
 /** A unit's analysis; one stopped by its time limit is done again without the file behind it (time-limit.ts). */
-function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs): Promise<UnitResult> {
-  return leavingOutWhatOverruns(sources, (kept) => computeUnitOnce(kept, config, options, inputs));
+function computeUnit(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs, placeFree?: string): Promise<UnitResult> {
+  return leavingOutWhatOverruns(sources, (kept) => computeUnitOnce(kept, config, options, inputs, kept === sources ? placeFree : undefined));
 }
 
-async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs): Promise<UnitResult> {
-  const prepared = await prepareProject(sources, config, options, inputs);
+async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions, inputs?: UnitInputs, placeFree?: string): Promise<UnitResult> {
+  const parsedUnit = await parseUnit(sources, config, options, inputs);
+  // Placed again: the last analysis of the same inputs, its focus file's code moved (engine/placed.ts).
+  const placing = options.placed && options.focus !== undefined && placeFree !== undefined && languageOf(options.focus) === 'c' ? { memory: options.placed, focus: options.focus, key: placeFree } : undefined;
+  const last = placing?.memory.last;
+  if (placing) placing.memory.last = undefined;
+  const again = placing && last?.focus === placing.focus && (await placedAgain(last!, placing.key, parsedUnit, sources));
+  if (again) {
+    placing!.memory.answers++;
+    placing!.memory.last = again.placed;
+    return again.result;
+  }
+  const { files: parsedFiles, arrays } = parsedUnit;
+  const prepared = projectOf(parsedUnit, config);
   const { project, judge, diagnostics, models, timing, deadline } = prepared;
   // The texts the files were parsed from are read again only to answer for one file (`quietFile`): a whole run's
   // analysis does not hold them (busybox: 5 MB more live, and the names taken from them keep the sources' texts).
@@ -450,6 +504,8 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   const pendingFixes: PendingFix[] = [];
   /** The finding kept for each rule and place: the first, unless a later one there is more severe. */
   const seen = new Map<string, Finding>();
+  /** Each finding kept as it was reported, to be placed again (`EngineOptions.placed`). */
+  const reported = new Map<Finding, PlacedFinding>();
   const rules = enabledRules(config);
   // Asked for one file's findings (the project index), those of the other files are neither sought nor kept.
   const wanted = (loc: SourceLoc): boolean => options.focus === undefined || loc.file === options.focus;
@@ -483,7 +539,8 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
             const kept = seen.get(key);
             if (kept && severityRank(kept.severity) >= severityRank(severity)) return;
             const { edit, ...rest } = f;
-            const finding: Finding = { ...rest, ruleId: rule.id, severity };
+            const finding = writtenOut({ ...rest, ruleId: rule.id, severity }, f);
+            if (placing) reported.set(finding, { base: { ...finding }, message: f.message, related: f.related, ...(edit ? { intent: edit } : {}) });
             if (kept) {
               findings.splice(findings.indexOf(kept), 1);
               const fix = pendingFixes.findIndex((p) => p.finding === kept);
@@ -525,10 +582,17 @@ async function computeUnitOnce(sources: SourceFile[], config: PrivlintConfig, op
   });
   timing(`${graphCount} supergraphs, ${nodeCount} nodes`);
   timing('rules');
+  // Kept to be placed again, before the edits and functions are added to the findings.
+  const placedFindings = placing ? findings.map((f) => reported.get(f)!) : [];
   await attachEdits(pendingFixes, new Map(sources.map((s) => [s.path, s.text])));
   annotateFunctions(findings, models);
   const quietFocus = options.focus === undefined ? undefined : quietFile(options.focus, project, judge, sources, tasks);
-  return { findings, diagnostics, analysed: models.map((f) => f.path), ...(quietFocus ? { quietFocus } : {}) };
+  const analysed = models.map((f) => f.path);
+  // A quiet file's next texts are answered from their parse (project-index.ts); one stopped by its time limit is not kept.
+  if (placing && !quietFocus && !diagnostics.some(cutByTimeLimit) && parsedFiles.every((f) => f.language === 'c')) {
+    placing.memory.last = { focus: placing.focus, key: placing.key, models: parsedFiles, arrays, analysed, findings: placedFindings };
+  }
+  return { findings, diagnostics, analysed, ...(quietFocus ? { quietFocus } : {}) };
 }
 
 /**
@@ -552,6 +616,47 @@ function quietFile(file: string, project: Project, judge: ResultJudge, sources: 
     if (parsed.slice(f.start, f.end) === text.slice(f.start, f.end)) kept.push(i);
   });
   return { kept, parsedDigest, controlMacros };
+}
+
+/** A reported finding with its messages written out (in place: the finding's keys keep their order). */
+function writtenOut(finding: Omit<ReportedFinding, 'edit'> & { ruleId: string; severity: SeverityLevel }, texts: Pick<ReportedFinding, 'message' | 'related'>): Finding {
+  const out = finding as unknown as Finding;
+  out.message = written(texts.message);
+  out.related = texts.related.map((r) => ({ ...r, message: written(r.message) }));
+  return out;
+}
+
+/**
+ * The last analysis's findings placed again (engine/placed.ts), when the unit's models are the same objects but the
+ * focus file's, and that one is the last one with its code moved in order (`movedPlaces`); the inputs read
+ * apart from the models (`key`: every other text, the selection, macros, constants) and the struct arrays the same.
+ * The findings' edits are made again from the new text, their functions found in the new models, the diagnostics
+ * are the new parse's.
+ */
+async function placedAgain(last: Placed, key: string, { files, arrays, diagnostics }: ParsedUnit, sources: SourceFile[]): Promise<{ result: UnitResult; placed: Placed } | undefined> {
+  const { focus } = last;
+  if (last.key !== key || last.models.length !== files.length || arrays.size !== last.arrays.size || [...arrays].some((a) => !last.arrays.has(a))) return undefined;
+  let moves: Moves | undefined;
+  for (let i = 0; i < files.length; i++) {
+    const old = last.models[i]!;
+    const now = files[i]!;
+    if (old === now) continue;
+    if (moves || old.path !== focus || now.path !== focus || now.language !== 'c') return undefined;
+    moves = movedPlaces(old, now, focus);
+    if (!moves) return undefined;
+  }
+  const moved = moves ? movedFindings(last.findings, focus, moves) : last.findings;
+  if (!moved) return undefined;
+  const findings: Finding[] = [];
+  const pending: PendingFix[] = [];
+  for (const f of moved) {
+    const finding = writtenOut({ ...f.base }, f);
+    findings.push(finding);
+    if (f.intent) pending.push({ finding, intent: f.intent });
+  }
+  await attachEdits(pending, new Map(sources.map((s) => [s.path, s.text])));
+  annotateFunctions(findings, files);
+  return { result: { findings, diagnostics, analysed: last.analysed }, placed: { ...last, models: files, arrays, findings: moved } };
 }
 
 function severityRank(severity: SeverityLevel): number {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { defaultConfig, type PrivlintConfig } from './config.js';
 import { analyzeUnit, compareFindings, loadSources, type SourceFile, type UnitResult } from './engine.js';
 import { contentDigest, MemoryStore } from './engine/cache.js';
+import { PlacedMemory } from './engine/placed.js';
 import { rememberTrees } from './parser.js';
 import { UnitFinder } from './engine/units.js';
 import { displayPath, languageOf } from './files.js';
@@ -64,6 +65,12 @@ export class ProjectIndex {
   private otherWords: { file: string; words: Set<string> } | undefined;
   /** (tests, bench) Updates answered from `quiet` without analysing the unit. */
   quietAnswers = 0;
+  /** The last analysis, to be placed again after an edit that moved code without changing it (engine/placed.ts). */
+  private readonly placed = new PlacedMemory();
+  /** (tests, bench) Analyses answered by placing the last findings again. */
+  get placedAnswers(): number {
+    return this.placed.answers;
+  }
 
   private constructor(
     /** The project's folder (its unit). */
@@ -110,7 +117,7 @@ export class ProjectIndex {
     }
     const sources: SourceFile[] = [...this.texts].map(([p, t]) => ({ path: p, text: t }));
     // Only this file's findings are asked for: programs that do not run its code are not checked (EngineOptions.focus).
-    const result = await analyzeUnit(sources, this.config, { store: this.store, focus: shown });
+    const result = await analyzeUnit(sources, this.config, { store: this.store, focus: shown, placed: this.placed });
     const findings = result.findings.filter((f) => f.loc.file === shown).sort(compareFindings);
     const diagnostics = result.diagnostics.filter((d) => d.file === shown);
     this.quiet = result.quietFocus && !findings.length ? await this.quietFrom(shown, result.quietFocus, diagnostics) : undefined;

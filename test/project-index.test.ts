@@ -286,3 +286,111 @@ describe('ProjectIndex: a new name nobody can observe, answered from the parse',
     expect((await answer(edits[5]![0])).diagnostics.length).toBe(1);
   });
 });
+
+describe('ProjectIndex: the last findings placed again after code moved', () => {
+  // An edit that moves code without changing it (a comment or blank line added) is answered from the last analysis,
+  // its places moved (engine/placed.ts). Each answer must be, byte for byte, what an index that never saw the file's
+  // earlier texts gives (its first analysis is a whole one).
+  const fixtures = path.resolve(__dirname, '../fixtures/c');
+  const units = readdirSync(fixtures, { recursive: true, withFileTypes: true })
+    .filter((e) => (e.isFile() && e.name.endsWith('.c') && !e.parentPath.endsWith('.project')) || (e.isDirectory() && e.name.endsWith('.project')))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+  const copied = async (unit: string): Promise<{ dir: string; config: typeof strict }> => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'privlint-placed-'));
+    cpSync(unit, unit.endsWith('.project') ? dir : path.join(dir, path.basename(unit)), { recursive: true });
+    if (!existsSync(path.join(dir, 'Makefile'))) writeFileSync(path.join(dir, 'Makefile'), 'all:\n');
+    const config = existsSync(path.join(dir, 'privlint.json')) ? { ...(await loadConfig(dir)).config, ruleSet: 'strict' as const } : strict;
+    return { dir, config };
+  };
+  const fresh = async (dir: string, config: typeof strict, file: string, text: string): Promise<string> => JSON.stringify(await (await ProjectIndex.open(dir, config, dir)).update(file, text));
+  const PRIVILEGE_LINE = /\b(?:set(?:e|re|res)?[ug]id|setgroups|initgroups|chroot|opendir|open)\s*\(/;
+
+  it('answers as a whole analysis on every C fixture, code moved three ways', async () => {
+    let placed = 0;
+    let findings = 0;
+    for (const unit of units) {
+      const { dir, config } = await copied(unit);
+      const index = await ProjectIndex.open(dir, config, dir);
+      for (const name of readdirSync(dir).filter((f) => f.endsWith('.c'))) {
+        const file = path.join(dir, name);
+        const text = readFileSync(file, 'utf8');
+        const lines = text.split('\n');
+        const call = lines.findIndex((l) => PRIVILEGE_LINE.test(l));
+        const moved = [
+          `/* a comment */\n${text}`, // every line moves
+          [...lines.slice(0, call), '', ...lines.slice(call)].join('\n'), // the lines from the first privilege call move
+          lines.map((l, i) => (i === call ? `/* c */ ${l}` : l)).join('\n'), // that line's columns move
+        ];
+        findings += (await index.update(file, text)).findings.length;
+        for (const t of moved) {
+          const before = index.placedAnswers;
+          const answer = JSON.stringify(await index.update(file, t));
+          placed += index.placedAnswers - before;
+          expect(answer, `${path.relative(fixtures, unit)} ${name}: ${moved.indexOf(t)}`).toBe(await fresh(dir, config, file, t));
+        }
+        await index.update(file, text);
+      }
+    }
+    // Most of them were placed again (a file without a finding is answered from its parse instead).
+    expect(findings).toBeGreaterThan(300);
+    expect(placed).toBeGreaterThan(500);
+  }, 120_000);
+
+  it('moves the lines a message cites', async () => {
+    const { dir, config } = await copied(path.join(fixtures, 'wrong-drop-order/bad.c'));
+    const file = path.join(dir, 'bad.c');
+    const text = readFileSync(file, 'utf8');
+    const index = await ProjectIndex.open(dir, config, dir);
+    const first = await index.update(file, text);
+    expect(first.findings.find((f) => f.ruleId === 'wrong-drop-order')?.message).toContain('(line 18)');
+    const moved = `/* one */\n/* two */\n${text}`;
+    const answer = await index.update(file, moved);
+    expect(index.placedAnswers).toBe(1);
+    expect(answer.findings.find((f) => f.ruleId === 'wrong-drop-order')?.message).toContain('(line 20)');
+    expect(answer.findings.every((f) => f.autofix === undefined || f.autofix.edits.every((e) => moved.slice(e.start, e.end).length === e.end - e.start))).toBe(true);
+    expect(JSON.stringify(answer)).toBe(await fresh(dir, config, file, moved));
+  });
+
+  it('analyses again what changed besides places', async () => {
+    const { dir, config } = await copied(path.join(fixtures, 'unchecked-return/bad.c'));
+    const file = path.join(dir, 'bad.c');
+    const text = readFileSync(file, 'utf8');
+    const index = await ProjectIndex.open(dir, config, dir);
+    const count = (r: { findings: { ruleId: string }[] }): number => r.findings.filter((f) => f.ruleId === 'unchecked-return').length;
+    const before = count(await index.update(file, text));
+    // A call checked now, with a comment above: the models differ beyond places, a finding goes.
+    const checked = `/* moved */\n${text.replace('\tsetgid(pw->pw_gid);\n', '\tif (setgid(pw->pw_gid) != 0)\n\t\t_exit(1);\n')}`;
+    const answer = await index.update(file, checked);
+    expect(index.placedAnswers).toBe(0);
+    expect(count(answer)).toBe(before - 1);
+    expect(JSON.stringify(answer)).toBe(await fresh(dir, config, file, checked));
+    // Two calls of one line split over two: their places no longer keep their lines together.
+    const oneLine = text.replace('\tsetgid(pw->pw_gid);\n\t/* ruleid: unchecked-return */\n\tsetuid(pw->pw_uid);\n', '\tsetgid(pw->pw_gid); setuid(pw->pw_uid);\n');
+    expect(oneLine).not.toBe(text);
+    await index.update(file, oneLine);
+    const split = oneLine.replace('setgid(pw->pw_gid); ', 'setgid(pw->pw_gid);\n\t');
+    expect(JSON.stringify(await index.update(file, split))).toBe(await fresh(dir, config, file, split));
+    expect(index.placedAnswers).toBe(0);
+    // Another file of the project changed: analysed again.
+    writeFileSync(path.join(dir, 'other.c'), '#include <unistd.h>\nvoid serve(void) { (void)setuid(0); }\n');
+    await index.update(path.join(dir, 'other.c'), readFileSync(path.join(dir, 'other.c'), 'utf8'));
+    await index.update(file, text);
+    writeFileSync(path.join(dir, 'other.c'), '#include <unistd.h>\nvoid serve(void) { }\n');
+    index.record(path.join(dir, 'other.c'), '#include <unistd.h>\nvoid serve(void) { }\n');
+    const after = await index.update(file, `\n${text}`);
+    expect(index.placedAnswers).toBe(0);
+    expect(JSON.stringify(after)).toBe(await fresh(dir, config, file, `\n${text}`));
+  });
+});
+
+describe('rules cite lines only through lineOf', () => {
+  // A line written into a message as a number could not be moved when the findings are placed again
+  // (engine/placed.ts): every rule cites lines with cited`… ${lineOf(loc)} …`.
+  // rule.ts writes them out; sequence.ts writes the fixes' text.
+  const sources = [...readdirSync(path.resolve(__dirname, '../src/rules')).filter((f) => f.endsWith('.ts') && f !== 'rule.ts').map((f) => `rules/${f}`), 'sequence.ts'];
+  it.each(sources)('%s', (name) => {
+    const text = readFileSync(path.resolve(__dirname, '../src', name), 'utf8');
+    expect(text.match(/\.(?:line|endLine|column|endColumn)\b/g) ?? []).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import type { InputEvent, PrivilegeEvent } from '../model.js';
 import { continuesWithout, knownNotRoot } from '../analysis/paths.js';
-import type { Rule } from './rule.js';
+import { cited, lineOf, type CitingMessage, type Rule } from './rule.js';
 import { LOWERED, SAVED_IDS, callPath, effectiveOnlySetId, eventIndex, factIds, isExec, isPermanentDrop, oneLine, programKindOf, sequenceIn, trackSavedIds, walkEvents } from './support.js';
 
 const NOT_DROPPED = 'not-dropped';
@@ -99,14 +99,14 @@ export const dropAfterInput: Rule = {
           const related = inputs.slice(0, 3).map((i) => ({ loc: i.loc, message: readDescription(i) }));
           const loweredBy = lowered.get(first.id);
           const lowering = loweredBy === undefined ? undefined : byId.get(loweredBy);
-          const cited = `(${oneLine(first.text, 50)}, ${first.loc.file}:${first.loc.line})`;
+          const where = cited`(${oneLine(first.text, 50)}, ${first.loc.file}:${lineOf(first.loc)})`;
           const privilege = full.length || !lowering
-            ? `with full privilege ${cited}`
-            : `with root only set aside ${cited}: ${oneLine(lowering.text, 40)} (line ${lowering.loc.line}) had lowered the effective uid alone, and the saved uid, still root, let code running then take root back`;
+            ? cited`with full privilege ${where}`
+            : cited`with root only set aside ${where}: ${oneLine(lowering.text, 40)} (line ${lineOf(lowering.loc)}) had lowered the effective uid alone, and the saved uid, still root, let code running then take root back`;
           ctx.report({
             severity: severe ? 'error' : 'note',
             loc: e.loc,
-            message: `${oneLine(e.text)} is the first permanent drop, but the program reads ${sources} before it, ${privilege}${whoseInput(kind, network, !full.length && !!lowering)}.`,
+            message: cited`${oneLine(e.text)} is the first permanent drop, but the program reads ${sources} before it, ${privilege}${whoseInput(kind, network, !full.length && !!lowering)}.`,
             fix: `Drop privileges before parsing input: do the privileged work, then\n${sequenceIn(ctx, g)}`,
             related: [...related, ...callPath(node), { loc: e.loc, message: 'first permanent drop' }],
           });
@@ -133,7 +133,7 @@ function whoseInput(kind: 'setuid' | 'daemon', network: boolean, lowered: boolea
   return '; in a daemon started by root this is its administrator\'s input, but dropping first keeps a parser bug from running as root';
 }
 
-function readDescription(i: InputEvent): string {
-  const inner = i.via ? ` (inside: ${oneLine(i.via.text, 40)} at ${i.via.loc.file}:${i.via.loc.line})` : '';
-  return `reads ${SOURCE_WORDS[i.source]}: ${oneLine(i.text, 50)}${inner}`;
+function readDescription(i: InputEvent): string | CitingMessage {
+  const read = `reads ${SOURCE_WORDS[i.source]}: ${oneLine(i.text, 50)}`;
+  return i.via ? cited`${read} (inside: ${oneLine(i.via.text, 40)} at ${i.via.loc.file}:${lineOf(i.via.loc)})` : read;
 }

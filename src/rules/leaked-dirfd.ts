@@ -1,6 +1,6 @@
 import type { DirOpenEvent } from '../model.js';
 import { failureIndex, knownNotRoot } from '../analysis/paths.js';
-import type { Rule } from './rule.js';
+import { cited, lineOf, type Rule } from './rule.js';
 import { ROOT_SWITCH_START, rootMoveFailed, switchesRoot, switchesRootSomewhere, trackRootSwitch } from './root-switch.js';
 import { callPath, deleteFacts, eventIndex, factIds, isDrop, oneLine, walkEvents, writerIn } from './support.js';
 
@@ -58,7 +58,7 @@ export const leakedDirfd: Rule = {
             const open = byId.get(id) as DirOpenEvent;
             ctx.report({
               loc: open.loc,
-              message: `directory descriptor \`${open.handle}\` from ${oneLine(open.text, 60)} is still open when ${oneLine(e.text, 60)} runs (line ${e.loc.line}): fchdir(${open.handle}) leads back out${e.kind === 'chroot' ? ' of the jail' : ' with the access it was opened with'}.`,
+              message: cited`directory descriptor \`${open.handle}\` from ${oneLine(open.text, 60)} is still open when ${oneLine(e.text, 60)} runs (line ${lineOf(e.loc)}): fchdir(${open.handle}) leads back out${e.kind === 'chroot' ? ' of the jail' : ' with the access it was opened with'}.`,
               fix: `Close it before ${e.api}(): ${writerIn(ctx, g.root).closeDir(open)}; (or open it with O_CLOEXEC and close it before the jail is entered).`,
               related: [...callPath(node), { loc: e.loc, message: `${e.api}() runs with \`${open.handle}\` still open` }],
             });

@@ -37,6 +37,59 @@ export interface RelatedLocation {
   message: string;
 }
 
+/**
+ * A line of the code cited in a message (`cited\`… (line ${lineOf(drop.loc)})\``). It is written out only through
+ * `cited` and `written`: in a plain template it throws, so that no message cites a line the engine cannot see.
+ */
+export class LineCitation {
+  constructor(readonly loc: SourceLoc) {}
+  toString(): string {
+    throw new Error('a line is cited in a message only through cited`…`');
+  }
+}
+
+/**
+ * A message that cites lines of the code: the engine writes it out (`written`), and can write it again for the same
+ * events moved by an edit (a comment added above them: engine/placed.ts).
+ */
+export class CitingMessage {
+  constructor(readonly parts: readonly (string | LineCitation)[]) {}
+  toString(): string {
+    throw new Error('a message that cites lines is written out only by the engine');
+  }
+}
+
+/** A message as a rule reports it: plain text, or text that cites lines (`cited`). */
+export type MessageText = string | CitingMessage;
+
+export const lineOf = (loc: SourceLoc): LineCitation => new LineCitation(loc);
+
+/** A message citing lines: `cited\`… (line ${lineOf(e.loc)})\``; other values are written as text, messages inlined. */
+export function cited(strings: TemplateStringsArray, ...values: (string | number | LineCitation | CitingMessage)[]): CitingMessage {
+  const parts: (string | LineCitation)[] = [];
+  let text = strings[0]!;
+  values.forEach((v, i) => {
+    if (v instanceof LineCitation || v instanceof CitingMessage) {
+      for (const part of v instanceof LineCitation ? [v] : v.parts) {
+        if (typeof part === 'string') text += part;
+        else {
+          parts.push(text, part);
+          text = '';
+        }
+      }
+    } else text += String(v);
+    text += strings[i + 1]!;
+  });
+  parts.push(text);
+  return new CitingMessage(parts);
+}
+
+/** The message's text, each cited line written as `lineAt` gives it (by default the line of its location). */
+export function written(message: MessageText, lineAt: (loc: SourceLoc) => number = (loc) => loc.line): string {
+  if (typeof message === 'string') return message;
+  return message.parts.map((p) => (typeof p === 'string' ? p : String(lineAt(p.loc)))).join('');
+}
+
 export interface Finding {
   ruleId: string;
   severity: SeverityLevel;
@@ -65,6 +118,14 @@ export const REPORTED_AT: ReadonlySet<PrivilegeEvent['kind']> = new Set(['set-id
  */
 export const PLACED_AT: ReadonlySet<PrivilegeEvent['kind']> = new Set([...REPORTED_AT, 'dir-open']);
 
+/** A finding as a rule reports it: its messages may cite lines (`cited`), and it may ask for an edit. */
+export type ReportedFinding = Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function' | 'message' | 'related'> & {
+  message: MessageText;
+  related: { loc: SourceLoc; message: MessageText }[];
+  severity?: SeverityLevel;
+  edit?: EditIntent;
+};
+
 export interface RuleContext {
   project: Project;
   judge: ResultJudge;
@@ -81,7 +142,7 @@ export interface RuleContext {
    * Made when asked (the last few are kept), so that a project question never holds every program at once.
    */
   entryGraphsWith(eventId: number): Iterable<Supergraph>;
-  report(finding: Omit<Finding, 'ruleId' | 'severity' | 'autofix' | 'function'> & { severity?: SeverityLevel; edit?: EditIntent }): void;
+  report(finding: ReportedFinding): void;
   /**
    * No finding of this rule at `loc` would be kept: it reported one there already, or the engine answers for another
    * file only (the project index asked for one file's findings: `EngineOptions.focus`). A rule skips its path

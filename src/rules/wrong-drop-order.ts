@@ -1,6 +1,6 @@
 import { CAPABILITY_START, capabilityNeeded, mayLack, trackCapabilities } from '../analysis/capabilities.js';
 import type { PrivilegeEvent } from '../model.js';
-import type { Rule } from './rule.js';
+import { cited, lineOf, type Rule } from './rule.js';
 import { callPath, deleteFacts, eventIndex, factIds, oneLine, sequenceIn, walkEvents } from './support.js';
 
 const UID_DOWN = 'uid-down:';
@@ -55,7 +55,7 @@ export const wrongDropOrder: Rule = {
           if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
           ctx.report({
             loc: e.loc,
-            message: `${oneLine(e.text)} runs after ${oneLine(drop.text)} (line ${drop.loc.line}) dropped the user id: without root it fails or keeps the privilege. Order: groups, then gid, then uid${e.kind === 'chroot' ? ', with chroot before all of them' : ''}.`,
+            message: cited`${oneLine(e.text)} runs after ${oneLine(drop.text)} (line ${lineOf(drop.loc)}) dropped the user id: without root it fails or keeps the privilege. Order: groups, then gid, then uid${e.kind === 'chroot' ? ', with chroot before all of them' : ''}.`,
             fix: `Move ${e.api}() before ${drop.api}() (or keep ${capabilityNeeded(e)} across the uid change: prctl(PR_SET_KEEPCAPS, 1), libcap-ng):\n${sequenceIn(ctx, g)}`,
             related: [{ loc: drop.loc, message: `the user id is dropped here by ${oneLine(drop.text, 60)}` }, ...callPath(node)],
             edit: { kind: 'reorder', calls: [drop, e].map((x) => ({ at: x.loc, rank: dropRank(x) })) },
