@@ -14,7 +14,7 @@ import { collectFiles, deferredSource, displayPath, languageOf, readDeferredText
 import { annotateFunctions } from './enclosing.js';
 import { groupByUnit, UnitFinder } from './engine/units.js';
 import { callCountsAndDefinitions, definitionsDigest, membersOf, selectForParsing, type SelectableSource, type Selection } from './index/selection.js';
-import { arrayMembers } from './c/members.js';
+import { arrayMembers, structMembersOf } from './c/members.js';
 import { scanC } from './index/c-lexical.js';
 import { perText, wordsOf } from './text-memory.js';
 import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
@@ -282,6 +282,8 @@ function inputsKeys(inputs: UnitInputs, config: PrivlintConfig, options: EngineO
     JSON.stringify(first?.stringMacros ?? []), JSON.stringify(first?.controlMacros ?? []), JSON.stringify(first?.valueMacros ?? []),
     // The call counts and definitions are made from the C sources' lexical indexes: their digest stands for them.
     JSON.stringify(inputs.counters), JSON.stringify(inputs.zeroStructs), JSON.stringify([...inputs.selection.members ?? []]), definitionsDigest(inputs.selectable),
+    // The struct array members are read from every C text, the ones not parsed too (a header's struct definitions).
+    ...inputs.sources.filter((s) => languageOf(s.path) === 'c').map((s) => structMembersOf(s.text)),
   ];
   const tasks = inputs.tasks.map((t) => `${t.path}\0${t.language}\0${t.idBase}\0${JSON.stringify(t.numericConstants ?? [])}\0${JSON.stringify(t.globalConstants ?? [])}\0${JSON.stringify(t.memberCalls ?? [])}`);
   const digests = inputs.tasks.map((t) => `${textDigest(t.text)}\0${textDigest(texts.get(t.path) ?? '')}`);

@@ -87,6 +87,29 @@ describe('ProjectIndex: incremental parses', () => {
   });
 });
 
+describe('ProjectIndex: a header the analysis reads without parsing it', () => {
+  it('analyses again when a struct member of a header changes from an array to a pointer', async () => {
+    // handler-login-array.c with its message struct moved into a header: `char login[64]` is never NULL, `char *login` may be.
+    const dir = mkdtempSync(path.join(tmpdir(), 'privlint-arrays-'));
+    const fixture = readFileSync(path.resolve(__dirname, '../fixtures/c/missing-setgroups/handler-login-array.c'), 'utf8');
+    const struct = /struct setup_msg \{[^}]*\};\n/.exec(fixture)![0];
+    const handler = path.join(dir, 'handler.c');
+    const header = path.join(dir, 'msg.h');
+    writeFileSync(handler, fixture.replace(struct, '#include "msg.h"\n'));
+    writeFileSync(header, `#ifndef MSG_H\n#define MSG_H\n${struct}#endif\n`);
+    writeFileSync(path.join(dir, 'Makefile'), 'all:\n');
+    const pointer = readFileSync(header, 'utf8').replace(/char login\[64\];/, 'char *login;');
+    const index = await open(dir, 'handler.c');
+    const asArray = summary(await index.update(handler));
+    await index.update(header, pointer);
+    const fresh = await open(dir, 'handler.c');
+    await fresh.update(header, pointer);
+    const expected = summary(await fresh.update(handler));
+    expect(expected).not.toEqual(asArray);
+    expect(summary(await index.update(handler))).toEqual(expected);
+  });
+});
+
 describe('ProjectIndex: one file asked for', () => {
   // Only the programs that run the asked file's code are checked for it (EngineOptions.focus): on every multi-file
   // fixture, each file's findings must still be those of the whole run.

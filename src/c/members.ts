@@ -152,6 +152,9 @@ const structBodiesOf = perText((raw: string): { names: string[]; arrays: string[
   [...blankLiterals(raw).matchAll(STRUCT_BODY)].map((m) => ({ names: [m[1], m[3]].filter((t): t is string => !!t), ...arrayMembersOfBody(m[2]!) })),
 );
 
+/** What `arrayMembers` reads of a text, written out: its struct bodies ('' when it defines none; remembered per text). */
+export const structMembersOf = perText((raw: string): string => (structNamesOf(raw).length ? JSON.stringify(structBodiesOf(raw)) : ''));
+
 /**
  * Of the struct types `types` (tags or typedef names), the members the unit's texts define as arrays, as
  * `type.member`: an array member's value is an address, never NULL. A member that some definition of the same type
