@@ -35,6 +35,16 @@ function jailStep(facts: Set<string>, e: PrivilegeEvent): void {
   }
 }
 
+/** The flags known after `n`: those it assigns or updates forgotten, the constants it assigns known. */
+function knownAfter(n: CfgNode, known: ReadonlyMap<string, boolean>): ReadonlyMap<string, boolean> {
+  const changed = [...(n.assigns ?? []), ...(n.updates ?? [])];
+  if (!changed.length && !n.constants) return known;
+  const out = new Map(known);
+  for (const v of changed) out.delete(v);
+  for (const [v, truth] of Object.entries(n.constants ?? {})) out.set(v, truth);
+  return out;
+}
+
 export class ResultJudge {
   /** Functions that report a privilege call's failure to their caller, with the call. */
   readonly statusFunctions = new Map<FunctionModel, PrivilegeEvent>();
@@ -448,7 +458,7 @@ export class ResultJudge {
         const statuses = new Set(failureStatus);
         for (const [v, truth] of known) if (truth && atCall.get(v) === true && joined?.get(v) !== true) statuses.add(v);
         const reported = fn.isEntry || (passesDuty && this.reachesReturnOf(fn, id, failing !== undefined ? new Set([...statuses, failing]) : statuses));
-        if (reported && this.returnsOnly(fn, id, statuses, failing)) {
+        if (reported && this.returnsOnly(fn, id, statuses, failing, known)) {
           if (!fn.isEntry) returned = true;
           continue;
         }
@@ -488,9 +498,7 @@ export class ResultJudge {
         else returned = true;
         continue;
       }
-      const next = new Map(known);
-      for (const v of n.assigns ?? []) next.delete(v);
-      for (const [v, truth] of Object.entries(n.constants ?? {})) next.set(v, truth);
+      const next = new Map(knownAfter(n, known));
       if (variable !== undefined) next.delete(variable);
       if (failing !== undefined && holding === undefined) next.set(OVERWRITTEN, true);
       const stillFailing = variable !== undefined && n.kind === 'cond' && !next.has(OVERWRITTEN) ? failingTest(n, variable, failsAs) : undefined;
@@ -612,16 +620,17 @@ export class ResultJudge {
    * `return 0;` reached only through a test of one of them is the cleanup's success exit (`if (status == OK)
    * return 0;`), which a path that set the failure status does not take.
    */
-  private returnsOnly(fn: FunctionModel, id: number, given: ReadonlySet<string>, failing?: string): boolean {
+  private returnsOnly(fn: FunctionModel, id: number, given: ReadonlySet<string>, failing?: string, knownAt: ReadonlyMap<string, boolean> = new Map()): boolean {
     // The variable the call's status was stored in still holds the failure (-1) until it is assigned again: its
     // tests take their failing branch (`if (rc < 0) break;`), and returning it reports the failure.
     const variables = failing !== undefined ? new Set([...given, failing]) : given;
     if (!variables.size) return false;
     const seen = new Set<string>();
-    const work: [number, boolean][] = [[id, false]];
+    // The flags the failure path knows (`got_eacces` still false where the cleanup tests it), kept along the walk.
+    const work: [number, boolean, ReadonlyMap<string, boolean>][] = [[id, false, knownAt]];
     while (work.length) {
-      const [cur, statusTested] = work.pop()!;
-      const key = `${cur}|${statusTested}`;
+      const [cur, statusTested, known] = work.pop()!;
+      const key = `${cur}|${statusTested}|${[...known].map(([k, v]) => `${k}=${v}`).join(',')}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const n = fn.cfg.nodes[cur]!;
@@ -634,15 +643,21 @@ export class ResultJudge {
       if (this.project.isDyingNode(n)) continue;
       if (failing !== undefined && (n.assigns?.includes(failing) || n.updates?.includes(failing))) return false;
       const stillFailing = failing !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === failing && t.whenFails !== null) : undefined;
+      const after = knownAfter(n, known);
       if (stillFailing) {
-        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, statusTested]);
+        work.push([n.succ[stillFailing.whenFails ? 0 : 1]!, statusTested, after]);
+        continue;
+      }
+      const decided = n.kind === 'cond' ? decidedBranch(n, known) : undefined;
+      if (decided !== undefined) {
+        work.push([n.succ[decided]!, statusTested, after]);
         continue;
       }
       // A test of the status that sends some path to `return status;`: the other way is the success exit.
       const testsStatus =
         statusTested ||
         (n.kind === 'cond' && (n.tests ?? []).some((t) => 'variable' in t.subject && variables.has(t.subject.variable)) && n.succ.some((s) => this.reachesReturnOf(fn, s, variables)));
-      for (const s of n.succ) work.push([s, testsStatus]);
+      for (const s of n.succ) work.push([s, testsStatus, after]);
     }
     return true;
   }
