@@ -16,7 +16,7 @@ import { callCountsAndDefinitions, definitionsDigest, membersOf, selectForParsin
 import { arrayMembers } from './c/members.js';
 import { scanC } from './index/c-lexical.js';
 import { perText, wordsOf } from './text-memory.js';
-import { compactModel, isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
+import { isDiagnostic, IDS_PER_FILE, parseFile, type ParseTask } from './engine/parse-file.js';
 import { WorkerLost, WorkerPool } from './engine/pool.js';
 import { withSmallYoungGeneration } from './engine/heap-growth.js';
 import { contentDigest, DiskStore, engineBuild, hash, relocate, type ModelStore, type ResultStore } from './engine/cache.js';
@@ -309,8 +309,7 @@ export async function prepareProject(sources: SourceFile[], config: PrivlintConf
         if (e instanceof WorkerLost) return parseFile(t);
         throw e;
       });
-    // A C model made here is compacted as one cloned back from a worker is (a Node model is linked in place).
-    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await inWorker(options.pool) : await parseFile(t).then((m) => (t.language === 'c' && !isDiagnostic(m) ? compactModel(m) : m));
+    const result = cached ? relocate(cached.model, cached.idBase, t.idBase) : options.pool && t.language === 'c' ? await inWorker(options.pool) : await parseFile(t);
     if (key && !cached && !isDiagnostic(result)) options.store!.setModel(key, result, t.idBase);
     options.onProgress?.({ phase: 'parse', done: ++done, total: tasks.length });
     return result;
