@@ -213,3 +213,70 @@ export class RankedWork {
     return top;
   }
 }
+
+/**
+ * Each node's immediate postdominator: the first node every path from it to an end passes (an end: a node with no
+ * successor, the graph's exit or a call that never returns), by node id; `succ.length` (the virtual end after every
+ * end) where the paths have no other node in common; -1 where no end can be reached (a loop with no way out). Paths
+ * into such a loop are not counted: a node's postdominator is that of its paths that end. Cooper, Harvey and
+ * Kennedy's iterative algorithm on the reversed graph.
+ */
+export function immediatePostdominators(succ: readonly (readonly number[])[], preds: readonly (readonly number[])[]): Int32Array {
+  const count = succ.length;
+  const END = count;
+  // Postorder numbers of a depth-first walk of the reversed graph from the virtual end (which numbers last).
+  const order = new Int32Array(count + 1).fill(-1);
+  const post: number[] = [];
+  const visited = new Uint8Array(count + 1);
+  const ends: number[] = [];
+  for (let id = 0; id < count; id++) if (succ[id]!.length === 0) ends.push(id);
+  const back = (id: number): readonly number[] => (id === END ? ends : preds[id]!);
+  const nodes: number[] = [END];
+  const next: number[] = [0];
+  visited[END] = 1;
+  while (nodes.length) {
+    const top = nodes.length - 1;
+    const id = nodes[top]!;
+    const out = back(id);
+    if (next[top]! < out.length) {
+      const p = out[next[top]!++]!;
+      if (!visited[p]) {
+        visited[p] = 1;
+        nodes.push(p);
+        next.push(0);
+      }
+      continue;
+    }
+    order[id] = post.length;
+    post.push(id);
+    nodes.pop();
+    next.pop();
+  }
+  const idom = new Int32Array(count + 1).fill(-1);
+  idom[END] = END;
+  const intersect = (a: number, b: number): number => {
+    while (a !== b) {
+      while (order[a]! < order[b]!) a = idom[a]!;
+      while (order[b]! < order[a]!) b = idom[b]!;
+    }
+    return a;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    // Reverse postorder of the reversed graph, the virtual end (first) aside.
+    for (let i = post.length - 2; i >= 0; i--) {
+      const id = post[i]!;
+      const out = succ[id]!.length ? succ[id]! : [END];
+      let chosen = -1;
+      for (const s of out) {
+        if (idom[s] === -1) continue;
+        chosen = chosen === -1 ? s : intersect(s, chosen);
+      }
+      if (chosen !== -1 && idom[id] !== chosen) {
+        idom[id] = chosen;
+        changed = true;
+      }
+    }
+  }
+  return idom;
+}
