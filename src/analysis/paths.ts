@@ -1212,13 +1212,16 @@ function liveFlags(g: Supergraph): LiveFlags {
     if (i !== undefined) setBit(into, at, i);
   };
   const tested = new Uint32Array(g.nodes.length * words);
+  // The flags an assignment of each variable forgets (the same few variables are assigned at thousands of nodes).
+  const forgets = new Map<string, string[]>();
+  const forgotten = (v: string): string[] => forgets.get(v) ?? forgets.set(v, [...vars].filter((f) => mentions(f, v))).get(v)!;
   // Flags a node sets: what was live after it is not live before it (unless it also reads them).
   const killed = new Uint32Array(g.nodes.length * words);
   for (const n of g.nodes) {
     const at = n.id * words;
     for (const v of reads[n.id]!) mark(tested, at, v);
     for (const v of [...Object.keys(n.origin.constants ?? {}), ...(n.nonNull ?? [])]) if (vars.has(v)) mark(killed, at, v);
-    for (const v of changedBy(n)) for (const f of vars) if (mentions(f, v)) mark(killed, at, f);
+    for (const v of changedBy(n)) for (const f of forgotten(v)) mark(killed, at, f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) mark(killed, at, NOT_ROOT);
     if (vars.has(SAME_IDS) && n.events.some((e) => e.kind === 'set-id' && e.idKind === 'uid' && e.direction !== 'probe')) mark(killed, at, SAME_IDS);
     // What an inlined call returns is set at its returns; before its entry it means nothing yet.
