@@ -138,31 +138,37 @@ export function cycleComponents<N extends { id: number; succ: number[] }>(nodes:
 export function reversePostorder(succ: readonly (readonly number[])[], entry: number): Int32Array {
   const count = succ.length;
   const rank = new Int32Array(count).fill(count);
-  const visited = new Uint8Array(count);
+  const post = postorder(entry, count, (id) => succ[id]!);
+  for (let i = 0; i < post.length; i++) rank[post[post.length - 1 - i]!] = i;
+  return rank;
+}
+
+/** The nodes `next` leads to from `start` (ids below `size`), in the postorder of a depth-first walk. */
+function postorder(start: number, size: number, next: (id: number) => readonly number[]): number[] {
+  const visited = new Uint8Array(size);
   const post: number[] = [];
   // An explicit stack of (node, next successor index): graphs are deep enough to overflow recursion.
-  const nodes: number[] = [entry];
-  const next: number[] = [0];
-  visited[entry] = 1;
+  const nodes: number[] = [start];
+  const index: number[] = [0];
+  visited[start] = 1;
   while (nodes.length) {
     const top = nodes.length - 1;
     const id = nodes[top]!;
-    const out = succ[id]!;
-    if (next[top]! < out.length) {
-      const s = out[next[top]!++]!;
-      if (s >= 0 && s < count && !visited[s]) {
+    const out = next(id);
+    if (index[top]! < out.length) {
+      const s = out[index[top]!++]!;
+      if (s >= 0 && s < size && !visited[s]) {
         visited[s] = 1;
         nodes.push(s);
-        next.push(0);
+        index.push(0);
       }
       continue;
     }
     post.push(id);
     nodes.pop();
-    next.pop();
+    index.pop();
   }
-  for (let i = 0; i < post.length; i++) rank[post[post.length - 1 - i]!] = i;
-  return rank;
+  return post;
 }
 
 /** A set of node ids taken lowest rank first (a binary heap; each id at most once). */
@@ -225,33 +231,11 @@ export function immediatePostdominators(succ: readonly (readonly number[])[], pr
   const count = succ.length;
   const END = count;
   // Postorder numbers of a depth-first walk of the reversed graph from the virtual end (which numbers last).
-  const order = new Int32Array(count + 1).fill(-1);
-  const post: number[] = [];
-  const visited = new Uint8Array(count + 1);
   const ends: number[] = [];
   for (let id = 0; id < count; id++) if (succ[id]!.length === 0) ends.push(id);
-  const back = (id: number): readonly number[] => (id === END ? ends : preds[id]!);
-  const nodes: number[] = [END];
-  const next: number[] = [0];
-  visited[END] = 1;
-  while (nodes.length) {
-    const top = nodes.length - 1;
-    const id = nodes[top]!;
-    const out = back(id);
-    if (next[top]! < out.length) {
-      const p = out[next[top]!++]!;
-      if (!visited[p]) {
-        visited[p] = 1;
-        nodes.push(p);
-        next.push(0);
-      }
-      continue;
-    }
-    order[id] = post.length;
-    post.push(id);
-    nodes.pop();
-    next.pop();
-  }
+  const post = postorder(END, count + 1, (id) => (id === END ? ends : preds[id]!));
+  const order = new Int32Array(count + 1).fill(-1);
+  post.forEach((id, i) => (order[id] = i));
   const idom = new Int32Array(count + 1).fill(-1);
   idom[END] = END;
   const intersect = (a: number, b: number): number => {
