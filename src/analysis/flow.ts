@@ -138,31 +138,37 @@ export function cycleComponents<N extends { id: number; succ: number[] }>(nodes:
 export function reversePostorder(succ: readonly (readonly number[])[], entry: number): Int32Array {
   const count = succ.length;
   const rank = new Int32Array(count).fill(count);
-  const visited = new Uint8Array(count);
+  const post = postorder(entry, count, (id) => succ[id]!);
+  for (let i = 0; i < post.length; i++) rank[post[post.length - 1 - i]!] = i;
+  return rank;
+}
+
+/** The nodes `next` leads to from `start` (ids below `size`), in the postorder of a depth-first walk. */
+function postorder(start: number, size: number, next: (id: number) => readonly number[]): number[] {
+  const visited = new Uint8Array(size);
   const post: number[] = [];
   // An explicit stack of (node, next successor index): graphs are deep enough to overflow recursion.
-  const nodes: number[] = [entry];
-  const next: number[] = [0];
-  visited[entry] = 1;
+  const nodes: number[] = [start];
+  const index: number[] = [0];
+  visited[start] = 1;
   while (nodes.length) {
     const top = nodes.length - 1;
     const id = nodes[top]!;
-    const out = succ[id]!;
-    if (next[top]! < out.length) {
-      const s = out[next[top]!++]!;
-      if (s >= 0 && s < count && !visited[s]) {
+    const out = next(id);
+    if (index[top]! < out.length) {
+      const s = out[index[top]!++]!;
+      if (s >= 0 && s < size && !visited[s]) {
         visited[s] = 1;
         nodes.push(s);
-        next.push(0);
+        index.push(0);
       }
       continue;
     }
     post.push(id);
     nodes.pop();
-    next.pop();
+    index.pop();
   }
-  for (let i = 0; i < post.length; i++) rank[post[post.length - 1 - i]!] = i;
-  return rank;
+  return post;
 }
 
 /** A set of node ids taken lowest rank first (a binary heap; each id at most once). */
@@ -212,4 +218,49 @@ export class RankedWork {
     }
     return top;
   }
+}
+
+/**
+ * Each node's immediate postdominator: the first node every path from it to an end passes (an end: a node with no
+ * successor, the graph's exit or a call that never returns), by node id; `succ.length` (the virtual end after every
+ * end) where the paths have no other node in common; -1 where no end can be reached (a loop with no way out). Paths
+ * into such a loop are not counted: a node's postdominator is that of its paths that end. Cooper, Harvey and
+ * Kennedy's iterative algorithm on the reversed graph.
+ */
+export function immediatePostdominators(succ: readonly (readonly number[])[], preds: readonly (readonly number[])[]): Int32Array {
+  const count = succ.length;
+  const END = count;
+  // Postorder numbers of a depth-first walk of the reversed graph from the virtual end (which numbers last).
+  const ends: number[] = [];
+  for (let id = 0; id < count; id++) if (succ[id]!.length === 0) ends.push(id);
+  const post = postorder(END, count + 1, (id) => (id === END ? ends : preds[id]!));
+  const order = new Int32Array(count + 1).fill(-1);
+  post.forEach((id, i) => (order[id] = i));
+  const idom = new Int32Array(count + 1).fill(-1);
+  idom[END] = END;
+  const intersect = (a: number, b: number): number => {
+    while (a !== b) {
+      while (order[a]! < order[b]!) a = idom[a]!;
+      while (order[b]! < order[a]!) b = idom[b]!;
+    }
+    return a;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    // Reverse postorder of the reversed graph, the virtual end (first) aside.
+    for (let i = post.length - 2; i >= 0; i--) {
+      const id = post[i]!;
+      const out = succ[id]!.length ? succ[id]! : [END];
+      let chosen = -1;
+      for (const s of out) {
+        if (idom[s] === -1) continue;
+        chosen = chosen === -1 ? s : intersect(s, chosen);
+      }
+      if (chosen !== -1 && idom[id] !== chosen) {
+        idom[id] = chosen;
+        changed = true;
+      }
+    }
+  }
+  return idom;
 }

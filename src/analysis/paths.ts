@@ -1,7 +1,7 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
 import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, VALUE_CLASSES, type PrivilegeEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
-import { cycleComponents, RankedWork, reachable, reversePostorder } from './flow.js';
+import { cycleComponents, immediatePostdominators, RankedWork, reachable, reversePostorder } from './flow.js';
 import type { Supergraph, SuperNode, Touch } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
 
@@ -252,7 +252,12 @@ function chosenGuardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked:
   const counts = new Map<string, GuardCount>();
   if (!asked.length) return counts;
   const count = guardCounter(g, testsAt, privilegeNodes);
-  const byVariable = [...groupedByVariable(asked)].map(([v, conds]) => ({ v, conds, rank: lateRank(v), bound: copiesBound(conds) }));
+  // A test whose branches meet again with no privilege node and no test of its variable between guards nothing.
+  const joins = quietJoins(g, testsAt, privilegeNodes);
+  const byVariable = [...groupedByVariable(asked)].map(([v, all]) => {
+    const conds = all.filter((n) => joins.get(n.id)?.has(v) !== false);
+    return { v, conds, rank: lateRank(v), bound: copiesBound(conds) };
+  });
   for (const [builds, limit] of [[false, MAX_FLAGS], [true, MAX_BUILD_CHOICES]] as const) {
     const order = byVariable.filter((x) => isBuildChoice(x.v) === builds).sort((a, b) => a.rank - b.rank || b.bound - a.bound);
     const chosen: { rank: number; copies: number }[] = [];
@@ -260,6 +265,7 @@ function chosenGuardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked:
       // The last of the `limit` best counted so far (rank, then copies): a variable that cannot reach it is left.
       const last = chosen.length >= limit ? chosen[limit - 1]! : undefined;
       if (last && (x.rank > last.rank || x.bound < last.copies)) break;
+      if (!x.bound) continue;
       const c = count(x.v, x.conds, reaches);
       if (!c) continue;
       counts.set(x.v, c);
@@ -285,6 +291,55 @@ function guardCounts(g: Supergraph, testsAt: [SuperNode, string][], asked: [Supe
     if (c) counts.set(v, c);
   }
   return counts;
+}
+
+/** How many nodes the search for a test's join (`quietJoins`) walks before it gives up on the test. */
+const JOIN_REACH = 2_000;
+
+/**
+ * The two-way tests whose branches meet again with nothing between that could tell them apart, each with the
+ * variables tested between (the test itself among them when a branch comes back round to it first). Every path from
+ * such a test to an end of the graph passes its immediate postdominator, and no node between is a privilege node or
+ * a node from which no end can be reached: through either branch, the privilege nodes reached are those the join
+ * reaches, for any variable not tested between (a test of it would stop the search along one branch). So for that
+ * variable the test guards nothing (`guardCounter` would find its branches' reach equal), and its count and bound
+ * (`copiesBound`) need not include it. A test not found here (no join, or too far) is counted as before.
+ */
+function quietJoins(g: Supergraph, testsAt: [SuperNode, string][], privilegeNodes: Uint8Array): Map<number, Set<string>> {
+  const joins = new Map<number, Set<string>>();
+  const succ = g.nodes.map((n) => n.succ);
+  const end = g.nodes.length;
+  const post = immediatePostdominators(succ, predecessors(g));
+  const testedAt = new Map<number, string[]>();
+  for (const [n, v] of testsAt) (testedAt.get(n.id) ?? testedAt.set(n.id, []).get(n.id)!).push(v);
+  const visited = new Int32Array(g.nodes.length).fill(-1);
+  const work: number[] = [];
+  for (const id of testedAt.keys()) {
+    const join = post[id]!;
+    if (succ[id]!.length !== 2 || join < 0 || join === end) continue;
+    const tested = new Set<string>();
+    work.length = 0;
+    let walked = 0;
+    let quiet = true;
+    for (const s of succ[id]!) if (s !== join && visited[s] !== id) {
+      visited[s] = id;
+      work.push(s);
+    }
+    while (work.length) {
+      const x = work.pop()!;
+      if (privilegeNodes[x] || post[x]! < 0 || !succ[x]!.length || ++walked > JOIN_REACH) {
+        quiet = false;
+        break;
+      }
+      for (const v of testedAt.get(x) ?? []) tested.add(v);
+      for (const s of succ[x]!) if (s !== join && visited[s] !== id) {
+        visited[s] = id;
+        work.push(s);
+      }
+    }
+    if (quiet) joins.set(id, tested);
+  }
+  return joins;
 }
 
 /** The tests of each variable, in the order the variables first come. */
@@ -1164,13 +1219,16 @@ function liveFlags(g: Supergraph): LiveFlags {
     if (i !== undefined) setBit(into, at, i);
   };
   const tested = new Uint32Array(g.nodes.length * words);
+  // The flags an assignment of each variable forgets (the same few variables are assigned at thousands of nodes).
+  const forgets = new Map<string, string[]>();
+  const forgotten = (v: string): string[] => forgets.get(v) ?? forgets.set(v, [...vars].filter((f) => mentions(f, v))).get(v)!;
   // Flags a node sets: what was live after it is not live before it (unless it also reads them).
   const killed = new Uint32Array(g.nodes.length * words);
   for (const n of g.nodes) {
     const at = n.id * words;
     for (const v of reads[n.id]!) mark(tested, at, v);
     for (const v of [...Object.keys(n.origin.constants ?? {}), ...(n.nonNull ?? [])]) if (vars.has(v)) mark(killed, at, v);
-    for (const v of changedBy(n)) for (const f of vars) if (mentions(f, v)) mark(killed, at, f);
+    for (const v of changedBy(n)) for (const f of forgotten(v)) mark(killed, at, f);
     if (vars.has(NOT_ROOT) && changesRoot(n)) mark(killed, at, NOT_ROOT);
     if (vars.has(SAME_IDS) && n.events.some((e) => e.kind === 'set-id' && e.idKind === 'uid' && e.direction !== 'probe')) mark(killed, at, SAME_IDS);
     // What an inlined call returns is set at its returns; before its entry it means nothing yet.

@@ -1,7 +1,7 @@
 /** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
 import type { PrivlintConfig } from '../config.js';
 import { NOT_ROOT, VALUE_CLASSES, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type MessageShape, type PrivilegeEvent, type Test } from '../model.js';
-import { forwardFacts } from './flow.js';
+import { cycleComponents, forwardFacts } from './flow.js';
 import { copyPlain } from '../plain.js';
 
 import { BUILTIN_NORETURN } from '../noreturn.js';
@@ -103,6 +103,14 @@ export class Project {
    * privileged code calls them, without making their callers privileged.
    */
   readonly jailHelpers = new Set<FunctionModel>();
+  /**
+   * The functions that are privileged or jail helpers by their own code (not through a callee), and, for every
+   * function, those an inlined copy of it may inline in turn: the functions it calls (by name or through a struct
+   * member) and, for one that calls a parameter, the functions passed to it. What `supergraph.ts` orders recursive
+   * calls by (`Project.privilegeDistances`).
+   */
+  private readonly ownPrivileged = new Set<FunctionModel>();
+  private readonly inliningCallees = new Map<FunctionModel, FunctionModel[]>();
   /** Functions that read input, directly or through callees: the first input event reached. */
   readonly inputReaders = new Map<FunctionModel, InputEvent>();
   /** Functions with at least one caller in the project. */
@@ -502,6 +510,40 @@ export class Project {
 
   callsIn(fn: FunctionModel): CallEvent[] {
     return ownFactsOf(fn).calls;
+  }
+
+  private distances: PrivilegeDistances | undefined;
+
+  /**
+   * For the functions an inlined graph may inline (privileged ones and jail helpers): how many calls away each is from
+   * code that is privileged on its own (0 for that code), and the recursive cluster it belongs to (the strongly
+   * connected components of the inlining calls, `cycleComponents`; -1 outside any cycle).
+   */
+  privilegeDistances(): PrivilegeDistances {
+    if (this.distances) return this.distances;
+    const inlinable = (f: FunctionModel): boolean => this.privileged.has(f) || this.jailHelpers.has(f);
+    const fns = this.functions.filter(inlinable);
+    const index = new Map(fns.map((f, i) => [f, i]));
+    const nodes = fns.map((f, id) => ({ id, succ: [...new Set((this.inliningCallees.get(f) ?? []).filter(inlinable).map((c) => index.get(c)!))] }));
+    const components = cycleComponents(nodes);
+    const callers: number[][] = fns.map(() => []);
+    for (const n of nodes) for (const s of n.succ) callers[s]!.push(n.id);
+    const distance = new Map<FunctionModel, number>();
+    let layer = fns.filter((f) => this.ownPrivileged.has(f)).map((f) => index.get(f)!);
+    for (const id of layer) distance.set(fns[id]!, 0);
+    for (let d = 1; layer.length; d++) {
+      const next: number[] = [];
+      for (const id of layer) for (const c of callers[id]!) if (!distance.has(fns[c]!)) {
+        distance.set(fns[c]!, d);
+        next.push(c);
+      }
+      layer = next;
+    }
+    const cluster = new Map<FunctionModel, number>();
+    components.forEach((c, id) => {
+      if (c >= 0) cluster.set(fns[id]!, c);
+    });
+    return (this.distances = { distance, cluster });
   }
 
   /** The function each call of `fn` reaches (`resolveCall`, in `callsIn` order), resolved once per project. */
@@ -1079,10 +1121,14 @@ export class Project {
       if (own.changesPrivileges || own.leaksDirectoryHandle || this.gatesOnRoot(fn)) this.privileged.add(fn);
     }
     for (const fn of this.globalRootCopiers()) this.privileged.add(fn);
+    for (const fn of this.privileged) this.ownPrivileged.add(fn);
     if (this.functions.some((f) => ownFactsOf(f).chroots)) {
       for (const fn of this.functions) {
         if (this.privileged.has(fn) || this.isShim(fn)) continue;
-        if (ownFactsOf(fn).changesDirectory) this.jailHelpers.add(fn);
+        if (ownFactsOf(fn).changesDirectory) {
+          this.jailHelpers.add(fn);
+          this.ownPrivileged.add(fn);
+        }
       }
       // and their wrappers (`xchdir()` → `chdir_or_warn()` → chdir)
       for (let changed = true; changed; ) {
@@ -1103,7 +1149,10 @@ export class Project {
     // What a function's becoming privileged makes privileged: its callers, and the functions that call a parameter
     // it is handed to (`spawn(cycle, worker)`). One pass over the calls, then a worklist.
     const spreadsTo = new Map<FunctionModel, FunctionModel[]>();
-    const spread = (from: FunctionModel, to: FunctionModel): void => void (spreadsTo.get(from) ?? spreadsTo.set(from, []).get(from)!).push(to);
+    const spread = (from: FunctionModel, to: FunctionModel): void => {
+      (spreadsTo.get(from) ?? spreadsTo.set(from, []).get(from)!).push(to);
+      (this.inliningCallees.get(to) ?? this.inliningCallees.set(to, []).get(to)!).push(from);
+    };
     for (const fn of this.functions) {
       const callees = this.calleesOf(fn);
       for (const [i, c] of this.callsIn(fn).entries()) {
@@ -1509,4 +1558,10 @@ function guardedAssigns(fn: FunctionModel): Map<string, { index: number; rest: s
     }
   }
   return out;
+}
+
+/** `Project.privilegeDistances`: calls away from code privileged on its own, and recursive clusters. */
+export interface PrivilegeDistances {
+  distance: ReadonlyMap<FunctionModel, number>;
+  cluster: ReadonlyMap<FunctionModel, number>;
 }
