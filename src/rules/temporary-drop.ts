@@ -34,31 +34,33 @@ export const temporaryDrop: Rule = {
   check(ctx) {
     const flagged = new Set<number>();
     for (const g of ctx.graphs) {
-      // Where the saved id may still be root on a path that reaches the call, the flags told apart (`if (user)
-      // setuid(u); … if (user) seteuid(u);`: the seteuid is made only after the permanent drop).
-      walkEvents(g, [...SAVED_IDS], trackSavedIds, (e, before, node) => {
-        if (e.kind !== 'set-id' || e.scope !== 'effective' || e.direction !== 'drop' || flagged.has(e.id)) return;
-        // After a permanent drop of the same id (setgid(g) then setegid(g)) the saved id is no longer root.
-        if (!before.has(e.idKind)) return;
-        if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
-        if (!continuesWithout(g, node, node.events.indexOf(e), e, (l) => settles(e, l), undefined, undefined, (l) => restores(e, l))) return;
-        flagged.add(e.id);
-        ctx.report({
-          loc: e.loc,
-          message: `${oneLine(e.text)} changes only the effective ${e.idKind}, and on some path nothing restores it or drops it permanently afterwards: the ${/(^|\.)setre[ug]id$/.test(e.api) ? 'real or saved' : 'saved'} ${e.idKind} is still privileged, so ${e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)'} brings it back.`,
-          fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
-          related: callPath(node),
-        });
-      });
-      // A plain setuid()/setgid() made while the effective uid is set aside (seteuid(getuid()) earlier, root kept as
-      // the saved uid) has no privilege: it changes only the effective id, and that is the call to fix. Only a return
-      // to the real id succeeds so (setuid(getuid())); another target is neither the real nor the saved uid and
-      // fails (EPERM), which the failure check handles. Followed with the flags (a helper's status tested by its
-      // caller), so that a failure that ends the process is not a path on.
       let events: Map<number, PrivilegeEvent> | undefined;
+      // One walk for both questions (its states are the program's flags, told apart).
       walkEvents(g, [...SAVED_IDS], trackSavedIds, (e, before, node, flags) => {
+        if (flagged.has(e.id)) return;
+        // An effective-only drop where the saved id may still be root on a path that reaches it (`if (user)
+        // setuid(u); … if (user) seteuid(u);`: the seteuid is made only after the permanent drop). After a permanent
+        // drop of the same id (setgid(g) then setegid(g)) the saved id is no longer root.
+        if (e.kind === 'set-id' && e.scope === 'effective' && e.direction === 'drop') {
+          if (!before.has(e.idKind)) return;
+          if (ctx.decidedAt(e.loc)) return; // reported from an earlier state (the first report stands), or not wanted
+          if (!continuesWithout(g, node, node.events.indexOf(e), e, (l) => settles(e, l), undefined, undefined, (l) => restores(e, l))) return;
+          flagged.add(e.id);
+          ctx.report({
+            loc: e.loc,
+            message: `${oneLine(e.text)} changes only the effective ${e.idKind}, and on some path nothing restores it or drops it permanently afterwards: the ${/(^|\.)setre[ug]id$/.test(e.api) ? 'real or saved' : 'saved'} ${e.idKind} is still privileged, so ${e.idKind === 'uid' ? 'seteuid(0)' : 'setegid(0)'} brings it back.`,
+            fix: `Drop permanently (real, effective and saved ids):\n${sequenceIn(ctx, g)}\nor, for a deliberate temporary drop, restore the saved id when the work is done.`,
+            related: callPath(node),
+          });
+          return;
+        }
+        // A plain setuid()/setgid() made while the effective uid is set aside (seteuid(getuid()) earlier, root kept
+        // as the saved uid) has no privilege: it changes only the effective id, and that is the call to fix. Only a
+        // return to the real id succeeds so (setuid(getuid())); another target is neither the real nor the saved uid
+        // and fails (EPERM), which the failure check handles. Followed with the flags (a helper's status tested by
+        // its caller), so that a failure that ends the process is not a path on.
         const lowered = factIds(before, LOWERED);
-        if (!isPlainSetId(e) || e.direction !== 'drop' || e.target !== 'invoker' || !lowered.length || !before.has(e.idKind) || flagged.has(e.id)) return;
+        if (!isPlainSetId(e) || e.direction !== 'drop' || e.target !== 'invoker' || !lowered.length || !before.has(e.idKind)) return;
         if (ctx.decidedAt(e.loc)) return;
         if (!continuesWithout(g, node, node.events.indexOf(e), e, (l) => settles(e, l) || regainsSetIdCapability(l), undefined, flags)) return;
         flagged.add(e.id);
