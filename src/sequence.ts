@@ -101,6 +101,15 @@ function dyingCallsOf(project: Project): [string, number, MessageShape | 'err'][
   return found;
 }
 
+/**
+ * setgroups()'s list of one group: the address of the variable that holds it (`&pw->pw_gid`), or a compound literal
+ * for a value that has no address (`(gid_t[]){ 1000 }`, `(gid_t[]){ getgid() }`).
+ */
+function groupList(gid: string): string {
+  const value = gid.replace(/^&/, '');
+  return /^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/.test(value) && !/^[A-Z][A-Z0-9_]*$/.test(value) ? `&${value}` : `(gid_t[]){ ${value} }`;
+}
+
 function cWriter(die: (what: string) => string): CodeWriter {
   const ifFails = (test: string, what: string): string => `if (${test})\n\t${die(what)};`.replace(/};$/, '}');
   const checked = (call: string, what: string): string => ifFails(`${call} == -1`, what);
@@ -131,7 +140,7 @@ function cWriter(die: (what: string) => string): CodeWriter {
     verifyDrop,
     dropSequence(t, platform = 'linux') {
       const lines: string[] = ['/* privileged work first: bind sockets, open logs and keys; then close directory descriptors */'];
-      const groups = t.user ? checked(`initgroups(${t.user}, ${t.gid})`, 'initgroups') : checked(`setgroups(1, &${t.gid.replace(/^&/, '')})`, 'setgroups');
+      const groups = t.user ? checked(`initgroups(${t.user}, ${t.gid})`, 'initgroups') : checked(`setgroups(1, ${groupList(t.gid)})`, 'setgroups');
       // initgroups() reads the group database, which is not inside the jail: it comes first then.
       if (t.jail && t.user) lines.push(groups);
       if (t.jail) lines.push(checked(`chdir(${t.jail})`, 'chdir'), checked('chroot(".")', 'chroot'));

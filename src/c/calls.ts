@@ -8,6 +8,8 @@ import { callArguments, calleeName, numericValue, stringValue, unwrap } from './
 export interface CallContext {
   /** Variables known to hold an id of a class: `saved = geteuid()`, `ruid = getuid()`. */
   idVariables: ReadonlyMap<string, IdClass>;
+  /** Id variables known to hold root where the call is (tested equal to 0 on the branch it is in). */
+  rootIds?: ReadonlySet<string>;
   /** Where the call's value is stored, if it is: the handle of an opened directory. */
   storedInto: string | undefined;
   /** Variables holding a passwd entry looked up by name: `pw = getpwnam("nobody")` → pw → nobody. */
@@ -64,6 +66,7 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
   const named = n.type === 'identifier' ? ctx.numericMacros?.get(n.text) : undefined;
   if (named === 0) return 'root';
   if (named === -1 || named === 0xffffffff) return 'unchanged';
+  if (n.type === 'identifier' && ctx.rootIds?.has(n.text)) return 'root';
   if (n.type === 'identifier' || n.type === 'field_expression') {
     const known = ctx.idVariables.get(n.text);
     if (known) return known;

@@ -10,13 +10,15 @@ import { expandValueMacros, passedThrough, type ValueMacro } from './value-macro
 import { signBranches } from '../values.js';
 import { unsignedVariables } from './unsigned.js';
 import { declaredTypes, type DeclaredTypes } from './declared-types.js';
-import { callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
+import { assignsName, callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 import { branchCode, chainHead, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
 
 export interface FileContext {
   file: string;
   nextEventId: () => number;
   idVariables: ReadonlyMap<string, IdClass>;
+  /** The id variables (`idVariables`) that keep a user id (from getuid() or geteuid()), not a group id. */
+  uidVariables?: ReadonlySet<string>;
   passwdUsers?: ReadonlyMap<string, string>;
   numericMacros?: ReadonlyMap<string, number>;
   /** What conditions read names as: the numeric macros, and the file-scope variables nothing sets (c/globals.ts). */
@@ -304,6 +306,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
   /** The system the code being built is compiled for, inside `#ifdef __APPLE__` and the like. */
   private platform: Platform | undefined;
   private readonly gotos: { label: string; pending: Pending[] }[] = [];
+  /** The user-id variables known to hold root in the branch built (`if (real_uid == 0) { … setuid(real_uid); }`). */
+  private rootIds: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly ctx: FileContext,
@@ -430,9 +434,9 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const cond = node.childForFieldName('condition')!;
         const r = this.condition(cond, ins);
         const consequence = node.childForFieldName('consequence');
-        const thenOuts = consequence ? this.statement(consequence, r.t) : r.t;
         const alt = node.childForFieldName('alternative');
-        const elseOuts = alt ? this.sequence(statementChildren(alt), r.f) : r.f;
+        const thenOuts = consequence ? this.withRootIds(this.rootIdsOn(cond, true, consequence), () => this.statement(consequence, r.t)) : r.t;
+        const elseOuts = alt ? this.withRootIds(this.rootIdsOn(cond, false, alt), () => this.sequence(statementChildren(alt), r.f)) : r.f;
         return [...thenOuts, ...elseOuts];
       }
       case 'while_statement': {
@@ -829,6 +833,34 @@ export class FunctionCfgBuilder extends GraphBuilder {
   }
 
   /**
+   * The user-id variables (`uidVariables`) a branch of `cond` proves root: the branch is taken when the variable is 0
+   * and not when it is 1, 1000 or 65534 (`real_uid == 0`, `!ruid`, `real_uid != ROOT_UID` for the other branch), and
+   * the branch's code does not assign it. A set-id call there to such a variable (`setuid(real_uid)`) sets root.
+   */
+  private rootIdsOn(cond: Node, taken: boolean, branch: Node): ReadonlySet<string> {
+    const names = this.ctx.uidVariables;
+    if (!names?.size) return this.rootIds;
+    let out: Set<string> | undefined;
+    for (const v of cond.descendantsOfType('identifier')) {
+      if (!v || !names.has(v.text) || out?.has(v.text) || this.rootIds.has(v.text)) continue;
+      if (branchWhenFails(cond, v, 0) !== taken || [1, 1000, 65534].some((other) => branchWhenFails(cond, v, other) !== !taken)) continue;
+      if (assignsName(branch, v.text)) continue;
+      (out ??= new Set(this.rootIds)).add(v.text);
+    }
+    return out ?? this.rootIds;
+  }
+
+  private withRootIds<T>(ids: ReadonlySet<string>, build: () => T): T {
+    const outer = this.rootIds;
+    this.rootIds = ids;
+    try {
+      return build();
+    } finally {
+      this.rootIds = outer;
+    }
+  }
+
+  /**
    * `getuid() != geteuid()`, `ruid == geteuid()` (ruid kept from getuid()): whether the real and the effective uid
    * are the same, as the pseudo-flag SAME_IDS, so that a set-user-ID drop made only while they differ is not made
    * again, after itself, when the code runs a second time.
@@ -992,7 +1024,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, newUserFlags: this.ctx.newUserFlags, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls, valueMacros: this.ctx.valueMacros });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, rootIds: this.rootIds, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, newUserFlags: this.ctx.newUserFlags, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls, valueMacros: this.ctx.valueMacros });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];

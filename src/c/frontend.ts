@@ -56,6 +56,9 @@ function parameterNames(fnDecl: Node): string[] {
 /** Text that can hold an id getter's call (`getuid()`, `x_geteuid()`, `getpwuid(`): without it there is nothing to find. */
 const ID_GETTER_TEXT = /get(?:e?[ug]id|pwuid(?:_r)?)\s*\(/;
 
+/** A getter of the process's user ids (`getuid`, `geteuid`, a project's `x_getuid`), not of its group ids. */
+const UID_GETTER = /(?:^|_)gete?uid$/;
+
 /** An id getter's call, through parentheses and casts: the class of id it reads (`getuid()`, `getpwuid(getuid())`). */
 function getterClassOf(node: Node): IdClass | undefined {
   let n = node;
@@ -94,14 +97,14 @@ function copiesItself(value: Node, name: string): boolean {
  * getters' values is.
  * `nodes`: the calls and assignments of `root`, when the caller has found them already.
  */
-function idVariables(root: Node, text = root.text, nodes?: Node[]): Map<string, IdClass> {
+function idVariables(root: Node, text = root.text, nodes?: Node[], uidOnly = false): Map<string, IdClass> {
   const names = new Map<string, IdClass>();
   if (!ID_GETTER_TEXT.test(text)) return names;
   const found = nodes ?? descendantsOfType(root, ['call_expression', 'assignment_expression']);
   for (const call of found) {
     if (call.type !== 'call_expression') continue;
     const cls = getterClassOf(call);
-    if (!cls) continue;
+    if (!cls || (uidOnly && !UID_GETTER.test(calleeName(call) ?? ''))) continue;
     let p = call.parent;
     while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
     let name: string | undefined;
@@ -128,12 +131,17 @@ function idVariables(root: Node, text = root.text, nodes?: Node[]): Map<string, 
  * What the variables seen in one function hold: its own locals (`int retval = geteuid();` in one function says
  * nothing of `retval` in another), and the file's for the globals it uses.
  */
-function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, locals: ReadonlySet<string>, text: string): Map<string, IdClass> {
-  if (!fileLevel.size) return idVariables(def, text); // no file-level variables for a local to hide
+function functionIdVariables(def: Node, fileLevel: ReadonlyMap<string, IdClass>, locals: ReadonlySet<string>, text: string, uidOnly = false): Map<string, IdClass> {
+  if (!fileLevel.size) return idVariables(def, text, undefined, uidOnly); // no file-level variables for a local to hide
   const names = new Map(fileLevel);
   for (const local of locals) names.delete(local);
-  for (const [name, cls] of idVariables(def, text)) names.set(name, cls);
+  for (const [name, cls] of idVariables(def, text, undefined, uidOnly)) names.set(name, cls);
   return names;
+}
+
+/** The id variables that keep one of the process's ids (not 'other'). */
+function uidNames(ids: ReadonlyMap<string, IdClass>): Set<string> {
+  return new Set([...ids].flatMap(([name, cls]) => (cls === 'other' ? [] : [name])));
 }
 
 /** The names a function declares: its parameters and locals. */
@@ -656,6 +664,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         diagnostics,
       };
       const unsignedGlobalNames = unsignedGlobals(nodes.of('declaration'));
+      // The same, of the user ids only (`real_uid == 0` tests whether the process is root; `real_gid == 0` does not).
+      const fileUidVariables = idVariables(root, source, nodes.of('call_expression', 'assignment_expression'), true);
       const fileCtx = {
         file: path, nextEventId, idVariables: new Map(Object.entries(model.idVariables)), numericMacros: numbers, conditionConstants,
         controlMacros: controlMacrosOf(root, project.controlMacros, nodes.of('preproc_function_def', 'preproc_def')), vocabulary: project.vocabulary, memberCalls: project.memberCalls,
@@ -690,7 +700,7 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const counted = reuse?.counting(nextEventId);
         // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
         locals ??= localNames(def);
-        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), capabilityTexts: capabilityTexts(def, defText), newUserFlags: newUserFlags(defText), locals };
+        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), uidVariables: uidNames(functionIdVariables(def, fileUidVariables, locals, defText, true)), capabilityTexts: capabilityTexts(def, defText), newUserFlags: newUserFlags(defText), locals };
         const fn = functionDeclarator(def.childForFieldName('declarator'));
         const body = def.childForFieldName('body');
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;

@@ -75,3 +75,13 @@ export function declaratorName(decl: Node | null): string | undefined {
   }
   return undefined;
 }
+
+/** Whether `node`'s code may change the variable `name`: an assignment to it, `name++`, or its address taken (`&name`). */
+export function assignsName(node: Node, name: string): boolean {
+  if (!node.text.includes(name)) return false;
+  return descendantsOfType(node, ['assignment_expression', 'update_expression', 'pointer_expression']).some((n) => {
+    if (n.type === 'pointer_expression' && n.child(0)?.text !== '&') return false;
+    const target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('argument');
+    return !!target && unwrap(target).text === name;
+  });
+}
