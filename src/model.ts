@@ -107,6 +107,11 @@ export interface DirOpenEvent extends EventBase {
   kind: 'dir-open';
   /** Where the handle is kept (variable or field text); empty when it is not kept. */
   handle: string;
+  /**
+   * (analysis) Where the caller of the function that opens it keeps it, when the function keeps it through a
+   * parameter (`dir->handle` of a helper passed `&dir`: `dir.handle`); set where the function is inlined.
+   */
+  callersHandle?: string;
   /** fdopendir(fd): the descriptor this handle takes over (closing the handle closes it). */
   adopts?: string;
 }

@@ -64,9 +64,11 @@ export function failureIndex(node: SuperNode, ev: PrivilegeEvent, nullOnFailure 
   if (node.origin.kind !== 'cond' || !node.tests) return undefined;
   const stored = ev.result?.kind === 'stored' || ev.result?.kind === 'tested' ? ev.result.variable : undefined;
   const holder = ev.kind === 'dir-open' ? ev.handle || stored : stored;
+  // A handle a helper keeps through its parameter is tested by the caller under the caller's name.
+  const callers = ev.kind === 'dir-open' ? ev.callersHandle : undefined;
   for (const t of node.tests) {
     if ('event' in t.subject && t.subject.event === ev.id && t.whenFails !== null) return t.whenFails ? 0 : 1;
-    if (holder !== undefined && 'variable' in t.subject && t.subject.variable === holder) {
+    if (holder !== undefined && 'variable' in t.subject && (t.subject.variable === holder || t.subject.variable === callers)) {
       const w = nullOnFailure ? t.whenNull : t.whenFails;
       if (w !== null && w !== undefined) return w ? 0 : 1;
     }

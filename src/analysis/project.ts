@@ -1143,6 +1143,13 @@ export class Project {
           }
         }
       }
+      // A function that closes its caller's directory handle (`dir_close(&dir)`), but not its callers: they
+      // close nothing of their callers', and a caller that opened the handle is inlined for that.
+      for (const fn of this.functions) {
+        if (this.privileged.has(fn) || this.jailHelpers.has(fn) || this.isShim(fn) || !closesCallersHandle(fn)) continue;
+        this.jailHelpers.add(fn);
+        this.ownPrivileged.add(fn);
+      }
     }
     // Functions that call through a function-pointer parameter (`proc(cycle, data)`), by parameter name.
     const callsThroughParameter = new Set(this.functions.filter((f) => ownFactsOf(f).callsParameter));
@@ -1400,6 +1407,14 @@ function sharedDirectoryDepth(a: string, b: string): number {
   let n = 0;
   while (n < x.length - 1 && n < y.length - 1 && x[n] === y[n]) n++;
   return n;
+}
+
+/**
+ * The function closes a handle its caller holds: one passed to it (`closedir(dp)`, `closedir(dir->handle)` of a
+ * parameter), or every descriptor (`closefrom(3)`). Inlined, its close is seen where the caller opened the handle.
+ */
+function closesCallersHandle(fn: FunctionModel): boolean {
+  return fn.cfg.nodes.some((n) => n.events.some((e) => e.kind === 'dir-close' && (e.handle === '*' || fn.params.includes(/^[A-Za-z_]\w*/.exec(e.handle)?.[0] ?? ''))));
 }
 
 /** A directory handle still open on some path when the function returns (kept in a global, returned, or forgotten). */

@@ -412,6 +412,14 @@ function callersField(name: string, binding: Binding): string | undefined {
   return LVALUE.test(text) ? text + m![2]! : undefined;
 }
 
+/** A parameter (`dp`) or a field of one (`dir->handle`) as the caller names it, where it passed a variable or its address. */
+function callersName(name: string, binding: Binding): string | undefined {
+  const bound = binding.get(name);
+  if (!bound) return callersField(name, binding);
+  const text = bound.text.trim();
+  return !bound.fn && LVALUE.test(text) ? text : undefined;
+}
+
 const assignedCache = new WeakMap<FunctionModel, Set<string>>();
 const writtenCache = new WeakMap<FunctionModel, Set<string>>();
 
@@ -458,6 +466,17 @@ function bindEvent(ev: PrivilegeEvent, binding: Binding): PrivilegeEvent {
     case 'chdir': {
       const bound = binding.get(ev.path);
       return bound ? { ...ev, path: bound.text } : ev;
+    }
+    // A handle kept or closed through a parameter (`dir->handle = opendir(p)` in a helper passed `&dir`) is the
+    // caller's (`dir.handle`), which closes it by that name. The open keeps its own name too: the helper tests it.
+    case 'dir-open': {
+      const callers = callersName(ev.callersHandle ?? ev.handle, binding);
+      const adopts = ev.adopts === undefined ? undefined : callersName(ev.adopts, binding);
+      return callers === undefined && adopts === undefined ? ev : { ...ev, ...(callers !== undefined ? { callersHandle: callers } : {}), ...(adopts !== undefined ? { adopts } : {}) };
+    }
+    case 'dir-close': {
+      const handle = callersName(ev.handle, binding);
+      return handle === undefined ? ev : { ...ev, handle };
     }
     case 'call': {
       // A call through a function-pointer parameter calls what the caller passed (`drop_privs(pw)`).

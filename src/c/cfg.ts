@@ -506,12 +506,26 @@ export class FunctionCfgBuilder extends GraphBuilder {
     n.returnsValue = !!expr;
     const value = expr ? constantNumber(expr) : null;
     if ((value !== null && value < 0) || (expr && isFalse(expr))) n.returnsFailure = true;
-    if (value !== null) n.returnsConstant = value;
+    const kept = value === null && expr ? this.constantLocal(expr) : null;
+    if (value !== null || kept !== null) n.returnsConstant = (value ?? kept)!;
     if (expr) n.returnedVariables = [expr, ...expr.descendantsOfType('identifier')].filter((i): i is Node => i?.type === 'identifier').map((i) => i.text);
     if (expr && unwrap(expr).type === 'identifier') n.returnsVariable = unwrap(expr).text;
     this.connect([{ from: n.id, slot: -1 }], this.exitId);
     return [];
   }
+
+  /**
+   * `return result;` where the local `result` is set once, to a constant, and never changed or lent (`int result =
+   * 0;` … `return result;`): that constant. Null otherwise.
+   */
+  private constantLocal(expr: Node): number | null {
+    const v = unwrap(expr);
+    if (v.type !== 'identifier' || !this.definition || !this.ctx.locals?.has(v.text)) return null;
+    const constants = (this.localConstants ??= localsSetOnceToConstants(this.definition));
+    return constants.get(v.text) ?? null;
+  }
+
+  private localConstants: Map<string, number> | undefined;
 
   /**
    * `#if/#ifdef/#elif/#else` inside a body: each branch a Unix build compiles is an alternative path (not a
@@ -1259,4 +1273,33 @@ function isDeclaredName(id: Node): boolean {
     if (!up.type.endsWith('_declarator')) return false;
   }
   return false;
+}
+
+/**
+ * The locals of a function definition set exactly once, to a constant (an initialiser or one plain assignment), and
+ * never changed otherwise (no other assignment, no `++`/`--`, no `&name`): name → value. Parameters are not locals
+ * set once (their callers set them).
+ */
+function localsSetOnceToConstants(definition: Node): Map<string, number> {
+  const sets = new Map<string, number | null>();
+  const spoil = (name: string): void => void sets.set(name, null);
+  const params = new Set(definition.descendantsOfType('parameter_declaration').flatMap((p) => (p ? [declaratorName(p.childForFieldName('declarator'))] : [])).filter((n): n is string => !!n));
+  for (const n of definition.descendantsOfType(['init_declarator', 'assignment_expression', 'update_expression', 'pointer_expression'])) {
+    if (!n) continue;
+    if (n.type === 'init_declarator' || (n.type === 'assignment_expression' && n.child(1)?.text === '=')) {
+      const name = n.type === 'init_declarator' ? declaratorName(n.childForFieldName('declarator')) : unwrap(n.childForFieldName('left')!).text;
+      const value = n.childForFieldName(n.type === 'init_declarator' ? 'value' : 'right');
+      if (!name) continue;
+      const number = value ? constantNumber(value) : null;
+      if (sets.has(name) || number === null) spoil(name);
+      else sets.set(name, number);
+    } else {
+      const target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('argument');
+      if (n.type === 'pointer_expression' && n.child(0)?.text !== '&') continue;
+      if (target) spoil(unwrap(target).text);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [name, value] of sets) if (value !== null && !params.has(name)) out.set(name, value);
+  return out;
 }

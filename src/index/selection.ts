@@ -46,6 +46,8 @@ const PRIVILEGE_NAMES = new Set([...[...STATUS_CALLS].filter((name) => name !== 
 /** Directory handles: a function that opens one and closes nothing may hand it to its callers, into a jail. */
 const DIRECTORY_OPENERS = new Set(['opendir', 'fdopendir', 'O_DIRECTORY', 'O_PATH', 'O_SEARCH']);
 const CLOSERS = new Set(['close', 'closedir', 'closefrom', 'close_range']);
+/** The closers that close a directory handle, or every descriptor (plain close() closes any descriptor: too common). */
+const DIRECTORY_CLOSERS = new Set(['closedir', 'closefrom', 'close_range']);
 /** Root tests (`if (geteuid() == 0) errx(…)`): a function that tests them and dies is a root gate. */
 const ID_GETTERS = new Set(['geteuid', 'getuid', 'getegid', 'getgid']);
 /**
@@ -328,7 +330,8 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   const directoryChanges = new Set([...DIRECTORY_CHANGES, ...wrappersOf(vocabulary.calls, 'chdir', 'fchdir')]);
   // A function that dies on some paths only (`if (!p) fatal(…)`) needs no parse for that: only whole deaths,
   // and input read or directory changes made anywhere below, are part of a callee's summary.
-  const summarised = closeOver(callersOf, all.filter((f) => usesAny(f, inputNames) || (hasChroot && usesAny(f, directoryChanges))));
+  // So does a directory closed below (`dir_close(&dir)` → `closedir(dir->handle)`): the caller's handle is closed.
+  const summarised = closeOver(callersOf, all.filter((f) => usesAny(f, inputNames) || (hasChroot && (usesAny(f, directoryChanges) || usesAny(f, DIRECTORY_CLOSERS)))));
   for (const f of all) if (dying.has(f.name)) summarised.add(f);
   // An account lookup that dies when the account is missing (`if (!(pw = getpwnam(n))) fatal(…); return pw;`) never
   // returns NULL: its caller's `if (pw == NULL) return;` before a drop is then never taken.

@@ -32,7 +32,10 @@ export const leakedDirfd: Rule = {
       if (!g.nodes.some((n) => n.events.some((e) => e.kind === 'chroot'))) continue;
       const byId = eventIndex(g);
       /** The open is kept in `handle`: the variable it was opened into, or one a caller keeps it in. */
-      const keptIn = (facts: ReadonlySet<string>, id: number, handle: string): boolean => (byId.get(id) as DirOpenEvent).handle === handle || facts.has(`${KEPT_AS}${id}:${handle}`);
+      const keptIn = (facts: ReadonlySet<string>, id: number, handle: string): boolean => {
+        const open = byId.get(id) as DirOpenEvent;
+        return open.handle === handle || open.callersHandle === handle || facts.has(`${KEPT_AS}${id}:${handle}`);
+      };
       const closeHandle = (facts: Set<string>, handle: string): void => {
         for (const id of factIds(facts, OPEN_DIR)) if (keptIn(facts, id, handle)) facts.delete(OPEN_DIR + id);
       };
