@@ -1,6 +1,7 @@
 /** Control-flow macros: which macro definitions are error exits, and what the CFG makes of a statement using one. */
 import { describe, expect, it } from 'vitest';
-import { controlMacro, headerControlMacros } from '../src/c/control-macros.js';
+import { composedControlDefinition, controlMacro, headerControlMacros } from '../src/c/control-macros.js';
+import { numberOf } from '../src/c/constants.js';
 import { analyzeCFile } from '../src/c/frontend.js';
 import type { FunctionModel } from '../src/model.js';
 
@@ -88,5 +89,30 @@ describe('control-flow macros', () => {
       const label = fn.cfg.nodes.find((n) => n.kind === 'cond' && n.loc?.line === 8)!;
       expect(label.tests?.find((t) => 'variable' in t.subject && t.subject.variable === 'st')?.whenFails).toBe(true);
     }
+  });
+});
+
+describe('macros that end the process by a flag bit', () => {
+  it('reads a test after logging calls as the macro\'s condition, not after an assignment', () => {
+    expect(controlMacro('notice', { params: ['f', 't'], body: 'do { log_line((f), (t)); if ((f) & M_FATAL) _exit(2); } while (0)' })).toMatchObject({
+      condition: '(f) & M_FATAL', jump: { kind: 'dies', callee: '_exit', args: ['2'] },
+    });
+    expect(controlMacro('notice', { params: ['f'], body: 'do { x = f; if ((f) & M_FATAL) _exit(2); } while (0)' })).toBeUndefined();
+  });
+
+  it('composes a logging macro that invokes a control macro with its own parameters', () => {
+    const known = new Map([['EXIT_FATAL', { params: ['flags'], body: 'do { if ((flags) & M_FATAL) _exit(1); } while (0)' }]]);
+    const composed = composedControlDefinition({ params: ['flags', '...'], body: 'do { log_line((flags), __VA_ARGS__); EXIT_FATAL(flags); } while (0)' }, known);
+    expect(composed && controlMacro('msg', composed)).toMatchObject({ params: ['flags', '...'], condition: '((flags)) & M_FATAL', jump: { kind: 'dies', callee: '_exit' } });
+    expect(composedControlDefinition({ params: ['flags'], body: 'do { EXIT_FATAL(flags); n++; } while (0)' }, known)).toBeUndefined();
+  });
+
+  it('evaluates constant integer expressions of numbers and known names, and nothing else', () => {
+    const known = new Map([['M_FATAL', 16], ['M_ERRNO', 256]]);
+    expect(numberOf('(1u << 4)', known)).toBe(16);
+    expect(numberOf('(M_FATAL | M_ERRNO)', known)).toBe(272);
+    expect(numberOf('M_FATAL & ~M_ERRNO', known)).toBe(16);
+    expect(numberOf('3 * (2 + 1)', known)).toBe(9);
+    for (const text of ['M_OTHER | 1', 'sizeof(int)', '(1 << 40)', '"a-b"', '1 +']) expect(numberOf(text, known)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { branchWhenFails, constantNumber, constantTruth, valueTableOf, valueWhen
 import type { ControlMacro } from './control-macros.js';
 import { expandValueMacros, passedThrough, type ValueMacro } from './value-macros.js';
 import { signBranches } from '../values.js';
+import { numberOf } from './constants.js';
 import { unsignedVariables } from './unsigned.js';
 import { declaredTypes, type DeclaredTypes } from './declared-types.js';
 import { assignsName, callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
@@ -584,7 +585,11 @@ export class FunctionCfgBuilder extends GraphBuilder {
     }
     if (expr.type !== 'call_expression') return undefined;
     const m = macros.get(calleeName(expr) ?? '');
-    return m?.params && m.params.length === callArguments(expr).length ? m : undefined;
+    if (!m?.params) return undefined;
+    // A variadic macro (`msg(flags, ...)`) takes at least its named parameters.
+    const count = callArguments(expr).length;
+    const variadic = m.params.at(-1)?.endsWith('...') === true;
+    return (variadic ? count >= m.params.length - 1 : count === m.params.length) ? m : undefined;
   }
 
   /**
@@ -599,7 +604,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (macro.condition === undefined && !macro.assignments.length && returned !== undefined && typeof returned !== 'number') return this.returnStatement(invocation, ins, returned);
     let jumpFrom: Pending[];
     let outs: Pending[] = [];
-    if (macro.condition !== undefined) {
+    // `EXIT_FATAL(M_ERR)` = `if ((flags) & M_FATAL) _exit(1)` with M_ERR a constant that has the bit: decided here.
+    const decided = this.constantMacroCondition(macro, args);
+    if (decided === false) return [{ from: this.simple(invocation, ins, args).id, slot: -1 }];
+    if (macro.condition !== undefined && decided === undefined) {
       const cond = this.newNode('cond', invocation);
       this.connect(ins, cond.id);
       for (const arg of args) this.collect(arg, cond, 'condition');
@@ -650,6 +658,25 @@ export class FunctionCfgBuilder extends GraphBuilder {
       this.connect([{ from: ret.id, slot: -1 }], this.exitId);
     }
     return outs;
+  }
+
+  /**
+   * The truth of a control macro's condition where the one parameter it names is passed a constant (`EXIT_FATAL(M_ERR)`
+   * with `#define M_ERR (M_FATAL | M_ERRNO)`); undefined when it depends on anything else.
+   */
+  private constantMacroCondition(macro: ControlMacro, args: Node[]): boolean | undefined {
+    const truth = this.ctx.macroCondition;
+    if (macro.condition === undefined || !macro.params || !truth || macro.conditionAssignments?.length) return undefined;
+    const named = macro.params.flatMap((p, i) => (/^[A-Za-z_]\w*$/.test(p) && new RegExp(`\\b${p}\\b`).test(macro.condition!) ? [i] : []));
+    if (named.length !== 1) return undefined;
+    const arg = args[named[0]!];
+    const value = arg ? constantNumber(arg) : null;
+    if (value === null) return undefined;
+    const param = macro.params[named[0]!]!;
+    // Arithmetic on the value (`(flags) & M_FATAL`), which conditions in the code do not evaluate, first.
+    const folded = numberOf(macro.condition.replace(new RegExp(`\\b${param}\\b`, 'g'), `(${value})`), this.ctx.conditionConstants ?? this.ctx.numericMacros ?? new Map());
+    if (folded !== undefined) return folded !== 0;
+    return truth(macro, param, value) ?? undefined;
   }
 
   /**

@@ -27,7 +27,72 @@ export function numberOf(text: string, known: ReadonlyMap<string, number>): numb
     return Number.isSafeInteger(value) ? sign * value : undefined;
   }
   if (/^[A-Za-z_]\w*$/.test(t) && known.has(t)) return sign * known.get(t)!;
-  return undefined;
+  // `(1u << 4)`, `(M_FATAL | M_ERRNO)`: an expression of numbers and known names.
+  const value = /[|&^<>+\-*~]/.test(t) ? integerExpression(text, known) : undefined;
+  return value;
+}
+
+/** The operators of a constant integer expression, by precedence level (lowest first). */
+const BINARY_LEVELS: readonly (readonly string[])[] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+const TOKEN = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|[|^&+\-*/%~!()])/y;
+
+/**
+ * The value of a constant integer expression over numbers and `known` names (`(1u << 4) | M_ERRNO`), or undefined
+ * when it names anything else, casts, or leaves the safe integers. Shifts stay below 32 bits, as C's int would.
+ */
+function integerExpression(text: string, known: ReadonlyMap<string, number>): number | undefined {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) tokens.push(m[1]!);
+  // Every character read as a token (the sticky scan stops at the first that is none: a string, a cast's type).
+  if (!tokens.length || tokens.join('').length !== text.replace(/\s+/g, '').length) return undefined;
+  let at = 0;
+  const fail = (): never => {
+    throw new RangeError('not a constant');
+  };
+  const primary = (): number => {
+    const t = tokens[at++] ?? fail();
+    if (t === '(') {
+      const v = binary(0);
+      if (tokens[at++] !== ')') fail();
+      return v;
+    }
+    if (t === '-') return -primary();
+    if (t === '+') return primary();
+    if (t === '~') return ~primary();
+    if (t === '!') return primary() === 0 ? 1 : 0;
+    const n = /^[A-Za-z_]/.test(t) ? known.get(t) : numberOf(t, known);
+    return n ?? fail();
+  };
+  const apply = (op: string, a: number, b: number): number => {
+    switch (op) {
+      case '|': return a | b;
+      case '^': return a ^ b;
+      case '&': return a & b;
+      case '<<': return b >= 0 && b < 31 ? a * 2 ** b : fail();
+      case '>>': return b >= 0 && b < 32 ? a >> b : fail();
+      case '+': return a + b;
+      case '-': return a - b;
+      case '*': return a * b;
+      case '/': return b === 0 ? fail() : Math.trunc(a / b);
+      default: return b === 0 ? fail() : a % b;
+    }
+  };
+  const binary = (level: number): number => {
+    if (level === BINARY_LEVELS.length) return primary();
+    let v = binary(level + 1);
+    while (at < tokens.length && BINARY_LEVELS[level]!.includes(tokens[at]!)) {
+      const op = tokens[at++]!;
+      v = apply(op, v, binary(level + 1));
+    }
+    return v;
+  };
+  try {
+    const v = binary(0);
+    return at === tokens.length && Number.isSafeInteger(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*?)[ \t]*$/gm;

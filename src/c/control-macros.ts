@@ -39,6 +39,10 @@ const DYING_CALL = new RegExp(`^(${BUILTIN_NORETURN.join('|')})\\s*\\(([\\s\\S]*
 export function controlMacro(name: string, definition: MacroDefinition): ControlMacro | undefined {
   let body = unwrapBlocks(withoutComments(definition.body));
   if (!JUMP_WORDS.test(body)) return undefined;
+  // `log_line(f, …); if ((f) & M_FATAL) _exit(1)`: calls made whatever the condition, then the conditional jump.
+  const leading = topLevelStatements(body);
+  const lastStatement = leading.pop();
+  if (leading.length && lastStatement !== undefined && /^if\s*\(/.test(lastStatement) && leading.every(isPlainCall)) body = lastStatement;
   let condition: string | undefined;
   const ifMatch = /^if\s*\(/.exec(body);
   if (ifMatch) {
@@ -58,10 +62,56 @@ export function controlMacro(name: string, definition: MacroDefinition): Control
   for (const s of statements) {
     const assignment = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]+)$/.exec(s);
     if (assignment) assignments.push({ variable: assignment[1]!, value: assignment[2]!.trim() });
-    else if (!/^[A-Za-z_]\w*\s*\([\s\S]*\)$/.test(s)) return undefined; // only calls (logging) besides assignments
+    else if (!isPlainCall(s)) return undefined; // only calls (logging) besides assignments
   }
   const conditionAssignments = condition !== undefined ? assignmentsIn(condition) : [];
   return { name, params: definition.params, ...(condition !== undefined ? { condition } : {}), ...(conditionAssignments.length ? { conditionAssignments } : {}), assignments, jump };
+}
+
+/** A statement that is a call and nothing else (`log_line(f, "…")`). */
+function isPlainCall(statement: string): boolean {
+  return /^[A-Za-z_]\w*\s*\([\s\S]*\)$/.test(statement);
+}
+
+/**
+ * A macro that logs and then invokes a control macro with its own parameters (`#define msg(flags, ...) do {
+ * log_line(flags, __VA_ARGS__); EXIT_FATAL(flags); } while (0)` over `#define EXIT_FATAL(f) if ((f) & M_FATAL)
+ * _exit(1)`): its definition written as the control macro it amounts to (`if (((flags)) & M_FATAL) _exit(1)`).
+ * Undefined when it is anything else, or the inner macro assigns.
+ */
+export function composedControlDefinition(definition: MacroDefinition, known: ReadonlyMap<string, MacroDefinition>): MacroDefinition | undefined {
+  if (!definition.params) return undefined;
+  const statements = topLevelStatements(unwrapBlocks(withoutComments(definition.body)));
+  const last = statements.pop();
+  const call = last === undefined ? undefined : /^([A-Za-z_]\w*)\s*\(([\s\S]*)\)$/.exec(last);
+  const innerDefinition = call ? known.get(call[1]!) : undefined;
+  if (!call || !innerDefinition?.params || !statements.every(isPlainCall)) return undefined;
+  const inner = controlMacro(call[1]!, innerDefinition);
+  const args = splitOutside(call[2]!, ',', '()[]{}').map((a) => a.trim());
+  if (!inner?.params || inner.assignments.length || inner.conditionAssignments?.length || args.length !== inner.params.length) return undefined;
+  const passed = new Map(inner.params.map((param, i) => [param, args[i]!]));
+  const substitute = (text: string): string => text.replace(/[A-Za-z_]\w*/g, (word) => (passed.has(word) ? `(${passed.get(word)})` : word));
+  const jump = inner.jump;
+  const statement =
+    jump.kind === 'dies' ? `${jump.callee}(${jump.args.map(substitute).join(', ')})`
+    : jump.kind === 'goto' ? `goto ${jump.label}`
+    : jump.kind === 'return' ? `return${jump.value !== undefined ? ` ${substitute(jump.value)}` : ''}`
+    : jump.kind;
+  const body = inner.condition === undefined ? statement : `if (${substitute(inner.condition)}) ${statement}`;
+  return { params: definition.params, body };
+}
+
+/** Each definition of `definitions` that amounts to a control macro of `known` (`composedControlDefinition`), by name. */
+export function composedControlDefinitions(definitions: Iterable<[string, MacroDefinition]>, known: ReadonlyMap<string, MacroDefinition>): [string, MacroDefinition][] {
+  const out: [string, MacroDefinition][] = [];
+  if (!known.size) return out;
+  const names = new RegExp(`\\b(?:${[...known.keys()].join('|')})\\s*\\(`);
+  for (const [name, definition] of definitions) {
+    if (known.has(name) || !definition.params || !names.test(definition.body)) continue;
+    const composed = composedControlDefinition(definition, known);
+    if (composed) out.push([name, composed]);
+  }
+  return out;
 }
 
 /**
@@ -139,15 +189,29 @@ const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|
  */
 export function headerControlMacros(sources: readonly { path: string; text: string }[]): Map<string, MacroDefinition> {
   const found = new Map<string, MacroDefinition | null>();
-  for (const src of sources) {
-    if (!src.path.endsWith('.h')) continue;
-    for (const [name, definition] of [...controlMacrosIn(src.text), ...shapeMacrosIn(src.text)]) {
-      const before = found.get(name);
-      found.set(name, before === undefined || (before && JSON.stringify(before) === JSON.stringify(definition)) ? definition : null);
-    }
-  }
+  const record = (name: string, definition: MacroDefinition): void => {
+    const before = found.get(name);
+    found.set(name, before === undefined || (before && JSON.stringify(before) === JSON.stringify(definition)) ? definition : null);
+  };
+  const headers = sources.filter((src) => src.path.endsWith('.h'));
+  for (const src of headers) for (const [name, definition] of [...controlMacrosIn(src.text), ...shapeMacrosIn(src.text)]) record(name, definition);
+  const known = new Map([...found].filter((e): e is [string, MacroDefinition] => e[1] !== null && controlMacro(e[0], e[1]) !== undefined));
+  // Macros that log, then invoke one of them with their own parameters (`msg(flags, …)` → `EXIT_FATAL(flags)`).
+  if (known.size) for (const src of headers) for (const [name, definition] of composedControlDefinitions(functionMacrosIn(src.text), known)) record(name, definition);
   return new Map([...found].filter((e): e is [string, MacroDefinition] => e[1] !== null));
 }
+
+/** A header's function-like macros of the branches a Unix build compiles, in order. */
+const functionMacrosIn = perText((text: string): [string, MacroDefinition][] => {
+  const leftOut = branchesLeftOut(text);
+  const found: [string, MacroDefinition][] = [];
+  for (const m of text.matchAll(DEFINE)) {
+    const [, name, params, body] = m;
+    if (params === undefined || leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
+    found.push([name!, { params: params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() }]);
+  }
+  return found;
+});
 
 /** A header's control macros, in order (remembered per text in an editor's host). */
 const controlMacrosIn = perText((text: string): [string, MacroDefinition][] => {

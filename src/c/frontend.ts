@@ -6,7 +6,7 @@ import { deadlineIn, fileTimeLimitError, fileTimeLimitMs, modelWithin } from '..
 import type { CallVocabulary } from '../call-meaning.js';
 import { idGetterClass } from './calls.js';
 import { valueWhen } from './conditions.js';
-import { controlMacro, type ControlMacro, type MacroDefinition } from './control-macros.js';
+import { composedControlDefinitions, controlMacro, type ControlMacro, type MacroDefinition } from './control-macros.js';
 import { valueMacros, type ValueMacro } from './value-macros.js';
 import { truthy } from '../values.js';
 import { FunctionCfgBuilder } from './cfg.js';
@@ -482,6 +482,13 @@ function valueMacrosOf(defs: Node[], fromHeaders: ReadonlyMap<string, ValueMacro
   return own.length ? new Map([...fromHeaders, ...valueMacros(own, fromHeaders)]) : new Map(fromHeaders);
 }
 
+/** A function-like macro's parameters as written, `...` of a variadic one included (the parser gives it no node of its own). */
+function macroParameters(def: Node): string[] {
+  const list = def.childForFieldName('parameters');
+  const named = (list?.namedChildren ?? []).map((p) => p?.text ?? '');
+  return list?.text.includes('...') && !named.some((p) => p.endsWith('...')) ? [...named, '...'] : named;
+}
+
 /** The control-flow macros a file can use: its own definitions, else its project's headers'. */
 function controlMacrosOf(root: Node, fromHeaders: ReadonlyMap<string, MacroDefinition> = new Map(), defs = descendantsOfType(root, ['preproc_function_def', 'preproc_def'])): Map<string, ControlMacro> {
   const definitions = new Map(fromHeaders);
@@ -489,9 +496,12 @@ function controlMacrosOf(root: Node, fromHeaders: ReadonlyMap<string, MacroDefin
     const name = def.childForFieldName('name')?.text;
     const body = def.childForFieldName('value')?.text;
     if (!name || body === undefined) continue;
-    const params = def.type === 'preproc_function_def' ? (def.childForFieldName('parameters')?.namedChildren ?? []).map((p) => p?.text ?? '') : undefined;
+    const params = def.type === 'preproc_function_def' ? macroParameters(def) : undefined;
     definitions.set(name, { params, body });
   }
+  // Macros that log, then invoke a control macro with their own parameters (`msg(flags, …)` → `EXIT_FATAL(flags)`).
+  const known = new Map([...definitions].filter(([name, d]) => controlMacro(name, d) !== undefined));
+  for (const [name, composed] of composedControlDefinitions(definitions, known)) definitions.set(name, composed);
   const macros = new Map<string, ControlMacro>();
   for (const [name, definition] of definitions) {
     const macro = controlMacro(name, definition);
