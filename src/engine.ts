@@ -6,7 +6,7 @@ import { callVocabulary } from './call-meaning.js';
 import { mayDeclareNoreturn, noreturnNamesInText, noreturnShapesInText } from './c/frontend.js';
 import { headerControlMacros } from './c/control-macros.js';
 import { headerValueMacros } from './c/value-macros.js';
-import { constantsUsedBy, headerNumericConstants } from './c/constants.js';
+import { constantsUsedBy, headerNumericConstants, headerNumericConstantsFor } from './c/constants.js';
 import { counterGlobals, unassignedGlobals, unitScans, zeroStructGlobals } from './c/globals.js';
 import { linkNodeModules } from './ts/modules.js';
 import { defaultConfig, type PrivlintConfig, type SeverityLevel } from './config.js';
@@ -222,6 +222,7 @@ export interface UnitInputs {
 export function unitInputs(sources: SourceFile[], config: PrivlintConfig, options: EngineOptions = {}): UnitInputs {
   const stringMacros = headerStringMacros(sources);
   const constants = headerNumericConstants(sources);
+  const constantsFor = headerNumericConstantsFor(sources);
   const controlMacros = [...headerControlMacros(sources)];
   const valueMacros = headerValueMacros(sources);
   // Headers and files that are not parsed still tell which functions never return.
@@ -263,7 +264,7 @@ export function unitInputs(sources: SourceFile[], config: PrivlintConfig, option
     if (text === undefined) return;
     const words = wordsParsed.get(src.path);
     const memberCalls = words && members.size ? [...words].filter((w) => members.has(w)).sort() : [];
-    tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: macroList, ...(words ? { numericConstants: constantsUsedBy(words, constants), globalConstants: constantsUsedBy(words, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, valueMacros, vocabulary });
+    tasks.push({ path: src.path, text, language: src.language, idBase: (index + 1) * IDS_PER_FILE, stringMacros: macroList, ...(words ? { numericConstants: constantsUsedBy(words, constantsFor(src.path)), globalConstants: constantsUsedBy(words, globals), ...(memberCalls.length ? { memberCalls } : {}) } : {}), controlMacros, valueMacros, vocabulary });
   });
   const indexed = `indexed ${sources.length} files: ${selection.parse.size} to parse, ${selection.functionsKept} of ${selection.functionsFound} functions`;
   return { sources, textNoreturn, textMessages, selection, tasks, indexed, counters, zeroStructs, selectable };

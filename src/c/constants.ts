@@ -159,29 +159,79 @@ export function numericConstants(text: string, known: ReadonlyMap<string, number
  * two headers give different values is left out).
  */
 export function headerNumericConstants(headers: Iterable<{ path: string; text: string }>): Map<string, number> {
-  const list = [...headers].filter((h) => h.path.endsWith('.h') && (/#[ \t]*define/.test(h.text) || h.text.includes('enum')));
-  // The same headers as last time (an edit of a .c file in an editor's host): the same constants.
-  if (lastHeaders && lastHeaders.list.length === list.length && lastHeaders.list.every((h, i) => h.path === list[i]!.path && h.text === list[i]!.text)) return new Map(lastHeaders.constants);
-  const constants = computeHeaderConstants(list);
-  lastHeaders = { list, constants };
-  return new Map(constants);
+  return new Map(headerConstantsOf(headers).constants);
 }
 
-let lastHeaders: { list: { path: string; text: string }[]; constants: Map<string, number> } | undefined;
+/**
+ * The numeric constants a file of the unit can name from its project's headers: those every header agrees on,
+ * and, of the names two headers give different values (`M_ERR` of a program and of its Windows service), the value
+ * the headers of the file's own directory agree on.
+ */
+export function headerNumericConstantsFor(headers: Iterable<{ path: string; text: string }>): (file: string) => ReadonlyMap<string, number> {
+  const { constants, byDirectory } = headerConstantsOf(headers);
+  if (!byDirectory.size) return () => constants;
+  const perDirectory = new Map<string, Map<string, number>>();
+  return (file) => {
+    const dir = directoryOf(file);
+    const own = byDirectory.get(dir);
+    if (!own) return constants;
+    let map = perDirectory.get(dir);
+    if (!map) perDirectory.set(dir, (map = new Map([...constants, ...own])));
+    return map;
+  };
+}
 
-function computeHeaderConstants(list: { path: string; text: string }[]): Map<string, number> {
+function directoryOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+interface HeaderConstants {
+  constants: Map<string, number>;
+  /** Of the names headers disagree on, the values each directory's headers agree on. */
+  byDirectory: Map<string, Map<string, number>>;
+}
+
+function headerConstantsOf(headers: Iterable<{ path: string; text: string }>): HeaderConstants {
+  const list = [...headers].filter((h) => h.path.endsWith('.h') && (/#[ \t]*define/.test(h.text) || h.text.includes('enum')));
+  // The same headers as last time (an edit of a .c file in an editor's host): the same constants.
+  if (lastHeaders && lastHeaders.list.length === list.length && lastHeaders.list.every((h, i) => h.path === list[i]!.path && h.text === list[i]!.text)) return lastHeaders.found;
+  const found = computeHeaderConstants(list);
+  lastHeaders = { list, found };
+  return found;
+}
+
+let lastHeaders: { list: { path: string; text: string }[]; found: HeaderConstants } | undefined;
+
+function computeHeaderConstants(list: { path: string; text: string }[]): HeaderConstants {
   const merged = new Map<string, number | null>();
   // Two passes: a header may name constants another header defines.
   let known = new Map<string, number>();
+  let own: [string, Map<string, number>][] = [];
   for (let pass = 0; pass < 2; pass++) {
     merged.clear();
-    for (const h of list) for (const [name, value] of numericConstants(h.text, known)) {
+    own = list.map((h) => [h.path, numericConstants(h.text, known)]);
+    for (const [, constants] of own) for (const [name, value] of constants) {
       const before = merged.get(name);
       merged.set(name, before === undefined || before === value ? value : null);
     }
     known = new Map([...merged].filter((e): e is [string, number] => e[1] !== null));
   }
-  return known;
+  const byDirectory = new Map<string, Map<string, number | null>>();
+  for (const [path, constants] of own) for (const [name, value] of constants) {
+    if (merged.get(name) !== null) continue;
+    const dir = directoryOf(path);
+    let values = byDirectory.get(dir);
+    if (!values) byDirectory.set(dir, (values = new Map()));
+    const before = values.get(name);
+    values.set(name, before === undefined || before === value ? value : null);
+  }
+  const agreed = new Map<string, Map<string, number>>();
+  for (const [dir, values] of byDirectory) {
+    const kept = new Map([...values].filter((e): e is [string, number] => e[1] !== null));
+    if (kept.size) agreed.set(dir, kept);
+  }
+  return { constants: known, byDirectory: agreed };
 }
 
 /** The constants of `known` among the names a file uses (`wordsOf` its text): what its analysis needs of its project's headers. */

@@ -40,9 +40,9 @@ export function controlMacro(name: string, definition: MacroDefinition): Control
   let body = unwrapBlocks(withoutComments(definition.body));
   if (!JUMP_WORDS.test(body)) return undefined;
   // `log_line(f, …); if ((f) & M_FATAL) _exit(1)`: calls made whatever the condition, then the conditional jump.
-  const leading = topLevelStatements(body);
+  const leading = blockStatements(body);
   const lastStatement = leading.pop();
-  if (leading.length && lastStatement !== undefined && /^if\s*\(/.test(lastStatement) && leading.every(isPlainCall)) body = lastStatement;
+  if (leading.length && lastStatement !== undefined && /^if\s*\(/.test(lastStatement) && leading.every(onlyLogs)) body = lastStatement;
   let condition: string | undefined;
   const ifMatch = /^if\s*\(/.exec(body);
   if (ifMatch) {
@@ -74,6 +74,36 @@ function isPlainCall(statement: string): boolean {
 }
 
 /**
+ * A statement that only logs: a call, or calls under a test (`if (msg_test(flags)) { x_msg(…); }`), with no jump,
+ * assignment or update.
+ */
+function onlyLogs(statement: string): boolean {
+  if (isPlainCall(statement)) return true;
+  return /^if\s*\(/.test(statement) && !JUMP_WORDS.test(statement) && !/(?:^|[^=!<>])=(?!=)|\+\+|--/.test(statement.replace(/"(?:[^"\\]|\\.)*"/g, '""'));
+}
+
+/**
+ * The statements of a body: split at the semicolons outside parentheses and braces, and after a block that ends a
+ * statement (`if (c) { … }` followed by another), unless an `else` follows.
+ */
+function blockStatements(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '(' || c === '{') depth++;
+    else if (c === ')' || c === '}') depth--;
+    const ends = depth === 0 && (c === ';' || (c === '}' && !/^\s*else\b/.test(body.slice(i + 1))));
+    if (!ends) continue;
+    out.push(body.slice(start, c === ';' ? i : i + 1).trim());
+    start = i + 1;
+  }
+  out.push(body.slice(start).trim());
+  return out.filter((st) => st.length > 0);
+}
+
+/**
  * A macro that logs and then invokes a control macro with its own parameters (`#define msg(flags, ...) do {
  * log_line(flags, __VA_ARGS__); EXIT_FATAL(flags); } while (0)` over `#define EXIT_FATAL(f) if ((f) & M_FATAL)
  * _exit(1)`): its definition written as the control macro it amounts to (`if (((flags)) & M_FATAL) _exit(1)`).
@@ -81,11 +111,11 @@ function isPlainCall(statement: string): boolean {
  */
 export function composedControlDefinition(definition: MacroDefinition, known: ReadonlyMap<string, MacroDefinition>): MacroDefinition | undefined {
   if (!definition.params) return undefined;
-  const statements = topLevelStatements(unwrapBlocks(withoutComments(definition.body)));
+  const statements = blockStatements(unwrapBlocks(withoutComments(definition.body)));
   const last = statements.pop();
   const call = last === undefined ? undefined : /^([A-Za-z_]\w*)\s*\(([\s\S]*)\)$/.exec(last);
   const innerDefinition = call ? known.get(call[1]!) : undefined;
-  if (!call || !innerDefinition?.params || !statements.every(isPlainCall)) return undefined;
+  if (!call || !innerDefinition?.params || !statements.every(onlyLogs)) return undefined;
   const inner = controlMacro(call[1]!, innerDefinition);
   const args = splitOutside(call[2]!, ',', '()[]{}').map((a) => a.trim());
   if (!inner?.params || inner.assignments.length || inner.conditionAssignments?.length || args.length !== inner.params.length) return undefined;
@@ -156,7 +186,7 @@ function withoutComments(text: string): string {
 function unwrapBlocks(text: string): string {
   let t = text.trim().replace(/;\s*$/, '').trim();
   for (;;) {
-    const loop = /^do\s*\{([\s\S]*)\}\s*while\s*\(\s*0\s*\)$/.exec(t);
+    const loop = /^do\s*\{([\s\S]*)\}\s*while\s*\(\s*(?:0|false)\s*\)$/.exec(t);
     if (loop && balanced(loop[1]!)) t = loop[1]!.trim().replace(/;\s*$/, '').trim();
     else if (t.startsWith('{') && t.endsWith('}') && balanced(t.slice(1, -1))) t = t.slice(1, -1).trim().replace(/;\s*$/, '').trim();
     else return t;
