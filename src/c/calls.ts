@@ -16,6 +16,8 @@ export interface CallContext {
   passwdUsers?: ReadonlyMap<string, string>;
   /** Object-like macros defined as a number: `#define NOBODY_UID 65534`. */
   numericMacros?: ReadonlyMap<string, number>;
+  /** With them, the file-scope variables nothing sets, as the value they keep (`uid_t rootuid = 0;`): conditionConstants. */
+  fileConstants?: ReadonlyMap<string, number>;
   /** Variables holding a capability set read from text: `caps = cap_from_text("cap_setgid=ep")`. */
   capabilityTexts?: ReadonlyMap<string, string>;
   /** Variables the function sets to flags that may include CLONE_NEWUSER: `flags |= CLONE_NEWUSER;` → flags. */
@@ -63,7 +65,8 @@ export function classifyId(node: Node | undefined, ctx: CallContext): IdClass {
     if (getter) return getter;
   }
   // `setuid(PR_ROOT_UID)` with `#define PR_ROOT_UID 0`, an enumeration member worth 0, or -1 (`NO_CHANGE`).
-  const named = n.type === 'identifier' ? ctx.numericMacros?.get(n.text) : undefined;
+  // A file-scope variable nothing sets (`uid_t rootuid = 0;`) keeps its value, where no local of that name hides it.
+  const named = n.type === 'identifier' ? ctx.numericMacros?.get(n.text) ?? (ctx.locals?.has(n.text) ? undefined : ctx.fileConstants?.get(n.text)) : undefined;
   if (named === 0) return 'root';
   if (named === -1 || named === 0xffffffff) return 'unchanged';
   if (n.type === 'identifier' && ctx.rootIds?.has(n.text)) return 'root';

@@ -1065,7 +1065,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
   private addCall(call: Node, root: Node, node: CfgNode, rootKind: RootKind): void {
     const use = this.resultUse(call, root, rootKind, node);
     const storedInto = assignedTarget(call);
-    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, rootIds: this.rootIds, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, capabilityTexts: this.ctx.capabilityTexts, newUserFlags: this.ctx.newUserFlags, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls, valueMacros: this.ctx.valueMacros });
+    const classified = classifyCall(call, { idVariables: this.ctx.idVariables, rootIds: this.rootIds, storedInto, passwdUsers: this.ctx.passwdUsers, numericMacros: this.ctx.numericMacros, fileConstants: this.ctx.conditionConstants, capabilityTexts: this.ctx.capabilityTexts, newUserFlags: this.ctx.newUserFlags, locals: this.ctx.locals, vocabulary: this.ctx.vocabulary, memberCalls: this.ctx.memberCalls, valueMacros: this.ctx.valueMacros });
     if (!classified) return;
     // A call that does several things (capng_change_id) gives several events; its one status belongs to the last.
     const shapes = Array.isArray(classified) ? classified : [classified];
