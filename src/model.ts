@@ -335,10 +335,11 @@ export interface CfgNode {
    */
   rootCopies?: { variable: string; notRoot: boolean }[];
   /**
-   * (cond) A comparison of a variable with the process's own group id (`if (gid != getgid())`, `getegid() == gid`):
-   * the branch taken when they are equal (0: the first, 1: the second). There the process has that group already.
+   * (cond) A comparison of a variable with one of the process's own ids (`if (gid != getgid())`, `geteuid() ==
+   * euid`): which id (`effective`: geteuid()/getegid()), and the branch taken when they are equal (0: the first, 1:
+   * the second). There the process has that id already.
    */
-  sameGroupAs?: { variable: string; branch: 0 | 1 };
+  sameIdAs?: { variable: string; branch: 0 | 1; idKind: IdKind; effective: boolean };
   /** Assigned variables whose failure value stays (`ok = ok && setuid(u) == 0;`): a status stored there is kept. */
   accumulates?: string[];
   /** A `switch`: the value of each case (null when not a literal) and the node it starts at. */

@@ -1525,6 +1525,18 @@ function restoringLoops(g: Supergraph, restores: (e: PrivilegeEvent) => boolean)
 }
 
 /**
+ * `if (geteuid() != euid && seteuid(euid) != 0) …`: the branch `index` of `node` is the one where the process has
+ * the id already, and the other branch makes the call that would settle (`settles`) to that same variable. Taking
+ * it settles as the call does: the id is what the call would make it.
+ */
+function skipsSettledCall(g: Supergraph, node: SuperNode, index: number, settles: (e: PrivilegeEvent) => boolean): boolean {
+  const same = node.origin.sameIdAs;
+  if (!same || index !== same.branch || node.succ.length !== 2) return false;
+  const call = g.nodes[node.succ[1 - index]!]!;
+  return call.events.some((e) => e.kind === 'set-id' && e.idKind === same.idKind && e.targetText === same.variable && same.effective && e.scope === 'effective' && settles(e));
+}
+
+/**
  * After `ev` (the `index`-th event of `node`) succeeded, does some path go on — to the end of the program, or
  * into a loop that never ends — without an event that `settles` it? Paths that end the process on an error do
  * not count; any other end of the process (`exit(0)`, `exit(status)`) does. Branches on flag variables are followed consistently
@@ -1571,7 +1583,7 @@ export function continuesWithout(
   const keyOf = (id: number, worked: boolean, served: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${served ? 's' : ''}|${flagsKey(g, flags)}`;
   const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean, served: boolean, parent: string | undefined): void => {
     from.succ.forEach((s, i) => {
-      if (s === skip) return;
+      if (s === skip || skipsSettledCall(g, from, i, settles)) return;
       const along = followEdge(g, from, i, flags);
       if (along) stack.push([s, liveOnly(g, s, along), worked, served, parent]);
     });

@@ -154,15 +154,17 @@ function withoutNegation(cond: Node): { expr: Node; negated: boolean } {
  * `gid != getgid()`, `getegid() == pw->pw_gid` (or its negation): the variable compared with the process's own
  * group id, and the branch taken when they are equal.
  */
-function sameGroupTest(cond: Node): { variable: string; branch: 0 | 1 } | undefined {
+function sameIdTest(cond: Node): CfgNode['sameIdAs'] {
   const { expr: c, negated } = withoutNegation(cond);
   const op = c.type === 'binary_expression' ? c.child(1)?.text : undefined;
   if (op !== '==' && op !== '!=') return undefined;
   const sides = [c.childForFieldName('left'), c.childForFieldName('right')].map((side) => (side ? unwrap(side) : undefined));
-  const isGroupId = (n: Node | undefined): boolean => n?.type === 'call_expression' && ['getgid', 'getegid'].includes(calleeName(n) ?? '') && callArguments(n).length === 0;
-  const other = isGroupId(sides[0]) ? sides[1] : isGroupId(sides[1]) ? sides[0] : undefined;
+  const getter = (n: Node | undefined): RegExpExecArray | null => (n?.type === 'call_expression' && callArguments(n).length === 0 ? /^get(e?)([ug])id$/.exec(calleeName(n) ?? '') : null);
+  const at = getter(sides[0]) ? 0 : getter(sides[1]) ? 1 : -1;
+  const other = at < 0 ? undefined : sides[1 - at];
   if (!other || (other.type !== 'identifier' && other.type !== 'field_expression')) return undefined;
-  return { variable: other.text, branch: (op === '==') !== negated ? 0 : 1 };
+  const m = getter(sides[at])!;
+  return { variable: other.text, branch: (op === '==') !== negated ? 0 : 1, idKind: m[2] === 'u' ? 'uid' : 'gid', effective: m[1] === 'e' };
 }
 
 /** The expression calls, assigns or increments: it is no pure test of values. */
@@ -796,8 +798,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
     this.connect(ins, node.id);
     this.collect(e, node, 'condition');
     node.tests = this.testsOf(e, node);
-    const sameGroup = sameGroupTest(e);
-    if (sameGroup) node.sameGroupAs = sameGroup;
+    const sameId = sameIdTest(e);
+    if (sameId) node.sameIdAs = sameId;
     return { t: [{ from: node.id, slot: 0 }], f: [{ from: node.id, slot: 1 }] };
   }
 

@@ -92,8 +92,8 @@ function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: Supe
     const own = targets.get(node.fn);
     if (!own) return undefined;
     // `if (gid != getgid()) setgid(gid);`: where the target is the group the process has, it has the group wanted.
-    const same = node.origin.sameGroupAs;
-    if (same && own.has(same.variable) && index === same.branch) {
+    const same = node.origin.sameIdAs;
+    if (same?.idKind === 'gid' && own.has(same.variable) && index === same.branch) {
       const out = new Set(facts);
       out.delete(GID_KEPT);
       return out;
