@@ -434,7 +434,7 @@ export class Project {
 
   /** The function a call reaches: the one resolved along the module graph (Node), else by name (C). */
   resolveCall(call: CallEvent, fromFile: string): FunctionModel | undefined {
-    if (call.target === undefined) return this.resolve(call.callee, fromFile);
+    if (call.target === undefined) return this.resolve(call.callee, fromFile, call.args.length);
     return call.target === null ? undefined : this.byKey.get(call.target);
   }
 
@@ -463,11 +463,16 @@ export class Project {
    * exported one nearest in the tree (same directory, then the closest common ancestor). A Node module reaches
    * other modules' functions only through what it imports (`resolveCall`), never by name.
    */
-  resolve(name: string, fromFile: string): FunctionModel | undefined {
-    const defs = this.byName.get(name);
+  resolve(name: string, fromFile: string, arity?: number): FunctionModel | undefined {
+    let defs = this.byName.get(name);
     if (!defs) return undefined;
     if (defs.length === 1 && (this.definitions.get(name)?.length ?? 0) <= 1) return defs[0]!.file === fromFile || (linkable(defs[0]!) && !this.nodeFiles.has(fromFile)) ? defs[0] : undefined;
-    const key = `${name}\0${fromFile}`;
+    // (C) Two programs' functions of one name (`read_file(file, fd)` of one, `read_file(name, cf, startup)` of
+    // another, in one directory): a call reaches one that takes its arguments, where every definition is parsed.
+    const fitting = arity === undefined || (this.definitions.get(name)?.length ?? 0) > defs.length ? defs : defs.filter((d) => d.language === 'c' && takesArguments(d, arity!));
+    if (fitting.length && fitting.length < defs.length) defs = fitting;
+    else arity = undefined;
+    const key = `${name}\0${fromFile}\0${arity ?? ''}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
     const found = this.resolveAmong(defs, fromFile);
     this.resolved.set(key, found);
@@ -1299,6 +1304,13 @@ function nearestDefinition<T extends { file: string }>(defs: readonly T[], fromF
     }
   }
   return best;
+}
+
+/** (C) Whether a call with `count` arguments fits the function's parameters (at least the named ones, for `...`). */
+function takesArguments(fn: FunctionModel, count: number): boolean {
+  const variadic = fn.takesMessage === 'format' || fn.params.some((p) => p.endsWith('...'));
+  const named = fn.params.filter((p) => !p.endsWith('...')).length;
+  return variadic ? count >= named : count === fn.params.length;
 }
 
 /** How many leading directories two paths share. */
