@@ -1525,15 +1525,15 @@ function restoringLoops(g: Supergraph, restores: (e: PrivilegeEvent) => boolean)
 }
 
 /**
- * `if (geteuid() != euid && seteuid(euid) != 0) …`: the branch `index` of `node` is the one where the process has
- * the id already, and the other branch makes the call that would settle (`settles`) to that same variable. Taking
- * it settles as the call does: the id is what the call would make it.
+ * `if (geteuid() != euid && seteuid(euid) != 0) …`: along the branch `index` of `node` the process has the
+ * effective id already, and the other branch makes the effective-only change to that same variable: the change that
+ * branch stands for (its state after is the call's), or undefined. Walks carry it along the edge (rules/support.ts).
  */
-function skipsSettledCall(g: Supergraph, node: SuperNode, index: number, settles: (e: PrivilegeEvent) => boolean): boolean {
+export function skippedCall(g: Supergraph, node: SuperNode, index: number): PrivilegeEvent | undefined {
   const same = node.origin.sameIdAs;
-  if (!same || index !== same.branch || node.succ.length !== 2) return false;
+  if (!same?.effective || index !== same.branch || node.succ.length !== 2) return undefined;
   const call = g.nodes[node.succ[1 - index]!]!;
-  return call.events.some((e) => e.kind === 'set-id' && e.idKind === same.idKind && e.targetText === same.variable && same.effective && e.scope === 'effective' && settles(e));
+  return call.events.find((e) => e.kind === 'set-id' && e.idKind === same.idKind && e.targetText === same.variable && e.scope === 'effective' && e.direction !== 'probe');
 }
 
 /**
@@ -1583,7 +1583,8 @@ export function continuesWithout(
   const keyOf = (id: number, worked: boolean, served: boolean, flags: Map<string, boolean>): string => `${id}|${worked}|${served ? 's' : ''}|${flagsKey(g, flags)}`;
   const push = (from: SuperNode, flags: Map<string, boolean>, skip: number | undefined, worked: boolean, served: boolean, parent: string | undefined): void => {
     from.succ.forEach((s, i) => {
-      if (s === skip || skipsSettledCall(g, from, i, settles)) return;
+      const skipped = skippedCall(g, from, i);
+      if (s === skip || (skipped && settles(skipped))) return;
       const along = followEdge(g, from, i, flags);
       if (along) stack.push([s, liveOnly(g, s, along), worked, served, parent]);
     });

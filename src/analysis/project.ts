@@ -5,6 +5,7 @@ import { cycleComponents, forwardFacts } from './flow.js';
 import { copyPlain } from '../plain.js';
 
 import { BUILTIN_NORETURN } from '../noreturn.js';
+import type { Arity } from '../index/c-lexical.js';
 
 export { BUILTIN_NORETURN };
 
@@ -75,6 +76,8 @@ export interface LexicalDefinition {
   fields?: string[];
   /** The names it calls that the unit defines. */
   calls?: string[];
+  /** The arguments it takes, where its parameter list says (index/c-lexical.ts). */
+  arity?: Arity;
 }
 
 export class Project {
@@ -468,13 +471,15 @@ export class Project {
     if (!defs) return undefined;
     if (defs.length === 1 && (this.definitions.get(name)?.length ?? 0) <= 1) return defs[0]!.file === fromFile || (linkable(defs[0]!) && !this.nodeFiles.has(fromFile)) ? defs[0] : undefined;
     // (C) Two programs' functions of one name (`read_file(file, fd)` of one, `read_file(name, cf, startup)` of
-    // another, in one directory): a call reaches one that takes its arguments, where every definition is parsed.
-    const fitting = arity === undefined || (this.definitions.get(name)?.length ?? 0) > defs.length ? defs : defs.filter((d) => d.language === 'c' && takesArguments(d, arity!));
-    if (fitting.length && fitting.length < defs.length) defs = fitting;
-    else arity = undefined;
+    // another, in one directory): a call reaches one that takes its arguments.
+    const lexical = this.definitions.get(name);
+    const fits = (a: Arity | undefined): boolean => a === undefined || (a.variadic ? arity! >= a.count : arity === a.count);
+    const fittingLexical = arity !== undefined && lexical && lexical.length > 1 ? lexical.filter((d) => fits(d.arity)) : undefined;
+    const narrowed = fittingLexical !== undefined && fittingLexical.length > 0 && fittingLexical.length < lexical!.length;
+    if (!narrowed) arity = undefined;
     const key = `${name}\0${fromFile}\0${arity ?? ''}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
-    const found = this.resolveAmong(defs, fromFile);
+    const found = narrowed ? this.resolveAmongLexical(defs, fittingLexical!, fromFile) : this.resolveAmong(defs, fromFile);
     this.resolved.set(key, found);
     return found;
   }
@@ -488,6 +493,12 @@ export class Project {
   callableFrom(name: string, file: string): boolean {
     const defs = this.definitions.get(name);
     return !defs?.length || defs.some((d) => d.file === file || !d.isStatic || isHeader(d.file));
+  }
+
+  /** The parsed definition of the linker's choice among `lexical` (some of the name's definitions), if it is parsed. */
+  private resolveAmongLexical(defs: FunctionModel[], lexical: LexicalDefinition[], fromFile: string): FunctionModel | undefined {
+    const nearest = nearestDefinition(lexical, fromFile, (d) => !d.isStatic || isHeader(d.file), this.programFiles());
+    return nearest && defs.find((d) => d.file === nearest.file);
   }
 
   private resolveAmong(defs: FunctionModel[], fromFile: string): FunctionModel | undefined {
@@ -1304,13 +1315,6 @@ function nearestDefinition<T extends { file: string }>(defs: readonly T[], fromF
     }
   }
   return best;
-}
-
-/** (C) Whether a call with `count` arguments fits the function's parameters (at least the named ones, for `...`). */
-function takesArguments(fn: FunctionModel, count: number): boolean {
-  const variadic = fn.takesMessage === 'format' || fn.params.some((p) => p.endsWith('...'));
-  const named = fn.params.filter((p) => !p.endsWith('...')).length;
-  return variadic ? count >= named : count === fn.params.length;
 }
 
 /** How many leading directories two paths share. */

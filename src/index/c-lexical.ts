@@ -49,6 +49,8 @@ export interface LexicalFunction {
    * whatever the base (a parameter's fields too): the fields a call may set in a struct it is handed.
    */
   fields: Set<string>;
+  /** How many arguments it takes (`variadic`: at least `count`, for `...`); absent for `()`, which says nothing. */
+  arity?: Arity;
 }
 
 export interface CLexicalIndex {
@@ -79,6 +81,12 @@ const SLASH = 47, STAR = 42, NL = 10, BACKSLASH = 92, DQUOTE = 34, SQUOTE = 39, 
 const LBRACE = 123, RBRACE = 125, LPAREN = 40, RPAREN = 41, SEMI = 59, EQUALS = 61;
 
 
+/** A function's parameters as a count of arguments: exactly `count`, or at least `count` with `...`. */
+export interface Arity {
+  count: number;
+  variadic: boolean;
+}
+
 interface HeadToken {
   kind: 'ident' | '(' | ')' | '=' | 'other';
   text: string;
@@ -94,7 +102,7 @@ export function scanC(text: string): CLexicalIndex {
   /** Tokens of the current top-level declaration, up to a `{` at depth 0. */
   let head: HeadToken[] = [];
   let headStart = 0;
-  let current: { name: string; start: number; uses: Set<string>; calls: Set<string>; callCounts: Map<string, [number, number]>; directoryPath: boolean; params: Set<string>; callsParameter: boolean; lastCall: string | undefined; returns: boolean; isStatic: boolean; body: BodyTokens } | undefined;
+  let current: { name: string; start: number; uses: Set<string>; calls: Set<string>; callCounts: Map<string, [number, number]>; directoryPath: boolean; params: Set<string>; arity: Arity | undefined; callsParameter: boolean; lastCall: string | undefined; returns: boolean; isStatic: boolean; body: BodyTokens } | undefined;
   /** Brace depth at each open `#if`, and whether its current branch is one that does not count. */
   const conditionals: { depth: number; skipping: boolean }[] = [];
   /** Per `#if`/`#elif`/`#else` (by the offset of its `#`): whether its branch is the one that counts. */
@@ -209,18 +217,18 @@ export function scanC(text: string): CLexicalIndex {
   function openTopLevel(at: number): void {
     const fn = functionHead(head);
     if (fn) {
-      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), calls: new Set(), callCounts: new Map(), directoryPath: false, params: fn.params, callsParameter: false, lastCall: undefined, returns: false, isStatic: head.some((t) => t.kind === 'ident' && t.text === 'static'), body: newBody() };
+      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), calls: new Set(), callCounts: new Map(), directoryPath: false, params: fn.params, arity: fn.arity, callsParameter: false, lastCall: undefined, returns: false, isStatic: head.some((t) => t.kind === 'ident' && t.text === 'static'), body: newBody() };
     }
     void at;
   }
 
   function closeTopLevel(end: number): void {
     if (current) {
-      const { name, start, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, body, params } = current;
+      const { name, start, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, body, params, arity } = current;
       const base = (n: string): string => /^\w+/.exec(n)![0];
       const assigns = new Set([...body.assigned].filter((n) => !body.declared.has(base(n)) && !params.has(base(n))));
       const fields = new Set([...body.assigned].flatMap((n) => /(?:\.|->)([A-Za-z_]\w*)$/.exec(n)?.[1] ?? []));
-      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns, fields });
+      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns, fields, ...(arity ? { arity } : {}) });
       current = undefined;
     }
     resetHead(end);
@@ -356,7 +364,7 @@ function bodyPunctuation(b: BodyTokens, text: string, i: number, c: number, dept
 }
 
 /** The function a top-level `{` opens, from the tokens of its declaration's head; undefined for types and initialisers. */
-function functionHead(head: HeadToken[]): { name: string; params: Set<string> } | undefined {
+function functionHead(head: HeadToken[]): { name: string; params: Set<string>; arity: Arity | undefined } | undefined {
   if (!head.length) return undefined;
   let parenDepth = 0;
   for (let k = 0; k < head.length; k++) {
@@ -375,7 +383,7 @@ function functionHead(head: HeadToken[]): { name: string; params: Set<string> } 
     if (t.kind === '(') parenDepth++;
     else if (t.kind === ')') parenDepth--;
     else if (parenDepth === 0 && t.kind === 'ident' && head[k + 1]!.kind === '(' && !HEAD_MACROS.test(t.text) && !KEYWORDS.has(t.text)) {
-      return { name: t.text, params: parameterNames(head, k + 1) };
+      return { name: t.text, params: parameterNames(head, k + 1), arity: arityOf(head, k + 1) };
     }
   }
   return undefined;
@@ -406,6 +414,26 @@ function parameterNames(head: HeadToken[], open: number): Set<string> {
   }
   if (lastIdent) names.add(lastIdent);
   return names;
+}
+
+/** The arguments the parenthesised parameter list starting at `open` takes: `(void)` none, `(a, ...)` at least one. */
+function arityOf(head: HeadToken[], open: number): Arity | undefined {
+  let depth = 0;
+  let commas = 0;
+  let dots = 0;
+  const words: string[] = [];
+  for (let k = open; k < head.length; k++) {
+    const t = head[k]!;
+    if (t.kind === '(') depth++;
+    else if (t.kind === ')') {
+      if (--depth === 0) break;
+    } else if (depth === 1 && t.text === ',') commas++;
+    else if (depth === 1 && t.text === '.') dots++;
+    else if (depth === 1 && t.kind === 'ident') words.push(t.text);
+  }
+  if (!words.length && !dots) return undefined;
+  if (!commas && !dots && words.length === 1 && words[0] === 'void') return { count: 0, variadic: false };
+  return dots ? { count: commas, variadic: true } : { count: commas + 1, variadic: false };
 }
 
 function isDirectoryPath(s: string): boolean {
@@ -454,7 +482,7 @@ function nextNonSpace(text: string, i: number): number {
  */
 export function lexicalFingerprint(text: string, noreturnNames: (text: string) => string[], index: CLexicalIndex = scanC(text)): string {
   return JSON.stringify([
-    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic, [...f.assigns], [...f.fields]]),
+    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic, [...f.assigns], [...f.fields], f.arity ?? null]),
     index.macros,
     [...index.topLevelUses],
     index.unbalanced,

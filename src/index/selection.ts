@@ -105,7 +105,7 @@ export function definitionsOf(sources: SelectableSource[]): Map<string, LexicalD
   const called: [LexicalDefinition, Set<string>][] = [];
   for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) {
     const list = found.get(f.name) ?? [];
-    const def: LexicalDefinition = { file: src.path, isStatic: f.isStatic, ...(f.assigns.size ? { assigns: [...f.assigns] } : {}), ...(f.fields.size ? { fields: [...f.fields] } : {}) };
+    const def: LexicalDefinition = { file: src.path, isStatic: f.isStatic, ...(f.assigns.size ? { assigns: [...f.assigns] } : {}), ...(f.fields.size ? { fields: [...f.fields] } : {}), ...(f.arity ? { arity: f.arity } : {}) };
     list.push(def);
     found.set(f.name, list);
     called.push([def, f.calls]);
@@ -133,7 +133,7 @@ export function definitionsDigest(sources: SelectableSource[]): string {
     const index = scanned(src);
     let digest = definitionDigests.get(index);
     if (digest === undefined) {
-      digest = contentDigest(JSON.stringify(index.functions.map((f) => [f.name, f.isStatic, [...f.assigns], [...f.fields], [...f.calls], [...f.callCounts]])));
+      digest = contentDigest(JSON.stringify(index.functions.map((f) => [f.name, f.isStatic, [...f.assigns], [...f.fields], [...f.calls], [...f.callCounts], f.arity ?? null])));
       definitionDigests.set(index, digest);
     }
     parts.push(src.path, digest);

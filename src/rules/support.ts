@@ -1,6 +1,6 @@
 /** Helpers shared by rules: event walks over supergraphs, the code's own terms for the sequence. */
 import { loginClassSets } from '../login-class.js';
-import { constantsAfter, entryFlags, flagRanking, flagsKey, followEdge, knownNotRoot, liveOnly } from '../analysis/paths.js';
+import { constantsAfter, entryFlags, flagRanking, flagsKey, followEdge, knownNotRoot, liveOnly, skippedCall } from '../analysis/paths.js';
 import { RankedWork, reversePostorder } from '../analysis/flow.js';
 import { SetPool, sameMembers } from '../analysis/set-pool.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
@@ -365,9 +365,16 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
     node.succ.forEach((s, index) => {
       const along = followEdge(g, node, index, flags);
       if (!along) return;
+      // The branch where the id is already the one a skipped call asks for carries that call's change.
+      const skipped = skippedCall(g, node, index);
+      const carried = skipped ? facts.map((f, w) => {
+        const next = new Set(f);
+        walks[w]!.transfer(next, skipped, rootAwareness(walks[w]!, flags));
+        return shared(next);
+      }) : facts;
       const outFacts = !refinesEdges
-        ? facts
-        : facts.map((f, w) => {
+        ? carried
+        : carried.map((f, w) => {
             // Refined facts are made one object with their equals too, so that the next node meets them again as one.
             const refined = walks[w]!.edge?.(f, node, index);
             return refined ? shared(refined) : f;
