@@ -63,6 +63,23 @@ function declare(n: CfgNode, declaration: Node): void {
 }
 
 /**
+ * `memset(&ctx, 0, sizeof(ctx))`, `bzero(&ctx, sizeof ctx)`, `explicit_bzero(…)`: the struct is set to zeros, as a
+ * brace initialiser naming no field sets it (`CfgNode.zeroFills`), and it is assigned (what was known of it goes).
+ */
+function zeroFillOf(call: Node, n: CfgNode): void {
+  const name = calleeName(call);
+  if (name !== 'memset' && name !== 'bzero' && name !== 'explicit_bzero') return;
+  const args = callArguments(call);
+  if (name === 'memset' && (args.length !== 3 || constantNumber(args[1]!) !== 0)) return;
+  const target = args[0] ? unwrap(args[0]) : undefined;
+  const operand = target?.type === 'pointer_expression' && target.child(0)?.text === '&' ? target.childForFieldName('argument') : null;
+  const variable = operand ? unwrap(operand).text : undefined;
+  if (!variable || !/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(variable)) return;
+  (n.zeroFills ??= []).push({ variable, named: [] });
+  n.assigns = [...new Set([...(n.assigns ?? []), variable])];
+}
+
+/**
  * The fields a brace initialiser names (`.a = 1`, `.b.c = 2`: `a`, `b.c`), where each of its other elements is a
  * 0 (`{ 0 }`): every field it does not name is then 0. Undefined where a position gives a field another value
  * (`{ 1, 2 }`: which fields is not known here) or an element names an array index.
@@ -972,7 +989,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
         cursor.gotoParent();
       }
       if (!own) return;
-      if (type === 'call_expression') this.addCall(cursor.currentNode, expr, node, root);
+      if (type === 'call_expression') {
+        zeroFillOf(cursor.currentNode, node);
+        this.addCall(cursor.currentNode, expr, node, root);
+      }
       else if (type === 'identifier' && inputLengths.has(cursor.endIndex - cursor.startIndex) && inputNames.has(cursor.nodeText)) this.addInputReference(cursor.currentNode, node);
     };
     try {
