@@ -467,7 +467,7 @@ export class Project {
    * other modules' functions only through what it imports (`resolveCall`), never by name.
    */
   resolve(name: string, fromFile: string, arity?: number): FunctionModel | undefined {
-    let defs = this.byName.get(name);
+    const defs = this.byName.get(name);
     if (!defs) return undefined;
     if (defs.length === 1 && (this.definitions.get(name)?.length ?? 0) <= 1) return defs[0]!.file === fromFile || (linkable(defs[0]!) && !this.nodeFiles.has(fromFile)) ? defs[0] : undefined;
     // (C) Two programs' functions of one name (`read_file(file, fd)` of one, `read_file(name, cf, startup)` of

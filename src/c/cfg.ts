@@ -11,7 +11,7 @@ import { signBranches } from '../values.js';
 import { numberOf } from './constants.js';
 import { unsignedVariables } from './unsigned.js';
 import { declaredTypes, type DeclaredTypes } from './declared-types.js';
-import { assignsName, callArguments, calleeName, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
+import { assignsName, callArguments, calleeName, changedName, CHANGING_NODES, declaratorName, locOf, numericValue, unwrap } from './syntax.js';
 import { branchCode, chainHead, decidePreprocessorChain, preprocessorChain } from './unix-build.js';
 
 export interface FileContext {
@@ -1333,19 +1333,18 @@ function localsSetOnceToConstants(definition: Node): Map<string, number> {
   const sets = new Map<string, number | null>();
   const spoil = (name: string): void => void sets.set(name, null);
   const params = new Set(definition.descendantsOfType('parameter_declaration').flatMap((p) => (p ? [declaratorName(p.childForFieldName('declarator'))] : [])).filter((n): n is string => !!n));
-  for (const n of definition.descendantsOfType(['init_declarator', 'assignment_expression', 'update_expression', 'pointer_expression'])) {
+  for (const n of definition.descendantsOfType(['init_declarator', ...CHANGING_NODES])) {
     if (!n) continue;
     if (n.type === 'init_declarator' || (n.type === 'assignment_expression' && n.child(1)?.text === '=')) {
-      const name = n.type === 'init_declarator' ? declaratorName(n.childForFieldName('declarator')) : unwrap(n.childForFieldName('left')!).text;
+      const name = n.type === 'init_declarator' ? declaratorName(n.childForFieldName('declarator')) : changedName(n);
       const value = n.childForFieldName(n.type === 'init_declarator' ? 'value' : 'right');
       if (!name) continue;
       const number = value ? constantNumber(value) : null;
       if (sets.has(name) || number === null) spoil(name);
       else sets.set(name, number);
     } else {
-      const target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('argument');
-      if (n.type === 'pointer_expression' && n.child(0)?.text !== '&') continue;
-      if (target) spoil(unwrap(target).text);
+      const name = changedName(n);
+      if (name) spoil(name);
     }
   }
   const out = new Map<string, number>();

@@ -76,12 +76,21 @@ export function declaratorName(decl: Node | null): string | undefined {
   return undefined;
 }
 
+/**
+ * The variable (or fields' path) an expression may change, as written: the left side of an assignment, the operand
+ * of `++`/`--`, the operand whose address `&` takes (lent to a call that may set it). Undefined for other nodes.
+ */
+export function changedName(n: Node): string | undefined {
+  if (n.type === 'pointer_expression' && n.child(0)?.text !== '&') return undefined;
+  const target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.type === 'update_expression' || n.type === 'pointer_expression' ? n.childForFieldName('argument') : null;
+  return target ? unwrap(target).text : undefined;
+}
+
+/** The node kinds `changedName` reads. */
+export const CHANGING_NODES = ['assignment_expression', 'update_expression', 'pointer_expression'];
+
 /** Whether `node`'s code may change the variable `name`: an assignment to it, `name++`, or its address taken (`&name`). */
 export function assignsName(node: Node, name: string): boolean {
   if (!node.text.includes(name)) return false;
-  return descendantsOfType(node, ['assignment_expression', 'update_expression', 'pointer_expression']).some((n) => {
-    if (n.type === 'pointer_expression' && n.child(0)?.text !== '&') return false;
-    const target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('argument');
-    return !!target && unwrap(target).text === name;
-  });
+  return descendantsOfType(node, CHANGING_NODES).some((n) => changedName(n) === name);
 }
