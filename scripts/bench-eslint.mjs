@@ -10,8 +10,8 @@
 //              answered from the unit's stored result (about 3 ms of engine thread on dhcpcd) — not measured here;
 //   edited     a new text each time (an editor after a keystroke), two ways: a comment typed at the start of the
 //              line in the middle of the file (inside a function: that function changes, the lines below keep
-//              their place), and a line added at the end. "without engine" counts the edited lints the plugin
-//              answered without asking the engine (a file it did not parse, whose edit changes nothing it reads).
+//              their place), and a line added at the end. "from the fingerprint" counts the edited lints the engine
+//              answered without an analysis (a file it did not parse, whose edit keeps its lexical fingerprint).
 //              The engine answers such edits of a file it parsed but where no finding can be placed from the parse
 //              of the new text alone (project-index.ts); an edit that names something new is analysed in full:
 //   named      a declaration with a new name each time (`int edit_3 = 3;`) typed at the start of the middle line.
@@ -110,13 +110,13 @@ for (const { file, target } of files) {
   // Each kind of edit warmed first, as an editor's process is after a minute of typing (the JIT, the paths of reuse).
   const WARM_EDITS = 50; // under load, V8 takes some 40 edited lints to settle (measured on if.c)
   for (let i = 1; i <= WARM_EDITS; i++) await lint(inside(-i));
-  let without = engineWaits.unasked;
+  let without = engineWaits.fromFingerprint;
   const editedInside = await timed(editRuns, (i) => lint(inside(i)));
-  without -= engineWaits.unasked;
+  without -= engineWaits.fromFingerprint;
   for (let i = 1; i <= WARM_EDITS; i++) await lint(atEnd(-i));
-  without += engineWaits.unasked;
+  without += engineWaits.fromFingerprint;
   const editedAtEnd = await timed(editRuns, (i) => lint(atEnd(i)));
-  without = engineWaits.unasked - without;
+  without = engineWaits.fromFingerprint - without;
   for (let i = 1; i <= WARM_EDITS; i++) await lint(named(-i));
   const editedNamed = await timed(editRuns, (i) => lint(named(i)));
   const lines = text.split('\n').length;
@@ -126,7 +126,7 @@ for (const { file, target } of files) {
   console.log(
     `${path.relative(values.corpus, file)} (${lines} lines, ${kind}, ${findings} problems): ` +
       `unchanged ${ms(unchanged.total)} (CPU ${ms(unchanged.cpu)}); edited inside ${edited(editedInside)}, at the end ${edited(editedAtEnd)}; ` +
-      `${without} of ${2 * editRuns} edited lints without engine, ${engineWaits.ahead} asked ahead in all; a new name typed in ${edited(editedNamed)}; ` +
+      `${without} of ${2 * editRuns} edited lints answered from the fingerprint, ${engineWaits.ahead} asked ahead in all; a new name typed in ${edited(editedNamed)}; ` +
       `target ≤${target} ms: ${verdict(unchanged.total)} unchanged, ${verdict(editedInside.total)} edited inside, ${verdict(editedAtEnd.total)} at the end, ${verdict(editedNamed.total)} a new name ` +
       `(in CPU time: ${verdict(unchanged.cpu)}, ${verdict(editedInside.cpu)}, ${verdict(editedAtEnd.cpu)}, ${verdict(editedNamed.cpu)}); load average now ${load()}`,
   );

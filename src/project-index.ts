@@ -27,6 +27,18 @@ import type { Finding } from './rules/rule.js';
 const indexes = new Map<string, Promise<ProjectIndex>>();
 
 /**
+ * A C file (not a header) that the last analysis did not parse and found nothing in, with its text then and that
+ * text's lexical fingerprint (made when first needed), while no other text of the project has changed (`changes`).
+ * The fingerprint is all the analysis reads from a file it does not parse (index/c-lexical.ts): a later text with
+ * the same one gets the same empty answer without an analysis (an editor's edits of a file far from privilege code).
+ */
+interface UnparsedFile {
+  text: string;
+  fingerprint?: string;
+  changes: number;
+}
+
+/**
  * A C file whose last analysis found nothing a finding can be placed at (`UnitResult.quietFocus`), with the lexical
  * fingerprint of that text and which of its functions were parsed, while no other text of the project has changed
  * (`changes`). A later text with the same fingerprint keeps the file's functions, and the names each one uses and
@@ -61,10 +73,14 @@ export class ProjectIndex {
   /** Texts recorded that differ from those held before: any of them may change what another file's analysis reads. */
   private changes = 0;
   private quiet: QuietFile | undefined;
+  /** The files answered `UnparsedFile`s, by shown path (only those recorded since the last change stand). */
+  private readonly unparsed = new Map<string, UnparsedFile>();
   /** Every word of the texts but one file's (`wordsOfOthers`): let go when another file's text changes. */
   private otherWords: { file: string; words: Set<string> } | undefined;
   /** (tests, bench) Updates answered from `quiet` without analysing the unit. */
   quietAnswers = 0;
+  /** (tests, bench) Updates answered from `unparsed`'s fingerprint, without parsing or analysing anything. */
+  unparsedAnswers = 0;
   /** The last analysis, to be placed again after an edit that moved code without changing it (engine/placed.ts). */
   private readonly placed = new PlacedMemory();
   /** (tests, bench) Analyses answered by placing the last findings again. */
@@ -108,6 +124,14 @@ export class ProjectIndex {
    */
   async update(file: string, text?: string): Promise<{ findings: Finding[]; diagnostics: Diagnostic[]; parsed: boolean }> {
     nextTextRound();
+    const unparsed = text === undefined ? undefined : this.sameAsUnparsed(file, text);
+    if (unparsed) {
+      this.record(file, text);
+      unparsed.text = text;
+      unparsed.changes = this.changes;
+      this.unparsedAnswers++;
+      return { findings: [], diagnostics: [], parsed: false };
+    }
     const quietAnswer = text === undefined ? undefined : await this.quietAnswer(file, text);
     const shown = this.record(file, text);
     if (quietAnswer) {
@@ -121,7 +145,20 @@ export class ProjectIndex {
     const findings = result.findings.filter((f) => f.loc.file === shown).sort(compareFindings);
     const diagnostics = result.diagnostics.filter((d) => d.file === shown);
     this.quiet = result.quietFocus && !findings.length ? await this.quietFrom(shown, result.quietFocus, diagnostics) : undefined;
-    return { findings, diagnostics, parsed: result.analysed.includes(shown) };
+    const parsed = result.analysed.includes(shown);
+    const nothing = !parsed && !findings.length && !diagnostics.length && languageOf(shown) === 'c' && shown.endsWith('.c');
+    for (const [f, u] of this.unparsed) if (u.changes !== this.changes || f === shown) this.unparsed.delete(f);
+    if (nothing) this.unparsed.set(shown, { text: this.texts.get(shown)!, changes: this.changes });
+    return { findings, diagnostics, parsed };
+  }
+
+  /** The file's `UnparsedFile`, when nothing else changed since and `text` has the lexical fingerprint of its text. */
+  private sameAsUnparsed(file: string, text: string): UnparsedFile | undefined {
+    const unparsed = this.unparsed.get(displayPath(path.resolve(this.cwd, file), this.cwd));
+    if (!unparsed || unparsed.changes !== this.changes) return undefined;
+    if (text === unparsed.text) return unparsed;
+    unparsed.fingerprint ??= lexicalFingerprint(unparsed.text, noreturnNamesInText);
+    return lexicalFingerprint(text, noreturnNamesInText) === unparsed.fingerprint ? unparsed : undefined;
   }
 
   /**

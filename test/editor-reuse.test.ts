@@ -166,7 +166,7 @@ describe('editor reuse', () => {
     expect(seen.size).toBeGreaterThan(1); // the edits of util.c did change svc.c's findings
   });
 
-  it('the plugin answers an edit of a quiet C file without the engine only while nothing it reads changes', async () => {
+  it('the engine answers an edit of a C file it did not parse from its lexical fingerprint only while nothing it reads changes', async () => {
     const dir = projectFolder({ 'svc.c': svc(), 'util.c': UTIL });
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.strict });
     const lint = async (name: string, text: string): Promise<string[]> => {
@@ -179,26 +179,32 @@ describe('editor reuse', () => {
       return result.findings.filter((f) => f.loc.file === name).map((f) => `${f.loc.line}:${f.loc.column} privlint/${f.ruleId}`);
     };
     expect(await lint('util.c', UTIL)).toEqual([]);
-    const unasked = engineWaits.unasked;
-    // a comment in util.c: the same lexical fingerprint, answered without the engine
+    const fingerprinted = engineWaits.fromFingerprint;
+    // a comment in util.c: the same lexical fingerprint, answered without an analysis
     const commented = UTIL.replace('#include <stdio.h>', '#include <stdio.h> /* fprintf */');
     expect(await lint('util.c', commented)).toEqual([]);
-    expect(engineWaits.unasked).toBe(unasked + 1);
-    // a drop in util.c: the fingerprint changes, the engine is asked and finds it
+    expect(engineWaits.fromFingerprint).toBe(fingerprinted + 1);
+    // a drop in util.c: the fingerprint changes, the engine analyses it and finds it
     const dropping = `${commented}\nvoid\ngive_up(void)\n{\n\tsetuid(getuid());\n}\n`;
     const found = await lint('util.c', dropping);
-    expect(engineWaits.unasked).toBe(unasked + 1);
+    expect(engineWaits.fromFingerprint).toBe(fingerprinted + 1);
     expect(found).toEqual(await cli({ 'svc.c': svc(), 'util.c': dropping }, 'util.c'));
     expect(found.length).toBeGreaterThan(0);
-    // quiet again, then another file is linted: the next edit of util.c asks the engine again
+    // quiet again; another file linted with the text the index holds changes nothing: still from the fingerprint
     expect(await lint('util.c', UTIL)).toEqual([]);
     expect(await lint('svc.c', svc())).toEqual(await cli({ 'svc.c': svc(), 'util.c': UTIL }, 'svc.c'));
     expect(await lint('util.c', commented)).toEqual([]);
-    expect(engineWaits.unasked).toBe(unasked + 1);
-    // the texts given without the engine reached it: svc.c is judged with util.c's latest text (noreturn fatal)
+    expect(engineWaits.fromFingerprint).toBe(fingerprinted + 2);
+    // another file's text changed: the next edit of util.c is analysed
+    expect((await lint('svc.c', `${svc()}\n/* edited */\n`)).length).toBeGreaterThan(0);
+    expect(await lint('util.c', UTIL)).toEqual([]);
+    expect(engineWaits.fromFingerprint).toBe(fingerprinted + 2);
+    // the texts answered from the fingerprint are the engine's: svc.c is judged with util.c's latest text (noreturn fatal)
     expect(await lint('util.c', `${UTIL}\n`)).toEqual([]);
+    expect(engineWaits.fromFingerprint).toBe(fingerprinted + 3);
     const declaring = `${UTIL}\nstatic void fatal(const char *) __attribute__((noreturn));\n`;
     expect(await lint('util.c', declaring)).toEqual([]);
+    expect(engineWaits.fromFingerprint).toBe(fingerprinted + 3);
     expect(await lint('svc.c', svc())).toEqual(await cli({ 'svc.c': svc(), 'util.c': declaring }, 'svc.c'));
   });
 

@@ -49,6 +49,43 @@ describe('ProjectIndex', () => {
     expect(summary(await index.update(path.join(dir, 'drop.c'), dropText))).toContain('drop.c:18 drop-after-input');
   });
 
+  it('answers an edit of a file it did not parse from its lexical fingerprint while no other text changed', async () => {
+    const dir = copyOfFixture();
+    const util = '#include <stdio.h>\n\nvoid\nsay(const char *what)\n{\n\tputs(what);\n}\n';
+    writeFileSync(path.join(dir, 'util.c'), util);
+    const index = await open(dir, 'util.c');
+    const file = path.join(dir, 'util.c');
+    const fresh = async (text: string) => {
+      const other = copyOfFixture();
+      writeFileSync(path.join(other, 'util.c'), text);
+      return summary(await analyzePaths(['.'], strict, other)).filter((s) => s.startsWith('util.c:'));
+    };
+    const edits: [string, string, boolean][] = [
+      // text, what it is, answered from the fingerprint
+      [util, 'the file as on disk (analysed: nothing known yet)', false],
+      [util.replace('puts(what);', 'puts(what); /* say it */'), 'a comment', true],
+      [`${util}\n`, 'a line at the end', true],
+      [util.replace('puts(what);', 'puts(what);\n\tchroot("/var/empty");'), 'a privilege call: analysed, found', false],
+      [util, 'back: analysed (the last answer had findings)', false],
+      [util.replace('what', 'it').replace('(what)', '(it)'), 'a name changed: analysed', false],
+    ];
+    for (const [text, what, fromFingerprint] of edits) {
+      const before = index.unparsedAnswers;
+      const result = await index.update(file, text);
+      expect(summary(result), what).toEqual(await fresh(text));
+      expect(index.unparsedAnswers - before, what).toBe(fromFingerprint ? 1 : 0);
+    }
+    expect(summary(await index.update(file, edits[3]![0])).length).toBeGreaterThan(0);
+    await index.update(file, util);
+    // another file's text changed in between: the next edit is analysed, and the one after it is not
+    await index.update(path.join(dir, 'main.c'), `/* changed */\n${readFileSync(path.join(dir, 'main.c'), 'utf8')}`);
+    const before = index.unparsedAnswers;
+    await index.update(file, `${util}\n`);
+    expect(index.unparsedAnswers).toBe(before);
+    await index.update(file, `${util}\n\n`);
+    expect(index.unparsedAnswers).toBe(before + 1);
+  });
+
   it('takes in a file that is not on disk yet', async () => {
     const dir = copyOfFixture();
     const index = await open(dir, 'extra.c');

@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { CONFIG_FILES, loadConfig } from '../config-file.js';
 import type { PrivlintConfig } from '../config.js';
-import { displayPath, languageOf } from '../files.js';
+import { displayPath } from '../files.js';
 import { ProjectIndex } from '../project-index.js';
 import { compactPath } from '../report/text.js';
 import { SIGNAL, stamp, type EngineAnswer, type EngineRequest } from './protocol.js';
@@ -65,9 +65,9 @@ async function answer(request: EngineRequest): Promise<EngineAnswer> {
   // and how severely, so the engine runs every rule.
   const { config, file: configFile } = await configFor(cwd);
   const indexOf = (f: string): Promise<ProjectIndex> => ProjectIndex.forFile(f, { ...config, rules: {}, ruleSet: 'strict' }, cwd);
-  for (const other of request.texts ?? []) (await indexOf(other.file)).record(other.file, other.text);
   const index = await indexOf(file);
-  const { findings, diagnostics, parsed } = await index.update(file, text);
+  const unparsedAnswers = index.unparsedAnswers;
+  const { findings, diagnostics } = await index.update(file, text);
   const shown = displayPath(file, cwd);
   const lines = (other: string): string[] | undefined => {
     if (other === shown) return text.split('\n');
@@ -82,7 +82,7 @@ async function answer(request: EngineRequest): Promise<EngineAnswer> {
     findings: findings.map((f) => (f.related.length ? { ...f, path: compactPath(f, lines) } : f)),
     diagnostics,
     engineMs: performance.now() - started,
-    quiet: languageOf(file) === 'c' && file.endsWith('.c') && !parsed && !findings.length && !diagnostics.length,
+    ...(index.unparsedAnswers > unparsedAnswers ? { fromFingerprint: true } : {}),
     ...(configFile ? { configFile, configStamp: stamp(configFile) } : {}),
   };
 }

@@ -11,8 +11,6 @@ export interface EngineRequest {
   cwd: string;
   /** Its text as ESLint holds it (an editor buffer, or the file on disk without a BOM). */
   text: string;
-  /** Texts of other files (same working directory) linted since without asking the engine: taken in first. */
-  texts?: { file: string; text: string }[];
 }
 
 /** A finding with its path of events as the CLI prints it (`getopt (12) → drop_privs (18) → setresuid (20)`). */
@@ -29,10 +27,10 @@ export interface EngineAnswer {
   /** Milliseconds the engine took for this request, inside the worker. */
   engineMs: number;
   /**
-   * A C file that the analysis did not parse and that has nothing to report: while nothing else changes, any text
-   * of it with the same lexical fingerprint (index/c-lexical.ts) gets the same empty answer.
+   * Answered without an analysis: a C file the last analysis did not parse and found nothing in, whose new text has
+   * the same lexical fingerprint while no other text changed (project-index.ts, `unparsed`).
    */
-  quiet?: boolean;
+  fromFingerprint?: boolean;
   /** The configuration file read (privlint.json or package.json), and when it was last modified. */
   configFile?: string;
   configStamp?: number;

@@ -154,8 +154,9 @@ function eslintRule(rule: Rule): RuleDefinition {
     },
     create(context) {
       const onRoot = report(context as unknown as RuleContextLike);
-      // The root node: `Program` in JavaScript and TypeScript, `translation_unit` in C.
-      return { Program: onRoot, translation_unit: onRoot };
+      // Leaving the root node (`Program` in JavaScript and TypeScript, `translation_unit` in C): after ESLint's walk of
+      // the tree, which then goes on while the engine thread works on the file's text, asked ahead (analyseAhead).
+      return { 'Program:exit': onRoot, 'translation_unit:exit': onRoot };
     },
   } as RuleDefinition;
 }

@@ -4,8 +4,6 @@
  * with receiveMessageOnPort. No event-loop turn is needed on this side, so it works inside any synchronous rule.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { noreturnNamesInText } from '../c/frontend.js';
-import { lexicalFingerprint } from '../index/c-lexical.js';
 import { SIGNAL, stamp, type EngineAnswer, type EngineRequest } from './protocol.js';
 
 /** How long a rule waits for the engine (a first analysis of a very large project can take a minute). */
@@ -26,31 +24,13 @@ let nextId = 1;
 /**
  * Requests made and milliseconds spent waiting for the engine, since the module was loaded (for the bench), of which
  * `workerMs` the engine's own work inside its thread (the rest is the hand-off: the messages, the thread's waking,
- * less the part of the engine's work done while this thread went on: `analyseAhead`); answers given without it;
- * requests asked ahead.
+ * less the part of the engine's work done while this thread went on: `analyseAhead`); answers given without asking
+ * it (`unasked`: the same text again); answers it gave from a lexical fingerprint, without an analysis
+ * (`fromFingerprint`); requests asked ahead.
  */
-export const engineWaits = { requests: 0, ms: 0, workerMs: 0, unasked: 0, ahead: 0 };
+export const engineWaits = { requests: 0, ms: 0, workerMs: 0, unasked: 0, fromFingerprint: 0, ahead: 0 };
 
-/**
- * A C file the engine did not parse and found nothing in (`quiet`), with the lexical fingerprint of its text: an
- * edit that keeps the fingerprint changes nothing the analysis reads, so while no other request has been made
- * (`generation`) and the configuration file is unchanged, the answer stands without asking the engine. The text
- * is handed to the engine with the next request, so that its project index stays current.
- */
-interface Quiet {
-  text: string;
-  fingerprint: string;
-  generation: number;
-  configFile?: string;
-  configStamp?: number;
-}
-
-const quietFiles = new Map<string, Quiet>();
-/** Texts given quiet answers and not yet handed to the engine, by working directory and file. */
-const unsent = new Map<string, Map<string, string>>();
 let generation = 0;
-
-const fingerprintOf = (text: string): string => lexicalFingerprint(text, noreturnNamesInText);
 
 /**
  * The engine's last answer, with the file and text it was given for: the same text of the same file asked again
@@ -78,20 +58,6 @@ function stillStands(given: { generation: number; configFile?: string; configSta
 function repeatedAnswer(file: string, text: string, cwd: string): EngineAnswer | undefined {
   const last = lastAnswer;
   return last && last.key === `${cwd}\0${file}` && last.text === text && stillStands(last) ? last.answer : undefined;
-}
-
-/** The answer without the engine, when the file is quiet and this text keeps its fingerprint. */
-function quietAnswer(file: string, text: string, cwd: string): EngineAnswer | undefined {
-  const quiet = quietFiles.get(`${cwd}\0${file}`);
-  if (!quiet || !stillStands(quiet)) return undefined;
-  if (text !== quiet.text) {
-    if (fingerprintOf(text) !== quiet.fingerprint) return undefined;
-    quiet.text = text;
-  }
-  const texts = unsent.get(cwd) ?? new Map<string, string>();
-  texts.set(file, text);
-  unsent.set(cwd, texts);
-  return { id: 0, findings: [], diagnostics: [], engineMs: 0, quiet: true };
 }
 
 function startThread(): EngineThread {
@@ -144,7 +110,7 @@ export function analyseAhead(file: string, text: string): void {
   if (cwd === undefined) return;
   const key = `${cwd}\0${file}`;
   if (ahead?.key === key && ahead.text === text && ahead.generation === generation) return; // asked already
-  if (quietAnswer(file, text, cwd) ?? repeatedAnswer(file, text, cwd)) return;
+  if (repeatedAnswer(file, text, cwd)) return;
   ahead = { id: post(file, text, cwd), key, text, generation };
   engineWaits.ahead++;
 }
@@ -157,7 +123,7 @@ export function analyseSync(file: string, text: string, cwd: string): EngineAnsw
   const key = `${cwd}\0${file}`;
   const asked = ahead?.key === key && ahead.text === text && ahead.generation === generation ? ahead.id : undefined;
   ahead = undefined;
-  const known = asked === undefined ? (quietAnswer(file, text, cwd) ?? repeatedAnswer(file, text, cwd)) : undefined;
+  const known = asked === undefined ? repeatedAnswer(file, text, cwd) : undefined;
   if (known) {
     engineWaits.unasked++;
     return known;
@@ -166,10 +132,8 @@ export function analyseSync(file: string, text: string, cwd: string): EngineAnsw
   try {
     const answer = answerTo(asked ?? post(file, text, cwd));
     engineWaits.workerMs += answer.engineMs;
-    const config = { configFile: answer.configFile, configStamp: answer.configStamp };
-    if (answer.quiet && !answer.error) quietFiles.set(key, { text, fingerprint: fingerprintOf(text), generation, ...config });
-    else quietFiles.delete(key);
-    lastAnswer = answer.error ? undefined : { key, text, answer, generation, ...config };
+    if (answer.fromFingerprint) engineWaits.fromFingerprint++;
+    lastAnswer = answer.error ? undefined : { key, text, answer, generation, configFile: answer.configFile, configStamp: answer.configStamp };
     return answer;
   } finally {
     engineWaits.requests++;
@@ -181,13 +145,9 @@ export function analyseSync(file: string, text: string, cwd: string): EngineAnsw
 function post(file: string, text: string, cwd: string): number {
   if (!thread || thread.gone) thread = startThread();
   const id = nextId++;
-  // Every request may change what the engine holds: the quiet answers given so far no longer stand.
+  // Every request may change what the engine holds: the answers given before no longer stand.
   generation++;
-  const pending = unsent.get(cwd);
-  unsent.delete(cwd);
-  pending?.delete(file);
-  const texts = pending?.size ? [...pending].map(([f, t]) => ({ file: f, text: t })) : undefined;
-  thread.port.postMessage({ id, file, text, cwd, ...(texts ? { texts } : {}) } satisfies EngineRequest);
+  thread.port.postMessage({ id, file, text, cwd } satisfies EngineRequest);
   return id;
 }
 
@@ -216,11 +176,9 @@ function answerTo(id: number): EngineAnswer {
 
 /** End the engine thread (and drop its project indexes); the next request starts a new one. */
 export function stopEngineThread(): void {
-  quietFiles.clear();
   lastAnswer = undefined;
   ahead = undefined;
   cwdOf.clear();
-  unsent.clear();
   if (!thread) return;
   thread.gone = true;
   void thread.worker.terminate();
