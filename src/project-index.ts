@@ -125,7 +125,7 @@ export class ProjectIndex {
   async update(file: string, text?: string): Promise<{ findings: Finding[]; diagnostics: Diagnostic[]; parsed: boolean }> {
     nextTextRound();
     const unparsed = text === undefined ? undefined : this.sameAsUnparsed(file, text);
-    if (unparsed) {
+    if (unparsed && text !== undefined) {
       this.record(file, text);
       unparsed.text = text;
       unparsed.changes = this.changes;
