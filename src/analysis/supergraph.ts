@@ -3,7 +3,7 @@
  * project functions it calls that change privileges inlined at each call, so that order rules see every path
  * across functions and files. Calls that are not inlined contribute their summary (input read, never returns).
  */
-import { ACCOUNT_PARAMETER, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
+import { ACCOUNT_PARAMETER, NOT_ROOT, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
 import { forwardFacts } from './flow.js';
 import { failureOnlyNodes } from './failure-regions.js';
 import { checkTime } from '../time-limit.js';
@@ -278,6 +278,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
   const { entry, exit } = expand(root, [], new Map());
   const graph: Supergraph = { root, nodes, entry, exit, covered, forkValues: project.forkValues, ...(project.counters.size ? { counters: project.counters } : {}), ...(project.zeroStructs.size && root.isEntry && root.language === 'c' ? { zeroStructs: project.zeroStructs } : {}), ...(!root.isEntry && root.language === 'c' && project.rootCopyGlobals().size ? { rootCopyGlobals: project.rootCopyGlobals() } : {}) };
   reclassifyRestores(graph);
+  if (project.config.programKind !== 'setuid') returnsToRootInvoker(graph);
   if (isSetUserIdProgram(graph, project.config.programKind)) graph.setUserId = true;
   return graph;
 }
@@ -542,6 +543,43 @@ function reclassifyRestores(g: Supergraph): void {
       track(facts, e);
       return restore ? { ...e, direction: 'raise' } : e;
     });
+  }
+}
+
+/**
+ * A return to the invoking user (`setuid(getuid())`) after which the program goes on to drop its uid for good to
+ * another account (`setuid(pw->pw_uid)`) without testing whether it is root: only root can make that second drop,
+ * so the invoker is root, as for a daemon started by root that ends a jail helper with `setuid(getuid())`. Every
+ * return to the invoker in the graph then sets root's id (a raise: no drop, and no sign of a set-user-ID program).
+ * A drop reached only past a test of being root (`if (getuid() == 0 || geteuid() == 0) droproot(user);`, or of a
+ * variable that keeps it) is a program that also runs set-user-ID: nothing changes. Not where `programKind` says
+ * set-user-ID.
+ */
+function returnsToRootInvoker(g: Supergraph): void {
+  const toInvoker = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.direction === 'drop' && e.target === 'invoker';
+  const toAccount = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'permanent' && e.direction === 'drop' && e.target === 'other';
+  const returns = g.nodes.filter((n) => n.events.some((e) => toInvoker(e) && e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'permanent'));
+  if (!returns.length || !g.nodes.some((n) => n.events.some(toAccount))) return;
+  const rootCopies = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []));
+  const testsRoot = (n: SuperNode): boolean => !!n.tests?.some((t) => 'variable' in t.subject && (t.subject.variable === NOT_ROOT || rootCopies.has(t.subject.variable)));
+  const followedByAccountDrop = returns.some((start) => {
+    const at = start.events.findIndex((e) => toInvoker(e) && e.kind === 'set-id' && e.idKind === 'uid');
+    if (start.events.slice(at + 1).some(toAccount)) return true;
+    const seen = new Set<number>([start.id]);
+    const stack = [...start.succ];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const node = g.nodes[id]!;
+      if (node.events.some(toAccount)) return true;
+      if (!testsRoot(node)) stack.push(...node.succ);
+    }
+    return false;
+  });
+  if (!followedByAccountDrop) return;
+  for (const node of g.nodes) {
+    if (node.events.some(toInvoker)) node.events = node.events.map((e) => (toInvoker(e) ? { ...e, target: 'root', direction: 'raise' } : e)) as PrivilegeEvent[];
   }
 }
 

@@ -29,7 +29,8 @@ export function isLoginContextDrop(e: PrivilegeEvent): boolean {
 /**
  * What the program behind a graph is, for whose input and groups it has (`programKind`, else inferred): a
  * set-user-ID program when one of its drops returns to the invoking user (`setuid(getuid())`, `setgid(getgid())`), else a daemon started
- * by root; undefined for a library, whose callers decide.
+ * by root (also one whose return to the invoker is followed by a drop to another account: see supergraph.ts
+ * `returnsToRootInvoker`); undefined for a library, whose callers decide.
  */
 export function programKindOf(ctx: RuleContext, g: Supergraph): 'setuid' | 'daemon' | undefined {
   const configured = ctx.project.config.programKind;
