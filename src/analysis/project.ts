@@ -5,7 +5,7 @@ import { cycleComponents, forwardFacts } from './flow.js';
 import { copyPlain } from '../plain.js';
 
 import { BUILTIN_NORETURN } from '../noreturn.js';
-import type { Arity } from '../index/c-lexical.js';
+import { ANY_FIELD, type Arity } from '../index/c-lexical.js';
 
 export { BUILTIN_NORETURN };
 
@@ -709,7 +709,8 @@ export class Project {
   /**
    * (C) The fields a call that is not inlined may set in a struct it is handed (`report(&opts, …)`): the last field
    * of each fields' path the definition it reaches assigns, and the definitions it calls, however deep (`json` for
-   * `o->json = 1;`). Undefined where the call reaches no definition of the unit (a library's function): any field.
+   * `o->json = 1;`). Undefined where the call reaches no definition of the unit (a library's function), or one that
+   * writes through a pointer expression (`ANY_FIELD`: a table-driven setter): any field.
    */
   fieldsSetByCall(call: CallEvent, caller: FunctionModel): ReadonlySet<string> | undefined {
     if (caller.language !== 'c' || !this.definitions.size) return undefined;
@@ -717,7 +718,7 @@ export class Project {
     if (!def) return undefined;
     let known = this.lexicalFields.get(def);
     if (!known) this.lexicalFields.set(def, (known = new Set(namesReached(def, this.lexicalFieldNames, (d) => d.fields ?? [], (d) => (d.calls ?? []).map((c) => this.lexicalTarget(c, d.file))))));
-    return known;
+    return known.has(ANY_FIELD) ? undefined : known;
   }
 
   private readonly lexicalFieldNames = new Map<LexicalDefinition, readonly string[]>();

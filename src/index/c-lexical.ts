@@ -46,7 +46,9 @@ export interface LexicalFunction {
   assigns: Set<string>;
   /**
    * The last field of each fields' path its body assigns (`o->json = 1;`, `s.peer.port = 0;`: `json`, `port`),
-   * whatever the base (a parameter's fields too): the fields a call may set in a struct it is handed.
+   * whatever the base (a parameter's fields too): the fields a call may set in a struct it is handed. `ANY_FIELD`
+   * when it writes through a pointer expression in parentheses (`*(void **)((char *)target + d->offset) = v;`, a
+   * table-driven setter): which field, a scanner cannot tell.
    */
   fields: Set<string>;
   /** How many arguments it takes (`variadic`: at least `count`, for `...`); absent for `()`, which says nothing. */
@@ -76,6 +78,12 @@ const KEYWORDS = new Set([
 
 /** Names that take parentheses in a declaration's head without being the declared function. */
 const HEAD_MACROS = /^(?:__attribute__|__declspec|__asm__|asm|__asm|_Alignas|alignas|__typeof__|typeof|__extension__|_Pragma)$/;
+
+/** In `LexicalFunction.fields`: the body writes through a pointer expression, to any field. */
+export const ANY_FIELD = '*';
+
+/** A statement that assigns through a parenthesised pointer expression: `*(T *)(base + offset) = …`, `*(p + i) = …`. */
+const WRITE_THROUGH_PARENTHESES = /(?:^|[;{})]|\belse)\s*\*\s*\([^;=]*\)\s*=(?!=)/m;
 
 const SLASH = 47, STAR = 42, NL = 10, BACKSLASH = 92, DQUOTE = 34, SQUOTE = 39, HASH = 35;
 const LBRACE = 123, RBRACE = 125, LPAREN = 40, RPAREN = 41, SEMI = 59, EQUALS = 61;
@@ -228,6 +236,7 @@ export function scanC(text: string): CLexicalIndex {
       const base = (n: string): string => /^\w+/.exec(n)![0];
       const assigns = new Set([...body.assigned].filter((n) => !body.declared.has(base(n)) && !params.has(base(n))));
       const fields = new Set([...body.assigned].flatMap((n) => /(?:\.|->)([A-Za-z_]\w*)$/.exec(n)?.[1] ?? []));
+      if (WRITE_THROUGH_PARENTHESES.test(text.slice(start, end))) fields.add(ANY_FIELD);
       functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns, fields, ...(arity ? { arity } : {}) });
       current = undefined;
     }
