@@ -215,9 +215,8 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
             seg = add(fn, node, chain);
             split.succ.push(seg.id, end.id);
           }
-          // A struct passed by address may have any field written, unless the callee writes through no argument; so may
-          // the caller's struct behind a pointer parameter handed on (`fill(c)` in a helper its caller gave `&cfg`).
-          const touched = ev.writesNoArgument && !callee2 ? [] : ev.args.flatMap((a) => structPassedBy(a.text.trim(), binding) ?? []);
+          // A struct passed by address may have any field written, unless the callee writes through no argument.
+          const touched = ev.writesNoArgument && !callee2 ? [] : ev.args.flatMap((a) => /^&\s*([A-Za-z_]\w*)$/.exec(a.text.trim())?.[1] ?? []);
           if (touched.length) {
             const fields = project.fieldsSetByCall(ev, fn);
             for (const base of touched) (seg.touches ??= []).push(fields ? { base, fields } : { base });
@@ -412,17 +411,6 @@ function callersField(name: string, binding: Binding): string | undefined {
   const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(text)?.[1];
   if (address !== undefined && m![2]!.startsWith('->')) return `${address}.${m![2]!.slice(2)}`;
   return LVALUE.test(text) ? text + m![2]! : undefined;
-}
-
-/**
- * The struct an argument hands over by address: `&cfg`, or a pointer parameter whose caller passed `&cfg` (as the
- * caller names it).
- */
-function structPassedBy(arg: string, binding: Binding): string | undefined {
-  const own = /^&\s*([A-Za-z_]\w*)$/.exec(arg)?.[1];
-  if (own !== undefined) return own;
-  const bound = /^[A-Za-z_]\w*$/.test(arg) ? binding.get(arg) : undefined;
-  return bound && !bound.fn ? /^&\s*([A-Za-z_]\w*)$/.exec(bound.text.trim())?.[1] : undefined;
 }
 
 /** A parameter (`dp`) or a field of one (`dir->handle`) as the caller names it, where it passed a variable or its address. */
