@@ -81,6 +81,8 @@ export class ProjectIndex {
   quietAnswers = 0;
   /** (tests, bench) Updates answered from `unparsed`'s fingerprint, without parsing or analysing anything. */
   unparsedAnswers = 0;
+  /** (tests, bench) Updates whose text was analysed without the declarations `unseenDeclarations` found. */
+  unseenDeclarationAnswers = 0;
   /** The last analysis, to be placed again after an edit that moved code without changing it (engine/placed.ts). */
   private readonly placed = new PlacedMemory();
   /** (tests, bench) Analyses answered by placing the last findings again. */
@@ -133,15 +135,20 @@ export class ProjectIndex {
       return { findings: [], diagnostics: [], parsed: false };
     }
     const quietAnswer = text === undefined ? undefined : await this.quietAnswer(file, text);
+    const before = this.texts.get(displayPath(path.resolve(this.cwd, file), this.cwd));
     const shown = this.record(file, text);
     if (quietAnswer) {
       this.quiet!.changes = this.changes;
       this.quietAnswers++;
       return { findings: [], diagnostics: quietAnswer, parsed: true };
     }
-    const sources: SourceFile[] = [...this.texts].map(([p, t]) => ({ path: p, text: t }));
+    const now = this.texts.get(shown)!;
+    const unseen = text !== undefined && before !== undefined && languageOf(shown) === 'c' ? this.unseenDeclarations(shown, before, now) : undefined;
     // Only this file's findings are asked for: programs that do not run its code are not checked (EngineOptions.focus).
-    const result = await analyzeUnit(sources, this.config, { store: this.store, focus: shown, placed: this.placed });
+    const analyse = (read: string) => analyzeUnit([...this.texts].map(([p, t]): SourceFile => ({ path: p, text: p === shown ? read : t })), this.config, { store: this.store, focus: shown, placed: this.placed });
+    let result = await analyse(unseen?.text ?? now);
+    if (unseen && result.findings.some((f) => readsBlankedLine(f, shown, now, unseen.blanked))) result = await analyse(now);
+    else if (unseen) this.unseenDeclarationAnswers++;
     const findings = result.findings.filter((f) => f.loc.file === shown).sort(compareFindings);
     const diagnostics = result.diagnostics.filter((d) => d.file === shown);
     this.quiet = result.quietFocus && !findings.length ? await this.quietFrom(shown, result.quietFocus, diagnostics) : undefined;
@@ -226,6 +233,44 @@ export class ProjectIndex {
       const inside = f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
       return inside && inCallFreeStatement(text, at, name) && !this.wordsOfOthers(quiet.file).has(name);
     });
+  }
+
+  /**
+   * The declarations a C file's new text adds of names nobody can observe, and the text without them (blanked, every
+   * other offset kept): `int n = 1;`, `static char *p;`, `uid_t spare;` typed into a function or at the top level,
+   * each declaring one name that the text writes only there and no other text of the project names, in lower case,
+   * no keyword, none of the names the selection's tables or the vocabulary hold, its initialiser (if any) a number,
+   * a character or a name, outside parentheses and preprocessor lines. Nothing reads such a variable and its
+   * declaration does nothing else, so the analysis of the text without it finds what the analysis of the text finds
+   * (the selection tests a function's names only against those tables, the vocabulary and the unit's own names);
+   * and the models are those of the text before, moved, so that the last findings are placed again
+   * (engine/placed.ts) instead of the unit analysed. A finding whose edit touches a blanked declaration is made from
+   * the text as it is (update()). Undefined when the text adds no such declaration.
+   */
+  private unseenDeclarations(shown: string, before: string, text: string): { text: string; blanked: [number, number][] } | undefined {
+    if (before === text) return undefined;
+    const old = scanC(before);
+    const index = scanC(text);
+    const known = new Set([...old.topLevelUses, ...old.functions.flatMap((f) => [...f.uses])]);
+    const added = new Set([...index.topLevelUses, ...index.functions.flatMap((f) => [...f.uses])].filter((u) => !known.has(u)));
+    if (!added.size) return undefined;
+    const vocabulary: SelectionVocabulary = { noreturn: this.config.noreturn, inputFunctions: this.config.inputFunctions, calls: callVocabulary(this.config) };
+    const blanked: [number, number][] = [];
+    for (const name of added) {
+      if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || TYPE_WORDS.has(name) || selectionReadsName(name, vocabulary)) continue;
+      const at = onlyPlace(text, name);
+      if (at === undefined || !inCallFreeStatement(text, at, name) || this.wordsOfOthers(shown).has(name)) continue;
+      const span = declarationOf(text, at, name);
+      if (span) blanked.push(span);
+    }
+    if (!blanked.length) return undefined;
+    let out = '';
+    let from = 0;
+    for (const [a, b] of blanked.sort((x, y) => x[0] - y[0])) {
+      out += text.slice(from, a) + text.slice(a, b).replace(/[^\n]/g, ' ');
+      from = b;
+    }
+    return { text: out + text.slice(from), blanked };
   }
 
   /** Every word of the project's texts but `file`'s (kept while they stay the same). */
@@ -318,6 +363,49 @@ function inCallFreeStatement(text: string, at: number, name: string): boolean {
     if (stops(c)) return false; // a brace after it: an initialiser's (`struct ops o = { f, g };` stores functions in members), or a block's
   }
   return false;
+}
+
+/**
+ * Whether a finding in `file` is placed, cites a place or makes an edit on a line of `text` that holds one of the
+ * `blanked` ranges: its message, fix text or edit may then read that line (a fix is indented as the line is).
+ */
+function readsBlankedLine(f: Finding, file: string, text: string, blanked: readonly [number, number][]): boolean {
+  const lines = blanked.map(([a, b]) => [lineOf(text, a), lineOf(text, b)] as const);
+  const onLines = (from: number, to: number): boolean => lines.some(([a, b]) => from <= b && a <= to);
+  if (f.loc.file === file && onLines(f.loc.line, f.loc.endLine)) return true;
+  if (f.related.some((r) => r.loc.file === file && onLines(r.loc.line, r.loc.endLine))) return true;
+  return !!f.autofix?.edits.some((e) => e.file === file && onLines(lineOf(text, e.start), lineOf(text, e.end)));
+}
+
+/** The 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** A declaration of one variable, of a type of keywords, `struct`/`union`/`enum` tags or a `_t` name, with at most a constant, a character or a name for its value. */
+const PLAIN_DECLARATION = /^(?:(?:static|const|volatile|register|unsigned|signed|short|long|int|char|float|double|_Bool|(?:struct|union|enum)\s+[A-Za-z_]\w*|[A-Za-z_]\w*_t)\s+)+\**\s*([A-Za-z_]\w*)\s*(?:\[\s*\d*\s*\]\s*)?(?:=\s*(?:-?\s*\d+[uUlL]*|'[^'\\]'|[A-Za-z_]\w*)\s*)?;$/;
+
+/**
+ * The range of the statement that declares `name` (written at `at`) when it is a plain declaration of that one
+ * variable (`PLAIN_DECLARATION`), from its first character to its `;`: the statement begins after the `;`, `{`
+ * or `}` before it and the comments that follow that (`inCallFreeStatement` has found no parenthesis or
+ * preprocessor line on the way).
+ */
+function declarationOf(text: string, at: number, name: string): [number, number] | undefined {
+  let start = at;
+  while (start > 0 && !/[;{}]/.test(text[start - 1]!)) start--;
+  for (;;) {
+    while (start < at && /\s/.test(text[start]!)) start++;
+    if (text.startsWith('/*', start) && text.indexOf('*/', start + 2) >= 0 && text.indexOf('*/', start + 2) < at) start = text.indexOf('*/', start + 2) + 2;
+    else if (text.startsWith('//', start) && lineEnd(text, start) < at) start = lineEnd(text, start);
+    else break;
+  }
+  const end = text.indexOf(';', at);
+  if (end < 0) return undefined;
+  const m = PLAIN_DECLARATION.exec(text.slice(start, end + 1));
+  return m?.[1] === name ? [start, end + 1] : undefined;
 }
 
 /** The offset of the newline that ends the line holding `at` (the text's length on its last line). */

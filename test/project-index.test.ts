@@ -222,6 +222,56 @@ async function answerOf(index: ProjectIndex, file: string, text: string): Promis
   return { findings: summary(r), diagnostics: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
 }
 
+describe('ProjectIndex: declarations of names nobody can observe', () => {
+  // A new variable declared and never read (`int spare = 1;` typed into a function that has findings) changes no
+  // model but by positions: the text is analysed without it and the last findings are placed again. Every answer,
+  // in full (messages, fixes and their edits), must be the whole run's on the same text; the count tells which
+  // texts were read without a declaration.
+  it('answers as a whole analysis, and reads without the declaration only a plain one of a name nothing else names', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'privlint-unseen-'));
+    const file = path.join(dir, 'bad.c');
+    const original = readFileSync(path.resolve(__dirname, '../fixtures/c/unchecked-return/bad.c'), 'utf8');
+    writeFileSync(file, original);
+    writeFileSync(path.join(dir, 'other.c'), 'int named_elsewhere;\n');
+    writeFileSync(path.join(dir, 'Makefile'), 'all:\n');
+    const index = await ProjectIndex.forFile(file, strict, dir);
+    const inFull = (r: { findings: unknown[] }): string[] =>
+      r.findings.map((f) => JSON.stringify(f)).filter((f) => f.includes('"bad.c"')).sort();
+    const whole = async (text: string): Promise<string[]> => {
+      const other = mkdtempSync(path.join(tmpdir(), 'privlint-unseen-whole-'));
+      writeFileSync(path.join(other, 'bad.c'), text);
+      writeFileSync(path.join(other, 'other.c'), 'int named_elsewhere;\n');
+      writeFileSync(path.join(other, 'Makefile'), 'all:\n');
+      return inFull(await analyzePaths(['.'], strict, other));
+    };
+    const inside = (line: string): string => original.replace('\tsetgid(pw->pw_gid);', `\t${line}\n\tsetgid(pw->pw_gid);`);
+    const edits: [string, string, boolean][] = [
+      // text, what it is, read without a declaration
+      [original, 'the file as on disk', false],
+      [original.replace('\tsetgid(pw->pw_gid);', '\tint spare_0 = 1; setgid(pw->pw_gid);'), "on a finding's line (its fix is indented as the line is): analysed as it is", false],
+      [inside('int spare_1 = 1; '), 'a declaration on a line of its own', true],
+      [inside('int spare_2 = 2; '), 'another one instead', true],
+      [inside('unsigned long spare_3; '), 'no value', true],
+      [`static int spare_4 = -1;\n${original}`, 'at the top level', true],
+      [inside('uid_t spare_5 = getuid(); '), 'a call in its value', false],
+      [inside('int spare_6 = 1; spare_6++; '), 'a name written twice', false],
+      [inside('int named_elsewhere = 1; '), 'a name another file names', false],
+      [inside('int setuid_done = 0; '.replace('setuid_done', 'setuid')), 'a privilege call\'s name', false],
+      [inside('int spare_7 = 1, spare_8 = 2; '), 'two names in one declaration', false],
+      [original, 'back', false],
+    ];
+    let found = 0;
+    for (const [text, what, unseen] of edits) {
+      const before = index.unseenDeclarationAnswers;
+      const answer = await index.update(file, text);
+      expect(inFull(answer), what).toEqual(await whole(text));
+      found += answer.findings.length;
+      expect(index.unseenDeclarationAnswers - before, what).toBe(unseen ? 1 : 0);
+    }
+    expect(found).toBeGreaterThan(0);
+  });
+});
+
 describe('ProjectIndex: a file with no place for a finding, answered from its parse', () => {
   // A parsed file none of whose events can carry a finding (opts.c only reads options) is answered, while its
   // lexical index stays the same and no other text changed, from the parse of its new text alone. Every answer
