@@ -14,7 +14,10 @@
 //              answered without an analysis (a file it did not parse, whose edit keeps its lexical fingerprint).
 //              The engine answers such edits of a file it parsed but where no finding can be placed from the parse
 //              of the new text alone (project-index.ts); an edit that names something new is analysed in full:
-//   named      a declaration with a new name each time (`int edit_3 = 3;`) typed at the start of the middle line.
+//   named      a declaration with a new name each time (`int edit_xxx = 1;`) typed at the start of the middle line,
+//              each name of another length: the engine analyses a text without a declaration nobody can observe
+//              (project-index.ts), and two such texts of the same length are one text, whose stored result would
+//              answer (a name of one more letter typed is a text of a new length).
 // "eslint side" is the time outside the wait for the engine thread: ESLint itself, the C AST, privlint's rules. The C
 // language asks the engine ahead, from its parse, about a file the rules asked about before (sync-engine.ts,
 // analyseAhead): the engine thread works while ESLint parses and runs, and "engine" is what is left to wait for;
@@ -103,7 +106,7 @@ for (const { file, target } of files) {
   const middle = text.indexOf('\n', text.length >> 1) + 1;
   const inside = (i) => `${text.slice(0, middle)}/* edit ${i} */${text.slice(middle)}`;
   const atEnd = (i) => `${text}\n/* edit ${i} */\n`;
-  const named = (i) => `${text.slice(0, middle)}int edit_${String(i).replace('-', 'w')} = 1; ${text.slice(middle)}`;
+  const named = (i) => `${text.slice(0, middle)}int edit_${'x'.repeat(WARM_EDITS + 1 + i)} = 1; ${text.slice(middle)}`;
   const findings = (await lint(text)).messages.length;
   for (let i = 0; i < 3; i++) await lint(text); // warm: grammar, index, JIT
   const unchanged = await timed(runs, () => lint(text));

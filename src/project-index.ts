@@ -10,7 +10,7 @@ import { defaultConfig, type PrivlintConfig } from './config.js';
 import { analyzeUnit, compareFindings, loadSources, type SourceFile, type UnitResult } from './engine.js';
 import { contentDigest, MemoryStore } from './engine/cache.js';
 import { PlacedMemory } from './engine/placed.js';
-import { rememberTrees } from './parser.js';
+import { editBetween, rememberTrees } from './parser.js';
 import { UnitFinder } from './engine/units.js';
 import { displayPath, languageOf } from './files.js';
 import { diagnosticsOfParse, noreturnNamesInText } from './c/frontend.js';
@@ -66,6 +66,14 @@ interface QuietFile {
   /** The headers' macros the file is parsed with (c/parse-text.ts): the other texts are unchanged, so are they. */
   macros: ReadonlyMap<string, MacroDefinition>;
   changes: number;
+  /** The last text parsed for it (its functions blanked but those kept), what the parse said, and where its trees had errors. */
+  lastParse: ParsedQuietly;
+}
+
+interface ParsedQuietly {
+  parsed: string;
+  diagnostics: Diagnostic[];
+  errors: [number, number][];
 }
 
 export class ProjectIndex {
@@ -79,6 +87,8 @@ export class ProjectIndex {
   private otherWords: { file: string; words: Set<string> } | undefined;
   /** (tests, bench) Updates answered from `quiet` without analysing the unit. */
   quietAnswers = 0;
+  /** (tests, bench) Of those, the ones answered from the last parse, without parsing (`sameParseAfterSpaces`). */
+  lastParseAnswers = 0;
   /** (tests, bench) Updates answered from `unparsed`'s fingerprint, without parsing or analysing anything. */
   unparsedAnswers = 0;
   /** (tests, bench) Updates whose text was analysed without the declarations `unseenDeclarations` found. */
@@ -178,12 +188,13 @@ export class ProjectIndex {
     const parsed = parsedText(text, index.functions, kept);
     if (contentDigest(parsed) !== parsedDigest) return undefined;
     const macros = new Map(controlMacros);
-    const alone = await diagnosticsOfParse(shown, parsed, macros);
+    const errors: [number, number][] = [];
+    const alone = await diagnosticsOfParse(shown, parsed, macros, errors);
     if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
     return {
       file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), shape: namesShape(text, index),
       uses: index.functions.map((f) => f.uses), topLevelUses: index.topLevelUses, kept, macros, changes: this.changes,
-      conditions: conditionsOf(text, parsed),
+      conditions: conditionsOf(text, parsed), lastParse: { parsed, diagnostics: alone, errors },
     };
   }
 
@@ -196,7 +207,16 @@ export class ProjectIndex {
     if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint && !this.unseenNames(quiet, text, index)) return undefined;
     const parsed = parsedText(text, index.functions, quiet.kept);
     if (conditionsOf(text, parsed) !== quiet.conditions) return undefined;
-    return diagnosticsOfParse(shown, parsed, quiet.macros);
+    const same = sameParseAfterSpaces(quiet.lastParse, parsed);
+    if (same) {
+      quiet.lastParse = same;
+      this.lastParseAnswers++;
+      return same.diagnostics;
+    }
+    const errors: [number, number][] = [];
+    const diagnostics = await diagnosticsOfParse(shown, parsed, quiet.macros, errors);
+    if (diagnostics) quiet.lastParse = { parsed, diagnostics, errors };
+    return diagnostics;
   }
 
   /**
@@ -382,6 +402,41 @@ function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
+}
+
+/**
+ * The last parse of a quiet file again, for a text to parse that differs from its text only in white space inside
+ * one run of it (the file's text typed into a function that is blanked when parsed): when the run is and stays
+ * white space on both sides of the edit, lies outside every error of the trees (their ERROR nodes and missing
+ * tokens, of the first parse and of the Unix build's retry) and starts on no preprocessor line, the tokens and the
+ * lines that end directives are the same, so are the trees (moved), their errors' sizes, the choice between them and
+ * the diagnostics, when the edit adds or removes no line or no diagnostic is on a line after it. Undefined otherwise.
+ */
+function sameParseAfterSpaces(last: ParsedQuietly, parsed: string): ParsedQuietly | undefined {
+  const old = last.parsed;
+  if (old === parsed) return last;
+  const { start, oldEnd, newEnd } = editBetween(old, parsed);
+  const white = /^\s*$/;
+  if (!white.test(old.slice(start, oldEnd)) || !white.test(parsed.slice(start, newEnd))) return undefined;
+  let from = start;
+  while (from > 0 && /\s/.test(old[from - 1]!)) from--;
+  let to = oldEnd;
+  while (to < old.length && /\s/.test(old[to]!)) to++;
+  const delta = newEnd - oldEnd;
+  // The run stays a run of white space between the same two tokens, and as many of its lines stay.
+  if (to - from === 0 || to - from + delta <= 0) return undefined;
+  const lines = (t: string): number => t.split('\n').length - 1;
+  const addedLines = lines(parsed.slice(start, newEnd)) - lines(old.slice(start, oldEnd));
+  const oldRunLines = lines(old.slice(from, to));
+  if ((oldRunLines > 0) !== (oldRunLines + addedLines > 0)) return undefined;
+  const lineStart = old.lastIndexOf('\n', from - 1) + 1;
+  if (/^[ \t]*#/.test(old.slice(lineStart, from)) || (lineStart > 1 && old[lineStart - 2] === '\\')) return undefined;
+  if (last.errors.some(([a, b]) => a <= to && from <= b)) return undefined;
+  if (addedLines !== 0) {
+    const editLine = lines(old.slice(0, start)) + 1;
+    if (last.diagnostics.some((d) => d.line !== undefined && d.line >= editLine)) return undefined;
+  }
+  return { parsed, diagnostics: last.diagnostics, errors: last.errors.map(([a, b]): [number, number] => (a >= to ? [a + delta, b + delta] : [a, b])) };
 }
 
 /** A declaration of one variable, of a type of keywords, `struct`/`union`/`enum` tags or a `_t` name, with at most a constant, a character or a name for its value. */

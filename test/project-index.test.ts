@@ -316,6 +316,39 @@ describe('ProjectIndex: a file with no place for a finding, answered from its pa
   });
 });
 
+describe('ProjectIndex: an edit of a function the parse blanks, answered from the last parse', () => {
+  // The text a quiet file is parsed as has its irrelevant functions blanked: an edit inside one changes white space
+  // only. Outside the trees' errors, and with no diagnostic on a line it moves, the last parse's answer stands.
+  it('answers from the last parse only where white space alone changed outside the errors, as a whole analysis does', async () => {
+    const dir = copyOfFixture();
+    const opts = path.join(dir, 'opts.c');
+    const helper = 'static int\nunused_helper(int x)\n{\n\treturn x + 1;\n}\n\n';
+    const base = helper + readFileSync(opts, 'utf8');
+    const split = base.replace('\ts->port = 7;\n', '#ifdef LEGACY\n\tif (argc > 2) {\n#else\n\tif (argc > 1) {\n#endif\n\t\ts->port = 7;\n\t}\n');
+    const broken = base.replace('s->port = 7;', 's->port = 7 7;');
+    const commented = (text: string, lines = ''): string => text.replace('\treturn x + 1;', `\t/* one */${lines} return x + 1;`);
+    const index = await open(dir, 'opts.c');
+    const edits: [string, string, 'last parse' | 'parse' | 'analysis'][] = [
+      [base, 'the file with a helper nothing calls (analysed)', 'analysis'],
+      [commented(base), 'a comment in the helper', 'last parse'],
+      [commented(base, '\n\n'), 'lines added in the helper', 'last parse'],
+      [broken, 'a syntax error after the helper', 'parse'],
+      [commented(broken), 'a comment in the helper: the error stays on its line', 'last parse'],
+      [commented(broken, '\n'), 'a line added before the error: its diagnostic moves', 'parse'],
+      [split, 'conditionals that split the syntax (analysed)', 'analysis'],
+      [commented(split), 'a comment in the helper of the Unix build', 'last parse'],
+      [commented(split).replace('s->port = 7', 's->port = 8'), 'a number in the function parsed', 'parse'],
+    ];
+    for (const [text, what, how] of edits) {
+      const quiet = index.quietAnswers;
+      const fromLast = index.lastParseAnswers;
+      expect(await answerOf(index, opts, text), what).toEqual(await wholeRun(dir, opts, text));
+      expect([index.quietAnswers - quiet, index.lastParseAnswers - fromLast], what).toEqual(how === 'analysis' ? [0, 0] : how === 'parse' ? [1, 0] : [1, 1]);
+    }
+    expect((await answerOf(index, opts, commented(broken, '\n'))).diagnostics).toEqual([expect.stringMatching(/^\d+: part of this file could not be parsed/)]);
+  });
+});
+
 describe('ProjectIndex: the branches of #if groups kept', () => {
   // The lexical index counts the calls of every branch; the Unix build (a file whose #ifs split its syntax) and the
   // tree's reading keep some only. An edit that changes which branch is kept, or moves a call between branches, keeps

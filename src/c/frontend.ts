@@ -435,6 +435,19 @@ function orphanBlocks(root: Node): number {
  * and each node's parent is the one the walk came from: no `parent` lookup, which recurses in the parser runtime
  * over deep error recovery (parser.ts, MAX_ERROR_NESTING), and no walk of the error-free code.
  */
+/** The ranges of the ERROR nodes and missing tokens of a tree (its root has an error), going only into nodes that hold one. */
+function errorRangesIn(root: Node, out: [number, number][]): void {
+  const work: Node[] = [root];
+  while (work.length) {
+    const node = work.pop()!;
+    if (node.type === 'ERROR' || node.isMissing) {
+      out.push([node.startIndex, node.endIndex]);
+      if (node.type === 'ERROR') continue;
+    }
+    for (const child of node.children) if (child?.hasError || child?.isMissing) work.push(child);
+  }
+}
+
 function errorBytes(root: Node): number {
   let total = root.type === 'ERROR' ? root.endIndex - root.startIndex : 0;
   const work: [Node, boolean][] = [[root, root.type === 'ERROR']];
@@ -576,15 +589,17 @@ class FileNodes {
  * The text parsed has the annotation and iteration macros of `macros` (the project's headers' shape macros) and of
  * the file made readable to the grammar, offsets kept (parse-text.ts).
  */
-function parseForAnalysis(parser: Parser, path: string, source: string, deadline: number, macros?: ReadonlyMap<string, MacroDefinition>): { tree: Tree; flattened: boolean; parsedText: string } | null {
+function parseForAnalysis(parser: Parser, path: string, source: string, deadline: number, macros?: ReadonlyMap<string, MacroDefinition>, errors?: [number, number][]): { tree: Tree; flattened: boolean; parsedText: string } | null {
   let parsedText = parseReadyText(source, macros);
   let tree = parseBefore(parser, parsedText, deadline, { memoryKey: path });
   if (!tree) return null;
   let flattened = false;
   if (tree.rootNode.hasError) {
+    if (errors) errorRangesIn(tree.rootNode, errors);
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
     const unixText = parseReadyText(unixBranchOnly(source), macros);
     const retry = parseBefore(parser, unixText, deadline, { memoryKey: `${path}\0unix build`, from: { tree, text: parsedText } });
+    if (retry?.rootNode.hasError && errors) errorRangesIn(retry.rootNode, errors);
     // A function head split by `#if` (`#if A int f(x, y) #else int f(x) #endif { … }`) parses with made-up `;`s
     // only, no ERROR bytes: its body is left as a block outside any function. A retry without such a block wins.
     const before = errorBytes(tree.rootNode);
@@ -629,9 +644,11 @@ function firstError(root: Node): Node | undefined {
  * blanked), from its parse alone; undefined when the parse was stopped or its tree is one the analysis refuses
  * (errors nested too deep): only a whole analysis says what then. An editor's host answers with this for a file
  * that has nothing a finding can be placed at, while its lexical index stays the same (project-index.ts).
+ * `errors` receives the ranges of the ERROR nodes and missing tokens of the trees parsed (the first, and the Unix
+ * build's retry): white space changed outside all of them leaves both trees as they were.
  */
-export async function diagnosticsOfParse(path: string, source: string, macros?: ReadonlyMap<string, MacroDefinition>): Promise<FileModel['diagnostics'] | undefined> {
-  const parsed = parseForAnalysis(await cParser(), path, source, deadlineIn(fileTimeLimitMs()), macros);
+export async function diagnosticsOfParse(path: string, source: string, macros?: ReadonlyMap<string, MacroDefinition>, errors?: [number, number][]): Promise<FileModel['diagnostics'] | undefined> {
+  const parsed = parseForAnalysis(await cParser(), path, source, deadlineIn(fileTimeLimitMs()), macros, errors);
   if (!parsed) return undefined;
   const { tree, flattened } = parsed;
   try {
