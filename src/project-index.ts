@@ -17,7 +17,7 @@ import { diagnosticsOfParse, noreturnNamesInText } from './c/frontend.js';
 import type { MacroDefinition } from './c/control-macros.js';
 import { lexicalFingerprint, scanC, type CLexicalIndex, type LexicalFunction } from './index/c-lexical.js';
 import { blankExcept, selectionReadsName, type SelectionVocabulary } from './index/selection.js';
-import { isIdentPart } from './c/lexing.js';
+import { commentsBlanked, isIdentPart } from './c/lexing.js';
 import { conditionalShape } from './c/unix-build.js';
 import { callVocabulary } from './call-meaning.js';
 import { nextTextRound, wordsOf } from './text-memory.js';
@@ -72,6 +72,8 @@ interface QuietFile {
 
 interface ParsedQuietly {
   parsed: string;
+  /** `parsed` with its comments blanked (c/lexing.ts), made when first compared. */
+  code?: string;
   diagnostics: Diagnostic[];
   errors: [number, number][];
 }
@@ -405,19 +407,22 @@ function lineOf(text: string, offset: number): number {
 }
 
 /**
- * The last parse of a quiet file again, for a text to parse that differs from its text only in white space inside
- * one run of it (the file's text typed into a function that is blanked when parsed): when the run is and stays
- * white space on both sides of the edit, lies outside every error of the trees (their ERROR nodes and missing
- * tokens, of the first parse and of the Unix build's retry) and starts on no preprocessor line, the tokens and the
- * lines that end directives are the same, so are the trees (moved), their errors' sizes, the choice between them and
- * the diagnostics, when the edit adds or removes no line or no diagnostic is on a line after it. Undefined otherwise.
+ * The last parse of a quiet file again, for a text to parse that differs from its text, comments blanked, only in
+ * white space inside one run of it (a comment typed, or any edit inside a function that is blanked when parsed):
+ * when the run is and stays white space on both sides of the edit, lies outside every error of the trees (their
+ * ERROR nodes and missing tokens, of the first parse and of the Unix build's retry) and starts on no preprocessor
+ * line, the tokens and the lines that end directives are the same, so are the trees but for the comments (extras,
+ * anywhere between tokens), their errors' sizes, the choice between them and the diagnostics, when the edit adds or
+ * removes no line or no diagnostic is on a line after it. Undefined otherwise.
  */
 function sameParseAfterSpaces(last: ParsedQuietly, parsed: string): ParsedQuietly | undefined {
-  const old = last.parsed;
-  if (old === parsed) return last;
-  const { start, oldEnd, newEnd } = editBetween(old, parsed);
+  if (last.parsed === parsed) return last;
+  const old = (last.code ??= commentsBlanked(last.parsed));
+  const code = commentsBlanked(parsed);
+  if (code === old) return { ...last, parsed, code };
+  const { start, oldEnd, newEnd } = editBetween(old, code);
   const white = /^\s*$/;
-  if (!white.test(old.slice(start, oldEnd)) || !white.test(parsed.slice(start, newEnd))) return undefined;
+  if (!white.test(old.slice(start, oldEnd)) || !white.test(code.slice(start, newEnd))) return undefined;
   let from = start;
   while (from > 0 && /\s/.test(old[from - 1]!)) from--;
   let to = oldEnd;
@@ -426,7 +431,7 @@ function sameParseAfterSpaces(last: ParsedQuietly, parsed: string): ParsedQuietl
   // The run stays a run of white space between the same two tokens, and as many of its lines stay.
   if (to - from === 0 || to - from + delta <= 0) return undefined;
   const lines = (t: string): number => t.split('\n').length - 1;
-  const addedLines = lines(parsed.slice(start, newEnd)) - lines(old.slice(start, oldEnd));
+  const addedLines = lines(code.slice(start, newEnd)) - lines(old.slice(start, oldEnd));
   const oldRunLines = lines(old.slice(from, to));
   if ((oldRunLines > 0) !== (oldRunLines + addedLines > 0)) return undefined;
   const lineStart = old.lastIndexOf('\n', from - 1) + 1;
@@ -436,7 +441,7 @@ function sameParseAfterSpaces(last: ParsedQuietly, parsed: string): ParsedQuietl
     const editLine = lines(old.slice(0, start)) + 1;
     if (last.diagnostics.some((d) => d.line !== undefined && d.line >= editLine)) return undefined;
   }
-  return { parsed, diagnostics: last.diagnostics, errors: last.errors.map(([a, b]): [number, number] => (a >= to ? [a + delta, b + delta] : [a, b])) };
+  return { parsed, code, diagnostics: last.diagnostics, errors: last.errors.map(([a, b]): [number, number] => (a >= to ? [a + delta, b + delta] : [a, b])) };
 }
 
 /** A declaration of one variable, of a type of keywords, `struct`/`union`/`enum` tags or a `_t` name, with at most a constant, a character or a name for its value. */

@@ -338,6 +338,12 @@ describe('ProjectIndex: an edit of a function the parse blanks, answered from th
       [split, 'conditionals that split the syntax (analysed)', 'analysis'],
       [commented(split), 'a comment in the helper of the Unix build', 'last parse'],
       [commented(split).replace('s->port = 7', 's->port = 8'), 'a number in the function parsed', 'parse'],
+      [base, 'back, without the conditionals (analysed)', 'analysis'],
+      [base.replace('s->port = 7;', 's->port = 7; /* the default */'), 'a comment in the function parsed', 'last parse'],
+      [base.replace('s->port = 7;', 's->port = 7; /* the usual default */'), "the comment's words", 'last parse'],
+      [base.replace('s->port = 7;', 's->port = 7; /* the usual\n\t   default */'), 'a line break in the comment', 'last parse'],
+      [base.replace('s->port = 7;', 's->port = 7; "/* x */";'), 'a string that looks like a comment: a statement added (analysed)', 'analysis'],
+      [base.replace('s->port = 7;', 's->port = 7; "/* y */";'), "the string's text: not a comment's", 'parse'],
     ];
     for (const [text, what, how] of edits) {
       const quiet = index.quietAnswers;

@@ -1,4 +1,5 @@
 /** Character-level reading of C text shared by the lexical index (index/c-lexical.ts) and the parse rewrite (parse-text.ts). */
+import { blankedKeepingLines } from '../line-index.js';
 
 /** White space other than a line break (a line break ends a preprocessor line: the readers track it). */
 export function isSpaceInLine(c: number): boolean {
@@ -43,4 +44,14 @@ export function directiveEnd(text: string, i: number): number {
     else i++;
   }
   return n;
+}
+
+const COMMENT_OR_LITERAL = /"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+
+/**
+ * The text with its comments blanked (each character a space, line breaks kept: nothing moves); string and
+ * character literals are read as such, so a comment's delimiter inside one is text. An unclosed comment stays.
+ */
+export function commentsBlanked(text: string): string {
+  return text.replace(COMMENT_OR_LITERAL, (m) => (m[0] === '/' ? blankedKeepingLines(m) : m));
 }
