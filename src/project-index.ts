@@ -206,10 +206,14 @@ export class ProjectIndex {
     const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
     if (!quiet || quiet.file !== shown || quiet.changes !== this.changes || languageOf(shown) !== 'c') return undefined;
     const index = scanC(text);
-    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint && !this.unseenNames(quiet, text, index)) return undefined;
+    const unseen: { name: string; at: number }[] = [];
+    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint && !this.unseenNames(quiet, text, index, unseen)) return undefined;
     const parsed = parsedText(text, index.functions, quiet.kept);
     if (conditionsOf(text, parsed) !== quiet.conditions) return undefined;
-    const same = sameParseAfterSpaces(quiet.lastParse, parsed);
+    // A name nobody can observe in a plain declaration of its own is no token of the parse's, but for its diagnostics:
+    // the parse without the declaration is the last one when it is, and white space or comments aside, the same.
+    const declarations = unseen.map(({ name, at }) => declarationOf(parsed, at, name));
+    const same = sameParseAfterSpaces(quiet.lastParse, parsed) ?? (unseen.length && declarations.every((d) => d) ? sameParseAfterSpaces(quiet.lastParse, withBlanks(parsed, declarations as [number, number][])) : undefined);
     if (same) {
       quiet.lastParse = same;
       this.lastParseAnswers++;
@@ -234,7 +238,7 @@ export class ProjectIndex {
    * directory opened (by the arguments' text) or a call whose result must be checked (by its callee), and the
    * file had none. The diagnostics are those of the parse of the new text, as for any quiet answer.
    */
-  private unseenNames(quiet: QuietFile, text: string, index: CLexicalIndex): boolean {
+  private unseenNames(quiet: QuietFile, text: string, index: CLexicalIndex, places?: { name: string; at: number }[]): boolean {
     const { functions } = index;
     if (functions.length !== quiet.uses.length) return false;
     /** Each new name with where it must be declared: in its function's range, or outside every function. */
@@ -253,6 +257,7 @@ export class ProjectIndex {
       const at = onlyPlace(text, name);
       if (at === undefined) return false;
       const inside = f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
+      places?.push({ name, at });
       return inside && inCallFreeStatement(text, at, name) && !this.wordsOfOthers(quiet.file).has(name);
     });
   }
@@ -285,14 +290,7 @@ export class ProjectIndex {
       const span = declarationOf(text, at, name);
       if (span) blanked.push(span);
     }
-    if (!blanked.length) return undefined;
-    let out = '';
-    let from = 0;
-    for (const [a, b] of blanked.sort((x, y) => x[0] - y[0])) {
-      out += text.slice(from, a) + text.slice(a, b).replace(/[^\n]/g, ' ');
-      from = b;
-    }
-    return { text: out + text.slice(from), blanked };
+    return blanked.length ? { text: withBlanks(text, blanked), blanked } : undefined;
   }
 
   /** Every word of the project's texts but `file`'s (kept while they stay the same). */
@@ -442,6 +440,17 @@ function sameParseAfterSpaces(last: ParsedQuietly, parsed: string): ParsedQuietl
     if (last.diagnostics.some((d) => d.line !== undefined && d.line >= editLine)) return undefined;
   }
   return { parsed, code, diagnostics: last.diagnostics, errors: last.errors.map(([a, b]): [number, number] => (a >= to ? [a + delta, b + delta] : [a, b])) };
+}
+
+/** The text with these ranges blanked (line breaks kept). */
+function withBlanks(text: string, ranges: readonly [number, number][]): string {
+  let out = '';
+  let from = 0;
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+    out += text.slice(from, a) + text.slice(a, b).replace(/[^\n]/g, ' ');
+    from = b;
+  }
+  return out + text.slice(from);
 }
 
 /** A declaration of one variable, of a type of keywords, `struct`/`union`/`enum` tags or a `_t` name, with at most a constant, a character or a name for its value. */
