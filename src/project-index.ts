@@ -11,6 +11,8 @@ import { analyzeUnit, compareFindings, loadSources, type SourceFile, type UnitRe
 import { contentDigest, MemoryStore } from './engine/cache.js';
 import { PlacedMemory } from './engine/placed.js';
 import { editBetween, rememberTrees } from './parser.js';
+import { positionAt } from './fix/edit.js';
+import { blankedKeepingLines } from './line-index.js';
 import { UnitFinder } from './engine/units.js';
 import { displayPath, languageOf } from './files.js';
 import { diagnosticsOfParse, noreturnNamesInText } from './c/frontend.js';
@@ -248,18 +250,27 @@ export class ProjectIndex {
     });
     for (const u of index.topLevelUses) if (!quiet.topLevelUses.has(u)) added.push([u, undefined]);
     if (!added.length || namesShape(text, index, quiet) !== quiet.shape) return false;
-    const vocabulary: SelectionVocabulary = { noreturn: this.config.noreturn, inputFunctions: this.config.inputFunctions, calls: callVocabulary(this.config) };
     return added.every(([name, f]) => {
       // A type's keyword new to the top level (`static long n;`): the selection reads the top level's names only in a
       // file whose braces do not balance, and then only for privilege calls and the unit's functions.
       if (!f && !index.unbalanced && TYPE_WORDS.has(name)) return true;
-      if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || TYPE_WORDS.has(name) || selectionReadsName(name, vocabulary)) return false;
-      const at = onlyPlace(text, name);
+      const at = this.unobservedPlace(quiet.file, text, name);
       if (at === undefined) return false;
-      const inside = f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
       places?.push({ name, at });
-      return inside && inCallFreeStatement(text, at, name) && !this.wordsOfOthers(quiet.file).has(name);
+      return f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
     });
+  }
+
+  /**
+   * Where `name` stands in `text` (the file `shown`'s) when it is a name nobody can observe: in lower case, no keyword,
+   * none of the names the selection's tables or the vocabulary hold, written once in the text, in a statement or
+   * declaration that calls nothing (`inCallFreeStatement`), and named in no other text of the project.
+   */
+  private unobservedPlace(shown: string, text: string, name: string): number | undefined {
+    const vocabulary: SelectionVocabulary = { noreturn: this.config.noreturn, inputFunctions: this.config.inputFunctions, calls: callVocabulary(this.config) };
+    if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || TYPE_WORDS.has(name) || selectionReadsName(name, vocabulary)) return undefined;
+    const at = onlyPlace(text, name);
+    return at !== undefined && inCallFreeStatement(text, at, name) && !this.wordsOfOthers(shown).has(name) ? at : undefined;
   }
 
   /**
@@ -280,14 +291,10 @@ export class ProjectIndex {
     const index = scanC(text);
     const known = new Set([...old.topLevelUses, ...old.functions.flatMap((f) => [...f.uses])]);
     const added = new Set([...index.topLevelUses, ...index.functions.flatMap((f) => [...f.uses])].filter((u) => !known.has(u)));
-    if (!added.size) return undefined;
-    const vocabulary: SelectionVocabulary = { noreturn: this.config.noreturn, inputFunctions: this.config.inputFunctions, calls: callVocabulary(this.config) };
     const blanked: [number, number][] = [];
     for (const name of added) {
-      if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || TYPE_WORDS.has(name) || selectionReadsName(name, vocabulary)) continue;
-      const at = onlyPlace(text, name);
-      if (at === undefined || !inCallFreeStatement(text, at, name) || this.wordsOfOthers(shown).has(name)) continue;
-      const span = declarationOf(text, at, name);
+      const at = this.unobservedPlace(shown, text, name);
+      const span = at === undefined ? undefined : declarationOf(text, at, name);
       if (span) blanked.push(span);
     }
     return blanked.length ? { text: withBlanks(text, blanked), blanked } : undefined;
@@ -390,18 +397,12 @@ function inCallFreeStatement(text: string, at: number, name: string): boolean {
  * `blanked` ranges: its message, fix text or edit may then read that line (a fix is indented as the line is).
  */
 function readsBlankedLine(f: Finding, file: string, text: string, blanked: readonly [number, number][]): boolean {
-  const lines = blanked.map(([a, b]) => [lineOf(text, a), lineOf(text, b)] as const);
+  const lineOf = (offset: number): number => positionAt(text, offset).line;
+  const lines = blanked.map(([a, b]) => [lineOf(a), lineOf(b)] as const);
   const onLines = (from: number, to: number): boolean => lines.some(([a, b]) => from <= b && a <= to);
   if (f.loc.file === file && onLines(f.loc.line, f.loc.endLine)) return true;
   if (f.related.some((r) => r.loc.file === file && onLines(r.loc.line, r.loc.endLine))) return true;
-  return !!f.autofix?.edits.some((e) => e.file === file && onLines(lineOf(text, e.start), lineOf(text, e.end)));
-}
-
-/** The 1-based line of an offset. */
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return !!f.autofix?.edits.some((e) => e.file === file && onLines(lineOf(e.start), lineOf(e.end)));
 }
 
 /**
@@ -447,7 +448,7 @@ function withBlanks(text: string, ranges: readonly [number, number][]): string {
   let out = '';
   let from = 0;
   for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
-    out += text.slice(from, a) + text.slice(a, b).replace(/[^\n]/g, ' ');
+    out += text.slice(from, a) + blankedKeepingLines(text.slice(a, b));
     from = b;
   }
   return out + text.slice(from);
@@ -467,7 +468,8 @@ function declarationOf(text: string, at: number, name: string): [number, number]
   while (start > 0 && !/[;{}]/.test(text[start - 1]!)) start--;
   for (;;) {
     while (start < at && /\s/.test(text[start]!)) start++;
-    if (text.startsWith('/*', start) && text.indexOf('*/', start + 2) >= 0 && text.indexOf('*/', start + 2) < at) start = text.indexOf('*/', start + 2) + 2;
+    const close = text.startsWith('/*', start) ? text.indexOf('*/', start + 2) : -1;
+    if (close >= 0 && close < at) start = close + 2;
     else if (text.startsWith('//', start) && lineEnd(text, start) < at) start = lineEnd(text, start);
     else break;
   }

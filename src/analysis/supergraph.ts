@@ -4,7 +4,7 @@
  * across functions and files. Calls that are not inlined contribute their summary (input read, never returns).
  */
 import { ACCOUNT_PARAMETER, NOT_ROOT, type CallEvent, type CfgNode, type FunctionModel, type IdClass, type InputEvent, type PrivilegeEvent, type Test } from '../model.js';
-import { forwardFacts } from './flow.js';
+import { forwardFacts, reachable } from './flow.js';
 import { failureOnlyNodes } from './failure-regions.js';
 import { checkTime } from '../time-limit.js';
 import type { ProgramKind } from '../config.js';
@@ -557,24 +557,16 @@ function reclassifyRestores(g: Supergraph): void {
  */
 function returnsToRootInvoker(g: Supergraph): void {
   const toInvoker = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.direction === 'drop' && e.target === 'invoker';
-  const toAccount = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'permanent' && e.direction === 'drop' && e.target === 'other';
-  const returns = g.nodes.filter((n) => n.events.some((e) => toInvoker(e) && e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'permanent'));
+  const uidForGood = (e: PrivilegeEvent): boolean => e.kind === 'set-id' && e.idKind === 'uid' && e.scope === 'permanent';
+  const toAccount = (e: PrivilegeEvent): boolean => uidForGood(e) && e.kind === 'set-id' && e.direction === 'drop' && e.target === 'other';
+  const returns = g.nodes.filter((n) => n.events.some((e) => toInvoker(e) && uidForGood(e)));
   if (!returns.length || !g.nodes.some((n) => n.events.some(toAccount))) return;
   const rootCopies = new Set(g.nodes.flatMap((n) => n.origin.rootCopies?.map((c) => c.variable) ?? []));
   const testsRoot = (n: SuperNode): boolean => !!n.tests?.some((t) => 'variable' in t.subject && (t.subject.variable === NOT_ROOT || rootCopies.has(t.subject.variable)));
   const followedByAccountDrop = returns.some((start) => {
-    const at = start.events.findIndex((e) => toInvoker(e) && e.kind === 'set-id' && e.idKind === 'uid');
+    const at = start.events.findIndex((e) => toInvoker(e) && uidForGood(e));
     if (start.events.slice(at + 1).some(toAccount)) return true;
-    const seen = new Set<number>([start.id]);
-    const stack = [...start.succ];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const node = g.nodes[id]!;
-      if (node.events.some(toAccount)) return true;
-      if (!testsRoot(node)) stack.push(...node.succ);
-    }
+    for (const id of reachable(g.nodes, start.succ, testsRoot)) if (g.nodes[id]!.events.some(toAccount)) return true;
     return false;
   });
   if (!followedByAccountDrop) return;

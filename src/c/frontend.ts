@@ -422,7 +422,6 @@ function noreturnDeclarations(root: Node, source: string, declarations = descend
   return names;
 }
 
-/** How much of the file the parser could not make sense of. */
 /** Blocks at the top level of a file: function bodies whose head the parse did not join to them. */
 function orphanBlocks(root: Node): number {
   let count = 0;
@@ -431,12 +430,13 @@ function orphanBlocks(root: Node): number {
 }
 
 /**
- * The bytes inside ERROR nodes (an ERROR inside another counted once). Only nodes that hold an error are gone into,
- * and each node's parent is the one the walk came from: no `parent` lookup, which recurses in the parser runtime
- * over deep error recovery (parser.ts, MAX_ERROR_NESTING), and no walk of the error-free code.
+ * Where the parser could not make sense of the file: the ranges of its ERROR nodes (an ERROR inside another is in
+ * its range) and of its missing tokens (empty). Only nodes that hold an error are gone into, and each node's parent
+ * is the one the walk came from: no `parent` lookup, which recurses in the parser runtime over deep error recovery
+ * (parser.ts, MAX_ERROR_NESTING), and no walk of the error-free code.
  */
-/** The ranges of the ERROR nodes and missing tokens of a tree (its root has an error), going only into nodes that hold one. */
-function errorRangesIn(root: Node, out: [number, number][]): void {
+function errorRanges(root: Node): [number, number][] {
+  const out: [number, number][] = [];
   const work: Node[] = [root];
   while (work.length) {
     const node = work.pop()!;
@@ -446,21 +446,12 @@ function errorRangesIn(root: Node, out: [number, number][]): void {
     }
     for (const child of node.children) if (child?.hasError || child?.isMissing) work.push(child);
   }
+  return out;
 }
 
-function errorBytes(root: Node): number {
-  let total = root.type === 'ERROR' ? root.endIndex - root.startIndex : 0;
-  const work: [Node, boolean][] = [[root, root.type === 'ERROR']];
-  while (work.length) {
-    const [node, inError] = work.pop()!;
-    for (const child of node.children) {
-      if (!child?.hasError) continue;
-      const isError = child.type === 'ERROR';
-      if (isError && !inError) total += child.endIndex - child.startIndex;
-      work.push([child, isError]);
-    }
-  }
-  return total;
+/** How much of the file the parser could not make sense of: the bytes in its error ranges. */
+function errorBytes(ranges: readonly [number, number][]): number {
+  return ranges.reduce((n, [a, b]) => n + b - a, 0);
 }
 
 /**
@@ -595,15 +586,16 @@ function parseForAnalysis(parser: Parser, path: string, source: string, deadline
   if (!tree) return null;
   let flattened = false;
   if (tree.rootNode.hasError) {
-    if (errors) errorRangesIn(tree.rootNode, errors);
+    const firstErrors = errorRanges(tree.rootNode);
     // Conditionals that split the syntax can wreck the whole parse: retry with one branch of each, the Unix build's.
     const unixText = parseReadyText(unixBranchOnly(source), macros);
     const retry = parseBefore(parser, unixText, deadline, { memoryKey: `${path}\0unix build`, from: { tree, text: parsedText } });
-    if (retry?.rootNode.hasError && errors) errorRangesIn(retry.rootNode, errors);
+    const retryErrors = retry ? errorRanges(retry.rootNode) : [];
+    errors?.push(...firstErrors, ...retryErrors);
     // A function head split by `#if` (`#if A int f(x, y) #else int f(x) #endif { … }`) parses with made-up `;`s
     // only, no ERROR bytes: its body is left as a block outside any function. A retry without such a block wins.
-    const before = errorBytes(tree.rootNode);
-    const after = retry ? errorBytes(retry.rootNode) : Infinity;
+    const before = errorBytes(firstErrors);
+    const after = retry ? errorBytes(retryErrors) : Infinity;
     if (retry && (after < before || (after === before && orphanBlocks(tree.rootNode) > orphanBlocks(retry.rootNode)))) {
       tree.delete();
       tree = retry;
