@@ -231,28 +231,25 @@ export function headerControlMacros(sources: readonly { path: string; text: stri
   return new Map([...found].filter((e): e is [string, MacroDefinition] => e[1] !== null));
 }
 
-/** A header's function-like macros of the branches a Unix build compiles, in order. */
-const functionMacrosIn = perText((text: string): [string, MacroDefinition][] => {
+/** A header's macro definitions of the branches a Unix build compiles, in order (object-like ones without `params`). */
+const definitionsIn = perText((text: string): [string, MacroDefinition][] => {
   const leftOut = branchesLeftOut(text);
   const found: [string, MacroDefinition][] = [];
   for (const m of text.matchAll(DEFINE)) {
     const [, name, params, body] = m;
-    if (params === undefined || leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
-    found.push([name!, { params: params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() }]);
+    if (leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
+    found.push([name!, { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() }]);
   }
   return found;
 });
 
+/** A header's function-like macros of the branches a Unix build compiles, in order. */
+function functionMacrosIn(text: string): [string, MacroDefinition][] {
+  return definitionsIn(text).filter(([, d]) => d.params !== undefined);
+}
+
 /** A header's control macros, in order (remembered per text in an editor's host). */
 const controlMacrosIn = perText((text: string): [string, MacroDefinition][] => {
   if (!JUMP_WORDS.test(text)) return [];
-  const leftOut = branchesLeftOut(text);
-  const found: [string, MacroDefinition][] = [];
-  for (const m of text.matchAll(DEFINE)) {
-    const [, name, params, body] = m;
-    if (!JUMP_WORDS.test(body!) || leftOut.some(([start, end]) => m.index >= start && m.index < end)) continue;
-    const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: body!.trim() };
-    if (controlMacro(name!, definition)) found.push([name!, definition]);
-  }
-  return found;
+  return definitionsIn(text).filter(([name, d]) => JUMP_WORDS.test(d.body) && controlMacro(name, d) !== undefined);
 });
