@@ -37,6 +37,12 @@ const BINARY_LEVELS: readonly (readonly string[])[] = [['|'], ['^'], ['&'], ['<<
 const TOKEN = /\s*(0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|[|^&+\-*/%~!()])/y;
 
 /**
+ * What `integerExpression`'s parser throws at the first thing that is not a constant: one object, made once (an
+ * error made at each throw records the stack, and most of a large tree's macros are no constant).
+ */
+const NOT_CONSTANT = new RangeError('not a constant');
+
+/**
  * The value of a constant integer expression over numbers and `known` names (`(1u << 4) | M_ERRNO`), or undefined
  * when it names anything else, casts, or leaves the safe integers. Shifts stay below 32 bits, as C's int would.
  */
@@ -48,7 +54,7 @@ function integerExpression(text: string, known: ReadonlyMap<string, number>): nu
   if (!tokens.length || tokens.join('').length !== text.replace(/\s+/g, '').length) return undefined;
   let at = 0;
   const fail = (): never => {
-    throw new RangeError('not a constant');
+    throw NOT_CONSTANT;
   };
   const primary = (): number => {
     const t = tokens[at++] ?? fail();
@@ -61,7 +67,9 @@ function integerExpression(text: string, known: ReadonlyMap<string, number>): nu
     if (t === '+') return primary();
     if (t === '~') return ~primary();
     if (t === '!') return primary() === 0 ? 1 : 0;
-    const n = /^[A-Za-z_]/.test(t) ? known.get(t) : numberOf(t, known);
+    // A name or a number; an operator out of place (`*`, `a | | b`) is none (and numberOf would read it as an
+    // expression again, without end).
+    const n = /^[A-Za-z_]/.test(t) ? known.get(t) : /^\d/.test(t) ? numberOf(t, known) : undefined;
     return n ?? fail();
   };
   const apply = (op: string, a: number, b: number): number => {
@@ -90,8 +98,9 @@ function integerExpression(text: string, known: ReadonlyMap<string, number>): nu
   try {
     const v = binary(0);
     return at === tokens.length && Number.isSafeInteger(v) ? v : undefined;
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e === NOT_CONSTANT) return undefined;
+    throw e;
   }
 }
 
