@@ -117,6 +117,21 @@ describe('parsing only what can matter', () => {
     expect([...fn!.assigns].sort()).toEqual(['count', 'last', 'level', 'mode', 'run_as', 'st.f->g', 'table', 'target']);
   });
 
+  it('reads from every function\'s text the calls it hands a struct pointer parameter to, whole', () => {
+    const text = [
+      'int parse(int argc, char **argv, struct opts *o, const char *name, void *arg, int (*cb)(void *)) {',
+      '\tif (check(o) && argc > 1) fill(argc, (void *)o, argv);',
+      '\tlog_value(o->user); show(name); copy(*o); trace(&o); cb(argv);',
+      '\tnested(outer(arg), 1);',
+      '\treturn 0;',
+      '}',
+      '',
+    ].join('\n');
+    const [fn] = scanC(text).functions;
+    // `o->user`, `*o` and `&o` are not the pointer; `name` and `argv` point to characters; `cb` is a function.
+    expect([...fn!.handsPointerTo].sort()).toEqual(['check', 'fill', 'outer']);
+  });
+
   it('writes fixes with the project\'s way of dying, counted in every file, parsed or not', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'privlint-die-'));
     writeFileSync(

@@ -51,6 +51,11 @@ export interface LexicalFunction {
    * table-driven setter): which field, a scanner cannot tell.
    */
   fields: Set<string>;
+  /**
+   * The names it calls with one of its struct pointer parameters as a whole argument (`fill(c, argv)` for `struct
+   * config *c`; not `c->user`, nor `*c`): a callee the unit does not define may set any of the struct's fields.
+   */
+  handsPointerTo: Set<string>;
   /** How many arguments it takes (`variadic`: at least `count`, for `...`); absent for `()`, which says nothing. */
   arity?: Arity;
 }
@@ -225,7 +230,7 @@ export function scanC(text: string): CLexicalIndex {
   function openTopLevel(at: number): void {
     const fn = functionHead(head);
     if (fn) {
-      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), calls: new Set(), callCounts: new Map(), directoryPath: false, params: fn.params, arity: fn.arity, callsParameter: false, lastCall: undefined, returns: false, isStatic: head.some((t) => t.kind === 'ident' && t.text === 'static'), body: newBody() };
+      current = { name: fn.name, start: headStart, uses: new Set(head.filter((t) => t.kind === 'ident').map((t) => t.text)), calls: new Set(), callCounts: new Map(), directoryPath: false, params: fn.params, arity: fn.arity, callsParameter: false, lastCall: undefined, returns: false, isStatic: head.some((t) => t.kind === 'ident' && t.text === 'static'), body: newBody(fn.pointerParams) };
     }
     void at;
   }
@@ -237,7 +242,7 @@ export function scanC(text: string): CLexicalIndex {
       const assigns = new Set([...body.assigned].filter((n) => !body.declared.has(base(n)) && !params.has(base(n))));
       const fields = new Set([...body.assigned].flatMap((n) => /(?:\.|->)([A-Za-z_]\w*)$/.exec(n)?.[1] ?? []));
       if (WRITE_THROUGH_PARENTHESES.test(text.slice(start, end))) fields.add(ANY_FIELD);
-      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns, fields, ...(arity ? { arity } : {}) });
+      functions.push({ name, start, end, uses, calls, callCounts, directoryPath, callsParameter, lastCall, returns, isStatic, assigns, fields, handsPointerTo: body.handed, ...(arity ? { arity } : {}) });
       current = undefined;
     }
     resetHead(end);
@@ -279,14 +284,20 @@ interface BodyTokens {
   typed: boolean;
   /** Parentheses open in the body. */
   parens: number;
+  /** For each parenthesis open, the name it calls (`fill(`), or undefined (a condition, a cast, a grouping). */
+  opened: (string | undefined)[];
+  /** The function's parameters declared as pointers to something other than characters (`struct config *c`). */
+  pointerParams: ReadonlySet<string>;
+  /** The names called with one of those as a whole argument (`LexicalFunction.handsPointerTo`). */
+  handed: Set<string>;
   /** In a declaration statement: the parentheses and braces open where it began (its declarators' commas are there). */
   declaring: { parens: number; depth: number } | undefined;
   /** After such a comma: the next name (past `*`) is declared too. */
   nextDeclared: boolean;
 }
 
-function newBody(): BodyTokens {
-  return { assigned: new Set(), declared: new Set(), prev: '{', beforeStars: '', typeish: true, typed: false, parens: 0, declaring: undefined, nextDeclared: false };
+function newBody(pointerParams: ReadonlySet<string>): BodyTokens {
+  return { assigned: new Set(), declared: new Set(), prev: '{', beforeStars: '', typeish: true, typed: false, parens: 0, opened: [], pointerParams, handed: new Set(), declaring: undefined, nextDeclared: false };
 }
 
 const ASSIGNING = /^(?:=(?!=)|[-+*/%&|^]=|<<=|>>=|\+\+|--)/;
@@ -312,6 +323,7 @@ function bodyWord(b: BodyTokens, word: string, text: string, end: number, depth:
     return;
   }
   b.typed = true;
+  if (b.pointerParams.has(word) && prev !== '*' && prev !== '&') handedWhole(b, word, text, end);
   if (prev === '++' || prev === '--') {
     b.assigned.add(word);
     return;
@@ -351,6 +363,22 @@ function bodyWord(b: BodyTokens, word: string, text: string, end: number, depth:
   b.assigned.add(assigned);
 }
 
+/**
+ * A pointer parameter named at `end` (just past it): when it is a whole argument of a call (followed by `,` or
+ * `)`, not by a field or a subscript), the call is recorded as handed it.
+ */
+function handedWhole(b: BodyTokens, word: string, text: string, end: number): void {
+  const next = nextNonSpace(text, end);
+  if (next !== 44 && next !== RPAREN) return;
+  // The innermost call open (past a cast's or a grouping's parentheses: `fill((void *)c)`).
+  for (let k = b.opened.length - 1; k >= 0; k--) {
+    const callee = b.opened[k];
+    if (callee === undefined) continue;
+    b.handed.add(callee);
+    return;
+  }
+}
+
 /** Punctuation in a body at `i`: the state of `BodyTokens`; how many characters the token takes. */
 function bodyPunctuation(b: BodyTokens, text: string, i: number, c: number, depth: number): number {
   const next = text.charCodeAt(i + 1);
@@ -365,15 +393,20 @@ function bodyPunctuation(b: BodyTokens, text: string, i: number, c: number, dept
     b.declaring = undefined;
     b.nextDeclared = false;
   } else b.typeish = false;
-  if (c === LPAREN) b.parens++;
-  else if (c === RPAREN) b.parens--;
+  if (c === LPAREN) {
+    b.parens++;
+    b.opened.push(prev !== '' && isIdentStart(prev.charCodeAt(0)) && !KEYWORDS.has(prev) ? prev : undefined);
+  } else if (c === RPAREN) {
+    b.parens--;
+    b.opened.pop();
+  }
   if (c === 44 && b.declaring && b.declaring.parens === b.parens && b.declaring.depth === depth) b.nextDeclared = true;
   b.prev = token;
   return token.length;
 }
 
 /** The function a top-level `{` opens, from the tokens of its declaration's head; undefined for types and initialisers. */
-function functionHead(head: HeadToken[]): { name: string; params: Set<string>; arity: Arity | undefined } | undefined {
+function functionHead(head: HeadToken[]): { name: string; params: Set<string>; pointerParams: Set<string>; arity: Arity | undefined } | undefined {
   if (!head.length) return undefined;
   let parenDepth = 0;
   for (let k = 0; k < head.length; k++) {
@@ -392,7 +425,7 @@ function functionHead(head: HeadToken[]): { name: string; params: Set<string>; a
     if (t.kind === '(') parenDepth++;
     else if (t.kind === ')') parenDepth--;
     else if (parenDepth === 0 && t.kind === 'ident' && head[k + 1]!.kind === '(' && !HEAD_MACROS.test(t.text) && !KEYWORDS.has(t.text)) {
-      return { name: t.text, params: parameterNames(head, k + 1), arity: arityOf(head, k + 1) };
+      return { name: t.text, params: parameterNames(head, k + 1), pointerParams: pointerParameters(head, k + 1), arity: arityOf(head, k + 1) };
     }
   }
   return undefined;
@@ -422,6 +455,39 @@ function parameterNames(head: HeadToken[], open: number): Set<string> {
     }
   }
   if (lastIdent) names.add(lastIdent);
+  return names;
+}
+
+/**
+ * The parameters the list starting at `open` declares as pointers to something other than characters (`struct
+ * config *c`, `void *arg`; not `char *name`, `const char **argv`, nor a function pointer): those whose fields a
+ * callee handed them may set.
+ */
+function pointerParameters(head: HeadToken[], open: number): Set<string> {
+  const names = new Set<string>();
+  let parenDepth = 0;
+  let words: string[] = [];
+  let star = false;
+  let nested = false;
+  const end = (): void => {
+    if (star && !nested && words.length >= 2 && !words.includes('char')) names.add(words.at(-1)!);
+    words = [];
+    star = false;
+    nested = false;
+  };
+  for (let k = open; k < head.length; k++) {
+    const t = head[k]!;
+    if (t.kind === '(') {
+      parenDepth++;
+      if (parenDepth > 1) nested = true;
+    } else if (t.kind === ')') {
+      parenDepth--;
+      if (parenDepth === 0) break;
+    } else if (parenDepth === 1 && t.kind === 'ident') words.push(t.text);
+    else if (parenDepth === 1 && t.text === '*') star = true;
+    else if (parenDepth === 1 && t.text === ',') end();
+  }
+  end();
   return names;
 }
 
@@ -491,7 +557,7 @@ function nextNonSpace(text: string, i: number): number {
  */
 export function lexicalFingerprint(text: string, noreturnNames: (text: string) => string[], index: CLexicalIndex = scanC(text)): string {
   return JSON.stringify([
-    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic, [...f.assigns], [...f.fields], f.arity ?? null]),
+    index.functions.map((f) => [f.name, [...f.uses], [...f.callCounts], f.directoryPath, f.callsParameter, f.lastCall ?? null, f.returns, f.isStatic, [...f.assigns], [...f.fields], [...f.handsPointerTo], f.arity ?? null]),
     index.macros,
     [...index.topLevelUses],
     index.unbalanced,

@@ -11,7 +11,7 @@ import { vocabularyPrivilegeNames, wrappersOf, type CallVocabulary } from '../ca
 import type { MacroModel } from '../model.js';
 import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
 import { BUILTIN_NORETURN, type LexicalDefinition } from '../analysis/project.js';
-import { scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
+import { ANY_FIELD, scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
 import { callsMember, memberFunctions } from '../c/members.js';
 import { treesRemembered } from '../parser.js';
 import { wordsOf } from '../text-memory.js';
@@ -102,17 +102,19 @@ export function callCountsOf(sources: SelectableSource[]): Map<string, [number, 
  */
 export function definitionsOf(sources: SelectableSource[]): Map<string, LexicalDefinition[]> {
   const found = new Map<string, LexicalDefinition[]>();
-  const called: [LexicalDefinition, Set<string>][] = [];
+  const called: [LexicalDefinition, Set<string>, Set<string>][] = [];
   for (const src of sources) if (src.language === 'c') for (const f of scanned(src).functions) {
     const list = found.get(f.name) ?? [];
     const def: LexicalDefinition = { file: src.path, isStatic: f.isStatic, ...(f.assigns.size ? { assigns: [...f.assigns] } : {}), ...(f.fields.size ? { fields: [...f.fields] } : {}), ...(f.arity ? { arity: f.arity } : {}) };
     list.push(def);
     found.set(f.name, list);
-    called.push([def, f.calls]);
+    called.push([def, f.calls, f.handsPointerTo]);
   }
-  for (const [def, calls] of called) {
+  for (const [def, calls, handsPointerTo] of called) {
     const own = [...calls].filter((c) => found.has(c));
     if (own.length) def.calls = own;
+    // A struct handed to a function the unit does not define (a library's, another program's): any field may be set.
+    if ([...handsPointerTo].some((c) => !found.has(c))) def.fields = [...(def.fields ?? []), ANY_FIELD];
   }
   return found;
 }
@@ -133,7 +135,7 @@ export function definitionsDigest(sources: SelectableSource[]): string {
     const index = scanned(src);
     let digest = definitionDigests.get(index);
     if (digest === undefined) {
-      digest = contentDigest(JSON.stringify(index.functions.map((f) => [f.name, f.isStatic, [...f.assigns], [...f.fields], [...f.calls], [...f.callCounts], f.arity ?? null])));
+      digest = contentDigest(JSON.stringify(index.functions.map((f) => [f.name, f.isStatic, [...f.assigns], [...f.fields], [...f.handsPointerTo], [...f.calls], [...f.callCounts], f.arity ?? null])));
       definitionDigests.set(index, digest);
     }
     parts.push(src.path, digest);
@@ -247,13 +249,17 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
     edges.set(name, list);
   };
   const texts = new Map(sources.map((s) => [s.path, s.text]));
+  const throughMacro = macroCallees(allMacros);
   /** Member calls, added once every direct edge is in (a name a function also calls directly is not added twice). */
   const memberUses: [Located, string[]][] = [];
+  /** Calls made through a function-like macro, added with the member calls (after the direct edges, for the same reason). */
+  const macroUses: [Located, string, boolean][] = [];
   for (const f of all) for (const u of f.uses) {
     if (byName.has(u) && u !== f.name) {
       addEdge(usersOf, u, f, true);
       if (f.calls.has(u)) addEdge(callersOf, u, f, true);
     }
+    for (const v of throughMacro(u)) if (byName.has(v) && v !== f.name) macroUses.push([f, v, f.calls.has(u)]);
     // A call through a struct member the unit stores functions in uses and calls each of them (`auth->check(…)`).
     const stored = members.size ? members.get(u) : undefined;
     if (stored && callsMember(texts.get(f.file)!.slice(f.start, f.end), u)) memberUses.push([f, stored]);
@@ -261,6 +267,10 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   for (const [f, stored] of memberUses) for (const name of stored) if (name !== f.name) {
     addEdge(usersOf, name, f);
     addEdge(callersOf, name, f);
+  }
+  for (const [f, name, called] of macroUses) {
+    addEdge(usersOf, name, f);
+    if (called) addEdge(callersOf, name, f);
   }
   const closeOver = (edges: Map<string, Located[]>, seed: Iterable<Located>): Set<Located> => {
     const found = new Set(seed);
@@ -365,7 +375,7 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   while (work.length) {
     const f = work.pop()!;
     const launching = dying.has(f.name);
-    for (const u of takesFunctions(f) ? f.uses : f.calls) for (const callee of byName.get(u) ?? []) {
+    for (const u of withMacroCallees(takesFunctions(f) ? f.uses : f.calls, throughMacro)) for (const callee of byName.get(u) ?? []) {
       if (relevant.has(callee)) continue;
       // and functions that call a function pointer they are handed (`ngx_spawn_process(cycle, proc, …)`)
       const toExec = launching && (execs(callee) || [...callee.calls].some((c) => byName.get(c)?.some(execs)));
@@ -380,6 +390,41 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   // returns to (the project resolves such globals from every parsed file's id variables).
   for (const f of all) if (usesAny(f, ID_GETTERS)) relevant.add(f);
   return relevant;
+}
+
+/**
+ * The names a call of each function-like macro calls: those its body calls, and theirs in turn where they are
+ * macros too (`fatal(m)` for `#define fatal(m) die2(111, m)` and `#define die2(c, m) say_and_exit((c), (m), 0)`:
+ * `die2`, `say_and_exit`). A name that is no macro calls nothing here.
+ */
+function macroCallees(macros: readonly MacroModel[]): (name: string) => ReadonlySet<string> {
+  const bodies = new Map<string, string[]>();
+  for (const m of macros) (bodies.get(m.name) ?? bodies.set(m.name, []).get(m.name)!).push(m.body);
+  const known = new Map<string, Set<string>>();
+  const none: ReadonlySet<string> = new Set();
+  const callees = (name: string): ReadonlySet<string> => {
+    const list = bodies.get(name);
+    if (!list) return none;
+    let out = known.get(name);
+    if (out) return out;
+    known.set(name, (out = new Set())); // a macro that names itself calls nothing more
+    for (const body of list) for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      const called = m[1]!;
+      if (called === name || out.has(called)) continue;
+      out.add(called);
+      for (const deeper of callees(called)) out.add(deeper);
+    }
+    return out;
+  };
+  return callees;
+}
+
+/** `names` and the names the macros among them call (`macroCallees`). */
+function* withMacroCallees(names: Iterable<string>, throughMacro: (name: string) => ReadonlySet<string>): Iterable<string> {
+  for (const name of names) {
+    yield name;
+    yield* throughMacro(name);
+  }
 }
 
 /** The last choice of relevant functions in an editor's host: what it was made from, and where the chosen were. */
