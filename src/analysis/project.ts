@@ -1106,7 +1106,9 @@ export class Project {
 
   /**
    * Every path from the node returns a failure (`return -1;`, `return false;`) or ends the process, through nothing
-   * but calls (a log line): no privilege change, no loop.
+   * but calls that report (a log line): no privilege change, no loop. In C a report writes a message (a string
+   * literal among its arguments: `syslog(LOG_ERR, "…")`, `fprintf(stderr, _("…"))`); a call with none is work
+   * (`serve(); exit(1);` of a daemon whose loop returns only on an error, a helper that execs a shell).
    */
   private failsFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>()): boolean {
     const known = memo.get(id);
@@ -1116,7 +1118,7 @@ export class Project {
     let result: boolean;
     if (n.kind === 'return') result = n.returnsFailure === true;
     else if (this.isDyingNode(n)) result = this.diesFrom(fn, id, new Map(), true);
-    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call')) result = false;
+    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' || (fn.language === 'c' && !e.args.some((a) => a.literal)))) result = false;
     else result = n.succ.length > 0 && n.succ.every((s) => this.failsFrom(fn, s, memo));
     memo.set(id, result);
     return result;
