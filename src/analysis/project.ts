@@ -1106,21 +1106,25 @@ export class Project {
 
   /**
    * Every path from the node returns a failure (`return -1;`, `return false;`) or ends the process, through nothing
-   * but calls that report (a log line): no privilege change, no loop. In C a report writes a message (a string
-   * literal among its arguments: `syslog(LOG_ERR, "…")`, `fprintf(stderr, _("…"))`); a call with none is work
-   * (`serve(); exit(1);` of a daemon whose loop returns only on an error, a helper that execs a shell).
+   * but calls (a log line): no privilege change, no loop. In C, a path that ends the process after a call that writes
+   * no message (no string literal among its arguments) did work first (`serve(); exit(1);` of a daemon whose loop
+   * returns only on an error, a helper that execs a shell, then `_exit(111)`): that end is no report of a failure.
    */
-  private failsFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>()): boolean {
-    const known = memo.get(id);
+  private failsFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>(), worked = false): boolean {
+    const key = worked ? -1 - id : id;
+    const known = memo.get(key);
     if (known !== undefined) return known;
-    memo.set(id, false);
+    memo.set(key, false);
     const n = fn.cfg.nodes[id]!;
     let result: boolean;
     if (n.kind === 'return') result = n.returnsFailure === true;
-    else if (this.isDyingNode(n)) result = this.diesFrom(fn, id, new Map(), true);
-    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' || (fn.language === 'c' && !e.args.some((a) => a.literal)))) result = false;
-    else result = n.succ.length > 0 && n.succ.every((s) => this.failsFrom(fn, s, memo));
-    memo.set(id, result);
+    else if (this.isDyingNode(n)) result = !worked && this.diesFrom(fn, id, new Map(), true);
+    else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call')) result = false;
+    else {
+      const works = worked || (fn.language === 'c' && n.events.some((e) => e.kind === 'call' && !e.args.some((a) => a.literal)));
+      result = n.succ.length > 0 && n.succ.every((s) => this.failsFrom(fn, s, memo, works));
+    }
+    memo.set(key, result);
     return result;
   }
 

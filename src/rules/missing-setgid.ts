@@ -77,7 +77,7 @@ export const missingSetgid: Rule = {
  * value (not `gid > 100`), and whose zero branch is not also the one taken when the target is unset (a falsy
  * option in JavaScript).
  */
-function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: SuperNode, index: number) => Set<string> | undefined) | undefined {
+function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: SuperNode, index: number, flags: ReadonlyMap<string, boolean>) => Set<string> | undefined) | undefined {
   const targets = new Map<FunctionModel, Set<string>>();
   // Tests and targets as the function writes them (not bound to what a caller passed): both in its own names.
   for (const n of g.nodes) for (const e of n.origin.events) {
@@ -87,7 +87,7 @@ function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: Supe
     set.add(e.targetText);
   }
   if (!targets.size) return undefined;
-  return (facts, node, index) => {
+  return (facts, node, index, flags) => {
     if (!facts.has(GID_KEPT) || node.origin.kind !== 'cond' || !node.origin.tests || node.succ.length !== 2) return undefined;
     const own = targets.get(node.fn);
     if (!own) return undefined;
@@ -103,6 +103,9 @@ function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: Supe
       if (t.alsoWhenAbsent || typeof t.whenNull !== 'boolean' || typeof t.whenFails !== 'boolean' || typeof t.whenPositive !== 'boolean') continue;
       if (t.whenFails !== t.whenPositive || t.whenNull === t.whenPositive) continue;
       if (index !== (t.whenNull ? 0 : 1)) continue;
+      // Known to be 0 before the test, the target is the program's own default (`gid_t gid = 0;` kept when no group
+      // was given), not an account's group that is root's: the gid stays 0 while the uid drops.
+      if (flags.get(t.subject.variable) === false) continue;
       const out = new Set(facts);
       out.delete(GID_KEPT);
       return out;

@@ -136,8 +136,11 @@ interface Walk {
    */
   transfer: (facts: Set<string>, ev: PrivilegeEvent, notRoot: boolean) => void;
   visit: (ev: PrivilegeEvent, before: ReadonlySet<string>, node: SuperNode, flags: ReadonlyMap<string, boolean>) => void;
-  /** What an edge tells (a branch of a test): new facts for it, or undefined when it changes nothing. */
-  edge?: (facts: ReadonlySet<string>, node: SuperNode, index: number) => Set<string> | undefined;
+  /**
+   * What an edge tells (a branch of a test): new facts for it, or undefined when it changes nothing. `flags`: those
+   * known after the node (before the branch's own refinement).
+   */
+  edge?: (facts: ReadonlySet<string>, node: SuperNode, index: number, flags: ReadonlyMap<string, boolean>) => Set<string> | undefined;
   rootAware?: boolean;
 }
 
@@ -377,7 +380,7 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
         ? carried
         : carried.map((f, w) => {
             // Refined facts are made one object with their equals too, so that the next node meets them again as one.
-            const refined = walks[w]!.edge?.(f, node, index);
+            const refined = walks[w]!.edge?.(f, node, index, flags);
             return refined ? shared(refined) : f;
           });
       arrive(s, { facts: outFacts, flags: liveOnly(g, s, along) });
