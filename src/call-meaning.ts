@@ -92,6 +92,9 @@ export function standardCallEvent<N>(name: string, api: string, args: N[], r: Ar
       const saved = r.idClass(args[2]);
       const target = r.idClass(args[1]) === 'unchanged' ? args[0] : args[1];
       const privileged = (c: string): boolean => c === 'root' || c === 'saved-effective';
+      // `setresuid(-1, -1, 0)` changes neither the real nor the effective id: it only keeps root within reach as the
+      // saved id (a restore made possible, not made), whose failure leaves the process with less: no privilege event.
+      if (r.idClass(args[0]) === 'unchanged' && r.idClass(args[1]) === 'unchanged' && privileged(saved)) return undefined;
       const savedPrivileged = saved === 'unchanged' || (privileged(saved) && !privileged(r.idClass(target)));
       return r.setId(name === 'setresuid' ? 'uid' : 'gid', api, savedPrivileged ? 'effective' : 'permanent', target);
     }
