@@ -54,6 +54,11 @@ export class ResultJudge {
    * after catching the exception (`catch { return false; }`).
    */
   private readonly nodeChannels = new Map<FunctionModel, { throws: boolean; value?: 0 | null }>();
+  /**
+   * (C) Status functions that return 0 for a failure and a positive number otherwise (`if (setgid(g) == -1) return
+   * 0; … return 1;`): their callers' tests read 0 as the failure (`if (!become(…)) return 0;`).
+   */
+  private readonly zeroOnFailure = new Set<FunctionModel>();
   private readonly cycles = new Map<FunctionModel, Set<number>>();
 
   constructor(private readonly project: Project) {
@@ -71,6 +76,7 @@ export class ResultJudge {
         for (const node of fn.cfg.nodes) for (const ev of node.events) {
           if (!this.statusFunctions.has(fn) && this.needsCheck(fn, ev) && returnsStatus(this.judge(fn, ev))) {
             this.statusFunctions.set(fn, this.underlying(fn, ev));
+            if (this.returnsZeroOnFailure(fn)) this.zeroOnFailure.add(fn);
             changed = true;
           }
         }
@@ -233,7 +239,50 @@ export class ResultJudge {
       const pieces = this.nodePieces(fn, ev).map((p) => p.verdict);
       return pieces.find((v) => v.status === 'unchecked') ? worst(pieces) : (pieces.find((v) => v.status === 'returned') ?? CHECKED);
     }
-    return this.judgeResult(fn, ev, ev.result);
+    return this.judgeResult(fn, ev, ev.result, this.failsAsZero(fn, ev) ? 0 : undefined);
+  }
+
+  /** (C) A call of a status function that returns 0 for a failure (`zeroOnFailure`). */
+  private failsAsZero(fn: FunctionModel, ev: PrivilegeEvent): boolean {
+    if (ev.kind !== 'call' || !this.zeroOnFailure.size) return false;
+    const callee = this.statusCallee(fn, ev);
+    return callee !== undefined && this.zeroOnFailure.has(callee);
+  }
+
+  /**
+   * (C) Every failure branch of the function's checked calls goes straight (through nothing but calls: a log line)
+   * to `return 0;`, and the function returns a positive constant elsewhere, never a negative one: 0 is its failure.
+   */
+  private returnsZeroOnFailure(fn: FunctionModel): boolean {
+    const { nodes } = fn.cfg;
+    const returns = nodes.filter((n) => n.kind === 'return' && n.returnsValue);
+    if (!returns.some((n) => (n.returnsConstant ?? 0) > 0) || returns.some((n) => (n.returnsConstant ?? 0) < 0)) return false;
+    /** The constant returned straight from a node, if it leads to a return through nothing but calls; 'dies' at an end of the process. */
+    const returnedFrom = (id: number): number | 'dies' | undefined => {
+      const seen = new Set<number>();
+      for (let n = nodes[id]; n && !seen.has(n.id); n = nodes[n.succ[0]!]) {
+        seen.add(n.id);
+        if (this.project.isDyingNode(n)) return 'dies';
+        if (n.kind === 'return') return n.returnsConstant;
+        if (n.succ.length !== 1 || n.events.some((e) => e.kind !== 'call')) return undefined;
+      }
+      return undefined;
+    };
+    let zeros = 0;
+    for (const n of nodes) {
+      if (n.kind !== 'cond' || n.succ.length !== 2) continue;
+      for (const e of n.events) {
+        if (!this.needsCheck(fn, e)) continue;
+        const t = n.tests?.find((t) => 'event' in t.subject && t.subject.event === e.id);
+        const fails = this.failsAsZero(fn, e) ? t?.whenNull : t?.whenFails;
+        if (typeof fails !== 'boolean') continue;
+        const value = returnedFrom(n.succ[fails ? 0 : 1]!);
+        if (value === 'dies') continue;
+        if (value !== 0) return false;
+        zeros++;
+      }
+    }
+    return zeros > 0;
   }
 
   /**
