@@ -54,7 +54,20 @@ function parameterNames(fnDecl: Node): string[] {
 
 
 /** Text that can hold an id getter's call (`getuid()`, `x_geteuid()`, `getpwuid(`): without it there is nothing to find. */
-const ID_GETTER_TEXT = /get(?:e?[ug]id|pwuid(?:_r)?)\s*\(/;
+const ID_GETTER_TEXT = /get(?:e?[ug]id|res[ug]id|pwuid(?:_r)?)\s*\(/;
+
+/**
+ * `getresuid(&r, &e, &s)` (and getresgid): the real id read into the first, the effective and the saved ids into
+ * the others: the ids the process had, put back by a restore (`setresuid(r, e, s)` after borrowing root).
+ */
+function savedIdsReadBy(call: Node, uidOnly: boolean): [string, IdClass][] {
+  const callee = calleeName(call) ?? '';
+  if (callee !== 'getresuid' && (uidOnly || callee !== 'getresgid')) return [];
+  return callArguments(call).flatMap((a, i): [string, IdClass][] => {
+    const m = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(unwrap(a).text.trim());
+    return m ? [[m[1]!, i === 0 ? 'invoker' : 'saved-effective']] : [];
+  });
+}
 
 /** A getter of the process's user ids (`getuid`, `geteuid`, a project's `x_getuid`), not of its group ids. */
 const UID_GETTER = /(?:^|_)gete?uid$/;
@@ -103,6 +116,7 @@ function idVariables(root: Node, text = root.text, nodes?: Node[], uidOnly = fal
   const found = nodes ?? descendantsOfType(root, ['call_expression', 'assignment_expression']);
   for (const call of found) {
     if (call.type !== 'call_expression') continue;
+    for (const [name, cls] of savedIdsReadBy(call, uidOnly)) names.set(name, names.has(name) && names.get(name) !== cls ? 'other' : cls);
     const cls = getterClassOf(call);
     if (!cls || (uidOnly && !UID_GETTER.test(calleeName(call) ?? ''))) continue;
     let p = call.parent;
