@@ -1,6 +1,6 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
-import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, VALUE_CLASSES, type PrivilegeEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
+import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, VALUE_CLASSES, type PrivilegeEvent, type SetIdEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
 import { cycleComponents, immediatePostdominators, RankedWork, reachable, reversePostorder } from './flow.js';
 import type { Supergraph, SuperNode, Touch } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
@@ -996,6 +996,8 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
     else if (returned) copyValue(flags, vars, returned, RETURNED + call.id);
     else setValue(flags, vars, RETURNED + call.id, undefined);
   }
+  // A comparison with one of the process's own ids (`uid == getuid()`) no longer holds once that id changed.
+  for (const e of node.events) if (e.kind === 'set-id' && e.direction !== 'probe') for (const f of flags.keys()) if (readsChangedId(f, e)) flags.delete(f);
   if (!vars.has(NOT_ROOT)) return;
   for (const e of node.events) {
     // A chroot that goes on proves the process root: a drop helper's `if (geteuid() != 0) return;` after it does not return.
@@ -1014,6 +1016,16 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
     if (e.direction === 'raise') flags.set(NOT_ROOT, false);
     else if (e.target !== 'unchanged') flags.set(NOT_ROOT, true);
   }
+}
+
+/**
+ * A comparison flag that reads an id the set-id event changes: the effective id (`geteuid()`) at any change of that
+ * kind of id, the real one (`getuid()`) at a change that is not effective-only.
+ */
+function readsChangedId(flag: string, e: SetIdEvent): boolean {
+  if (!flag.includes('id()')) return false;
+  const letter = e.idKind === 'uid' ? 'u' : 'g';
+  return flag.includes(`gete${letter}id()`) || (e.scope !== 'effective' && flag.includes(`get${letter}id()`));
 }
 
 /**

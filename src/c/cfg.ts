@@ -212,6 +212,9 @@ function keepsFailure(assignment: Node): boolean {
 
 const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
 
+/** `getuid()`, `getegid()`: a read of one of the process's own ids, with no argument. */
+const OWN_ID_READ = /^get(?:e)?[ug]id\s*\(\s*\)$/;
+
 /** `(v = <value>)`, in parentheses or not: the variable `v`, which holds the value after it; else the side itself. */
 function assignedVariable(side: Node): Node {
   const s = unwrap(side);
@@ -233,7 +236,9 @@ function comparisonTest(cond: Node): Test | undefined {
   // `(saved = geteuid()) != owner`: the variable is compared once it holds the value, as `saved != owner` is.
   const left = assignedVariable(c.childForFieldName('left')!);
   const right = assignedVariable(c.childForFieldName('right')!);
-  if (hasEffects(left) || hasEffects(right)) return undefined;
+  // A read of the process's own id (`uid != getuid()`) is a value too: the flag is forgotten where that id changes.
+  const pure = (side: Node): boolean => !hasEffects(side) || OWN_ID_READ.test(unwrap(side).text);
+  if (!pure(left) || !pure(right)) return undefined;
   // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
   if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
   const complement = COMPLEMENT[op];
