@@ -181,6 +181,9 @@ export class Project {
     this.findCheckingMacros();
     this.markProbes();
     for (const fn of this.functions) for (const callee of this.calleesOf(fn)) if (callee && callee !== fn) this.called.add(callee);
+    // A function stored in a struct member the unit calls through (`commands[i].run(…)`) is called there: its callers'
+    // graphs reach it, and what they do with its status is seen (no graph of its own assumes an unknown caller).
+    for (const fn of this.functions) for (const call of this.callsIn(fn)) for (const target of this.memberTargets(call, fn.file)) if (target !== fn) this.called.add(target);
     this.findPrivileged();
     this.findInputReaders();
     this.findForkValues();

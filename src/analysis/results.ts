@@ -389,12 +389,18 @@ export class ResultJudge {
       const n = nodes[id]!;
       if (this.project.isDyingNode(n)) continue;
       // The variable holding the status: where it holds 0 on failure (`ok = call() == 0`, a Node `false`), its
-      // test takes the branch for 0.
+      // test takes the branch for 0. A privilege call tested in place, or (C) a status function's call (read with 0
+      // as the failure where it returns 0 for one); another C call's test is no success or failure of the drop (`if
+      // (!set_env(…)) return 0;` read with C's -1, its `return 0` is no success): both branches are followed.
+      const calledTest = (t: Test, e: PrivilegeEvent | undefined): boolean => (e?.kind !== 'call' || fn.language !== 'c' || this.needsCheck(fn, e)) && (e !== undefined && this.failsAsZero(fn, e) ? typeof t.whenNull === 'boolean' : t.whenFails !== null);
+      const eventOf = (t: Test): PrivilegeEvent | undefined => ('event' in t.subject ? n.events.find((e) => e.id === (t.subject as { event: number }).event) : undefined);
       const privilegeTest =
         n.kind === 'cond'
-          ? n.tests?.find((t) => ('event' in t.subject ? t.whenFails !== null : t.subject.variable === variable && (failsAs === 0 ? typeof t.whenNull === 'boolean' : failsAs === -1 && t.whenFails !== null)))
+          ? n.tests?.find((t) => ('event' in t.subject ? calledTest(t, eventOf(t)) : t.subject.variable === variable && (failsAs === 0 ? typeof t.whenNull === 'boolean' : failsAs === -1 && t.whenFails !== null)))
           : undefined;
-      const fails = privilegeTest && ('variable' in privilegeTest.subject && failsAs === 0 ? privilegeTest.whenNull : privilegeTest.whenFails);
+      const tested = privilegeTest && eventOf(privilegeTest);
+      const readsZero = privilegeTest && ('variable' in privilegeTest.subject ? failsAs === 0 : tested !== undefined && this.failsAsZero(fn, tested));
+      const fails = privilegeTest && (readsZero ? privilegeTest.whenNull : privilegeTest.whenFails);
       if (privilegeTest) work.push(n.succ[fails ? 1 : 0]!);
       else work.push(...n.succ);
     }
