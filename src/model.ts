@@ -335,6 +335,11 @@ export interface CfgNode {
    */
   rootCopies?: { variable: string; notRoot: boolean }[];
   /**
+   * Variables this node sets to another variable's or field's value (`uid = pw->pw_uid;`): by variable, the one
+   * copied. What was known of that value (`if (pw->pw_uid == 0) exit(1);` before) holds for the copy.
+   */
+  copies?: Record<string, string>;
+  /**
    * (cond) A comparison of a variable with one of the process's own ids (`if (gid != getgid())`, `geteuid() ==
    * euid`): which id (`effective`: geteuid()/getegid()), and the branch taken when they are equal (0: the first, 1:
    * the second). There the process has that id already.

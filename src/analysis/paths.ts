@@ -103,12 +103,14 @@ function flagVariables(g: Supergraph): Set<string> {
   const testSites = new Map<string, Set<object>>();
   const testsAt: [SuperNode, string][] = [];
   const filled: string[] = [];
+  const copies: [string, string][] = [];
   for (const n of g.nodes) {
     for (const v of Object.keys(n.origin.constants ?? {})) constant.add(v).add(v + POSITIVE).add(v + MINUS_ONE);
     for (const v of n.nonNull ?? []) constant.add(v);
     for (const v of Object.keys(n.origin.values ?? {})) for (const f of valueFlags(v)) constant.add(f);
     for (const v of n.fills ?? []) filled.push(v);
     for (const c of n.origin.rootCopies ?? []) constant.add(c.variable);
+    for (const [to, from] of Object.entries(n.origin.copies ?? {})) copies.push([to, from]);
     // A variable that receives what an inlined function returns is set to known values too.
     if (n.returnOf?.variable) constant.add(n.returnOf.variable).add(n.returnOf.variable + POSITIVE).add(n.returnOf.variable + MINUS_ONE);
     for (const t of valueTests(n)) {
@@ -121,6 +123,9 @@ function flagVariables(g: Supergraph): Set<string> {
       testsAt.push([n, t.variable]);
     }
   }
+  // A value tested (`if (pw->pw_uid == 0) exit(1);`) and copied into a variable tested later (`uid = pw->pw_uid;` …
+  // `if (uid != 0)`): what the first test tells holds for the copy, so both are followed.
+  for (const [to, from] of copies) if (testedIn.has(to) && testedIn.has(from)) for (const f of [...valueFlags(to), ...valueFlags(from)]) constant.add(f);
   // A field of a struct that starts as zeros (`state.uid` of `static struct {…} state;`) has a known value at the start.
   for (const v of testedIn.keys()) if (zeroAtStart(g, v)) for (const f of valueFlags(v)) constant.add(f);
   // So has a field a brace initialiser does not name (`struct opts o = { .wait = 5 };`: `o.json` is 0).
@@ -945,6 +950,8 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   // A nesting counter counted by one: its exact value moves with it.
   const steps = node.origin.steps ? Object.entries(node.origin.steps).filter(([v]) => isCounter(vars, v)).map(([v, k]) => [v, knownClasses(flags, v).flatMap((c) => stepped(c, k))] as const) : undefined;
   const grown = node.origin.increments?.filter((v) => vars.has(v) && !isCounter(vars, v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
+  // A copy (`uid = pw->pw_uid;`) takes what is known of the value copied, read before the node changes anything.
+  const copied = node.origin.copies && flags.size ? Object.entries(node.origin.copies).map(([to, from]) => [to, valueFlags(from).map((f) => flags.get(f))] as const) : undefined;
   for (const v of changedBy(node)) forget(flags, v);
   // A struct (or a field of it) a call may write: its fields are no longer known.
   for (const t of node.touches ?? []) for (const f of flags.keys()) if (touchedBy(t, f)) flags.delete(f);
@@ -956,6 +963,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   for (const v of grown ?? []) setValue(flags, vars, v, 1);
   for (const [v, classes] of steps ?? []) setClasses(flags, vars, v, [...new Set(classes)]);
   passed?.forEach((values, p) => copyValue(flags, vars, values, p));
+  for (const [to, values] of copied ?? []) copyValue(flags, vars, values, to);
   if (node.origin.constants) for (const [v, value] of Object.entries(node.origin.constants)) if (vars.has(v)) {
     flags.set(v, value);
     if (!value && vars.has(v + POSITIVE)) flags.set(v + POSITIVE, false);
@@ -1215,6 +1223,7 @@ function liveFlags(g: Supergraph): LiveFlags {
       .filter((f) => !changed.some((c) => mentions(f, c)));
     if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
     for (const arg of boundArguments(n)?.values() ?? []) read.push(...valueFlags(arg).filter((f) => vars.has(f)));
+    for (const from of Object.values(n.origin.copies ?? {})) read.push(...valueFlags(from).filter((f) => vars.has(f)));
     for (const v of n.origin.increments ?? []) read.push(...counterFlags(v).filter((f) => vars.has(f)));
     for (const v of Object.keys(n.origin.steps ?? {})) read.push(...counterFlags(v).filter((f) => vars.has(f)));
     return read;

@@ -212,6 +212,9 @@ function keepsFailure(assignment: Node): boolean {
 
 const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
 
+/** A variable, or a field path of one (`pw->pw_uid`, `o.ids.uid`): a value a plain assignment copies. */
+const COPIED_VALUE = /^[A-Za-z_]\w*(?:\s*(?:\.|->)\s*[A-Za-z_]\w*)*$/;
+
 /** `getuid()`, `getegid()`: a read of one of the process's own ids, with no argument. */
 const OWN_ID_READ = /^get(?:e)?[ug]id\s*\(\s*\)$/;
 
@@ -1044,6 +1047,10 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const number = right ? numericConstant(right) : undefined;
         if (number !== undefined) (node.values ??= {})[a.childForFieldName('left')!.text] = number;
         if (right && value === null) this.addressValue(a.childForFieldName('left')!.text, right, node);
+        // `uid = pw->pw_uid;`: the value of another variable or field, copied as it is (no cast, no arithmetic).
+        const from = right && unwrap(right);
+        const to = a.childForFieldName('left')!.text;
+        if (from && (from.type === 'identifier' || from.type === 'field_expression') && COPIED_VALUE.test(from.text) && from.text !== to) (node.copies ??= {})[to] = from.text;
       }
     }
   }
