@@ -298,7 +298,10 @@ function isMessageText(arg: Node): boolean {
 function memberCall(call: Node, ctx: CallContext): EventShape | undefined {
   if (!ctx.memberCalls?.size) return undefined;
   const fn = call.childForFieldName('function');
-  const f = fn && unwrap(fn);
+  // `(*cm->handler)(…)`: the pointer written out is the member's function too.
+  const pointed = fn && unwrap(fn);
+  const deref = pointed?.type === 'pointer_expression' && pointed.child(0)?.text === '*' ? pointed.childForFieldName('argument') : null;
+  const f = deref ? unwrap(deref) : pointed;
   const member = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
   if (!f || !member || !ctx.memberCalls.has(member)) return undefined;
   const text = f.text.replace(/\s+/g, '');
