@@ -210,6 +210,8 @@ export interface CallEvent extends EventBase {
     id: IdClass;
     /** (C) A string literal, or one wrapped for translation (`_("…")`): a message. */
     literal?: true;
+    /** (C) A pointer never NULL: a string, an address (`&x`), an account entry's name (`pw->pw_name`). */
+    neverNull?: true;
     /** (C) The argument's numeric value, when the code gives one: a literal, or a constant it names (`EXIT_FAILURE`, `#define ERR_EXIT 1`). */
     value?: number;
   }[];

@@ -1,6 +1,6 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
-import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, VALUE_CLASSES, type PrivilegeEvent, type SetIdEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
+import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, VALUE_CLASSES, type CfgNode, type PrivilegeEvent, type SetIdEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
 import { cycleComponents, immediatePostdominators, RankedWork, reachable, reversePostorder } from './flow.js';
 import type { Supergraph, SuperNode, Touch } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
@@ -951,7 +951,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   const steps = node.origin.steps ? Object.entries(node.origin.steps).filter(([v]) => isCounter(vars, v)).map(([v, k]) => [v, knownClasses(flags, v).flatMap((c) => stepped(c, k))] as const) : undefined;
   const grown = node.origin.increments?.filter((v) => vars.has(v) && !isCounter(vars, v) && knownSigns(flags, v).every((sg) => sg === 'zero' || sg === 'positive'));
   // A copy (`uid = pw->pw_uid;`) takes what is known of the value copied, read before the node changes anything.
-  const copied = node.origin.copies && flags.size ? Object.entries(node.origin.copies).map(([to, from]) => [to, valueFlags(from).map((f) => flags.get(f))] as const) : undefined;
+  const copied = node.origin.copies && flags.size ? copiesOf(node).map(([to, from]) => [to, from.map((f) => flags.get(f))] as const) : undefined;
   for (const v of changedBy(node)) forget(flags, v);
   // A struct (or a field of it) a call may write: its fields are no longer known.
   for (const t of node.touches ?? []) for (const f of flags.keys()) if (touchedBy(t, f)) flags.delete(f);
@@ -1026,14 +1026,26 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   }
 }
 
+/** The reads of the process's own ids as comparison flags name them (c/cfg.ts `comparisonTest`). */
+const OWN_ID_READS = { uid: { effective: 'geteuid()', real: 'getuid()' }, gid: { effective: 'getegid()', real: 'getgid()' } } as const;
+
 /**
  * A comparison flag that reads an id the set-id event changes: the effective id (`geteuid()`) at any change of that
  * kind of id, the real one (`getuid()`) at a change that is not effective-only.
  */
 function readsChangedId(flag: string, e: SetIdEvent): boolean {
   if (!flag.includes('id()')) return false;
-  const letter = e.idKind === 'uid' ? 'u' : 'g';
-  return flag.includes(`gete${letter}id()`) || (e.scope !== 'effective' && flag.includes(`get${letter}id()`));
+  const reads = OWN_ID_READS[e.idKind];
+  return flag.includes(reads.effective) || (e.scope !== 'effective' && flag.includes(reads.real));
+}
+
+const copiesCache = new WeakMap<CfgNode, [string, string[]][]>();
+
+/** A node's copies (`uid = pw->pw_uid;`): each variable set, with the value flags of what it is set to. */
+function copiesOf(node: SuperNode): [string, string[]][] {
+  let out = copiesCache.get(node.origin);
+  if (!out) copiesCache.set(node.origin, (out = Object.entries(node.origin.copies ?? {}).map(([to, from]) => [to, valueFlags(from)])));
+  return out;
 }
 
 /**
@@ -1223,7 +1235,7 @@ function liveFlags(g: Supergraph): LiveFlags {
       .filter((f) => !changed.some((c) => mentions(f, c)));
     if (n.returnOf && (n.returnOf.variable !== undefined || n.origin.kind === 'return')) read.push(...valueFlags(RETURNED + n.returnOf.call).filter((f) => vars.has(f)));
     for (const arg of boundArguments(n)?.values() ?? []) read.push(...valueFlags(arg).filter((f) => vars.has(f)));
-    for (const from of Object.values(n.origin.copies ?? {})) read.push(...valueFlags(from).filter((f) => vars.has(f)));
+    if (n.origin.copies) for (const [to, from] of copiesOf(n)) if (valueFlags(to).some((f) => vars.has(f))) read.push(...from.filter((f) => vars.has(f)));
     for (const v of n.origin.increments ?? []) read.push(...counterFlags(v).filter((f) => vars.has(f)));
     for (const v of Object.keys(n.origin.steps ?? {})) read.push(...counterFlags(v).filter((f) => vars.has(f)));
     return read;

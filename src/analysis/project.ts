@@ -6,6 +6,7 @@ import { copyPlain } from '../plain.js';
 
 import { BUILTIN_NORETURN } from '../noreturn.js';
 import { ANY_FIELD, type Arity } from '../index/c-lexical.js';
+import { READ_ONLY_LIBRARY } from '../c/calls.js';
 
 export { BUILTIN_NORETURN };
 
@@ -67,6 +68,9 @@ export interface ForkValues {
 }
 
 /** A C function definition as the lexical index sees it: where it is, and whether it is static. */
+/** Calls that release what a failing path holds on its way out (`free(p); close(fd); exit(1);`): no work. */
+const CLEANUP_CALLS: ReadonlySet<string> = new Set(['free', 'close', 'fclose', 'closedir', 'closelog', 'fflush', 'endpwent', 'endgrent']);
+
 export interface LexicalDefinition {
   file: string;
   isStatic: boolean;
@@ -1109,26 +1113,37 @@ export class Project {
 
   /**
    * Every path from the node returns a failure (`return -1;`, `return false;`) or ends the process, through nothing
-   * but calls (a log line): no privilege change, no loop. In C, a path that ends the process after a call that writes
-   * no message (no string literal among its arguments) did work first (`serve(); exit(1);` of a daemon whose loop
-   * returns only on an error, a helper that execs a shell, then `_exit(111)`): that end is no report of a failure.
+   * but calls that report or clean up: no privilege change, no loop. In C, a path that ends the process after other
+   * work (`serve(); exit(1);` of a daemon whose loop returns only on an error, a helper that execs a shell, then
+   * `_exit(111)`) does not report a failure by that end. `memos`: per node, without and with work done on the way.
    */
-  private failsFrom(fn: FunctionModel, id: number, memo = new Map<number, boolean>(), worked = false): boolean {
-    const key = worked ? -1 - id : id;
-    const known = memo.get(key);
+  private failsFrom(fn: FunctionModel, id: number, memos: [Map<number, boolean>, Map<number, boolean>] = [new Map(), new Map()], worked = false): boolean {
+    const memo = memos[worked ? 1 : 0];
+    const known = memo.get(id);
     if (known !== undefined) return known;
-    memo.set(key, false);
+    memo.set(id, false);
     const n = fn.cfg.nodes[id]!;
     let result: boolean;
     if (n.kind === 'return') result = n.returnsFailure === true;
     else if (this.isDyingNode(n)) result = !worked && this.diesFrom(fn, id, new Map(), true);
     else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call')) result = false;
     else {
-      const works = worked || (fn.language === 'c' && n.events.some((e) => e.kind === 'call' && !e.args.some((a) => a.literal)));
-      result = n.succ.length > 0 && n.succ.every((s) => this.failsFrom(fn, s, memo, works));
+      const works = worked || (fn.language === 'c' && n.events.some((e) => e.kind === 'call' && !this.reportsOrCleansUp(e, fn.file)));
+      result = n.succ.length > 0 && n.succ.every((s) => this.failsFrom(fn, s, memos, works));
     }
-    memo.set(key, result);
+    memo.set(id, result);
     return result;
+  }
+
+  /**
+   * (C) A call that reports (a message written out: a string literal among its arguments, a C library writer such
+   * as `syslog()`, or a function of the project that takes a message and neither execs nor changes privileges: a
+   * `run_shell(char *shell)` takes a string too) or cleans up on the way out (`free`, `close`).
+   */
+  private reportsOrCleansUp(call: CallEvent, fromFile: string): boolean {
+    if (call.args.some((a) => a.literal) || READ_ONLY_LIBRARY.has(call.callee) || CLEANUP_CALLS.has(call.callee)) return true;
+    const callee = this.messageShape(call.callee) !== undefined ? this.resolve(call.callee, fromFile) : undefined;
+    return callee !== undefined && !callee.cfg.nodes.some((n) => n.events.some((e) => e.kind !== 'call' || e.execs));
   }
 
   private findCheckingMacros(): void {

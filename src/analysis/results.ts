@@ -72,7 +72,15 @@ export class ResultJudge {
           for (const node of fn.cfg.nodes) for (const ev of node.events) if (this.needsCheck(fn, ev) && this.learnChannels(fn, ev)) changed = true;
           continue;
         }
-        if (this.statusFunctions.has(fn)) continue;
+        // A status function's calls of others may be known as status calls only later: whether it returns 0 for a
+        // failure is asked again until nothing more is learnt (only ever learnt, so the loop ends).
+        if (this.statusFunctions.has(fn)) {
+          if (!this.zeroOnFailure.has(fn) && this.returnsZeroOnFailure(fn)) {
+            this.zeroOnFailure.add(fn);
+            changed = true;
+          }
+          continue;
+        }
         for (const node of fn.cfg.nodes) for (const ev of node.events) {
           if (!this.statusFunctions.has(fn) && this.needsCheck(fn, ev) && returnsStatus(this.judge(fn, ev))) {
             this.statusFunctions.set(fn, this.underlying(fn, ev));
@@ -287,7 +295,8 @@ export class ResultJudge {
 
   /**
    * The verdict on one use of a call's result; `failsAs`: the value a failure gives, where the callee says it (a
-   * Node status function's returned value), else the use's own (-1 unless it records another).
+   * Node status function's returned value, 0 for a C status function that returns 0 for a failure), else the use's
+   * own (-1 unless it records another).
    */
   private judgeResult(fn: FunctionModel, ev: PrivilegeEvent, use: ResultUse | undefined, failsAs?: 0 | -1 | null): Verdict {
     if (!use) return CHECKED;
@@ -382,6 +391,13 @@ export class ResultJudge {
     const { nodes } = fn.cfg;
     const seen = new Set<number>();
     const work = [...okStarts];
+    /** The event a node's test is of, among the node's own. */
+    const eventOf = (n: CfgNode, t: Test): PrivilegeEvent | undefined => ('event' in t.subject ? n.events.find((e) => e.id === (t.subject as { event: number }).event) : undefined);
+    // A privilege call tested in place, or (C) a status function's call (read with 0 as the failure where it returns
+    // 0 for one); another C call's test is no success or failure of the drop (`if (!set_env(…)) return 0;` read with
+    // C's -1, its `return 0` is no success): both its branches are followed.
+    const readsCall = (t: Test, e: PrivilegeEvent | undefined): boolean =>
+      (e?.kind !== 'call' || fn.language !== 'c' || this.needsCheck(fn, e)) && (e !== undefined && this.failsAsZero(fn, e) ? typeof t.whenNull === 'boolean' : t.whenFails !== null);
     while (work.length) {
       const id = work.pop()!;
       if (seen.has(id)) continue;
@@ -389,16 +405,12 @@ export class ResultJudge {
       const n = nodes[id]!;
       if (this.project.isDyingNode(n)) continue;
       // The variable holding the status: where it holds 0 on failure (`ok = call() == 0`, a Node `false`), its
-      // test takes the branch for 0. A privilege call tested in place, or (C) a status function's call (read with 0
-      // as the failure where it returns 0 for one); another C call's test is no success or failure of the drop (`if
-      // (!set_env(…)) return 0;` read with C's -1, its `return 0` is no success): both branches are followed.
-      const calledTest = (t: Test, e: PrivilegeEvent | undefined): boolean => (e?.kind !== 'call' || fn.language !== 'c' || this.needsCheck(fn, e)) && (e !== undefined && this.failsAsZero(fn, e) ? typeof t.whenNull === 'boolean' : t.whenFails !== null);
-      const eventOf = (t: Test): PrivilegeEvent | undefined => ('event' in t.subject ? n.events.find((e) => e.id === (t.subject as { event: number }).event) : undefined);
+      // test takes the branch for 0.
+      let tested: PrivilegeEvent | undefined;
       const privilegeTest =
         n.kind === 'cond'
-          ? n.tests?.find((t) => ('event' in t.subject ? calledTest(t, eventOf(t)) : t.subject.variable === variable && (failsAs === 0 ? typeof t.whenNull === 'boolean' : failsAs === -1 && t.whenFails !== null)))
+          ? n.tests?.find((t) => ('event' in t.subject ? readsCall(t, (tested = eventOf(n, t))) : t.subject.variable === variable && (failsAs === 0 ? typeof t.whenNull === 'boolean' : failsAs === -1 && t.whenFails !== null)))
           : undefined;
-      const tested = privilegeTest && eventOf(privilegeTest);
       const readsZero = privilegeTest && ('variable' in privilegeTest.subject ? failsAs === 0 : tested !== undefined && this.failsAsZero(fn, tested));
       const fails = privilegeTest && (readsZero ? privilegeTest.whenNull : privilegeTest.whenFails);
       if (privilegeTest) work.push(n.succ[fails ? 1 : 0]!);

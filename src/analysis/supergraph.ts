@@ -332,13 +332,7 @@ function guardSetting(call: object, node: CfgNode, guard: string): CfgNode {
 }
 
 /** What the caller passed for each parameter of an inlined function (and the function, for a function pointer). */
-type Binding = Map<string, { text: string; id: IdClass; fn?: FunctionModel; value?: number; literal?: true }>;
-
-/**
- * An argument never NULL: a string field of an account entry (`pw->pw_name`, `gr->gr_name`: getpwnam() and its kind
- * fill every one, and an entry that is NULL is never read through).
- */
-const ACCOUNT_STRING_FIELD = /^[A-Za-z_]\w*\s*(?:->|\.)\s*(?:pw_(?:name|passwd|gecos|dir|shell)|gr_(?:name|passwd))$/;
+type Binding = Map<string, { text: string; id: IdClass; fn?: FunctionModel; value?: number; neverNull?: true }>;
 
 function bindParameters(project: Project, caller: FunctionModel, callee: FunctionModel, call: CallEvent): Binding {
   const binding: Binding = new Map();
@@ -353,8 +347,9 @@ function bindParameters(project: Project, caller: FunctionModel, callee: Functio
 
 /**
  * The successor of a condition that the caller's arguments rule out: `if (restore_privs != NULL)` where the caller
- * passed a function, or where it passed NULL; `if (name)` where it passed a string literal or an account entry's
- * name (`ACCOUNT_STRING_FIELD`), and the function never changes the parameter; `if (op == RAISE)` where the caller passed a number the code names
+ * passed a function, or where it passed NULL; `if (name)` where it passed a pointer never NULL (a string, an
+ * account entry's name: `neverNull`) and the function never changes the parameter; `if (op == RAISE)` where the
+ * caller passed a number the code names
  * (`change(RAISE)`, an enumeration member), and the function never changes the parameter. Returns the branch that
  * is NOT taken.
  */
@@ -365,8 +360,7 @@ function impossibleBranch(fn: FunctionModel, node: CfgNode, binding: Binding): n
     const bound = binding.get(t.subject.variable);
     if (!bound) continue;
     const isNull = bound.text === 'NULL' || bound.text === '0' || bound.text === 'nullptr';
-    const neverNull = bound.literal === true || ACCOUNT_STRING_FIELD.test(bound.text.trim());
-    if ((bound.fn || isNull || (neverNull && !changesParameter(fn, t.subject.variable))) && typeof t.whenNull === 'boolean') {
+    if ((bound.fn || isNull || (bound.neverNull && !changesParameter(fn, t.subject.variable))) && typeof t.whenNull === 'boolean') {
       const nullBranch = t.whenNull ? 0 : 1;
       return isNull ? 1 - nullBranch : nullBranch;
     }

@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { standardCallEvent, vocabularyEvents, type ArgumentReader, type CallVocabulary, type EventShape, type IdScope, type SetIdShape } from '../call-meaning.js';
 import type { IdClass, IdKind, InputSource } from '../model.js';
 import { callArguments, calleeName, numericValue, stringValue, unwrap } from './syntax.js';
+import { constantNumber, constantTruth } from './conditions.js';
 
 export interface CallContext {
   /** Variables known to hold an id of a class: `saved = geteuid()`, `ruid = getuid()`. */
@@ -298,10 +299,7 @@ function isMessageText(arg: Node): boolean {
 function memberCall(call: Node, ctx: CallContext): EventShape | undefined {
   if (!ctx.memberCalls?.size) return undefined;
   const fn = call.childForFieldName('function');
-  // `(*cm->handler)(…)`: the pointer written out is the member's function too.
-  const pointed = fn && unwrap(fn);
-  const deref = pointed?.type === 'pointer_expression' && pointed.child(0)?.text === '*' ? pointed.childForFieldName('argument') : null;
-  const f = deref ? unwrap(deref) : pointed;
+  const f = fn && unwrap(fn);
   const member = f?.type === 'field_expression' ? f.childForFieldName('field')?.text : undefined;
   if (!f || !member || !ctx.memberCalls.has(member)) return undefined;
   const text = f.text.replace(/\s+/g, '');
@@ -334,7 +332,8 @@ function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
     kind: 'call', api, callee: api,
     args: args.map((a, i) => {
       const value = argumentValue(a, ctx);
-      return { text: texts[i]!, id: classifyId(a, ctx), ...(isMessageText(a) ? { literal: true as const } : {}), ...(value !== undefined ? { value } : {}) };
+      const neverNull = value === undefined && constantNumber(a) === null && constantTruth(a) === true;
+      return { text: texts[i]!, id: classifyId(a, ctx), ...(isMessageText(a) ? { literal: true as const } : {}), ...(neverNull ? { neverNull: true as const } : {}), ...(value !== undefined ? { value } : {}) };
     }),
     ...(EXEC_FAMILY.test(api) ? { execs: true as const } : {}),
     ...(movesMountOntoRoot(api, texts) ? { movesOntoRoot: true as const } : {}),
@@ -347,7 +346,7 @@ function callEvent(api: string, args: Node[], ctx: CallContext): EventShape {
  * and write none of it. A function that fills a buffer or a struct it is given (`stat`, `strtol`'s end pointer,
  * `memset`, `free`) is not one.
  */
-const READ_ONLY_LIBRARY = new Set([
+export const READ_ONLY_LIBRARY: ReadonlySet<string> = new Set([
   'printf', 'fprintf', 'dprintf', 'vprintf', 'vfprintf', 'vdprintf', 'syslog', 'vsyslog', 'puts', 'fputs', 'perror',
   'warn', 'warnx', 'vwarn', 'vwarnx',
   'strlen', 'strnlen', 'strcmp', 'strncmp', 'strcasecmp', 'strncasecmp', 'strcoll', 'memcmp', 'strchr', 'strrchr',

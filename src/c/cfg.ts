@@ -59,7 +59,14 @@ function declare(n: CfgNode, declaration: Node): void {
     const declarator = init.childForFieldName('declarator');
     const named = name && declarator?.type === 'identifier' && value?.type === 'initializer_list' ? namedFields(value) : undefined;
     if (named) (n.zeroFills ??= []).push({ variable: name!, named, ...(isStaticDeclaration(declaration) ? { isStatic: true as const } : {}) });
+    if (name) recordCopy(n, name, value);
   }
+}
+
+/** `uid = pw->pw_uid;`, `uid_t uid = pw->pw_uid;`: the value of another variable or field, copied as it is. */
+function recordCopy(n: CfgNode, to: string, value: Node | null): void {
+  const from = value && unwrap(value);
+  if (from && (from.type === 'identifier' || from.type === 'field_expression') && COPIED_VALUE.test(from.text) && from.text !== to) (n.copies ??= {})[to] = from.text;
 }
 
 /**
@@ -239,14 +246,15 @@ function comparisonTest(cond: Node): Test | undefined {
   // `(saved = geteuid()) != owner`: the variable is compared once it holds the value, as `saved != owner` is.
   const left = assignedVariable(c.childForFieldName('left')!);
   const right = assignedVariable(c.childForFieldName('right')!);
-  // A read of the process's own id (`uid != getuid()`) is a value too: the flag is forgotten where that id changes.
-  const pure = (side: Node): boolean => !hasEffects(side) || OWN_ID_READ.test(unwrap(side).text);
-  if (!pure(left) || !pure(right)) return undefined;
+  // A read of the process's own id (`uid != getuid()`) is a value too: the flag is forgotten where that id changes
+  // (analysis/paths.ts `readsChangedId`, which finds it written as `getuid()`). Two of them compared are SAME_IDS's.
+  const ownId = (side: Node): string | undefined => (OWN_ID_READ.test(unwrap(side).text) ? unwrap(side).text.replace(/\s+/g, '') : undefined);
+  if ((hasEffects(left) && !ownId(left)) || (hasEffects(right) && !ownId(right)) || (ownId(left) && ownId(right))) return undefined;
   // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
   if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
   const complement = COMPLEMENT[op];
   if (complement) negated = !negated;
-  const name = `${left.text} ${complement ?? op} ${right.text}`.replace(/\s+/g, ' ');
+  const name = `${ownId(left) ?? left.text} ${complement ?? op} ${ownId(right) ?? right.text}`.replace(/\s+/g, ' ');
   return { subject: { variable: name }, whenFails: !negated, whenNull: negated, boolean: true };
 }
 
@@ -1047,10 +1055,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
         const number = right ? numericConstant(right) : undefined;
         if (number !== undefined) (node.values ??= {})[a.childForFieldName('left')!.text] = number;
         if (right && value === null) this.addressValue(a.childForFieldName('left')!.text, right, node);
-        // `uid = pw->pw_uid;`: the value of another variable or field, copied as it is (no cast, no arithmetic).
-        const from = right && unwrap(right);
-        const to = a.childForFieldName('left')!.text;
-        if (from && (from.type === 'identifier' || from.type === 'field_expression') && COPIED_VALUE.test(from.text) && from.text !== to) (node.copies ??= {})[to] = from.text;
+        recordCopy(node, a.childForFieldName('left')!.text, right);
       }
     }
   }

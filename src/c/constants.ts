@@ -99,7 +99,8 @@ function integerExpression(text: string, known: ReadonlyMap<string, number>): nu
     const v = binary(0);
     return at === tokens.length && Number.isSafeInteger(v) ? v : undefined;
   } catch (e) {
-    if (e === NOT_CONSTANT) return undefined;
+    // (An expression nested deeper than the stack allows is none either.)
+    if (e === NOT_CONSTANT || e instanceof RangeError) return undefined;
     throw e;
   }
 }

@@ -104,7 +104,8 @@ function copiesItself(value: Node, name: string): boolean {
 }
 
 /**
- * Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`. A variable also
+ * Variables that hold an id read from the process: `saved = geteuid()`, `uid_t ruid = getuid()`, the ids
+ * `getresuid(&r, &e, &s)` fills (`savedIdsReadBy`). A variable also
  * given a value that is none of the process's ids (`run.uid = getuid();` as the default, then `run.uid =
  * pw->pw_uid;` for a configured account) holds more than that id: it is another id, as one given two different
  * getters' values is.
@@ -114,9 +115,11 @@ function idVariables(root: Node, text = root.text, nodes?: Node[], uidOnly = fal
   const names = new Map<string, IdClass>();
   if (!ID_GETTER_TEXT.test(text)) return names;
   const found = nodes ?? descendantsOfType(root, ['call_expression', 'assignment_expression']);
+  /** A name given the class of one id, or of two different ones: another id. */
+  const record = (name: string, cls: IdClass): void => void names.set(name, names.has(name) && names.get(name) !== cls ? 'other' : cls);
   for (const call of found) {
     if (call.type !== 'call_expression') continue;
-    for (const [name, cls] of savedIdsReadBy(call, uidOnly)) names.set(name, names.has(name) && names.get(name) !== cls ? 'other' : cls);
+    for (const [name, cls] of savedIdsReadBy(call, uidOnly)) record(name, cls);
     const cls = getterClassOf(call);
     if (!cls || (uidOnly && !UID_GETTER.test(calleeName(call) ?? ''))) continue;
     let p = call.parent;
@@ -124,7 +127,7 @@ function idVariables(root: Node, text = root.text, nodes?: Node[], uidOnly = fal
     let name: string | undefined;
     if (p?.type === 'assignment_expression') name = unwrap(p.childForFieldName('left')!).text;
     if (p?.type === 'init_declarator') name = declaratorName(p.childForFieldName('declarator'));
-    if (name) names.set(name, names.has(name) && names.get(name) !== cls ? 'other' : cls);
+    if (name) record(name, cls);
   }
   if (!names.size) return names;
   for (const a of found) {

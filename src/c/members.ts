@@ -118,8 +118,7 @@ export function memberFunctions(texts: Iterable<string>, functionNames: Readonly
 
 /** `p->member(` or `s.member(` (also `(*p)->member(`) in a text: a call through the member. */
 export function callsMember(text: string, member: string): boolean {
-  // `ops->check(…)`, or through the pointer written out: `(*cm->handler)(…)`.
-  return new RegExp(`(?:\\.|->)\\s*${member}\\s*\\)?\\s*\\(`).test(text);
+  return new RegExp(`(?:\\.|->)\\s*${member}\\s*\\(`).test(text);
 }
 
 /** A struct body's members declared as arrays (`char login[64];`, `int a, b[2];`), not function pointers. */

@@ -17,6 +17,11 @@ export interface ValueMacro {
 const FUNCTION_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)\n]*)\)((?:[^\n\\]|\\\r?\n|\\)*)$/gm;
 /** Words a pure expression may name besides its parameters, value macros and constants. */
 const EXPRESSION_WORDS = new Set(['sizeof', 'unsigned', 'signed', 'int', 'long', 'short', 'char', '__builtin_expect']);
+/** The names a macro body calls (`f(` in it), words of C's expressions (`sizeof(`, a cast's `int(`) left out. */
+export function namesCalledIn(body: string): string[] {
+  return [...body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!).filter((w) => !EXPRESSION_WORDS.has(w));
+}
+
 /** An assignment (not a comparison), an update, a statement, a block, a stringized or pasted argument, a call through a pointer (or a cast's operand in parentheses). */
 const NOT_PURE = /(?<![=!<>])=(?!=)|\+\+|--|[;{}#]|\)\s*\(/;
 
@@ -46,7 +51,7 @@ export function valueMacros(definitions: Iterable<[string, ValueMacro]>, known: 
     const pure = d.params.length > 0 && d.body.length > 0 && !NOT_PURE.test(withoutCasts(d)) && !d.params.includes('...');
     candidates.set(name, pure && (before === undefined || (before !== null && before.body === d.body && before.params.join() === d.params.join())) ? d : null);
   }
-  const calledIn = (d: ValueMacro): string[] => [...d.body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]!).filter((w) => !EXPRESSION_WORDS.has(w));
+  const calledIn = (d: ValueMacro): string[] => namesCalledIn(d.body);
   const wordsReadBy = (d: ValueMacro): boolean =>
     // (a name called is judged below, with the macros it calls)
     [...withoutCasts(d).matchAll(/(->|\.)?\s*\b([A-Za-z_]\w*)\b(\s*\()?/g)].every(([, field, w, called]) => field !== undefined || called !== undefined || d.params.includes(w!) || EXPRESSION_WORDS.has(w!) || /^[A-Z_][A-Z0-9_]*$/.test(w!));

@@ -52,8 +52,8 @@ export interface LexicalFunction {
    */
   fields: Set<string>;
   /**
-   * The names it calls with one of its struct pointer parameters as a whole argument (`fill(c, argv)` for `struct
-   * config *c`; not `c->user`, nor `*c`): a callee the unit does not define may set any of the struct's fields.
+   * The names it calls with one of its pointer parameters (`pointerParameters`) as a whole argument (`fill(c, argv)`
+   * for `struct config *c`; not `c->user`, nor `*c`): a callee the unit does not define may set any of its fields.
    */
   handsPointerTo: Set<string>;
   /** How many arguments it takes (`variadic`: at least `count`, for `...`); absent for `()`, which says nothing. */
@@ -284,8 +284,11 @@ interface BodyTokens {
   typed: boolean;
   /** Parentheses open in the body. */
   parens: number;
-  /** For each parenthesis open, the name it calls (`fill(`), or undefined (a condition, a cast, a grouping). */
-  opened: (string | undefined)[];
+  /**
+   * For each parenthesis open, the name it calls (`fill(`); null for a keyword's (`if (`, `sizeof(`), where an
+   * argument list cannot continue outwards; undefined for a cast's or a grouping's.
+   */
+  opened: (string | null | undefined)[];
   /** The function's parameters declared as pointers to something other than characters (`struct config *c`). */
   pointerParams: ReadonlySet<string>;
   /** The names called with one of those as a whole argument (`LexicalFunction.handsPointerTo`). */
@@ -370,9 +373,11 @@ function bodyWord(b: BodyTokens, word: string, text: string, end: number, depth:
 function handedWhole(b: BodyTokens, word: string, text: string, end: number): void {
   const next = nextNonSpace(text, end);
   if (next !== 44 && next !== RPAREN) return;
-  // The innermost call open (past a cast's or a grouping's parentheses: `fill((void *)c)`).
+  // The innermost call open (past a cast's or a grouping's parentheses: `fill((void *)c)`; not past a keyword's:
+  // `use(x, sizeof(c))`, `if (c)`).
   for (let k = b.opened.length - 1; k >= 0; k--) {
     const callee = b.opened[k];
+    if (callee === null) return;
     if (callee === undefined) continue;
     b.handed.add(callee);
     return;
@@ -393,9 +398,12 @@ function bodyPunctuation(b: BodyTokens, text: string, i: number, c: number, dept
     b.declaring = undefined;
     b.nextDeclared = false;
   } else b.typeish = false;
+  // A statement's or a block's edge closes every parenthesis (the branches of an `#if`, both read, may leave some
+  // open), but a `for (…;…;…)` header's own.
+  if ((c === LBRACE || c === RBRACE || (c === SEMI && !b.opened.includes(null))) && b.opened.length) b.opened = [];
   if (c === LPAREN) {
     b.parens++;
-    b.opened.push(prev !== '' && isIdentStart(prev.charCodeAt(0)) && !KEYWORDS.has(prev) ? prev : undefined);
+    b.opened.push(prev !== '' && isIdentStart(prev.charCodeAt(0)) ? (KEYWORDS.has(prev) ? null : prev) : undefined);
   } else if (c === RPAREN) {
     b.parens--;
     b.opened.pop();
@@ -431,7 +439,6 @@ function functionHead(head: HeadToken[]): { name: string; params: Set<string>; p
   return undefined;
 }
 
-/** The names of the parameters declared in the parenthesised list starting at `open`: the last identifier of each. */
 /**
  * The names a parameter list declares: the last identifier of each parameter, and every identifier of one that
  * nests parentheses (`void (*fn)(void)` declares `fn`; its other words are type names, never called).
@@ -459,9 +466,9 @@ function parameterNames(head: HeadToken[], open: number): Set<string> {
 }
 
 /**
- * The parameters the list starting at `open` declares as pointers to something other than characters (`struct
- * config *c`, `void *arg`; not `char *name`, `const char **argv`, nor a function pointer): those whose fields a
- * callee handed them may set.
+ * The parameters the list starting at `open` declares as pointers to something other than characters and not
+ * `const` (`struct config *c`, `void *arg`, `uid_t *out`; not `char *name`, `const struct config *c`, nor a function
+ * pointer): those whose fields a callee handed them may set.
  */
 function pointerParameters(head: HeadToken[], open: number): Set<string> {
   const names = new Set<string>();
@@ -469,11 +476,14 @@ function pointerParameters(head: HeadToken[], open: number): Set<string> {
   let words: string[] = [];
   let star = false;
   let nested = false;
+  /** A `const` before the first `*`: what the pointer points to cannot be written through it. */
+  let constPointee = false;
   const end = (): void => {
-    if (star && !nested && words.length >= 2 && !words.includes('char')) names.add(words.at(-1)!);
+    if (star && !nested && !constPointee && words.length >= 2 && !words.includes('char')) names.add(words.at(-1)!);
     words = [];
     star = false;
     nested = false;
+    constPointee = false;
   };
   for (let k = open; k < head.length; k++) {
     const t = head[k]!;
@@ -483,8 +493,10 @@ function pointerParameters(head: HeadToken[], open: number): Set<string> {
     } else if (t.kind === ')') {
       parenDepth--;
       if (parenDepth === 0) break;
-    } else if (parenDepth === 1 && t.kind === 'ident') words.push(t.text);
-    else if (parenDepth === 1 && t.text === '*') star = true;
+    } else if (parenDepth === 1 && t.kind === 'ident') {
+      if (t.text === 'const' && !star) constPointee = true;
+      words.push(t.text);
+    } else if (parenDepth === 1 && t.text === '*') star = true;
     else if (parenDepth === 1 && t.text === ',') end();
   }
   end();

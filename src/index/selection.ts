@@ -9,12 +9,13 @@
  */
 import { vocabularyPrivilegeNames, wrappersOf, type CallVocabulary } from '../call-meaning.js';
 import type { MacroModel } from '../model.js';
-import { CAPABILITY_CALLS, INPUT_CALLS, STATUS_CALLS } from '../c/calls.js';
+import { ASSERT_NAMES, CAPABILITY_CALLS, INPUT_CALLS, READ_ONLY_LIBRARY, STATUS_CALLS } from '../c/calls.js';
 import { BUILTIN_NORETURN, type LexicalDefinition } from '../analysis/project.js';
 import { ANY_FIELD, scanC, type CLexicalIndex, type LexicalFunction } from './c-lexical.js';
 import { callsMember, memberFunctions } from '../c/members.js';
 import { treesRemembered } from '../parser.js';
 import { wordsOf } from '../text-memory.js';
+import { namesCalledIn } from '../c/value-macros.js';
 import { scanJs, specifierTargets, stemIndex } from './js-lexical.js';
 import { blankedKeepingLines } from '../line-index.js';
 import { contentDigest } from '../engine/cache.js';
@@ -113,8 +114,9 @@ export function definitionsOf(sources: SelectableSource[]): Map<string, LexicalD
   for (const [def, calls, handsPointerTo] of called) {
     const own = [...calls].filter((c) => found.has(c));
     if (own.length) def.calls = own;
-    // A struct handed to a function the unit does not define (a library's, another program's): any field may be set.
-    if ([...handsPointerTo].some((c) => !found.has(c))) def.fields = [...(def.fields ?? []), ANY_FIELD];
+    // A struct handed to a function the unit does not define (a library's, another program's) may have any field
+    // set, unless the function is one the C library declares to read its pointers only (printf, strcmp, assert).
+    if ([...handsPointerTo].some((c) => !found.has(c) && !READ_ONLY_LIBRARY.has(c) && !ASSERT_NAMES.has(c))) def.fields = [...(def.fields ?? []), ANY_FIELD];
   }
   return found;
 }
@@ -249,17 +251,18 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
     edges.set(name, list);
   };
   const texts = new Map(sources.map((s) => [s.path, s.text]));
+  // Calls made through a function-like macro are followed down only, to the callees whose summaries matter (a
+  // reporter's `fatal(m)` → `die2(111, m)` → the program's exiting function): as edges up, to the users of what a
+  // logging macro calls, they made most of a program relevant (openssh's `fatal()` reaches its cleanup, which
+  // restores ids: every function that can fail was parsed).
   const throughMacro = macroCallees(allMacros);
   /** Member calls, added once every direct edge is in (a name a function also calls directly is not added twice). */
   const memberUses: [Located, string[]][] = [];
-  /** Calls made through a function-like macro, added with the member calls (after the direct edges, for the same reason). */
-  const macroUses: [Located, string, boolean][] = [];
   for (const f of all) for (const u of f.uses) {
     if (byName.has(u) && u !== f.name) {
       addEdge(usersOf, u, f, true);
       if (f.calls.has(u)) addEdge(callersOf, u, f, true);
     }
-    for (const v of throughMacro(u)) if (byName.has(v) && v !== f.name) macroUses.push([f, v, f.calls.has(u)]);
     // A call through a struct member the unit stores functions in uses and calls each of them (`auth->check(…)`).
     const stored = members.size ? members.get(u) : undefined;
     if (stored && callsMember(texts.get(f.file)!.slice(f.start, f.end), u)) memberUses.push([f, stored]);
@@ -267,10 +270,6 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   for (const [f, stored] of memberUses) for (const name of stored) if (name !== f.name) {
     addEdge(usersOf, name, f);
     addEdge(callersOf, name, f);
-  }
-  for (const [f, name, called] of macroUses) {
-    addEdge(usersOf, name, f);
-    if (called) addEdge(callersOf, name, f);
   }
   const closeOver = (edges: Map<string, Located[]>, seed: Iterable<Located>): Set<Located> => {
     const found = new Set(seed);
@@ -398,25 +397,30 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
  * `die2`, `say_and_exit`). A name that is no macro calls nothing here.
  */
 function macroCallees(macros: readonly MacroModel[]): (name: string) => ReadonlySet<string> {
-  const bodies = new Map<string, string[]>();
-  for (const m of macros) (bodies.get(m.name) ?? bodies.set(m.name, []).get(m.name)!).push(m.body);
-  const known = new Map<string, Set<string>>();
+  // Each macro's own calls, its parameters left out (`#define CALL(f, x) f(x)` calls nothing of its own).
+  const direct = new Map<string, Set<string>>();
+  for (const m of macros) {
+    const calls = direct.get(m.name) ?? direct.set(m.name, new Set()).get(m.name)!;
+    for (const name of namesCalledIn(m.body)) if (!m.params.includes(name)) calls.add(name);
+  }
+  const closed = new Map<string, ReadonlySet<string>>();
   const none: ReadonlySet<string> = new Set();
-  const callees = (name: string): ReadonlySet<string> => {
-    const list = bodies.get(name);
-    if (!list) return none;
-    let out = known.get(name);
+  return (name) => {
+    if (!direct.has(name)) return none;
+    let out = closed.get(name);
     if (out) return out;
-    known.set(name, (out = new Set())); // a macro that names itself calls nothing more
-    for (const body of list) for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
-      const called = m[1]!;
-      if (called === name || out.has(called)) continue;
-      out.add(called);
-      for (const deeper of callees(called)) out.add(deeper);
+    // Through the macros it calls, however deep (each macro's closure made whole before it is kept).
+    const reached = new Set<string>();
+    const work = [...direct.get(name)!];
+    while (work.length) {
+      const called = work.pop()!;
+      if (called === name || reached.has(called)) continue;
+      reached.add(called);
+      for (const deeper of direct.get(called) ?? []) work.push(deeper);
     }
+    closed.set(name, (out = reached));
     return out;
   };
-  return callees;
 }
 
 /** `names` and the names the macros among them call (`macroCallees`). */

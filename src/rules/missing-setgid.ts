@@ -75,7 +75,8 @@ export const missingSetgid: Rule = {
  * by root has already: no drop is missing there. So along the branch of `if (gid != getgid())` where the target is
  * the process's own group. Tests in the function of the drop, that tell 0 from every other
  * value (not `gid > 100`), and whose zero branch is not also the one taken when the target is unset (a falsy
- * option in JavaScript).
+ * option in JavaScript). Not where the target is known to be 0 before the test (`gid_t gid = 0;` kept when no group
+ * was given): that 0 is the program's own "none", and the uid drop after it keeps root's group.
  */
 function targetZeroEdge(g: Supergraph): ((facts: ReadonlySet<string>, node: SuperNode, index: number, flags: ReadonlyMap<string, boolean>) => Set<string> | undefined) | undefined {
   const targets = new Map<FunctionModel, Set<string>>();
