@@ -277,6 +277,11 @@ export interface Test {
   boolean?: true;
   /** A NOT_ROOT test of the effective uid (`geteuid() == 0`, a variable saved from it), not of the real uid. */
   effective?: true;
+  /**
+   * A comparison with one of the process's own ids (`uid != getuid()`): which one. What it tells no longer holds
+   * once that id changes.
+   */
+  ownId?: { idKind: IdKind; effective: boolean };
 }
 
 /** The classes of integer values a `ValueTable` tells apart, with the values each is tried at. */

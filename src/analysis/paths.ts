@@ -1005,7 +1005,7 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
     else setValue(flags, vars, RETURNED + call.id, undefined);
   }
   // A comparison with one of the process's own ids (`uid == getuid()`) no longer holds once that id changed.
-  for (const e of node.events) if (e.kind === 'set-id' && e.direction !== 'probe') for (const f of flags.keys()) if (readsChangedId(f, e)) flags.delete(f);
+  for (const e of node.events) if (e.kind === 'set-id' && e.direction !== 'probe') for (const f of flags.keys()) if (readsChangedId(g, f, e)) flags.delete(f);
   if (!vars.has(NOT_ROOT)) return;
   for (const e of node.events) {
     // A chroot that goes on proves the process root: a drop helper's `if (geteuid() != 0) return;` after it does not return.
@@ -1026,17 +1026,25 @@ export function applyConstants(g: Supergraph, node: SuperNode, flags: Map<string
   }
 }
 
-/** The reads of the process's own ids as comparison flags name them (c/cfg.ts `comparisonTest`). */
-const OWN_ID_READS = { uid: { effective: 'geteuid()', real: 'getuid()' }, gid: { effective: 'getegid()', real: 'getgid()' } } as const;
+const ownIdCache = new WeakMap<Supergraph, Map<string, NonNullable<Test['ownId']>>>();
+
+/** The flags of a graph's tests that compare with one of the process's own ids (`Test.ownId`), with the id read. */
+function ownIdFlags(g: Supergraph): Map<string, NonNullable<Test['ownId']>> {
+  let out = ownIdCache.get(g);
+  if (out) return out;
+  out = new Map();
+  for (const n of g.nodes) for (const t of n.tests ?? []) if (t.ownId && 'variable' in t.subject) out.set(t.subject.variable, t.ownId);
+  ownIdCache.set(g, out);
+  return out;
+}
 
 /**
- * A comparison flag that reads an id the set-id event changes: the effective id (`geteuid()`) at any change of that
- * kind of id, the real one (`getuid()`) at a change that is not effective-only.
+ * A flag that compares with an id the set-id event changes: the effective id at any change of that kind of id, the
+ * real one at a change that is not effective-only.
  */
-function readsChangedId(flag: string, e: SetIdEvent): boolean {
-  if (!flag.includes('id()')) return false;
-  const reads = OWN_ID_READS[e.idKind];
-  return flag.includes(reads.effective) || (e.scope !== 'effective' && flag.includes(reads.real));
+function readsChangedId(g: Supergraph, flag: string, e: SetIdEvent): boolean {
+  const read = ownIdFlags(g).get(flag);
+  return read !== undefined && read.idKind === e.idKind && (read.effective || e.scope !== 'effective');
 }
 
 const copiesCache = new WeakMap<CfgNode, [string, string[]][]>();

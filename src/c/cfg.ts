@@ -247,15 +247,17 @@ function comparisonTest(cond: Node): Test | undefined {
   const left = assignedVariable(c.childForFieldName('left')!);
   const right = assignedVariable(c.childForFieldName('right')!);
   // A read of the process's own id (`uid != getuid()`) is a value too: the flag is forgotten where that id changes
-  // (analysis/paths.ts `readsChangedId`, which finds it written as `getuid()`). Two of them compared are SAME_IDS's.
+  // (`Test.ownId`). Two of them compared are SAME_IDS's.
   const ownId = (side: Node): string | undefined => (OWN_ID_READ.test(unwrap(side).text) ? unwrap(side).text.replace(/\s+/g, '') : undefined);
   if ((hasEffects(left) && !ownId(left)) || (hasEffects(right) && !ownId(right)) || (ownId(left) && ownId(right))) return undefined;
+  const read = ownId(left) ?? ownId(right);
   // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
   if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
   const complement = COMPLEMENT[op];
   if (complement) negated = !negated;
   const name = `${ownId(left) ?? left.text} ${complement ?? op} ${ownId(right) ?? right.text}`.replace(/\s+/g, ' ');
-  return { subject: { variable: name }, whenFails: !negated, whenNull: negated, boolean: true };
+  const own = read ? { ownId: { idKind: read.includes('uid') ? ('uid' as const) : ('gid' as const), effective: read.startsWith('gete') } } : {};
+  return { subject: { variable: name }, whenFails: !negated, whenNull: negated, boolean: true, ...own };
 }
 
 /**
