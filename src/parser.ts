@@ -187,7 +187,8 @@ export const MAX_ERROR_NESTING = 200;
 
 /**
  * Whether `mirrorIfSafe` refuses the tree (a tree with errors that goes deeper than MAX_ERROR_NESTING), without
- * copying it: the same cursor walk over every node, with only the depth counted.
+ * copying it: the same cursor walk, with only the depth counted, and into no node whose descendants are too few to
+ * reach that depth below it (a statement's, mostly: the tree stores each node's count).
  */
 export function tooDeepToAnalyse(tree: Tree): boolean {
   if (!tree.rootNode.hasError) return false;
@@ -195,7 +196,8 @@ export function tooDeepToAnalyse(tree: Tree): boolean {
   try {
     for (let depth = 0; ; ) {
       if (depth > MAX_ERROR_NESTING) return true;
-      if (cursor.gotoFirstChild()) {
+      // A node of n nodes in all (itself counted) has none deeper than n - 1 levels below it.
+      if (depth + cursor.currentNode.descendantCount - 1 > MAX_ERROR_NESTING && cursor.gotoFirstChild()) {
         depth++;
         continue;
       }

@@ -37,7 +37,19 @@ const indexes = new Map<string, Promise<ProjectIndex>>();
 interface UnparsedFile {
   text: string;
   fingerprint?: string;
+  /** The lexical names of that text (made when a later text's fingerprint differs): see `unseenNames`. */
+  names?: LexicalNames;
   changes: number;
+}
+
+/**
+ * What `unseenNames` compares a later text with: the lexical fingerprint of a text with each function's names sorted
+ * (`namesShape`), and the names each function and the top level use.
+ */
+interface LexicalNames {
+  shape: string;
+  uses: ReadonlySet<string>[];
+  topLevelUses: ReadonlySet<string>;
 }
 
 /**
@@ -51,13 +63,9 @@ interface UnparsedFile {
  * A later text whose lexical index differs only by names added to what a function or the top level uses, each of
  * them declared there and named nowhere else in the project (`unseenNames`), is answered so too: see there.
  */
-interface QuietFile {
+interface QuietFile extends LexicalNames {
   file: string;
   fingerprint: string;
-  /** The fingerprint with each function's names sorted (`namesShape`), and the names each uses and the top level uses. */
-  shape: string;
-  uses: ReadonlySet<string>[];
-  topLevelUses: ReadonlySet<string>;
   kept: number[] | 'whole';
   /**
    * The `#if` groups of the text and of the text parsed (`conditionalShape`): the lexical index counts the calls of
@@ -173,13 +181,21 @@ export class ProjectIndex {
     return { findings, diagnostics, parsed };
   }
 
-  /** The file's `UnparsedFile`, when nothing else changed since and `text` has the lexical fingerprint of its text. */
+  /**
+   * The file's `UnparsedFile`, when nothing else changed since and `text` has the lexical fingerprint of its text, or
+   * differs from it only by names nobody can observe (`unseenNames`): the selection keeps none of its functions then
+   * either, and the file, not parsed, has neither findings nor diagnostics.
+   */
   private sameAsUnparsed(file: string, text: string): UnparsedFile | undefined {
-    const unparsed = this.unparsed.get(displayPath(path.resolve(this.cwd, file), this.cwd));
+    const shown = displayPath(path.resolve(this.cwd, file), this.cwd);
+    const unparsed = this.unparsed.get(shown);
     if (!unparsed || unparsed.changes !== this.changes) return undefined;
     if (text === unparsed.text) return unparsed;
+    const index = scanC(text);
     unparsed.fingerprint ??= lexicalFingerprint(unparsed.text, noreturnNamesInText);
-    return lexicalFingerprint(text, noreturnNamesInText) === unparsed.fingerprint ? unparsed : undefined;
+    if (lexicalFingerprint(text, noreturnNamesInText, index) === unparsed.fingerprint) return unparsed;
+    unparsed.names ??= lexicalNames(unparsed.text, scanC(unparsed.text));
+    return this.unseenNames(shown, unparsed.names, text, index) ? unparsed : undefined;
   }
 
   /**
@@ -196,8 +212,7 @@ export class ProjectIndex {
     const alone = await diagnosticsOfParse(shown, parsed, macros, errors);
     if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
     return {
-      file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), shape: namesShape(text, index),
-      uses: index.functions.map((f) => f.uses), topLevelUses: index.topLevelUses, kept, macros, changes: this.changes,
+      file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), ...lexicalNames(text, index), kept, macros, changes: this.changes,
       conditions: conditionsOf(text, parsed), lastParse: { parsed, diagnostics: alone, errors },
     };
   }
@@ -209,7 +224,7 @@ export class ProjectIndex {
     if (!quiet || quiet.file !== shown || quiet.changes !== this.changes || languageOf(shown) !== 'c') return undefined;
     const index = scanC(text);
     const unseen: { name: string; at: number }[] = [];
-    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint && !this.unseenNames(quiet, text, index, unseen)) return undefined;
+    if (lexicalFingerprint(text, noreturnNamesInText, index) !== quiet.fingerprint && !this.unseenNames(shown, quiet, text, index, unseen)) return undefined;
     const parsed = parsedText(text, index.functions, quiet.kept);
     if (conditionsOf(text, parsed) !== quiet.conditions) return undefined;
     // A name nobody can observe in a plain declaration of its own is no token of the parse's, but for its diagnostics:
@@ -228,8 +243,9 @@ export class ProjectIndex {
   }
 
   /**
-   * Whether `text` differs from the quiet file's analysed text, in its lexical index, only by names added to what its
-   * functions or its top level use (and, for a function, assign), each of them a name nobody can observe: written
+   * Whether `text` (the file `shown`'s) differs from an earlier text of it (a quiet or an unparsed file's), in its
+   * lexical index, only by names added to what its functions or its top level use (and, for a function, assign),
+   * each of them a name nobody can observe: written
    * once in the text and named in no other text of the project, in lower case, no keyword, none of the names the
    * selection's tables or the vocabulary hold, and standing in a statement or declaration that calls nothing,
    * outside any parenthesis and preprocessor line (`inCallFreeStatement`: `int n = 1;`, `static char *p;`).
@@ -238,23 +254,24 @@ export class ProjectIndex {
    * is none of those. It would find the same calls in them (the lexical index counts each name called), each with
    * the same arguments' text, so events of the same kinds: a finding is placed only at a privilege call, a
    * directory opened (by the arguments' text) or a call whose result must be checked (by its callee), and the
-   * file had none. The diagnostics are those of the parse of the new text, as for any quiet answer.
+   * file had none (a file not parsed has none either way). The diagnostics are those of the parse of the new text,
+   * as for any quiet answer (a file not parsed has none).
    */
-  private unseenNames(quiet: QuietFile, text: string, index: CLexicalIndex, places?: { name: string; at: number }[]): boolean {
+  private unseenNames(shown: string, earlier: LexicalNames, text: string, index: CLexicalIndex, places?: { name: string; at: number }[]): boolean {
     const { functions } = index;
-    if (functions.length !== quiet.uses.length) return false;
+    if (functions.length !== earlier.uses.length) return false;
     /** Each new name with where it must be declared: in its function's range, or outside every function. */
     const added: [string, LexicalFunction | undefined][] = [];
     functions.forEach((f, i) => {
-      for (const u of f.uses) if (!quiet.uses[i]!.has(u)) added.push([u, f]);
+      for (const u of f.uses) if (!earlier.uses[i]!.has(u)) added.push([u, f]);
     });
-    for (const u of index.topLevelUses) if (!quiet.topLevelUses.has(u)) added.push([u, undefined]);
-    if (!added.length || namesShape(text, index, quiet) !== quiet.shape) return false;
+    for (const u of index.topLevelUses) if (!earlier.topLevelUses.has(u)) added.push([u, undefined]);
+    if (!added.length || namesShape(text, index, earlier) !== earlier.shape) return false;
     return added.every(([name, f]) => {
       // A type's keyword new to the top level (`static long n;`): the selection reads the top level's names only in a
       // file whose braces do not balance, and then only for privilege calls and the unit's functions.
       if (!f && !index.unbalanced && TYPE_WORDS.has(name)) return true;
-      const at = this.unobservedPlace(quiet.file, text, name);
+      const at = this.unobservedPlace(shown, text, name);
       if (at === undefined) return false;
       places?.push({ name, at });
       return f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
@@ -334,13 +351,18 @@ export class ProjectIndex {
  * sets); with `only`, of each function only the names it used then, and of the names it assigns only those (the
  * scanner may take a declaration for an assignment: a new name assigned is a new global nobody else names).
  */
-function namesShape(text: string, index: CLexicalIndex, only?: Pick<QuietFile, 'uses' | 'topLevelUses'>): string {
+function namesShape(text: string, index: CLexicalIndex, only?: Omit<LexicalNames, 'shape'>): string {
   const names = (uses: ReadonlySet<string>, kept?: ReadonlySet<string>): Set<string> => new Set([...uses].filter((u) => !kept || kept.has(u)).sort());
   return lexicalFingerprint(text, noreturnNamesInText, {
     ...index,
     functions: index.functions.map((f, i) => ({ ...f, uses: names(f.uses, only?.uses[i]), assigns: only ? new Set([...f.assigns].filter((a) => !f.uses.has(a) || only.uses[i]!.has(a))) : f.assigns })),
     topLevelUses: names(index.topLevelUses, only?.topLevelUses),
   });
+}
+
+/** The lexical names of a text whose lexical index is `index` (see `unseenNames`). */
+function lexicalNames(text: string, index: CLexicalIndex): LexicalNames {
+  return { shape: namesShape(text, index), uses: index.functions.map((f) => f.uses), topLevelUses: index.topLevelUses };
 }
 
 /** C's keywords: never a name of the program's. */

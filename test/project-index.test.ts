@@ -68,6 +68,12 @@ describe('ProjectIndex', () => {
       [util.replace('puts(what);', 'puts(what);\n\tchroot("/var/empty");'), 'a privilege call: analysed, found', false],
       [util, 'back: analysed (the last answer had findings)', false],
       [util.replace('what', 'it').replace('(what)', '(it)'), 'a name changed: analysed', false],
+      [util, 'back: analysed (a name changed)', false],
+      [util.replace('\tputs(what);', '\tint spare_count = 1;\n\tputs(what);'), 'a declaration of a name nobody can observe', true],
+      [util.replace('\tputs(what);', '\tint spare_count = 1;\n\tputs(what);\n\tspare_count++;'), 'that name written twice: analysed', false],
+      [util, 'back: analysed', false],
+      [util.replace('\tputs(what);', '\tint settings = 1;\n\tputs(what);'), 'a name another file writes: analysed', false],
+      [util.replace('\tputs(what);', '\tint spare = setuid(0);\n\tputs(what);'), 'a declaration that calls: analysed, found', false],
     ];
     for (const [text, what, fromFingerprint] of edits) {
       const before = index.unparsedAnswers;
