@@ -376,13 +376,16 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
         walks[w]!.transfer(next, skipped, rootAwareness(walks[w]!, flags));
         return shared(next);
       }) : facts;
-      const outFacts = !refinesEdges
-        ? carried
-        : carried.map((f, w) => {
-            // Refined facts are made one object with their equals too, so that the next node meets them again as one.
-            const refined = walks[w]!.edge?.(f, node, index, flags);
-            return refined ? shared(refined) : f;
-          });
+      let outFacts = carried;
+      if (refinesEdges) {
+        for (let w = 0; w < walks.length; w++) {
+          const refined = walks[w]!.edge?.(carried[w]!, node, index, flags);
+          if (!refined) continue;
+          // Refined facts are made one object with their equals too, so that the next node meets them again as one.
+          if (outFacts === carried) outFacts = carried.slice();
+          outFacts[w] = shared(refined);
+        }
+      }
       arrive(s, { facts: outFacts, flags: liveOnly(g, s, along) });
     });
   }
@@ -394,16 +397,19 @@ function runWalks(g: Supergraph, walks: Walk[]): void {
   }
   walks.forEach((walk, w) => {
     for (const node of g.nodes) {
-      if (!node.events.length) continue;
-      for (const state of states.get(node.id)?.values() ?? []) {
+      const { events } = node;
+      if (!events.length) continue;
+      const parts = states.get(node.id);
+      if (!parts) continue;
+      for (const state of parts.values()) {
         // The stored facts are shared: copied only when a later event of the node needs them changed.
         let cur: Set<string> = state.facts[w]!;
-        node.events.forEach((ev, i) => {
-          walk.visit(ev, cur, node, state.flags);
-          if (i === node.events.length - 1) return;
+        for (let i = 0; i < events.length; i++) {
+          walk.visit(events[i]!, cur, node, state.flags);
+          if (i === events.length - 1) break;
           if (cur === state.facts[w]) cur = new Set(cur);
-          walk.transfer(cur, ev, rootAwareness(walk, state.flags));
-        });
+          walk.transfer(cur, events[i]!, rootAwareness(walk, state.flags));
+        }
       }
     }
   });
