@@ -1,6 +1,6 @@
 /** Builds the control-flow graph of one C function, with its privilege events. */
 import type { Node } from 'web-tree-sitter';
-import { EFFECTIVE_ID, NOT_ROOT, SAME_IDS, type Platform, type Cfg, type CfgNode, type IdClass, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { EFFECTIVE_ID, NOT_ROOT, SAME_IDS, type Platform, type Cfg, type CfgNode, type IdClass, type IdKind, type NodeKind, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { GraphBuilder, type Branches, type Pending } from '../cfg-builder.js';
 import type { CallVocabulary } from '../call-meaning.js';
 import { ASSERT_NAMES, classifyCall, isStatusCall } from './calls.js';
@@ -183,12 +183,10 @@ function sameIdTest(cond: Node): CfgNode['sameIdAs'] {
   const op = c.type === 'binary_expression' ? c.child(1)?.text : undefined;
   if (op !== '==' && op !== '!=') return undefined;
   const sides = [c.childForFieldName('left'), c.childForFieldName('right')].map((side) => (side ? unwrap(side) : undefined));
-  const getter = (n: Node | undefined): RegExpExecArray | null => (n?.type === 'call_expression' && callArguments(n).length === 0 ? /^get(e?)([ug])id$/.exec(calleeName(n) ?? '') : null);
-  const at = getter(sides[0]) ? 0 : getter(sides[1]) ? 1 : -1;
+  const at = ownIdRead(sides[0]) ? 0 : ownIdRead(sides[1]) ? 1 : -1;
   const other = at < 0 ? undefined : sides[1 - at];
   if (!other || (other.type !== 'identifier' && other.type !== 'field_expression')) return undefined;
-  const m = getter(sides[at])!;
-  return { variable: other.text, branch: (op === '==') !== negated ? 0 : 1, idKind: m[2] === 'u' ? 'uid' : 'gid', effective: m[1] === 'e' };
+  return { variable: other.text, branch: (op === '==') !== negated ? 0 : 1, ...ownIdRead(sides[at])! };
 }
 
 /** The expression calls, assigns or increments: it is no pure test of values. */
@@ -222,8 +220,27 @@ const COMPLEMENT: Record<string, string> = { '>=': '<', '>': '<=', '!=': '==' };
 /** A variable, or a field path of one (`pw->pw_uid`, `o.ids.uid`): a value a plain assignment copies. */
 const COPIED_VALUE = /^[A-Za-z_]\w*(?:\s*(?:\.|->)\s*[A-Za-z_]\w*)*$/;
 
-/** `getuid()`, `getegid()`: a read of one of the process's own ids, with no argument. */
-const OWN_ID_READ = /^get(?:e)?[ug]id\s*\(\s*\)$/;
+/** One of the process's own ids: which, and whether the effective one. */
+interface OwnId {
+  idKind: IdKind;
+  effective: boolean;
+}
+
+/**
+ * `getuid()`, `getegid()` (in parentheses or not): a read of one of the process's own ids, with no argument: which
+ * id, and whether it is the effective one. The one recogniser of those reads for every test below.
+ */
+function ownIdRead(n: Node | null | undefined): OwnId | undefined {
+  const s = n ? unwrap(n) : undefined;
+  if (s?.type !== 'call_expression' || callArguments(s).length !== 0) return undefined;
+  const m = /^get(e?)([ug])id$/.exec(calleeName(s) ?? '');
+  return m ? { idKind: m[2] === 'u' ? 'uid' : 'gid', effective: m[1] === 'e' } : undefined;
+}
+
+/** The canonical text of an own id's read (`getuid()`): one name for the flag, however the call is spaced. */
+function ownIdText(read: OwnId): string {
+  return `get${read.effective ? 'e' : ''}${read.idKind[0]}id()`;
+}
 
 /** `(v = <value>)`, in parentheses or not: the variable `v`, which holds the value after it; else the side itself. */
 function assignedVariable(side: Node): Node {
@@ -248,15 +265,18 @@ function comparisonTest(cond: Node): Test | undefined {
   const right = assignedVariable(c.childForFieldName('right')!);
   // A read of the process's own id (`uid != getuid()`) is a value too: the flag is forgotten where that id changes
   // (`Test.ownId`). Two of them compared are SAME_IDS's.
-  const ownId = (side: Node): string | undefined => (OWN_ID_READ.test(unwrap(side).text) ? unwrap(side).text.replace(/\s+/g, '') : undefined);
+  const ownId = (side: Node): string | undefined => {
+    const read = ownIdRead(side);
+    return read && ownIdText(read);
+  };
   if ((hasEffects(left) && !ownId(left)) || (hasEffects(right) && !ownId(right)) || (ownId(left) && ownId(right))) return undefined;
-  const read = ownId(left) ?? ownId(right);
+  const read = ownIdRead(left) ?? ownIdRead(right);
   // A comparison with 0, NULL or -1 is a test of the variable's value (its sign, its truth): followed as that.
   if ([left, right].some((side) => /^(?:0|NULL|-1|\(\w+\)\s*-1)$/.test(side.text.trim()))) return undefined;
   const complement = COMPLEMENT[op];
   if (complement) negated = !negated;
   const name = `${ownId(left) ?? left.text} ${complement ?? op} ${ownId(right) ?? right.text}`.replace(/\s+/g, ' ');
-  const own = read ? { ownId: { idKind: read.includes('uid') ? ('uid' as const) : ('gid' as const), effective: read.startsWith('gete') } } : {};
+  const own = read ? { ownId: read } : {};
   return { subject: { variable: name }, whenFails: !negated, whenNull: negated, boolean: true, ...own };
 }
 
@@ -271,10 +291,9 @@ function effectiveIdTest(cond: Node): Test | undefined {
   const op = c.type === 'binary_expression' ? c.child(1)?.text : undefined;
   if (op !== '==' && op !== '!=') return undefined;
   const sides = [c.childForFieldName('left'), c.childForFieldName('right')].map((s) => (s ? unwrap(s) : undefined));
-  const getter = (s: Node | undefined): 'uid' | 'gid' | undefined => {
-    if (s?.type !== 'call_expression' || (s.childForFieldName('arguments')?.namedChildCount ?? 1) !== 0) return undefined;
-    const name = s.childForFieldName('function')?.text;
-    return name === 'geteuid' ? 'uid' : name === 'getegid' ? 'gid' : undefined;
+  const getter = (s: Node | undefined): IdKind | undefined => {
+    const read = ownIdRead(s);
+    return read?.effective ? read.idKind : undefined;
   };
   const at = sides.findIndex((s) => getter(s) !== undefined);
   const value = sides[1 - at];
@@ -898,13 +917,14 @@ export class FunctionCfgBuilder extends GraphBuilder {
     if (!mayTestRoot) return undefined;
     const probes = [cond, ...cond.descendantsOfType(['call_expression', 'identifier']).filter((n): n is Node => n !== null)];
     for (const p of probes) {
-      const isIdCall = p.type === 'call_expression' && ['geteuid', 'getuid'].includes(calleeName(p) ?? '');
+      const read = p.type === 'call_expression' ? ownIdRead(p) : undefined;
+      const isIdCall = read?.idKind === 'uid';
       const isIdVariable = p.type === 'identifier' && this.ctx.idVariables.get(p.text) === 'saved-effective';
       if (!isIdCall && !isIdVariable) continue;
       const whenRoot = branchWhenFails(cond, p, 0);
       const whenNotRoot = branchWhenFails(cond, p, 1000);
       if (whenRoot === null || whenNotRoot === null || whenRoot === whenNotRoot) continue;
-      const effective = isIdVariable || calleeName(p) === 'geteuid';
+      const effective = isIdVariable || read?.effective === true;
       return { subject: { variable: NOT_ROOT }, whenFails: whenNotRoot, whenNull: whenRoot, boolean: true, ...(effective ? { effective: true as const } : {}) };
     }
     return undefined;
@@ -955,8 +975,12 @@ export class FunctionCfgBuilder extends GraphBuilder {
     const op = e.childForFieldName('operator')?.text;
     if (op !== '==' && op !== '!=') return undefined;
     const [a, b] = [e.childForFieldName('left'), e.childForFieldName('right')].map((s) => (s ? unwrap(s) : undefined));
-    const real = (s: Node | undefined): boolean => !!s && ((s.type === 'call_expression' && calleeName(s) === 'getuid') || (s.type === 'identifier' && this.ctx.idVariables.get(s.text) === 'invoker'));
-    const effective = (s: Node | undefined): boolean => s?.type === 'call_expression' && calleeName(s) === 'geteuid';
+    const uidRead = (s: Node | undefined, effective: boolean): boolean => {
+      const read = ownIdRead(s);
+      return read?.idKind === 'uid' && read.effective === effective;
+    };
+    const real = (s: Node | undefined): boolean => uidRead(s, false) || (s?.type === 'identifier' && this.ctx.idVariables.get(s.text) === 'invoker');
+    const effective = (s: Node | undefined): boolean => uidRead(s, true);
     if (!((real(a) && effective(b)) || (real(b) && effective(a)))) return undefined;
     const trueWhenSame = (op === '==') !== negated;
     return { subject: { variable: SAME_IDS }, whenFails: trueWhenSame, whenNull: !trueWhenSame, boolean: true };
