@@ -6,6 +6,7 @@ import type { Project } from './analysis/project.js';
 import { BUILTIN_NORETURN } from './analysis/project.js';
 import type { PrivlintConfig } from './config.js';
 import type { DirOpenEvent, Language, MessageShape } from './model.js';
+import { isValuePath } from './value-paths.js';
 
 export type Platform = PrivlintConfig['platform'];
 
@@ -107,7 +108,7 @@ function dyingCallsOf(project: Project): [string, number, MessageShape | 'err'][
  */
 function groupList(gid: string): string {
   const value = gid.replace(/^&/, '');
-  return /^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/.test(value) && !/^[A-Z][A-Z0-9_]*$/.test(value) ? `&${value}` : `(gid_t[]){ ${value} }`;
+  return isValuePath(value) && !/^[A-Z][A-Z0-9_]*$/.test(value) ? `&${value}` : `(gid_t[]){ ${value} }`;
 }
 
 function cWriter(die: (what: string) => string): CodeWriter {

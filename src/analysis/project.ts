@@ -7,6 +7,7 @@ import { copyPlain } from '../plain.js';
 import { BUILTIN_NORETURN } from '../noreturn.js';
 import { ANY_FIELD, type Arity } from '../index/c-lexical.js';
 import { READ_ONLY_LIBRARY } from '../c/calls.js';
+import { callerField, testedParameterFields } from '../value-paths.js';
 
 export { BUILTIN_NORETURN };
 
@@ -670,15 +671,9 @@ export class Project {
     const onError = nodes.every((n, i) => !dies[i] || n.events.some((e) => this.isDyingCall(bound(e)) && isErrorExit(bound(e))));
     // Candidate fields: `p->f` tested for being set, neither `p` nor the field (or a part of it) written.
     const fields = new Map<string, { index: number; rest: string }>();
-    for (const n of nodes) for (const t of n.tests ?? []) {
-      if (!('variable' in t.subject) || typeof t.whenNull !== 'boolean') continue;
-      const v = t.subject.variable;
-      const m = /^([A-Za-z_]\w*)((?:\.|->)[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(v);
-      const index = m ? callee.params.indexOf(m[1]!) : -1;
-      if (index < 0 || fields.has(v)) continue;
-      if ([...written].some((w) => w === m![1] || v === w || v.startsWith(w + '.') || v.startsWith(w + '->') || w.startsWith(v + '.') || w.startsWith(v + '->'))) continue;
-      fields.set(v, { index, rest: m![2]! });
-    }
+    testedParameterFields(nodes, callee.params, written, (_, field, guard) => {
+      if (!fields.has(field)) fields.set(field, guard);
+    });
     for (const [field, guard] of fields) {
       // Every path ends the process, with the field unset (false) or set (true): a loop with no way out is no end.
       const mustDie = (set: boolean): boolean => {
@@ -1522,17 +1517,6 @@ function namesReached<T>(start: T, memo: Map<T, readonly string[]>, own: (t: T) 
 }
 
 /**
- * A parameter's field (`rest`: `->user`) as the caller names it, given the argument it passed: `o.user` for `&o`,
- * `cfg->user` for `cfg`; undefined for an argument that is no variable or field.
- */
-function callerField(arg: string, rest: string): string | undefined {
-  const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(arg)?.[1];
-  if (address !== undefined && rest.startsWith('->')) return `${address}.${rest.slice(2)}`;
-  if (/^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/.test(arg)) return arg + rest;
-  return undefined;
-}
-
-/**
  * The branch a test of a number takes (0: true, 1: false), where the test tells it: by 0, by sign (a negative
  * number takes `whenFails`'s branch where the test decides by sign alone), by -1, or by the node's value table.
  */
@@ -1580,19 +1564,11 @@ function guardedAssigns(fn: FunctionModel): Map<string, { index: number; rest: s
   const { nodes } = fn.cfg;
   const written = new Set(nodes.flatMap((n) => [...(n.assigns ?? []), ...(n.updates ?? [])]));
   const guards = new Map<string, { index: number; rest: string; nullBranch: Map<number, number> }>();
-  for (const n of nodes) {
-    if (n.kind !== 'cond' || n.succ.length !== 2) continue;
-    for (const t of n.tests ?? []) {
-      if (!('variable' in t.subject) || typeof t.whenNull !== 'boolean') continue;
-      const m = /^([A-Za-z_]\w*)((?:\.|->)[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(t.subject.variable);
-      const index = m ? fn.params.indexOf(m[1]!) : -1;
-      if (index < 0) continue;
-      const v = t.subject.variable;
-      if ([...written].some((w) => w === m![1] || v === w || v.startsWith(w + '.') || v.startsWith(w + '->') || w.startsWith(v + '.') || w.startsWith(v + '->'))) continue;
-      const g = guards.get(v) ?? guards.set(v, { index, rest: m![2]!, nullBranch: new Map() }).get(v)!;
-      g.nullBranch.set(n.id, t.whenNull ? 0 : 1);
-    }
-  }
+  const branches = nodes.filter((n) => n.kind === 'cond' && n.succ.length === 2);
+  testedParameterFields(branches, fn.params, written, (n, field, { index, rest }, whenNull) => {
+    const g = guards.get(field) ?? guards.set(field, { index, rest, nullBranch: new Map() }).get(field)!;
+    g.nullBranch.set(n.id, whenNull ? 0 : 1);
+  });
   for (const [, guard] of guards) {
     // The nodes a path reaches from the entry while the field stays unset (only the null branch of its tests).
     const seen = new Uint8Array(nodes.length);

@@ -9,6 +9,7 @@ import { failureOnlyNodes } from './failure-regions.js';
 import { checkTime } from '../time-limit.js';
 import type { ProgramKind } from '../config.js';
 import { branchForNumber, isErrorExit, isSuccessfulExit, type ForkValues, type Project } from './project.js';
+import { addressedPath, callerField, fieldOf, isValuePath } from '../value-paths.js';
 
 export interface SuperNode {
   id: number;
@@ -196,7 +197,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           const always = guarded?.size && !project.isDyingCall(ev) && !ev.execs ? setGlobals.filter((v) => !guarded.has(v)) : setGlobals;
           if (always.length) (seg.clobbers ??= []).push(...always);
           ev.args.forEach((a, i) => {
-            const target = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(a.text.trim())?.[1];
+            const target = addressedPath(a.text);
             if (target && (project.endsOnFailure(fn, node) || (callee2 !== undefined && callee2 !== fn && project.fillsParameter(callee2, i)))) (seg.fills ??= []).push(target);
             // getgrouplist() counts the group it is given: the count it fills is positive once the call worked.
             if (target && ev.callee === 'getgrouplist' && i === 3 && (project.endsOnFailure(fn, node) || project.survivesOnlyIfWorked(fn, node, original.id))) (seg.positive ??= []).push(target);
@@ -376,8 +377,6 @@ function changesParameter(fn: FunctionModel, name: string): boolean {
   return assignsParameter(fn, name) || fn.cfg.nodes.some((n) => n.updates?.includes(name));
 }
 
-const LVALUE = /^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/;
-
 /**
  * Tests as they happen in one calling context: a test of a parameter the function never assigns is a test of the
  * variable or field the caller passed (`to_uid <= 0` in the callee, `global.uid > 0` in the caller: one value).
@@ -391,7 +390,7 @@ function bindTests(tests: Test[], binding: Binding, fn: FunctionModel): Test[] {
     const bound = binding.get(name);
     let renamed: string | undefined;
     if (bound) {
-      if (bound.fn || !LVALUE.test(bound.text) || assignsParameter(fn, name)) return;
+      if (bound.fn || !isValuePath(bound.text) || assignsParameter(fn, name)) return;
       renamed = bound.text;
     } else {
       // A field of a parameter (`o->user`) the function never sets is the caller's field (`opts.user` for `f(&opts)`).
@@ -406,13 +405,9 @@ function bindTests(tests: Test[], binding: Binding, fn: FunctionModel): Test[] {
 
 /** A field of a parameter (`o->json`) as the caller names it (`opts.json` where it passed `&opts`). */
 function callersField(name: string, binding: Binding): string | undefined {
-  const m = /^([A-Za-z_]\w*)((?:\.|->)[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(name);
-  const base = m ? binding.get(m[1]!) : undefined;
-  if (!base || base.fn) return undefined;
-  const text = base.text.trim();
-  const address = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(text)?.[1];
-  if (address !== undefined && m![2]!.startsWith('->')) return `${address}.${m![2]!.slice(2)}`;
-  return LVALUE.test(text) ? text + m![2]! : undefined;
+  const field = fieldOf(name);
+  const base = field ? binding.get(field.base) : undefined;
+  return base && !base.fn ? callerField(base.text, field!.rest) : undefined;
 }
 
 /** A parameter (`dp`) or a field of one (`dir->handle`) as the caller names it, where it passed a variable or its address. */
@@ -420,7 +415,7 @@ function callersName(name: string, binding: Binding): string | undefined {
   const bound = binding.get(name);
   if (!bound) return callersField(name, binding);
   const text = bound.text.trim();
-  return !bound.fn && LVALUE.test(text) ? text : undefined;
+  return !bound.fn && isValuePath(text) ? text : undefined;
 }
 
 const assignedCache = new WeakMap<FunctionModel, Set<string>>();

@@ -17,6 +17,7 @@ import { compiledOnUnix } from './unix-build.js';
 import { unsignedGlobals } from './unsigned.js';
 import { callArguments, calleeName, declaratorName, descendantsOfType, locOf, stringValue, unwrap } from './syntax.js';
 import { functionMemory } from './function-models.js';
+import { addressedPath, isValuePath } from '../value-paths.js';
 
 /**
  * A word that marks a declaration as never returning: the standard spellings (`noreturn`, C11 `_Noreturn`, BSD
@@ -64,8 +65,8 @@ function savedIdsReadBy(call: Node, uidOnly: boolean): [string, IdClass][] {
   const callee = calleeName(call) ?? '';
   if (callee !== 'getresuid' && (uidOnly || callee !== 'getresgid')) return [];
   return callArguments(call).flatMap((a, i): [string, IdClass][] => {
-    const m = /^&\s*([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*)$/.exec(unwrap(a).text.trim());
-    return m ? [[m[1]!, i === 0 ? 'invoker' : 'saved-effective']] : [];
+    const read = addressedPath(unwrap(a).text);
+    return read ? [[read, i === 0 ? 'invoker' : 'saved-effective']] : [];
   });
 }
 
@@ -226,7 +227,7 @@ function localSocketsIn(def: Node, text: string): string[] {
     const value = assignment.childForFieldName(assignment.type === 'init_declarator' ? 'value' : 'right');
     if (!value || !pairs.includes(unwrap(value).text.replace(/\s+/g, ''))) continue;
     const name = assignment.type === 'init_declarator' ? declaratorName(assignment.childForFieldName('declarator')) : unwrap(assignment.childForFieldName('left')!).text;
-    if (name && /^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$/.test(name)) names.push(name);
+    if (name && isValuePath(name)) names.push(name);
   }
   return names;
 }
