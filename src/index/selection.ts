@@ -294,11 +294,7 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   // without a return before (the lexical shadow of "every path dies"; more is harmless, it only costs a parse).
   const dying = new Set<string>([...BUILTIN_NORETURN, ...vocabulary.noreturn]);
   for (let grew = true; grew; ) {
-    grew = false;
-    for (const m of allMacros) if (!dying.has(m.name) && usesAnyWord(wordsOf(m.body), dying)) {
-      dying.add(m.name);
-      grew = true;
-    }
+    grew = addMacrosNaming(allMacros, dying);
     for (const f of all) if (!dying.has(f.name) && !f.returns && f.lastCall !== undefined && dying.has(f.lastCall)) {
       dying.add(f.name);
       grew = true;
@@ -355,13 +351,7 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   // argv)` → `execvp`), makes its call the start of a command: a jail launcher (chroot-without-drop's
   // `execsChosen`). Those functions are parsed below a dying one kept: the exec calls and the macros that stand for one.
   const execNames = new Set(EXEC_CALLS);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const m of allMacros) if (!execNames.has(m.name) && usesAnyWord(wordsOf(m.body), execNames)) {
-      execNames.add(m.name);
-      grew = true;
-    }
-  }
+  addMacrosNaming(allMacros, execNames);
   const execs = (f: LexicalFunction): boolean => usesAny(f, execNames);
   // A reporter with no `return` that may end the process (`if (o->json) print(…); else error(status, …);`), called
   // by a function that makes privilege calls: it may end the process on every path but where a field of its
@@ -389,6 +379,23 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   // returns to (the project resolves such globals from every parsed file's id variables).
   for (const f of all) if (usesAny(f, ID_GETTERS)) relevant.add(f);
   return relevant;
+}
+
+/**
+ * Add to `names` each macro whose body names one of them, and the macros that name those, however deep (a macro
+ * that calls a dying function dies, one that calls an exec execs): whether any was added. Every word of the body
+ * counts, not its calls only (`#define DIE die_now` names it too): more is harmless, it only costs a parse.
+ */
+function addMacrosNaming(macros: readonly MacroModel[], names: Set<string>): boolean {
+  let added = false;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const m of macros) if (!names.has(m.name) && usesAnyWord(wordsOf(m.body), names)) {
+      names.add(m.name);
+      grew = added = true;
+    }
+  }
+  return added;
 }
 
 /**
