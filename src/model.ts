@@ -273,6 +273,12 @@ export interface Test {
    * when the value is -1, another negative value, or positive; `whenNull` gives the branch for 0.
    */
   classes?: { minusOne: boolean; negative: boolean; positive: boolean };
+  /**
+   * A comparison of the variable with a constant other than 0 and -1 (`level == LOG_FATAL`, `mode != 2`): the
+   * constant, and whether the condition holds when the variable equals it. A number the caller passes decides it
+   * exactly, where the value classes (which try a few numbers per class) cannot.
+   */
+  equals?: { value: number; holds: boolean };
   /** The condition is the variable itself or its negation (`if (privileged)`, `if (!privileged)`). */
   boolean?: true;
   /** A NOT_ROOT test of the effective uid (`geteuid() == 0`, a variable saved from it), not of the real uid. */

@@ -652,6 +652,79 @@ export class Project {
 
   private readonly survivalGuards = new Map<FunctionModel, Map<string, SurvivalGuard | null>>();
 
+  /**
+   * (C) A call of a project function that is not inlined and that, given the numbers the call passes, ends the
+   * process on every path: a logger that returns for most levels and exits for the fatal one, called with that
+   * level (`log_msg(LOG_FATAL, "setuid")`). What it ends with: `onError` when each end is an error exit. Undefined
+   * when the call passes no number that decides one of its tests (a function that always ends dies without this).
+   * A parameter the function writes counts only where each write sets the number the call passed (`level =
+   * LOG_FATAL;` when the format is bad, in a call made with LOG_FATAL).
+   */
+  endsGivenNumbers(call: CallEvent, callee: FunctionModel | undefined): { onError: boolean } | undefined {
+    if (!callee || callee.language !== 'c' || callee.isEntry || !callee.params.length || this.dyingDefinitions.has(callee)) return undefined;
+    if (!call.args.some((a) => a.value !== undefined)) return undefined;
+    const key = call.args.map((a) => (a.value === undefined ? '' : String(a.value))).join(',');
+    let byArgs = this.numberEnds.get(callee);
+    if (!byArgs) this.numberEnds.set(callee, (byArgs = new Map()));
+    let ends = byArgs.get(key);
+    if (ends === undefined) {
+      byArgs.set(key, null); // a call that leads back here with the same numbers ends nothing
+      byArgs.set(key, (ends = this.computeEndsGivenNumbers(call, callee) ?? null));
+    }
+    return ends ?? undefined;
+  }
+
+  private readonly numberEnds = new Map<FunctionModel, Map<string, { onError: boolean } | null>>();
+
+  private computeEndsGivenNumbers(call: CallEvent, callee: FunctionModel): { onError: boolean } | undefined {
+    const { nodes, entry, exit } = callee.cfg;
+    const numbers = new Map<string, number>();
+    callee.params.forEach((p, i) => {
+      const v = call.args[i]?.value;
+      if (!p || v === undefined) return;
+      if (nodes.some((n) => n.updates?.includes(p) || (n.assigns?.includes(p) && n.values?.[p] !== v))) return;
+      numbers.set(p, v);
+    });
+    if (!numbers.size) return undefined;
+    const bound = (e: PrivilegeEvent): PrivilegeEvent => {
+      if (e.kind !== 'call' || !e.args.some((a) => numbers.has(a.text.trim()))) return e;
+      return { ...e, args: e.args.map((a) => { const v = numbers.get(a.text.trim()); return v === undefined ? a : { ...a, text: String(v), value: v }; }) };
+    };
+    const dies = nodes.map((n) => n.events.some((e) => this.isDyingCall(bound(e))));
+    if (!dies.some(Boolean)) return undefined;
+    // No path from the entry returns: each reaches an end, the tests of the numbers taking the branch their values
+    // decide (a loop whose ways out all end the process is walked, not taken for a way back to the caller). At least
+    // one end is reached, and one of the tests was decided: else the function dies for every argument, which
+    // `inferDying` already knows.
+    let decided = false;
+    let ended = false;
+    const seen = new Set<number>([entry]);
+    const work = [entry];
+    while (work.length) {
+      const id = work.pop()!;
+      const n = nodes[id]!;
+      if (dies[id]) {
+        ended = true;
+        continue;
+      }
+      if (id === exit || n.kind === 'return' || !n.succ.length) return undefined;
+      let next = n.succ.map((s, i) => [s, i] as const).filter(([s]) => s >= 0);
+      if (n.kind === 'cond' && n.succ.length === 2) for (const t of n.tests ?? []) {
+        if (!('variable' in t.subject) || !numbers.has(t.subject.variable)) continue;
+        const taken = branchForNumber(n, t, numbers.get(t.subject.variable)!);
+        if (taken === undefined) continue;
+        next = next.filter(([, i]) => i === taken);
+        decided = true;
+      }
+      for (const [s] of next) if (!seen.has(s)) {
+        seen.add(s);
+        work.push(s);
+      }
+    }
+    if (!ended || !decided) return undefined;
+    return { onError: nodes.every((n, i) => !dies[i] || n.events.some((e) => this.isDyingCall(bound(e)) && isErrorExit(bound(e)))) };
+  }
+
   private computeSurvivalGuard(call: CallEvent, callee: FunctionModel): SurvivalGuard | undefined {
     const { nodes, entry, exit } = callee.cfg;
     const written = new Set(nodes.flatMap((n) => [...(n.assigns ?? []), ...(n.updates ?? [])]));
@@ -861,6 +934,12 @@ export class Project {
     if (e.callee === 'error' || e.callee === 'error_at_line') {
       const status = exitStatus(e);
       return status !== undefined && status !== 0;
+    }
+    // A project function that ends the process for the numbers this call passes (`log_msg(LOG_FATAL, …)`), asked
+    // once every function that always dies is known (the answer depends on them).
+    if (this.dyingKeys && e.args.some((a) => a.value !== undefined)) {
+      const fn = reached ? reached() : this.resolve(e.callee, e.loc.file);
+      if (fn && this.endsGivenNumbers(e, fn)) return true;
     }
     return false;
   }
@@ -1525,6 +1604,8 @@ function namesReached<T>(start: T, memo: Map<T, readonly string[]>, own: (t: T) 
  * tells it: by 0, by -1 or sign, or by the condition's value table; undefined where it does not.
  */
 export function branchForNumber(node: CfgNode, t: Test, value: number): number | undefined {
+  // An exact comparison (`level == LOG_FATAL`) first: a value class tries only a few of its numbers.
+  if (t.equals) return (value === t.equals.value) === t.equals.holds ? 0 : 1;
   if (value === 0 && typeof t.whenNull === 'boolean') return t.whenNull ? 0 : 1;
   if (value !== 0 && t.classes) return (value === -1 ? t.classes.minusOne : value < 0 ? t.classes.negative : t.classes.positive) ? 0 : 1;
   if (value > 0 && typeof t.whenPositive === 'boolean') return t.whenPositive ? 0 : 1;

@@ -244,7 +244,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
         if (project.isDyingCall(ev) || (ev.kind === 'call' && ev.execs)) {
           seg.dies = true;
           if (isSuccessfulExit(ev)) seg.exitsNormally = true;
-          else if (isErrorExit(ev)) seg.exitsOnError = true;
+          else if (isErrorExit(ev) || (ev.kind === 'call' && project.endsGivenNumbers(ev, project.resolveCall(ev, fn.file))?.onError)) seg.exitsOnError = true;
         }
       }
       // The program's own `return 3;` from main ends the process with that status, as exit(3) would.

@@ -189,6 +189,23 @@ function sameIdTest(cond: Node): CfgNode['sameIdAs'] {
   return { variable: other.text, branch: (op === '==') !== negated ? 0 : 1, ...ownIdRead(sides[at])! };
 }
 
+/**
+ * `level == FATAL`, `!(mode != 2)`: the condition compares `v` itself with a constant number (a named one counts,
+ * as `constantNumber` reads it while the function is built) other than 0 and -1, whose tests the sign and truth
+ * fields already tell: the constant, and whether the condition holds when `v` equals it (`Test.equals`).
+ */
+function equalityWith(cond: Node, v: Node): Test['equals'] {
+  const { expr: c, negated } = withoutNegation(cond);
+  const op = c.type === 'binary_expression' ? c.child(1)?.text : undefined;
+  if (op !== '==' && op !== '!=') return undefined;
+  const left = unwrap(c.childForFieldName('left')!);
+  const right = unwrap(c.childForFieldName('right')!);
+  const other = left.id === v.id ? right : right.id === v.id ? left : undefined;
+  const value = other && !hasEffects(other) ? constantNumber(other) : null;
+  if (value === null || value === 0 || value === -1) return undefined;
+  return { value, holds: (op === '==') !== negated };
+}
+
 /** The expression calls, assigns or increments: it is no pure test of values. */
 function hasEffects(expr: Node): boolean {
   return expr.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length > 0;
@@ -879,6 +896,8 @@ export class FunctionCfgBuilder extends GraphBuilder {
       const unsigned = v.type === 'identifier' && this.unsigned.has(v.text);
       const test: Test = { subject: { variable: v.text }, whenFails: branchWhenFails(cond, v, -1, unsigned), ...signTest(cond, v, unsigned) };
       if (isBareTest(cond, v)) test.boolean = true;
+      const equals = equalityWith(cond, v);
+      if (equals) test.equals = equals;
       tests.push(test);
     }
     const mask = bitmaskTest(cond);

@@ -357,7 +357,10 @@ function chooseRelevant(sources: SelectableSource[], all: Located[], byName: Map
   // by a function that makes privilege calls: it may end the process on every path but where a field of its
   // parameter is set (`Project.survivalGuard`, asked of the calls on a privilege call's failure branch), which the
   // scan cannot judge.
-  const mayEnd = (f: LexicalFunction, caller: LexicalFunction): boolean => !f.returns && (diesOrGates(f) || f.uses.has('error') || f.uses.has('error_at_line')) && usesAny(caller, privilegeNames);
+  // A logger that returns for most levels and ends the process for one (`if (level == FATAL) exit(1);` after an
+  // early `return;` when the level is not logged) may end it for the number a failure branch passes
+  // (`Project.endsGivenNumbers`): kept too, though it returns.
+  const mayEnd = (f: LexicalFunction, caller: LexicalFunction): boolean => (!f.returns ? diesOrGates(f) || f.uses.has('error') || f.uses.has('error_at_line') : diesOrGates(f)) && usesAny(caller, privilegeNames);
   /** Kept below a dying function on the way to an exec: the functions they call that exec are kept too. */
   const towardExec = new Set<LexicalFunction>();
   const work = [...relevant];
