@@ -678,19 +678,9 @@ export class Project {
 
   private computeEndsGivenNumbers(call: CallEvent, callee: FunctionModel): { onError: boolean } | undefined {
     const { nodes, entry, exit } = callee.cfg;
-    const numbers = new Map<string, number>();
-    callee.params.forEach((p, i) => {
-      const v = call.args[i]?.value;
-      if (!p || v === undefined) return;
-      if (nodes.some((n) => n.updates?.includes(p) || (n.assigns?.includes(p) && n.values?.[p] !== v))) return;
-      numbers.set(p, v);
-    });
+    const { numbers, bound } = numbersPassed(call, callee);
     if (!numbers.size) return undefined;
-    const bound = (e: PrivilegeEvent): PrivilegeEvent => {
-      if (e.kind !== 'call' || !e.args.some((a) => numbers.has(a.text.trim()))) return e;
-      return { ...e, args: e.args.map((a) => { const v = numbers.get(a.text.trim()); return v === undefined ? a : { ...a, text: String(v), value: v }; }) };
-    };
-    const dies = nodes.map((n) => n.events.some((e) => this.isDyingCall(bound(e))));
+    const { dies, onError } = this.deathsAsCalled(callee, bound);
     if (!dies.some(Boolean)) return undefined;
     // No path from the entry returns: each reaches an end, the tests of the numbers taking the branch their values
     // decide (a loop whose ways out all end the process is walked, not taken for a way back to the caller). At least
@@ -721,27 +711,26 @@ export class Project {
         work.push(s);
       }
     }
-    if (!ended || !decided) return undefined;
-    return { onError: nodes.every((n, i) => !dies[i] || n.events.some((e) => this.isDyingCall(bound(e)) && isErrorExit(bound(e)))) };
+    return ended && decided ? { onError } : undefined;
+  }
+
+  /**
+   * Which of a function's nodes end the process as a call makes them (`bound`: see `numbersPassed`), and whether
+   * each such end is an error exit.
+   */
+  private deathsAsCalled(callee: FunctionModel, bound: (e: PrivilegeEvent) => PrivilegeEvent): { dies: boolean[]; onError: boolean } {
+    const { nodes } = callee.cfg;
+    const dies = nodes.map((n) => n.events.some((e) => this.isDyingCall(bound(e))));
+    const onError = nodes.every((n, i) => !dies[i] || n.events.some((e) => this.isDyingCall(bound(e)) && isErrorExit(bound(e))));
+    return { dies, onError };
   }
 
   private computeSurvivalGuard(call: CallEvent, callee: FunctionModel): SurvivalGuard | undefined {
     const { nodes, entry, exit } = callee.cfg;
     const written = new Set(nodes.flatMap((n) => [...(n.assigns ?? []), ...(n.updates ?? [])]));
-    // The numbers the call passes, by parameter, where the function never changes the parameter.
-    const numbers = new Map<string, number>();
-    callee.params.forEach((p, i) => {
-      const v = call.args[i]?.value;
-      if (p && v !== undefined && !written.has(p)) numbers.set(p, v);
-    });
-    // The function's calls as this call makes them: a parameter passed on is the caller's argument (`error(status, …)`).
-    const bound = (e: PrivilegeEvent): PrivilegeEvent => {
-      if (e.kind !== 'call' || !e.args.some((a) => numbers.has(a.text.trim()))) return e;
-      return { ...e, args: e.args.map((a) => { const v = numbers.get(a.text.trim()); return v === undefined ? a : { ...a, text: String(v), value: v }; }) };
-    };
-    const dies = nodes.map((n) => n.events.some((e) => this.isDyingCall(bound(e))));
+    const { numbers, bound } = numbersPassed(call, callee);
+    const { dies, onError } = this.deathsAsCalled(callee, bound);
     if (!dies.some(Boolean)) return undefined;
-    const onError = nodes.every((n, i) => !dies[i] || n.events.some((e) => this.isDyingCall(bound(e)) && isErrorExit(bound(e))));
     // Candidate fields: `p->f` tested for being set, neither `p` nor the field (or a part of it) written.
     const fields = new Map<string, { index: number; rest: string }>();
     testedParameterFields(nodes, callee.params, written, (_, field, guard) => {
@@ -1599,6 +1588,27 @@ function namesReached<T>(start: T, memo: Map<T, readonly string[]>, own: (t: T) 
  * The branch a test of a number takes (0: true, 1: false), where the test tells it: by 0, by sign (a negative
  * number takes `whenFails`'s branch where the test decides by sign alone), by -1, or by the node's value table.
  */
+/**
+ * The numbers a call passes to a function's parameters (`log_msg(LOG_FATAL, …)`: `level` is LOG_FATAL), where the
+ * function keeps them (it never changes the parameter but to set that same number again); and the function's calls
+ * as this call makes them (`bound`): a parameter passed on is the caller's number (`error(status, …)`).
+ */
+function numbersPassed(call: CallEvent, callee: FunctionModel): { numbers: Map<string, number>; bound: (e: PrivilegeEvent) => PrivilegeEvent } {
+  const { nodes } = callee.cfg;
+  const numbers = new Map<string, number>();
+  callee.params.forEach((p, i) => {
+    const v = call.args[i]?.value;
+    if (!p || v === undefined) return;
+    if (nodes.some((n) => n.updates?.includes(p) || (n.assigns?.includes(p) && n.values?.[p] !== v))) return;
+    numbers.set(p, v);
+  });
+  const bound = (e: PrivilegeEvent): PrivilegeEvent => {
+    if (e.kind !== 'call' || !e.args.some((a) => numbers.has(a.text.trim()))) return e;
+    return { ...e, args: e.args.map((a) => { const v = numbers.get(a.text.trim()); return v === undefined ? a : { ...a, text: String(v), value: v }; }) };
+  };
+  return { numbers, bound };
+}
+
 /**
  * The branch a test takes where its variable holds a known number (an argument the caller passes), where the test
  * tells it: by 0, by -1 or sign, or by the condition's value table; undefined where it does not.
