@@ -114,6 +114,11 @@ export interface DirOpenEvent extends EventBase {
   callersHandle?: string;
   /** fdopendir(fd): the descriptor this handle takes over (closing the handle closes it). */
   adopts?: string;
+  /**
+   * (C) Kept in a local declared with a cleanup attribute (`__attribute__((cleanup(close_fd))) int fd`): closed by
+   * the compiler's call when the local's scope ends, at the latest when the function that opened it returns.
+   */
+  closedOnReturn?: true;
 }
 
 export interface DirCloseEvent extends EventBase {

@@ -36,6 +36,11 @@ export interface FileContext {
   unsignedGlobals?: ReadonlySet<string>;
   /** The parameters and locals of the function built. */
   locals?: ReadonlySet<string>;
+  /**
+   * The function's locals declared with a cleanup attribute (`__attribute__((cleanup(f)))`, or a macro spelling it):
+   * the compiler closes what they hold when their scope ends.
+   */
+  cleanedUp?: ReadonlySet<string>;
   /** The project's checking wrappers and drop helpers (privlint.json). */
   vocabulary?: CallVocabulary;
   /** Struct members the unit stores its functions in (c/members.ts): a call through one is a call event. */
@@ -1157,6 +1162,7 @@ export class FunctionCfgBuilder extends GraphBuilder {
       const event = { ...shape, id: this.ctx.nextEventId(), text: call.text, loc: locOf(this.ctx.file, call), ...(this.platform ? { platform: this.platform } : {}), ...(this.withoutSetres ? { withoutSetres: true } : {}) } as PrivilegeEvent;
       // A result the call's meaning gives (a checking wrapper's: handled inside) is kept.
       if (use && !shape.result && i === shapes.length - 1 && (isStatusCall(shape.api) || shape.kind === 'call' || shape.kind === 'dir-open' || shape.kind === 'fork')) event.result = use;
+      if (event.kind === 'dir-open' && event.handle && this.ctx.cleanedUp?.has(event.handle)) event.closedOnReturn = true;
       if (i === shapes.length - 1) this.callNodes.set(event.id, call);
       node.events.push(event);
     });

@@ -11,7 +11,7 @@ import { valueMacros, type ValueMacro } from './value-macros.js';
 import { truthy } from '../values.js';
 import { FunctionCfgBuilder } from './cfg.js';
 import { unixBranchOnly } from './preprocess.js';
-import { parseReadyText } from './parse-text.js';
+import { parseReadyText, shapeMacrosIn } from './parse-text.js';
 import { numericConstants } from './constants.js';
 import { compiledOnUnix } from './unix-build.js';
 import { unsignedGlobals } from './unsigned.js';
@@ -171,6 +171,50 @@ function localNames(def: Node): Set<string> {
       .map((d) => (d ? declaratorName(d) ?? (d.type === 'identifier' ? d.text : undefined) : undefined))
       .filter((n): n is string => !!n),
   );
+}
+
+/** `__attribute__((cleanup(f)))` (or `__cleanup__`): the compiler calls f on the variable when its scope ends. */
+const CLEANUP_ATTRIBUTE = /\b__attribute(?:__)?\s*\(\s*\((?:[^;{}]*?[\s(,])?_{0,2}cleanup_{0,2}\s*\(/;
+
+/**
+ * The attribute text of a declaration asks for a cleanup call, written out or through the macros that spell it
+ * (`#define scoped(f) __attribute__((cleanup(f)))`, `#define scoped_fd scoped(close_fd)`): those of the project's
+ * headers and of the file (`macros`), a few levels deep.
+ */
+function asksForCleanup(text: string, macros: ReadonlyMap<string, MacroDefinition>, depth = 0): boolean {
+  if (CLEANUP_ATTRIBUTE.test(text)) return true;
+  if (depth >= 4 || !macros.size) return false;
+  for (const word of new Set(text.match(/[A-Za-z_]\w*/g) ?? [])) {
+    const definition = macros.get(word);
+    if (definition && asksForCleanup(definition.body, macros, depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * The locals of a function declared with a cleanup attribute (`scoped_fd int dirfd = open(…);`), read from the
+ * source as written: an annotation macro is blanked in the text parsed (parse-text.ts), so the words before the
+ * declaration's first token, back to the end of the previous statement, are part of it too.
+ */
+function cleanupLocals(def: Node, source: string, macros: ReadonlyMap<string, MacroDefinition>): Set<string> {
+  const names = new Set<string>();
+  for (const declaration of descendantsOfType(def, ['declaration'])) {
+    let start = declaration.startIndex;
+    while (start > 0 && !';{}'.includes(source[start - 1]!)) start--;
+    const inits = declaration.namedChildren.filter((c): c is Node => c?.type === 'init_declarator' || c?.type === 'identifier');
+    const first = inits[0];
+    if (!first) continue;
+    // The attributes stand before the declarator, or after it before its initial value (`int fd __attribute__((…)) = …`).
+    const value = first.type === 'init_declarator' ? first.childForFieldName('value') : null;
+    // (Comments left out: one that names a cleanup macro declares nothing.)
+    const written = source.slice(start, value ? value.startIndex : first.endIndex).replace(/\/\*[\s\S]*?(?:\*\/|$)|\/\/.*$/gm, ' ');
+    if (!asksForCleanup(written, macros)) continue;
+    for (const init of inits) {
+      const name = init.type === 'identifier' ? init.text : declaratorName(init.childForFieldName('declarator'));
+      if (name) names.add(name);
+    }
+  }
+  return names;
 }
 
 /** The variable an expression's value is assigned to or initialises (`pw = …`, `struct passwd *pw = …`). */
@@ -718,6 +762,8 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
       // A file that includes Windows' own headers whatever the build (a service wrapper another file includes under
       // `#ifdef _WIN32`) is not part of the programs privlint checks.
       const functions = windowsOnlyFile(path, nodes.of('preproc_include')) ? [] : nodes.of('function_definition');
+      /** The macros that may spell a cleanup attribute: the project's headers' and the file's own (read when first needed). */
+      let spellingMacros: Map<string, MacroDefinition> | undefined;
       for (const def of functions) {
         // `#ifdef _WIN32 void WINAPI ServiceMain(…) { … } #endif`: not a function of the programs privlint checks.
         if (!compiledOnUnix(def)) continue;
@@ -737,7 +783,9 @@ export async function analyzeCFile(path: string, source: string, nextEventId: ()
         const counted = reuse?.counting(nextEventId);
         // Which account each passwd variable holds is read per function: `pw` names different accounts in different functions.
         locals ??= localNames(def);
-        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), uidVariables: uidNames(functionIdVariables(def, fileUidVariables, locals, defText, true)), capabilityTexts: capabilityTexts(def, defText), newUserFlags: newUserFlags(defText), locals };
+        // Only a directory descriptor's cleanup matters (leaked-dirfd): read where the function opens something.
+        const scoped = defText.includes('open') ? cleanupLocals(def, source, (spellingMacros ??= new Map([...(project.controlMacros ?? []), ...shapeMacrosIn(source)]))) : undefined;
+        const ctx = { ...fileCtx, passwdUsers: passwdUsers(def, strings, defText), idVariables: functionIdVariables(def, fileCtx.idVariables, locals, defText), uidVariables: uidNames(functionIdVariables(def, fileUidVariables, locals, defText, true)), capabilityTexts: capabilityTexts(def, defText), newUserFlags: newUserFlags(defText), locals, ...(scoped?.size ? { cleanedUp: scoped } : {}) };
         const fn = functionDeclarator(def.childForFieldName('declarator'));
         const body = def.childForFieldName('body');
         const name = fn ? declaratorName(fn.childForFieldName('declarator')) : undefined;

@@ -33,10 +33,11 @@ const QUALIFIER_WORDS = new Set(['__thread', '_Thread_local', 'thread_local', 'i
 /**
  * `annotation`: the body is empty (object-like macros only) or only attributes (`__attribute__((…))`,
  * `__declspec(…)`, `[[…]]`, `__thread`, `inline`) and names of other annotation macros (`annotations`, or any
- * upper-case name when `annotations` is not given: decided where used). `iteration`: the body ends in a
- * `for (…)` or `while (…)` head (the invocation's statement is its body).
+ * upper-case name when `annotations` is not given: decided where used), and calls of annotation macros with their
+ * arguments (of any name when `annotations` is not given and `calls` is: a candidate the fixpoint decides).
+ * `iteration`: the body ends in a `for (…)` or `while (…)` head (the invocation's statement is its body).
  */
-export function macroShape(definition: MacroDefinition, annotations?: ReadonlySet<string>): MacroShape | undefined {
+export function macroShape(definition: MacroDefinition, annotations?: ReadonlySet<string>, calls = false): MacroShape | undefined {
   const body = definition.body.replace(/\\\r?\n/g, ' ').replace(/\/\*[\s\S]*?(?:\*\/|$)|\/\/.*$/gm, ' ').trim();
   if (!body) return definition.params === undefined ? 'annotation' : undefined;
   if (/(?:^|[\s;{}])(?:for|while)\s*\(/.test(body) && endsInLoopHead(body)) return 'iteration';
@@ -58,9 +59,17 @@ export function macroShape(definition: MacroDefinition, annotations?: ReadonlySe
     const word = /^[A-Za-z_]\w*/.exec(body.slice(i))?.[0];
     if (!word) return undefined;
     i += word.length;
+    const open = body.slice(i).search(/\S/);
+    const called = open >= 0 && body[i + open] === '(';
     if (ATTRIBUTE_WORDS.has(word)) {
-      const open = body.slice(i).search(/\S/);
-      if (open < 0 || body[i + open] !== '(') return undefined;
+      if (!called) return undefined;
+      const close = matchingParen(body, i + open);
+      if (close < 0) return undefined;
+      i = close + 1;
+    } else if (called && !QUALIFIER_WORDS.has(word) && (annotations ? annotations.has(word) : calls)) {
+      // A function-like annotation macro invoked with its arguments (`#define scoped_fd scoped(close_fd)`, where
+      // `scoped(f)` is `__attribute__((cleanup(f)))`): whatever its name's case, the least fixpoint (shapeMacros)
+      // keeps it only once the name called is an annotation.
       const close = matchingParen(body, i + open);
       if (close < 0) return undefined;
       i = close + 1;
@@ -92,6 +101,7 @@ export const shapeMacrosIn = perText((text: string): [string, MacroDefinition][]
   if (!text.includes('define')) return [];
   let leftOut: [number, number][] | undefined;
   const found: [string, MacroDefinition][] = [];
+  const calling: [string, MacroDefinition][] = [];
   // (A search for `#…define` then a look back to the line's start: a `^`-anchored search is slow over blanked text.)
   for (const m of text.matchAll(DEFINE_AT)) {
     let start = m.index;
@@ -101,10 +111,17 @@ export const shapeMacrosIn = perText((text: string): [string, MacroDefinition][]
     const bodyStart = m.index + m[0].length;
     const bodyEnd = directiveEnd(text, bodyStart);
     const definition: MacroDefinition = { params: params === undefined ? undefined : params.slice(1, -1).split(',').map((p) => p.trim()).filter(Boolean), body: text.slice(bodyStart, bodyEnd).trim() };
-    if (!macroShape(definition)) continue;
+    const shaped = macroShape(definition) !== undefined;
+    if (!shaped && !macroShape(definition, undefined, true)) continue;
     leftOut ??= branchesLeftOut(text);
     if (leftOut.some(([from, to]) => start >= from && start < to)) continue;
-    found.push([name!, definition]);
+    (shaped ? found : calling).push([name!, definition]);
+  }
+  // A body that calls another macro (`#define scoped_fd scoped(close_fd)`) is kept only when the text defines the
+  // macro it calls as an annotation: any function-like wrapper would do otherwise (`#define xfree(p) free(p)`).
+  if (calling.length) {
+    const { annotations } = shapeMacros(new Map([...found, ...calling]));
+    for (const entry of calling) if (annotations.has(entry[0])) found.push(entry);
   }
   return found;
 });
@@ -117,7 +134,7 @@ function shapeMacros(definitions: ReadonlyMap<string, MacroDefinition>): { annot
   const candidates = new Map<string, MacroDefinition>();
   const iterations = new Set<string>();
   for (const [name, d] of definitions) {
-    const shape = macroShape(d);
+    const shape = macroShape(d, undefined, true);
     if (shape === 'annotation') candidates.set(name, d);
     else if (shape === 'iteration' && d.params !== undefined) iterations.add(name);
   }

@@ -9,6 +9,12 @@ const OPEN_DIR = 'dir:';
 const RETURNED = 'dir-returned:';
 /** `dir-kept-as:<id>:<variable>`: the caller keeps the handle a function returned in its own variable (`dir = xopendir(p);`). */
 const KEPT_AS = 'dir-kept-as:';
+/**
+ * `dir-handed:<id>`: a function returns an expression that names a handle it keeps in a cleanup-attribute local
+ * (`return take_fd(&fd);`, `return fd;`): it may hand the descriptor on before the cleanup runs, so it is not taken
+ * as closed.
+ */
+const HANDED = 'dir-handed:';
 
 export const leakedDirfd: Rule = {
   id: 'leaked-dirfd',
@@ -40,6 +46,8 @@ export const leakedDirfd: Rule = {
         for (const id of factIds(facts, OPEN_DIR)) if (keptIn(facts, id, handle)) facts.delete(OPEN_DIR + id);
       };
       const switching = switchesRootSomewhere(g);
+      /** The function each event of the graph is made in: a cleanup-attribute handle is closed when it returns. */
+      const madeIn = new Map(g.nodes.flatMap((n) => n.events.map((e) => [e.id, n.fn] as const)));
       walkEvents(
         g,
         switching ? [...ROOT_SWITCH_START] : [],
@@ -78,7 +86,21 @@ export const leakedDirfd: Rule = {
           // name (`dir = xopendir(".");`) and closes it by that name.
           const returned = node.origin.kind === 'return' ? node.origin.returnsVariable : undefined;
           if (returned !== undefined) for (const id of factIds(facts, OPEN_DIR)) if (keptIn(facts, id, returned)) (refined ??= new Set(facts)).add(RETURNED + id);
-          const after = g.nodes[node.succ[index]!]!.returnOf;
+          const named = node.origin.kind === 'return' ? node.origin.returnedVariables : undefined;
+          if (named?.length) for (const id of factIds(refined ?? facts, OPEN_DIR)) {
+            const open = byId.get(id) as DirOpenEvent;
+            if (open.closedOnReturn && madeIn.get(id) === node.fn && named.includes(open.handle)) (refined ??= new Set(facts)).add(HANDED + id);
+          }
+          const next = g.nodes[node.succ[index]!]!;
+          const after = next.returnOf;
+          // Leaving an inlined function: the handles it keeps in locals declared with a cleanup attribute are closed
+          // by the compiler's call as its scope ends (`__attribute__((cleanup(close_fd))) int fd = open(…)`), unless
+          // what it returns names them.
+          if (after && next.chain.length < node.chain.length) for (const id of factIds(refined ?? facts, OPEN_DIR)) {
+            if (!(byId.get(id) as DirOpenEvent).closedOnReturn || madeIn.get(id) !== node.fn) continue;
+            refined ??= new Set(facts);
+            if (!refined.delete(HANDED + id)) refined.delete(OPEN_DIR + id);
+          }
           if (after) for (const id of factIds(refined ?? facts, RETURNED)) {
             refined ??= new Set(facts);
             refined.delete(RETURNED + id);
