@@ -152,7 +152,11 @@ export async function collectFiles(paths: string[], extraIgnores: string[], cwd:
     try {
       st = statSync(full);
     } catch (e) {
-      diagnostics.push({ file: p, level: 'error', message: `cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : describeFsError(e)}` });
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      // `privlint check src`: a word where a command would stand is read as a path (the commands are sequence,
+      // explain and merge; the others are paths): say so, and go on with the other paths.
+      const word = missing && p === paths[0] && paths.length > 1 && /^[a-z][a-z-]*$/.test(p) ? ` (\`${p}\` is read as a path: privlint's commands are sequence, explain and merge; \`privlint <paths>\` checks the paths)` : '';
+      diagnostics.push({ file: p, level: 'error', message: `cannot read: ${missing ? 'no such file or directory' : describeFsError(e)}${word}` });
       continue;
     }
     if (st.isDirectory()) {

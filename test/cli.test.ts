@@ -108,6 +108,16 @@ describe('privlint CLI', () => {
     expect(report.diagnostics[0]).toMatchObject({ file: 'nope.c', level: 'error' });
     expect(report.findings.length).toBeGreaterThan(0);
   });
+
+  it('says that a word where a command would stand is read as a path, and analyses the paths after it', () => {
+    const dir = tree({ 'bad.c': BAD });
+    const report = JSON.parse(run(['-f', 'json', 'check', 'bad.c'], dir).stdout);
+    expect(report.diagnostics[0]).toMatchObject({ file: 'check', level: 'error' });
+    expect(report.diagnostics[0].message).toMatch(/`check` is read as a path: privlint's commands are sequence, explain and merge/);
+    expect(report.findings.length).toBeGreaterThan(0);
+    // a missing file path gets no such hint
+    expect(JSON.parse(run(['-f', 'json', 'nope.c', 'bad.c'], dir).stdout).diagnostics[0].message).toBe('cannot read: no such file or directory');
+  });
 });
 
 describe('configuration', () => {
