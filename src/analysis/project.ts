@@ -68,10 +68,10 @@ export interface ForkValues {
   variables: Set<string>;
 }
 
-/** A C function definition as the lexical index sees it: where it is, and whether it is static. */
 /** Calls that release what a failing path holds on its way out (`free(p); close(fd); exit(1);`): no work. */
 const CLEANUP_CALLS: ReadonlySet<string> = new Set(['free', 'close', 'fclose', 'closedir', 'closelog', 'fflush', 'endpwent', 'endgrent']);
 
+/** A C function definition as the lexical index sees it: where it is, and whether it is static. */
 export interface LexicalDefinition {
   file: string;
   isStatic: boolean;
@@ -1585,10 +1585,6 @@ function namesReached<T>(start: T, memo: Map<T, readonly string[]>, own: (t: T) 
 }
 
 /**
- * The branch a test of a number takes (0: true, 1: false), where the test tells it: by 0, by sign (a negative
- * number takes `whenFails`'s branch where the test decides by sign alone), by -1, or by the node's value table.
- */
-/**
  * The numbers a call passes to a function's parameters (`log_msg(LOG_FATAL, …)`: `level` is LOG_FATAL), where the
  * function keeps them (it never changes the parameter but to set that same number again); and the function's calls
  * as this call makes them (`bound`): a parameter passed on is the caller's number (`error(status, …)`).
@@ -1610,8 +1606,10 @@ function numbersPassed(call: CallEvent, callee: FunctionModel): { numbers: Map<s
 }
 
 /**
- * The branch a test takes where its variable holds a known number (an argument the caller passes), where the test
- * tells it: by 0, by -1 or sign, or by the condition's value table; undefined where it does not.
+ * The branch a test takes (0: true, 1: false) where its variable holds a known number (an argument the caller
+ * passes), where the test tells it: by an exact comparison, by 0, by -1 or sign (a negative number takes
+ * `whenFails`'s branch where the test decides by sign alone), or by the condition's value table; undefined where it
+ * does not.
  */
 export function branchForNumber(node: CfgNode, t: Test, value: number): number | undefined {
   // An exact comparison (`level == LOG_FATAL`) first: a value class tries only a few of its numbers.
