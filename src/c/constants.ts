@@ -10,7 +10,7 @@ import { unixBranchOnly } from './preprocess.js';
 import { blankedKeepingLines } from '../line-index.js';
 
 /** A number as C writes it: decimal, hex or octal, with integer suffixes, a sign, parentheses and a cast to an id type. */
-export function numberOf(text: string, known: ReadonlyMap<string, number>): number | undefined {
+export function numberOf(text: string, known: ConstantLookup): number | undefined {
   let t = text.trim();
   for (let previous = ''; previous !== t; ) {
     previous = t;
@@ -46,7 +46,7 @@ const NOT_CONSTANT = new RangeError('not a constant');
  * The value of a constant integer expression over numbers and `known` names (`(1u << 4) | M_ERRNO`), or undefined
  * when it names anything else, casts, or leaves the safe integers. Shifts stay below 32 bits, as C's int would.
  */
-function integerExpression(text: string, known: ReadonlyMap<string, number>): number | undefined {
+function integerExpression(text: string, known: ConstantLookup): number | undefined {
   const tokens: string[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) tokens.push(m[1]!);
@@ -105,6 +105,12 @@ function integerExpression(text: string, known: ReadonlyMap<string, number>): nu
   }
 }
 
+/** What a constant expression's names are read from. */
+export interface ConstantLookup {
+  has(name: string): boolean;
+  get(name: string): number | undefined;
+}
+
 const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*?)[ \t]*$/gm;
 const ENUM_BODY = /\benum\b\s*(?:[A-Za-z_]\w*\s*)?\{([^{}]*)\}/g;
 
@@ -123,25 +129,31 @@ const unixCode = perText((text: string): string => withoutComments(unixBranchOnl
 export function numericConstants(text: string, known: ReadonlyMap<string, number> = new Map()): Map<string, number> {
   if (!text.includes('#') && !text.includes('enum')) return new Map();
   const code = unixCode(text);
+  // The file's own values (null: defined twice, differently) over those known: a name the file defines hides the known one.
   const found = new Map<string, number | null>();
-  const lookup = new Map(known);
+  const lookup: ConstantLookup = {
+    has: (name) => (found.has(name) ? found.get(name) !== null : known.has(name)),
+    get: (name) => (found.has(name) ? found.get(name) ?? undefined : known.get(name)),
+  };
+  // How many names the lookup answers, less known's: the rounds below end when it stays.
+  let answered = 0;
   const record = (name: string, value: number | undefined): void => {
     if (value === undefined) return;
     const before = found.get(name);
     if (before === undefined) {
       found.set(name, value);
-      lookup.set(name, value);
+      if (!known.has(name)) answered++;
     } else if (before !== value) {
       found.set(name, null);
-      lookup.delete(name);
+      if (before !== null) answered--;
     }
   };
   // Macros may name each other in any order: a few rounds settle the aliases.
   const defines = [...code.matchAll(DEFINE)].map((m) => [m[1]!, m[2]!.replace(/\\$/, '').trim()] as const).filter(([, v]) => v !== '');
   for (let round = 0; round < 3; round++) {
-    const size = lookup.size;
+    const size = answered;
     for (const [name, value] of defines) if (!found.has(name)) record(name, numberOf(value, lookup));
-    if (lookup.size === size) break;
+    if (answered === size) break;
   }
   for (const [name, value] of defines) if (found.get(name) !== null) {
     const v = numberOf(value, lookup);
