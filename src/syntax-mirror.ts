@@ -17,6 +17,31 @@ const NONE = -1;
 const NAMED = 1;
 const MISSING = 2;
 
+/** Which type ids a list of type names picks (and whether ERROR is among them), by the language's type names. */
+interface TypeMatcher {
+  match: Uint8Array;
+  errors: boolean;
+}
+
+/** Matchers made per language (its type names' array) and list of names: the front-ends ask for the same few lists again and again. */
+const typeMatchers = new WeakMap<readonly (string | null)[], Map<string, TypeMatcher>>();
+
+function typeMatcher(names: readonly (string | null)[], types: string | readonly string[]): TypeMatcher {
+  const key = typeof types === 'string' ? types : types.join(' ');
+  let byKey = typeMatchers.get(names);
+  if (!byKey) typeMatchers.set(names, (byKey = new Map()));
+  let matcher = byKey.get(key);
+  if (!matcher) {
+    const wanted = typeof types === 'string' ? [types] : types;
+    const match = new Uint8Array(names.length);
+    names.forEach((name, typeId) => {
+      if (name !== null && wanted.includes(name)) match[typeId] = 1;
+    });
+    byKey.set(key, (matcher = { match, errors: wanted.includes('ERROR') }));
+  }
+  return matcher;
+}
+
 /** The copied tree: one entry per syntax node, in document order (a node's index is its id). */
 class MirrorTree {
   count = 0;
@@ -248,13 +273,8 @@ export class MirrorNode {
 
   /** The descendants of the given types, in document order (the node itself included, as web-tree-sitter does). */
   descendantsOfType(types: string | readonly string[]): MirrorNode[] {
-    const wanted = typeof types === 'string' ? [types] : types;
-    const { typeIds, types: names } = this.tree;
-    const match = new Uint8Array(names.length);
-    names.forEach((name, typeId) => {
-      if (name !== null && wanted.includes(name)) match[typeId] = 1;
-    });
-    const errors = wanted.includes('ERROR');
+    const { typeIds } = this.tree;
+    const { match, errors } = typeMatcher(this.tree.types, types);
     // Nodes are in preorder: a node's descendants are the nodes after it, up to the first one past its subtree.
     const found: MirrorNode[] = [];
     const end = this.tree.subtreeEnd(this.index);

@@ -127,8 +127,16 @@ const unixCode = perText((text: string): string => withoutComments(unixBranchOnl
  * refer to. Returns the file's own; names it defines twice with different values are left out.
  */
 export function numericConstants(text: string, known: ReadonlyMap<string, number> = new Map()): Map<string, number> {
-  if (!text.includes('#') && !text.includes('enum')) return new Map();
-  const code = unixCode(text);
+  return definesConstants(text) ? constantsOfCode(unixCode(text), known) : new Map();
+}
+
+/** Whether a text can define a constant at all (a directive or an enumeration). */
+function definesConstants(text: string): boolean {
+  return text.includes('#') || text.includes('enum');
+}
+
+/** `numericConstants` of a text's code as a Unix build compiles it, comments blanked (`unixCode`). */
+function constantsOfCode(code: string, known: ReadonlyMap<string, number>): Map<string, number> {
   // The file's own values (null: defined twice, differently) over those known: a name the file defines hides the known one.
   const found = new Map<string, number | null>();
   const lookup: ConstantLookup = {
@@ -230,9 +238,11 @@ function computeHeaderConstants(list: { path: string; text: string }[]): HeaderC
   // Two passes: a header may name constants another header defines.
   let known = new Map<string, number>();
   let own: [string, Map<string, number>][] = [];
+  // Each header's code read once for both passes.
+  const codes = list.map((h) => (definesConstants(h.text) ? unixCode(h.text) : undefined));
   for (let pass = 0; pass < 2; pass++) {
     merged.clear();
-    own = list.map((h) => [h.path, numericConstants(h.text, known)]);
+    own = list.map((h, i) => [h.path, codes[i] === undefined ? new Map() : constantsOfCode(codes[i], known)]);
     for (const [, constants] of own) for (const [name, value] of constants) {
       const before = merged.get(name);
       merged.set(name, before === undefined || before === value ? value : null);
