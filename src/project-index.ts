@@ -50,6 +50,9 @@ interface LexicalNames {
   shape: string;
   uses: ReadonlySet<string>[];
   topLevelUses: ReadonlySet<string>;
+  /** The text and its lexical index: a name it held that a later text no longer does is looked for there. */
+  text: string;
+  index: CLexicalIndex;
 }
 
 /**
@@ -168,12 +171,13 @@ export class ProjectIndex {
     const unseen = text !== undefined && before !== undefined && languageOf(shown) === 'c' ? this.unseenDeclarations(shown, before, now) : undefined;
     // Only this file's findings are asked for: programs that do not run its code are not checked (EngineOptions.focus).
     const analyse = (read: string) => analyzeUnit([...this.texts].map(([p, t]): SourceFile => ({ path: p, text: p === shown ? read : t })), this.config, { store: this.store, focus: shown, placed: this.placed });
-    let result = await analyse(unseen?.text ?? now);
-    if (unseen && result.findings.some((f) => readsBlankedLine(f, shown, now, unseen.blanked))) result = await analyse(now);
+    let read = unseen?.text ?? now;
+    let result = await analyse(read);
+    if (unseen && result.findings.some((f) => readsBlankedLine(f, shown, now, unseen.blanked))) result = await analyse((read = now));
     else if (unseen) this.unseenDeclarationAnswers++;
     const findings = result.findings.filter((f) => f.loc.file === shown).sort(compareFindings);
     const diagnostics = result.diagnostics.filter((d) => d.file === shown);
-    this.quiet = result.quietFocus && !findings.length ? await this.quietFrom(shown, result.quietFocus, diagnostics) : undefined;
+    this.quiet = result.quietFocus && !findings.length ? await this.quietFrom(shown, result.quietFocus, diagnostics, read) : undefined;
     const parsed = result.analysed.includes(shown);
     const nothing = !parsed && !findings.length && !diagnostics.length && languageOf(shown) === 'c' && shown.endsWith('.c');
     for (const [f, u] of this.unparsed) if (u.changes !== this.changes || f === shown) this.unparsed.delete(f);
@@ -202,10 +206,11 @@ export class ProjectIndex {
    * Remember a quiet file (see QuietFile), if the text blanked here is the one the analysis parsed and its parse
    * alone gives the diagnostics the analysis gave: then the parse alone stands for the analysis of its next texts.
    */
-  private async quietFrom(shown: string, { kept, parsedDigest, controlMacros }: NonNullable<UnitResult['quietFocus']>, diagnostics: Diagnostic[]): Promise<QuietFile | undefined> {
+  private async quietFrom(shown: string, { kept, parsedDigest, controlMacros }: NonNullable<UnitResult['quietFocus']>, diagnostics: Diagnostic[], read: string): Promise<QuietFile | undefined> {
     const text = this.texts.get(shown)!;
     const index = scanC(text);
-    const parsed = parsedText(text, index.functions, kept);
+    // The text the analysis read: the file's, or it without declarations nobody can observe (blanked, offsets kept).
+    const parsed = parsedText(read, index.functions, kept);
     if (contentDigest(parsed) !== parsedDigest) return undefined;
     const macros = new Map(controlMacros);
     const errors: [number, number][] = [];
@@ -213,7 +218,7 @@ export class ProjectIndex {
     if (!alone || JSON.stringify(alone) !== JSON.stringify(diagnostics)) return undefined;
     return {
       file: shown, fingerprint: lexicalFingerprint(text, noreturnNamesInText, index), ...lexicalNames(text, index), kept, macros, changes: this.changes,
-      conditions: conditionsOf(text, parsed), lastParse: { parsed, diagnostics: alone, errors },
+      conditions: conditionsOf(text, read === text ? parsed : parsedText(text, index.functions, kept)), lastParse: { parsed, diagnostics: alone, errors },
     };
   }
 
@@ -262,20 +267,30 @@ export class ProjectIndex {
     if (functions.length !== earlier.uses.length) return false;
     /** Each new name with where it must be declared: in its function's range, or outside every function. */
     const added: [string, LexicalFunction | undefined][] = [];
+    /** Each name gone, with where the earlier text declared it. */
+    const gone: [string, LexicalFunction | undefined][] = [];
     functions.forEach((f, i) => {
-      for (const u of f.uses) if (!earlier.uses[i]!.has(u)) added.push([u, f]);
+      const before = earlier.uses[i]!;
+      for (const u of f.uses) if (!before.has(u)) added.push([u, f]);
+      for (const u of before) if (!f.uses.has(u)) gone.push([u, earlier.index.functions[i]]);
     });
     for (const u of index.topLevelUses) if (!earlier.topLevelUses.has(u)) added.push([u, undefined]);
-    if (!added.length || namesShape(text, index, earlier) !== earlier.shape) return false;
-    return added.every(([name, f]) => {
+    for (const u of earlier.topLevelUses) if (!index.topLevelUses.has(u)) gone.push([u, undefined]);
+    if (!added.length && !gone.length) return false;
+    // Both texts' fingerprints with only the names they share: a name typed over (`edit_1` become `edit_12`) is one gone and one added.
+    const earlierShape = gone.length ? namesShape(earlier.text, earlier.index, { uses: functions.map((f) => f.uses), topLevelUses: index.topLevelUses }) : earlier.shape;
+    if (namesShape(text, index, earlier) !== earlierShape) return false;
+    const unseenIn = (where: string, whereIndex: CLexicalIndex, record: boolean) => ([name, f]: [string, LexicalFunction | undefined]): boolean => {
       // A type's keyword new to the top level (`static long n;`): the selection reads the top level's names only in a
       // file whose braces do not balance, and then only for privilege calls and the unit's functions.
-      if (!f && !index.unbalanced && TYPE_WORDS.has(name)) return true;
-      const at = this.unobservedPlace(shown, text, name);
+      if (!f && !whereIndex.unbalanced && TYPE_WORDS.has(name)) return true;
+      const at = this.unobservedPlace(shown, where, name);
       if (at === undefined) return false;
-      places?.push({ name, at });
-      return f ? at >= f.start && at < f.end : !functions.some((g) => at >= g.start && at < g.end);
-    });
+      if (record) places?.push({ name, at });
+      return f ? at >= f.start && at < f.end : !whereIndex.functions.some((g) => at >= g.start && at < g.end);
+    };
+    // A name gone was one nobody could observe in the earlier text: its answer stood for the text without it.
+    return gone.every(unseenIn(earlier.text, earlier.index, false)) && added.every(unseenIn(text, index, true));
   }
 
   /**
@@ -351,7 +366,7 @@ export class ProjectIndex {
  * sets); with `only`, of each function only the names it used then, and of the names it assigns only those (the
  * scanner may take a declaration for an assignment: a new name assigned is a new global nobody else names).
  */
-function namesShape(text: string, index: CLexicalIndex, only?: Omit<LexicalNames, 'shape'>): string {
+function namesShape(text: string, index: CLexicalIndex, only?: Pick<LexicalNames, 'uses' | 'topLevelUses'>): string {
   const names = (uses: ReadonlySet<string>, kept?: ReadonlySet<string>): Set<string> => new Set([...uses].filter((u) => !kept || kept.has(u)).sort());
   return lexicalFingerprint(text, noreturnNamesInText, {
     ...index,
@@ -362,7 +377,7 @@ function namesShape(text: string, index: CLexicalIndex, only?: Omit<LexicalNames
 
 /** The lexical names of a text whose lexical index is `index` (see `unseenNames`). */
 function lexicalNames(text: string, index: CLexicalIndex): LexicalNames {
-  return { shape: namesShape(text, index), uses: index.functions.map((f) => f.uses), topLevelUses: index.topLevelUses };
+  return { shape: namesShape(text, index), uses: index.functions.map((f) => f.uses), topLevelUses: index.topLevelUses, text, index };
 }
 
 /** C's keywords: never a name of the program's. */

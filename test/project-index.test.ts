@@ -443,6 +443,38 @@ describe('ProjectIndex: a new name nobody can observe, answered from the parse',
     expect((await answer(edits.at(-1)![0])).findings.length).toBeGreaterThan(0);
     expect((await answer(edits[5]![0])).diagnostics.length).toBe(1);
   });
+
+  it('answers a name typed over from the parse when the analysed text held the name it replaces', async () => {
+    const dir = copyOfFixture();
+    writeFileSync(path.join(dir, 'gate.c'), '#include <unistd.h>\nextern int dry_run;\nvoid gate(void) {\n\tif (dry_run)\n\t\treturn;\n}\n');
+    const opts = path.join(dir, 'opts.c');
+    const original = readFileSync(opts, 'utf8');
+    const index = await open(dir, 'opts.c');
+    const local = (line: string): string => original.replace('\ts->port = 7;\n', `\ts->port = 7;\n\t${line}\n`);
+    /** Analyse `text` whole: another file's text changed first, so the index answers nothing from the last one. */
+    const analysed = async (text: string): Promise<void> => {
+      await index.update(path.join(dir, 'gate.c'), `${readFileSync(path.join(dir, 'gate.c'), 'utf8')}/* ${Math.random()} */\n`);
+      const before = index.quietAnswers;
+      await answerOf(index, opts, text);
+      expect(index.quietAnswers).toBe(before);
+    };
+    const edits: [string, string, string, boolean][] = [
+      // analysed text, next text, what it is, answered from the parse
+      [local('int edit_2 = 1;'), local('int edit_21 = 1;'), 'a name typed over (one gone, one added)', true],
+      [local('int edit_2 = 1;'), local(''), 'a name nobody could observe taken out', true],
+      [local('int edit_2 = 1;'), local('int edit_2 = 1, edit_3;'), 'a name added beside it', true],
+      [local('int dry_run = 1;'), local('int edit_4 = 1;'), 'a name another file tests, typed over', false],
+      [local('int edit_5 = 1; s->port = edit_5;'), local('int edit_51 = 1; s->port = 1;'), 'a name the text read twice, typed over', false],
+      [local('int edit_6 = (1);'), local('int edit_61 = (1);'), 'a name in a parenthesised initialiser, typed over', false],
+      [`static long edit_7;\n${original}`, `static long edit_71;\n${original}`, 'a file-scope name typed over', true],
+    ];
+    for (const [base, text, what, fromParse] of edits) {
+      await analysed(base);
+      const before = index.quietAnswers;
+      expect(await answerOf(index, opts, text), what).toEqual(await wholeRun(dir, opts, text));
+      expect(index.quietAnswers - before, what).toBe(fromParse ? 1 : 0);
+    }
+  });
 });
 
 describe('ProjectIndex: the last findings placed again after code moved', () => {
