@@ -18,6 +18,8 @@
 //              each name of another length: the engine analyses a text without a declaration nobody can observe
 //              (project-index.ts), and two such texts of the same length are one text, whose stored result would
 //              answer (a name of one more letter typed is a text of a new length).
+//   typed over a line with a new call and a new name (`int edit_y = 1; (void)edit_probe();`) analysed, then the name
+//              typed over, one letter longer each time: the analysed text holds the name each later text replaces.
 // "eslint side" is the time outside the wait for the engine thread: ESLint itself, the C AST, privlint's rules. The C
 // language asks the engine ahead, from its parse, about a file the rules asked about before (sync-engine.ts,
 // analyseAhead): the engine thread works while ESLint parses and runs, and "engine" is what is left to wait for;
@@ -122,6 +124,11 @@ for (const { file, target } of files) {
   without = engineWaits.fromFingerprint - without;
   for (let i = 1; i <= WARM_EDITS; i++) await lint(named(-i));
   const editedNamed = await timed(editRuns, (i) => lint(named(i)));
+  // A name typed over: a line with a call and a new name is analysed (a new call), then its name is typed over, each
+  // text one letter longer (the analysed text holds the name each later text replaces).
+  const retyped = (i) => `${text.slice(0, middle)}int edit_${'y'.repeat(1 + i)} = 1; (void)edit_probe(); ${text.slice(middle)}`;
+  for (let i = 0; i <= WARM_EDITS; i++) await lint(retyped(i));
+  const editedRetyped = await timed(editRuns, (i) => lint(retyped(WARM_EDITS + 1 + i)));
   const lines = text.split('\n').length;
   const kind = target === 5 ? 'no privilege calls' : 'drop sequence';
   const verdict = (x) => (x <= target ? 'met' : 'not met');
@@ -129,9 +136,9 @@ for (const { file, target } of files) {
   console.log(
     `${path.relative(values.corpus, file)} (${lines} lines, ${kind}, ${findings} problems): ` +
       `unchanged ${ms(unchanged.total)} (CPU ${ms(unchanged.cpu)}); edited inside ${edited(editedInside)}, at the end ${edited(editedAtEnd)}; ` +
-      `${without} of ${2 * editRuns} edited lints answered from the fingerprint, ${engineWaits.ahead} asked ahead in all; a new name typed in ${edited(editedNamed)}; ` +
-      `target ≤${target} ms: ${verdict(unchanged.total)} unchanged, ${verdict(editedInside.total)} edited inside, ${verdict(editedAtEnd.total)} at the end, ${verdict(editedNamed.total)} a new name ` +
-      `(in CPU time: ${verdict(unchanged.cpu)}, ${verdict(editedInside.cpu)}, ${verdict(editedAtEnd.cpu)}, ${verdict(editedNamed.cpu)}); load average now ${load()}`,
+      `${without} of ${2 * editRuns} edited lints answered from the fingerprint, ${engineWaits.ahead} asked ahead in all; a new name typed in ${edited(editedNamed)}; a name typed over ${edited(editedRetyped)}; ` +
+      `target ≤${target} ms: ${verdict(unchanged.total)} unchanged, ${verdict(editedInside.total)} edited inside, ${verdict(editedAtEnd.total)} at the end, ${verdict(editedNamed.total)} a new name, ${verdict(editedRetyped.total)} a name typed over ` +
+      `(in CPU time: ${verdict(unchanged.cpu)}, ${verdict(editedInside.cpu)}, ${verdict(editedAtEnd.cpu)}, ${verdict(editedNamed.cpu)}, ${verdict(editedRetyped.cpu)}); load average now ${load()}`,
   );
 }
 stopEngineThread();
