@@ -249,8 +249,9 @@ export class ProjectIndex {
 
   /**
    * Whether `text` (the file `shown`'s) differs from an earlier text of it (a quiet or an unparsed file's), in its
-   * lexical index, only by names added to what its functions or its top level use (and, for a function, assign),
-   * each of them a name nobody can observe: written
+   * lexical index, only by names added to (or gone from) what its functions or its top level use (and, for a
+   * function, assign), each of them a name nobody can observe (a gone one: in the earlier text), or by one name
+   * typed over in place (`renamedName`). A name nobody can observe is written
    * once in the text and named in no other text of the project, in lower case, no keyword, none of the names the
    * selection's tables or the vocabulary hold, and standing in a statement or declaration that calls nothing,
    * outside any parenthesis and preprocessor line (`inCallFreeStatement`: `int n = 1;`, `static char *p;`).
@@ -280,17 +281,43 @@ export class ProjectIndex {
     // Both texts' fingerprints with only the names they share: a name typed over (`edit_1` become `edit_12`) is one gone and one added.
     const earlierShape = gone.length ? namesShape(earlier.text, earlier.index, { uses: functions.map((f) => f.uses), topLevelUses: index.topLevelUses }) : earlier.shape;
     if (namesShape(text, index, earlier) !== earlierShape) return false;
+    const within = (at: number, f: LexicalFunction | undefined, whereIndex: CLexicalIndex): boolean => (f ? at >= f.start && at < f.end : !whereIndex.functions.some((g) => at >= g.start && at < g.end));
+    // A name typed over where a call's arguments or a condition hold it (`probe(arg_b)` become `probe(arg_buf)`): one
+    // gone and one added, each written once and nobody else's, in the same statement but for the name.
+    const renamed = this.renamedName(shown, earlier, gone, text, index, added);
     const unseenIn = (where: string, whereIndex: CLexicalIndex, record: boolean) => ([name, f]: [string, LexicalFunction | undefined]): boolean => {
       // A type's keyword new to the top level (`static long n;`): the selection reads the top level's names only in a
       // file whose braces do not balance, and then only for privilege calls and the unit's functions.
       if (!f && !whereIndex.unbalanced && TYPE_WORDS.has(name)) return true;
+      if (renamed?.has(name)) return true;
       const at = this.unobservedPlace(shown, where, name);
       if (at === undefined) return false;
       if (record) places?.push({ name, at });
-      return f ? at >= f.start && at < f.end : !whereIndex.functions.some((g) => at >= g.start && at < g.end);
+      return within(at, f, whereIndex);
     };
     // A name gone was one nobody could observe in the earlier text: its answer stood for the text without it.
     return gone.every(unseenIn(earlier.text, earlier.index, false)) && added.every(unseenIn(text, index, true));
+  }
+
+  /**
+   * The one name gone and the one added (both: the earlier text's and the text's) when they are a name typed over in
+   * place: each a lone name (`loneName`) of the same function, or both of the top level, and the statement that holds
+   * one is, but for the name, the statement that held the other (`statementAround`), on no preprocessor line. The
+   * program is the same but for the spelling of a variable nobody else names: a call's argument or a condition's
+   * operand that was a variable nobody sets still is one. Undefined otherwise.
+   */
+  private renamedName(shown: string, earlier: LexicalNames, gone: [string, LexicalFunction | undefined][], text: string, index: CLexicalIndex, added: [string, LexicalFunction | undefined][]): Set<string> | undefined {
+    if (gone.length !== 1 || added.length !== 1) return undefined;
+    const [[was, wasIn], [now, nowIn]] = [gone[0]!, added[0]!];
+    const wasAt = this.loneName(shown, earlier.text, was);
+    const nowAt = this.loneName(shown, text, now);
+    if (wasAt === undefined || nowAt === undefined) return undefined;
+    // The same function (by its place in the file's list), or both outside every function.
+    const owner = (at: number, functions: readonly LexicalFunction[]): number => functions.findIndex((g) => at >= g.start && at < g.end);
+    const wasOwner = owner(wasAt, earlier.index.functions);
+    if (wasOwner !== owner(nowAt, index.functions) || wasOwner !== (wasIn ? earlier.index.functions.indexOf(wasIn) : -1) || (nowIn ? index.functions.indexOf(nowIn) : -1) !== wasOwner) return undefined;
+    const before = statementAround(earlier.text, wasAt, was);
+    return before !== undefined && before === statementAround(text, nowAt, now) ? new Set([was, now]) : undefined;
   }
 
   /**
@@ -299,10 +326,19 @@ export class ProjectIndex {
    * declaration that calls nothing (`inCallFreeStatement`), and named in no other text of the project.
    */
   private unobservedPlace(shown: string, text: string, name: string): number | undefined {
+    const at = this.loneName(shown, text, name);
+    return at !== undefined && inCallFreeStatement(text, at, name) ? at : undefined;
+  }
+
+  /**
+   * Where `name` stands in `text` (the file `shown`'s) when it is a lone name: in lower case, no keyword, none of the
+   * names the selection's tables or the vocabulary hold, written once in the text, and named in no other text of the project.
+   */
+  private loneName(shown: string, text: string, name: string): number | undefined {
     const vocabulary: SelectionVocabulary = { noreturn: this.config.noreturn, inputFunctions: this.config.inputFunctions, calls: callVocabulary(this.config) };
     if (!/^[A-Za-z_]\w*$/.test(name) || !/[a-z]/.test(name) || C_WORDS.has(name) || TYPE_WORDS.has(name) || selectionReadsName(name, vocabulary)) return undefined;
     const at = onlyPlace(text, name);
-    return at !== undefined && inCallFreeStatement(text, at, name) && !this.wordsOfOthers(shown).has(name) ? at : undefined;
+    return at !== undefined && !this.wordsOfOthers(shown).has(name) ? at : undefined;
   }
 
   /**
@@ -427,6 +463,21 @@ function inCallFreeStatement(text: string, at: number, name: string): boolean {
     if (stops(c)) return false; // a brace after it: an initialiser's (`struct ops o = { f, g };` stores functions in members), or a block's
   }
   return false;
+}
+
+/**
+ * The statement around the name at `at` with the name left out: from the one before (`;`, `{`, `}`, a preprocessor
+ * line or the text's start) to its end (`;`, `{` or `}`). Undefined on a preprocessor line (an `#if` condition: the
+ * branch a Unix build keeps may depend on the name).
+ */
+function statementAround(text: string, at: number, name: string): string | undefined {
+  if (directiveLineEndsAt(text, lineEnd(text, at))) return undefined;
+  const ends = (c: number): boolean => c === 59 /* ; */ || c === 123 /* { */ || c === 125; /* } */
+  let start = at;
+  while (start > 0 && !ends(text.charCodeAt(start - 1)) && !(text.charCodeAt(start - 1) === 10 && directiveLineEndsAt(text, start - 1))) start--;
+  let end = at + name.length;
+  while (end < text.length && !ends(text.charCodeAt(end))) end++;
+  return `${text.slice(start, at)}\0${text.slice(at + name.length, end + 1)}`;
 }
 
 /**

@@ -465,8 +465,14 @@ describe('ProjectIndex: a new name nobody can observe, answered from the parse',
       [local('int edit_2 = 1;'), local('int edit_2 = 1, edit_3;'), 'a name added beside it', true],
       [local('int dry_run = 1;'), local('int edit_4 = 1;'), 'a name another file tests, typed over', false],
       [local('int edit_5 = 1; s->port = edit_5;'), local('int edit_51 = 1; s->port = 1;'), 'a name the text read twice, typed over', false],
-      [local('int edit_6 = (1);'), local('int edit_61 = (1);'), 'a name in a parenthesised initialiser, typed over', false],
+      [local('int edit_6 = (1);'), local('int edit_61 = (1);'), 'a name with a parenthesised initialiser, typed over in place', true],
       [`static long edit_7;\n${original}`, `static long edit_71;\n${original}`, 'a file-scope name typed over', true],
+      [local('(void)edit_probe(arg_b);'), local('(void)edit_probe(arg_bu);'), "a call's argument typed over", true],
+      [local('if (arg_c)\n\t\ts->port = 8;'), local('if (arg_cd)\n\t\ts->port = 8;'), "a condition's operand typed over", true],
+      [local('(void)edit_probe(arg_b);'), local('(void)edit_probe(arg_b, arg_e);'), 'a new argument (no name gone)', false],
+      [local('(void)edit_probe(arg_b); s->port = 9;'), local('(void)edit_probe(1); s->port = arg_f;'), 'a name gone from one statement, another added to the next', false],
+      [local('(void)edit_probe(arg_b);'), local('(void)edit_probe(dry_run);'), "a call's argument typed over into a name another file tests", false],
+      [local('(void)edit_probe(arg_b);'), local('(void)edit_probex(arg_b);'), 'a callee typed over (a new call)', false],
     ];
     for (const [base, text, what, fromParse] of edits) {
       await analysed(base);
