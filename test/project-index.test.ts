@@ -218,7 +218,7 @@ interface Said {
 async function wholeRun(dir: string, file: string, text: string): Promise<Said> {
   writeFileSync(file, text);
   const run = await analyzePaths(['.'], strict, dir);
-  const shown = path.basename(file);
+  const shown = path.relative(dir, file);
   return { findings: summary(run).filter((s) => s.startsWith(`${shown}:`)), diagnostics: run.diagnostics.filter((d) => d.file === shown).map((d) => `${d.line}: ${d.message}`) };
 }
 
@@ -481,6 +481,51 @@ describe('ProjectIndex: a new name nobody can observe, answered from the parse',
       expect(index.quietAnswers - before, what).toBe(fromParse ? 1 : 0);
     }
   });
+});
+
+describe('ProjectIndex: a lone name typed over in every multi-file fixture', () => {
+  // Each name written once in a C file of a fixture project (a parameter, a field, a variable nobody sets, a callee
+  // nobody defines) typed over: the index's answer, from the parse or from an analysis, must be the whole run's.
+  const fixtures = path.resolve(__dirname, '../fixtures/c');
+  const projects = readdirSync(fixtures, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.endsWith('.project'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+  const KEYWORDS = /^(?:if|else|for|while|do|return|int|char|void|long|short|unsigned|signed|const|static|struct|union|enum|sizeof|switch|case|default|break|continue|goto|typedef|extern|include|define|endif|ifdef|ifndef)$/;
+  /** Up to `count` names written once in `text`, in lower case, with where each stands. */
+  const loneNames = (text: string, count: number): { name: string; at: number }[] => {
+    const seen = new Map<string, number[]>();
+    for (const m of text.matchAll(/\b[a-z_][a-z0-9_]*\b/g)) (seen.get(m[0]) ?? seen.set(m[0], []).get(m[0])!).push(m.index);
+    return [...seen].filter(([name, at]) => at.length === 1 && !KEYWORDS.test(name)).slice(0, count).map(([name, at]) => ({ name, at: at[0]! }));
+  };
+  it('answers each rename as the whole run does', async () => {
+    let quiet = 0;
+    let renamed = 0;
+    for (const project of projects) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'privlint-rename-'));
+      cpSync(project, dir, { recursive: true });
+      if (!existsSync(path.join(dir, 'Makefile'))) writeFileSync(path.join(dir, 'Makefile'), 'all:\n');
+      const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.c')).sort();
+      for (const name of files) {
+        const file = path.join(dir, name);
+        const index = await open(dir, name);
+        const text = readFileSync(file, 'utf8');
+        for (const lone of loneNames(text, 3)) {
+          await index.update(file, text);
+          const edited = `${text.slice(0, lone.at)}${lone.name}q${text.slice(lone.at + lone.name.length)}`;
+          const before = index.quietAnswers;
+          expect(await answerOf(index, file, edited), `${path.relative(fixtures, project)}/${name}: ${lone.name} typed over`).toEqual(await wholeRun(dir, file, edited));
+          quiet += index.quietAnswers - before;
+          renamed++;
+          writeFileSync(file, text);
+        }
+        await index.update(file, text);
+      }
+    }
+    // The renames exercised the answers from the parse, not only the analysis.
+    expect(renamed).toBeGreaterThan(100);
+    expect(quiet).toBeGreaterThan(10);
+  }, 300_000);
 });
 
 describe('ProjectIndex: the last findings placed again after code moved', () => {
