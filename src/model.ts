@@ -295,6 +295,16 @@ export interface Test {
   ownId?: { idKind: IdKind; effective: boolean };
 }
 
+/** Whether `t` tests the result of the call event `eventId` (`if (setuid(u) != 0)`), not a variable. */
+export function testsEvent(t: Test, eventId: number): boolean {
+  return 'event' in t.subject && t.subject.event === eventId;
+}
+
+/** The test of event `eventId`'s result at a condition node, if it has one (a node tests each call's result once). */
+export function testOfEvent(node: { readonly tests?: readonly Test[] }, eventId: number): Test | undefined {
+  return node.tests?.find((t) => testsEvent(t, eventId));
+}
+
 /** The classes of integer values a `ValueTable` tells apart, with the values each is tried at. */
 export const VALUE_CLASSES = [
   { name: 'minus-one', values: [-1] },

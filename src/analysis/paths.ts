@@ -1,6 +1,6 @@
 /** Path questions over a supergraph that several rules ask. */
 import { backwardUnion, hasBit, setBit } from './bitsets.js';
-import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, VALUE_CLASSES, type CfgNode, type PrivilegeEvent, type SetIdEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
+import { EFFECTIVE_ID, FORK_PARENT, NOT_ROOT, SAME_IDS, testsEvent, VALUE_CLASSES, type CfgNode, type PrivilegeEvent, type SetIdEvent, type Test, type ValueClass, type ValueTable } from '../model.js';
 import { cycleComponents, immediatePostdominators, RankedWork, reachable, reversePostorder } from './flow.js';
 import type { Supergraph, SuperNode, Touch } from './supergraph.js';
 import { checkTime } from '../time-limit.js';
@@ -67,7 +67,7 @@ export function failureIndex(node: SuperNode, ev: PrivilegeEvent, nullOnFailure 
   // A handle a helper keeps through its parameter is tested by the caller under the caller's name.
   const callers = ev.kind === 'dir-open' ? ev.callersHandle : undefined;
   for (const t of node.tests) {
-    if ('event' in t.subject && t.subject.event === ev.id && t.whenFails !== null) return t.whenFails ? 0 : 1;
+    if (testsEvent(t, ev.id) && t.whenFails !== null) return t.whenFails ? 0 : 1;
     if (holder !== undefined && 'variable' in t.subject && (t.subject.variable === holder || t.subject.variable === callers)) {
       const w = nullOnFailure ? t.whenNull : t.whenFails;
       if (w !== null && w !== undefined) return w ? 0 : 1;

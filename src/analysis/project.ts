@@ -1,6 +1,6 @@
 /** Project-wide facts: which functions exist, which never return, which drop privileges or read input. */
 import type { PrivlintConfig } from '../config.js';
-import { NOT_ROOT, VALUE_CLASSES, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type MessageShape, type PrivilegeEvent, type Test } from '../model.js';
+import { NOT_ROOT, testOfEvent, VALUE_CLASSES, type IdClass, type CallEvent, type CfgNode, type FileModel, type FunctionModel, type InputEvent, type MacroModel, type MessageShape, type PrivilegeEvent, type Test } from '../model.js';
 import { cycleComponents, forwardFacts } from './flow.js';
 import { copyPlain } from '../plain.js';
 
@@ -841,8 +841,8 @@ export class Project {
    */
   survivesOnlyIfWorked(fn: FunctionModel, node: CfgNode, eventId: number): boolean {
     if (node.kind !== 'cond' || node.succ.length !== 2) return false;
-    const t = node.tests?.find((t) => 'event' in t.subject && t.subject.event === eventId && typeof t.whenFails === 'boolean');
-    if (!t) return false;
+    const t = testOfEvent(node, eventId);
+    if (typeof t?.whenFails !== 'boolean') return false;
     const start = node.succ[t.whenFails ? 0 : 1]!;
     if (start < 0) return false;
     const memo = new Map<number, boolean>();

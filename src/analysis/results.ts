@@ -3,7 +3,7 @@
  * path reaches a test whose failing branch ends the process, returns an error to the caller, or retries,
  * instead of running on into the code that assumes the call succeeded.
  */
-import { EFFECTIVE_ID, type CallEvent, type CfgNode, type FunctionModel, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
+import { EFFECTIVE_ID, testOfEvent, testsEvent, type CallEvent, type CfgNode, type FunctionModel, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import type { Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
@@ -281,7 +281,7 @@ export class ResultJudge {
       if (n.kind !== 'cond' || n.succ.length !== 2) continue;
       for (const e of n.events) {
         if (!this.needsCheck(fn, e)) continue;
-        const t = n.tests?.find((t) => 'event' in t.subject && t.subject.event === e.id);
+        const t = testOfEvent(n, e.id);
         const fails = this.failsAsZero(fn, e) ? t?.whenNull : t?.whenFails;
         if (typeof fails !== 'boolean') continue;
         const value = returnedFrom(n.succ[fails ? 0 : 1]!);
@@ -319,7 +319,7 @@ export class ResultJudge {
       case 'returned':
         return fn.isEntry ? CHECKED : fn.language === 'node' && failsAs === undefined ? { status: 'returned', thrown: true } : { status: 'returned' };
       case 'tested':
-        return this.judgeTest(fn, use.node, (t) => 'event' in t.subject && t.subject.event === ev.id, use.node, use.variable, failsAs ?? -1);
+        return this.judgeTest(fn, use.node, (t) => testsEvent(t, ev.id), use.node, use.variable, failsAs ?? -1);
       case 'stored':
         return this.judgeStored(fn, use.variable, use.node, failsAs ?? use.failsAs ?? -1);
     }

@@ -1,7 +1,7 @@
 import { CAP_SETUID, capabilitiesAfter, mayHold } from '../analysis/capabilities.js';
 import { continuesWithout } from '../analysis/paths.js';
 import type { Supergraph, SuperNode } from '../analysis/supergraph.js';
-import type { PrivilegeEvent } from '../model.js';
+import { testOfEvent, type PrivilegeEvent } from '../model.js';
 import type { Rule } from './rule.js';
 import { SAVED_IDS, callPath, effectiveOnlySetId, isPermanentDrop, oneLine, trackSavedIds, walkEvents, writerIn } from './support.js';
 
@@ -49,8 +49,8 @@ function testThatEnds(g: Supergraph, start: SuperNode): boolean {
 function isProbe(g: Supergraph, n: SuperNode, e: PrivilegeEvent): boolean {
   if (e.kind !== 'set-id' || e.direction === 'drop') return false;
   if (e.direction === 'probe') return true;
-  const test = n.tests?.find((t) => 'event' in t.subject && t.subject.event === e.id && t.whenFails !== null);
-  const onSuccess = test ? n.succ[test.whenFails ? 1 : 0] : undefined;
+  const test = testOfEvent(n, e.id);
+  const onSuccess = test && test.whenFails !== null ? n.succ[test.whenFails ? 1 : 0] : undefined;
   return onSuccess !== undefined && endsSoon(g, onSuccess);
 }
 
