@@ -40,13 +40,24 @@ export function branchOnly(fn: FunctionModel, cond: CfgNode, index: number): Set
   return region;
 }
 
-const statusCache = new WeakMap<FunctionModel, boolean>();
+/**
+ * What is cached of a function for one project: whether a call's callee hands a status back depends on the other
+ * functions of the project, and a function's model may be shared by the projects an editor builds.
+ */
+function cacheIn<T>(caches: WeakMap<Project, WeakMap<FunctionModel, T>>, project: Project): WeakMap<FunctionModel, T> {
+  let cache = caches.get(project);
+  if (!cache) caches.set(project, (cache = new WeakMap()));
+  return cache;
+}
+
+const statusCaches = new WeakMap<Project, WeakMap<FunctionModel, boolean>>();
 
 /**
  * (C) The function hands a privilege call's status back to its caller (`return setuid(u);`, or `rc = chroot(d); …
  * return rc;`), that call's own or a call's of another such function: a test of its value is a test of that call.
  */
 function returnsPrivilegeStatus(project: Project, fn: FunctionModel): boolean {
+  const statusCache = cacheIn(statusCaches, project);
   const known = statusCache.get(fn);
   if (known !== undefined) return known;
   statusCache.set(fn, false); // a recursive call hands back nothing more
@@ -65,7 +76,7 @@ function isFailingCall(project: Project, fn: FunctionModel, e: PrivilegeEvent): 
   return callee !== undefined && callee !== fn && returnsPrivilegeStatus(project, callee);
 }
 
-const failureNodeCache = new WeakMap<FunctionModel, Set<number>>();
+const failureNodeCaches = new WeakMap<Project, WeakMap<FunctionModel, Set<number>>>();
 
 /**
  * The nodes of `fn` on the failure branch of a privilege call tested where it is made (`if (setuid(u) < 0)
@@ -73,6 +84,7 @@ const failureNodeCache = new WeakMap<FunctionModel, Set<number>>();
  * report(…);`, `become` ending with `return setuid(u);`), and only there.
  */
 export function failureOnlyNodes(project: Project, fn: FunctionModel): Set<number> {
+  const failureNodeCache = cacheIn(failureNodeCaches, project);
   let out = failureNodeCache.get(fn);
   if (out) return out;
   out = new Set();
