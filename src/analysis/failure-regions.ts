@@ -1,9 +1,11 @@
 /**
  * Where a function handles a privilege call's failure: the nodes only its failure branch reaches (not the code the
- * branch rejoins). Read by the supergraphs, which look closer at the calls made there (`Project.survivalGuard`), and
- * by unchecked-return, which asks whether every program's paths through them end the process.
+ * branch rejoins). Read by the supergraphs, which look closer at the calls made there (`Project.survivalGuard`) and
+ * read an end of the process there as an end on an error, and by unchecked-return, which asks whether every
+ * program's paths through them end the process.
  */
 import type { CfgNode, FunctionModel, PrivilegeEvent } from '../model.js';
+import type { Project } from './project.js';
 
 /** A call whose failure the program must handle, as the function's graph shows it (not a raise, not a probe). */
 function isPrivilegeCall(e: PrivilegeEvent): boolean {
@@ -38,13 +40,51 @@ export function branchOnly(fn: FunctionModel, cond: CfgNode, index: number): Set
   return region;
 }
 
-const failureNodeCache = new WeakMap<FunctionModel, Set<number>>();
+/**
+ * What is cached of a function for one project: whether a call's callee hands a status back depends on the other
+ * functions of the project, and a function's model may be shared by the projects an editor builds.
+ */
+function cacheIn<T>(caches: WeakMap<Project, WeakMap<FunctionModel, T>>, project: Project): WeakMap<FunctionModel, T> {
+  let cache = caches.get(project);
+  if (!cache) caches.set(project, (cache = new WeakMap()));
+  return cache;
+}
+
+const statusCaches = new WeakMap<Project, WeakMap<FunctionModel, boolean>>();
+
+/**
+ * (C) The function hands a privilege call's status back to its caller (`return setuid(u);`, or `rc = chroot(d); …
+ * return rc;`), that call's own or a call's of another such function: a test of its value is a test of that call.
+ */
+function returnsPrivilegeStatus(project: Project, fn: FunctionModel): boolean {
+  const statusCache = cacheIn(statusCaches, project);
+  const known = statusCache.get(fn);
+  if (known !== undefined) return known;
+  statusCache.set(fn, false); // a recursive call hands back nothing more
+  const returned = new Set(fn.cfg.nodes.flatMap((n) => (n.kind === 'return' ? (n.returnedVariables ?? []) : [])));
+  const handsBack = (e: PrivilegeEvent): boolean => e.result?.kind === 'returned' || (e.result?.kind === 'stored' && returned.has(e.result.variable));
+  const result = fn.language === 'c' && fn.cfg.nodes.some((n) => n.events.some((e) => handsBack(e) && isFailingCall(project, fn, e)));
+  statusCache.set(fn, result);
+  return result;
+}
+
+/** A call whose failure the program must handle: a privilege call, or a call of a project function that returns one's status. */
+function isFailingCall(project: Project, fn: FunctionModel, e: PrivilegeEvent): boolean {
+  if (isPrivilegeCall(e)) return true;
+  if (e.kind !== 'call') return false;
+  const callee = project.resolveCall(e, fn.file);
+  return callee !== undefined && callee !== fn && returnsPrivilegeStatus(project, callee);
+}
+
+const failureNodeCaches = new WeakMap<Project, WeakMap<FunctionModel, Set<number>>>();
 
 /**
  * The nodes of `fn` on the failure branch of a privilege call tested where it is made (`if (setuid(u) < 0)
- * report(…);`), and only there.
+ * report(…);`), or of a call of a project function that returns such a call's status (`if (become(u) != 0)
+ * report(…);`, `become` ending with `return setuid(u);`), and only there.
  */
-export function failureOnlyNodes(fn: FunctionModel): Set<number> {
+export function failureOnlyNodes(project: Project, fn: FunctionModel): Set<number> {
+  const failureNodeCache = cacheIn(failureNodeCaches, project);
   let out = failureNodeCache.get(fn);
   if (out) return out;
   out = new Set();
@@ -53,7 +93,7 @@ export function failureOnlyNodes(fn: FunctionModel): Set<number> {
     for (const t of n.tests ?? []) {
       if (!('event' in t.subject) || typeof t.whenFails !== 'boolean') continue;
       const id = t.subject.event;
-      if (!n.events.some((e) => e.id === id && isPrivilegeCall(e))) continue;
+      if (!n.events.some((e) => e.id === id && isFailingCall(project, fn, e))) continue;
       for (const m of branchOnly(fn, n, t.whenFails ? 0 : 1)) out.add(m);
     }
   }

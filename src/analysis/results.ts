@@ -5,7 +5,7 @@
  */
 import { EFFECTIVE_ID, testOfEvent, testsEvent, type CallEvent, type CfgNode, type FunctionModel, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { cyclicNodes, forwardFacts, reachable } from './flow.js';
-import type { Project } from './project.js';
+import { isSuccessfulExit, type Project } from './project.js';
 import { continuesAfterFailure } from '../wording.js';
 
 export type Verdict =
@@ -43,6 +43,13 @@ function knownAfter(n: CfgNode, known: ReadonlyMap<string, boolean>): ReadonlyMa
   for (const v of changed) out.delete(v);
   for (const [v, truth] of Object.entries(n.constants ?? {})) out.set(v, truth);
   return out;
+}
+
+const NO_FLAGS: ReadonlyMap<string, boolean> = new Map();
+
+/** The flags a walk knows, as a key that does not depend on the order they were learnt in. */
+function flagsKey(known: ReadonlyMap<string, boolean>): string {
+  return [...known].map(([k, v]) => `${k}=${v}`).sort().join(',');
 }
 
 export class ResultJudge {
@@ -433,28 +440,34 @@ export class ResultJudge {
 
   /**
    * From node `id` every path ends — the process dies, or a `return <value>` reports the error — without
-   * privilege calls or loops: an error path. 'returns' when some of those paths return to the caller.
+   * privilege calls or loops: an error path. 'returns' when some of those paths return to the caller. `known`: the
+   * flags the failure path knows on its way here, which decide the tests they are the subject of (`if (failed)
+   * exit(1); exit(0);` after `failed = 1;`). `beforeWork`: the failure path joined the success path ahead of its
+   * work, so an `exit(0)` there is the end of that work, the program's normal end, as `return 0;` is a function's
+   * (see `joinsBeforeWork`).
    */
-  private errorPathFrom(fn: FunctionModel, id: number, failing?: string, memo = new Map<string, 'dies' | 'returns' | false>()): 'dies' | 'returns' | false {
+  private errorPathFrom(fn: FunctionModel, id: number, failing?: string, known: ReadonlyMap<string, boolean> = NO_FLAGS, beforeWork = false, memo = new Map<string, 'dies' | 'returns' | false>()): 'dies' | 'returns' | false {
     const n = fn.cfg.nodes[id]!;
     // The variable holding the call's failure until it is assigned again: its tests take their failing branch
     // (`finalize_it: if (iRet != RS_RET_OK) exit(1);`).
     const still = failing !== undefined && keepsFailure(n, failing) ? failing : undefined;
-    const key = `${id}|${still ?? ''}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
+    const key = `${id}|${still ?? ''}|${flagsKey(known)}`;
+    const memoized = memo.get(key);
+    if (memoized !== undefined) return memoized;
     memo.set(key, false); // a cycle is not an error path
     let result: 'dies' | 'returns' | false;
     // `return 0;` (a constant that is not an error status) at the end of the success path is no error return.
     if (n.kind === 'return' && n.returnsValue) result = n.returnsConstant !== undefined && n.returnsConstant >= 0 && !n.returnsFailure ? false : 'returns';
     // Closing descriptors on the way out is cleanup, not work (`errret: if (fd >= 0) close(fd); return -1;`).
     else if (id === fn.cfg.exit || n.events.some((e) => e.kind !== 'call' && e.kind !== 'input' && e.kind !== 'dir-close')) result = false;
-    else if (this.project.isDyingNode(n)) result = 'dies';
+    else if (this.project.isDyingNode(n)) result = beforeWork && n.events.some(isSuccessfulExit) ? false : 'dies';
     else if (!n.succ.length) result = false;
     else {
       const test = still !== undefined && n.kind === 'cond' ? failingTest(n, still) : undefined;
-      const next = test ? [n.succ[test.whenFails ? 0 : 1]!] : n.succ;
-      const outs = next.map((s) => this.errorPathFrom(fn, s, still, memo));
+      const decided = test ? (test.whenFails ? 0 : 1) : n.kind === 'cond' ? decidedBranch(n, known) : undefined;
+      const next = decided !== undefined ? [n.succ[decided]!] : n.succ;
+      const after = knownAfter(n, known);
+      const outs = next.map((s) => this.errorPathFrom(fn, s, still, after, beforeWork, memo));
       result = outs.includes(false) ? false : outs.includes('returns') ? 'returns' : 'dies';
     }
     memo.set(key, result);
@@ -484,7 +497,7 @@ export class ResultJudge {
     const failureStatus = new Set<string>();
     while (work.length) {
       const [id, known] = work.pop()!;
-      const key = `${id}|${[...known].map(([k, v]) => `${k}=${v}`).sort().join(',')}`;
+      const key = `${id}|${flagsKey(known)}`;
       if (seen.has(key) || id === callNode || seen.size > 5000) continue;
       seen.add(key);
       const n = nodes[id]!;
@@ -525,11 +538,12 @@ export class ResultJudge {
         const statuses = new Set(failureStatus);
         for (const [v, truth] of known) if (truth && atCall.get(v) === true && joined?.get(v) !== true) statuses.add(v);
         const reported = fn.isEntry || (passesDuty && this.reachesReturnOf(fn, id, failing !== undefined ? new Set([...statuses, failing]) : statuses));
-        if (reported && this.returnsOnly(fn, id, statuses, failing, known)) {
+        const beforeWork = this.joinsBeforeWork(fn, okStarts, id, doesWork);
+        if (reported && this.returnsOnly(fn, id, statuses, failing, known, beforeWork)) {
           if (!fn.isEntry) returned = true;
           continue;
         }
-        const error = this.errorPathFrom(fn, id, holding);
+        const error = this.errorPathFrom(fn, id, holding, known, beforeWork);
         if (error === 'dies' || (error === 'returns' && passesDuty)) {
           if (error === 'returns') returned = true;
           continue;
@@ -683,11 +697,32 @@ export class ResultJudge {
   }
 
   /**
+   * Some path from the success branch (`okStarts`) reaches `id` with no work done on the way (`id`'s own aside): a
+   * failure path that joins there goes on into the work the success path does (`if (rv && errno == EPERM) rv = 0;`
+   * then the serving), and the `exit(0)` that ends that work is the program's normal end. Where every success path
+   * works first (`if (drop() != 0) result = NULL; else work(&result);` then report and `_exit(0)`), the failure
+   * skipped the work, and what follows is its report.
+   */
+  private joinsBeforeWork(fn: FunctionModel, okStarts: number[], id: number, doesWork: (n: CfgNode) => boolean): boolean {
+    const seen = new Set<number>();
+    const work = [...okStarts];
+    while (work.length) {
+      const cur = work.pop()!;
+      if (cur === id) return true;
+      if (seen.has(cur)) continue;
+      seen.add(cur);
+      const n = fn.cfg.nodes[cur]!;
+      if (!doesWork(n)) work.push(...n.succ);
+    }
+    return false;
+  }
+
+  /**
    * Every path from `id` ends the process or returns one of `variables` (the program's shared cleanup). A
    * `return 0;` reached only through a test of one of them is the cleanup's success exit (`if (status == OK)
    * return 0;`), which a path that set the failure status does not take.
    */
-  private returnsOnly(fn: FunctionModel, id: number, given: ReadonlySet<string>, failing?: string, knownAt: ReadonlyMap<string, boolean> = new Map()): boolean {
+  private returnsOnly(fn: FunctionModel, id: number, given: ReadonlySet<string>, failing?: string, knownAt: ReadonlyMap<string, boolean> = new Map(), beforeWork = false): boolean {
     // The variable the call's status was stored in still holds the failure (-1) until it is assigned again: its
     // tests take their failing branch (`if (rc < 0) break;`), and returning it reports the failure.
     const variables = failing !== undefined ? new Set([...given, failing]) : given;
@@ -697,7 +732,7 @@ export class ResultJudge {
     const work: [number, boolean, ReadonlyMap<string, boolean>][] = [[id, false, knownAt]];
     while (work.length) {
       const [cur, statusTested, known] = work.pop()!;
-      const key = `${cur}|${statusTested}|${[...known].map(([k, v]) => `${k}=${v}`).join(',')}`;
+      const key = `${cur}|${statusTested}|${flagsKey(known)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const n = fn.cfg.nodes[cur]!;
@@ -707,7 +742,11 @@ export class ResultJudge {
         return false;
       }
       if (cur === fn.cfg.exit) return false; // fell off the end
-      if (this.project.isDyingNode(n)) continue;
+      if (this.project.isDyingNode(n)) {
+        // `exit(0)` after the work is a success exit, as `return 0;` is: only a path that tested the status takes it.
+        if (beforeWork && n.events.some(isSuccessfulExit) && !statusTested) return false;
+        continue;
+      }
       if (failing !== undefined && (n.assigns?.includes(failing) || n.updates?.includes(failing))) return false;
       const stillFailing = failing !== undefined && n.kind === 'cond' ? n.tests?.find((t) => 'variable' in t.subject && t.subject.variable === failing && t.whenFails !== null) : undefined;
       const after = knownAfter(n, known);

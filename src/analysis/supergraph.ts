@@ -204,7 +204,7 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
           });
           // A reporter on a privilege call's failure branch that ends the process unless a field is set: a branch on
           // the field, its unset side the end (before the call's own writes to the struct, below).
-          const survival = !project.isDyingCall(ev) && !ev.execs && failureOnlyNodes(fn).has(node.id) ? project.survivalGuard(ev, fn, callee2) : undefined;
+          const survival = !project.isDyingCall(ev) && !ev.execs && failureOnlyNodes(project, fn).has(node.id) ? project.survivalGuard(ev, fn, callee2) : undefined;
           if (survival) {
             const split = add(fn, guardCondition(original, node, survival.field), chain);
             split.tests = split.origin.tests;
@@ -243,7 +243,10 @@ export function buildSupergraph(project: Project, root: FunctionModel, budget = 
         // the rules that care see the exec). An exec that returns has failed: that is an error path, not a path on.
         if (project.isDyingCall(ev) || (ev.kind === 'call' && ev.execs)) {
           seg.dies = true;
-          if (isSuccessfulExit(ev)) seg.exitsNormally = true;
+          // An end on a privilege call's failure branch is an end on an error, whatever status it gives (`if
+          // (setuid(u)) { reply("421 …"); exit(0); }`).
+          if (project.isDyingCall(ev) && failureOnlyNodes(project, fn).has(node.id)) seg.exitsOnError = true;
+          else if (isSuccessfulExit(ev)) seg.exitsNormally = true;
           else if (isErrorExit(ev) || (ev.kind === 'call' && project.endsGivenNumbers(ev, project.resolveCall(ev, fn.file))?.onError)) seg.exitsOnError = true;
         }
       }
