@@ -1103,7 +1103,8 @@ export class Project {
         return;
       }
       if (onStack.has(id)) {
-        escapes = true; // a loop that need not end: the function keeps running
+        // A loop that need not end: the function keeps running. A counted walk ends, and goes on past its end.
+        if (nodes[id]!.loop !== 'counted') escapes = true;
         return;
       }
       if (seen.has(id)) return;
