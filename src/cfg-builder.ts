@@ -86,6 +86,7 @@ export abstract class GraphBuilder {
     let exits: Pending[] = cond === undefined ? [{ from: head.id, slot: -1 }] : [];
     let bodyIns: Pending[] = [{ from: head.id, slot: -1 }];
     const constant = cond ? this.constantTruth(cond) : true;
+    if (cond && update && constant === null) head.loop = 'counted';
     const test = (from: Pending[]): Branches => {
       if (!cond || constant === true) return { t: from, f: [] };
       if (constant === false) return { t: [], f: from };

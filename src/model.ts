@@ -395,6 +395,11 @@ export interface CfgNode {
   values?: Record<string, number>;
   /** An explicit `break` or `continue`: a deliberate jump out of the code that follows. */
   jump?: 'break' | 'continue';
+  /**
+   * The head of a loop with a condition and a step (`for (i = 0; i < n; i++)`, `for (p = list; p; p = p->next)`):
+   * a walk that ends, whose back edge does not keep a function running (a server's `for (;;)` has no condition).
+   */
+  loop?: 'counted';
   loc?: SourceLoc;
 }
 

@@ -69,6 +69,26 @@ describe('the branch a Unix build compiles', () => {
   });
 });
 
+describe('an option the file tests both ways', () => {
+  /** For each `#if`-like directive of the text, in order: whether its branch is kept. */
+  const kept = (text: string): boolean[] => {
+    const { directives, chosen } = unixBranchesOf(text);
+    return directives.filter((d) => d.kind !== 'endif').map((d) => chosen.get(d.at)!);
+  };
+
+  it('reads a configure result as defined, in compound conditions too', () => {
+    const text = ['#ifndef HAVE_CAPS', 'no_caps();', '#endif', '#if !defined(HAVE_CAPS) && !defined(HAVE_PRIVS)', 'exit(1);', '#endif', '#ifdef HAVE_CAPS', 'keep_caps();', '#endif', ''].join('\n');
+    expect(kept(text)).toEqual([false, false, true]);
+  });
+
+  it('reads another option as not defined, unless only its build makes privilege calls', () => {
+    const stub = ['#ifdef ENABLE_DROP', 'x();', '#endif', '#ifndef ENABLE_DROP', '(void)user;', '#else', 'if (setuid(u)) exit(1);', '#endif', ''].join('\n');
+    expect(kept(stub)).toEqual([true, false, true]);
+    const both = ['#ifdef SPLIT', 'helper();', '#else', 'setgid(g);', '#endif', '#ifndef SPLIT', 'setuid(u);', '#else', 'setresuid(u, u, u); setresgid(g, g, g);', '#endif', ''].join('\n');
+    expect(kept(both)).toEqual([false, true, true, false]);
+  });
+});
+
 describe('parse recovery and the lexical index read the same build', () => {
   const split = [
     '#include <unistd.h>',

@@ -1216,7 +1216,8 @@ function rootCopyAt(g: Supergraph, node: SuperNode, variable: string): boolean |
       polarity = atEntry;
       continue;
     }
-    if (id === g.entry || !preds[id]!.length) return undefined;
+    if (id === g.entry) return undefined;
+    // Code no path reaches (after a call that never returns) brings no path into the test.
     work.push(...preds[id]!);
   }
   return polarity;

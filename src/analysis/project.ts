@@ -785,6 +785,11 @@ export class Project {
     return known.has(ANY_FIELD) ? undefined : known;
   }
 
+  /** (C) The call reaches a definition of the unit (parsed or not), not a library's function. */
+  reachesDefinition(call: CallEvent, caller: FunctionModel): boolean {
+    return caller.language === 'c' && /^[A-Za-z_]\w*$/.test(call.callee) && this.lexicalTarget(call.callee, caller.file) !== undefined;
+  }
+
   private readonly lexicalFieldNames = new Map<LexicalDefinition, readonly string[]>();
   private readonly lexicalFields = new Map<LexicalDefinition, ReadonlySet<string>>();
 
@@ -1103,7 +1108,8 @@ export class Project {
         return;
       }
       if (onStack.has(id)) {
-        escapes = true; // a loop that need not end: the function keeps running
+        // A loop that need not end: the function keeps running. A counted walk ends, and goes on past its end.
+        if (nodes[id]!.loop !== 'counted') escapes = true;
         return;
       }
       if (seen.has(id)) return;

@@ -6,6 +6,7 @@
 import { EFFECTIVE_ID, testOfEvent, testsEvent, type CallEvent, type CfgNode, type FunctionModel, type PrivilegeEvent, type ResultUse, type Test } from '../model.js';
 import { cyclicNodes, forwardFacts, reachable } from './flow.js';
 import { isSuccessfulExit, type Project } from './project.js';
+import { ANY_FIELD } from '../index/c-lexical.js';
 import { continuesAfterFailure } from '../wording.js';
 
 export type Verdict =
@@ -548,6 +549,7 @@ export class ResultJudge {
           if (error === 'returns') returned = true;
           continue;
         }
+        if (id === exit && this.statusLeftForCallers(fn, known)) continue;
         unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, id === exit && fn.returnsVoid && !fn.keepsRunning ? 'returns' : 'continues') };
         continue;
       }
@@ -575,11 +577,12 @@ export class ResultJudge {
         continue;
       }
       if (id === exit) {
-        if (fn.returnsVoid) unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
-        else returned = true;
+        if (fn.returnsVoid && !this.statusLeftForCallers(fn, known)) unchecked ??= { status: 'unchecked', why: continuesAfterFailure(fn.language, 'returns') };
+        else if (!fn.returnsVoid) returned = true;
         continue;
       }
       const next = new Map(knownAfter(n, known));
+      if (!okRegion.has(id)) for (const field of this.parameterFieldsWritten(fn, n)) next.set(field, true);
       if (variable !== undefined) next.delete(variable);
       if (failing !== undefined && holding === undefined) next.set(OVERWRITTEN, true);
       const stillFailing = variable !== undefined && n.kind === 'cond' && !next.has(OVERWRITTEN) ? failingTest(n, variable, failsAs) : undefined;
@@ -593,6 +596,81 @@ export class ResultJudge {
     }
     if (unchecked) return returned || thrownOn ? { ...unchecked, alsoReturned: true } : unchecked;
     return returned ? { status: 'returned' } : thrownOn ? { status: 'returned', thrown: true } : CHECKED;
+  }
+
+  /**
+   * (C) The fields of the structs its pointer parameters point to that node `n` writes: `p->logged_in = 0;`, or a
+   * call handed `p` whole whose definition sets fields (`end_login(p)`, which clears the login; `ANY_FIELD` where
+   * which is not known): each as a flag `FIELD_LEFT` + `p` + `\0` + the field.
+   */
+  private parameterFieldsWritten(fn: FunctionModel, n: CfgNode): string[] {
+    if (fn.language !== 'c' || !fn.params.length) return [];
+    const out: string[] = [];
+    for (const v of n.assigns ?? []) {
+      const m = /^([A-Za-z_]\w*)->([A-Za-z_]\w*)$/.exec(v);
+      if (m && fn.params.includes(m[1]!)) out.push(`${FIELD_LEFT}${m[1]}\0${m[2]}`);
+    }
+    for (const e of n.events) {
+      if (e.kind !== 'call') continue;
+      const handed = e.args.map((a) => a.text.trim()).filter((t) => fn.params.includes(t));
+      if (!handed.length) continue;
+      // A project function that may set any field (it writes through a pointer expression, or hands the struct on:
+      // `memset(p, 0, sizeof *p)`), or those it sets.
+      const fields = this.project.fieldsSetByCall(e, fn) ?? (this.project.reachesDefinition(e, fn) ? [ANY_FIELD] : []);
+      for (const p of handed) for (const f of fields) out.push(`${FIELD_LEFT}${p}\0${f}`);
+    }
+    return out;
+  }
+
+  /**
+   * (C) A void function whose failure path ends having written a field of a struct its caller handed it (`p->logged_in
+   * = 0`, directly or by a helper given `p`), where every caller tests that field of what it passed before it can
+   * return (`complete_login(&cred); if (cred.logged_in) …`): the failure is reported through the struct, as a
+   * status, and the callers look. Not where some call of the function passes something else, or none is seen.
+   */
+  private statusLeftForCallers(fn: FunctionModel, known: ReadonlyMap<string, boolean>): boolean {
+    if (fn.language !== 'c' || !fn.returnsVoid) return false;
+    const left = [...known.keys()].filter((k) => k.startsWith(FIELD_LEFT)).map((k) => k.slice(FIELD_LEFT.length).split('\0') as [string, string]);
+    if (!left.length) return false;
+    const sites = this.callSitesOf(fn);
+    return sites.length > 0 && sites.every(({ caller, node, call }) => left.some(([param, field]) => {
+      const arg = call.args[fn.params.indexOf(param)]?.text.trim();
+      const struct = arg && /^&\s*([A-Za-z_][\w.]*)$/.exec(arg)?.[1];
+      const base = struct ? `${struct}.` : arg && /^[A-Za-z_]\w*$/.test(arg) ? `${arg}->` : undefined;
+      return base !== undefined && this.testedBeforeReturn(caller, node, (v) => (field === ANY_FIELD ? v.startsWith(base) && /^\w+$/.test(v.slice(base.length)) : v === base + field));
+    }));
+  }
+
+  private readonly callSites = new Map<FunctionModel, { caller: FunctionModel; node: CfgNode; call: CallEvent }[]>();
+
+  /** Where the project's functions call `fn`. */
+  private callSitesOf(fn: FunctionModel): { caller: FunctionModel; node: CfgNode; call: CallEvent }[] {
+    let sites = this.callSites.get(fn);
+    if (sites) return sites;
+    sites = [];
+    for (const caller of this.project.functions) for (const node of caller.cfg.nodes) for (const e of node.events) {
+      if (e.kind === 'call' && e.callee === fn.name && this.project.resolveCall(e, caller.file) === fn) sites.push({ caller, node, call: e });
+    }
+    this.callSites.set(fn, sites);
+    return sites;
+  }
+
+  /** Every path of `fn` from `node` on tests a variable `is` accepts before it returns (or ends the process). */
+  private testedBeforeReturn(fn: FunctionModel, node: CfgNode, is: (variable: string) => boolean): boolean {
+    const { nodes, exit } = fn.cfg;
+    const seen = new Set<number>();
+    const work = [...node.succ];
+    while (work.length) {
+      const id = work.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const n = nodes[id]!;
+      if (n.tests?.some((t) => 'variable' in t.subject && is(t.subject.variable))) continue;
+      if (this.project.isDyingNode(n)) continue;
+      if (id === exit || n.kind === 'return' || n.assigns?.some(is)) return false;
+      work.push(...n.succ);
+    }
+    return true;
   }
 
   /**
@@ -795,6 +873,8 @@ export class ResultJudge {
 
 /** A marker in a failure path's known flags: the variable that held the call's status has been assigned again. */
 const OVERWRITTEN = '\0overwritten';
+/** A flag of a failure path: a field of a struct a pointer parameter points to, written on the way (`statusLeftForCallers`). */
+const FIELD_LEFT = '\0field-left:';
 
 /**
  * After `n`, `variable` may still hold a failure: `n` does not set it to a value that is no error status (`st =

@@ -11,8 +11,10 @@
  * matching of the lexical index, which must agree with it), it is the branch a Unix build surely compiles, else the
  * first compiled branch — unless that one is a stub without a statement and another has privilege code — else none
  * (the implicit empty `#else`). Two real Unix builds (`#ifdef HAVE_CAPABILITIES … #else setreuid(…)`) keep the first.
- * A build option the file tests both ways (`#ifdef NO_ROOT` in one place, `#ifndef NO_ROOT` in another) is read as
- * not defined in every one of its tests, so that the branches kept are those of one build, the default one.
+ * A build option the file tests both ways (`#ifdef NO_ROOT` in one place, `#ifndef NO_ROOT` in another) is read the
+ * same in every one of its tests, compound conditions included, so that the branches kept are those of one build:
+ * a configure result (`HAVE_…`) as defined, any other option as not defined (the default a plain `./configure &&
+ * make` gives) unless only its build makes privilege calls (`fileBuild`).
  */
 import type { Node } from 'web-tree-sitter';
 import { STATUS_CALLS } from './calls.js';
@@ -49,13 +51,16 @@ export function isNonUnixPlatform(name: string): boolean {
   return NON_UNIX_NAME.test(name) || name.split('_').some((part) => NON_UNIX_PART.test(part));
 }
 
-/** Which branches of one `#if` group a Unix build compiles, and the one to keep where only one can be. */
-export function decideGroup(branches: readonly BranchSource[]): GroupDecision {
+/**
+ * Which branches of one `#if` group a Unix build compiles, and the one to keep where only one can be. `fileMacros`:
+ * the build options decided for the whole file (tested both ways), by name, true where read as defined.
+ */
+export function decideGroup(branches: readonly BranchSource[], fileMacros: ReadonlyMap<string, boolean> = NO_MACROS): GroupDecision {
   const truths: (boolean | null)[] = [];
   let earlierHolds = false;
   let earlierAllFalse = true;
   for (const b of branches) {
-    const own = conditionTruth(b.kind, b.condition);
+    const own = conditionTruth(b.kind, b.condition, fileMacros);
     truths.push(earlierHolds || own === false ? false : own === true && earlierAllFalse ? true : null);
     earlierHolds ||= own === true;
     earlierAllFalse &&= own === false;
@@ -159,22 +164,24 @@ const TEST_BUILD = /^(?:TEST|TESTING|TEST_PROG(?:RAM)?(?:_\w+)?|UNIT_?TESTS?|UNI
  * What a Unix build knows of a macro: not defined (a non-Unix platform's, a test build's switch), defined (a call
  * every target has), or unknown.
  */
-function macroTruth(name: string): boolean | null {
+function macroTruth(name: string, fileMacros: ReadonlyMap<string, boolean> = NO_MACROS): boolean | null {
   if (isNonUnixPlatform(name) || TEST_BUILD.test(name)) return false;
   if (ALWAYS_THERE.test(name)) return true;
-  return null;
+  return fileMacros.get(name) ?? null;
 }
 
+const NO_MACROS: ReadonlyMap<string, boolean> = new Map();
+
 /** Whether a Unix build takes the branch by its own condition: true, false, or unknown (null). */
-function conditionTruth(kind: ConditionalKind, condition: string): boolean | null {
+function conditionTruth(kind: ConditionalKind, condition: string, fileMacros: ReadonlyMap<string, boolean> = NO_MACROS): boolean | null {
   if (kind === 'else') return true;
   const text = withoutComments(condition).trim();
-  if (kind === 'ifdef' || kind === 'elifdef') return macroTruth(firstWord(text));
+  if (kind === 'ifdef' || kind === 'elifdef') return macroTruth(firstWord(text), fileMacros);
   if (kind === 'ifndef' || kind === 'elifndef') {
-    const truth = macroTruth(firstWord(text));
+    const truth = macroTruth(firstWord(text), fileMacros);
     return truth === null ? null : !truth;
   }
-  return new ConditionEvaluator(text).evaluate();
+  return new ConditionEvaluator(text, fileMacros).evaluate();
 }
 
 function firstWord(text: string): string {
@@ -189,7 +196,7 @@ class ConditionEvaluator {
   private readonly tokens: string[];
   private at = 0;
 
-  constructor(text: string) {
+  constructor(text: string, private readonly fileMacros: ReadonlyMap<string, boolean> = NO_MACROS) {
     this.tokens = text.match(/[A-Za-z_]\w*|\d\w*|&&|\|\||[=!<>]=|<<|>>|\S/g) ?? [];
   }
 
@@ -245,13 +252,13 @@ class ConditionEvaluator {
       if (parenthesised) this.at++;
       const name = this.tokens[this.at++] ?? '';
       if (parenthesised && this.tokens[this.at++] !== ')') this.at = this.tokens.length + 1;
-      return macroTruth(name);
+      return macroTruth(name, this.fileMacros);
     }
     if (/^\d/.test(t)) {
       const n = Number(t.replace(/[uUlL]+$/, ''));
       return Number.isFinite(n) ? n !== 0 : null;
     }
-    if (/^[A-Za-z_]/.test(t)) return macroTruth(t);
+    if (/^[A-Za-z_]/.test(t)) return macroTruth(t, this.fileMacros);
     return null;
   }
 }
@@ -294,11 +301,14 @@ interface Group {
   branches: BranchSource[];
 }
 
-/** How the branches of a text were chosen: its groups (in the order they close), each one's pick, and the build options tested both ways. */
+/**
+ * How the branches of a text were chosen: its groups (in the order they close), each one's pick, and the build
+ * options tested both ways, each read as defined (true) or not.
+ */
 interface Choice {
   groups: Group[];
   picks: number[];
-  undefinedMacros: Set<string>;
+  fileMacros: ReadonlyMap<string, boolean>;
 }
 
 const choices = new WeakMap<UnixBranches, Choice>();
@@ -334,9 +344,9 @@ export function unixBranchesOf(text: string): UnixBranches {
   const groups = groupsOf(text, directives);
   // A build option the file tests both ways (`#ifdef X` here, `#ifndef X` there) is one choice for the whole file:
   // the kept branches must be those of one build, never the `#ifdef X` code of one and the `#ifndef X` code of the
-  // other. The build read is the one without the option, the default a plain `./configure && make` gives.
-  const undefinedMacros = testedBothWays(groups.map((g) => g.branches));
-  return chosenIn(directives, { groups, picks: groups.map((g) => pickIn(g.branches, undefinedMacros)), undefinedMacros });
+  // other (`fileBuild`).
+  const fileMacros = fileBuild(groups.map((g) => g.branches));
+  return chosenIn(directives, { groups, picks: groups.map((g) => pickIn(g.branches, fileMacros)), fileMacros });
 }
 
 function chosenIn(directives: ConditionalDirective[], choice: Choice): UnixBranches {
@@ -364,15 +374,9 @@ function groupsOf(text: string, directives: readonly ConditionalDirective[]): Gr
   return groups;
 }
 
-/** The branch of a group kept where only one can be (-1: none). */
-function pickIn(branches: BranchSource[], undefinedMacros: ReadonlySet<string>): number {
-  const decision = decideGroup(branches);
-  const test = definednessOf(branches[0]!);
-  if (!test || !undefinedMacros.has(test.name)) return decision.chosen;
-  // `#ifndef X` holds: its own branch, if a Unix build compiles it. `#ifdef X` does not: the first later branch
-  // a Unix build compiles (`#else`), or none.
-  if (test.negated) return decision.compiled[0] ? 0 : decision.chosen;
-  return decision.compiled.findIndex((c, i) => i > 0 && c);
+/** The branch of a group kept where only one can be (-1: none), the file's build options read as decided. */
+function pickIn(branches: BranchSource[], fileMacros: ReadonlyMap<string, boolean>): number {
+  return decideGroup(branches, fileMacros).chosen;
 }
 
 /** The last few texts read in an editor's host (most recent first), for the next version of one of them. */
@@ -407,8 +411,8 @@ function branchesAfterEdit(text: string): UnixBranches | undefined {
     const directives = branches.directives.map((d) => (d.at >= edit.oldEnd ? { ...d, at: d.at + shift, end: d.end + shift } : d));
     const groups = groupsOf(text, directives);
     const around = (g: Group): boolean => g.heads.some((d, i) => d.end <= edit.oldEnd && edit.start <= (g.heads[i + 1]?.at ?? g.closedAt));
-    const picks = groups.map((g, k) => (around(choice.groups[k]!) ? pickIn(g.branches, choice.undefinedMacros) : choice.picks[k]!));
-    return chosenIn(directives, { groups, picks, undefinedMacros: choice.undefinedMacros });
+    const picks = groups.map((g, k) => (around(choice.groups[k]!) ? pickIn(g.branches, choice.fileMacros) : choice.picks[k]!));
+    return chosenIn(directives, { groups, picks, fileMacros: choice.fileMacros });
   }
   return undefined;
 }
@@ -429,17 +433,46 @@ function definednessOf(branch: BranchSource): { name: string; negated: boolean }
   return m ? { name: (m[2] ?? m[3])!, negated: m[1] === '!' } : undefined;
 }
 
-/** The macros that some group of the file tests as defined and another as not defined (on their own). */
-function testedBothWays(groups: readonly BranchSource[][]): Set<string> {
+/**
+ * The macros that some group of the file tests as defined and another as not defined (on their own), each with the
+ * way it is read in every test: a configure result (`HAVE_…`) as defined (the system the code is written for has
+ * the feature); any other option as not defined (the default a plain `./configure && make` gives), unless the
+ * branches kept without it make no privilege call and those kept with it do (`#ifndef ENABLE_DROPROOT stub #else
+ * drop code #endif`: without the option there is no drop to analyse). Where both builds make privilege calls, the
+ * option's making more does not make it the build users run.
+ */
+function fileBuild(groups: readonly BranchSource[][]): Map<string, boolean> {
   const ways = new Map<string, Set<boolean>>();
+  /** By macro: the privilege calls of the branches kept where it is defined, and where it is not. */
+  const calls = new Map<string, { defined: number; undefined: number }>();
   for (const branches of groups) {
     const test = definednessOf(branches[0]!);
     if (!test) continue;
     const seen = ways.get(test.name) ?? new Set<boolean>();
     seen.add(test.negated);
     ways.set(test.name, seen);
+    const own = privilegeCallCount(branches[0]!.body);
+    // Of the other branches, the one that makes most.
+    const other = Math.max(0, ...branches.slice(1).map((b) => privilegeCallCount(b.body)));
+    const count = calls.get(test.name) ?? { defined: 0, undefined: 0 };
+    count.defined += test.negated ? other : own;
+    count.undefined += test.negated ? own : other;
+    calls.set(test.name, count);
   }
-  return new Set([...ways].filter(([, seen]) => seen.size === 2).map(([name]) => name));
+  const decided = new Map<string, boolean>();
+  for (const [name, seen] of ways) {
+    if (seen.size < 2) continue;
+    const count = calls.get(name)!;
+    decided.set(name, CONFIGURE_RESULT.test(name) || (count.undefined === 0 && count.defined > 0));
+  }
+  return decided;
+}
+
+/** A macro a configure script defines where the system has a feature (`HAVE_LINUX_CAPABILITY`, `HAVE_SYS_PRCTL_H`). */
+const CONFIGURE_RESULT = /^HAVE_\w+$/;
+
+function privilegeCallCount(code: string): number {
+  return code.match(new RegExp(PRIVILEGE_CALL.source, 'g'))?.length ?? 0;
 }
 
 /** A quick look for a conditional directive anywhere in the text, before the exact scan. */
