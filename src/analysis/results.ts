@@ -48,6 +48,9 @@ function knownAfter(n: CfgNode, known: ReadonlyMap<string, boolean>): ReadonlyMa
 
 const NO_FLAGS: ReadonlyMap<string, boolean> = new Map();
 
+/** How many (node, flags) states an error path's walk tells apart before it stops following flags (`errorPathFrom`). */
+const ERROR_PATH_STATES = 4096;
+
 /** The flags a walk knows, as a key that does not depend on the order they were learnt in. */
 function flagsKey(known: ReadonlyMap<string, boolean>): string {
   return [...known].map(([k, v]) => `${k}=${v}`).sort().join(',');
@@ -467,7 +470,9 @@ export class ResultJudge {
       const test = still !== undefined && n.kind === 'cond' ? failingTest(n, still) : undefined;
       const decided = test ? (test.whenFails ? 0 : 1) : n.kind === 'cond' ? decidedBranch(n, known) : undefined;
       const next = decided !== undefined ? [n.succ[decided]!] : n.succ;
-      const after = knownAfter(n, known);
+      // The flags told apart per path multiply the states: past ERROR_PATH_STATES the walk goes on knowing none (each
+      // test's both branches followed, as before flags were followed here).
+      const after = memo.size < ERROR_PATH_STATES ? knownAfter(n, known) : NO_FLAGS;
       const outs = next.map((s) => this.errorPathFrom(fn, s, still, after, beforeWork, memo));
       result = outs.includes(false) ? false : outs.includes('returns') ? 'returns' : 'dies';
     }
