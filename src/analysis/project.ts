@@ -85,6 +85,13 @@ export interface LexicalDefinition {
   arity?: Arity;
 }
 
+/** A call of a project function: the function and node it is made in, and the call. */
+export interface CallSite {
+  caller: FunctionModel;
+  node: CfgNode;
+  call: CallEvent;
+}
+
 export class Project {
   readonly functions: FunctionModel[];
   private readonly byName = new Map<string, FunctionModel[]>();
@@ -349,13 +356,10 @@ export class Project {
       sockets.get(fn)?.has(name) || (globals.has(name) && !fn.params.includes(name) && !fn.localDescriptors?.includes(name));
     // A parameter holds a connection when every call of its function hands one in: a helper that reads any
     // descriptor it is given (`read_write(fd, …)`, called with files too) does not read the network for all callers.
-    const callSites = new Map<FunctionModel, { caller: FunctionModel; call: CallEvent }[]>();
-    for (const fn of this.functions) for (const [i, call] of this.callsIn(fn).entries()) {
-      const callee = this.calleesOf(fn)[i];
-      if (!callee || callee.language !== 'c' || !callee.params.length) continue;
-      const list = callSites.get(callee) ?? [];
-      list.push({ caller: fn, call });
-      callSites.set(callee, list);
+    const callSites = new Map<FunctionModel, readonly CallSite[]>();
+    for (const callee of this.functions) if (callee.language === 'c' && callee.params.length) {
+      const sites = this.callSitesOf(callee);
+      if (sites.length) callSites.set(callee, sites);
     }
     for (let changed = true; changed; ) {
       changed = false;
@@ -535,6 +539,25 @@ export class Project {
   callsIn(fn: FunctionModel): CallEvent[] {
     return ownFactsOf(fn).calls;
   }
+
+  /** The calls that reach `callee` (as `calleesOf` resolves them), with the function and node each is made in. */
+  callSitesOf(callee: FunctionModel): readonly CallSite[] {
+    if (!this.callSites) {
+      this.callSites = new Map();
+      for (const caller of this.functions) {
+        const { calls, callNodes } = ownFactsOf(caller);
+        this.calleesOf(caller).forEach((target, i) => {
+          if (!target) return;
+          const sites = this.callSites!.get(target) ?? [];
+          sites.push({ caller, node: caller.cfg.nodes[callNodes[i]!]!, call: calls[i]! });
+          this.callSites!.set(target, sites);
+        });
+      }
+    }
+    return this.callSites.get(callee) ?? [];
+  }
+
+  private callSites: Map<FunctionModel, CallSite[]> | undefined;
 
   private distances: PrivilegeDistances | undefined;
 

@@ -637,27 +637,14 @@ export class ResultJudge {
     if (fn.language !== 'c' || !fn.returnsVoid) return false;
     const left = [...known.keys()].filter((k) => k.startsWith(FIELD_LEFT)).map((k) => k.slice(FIELD_LEFT.length).split('\0') as [string, string]);
     if (!left.length) return false;
-    const sites = this.callSitesOf(fn);
+    // Calls by the function's name (not through a member or a pointer, whose arguments may be for another function).
+    const sites = this.project.callSitesOf(fn).filter((s) => s.call.callee === fn.name);
     return sites.length > 0 && sites.every(({ caller, node, call }) => left.some(([param, field]) => {
       const arg = call.args[fn.params.indexOf(param)]?.text.trim();
       const struct = arg && /^&\s*([A-Za-z_][\w.]*)$/.exec(arg)?.[1];
       const base = struct ? `${struct}.` : arg && /^[A-Za-z_]\w*$/.test(arg) ? `${arg}->` : undefined;
       return base !== undefined && this.testedBeforeReturn(caller, node, (v) => (field === ANY_FIELD ? v.startsWith(base) && /^\w+$/.test(v.slice(base.length)) : v === base + field));
     }));
-  }
-
-  private readonly callSites = new Map<FunctionModel, { caller: FunctionModel; node: CfgNode; call: CallEvent }[]>();
-
-  /** Where the project's functions call `fn`. */
-  private callSitesOf(fn: FunctionModel): { caller: FunctionModel; node: CfgNode; call: CallEvent }[] {
-    let sites = this.callSites.get(fn);
-    if (sites) return sites;
-    sites = [];
-    for (const caller of this.project.functions) for (const node of caller.cfg.nodes) for (const e of node.events) {
-      if (e.kind === 'call' && e.callee === fn.name && this.project.resolveCall(e, caller.file) === fn) sites.push({ caller, node, call: e });
-    }
-    this.callSites.set(fn, sites);
-    return sites;
   }
 
   /** Every path of `fn` from `node` on tests a variable `is` accepts before it returns (or ends the process). */
